@@ -1,0 +1,153 @@
+//! Command-line interface (clap). `check` is the default subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "topolint",
+    version,
+    about = "Restore-readiness linter for Lync Server 2013 and Skype for Business Server topologies",
+    long_about = "Reads the topology exported by Topology Builder or `Get-CsTopology -AsXml`, and the \
+                  backup and restoration worksheets beside it, and reports every gap that would stop or \
+                  slow a restore.\n\nExit codes: 0 no finding at or above --fail-on; 1 findings at or \
+                  above --fail-on; 2 the run itself failed (usage, config, missing path, no input)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check topologies and worksheets (the default when no subcommand is given)
+    Check(CheckArgs),
+    /// Show what was understood: pools, machines, SQL instances, stores, unmodelled parts
+    Inspect(InspectArgs),
+    /// List the rules
+    Rules(RulesArgs),
+    /// Show a rule's documentation
+    Explain(ExplainArgs),
+}
+
+/// Names of the subcommands (and clap's own words), to tell `topolint PATH` from `topolint check`.
+pub const SUBCOMMANDS: &[&str] = &["check", "inspect", "rules", "explain", "help"];
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are walked)
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format; repeat it to write several, each paired with an --output in order
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
+
+    /// Where the format at the same position goes (`-` = standard output)
+    #[arg(long, short = 'o')]
+    pub output: Vec<PathBuf>,
+
+    /// Only run these rules: codes, names or code prefixes, comma-separated (`TP,BK201`)
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules: codes, names or code prefixes, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// When to use colour (also honours NO_COLOR)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print findings only, without the closing summary
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Also walk hidden and ignored (.gitignore, .ignore) paths
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Files or directories to inspect
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+
+    /// Also walk hidden and ignored paths
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (`TP101`) or name (`duplicate-fqdn`)
+    pub rule: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Rich diagnostics with source snippets (default)
+    Human,
+    /// One line per finding: path:line:col: severity[CODE] message (name)
+    Concise,
+    /// One JSON object (schema_version 1)
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Inserts `check` when the first argument is not a subcommand, so `topolint PATH` works.
+#[must_use]
+pub fn with_default_subcommand(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
+    let is_known =
+        SUBCOMMANDS.contains(&first) || matches!(first, "-h" | "--help" | "-V" | "--version");
+    if is_known {
+        return args;
+    }
+    let mut out = args;
+    let at = out.len().min(1);
+    out.insert(at, "check".into());
+    out
+}

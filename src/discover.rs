@@ -1,0 +1,176 @@
+//! Finding input files: named files are always read; directories are walked in sorted order,
+//! skipping hidden and ignored entries (`.gitignore`, `.ignore`) and never following symlinks.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Fatal;
+
+/// A file to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Named on the command line (rather than found in a directory).
+    pub explicit: bool,
+}
+
+/// A directory entry that could not be visited.
+#[derive(Clone, Debug)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// File name endings a directory walk considers.
+pub const EXTENSIONS: &[&str] = &["xml", "tbxml", "csv"];
+
+/// Expands paths into input files.
+///
+/// # Errors
+/// A path that does not exist is fatal.
+pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Result<(Vec<Input>, Vec<WalkError>), Fatal> {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| Fatal::PathNotFound {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        if meta.is_dir() {
+            walk(path, no_ignore, &mut inputs, &mut errors);
+        } else {
+            inputs.push(Input {
+                path: path.clone(),
+                explicit: true,
+            });
+        }
+    }
+    // A file named twice, or named and also found by a walk, is read once (named wins).
+    inputs.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
+    inputs.dedup_by(|later, first| same_file(&later.path, &first.path));
+    Ok((inputs, errors))
+}
+
+fn walk(dir: &Path, no_ignore: bool, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+    let filters = !no_ignore;
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(filters)
+        .ignore(filters)
+        .git_ignore(filters)
+        .git_exclude(filters)
+        .parents(filters)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(Ord::cmp)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && has_extension(entry.path()) {
+                    inputs.push(Input {
+                        path: entry.into_path(),
+                        explicit: false,
+                    });
+                }
+            }
+            Err(err) => errors.push(WalkError {
+                path: error_path(&err).unwrap_or_else(|| dir.to_path_buf()),
+                message: err.to_string(),
+            }),
+        }
+    }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+fn has_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, "<x/>").expect("write");
+    }
+
+    #[test]
+    fn walks_sorted_skipping_hidden_ignored_and_other_extensions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for name in [
+            "b/topology.xml",
+            "a/t.tbxml",
+            "a/w.CSV",
+            "notes.txt",
+            ".hidden/x.xml",
+            "build/x.xml",
+        ] {
+            touch(&root.join(name));
+        }
+        std::fs::write(root.join(".gitignore"), "build/\n").expect("gitignore");
+        let (inputs, errors) = discover(&[root.to_path_buf()], false).expect("discover");
+        assert!(errors.is_empty());
+        let names: Vec<_> = inputs
+            .iter()
+            .map(|i| {
+                i.path
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        assert_eq!(names, ["a/t.tbxml", "a/w.CSV", "b/topology.xml"]);
+
+        let (all, _) = discover(&[root.to_path_buf()], true).expect("discover");
+        assert_eq!(
+            all.len(),
+            5,
+            "--no-ignore includes hidden and ignored entries"
+        );
+    }
+
+    #[test]
+    fn named_files_are_always_read_and_missing_paths_are_fatal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let odd = dir.path().join(".hidden.txt");
+        touch(&odd);
+        let (inputs, _) = discover(&[odd.clone(), odd.clone()], false).expect("discover");
+        assert_eq!(
+            inputs,
+            [Input {
+                path: odd,
+                explicit: true
+            }]
+        );
+        assert!(discover(&[dir.path().join("missing.xml")], false).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_not_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        touch(&dir.path().join("a/t.xml"));
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).expect("symlink");
+        let (inputs, _) = discover(&[dir.path().to_path_buf()], false).expect("discover");
+        assert_eq!(inputs.len(), 1);
+    }
+}

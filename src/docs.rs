@@ -1,0 +1,88 @@
+//! Rule documentation, generated from each rule's declaration: `explain`, `rules`, the SARIF
+//! help text and the committed `rules/*.md` pages all come from here.
+
+use std::fmt::Write as _;
+
+use crate::rules::{ALL, RuleMeta, Scope};
+
+/// The Markdown page of one rule (`rules/<CODE>.md`).
+#[must_use]
+pub fn rule_page(meta: &RuleMeta) -> String {
+    let runs_on = match meta.scope {
+        Scope::Input => "every input file",
+        Scope::Topology => "every topology",
+        Scope::Deployment => "deployments with worksheets (topology joined with its worksheets)",
+    };
+    let mut page = format!("# {}: {}\n\n> {}\n\n", meta.code, meta.name, meta.summary);
+    let _ = writeln!(page, "- **Default severity:** {}", meta.severity.as_str());
+    let _ = writeln!(
+        page,
+        "- **Category:** {} (`{}`)",
+        meta.category(),
+        meta.prefix()
+    );
+    let _ = writeln!(page, "- **Runs on:** {runs_on}");
+    if !meta.sources.is_empty() {
+        let _ = writeln!(page, "- **Requirements:** {}", meta.sources.join(", "));
+    }
+    let _ = writeln!(
+        page,
+        "- **Configure:** `[rules] {} = \"error\" | \"warning\" | \"note\" | \"off\"` in `topolint.toml`, or `--ignore {}`",
+        meta.code, meta.code
+    );
+    page.push('\n');
+    page.push_str(&meta.docs_markdown());
+    page.push('\n');
+    page
+}
+
+/// The index page (`rules/README.md`), also `topolint rules --format markdown`.
+#[must_use]
+pub fn index() -> String {
+    let mut page = String::from(
+        "# Rules\n\nGenerated from the rule declarations in `src/rules/`; do not edit by hand \
+         (`UPDATE_RULE_DOCS=1 cargo test --test meta` rewrites these pages).\n\n\
+         Severity: **error**, a restore would fail or lose data; **warning**, a restore is slower, \
+         manual or riskier; **note**, worth knowing.\n\n\
+         | Code | Name | Severity | Checks |\n|---|---|---|---|\n",
+    );
+    for rule in ALL {
+        let m = &rule.meta;
+        let _ = writeln!(
+            page,
+            "| [{}]({}.md) | `{}` | {} | {} |",
+            m.code,
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.summary.replace('|', "\\|")
+        );
+    }
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_has_title_metadata_and_body() {
+        let page = rule_page(&ALL[0].meta);
+        assert!(page.starts_with("# IN001: io-error\n"));
+        assert!(page.contains("- **Default severity:** error"));
+        assert!(page.contains("## What it checks"));
+        assert!(
+            !page.contains("\n ## "),
+            "doc-comment indentation is stripped"
+        );
+    }
+
+    #[test]
+    fn index_lists_every_rule() {
+        let index = index();
+        assert!(
+            ALL.iter()
+                .all(|r| index.contains(&format!("[{}]({}.md)", r.meta.code, r.meta.code)))
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! Running the rules over a workspace: selection, severity, ordering, the summary.
+
+use serde::Serialize;
+
+use crate::error::Fatal;
+use crate::finding::{Finding, Severity};
+use crate::model::Workspace;
+use crate::rules::{self, Context, Emitter, RuleDef, Scope};
+
+/// Which rules run, at what severity.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    /// Parallel to [`rules::ALL`]: `None` = off.
+    levels: Vec<Option<Severity>>,
+}
+
+impl RuleSet {
+    /// Every rule at its default severity.
+    #[must_use]
+    pub fn all() -> Self {
+        Self {
+            levels: rules::ALL.iter().map(|r| Some(r.meta.severity)).collect(),
+        }
+    }
+
+    /// Applies `--select` (only these, when given) and `--ignore` (not these).
+    ///
+    /// Each key is a code (`TP101`), a name (`duplicate-fqdn`), a code prefix (`TP`, `TP1`) or `ALL`.
+    ///
+    /// # Errors
+    /// An unknown key is fatal, with a suggestion.
+    pub fn select(mut self, select: &[String], ignore: &[String]) -> Result<Self, Fatal> {
+        if !select.is_empty() {
+            let mut keep = vec![false; rules::ALL.len()];
+            for key in select {
+                for i in matching(key)? {
+                    keep[i] = true;
+                }
+            }
+            for (level, keep) in self.levels.iter_mut().zip(keep) {
+                if !keep {
+                    *level = None;
+                }
+            }
+        }
+        for key in ignore {
+            for i in matching(key)? {
+                self.levels[i] = None;
+            }
+        }
+        Ok(self)
+    }
+
+    /// Sets one rule's severity, or turns it off.
+    pub fn set(&mut self, code: &str, level: Option<Severity>) {
+        if let Some(i) = rules::ALL.iter().position(|r| r.meta.code == code) {
+            self.levels[i] = level;
+        }
+    }
+
+    fn enabled(&self) -> impl Iterator<Item = (&'static RuleDef, Severity)> + '_ {
+        rules::ALL
+            .iter()
+            .zip(&self.levels)
+            .filter_map(|(rule, level)| level.map(|l| (*rule, l)))
+    }
+}
+
+/// Indices of the rules a selection key names.
+fn matching(key: &str) -> Result<Vec<usize>, Fatal> {
+    let key = key.trim();
+    let hits: Vec<usize> = rules::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            key.eq_ignore_ascii_case("ALL")
+                || r.meta.name.eq_ignore_ascii_case(key)
+                || (!key.is_empty()
+                    && key.chars().all(|c| c.is_ascii_alphanumeric())
+                    && r.meta.code.len() >= key.len()
+                    && r.meta.code[..key.len()].eq_ignore_ascii_case(key))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if hits.is_empty() {
+        return Err(Fatal::unknown_rule(key));
+    }
+    Ok(hits)
+}
+
+/// The outcome of a run.
+#[derive(Debug)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Ready,
+    NotReady,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub topologies: usize,
+    pub worksheets: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub suppressed: usize,
+    #[serde(skip)]
+    pub rules_run: usize,
+    /// Deployments checked structurally only (no worksheets), by directory.
+    #[serde(skip)]
+    pub structural_only: Vec<String>,
+    #[serde(skip)]
+    pub verdict: Verdict,
+}
+
+/// Runs the enabled rules over every deployment (and the input rules once).
+#[must_use]
+pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
+    let mut findings = Vec::new();
+    let mut rules_run = 0;
+    for (rule, severity) in rules.enabled() {
+        let contexts: Vec<Context<'_>> = match rule.meta.scope {
+            Scope::Input => vec![Context {
+                workspace: ws,
+                deployment: None,
+            }],
+            Scope::Topology => ws
+                .deployments
+                .iter()
+                .map(|d| Context {
+                    workspace: ws,
+                    deployment: Some(d),
+                })
+                .collect(),
+            Scope::Deployment => ws
+                .deployments
+                .iter()
+                .filter(|d| d.has_worksheets)
+                .map(|d| Context {
+                    workspace: ws,
+                    deployment: Some(d),
+                })
+                .collect(),
+        };
+        if !contexts.is_empty() || rule.meta.scope == Scope::Input {
+            rules_run += 1;
+        }
+        for cx in &contexts {
+            let mut drafts = Vec::new();
+            (rule.check)(
+                cx,
+                &mut Emitter {
+                    drafts: &mut drafts,
+                },
+            );
+            for draft in drafts {
+                let scope = draft
+                    .primary
+                    .as_ref()
+                    .map(|l| parent_dir(&ws.files.get(l.file).display))
+                    .unwrap_or_default();
+                findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
+            }
+        }
+    }
+    sort_findings(ws, &mut findings);
+
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let structural_only: Vec<String> = ws
+        .deployments
+        .iter()
+        .filter(|d| !d.has_worksheets)
+        .map(|d| ws.files.get(ws.topologies[d.topology].file).display.clone())
+        .collect();
+    let errors = count(Severity::Error);
+    let verdict = if errors == 0 && structural_only.is_empty() && !ws.deployments.is_empty() {
+        Verdict::Ready
+    } else {
+        Verdict::NotReady
+    };
+    Report {
+        summary: Summary {
+            files: ws.files.len(),
+            topologies: ws.topologies.len(),
+            worksheets: 0,
+            errors,
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+            suppressed: 0,
+            rules_run,
+            structural_only,
+            verdict,
+        },
+        findings,
+    }
+}
+
+fn parent_dir(path: &str) -> String {
+    path.rsplit_once('/').map_or(".", |(d, _)| d).to_string()
+}
+
+/// By path, then position, then rule; exact repeats removed.
+fn sort_findings(ws: &Workspace, findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            f.primary.as_ref().map(|l| {
+                (
+                    ws.files.get(l.file).display.clone(),
+                    l.span.start,
+                    l.span.end,
+                )
+            })
+        };
+        // Findings without a location come last.
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.rule.code.cmp(b.rule.code))
+        .then_with(|| a.message.cmp(&b.message))
+        .then_with(|| a.entity.cmp(&b.entity))
+    });
+    findings.dedup_by(|b, a| {
+        a.rule.code == b.rule.code
+            && a.primary == b.primary
+            && a.message == b.message
+            && a.entity == b.entity
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enabled(set: &RuleSet) -> Vec<&'static str> {
+        set.enabled().map(|(r, _)| r.meta.code).collect()
+    }
+
+    #[test]
+    fn select_by_code_name_and_prefix_then_ignore() {
+        let set = RuleSet::all()
+            .select(&["TP10".into(), "decode-error".into()], &["tp101".into()])
+            .expect("valid");
+        let codes = enabled(&set);
+        assert!(codes.contains(&"IN002") && codes.contains(&"TP102"));
+        assert!(!codes.contains(&"TP101") && !codes.contains(&"IN001"));
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let err = RuleSet::all()
+            .select(&["duplicate-fdqn".into()], &[])
+            .expect_err("unknown");
+        match err {
+            Fatal::UnknownRule { suggestion, .. } => {
+                assert_eq!(
+                    suggestion.as_deref(),
+                    Some("did you mean `duplicate-fqdn`?")
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

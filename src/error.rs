@@ -1,0 +1,64 @@
+//! Fatal errors: the run itself failed (exit code 2). Problems with inputs are findings instead.
+
+use miette::Diagnostic;
+
+#[derive(Debug, Diagnostic)]
+pub enum Fatal {
+    #[diagnostic(
+        code(topolint::path_not_found),
+        help("check the path; directories are walked, files are read as named")
+    )]
+    PathNotFound { path: String, reason: String },
+
+    #[diagnostic(
+        code(topolint::no_input),
+        help(
+            "name a topology export (`Get-CsTopology -AsXml`), a .tbxml file or a directory holding them"
+        )
+    )]
+    NoInput { paths: String },
+
+    #[diagnostic(code(topolint::unknown_rule))]
+    UnknownRule {
+        key: String,
+        #[help]
+        suggestion: Option<String>,
+    },
+
+    #[diagnostic(code(topolint::usage))]
+    Usage {
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[diagnostic(code(topolint::io))]
+    Io { message: String },
+}
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::PathNotFound { path, reason } => write!(f, "cannot read `{path}`: {reason}"),
+            Self::NoInput { paths } => write!(f, "no topology or worksheet files found in {paths}"),
+            Self::UnknownRule { key, .. } => write!(f, "unknown rule or prefix `{key}`"),
+            Self::Usage { message, .. } | Self::Io { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+impl Fatal {
+    /// An unknown rule with a "did you mean" suggestion.
+    #[must_use]
+    pub fn unknown_rule(key: &str) -> Self {
+        Self::UnknownRule {
+            key: key.to_string(),
+            suggestion: Some(crate::rules::suggest(key).map_or_else(
+                || "run `topolint rules` for the list of codes and names".to_string(),
+                |s| format!("did you mean `{s}`?"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! `topolint inspect`: what was understood of each input.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::model::topology::SiteKind;
+use crate::model::{Form, PoolRole, ProblemKind, Product, Topology, Workspace};
+
+#[derive(Serialize)]
+pub struct Inventory {
+    pub schema_version: u32,
+    pub topologies: Vec<TopologyView>,
+    pub worksheets: Vec<WorksheetView>,
+    /// Inputs that could not be understood.
+    pub problems: Vec<ProblemView>,
+}
+
+#[derive(Serialize)]
+pub struct TopologyView {
+    pub path: String,
+    pub format: Form,
+    pub product: Product,
+    pub sites: Vec<SiteView>,
+    pub pools: Vec<PoolView>,
+    pub sql_instances: Vec<SqlView>,
+    pub file_stores: Vec<FileStoreView>,
+    pub central_management_store: Option<String>,
+    pub unmodelled: Vec<UnmodelledView>,
+}
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: SiteKind,
+}
+
+#[derive(Serialize)]
+pub struct PoolView {
+    pub fqdn: Option<String>,
+    pub site: Option<String>,
+    pub roles: Vec<PoolRole>,
+    pub machines: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct SqlView {
+    pub server: Option<String>,
+    pub instance: String,
+    pub stores: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub always_on_primary: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FileStoreView {
+    pub unc: String,
+}
+
+#[derive(Serialize)]
+pub struct UnmodelledView {
+    pub path: String,
+    /// How many times it occurs.
+    pub count: usize,
+    /// Line of the first occurrence.
+    pub line: usize,
+}
+
+#[derive(Serialize)]
+pub struct WorksheetView {
+    pub path: String,
+    pub kind: String,
+    pub rows: usize,
+}
+
+#[derive(Serialize)]
+pub struct ProblemView {
+    pub path: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Builds the inventory of a workspace.
+#[must_use]
+pub fn inventory(ws: &Workspace) -> Inventory {
+    Inventory {
+        schema_version: 1,
+        topologies: ws.topologies.iter().map(|t| topology_view(ws, t)).collect(),
+        worksheets: Vec::new(),
+        problems: ws
+            .problems
+            .iter()
+            .map(|p| ProblemView {
+                path: ws.files.get(p.file).display.clone(),
+                code: match p.kind {
+                    ProblemKind::Io => "IN001",
+                    ProblemKind::Decode => "IN002",
+                    ProblemKind::Xml => "IN003",
+                    ProblemKind::Unrecognized => "IN004",
+                },
+                message: p.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
+    let file = ws.files.get(t.file);
+    let mut unmodelled: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
+    for u in &t.unmodelled {
+        let entry = unmodelled
+            .entry(u.path.as_str())
+            .or_insert((0, u.span.start));
+        entry.0 += 1;
+    }
+    TopologyView {
+        path: file.display.clone(),
+        format: t.form,
+        product: t.product(),
+        sites: t
+            .sites
+            .iter()
+            .map(|s| SiteView {
+                id: s.id.clone(),
+                name: s.name.as_ref().map(|n| n.value.clone()),
+                kind: s.kind,
+            })
+            .collect(),
+        pools: t
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PoolView {
+                fqdn: p.fqdn.as_ref().map(|f| f.value.to_string()),
+                site: p.site.map(|s| {
+                    let site = &t.sites[s];
+                    site.name
+                        .as_ref()
+                        .map_or_else(|| site.id.clone(), |n| n.value.clone())
+                }),
+                roles: t.pool_roles(i),
+                machines: p
+                    .machines
+                    .iter()
+                    .filter_map(|m| m.fqdn.as_ref().map(|f| f.value.to_string()))
+                    .collect(),
+            })
+            .collect(),
+        sql_instances: (0..t.sql_instances.len())
+            .map(|i| SqlView {
+                server: t.sql_server(i).map(|f| f.value.to_string()),
+                instance: t.sql_instances[i].name.value.clone(),
+                stores: t.stores_on(i).into_iter().map(str::to_string).collect(),
+                always_on_primary: t.sql_instances[i]
+                    .always_on_primary
+                    .as_ref()
+                    .map(|f| f.value.to_string()),
+            })
+            .collect(),
+        file_stores: t
+            .file_stores()
+            .into_iter()
+            .map(|f| FileStoreView { unc: f.unc })
+            .collect(),
+        central_management_store: t.central_management_store().map(|s| t.sql_display(s)),
+        unmodelled: unmodelled
+            .into_iter()
+            .map(|(path, (count, offset))| UnmodelledView {
+                path: path.to_string(),
+                count,
+                line: file.line_col(offset).0,
+            })
+            .collect(),
+    }
+}
+
+/// Writes the inventory as JSON.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_json(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, inventory).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Writes the inventory as readable text.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()> {
+    for t in &inventory.topologies {
+        let form = match t.format {
+            Form::Published => "published topology",
+            Form::Tbxml => "Topology Builder document",
+        };
+        writeln!(out, "{} ({form}, {})", t.path, t.product.display_name())?;
+        let sites: Vec<String> = t
+            .sites
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} (SiteId {})",
+                    s.name.as_deref().unwrap_or("unnamed"),
+                    s.id
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "  sites: {}",
+            if sites.is_empty() {
+                "none".into()
+            } else {
+                sites.join(", ")
+            }
+        )?;
+        writeln!(out, "  pools:")?;
+        for p in &t.pools {
+            let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
+            writeln!(
+                out,
+                "    {} [{}]{}",
+                p.fqdn.as_deref().unwrap_or("(no FQDN)"),
+                roles.join(", "),
+                p.site
+                    .as_ref()
+                    .map(|s| format!(" in {s}"))
+                    .unwrap_or_default()
+            )?;
+            for m in &p.machines {
+                writeln!(out, "      {m}")?;
+            }
+        }
+        writeln!(out, "  SQL instances:")?;
+        for s in &t.sql_instances {
+            let server = s.server.as_deref().unwrap_or("?");
+            let name = if s.instance.is_empty() {
+                format!("{server} (default instance)")
+            } else {
+                format!("{server}\\{}", s.instance)
+            };
+            let always_on = s
+                .always_on_primary
+                .as_ref()
+                .map(|p| format!(" (AlwaysOn, primary {p})"))
+                .unwrap_or_default();
+            writeln!(out, "    {name}: {}{always_on}", s.stores.join(", "))?;
+        }
+        writeln!(out, "  file stores:")?;
+        for f in &t.file_stores {
+            writeln!(out, "    {}", f.unc)?;
+        }
+        writeln!(
+            out,
+            "  Central Management store: {}",
+            t.central_management_store
+                .as_deref()
+                .unwrap_or("not in this topology")
+        )?;
+        if t.unmodelled.is_empty() {
+            writeln!(out, "  unmodelled: none")?;
+        } else {
+            writeln!(out, "  unmodelled (kept out of the way):")?;
+            for u in &t.unmodelled {
+                writeln!(
+                    out,
+                    "    {} ×{} (first at line {})",
+                    u.path, u.count, u.line
+                )?;
+            }
+        }
+    }
+    for p in &inventory.problems {
+        writeln!(
+            out,
+            "{}: not understood ({}): {}",
+            p.path, p.code, p.message
+        )?;
+    }
+    Ok(())
+}

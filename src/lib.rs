@@ -1,0 +1,22 @@
+//! topolint: a restore-readiness linter for Lync Server 2013 and Skype for Business Server.
+//!
+//! The data flows one way: [`discover`] files → [`source`] decode → [`xml`] parse with spans →
+//! [`model`] (typed topology) → [`rules`] over the workspace ([`engine`]) → [`finding`]s →
+//! [`render`] → exit code ([`app`]).
+
+pub mod app;
+pub mod cli;
+pub mod date;
+pub mod discover;
+pub mod docs;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod inspect;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod span;
+pub mod xml;

@@ -1,0 +1,49 @@
+//! The `topolint` binary: parse arguments, run, map the outcome to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use topolint::app::{self, Env};
+use topolint::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let args = cli::with_default_subcommand(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let env = Env::from_process();
+    // A panic is a bug, never an exit status of its own: report it and exit 2.
+    std::panic::set_hook(Box::new(|info| {
+        let mut stderr = std::io::stderr();
+        let _ = writeln!(
+            stderr,
+            "topolint: internal error: {info}\nThis is a bug; please report it with the input that caused it."
+        );
+    }));
+    let outcome =
+        std::panic::catch_unwind(|| app::run(cli.command, &env, &mut std::io::stdout().lock()));
+    match outcome {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(fatal)) => {
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !env.no_color;
+            let theme = if color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let mut text = String::new();
+            let _ = GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .render_report(&mut text, &fatal);
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            ExitCode::from(2)
+        }
+        Err(_) => ExitCode::from(2),
+    }
+}

@@ -1,0 +1,82 @@
+//! Host names as topologies and worksheets write them.
+
+use std::fmt;
+
+/// A host or pool name, normalised for comparison: lower-case, one trailing dot removed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fqdn(String);
+
+impl Fqdn {
+    #[must_use]
+    pub fn new(raw: &str) -> Self {
+        let trimmed = raw.trim();
+        let trimmed = trimmed.strip_suffix('.').unwrap_or(trimmed);
+        Self(trimmed.to_lowercase())
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A NetBIOS-style name without a domain (`WAC01`).
+    #[must_use]
+    pub fn is_single_label(&self) -> bool {
+        !self.0.is_empty() && !self.0.contains('.')
+    }
+
+    /// The first label (`fe01` of `fe01.contoso.com`).
+    #[must_use]
+    pub fn first_label(&self) -> &str {
+        self.0.split('.').next().unwrap_or("")
+    }
+
+    /// Everything after the first label (`contoso.com`), if any.
+    #[must_use]
+    pub fn domain(&self) -> Option<&str> {
+        self.0.split_once('.').map(|(_, d)| d)
+    }
+
+    /// Whether the name still holds an unexpanded template placeholder.
+    #[must_use]
+    pub fn is_placeholder(&self) -> bool {
+        super::placeholder::contains(&self.0)
+    }
+
+    /// Matches this name against a host written in a worksheet or UNC path: the same FQDN, or a
+    /// single-label host equal to this name's first label.
+    #[must_use]
+    pub fn matches_host(&self, host: &Fqdn) -> bool {
+        self == host || (host.is_single_label() && self.first_label() == host.as_str())
+    }
+}
+
+impl fmt::Display for Fqdn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_case_and_trailing_dot() {
+        assert_eq!(
+            Fqdn::new("FE01.Contoso.com."),
+            Fqdn::new("fe01.contoso.com")
+        );
+        assert_eq!(Fqdn::new("FE01.Contoso.com.").as_str(), "fe01.contoso.com");
+    }
+
+    #[test]
+    fn labels() {
+        let f = Fqdn::new("fe01.contoso.com");
+        assert_eq!((f.first_label(), f.domain()), ("fe01", Some("contoso.com")));
+        assert!(Fqdn::new("WAC01").is_single_label());
+        assert!(!f.is_single_label());
+        assert!(f.matches_host(&Fqdn::new("FE01")));
+        assert!(!f.matches_host(&Fqdn::new("fe02")));
+    }
+}

@@ -1,0 +1,427 @@
+//! The typed topology: sites, pools, machines, SQL instances, services and what they imply
+//! (roles, file stores, the Central Management store, the product).
+//!
+//! Both document forms lower to this one model: see [`super::lower`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::Fqdn;
+use crate::source::FileId;
+use crate::span::{Span, Spanned};
+
+/// Which of the two document forms a topology was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Form {
+    /// `Get-CsTopology -AsXml` / `Publish-CsTopology` (root `Topology`).
+    Published,
+    /// Topology Builder's saved document (root `TopologyBuilder`).
+    Tbxml,
+}
+
+/// The product generation, from `Service@ServiceVersion`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Product {
+    Lync2010,
+    Lync2013,
+    Sfb2015,
+    Sfb2019,
+    Unknown,
+}
+
+impl Product {
+    #[must_use]
+    pub fn from_service_version(version: u8) -> Self {
+        match version {
+            5 => Self::Lync2010,
+            6 => Self::Lync2013,
+            7 => Self::Sfb2015,
+            8 => Self::Sfb2019,
+            _ => Self::Unknown,
+        }
+    }
+
+    #[must_use]
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::Lync2010 => "Lync Server 2010",
+            Self::Lync2013 => "Lync Server 2013",
+            Self::Sfb2015 => "Skype for Business Server 2015",
+            Self::Sfb2019 => "Skype for Business Server 2019",
+            Self::Unknown => "an unknown product version",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteKind {
+    Central,
+    Branch,
+}
+
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// `SiteId` as written.
+    pub id: String,
+    pub name: Option<Spanned<String>>,
+    pub kind: SiteKind,
+    pub tag: Span,
+}
+
+/// A `Cluster`: a Front End, Edge or Director pool, a Standard Edition server, or the
+/// single-machine cluster of a SQL server, file server, Office Web Apps server or gateway.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    /// `SiteId:Number` (published) or the `UniqueId` GUID (Topology Builder).
+    pub key: String,
+    pub fqdn: Option<Spanned<Fqdn>>,
+    pub site: Option<usize>,
+    pub machines: Vec<Machine>,
+    /// Topology Builder's `IsSingleMachineOnly`.
+    pub single_machine_only: Option<bool>,
+    pub tag: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Machine {
+    pub fqdn: Option<Spanned<Fqdn>>,
+    /// The machine had no `Fqdn` of its own and took its single-machine cluster's.
+    pub inherited: bool,
+    pub tag: Span,
+}
+
+/// A SQL Server instance that stores are installed on.
+#[derive(Clone, Debug)]
+pub struct SqlInstance {
+    pub key: String,
+    /// The pool (cluster) of the SQL server; `None` when its reference dangles.
+    pub pool: Option<usize>,
+    /// The instance name; empty for the default instance.
+    pub name: Spanned<String>,
+    pub always_on_primary: Option<Spanned<Fqdn>>,
+    /// Every attribute of the instance that the model does not interpret (mirroring data, if a
+    /// topology ever carries it, surfaces here).
+    pub extra: Vec<Spanned<String>>,
+    pub tag: Span,
+}
+
+/// Where a service is installed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    Pool(usize),
+    Sql(usize),
+}
+
+/// One server role instance (`Service`).
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// `SiteId-RoleName-Instance` (published) or the `UniqueId` GUID (Topology Builder).
+    pub key: String,
+    pub role: Spanned<String>,
+    pub version: Option<Spanned<u8>>,
+    pub installed_on: Option<Host>,
+    pub depends_on: Vec<usize>,
+    /// The role-settings element (`FileStoreService`, `RegistrarService`...), if any.
+    pub settings: Option<Span>,
+    /// `FileStoreService@ShareName`.
+    pub share_name: Option<Spanned<String>>,
+    /// `RegistrarService@IsDirector="true"`.
+    pub is_director: bool,
+    /// `CentralMgmtService@IsActive`.
+    pub cms_active: Option<bool>,
+    pub tag: Span,
+}
+
+/// A reference that resolves to nothing.
+#[derive(Clone, Debug)]
+pub struct Dangling {
+    /// The referencing element or attribute.
+    pub span: Span,
+    /// What it refers to, in words (`cluster 1:7`).
+    pub target: String,
+    /// Where the reference sits, in words (`InstalledOn of service 1-FileStore-1`).
+    pub context: String,
+}
+
+/// An element or attribute the model does not interpret.
+#[derive(Clone, Debug)]
+pub struct Unmodelled {
+    /// `Topology/Services/Service/Foo` or `Topology/SqlInstances/SqlInstance@MirrorPort`.
+    pub path: String,
+    pub span: Span,
+}
+
+/// What a pool does, derived from the services installed on it and the stores it hosts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PoolRole {
+    FrontEnd,
+    Director,
+    Edge,
+    Mediation,
+    PersistentChat,
+    SqlStore,
+    FileStore,
+    OfficeWebApps,
+    PstnGateway,
+    TrustedApplication,
+    VideoInterop,
+    Archiving,
+    Monitoring,
+    CentralManagement,
+}
+
+impl PoolRole {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FrontEnd => "Front End",
+            Self::Director => "Director",
+            Self::Edge => "Edge",
+            Self::Mediation => "Mediation",
+            Self::PersistentChat => "Persistent Chat",
+            Self::SqlStore => "SQL store",
+            Self::FileStore => "file store",
+            Self::OfficeWebApps => "Office Web Apps",
+            Self::PstnGateway => "PSTN gateway",
+            Self::TrustedApplication => "trusted application",
+            Self::VideoInterop => "Video Interop",
+            Self::Archiving => "Archiving",
+            Self::Monitoring => "Monitoring",
+            Self::CentralManagement => "Central Management",
+        }
+    }
+}
+
+/// Role names of the services that are databases installed on a SQL instance.
+pub const STORE_ROLES: &[&str] = &[
+    "UserStore",
+    "ApplicationStore",
+    "CentralMgmtStore",
+    "ArchivingStore",
+    "MonitoringStore",
+    "PersistentChatStore",
+    "PersistentChatComplianceStore",
+];
+
+/// A file share of the topology.
+#[derive(Clone, Debug)]
+pub struct FileStore {
+    pub service: usize,
+    pub pool: usize,
+    /// `\\host\share`, with the host lower-cased and the share as written.
+    pub unc: String,
+    pub share: Spanned<String>,
+}
+
+/// What a name in the topology refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostRef {
+    Pool(usize),
+    Machine(usize, usize),
+}
+
+/// A topology document, lowered.
+#[derive(Clone, Debug)]
+pub struct Topology {
+    pub file: FileId,
+    pub form: Form,
+    /// The root element's start tag.
+    pub root: Span,
+    pub sites: Vec<Site>,
+    pub pools: Vec<Pool>,
+    pub sql_instances: Vec<SqlInstance>,
+    pub services: Vec<Service>,
+    pub dangling: Vec<Dangling>,
+    pub unmodelled: Vec<Unmodelled>,
+    /// Every placeholder occurrence (`$Name`, `{{name}}`) with its text.
+    pub placeholders: Vec<Spanned<String>>,
+    /// Pools and machines by normalised FQDN, in document order.
+    pub hosts: BTreeMap<Fqdn, Vec<HostRef>>,
+}
+
+impl Topology {
+    /// The product: the newest `ServiceVersion` among the services.
+    #[must_use]
+    pub fn product(&self) -> Product {
+        self.services
+            .iter()
+            .filter_map(|s| s.version.as_ref())
+            .map(|v| Product::from_service_version(v.value))
+            .filter(|p| *p != Product::Unknown)
+            .max()
+            .unwrap_or(Product::Unknown)
+    }
+
+    /// Services installed on a pool.
+    pub fn services_on_pool(&self, pool: usize) -> impl Iterator<Item = &Service> {
+        self.services
+            .iter()
+            .filter(move |s| s.installed_on == Some(Host::Pool(pool)))
+    }
+
+    /// Services installed on a SQL instance (its stores).
+    pub fn services_on_sql(&self, sql: usize) -> impl Iterator<Item = &Service> {
+        self.services
+            .iter()
+            .filter(move |s| s.installed_on == Some(Host::Sql(sql)))
+    }
+
+    /// Whether any service with this role name runs on the pool.
+    #[must_use]
+    pub fn pool_runs(&self, pool: usize, role: &str) -> bool {
+        self.services_on_pool(pool).any(|s| s.role.value == role)
+    }
+
+    /// The roles of a pool, sorted and without repeats.
+    #[must_use]
+    pub fn pool_roles(&self, pool: usize) -> Vec<PoolRole> {
+        let mut roles: Vec<PoolRole> = self
+            .services_on_pool(pool)
+            .filter_map(|s| match s.role.value.as_str() {
+                "UserServices" => Some(PoolRole::FrontEnd),
+                "Registrar" if s.is_director => Some(PoolRole::Director),
+                "EdgeServer" => Some(PoolRole::Edge),
+                "MediationServer" => Some(PoolRole::Mediation),
+                "PersistentChatServer" => Some(PoolRole::PersistentChat),
+                "FileStore" => Some(PoolRole::FileStore),
+                "WacService" => Some(PoolRole::OfficeWebApps),
+                "PstnGateway" => Some(PoolRole::PstnGateway),
+                "ExternalServer" | "TrustedApplicationPool" => Some(PoolRole::TrustedApplication),
+                "VideoInteropServer" => Some(PoolRole::VideoInterop),
+                "ArchivingServer" => Some(PoolRole::Archiving),
+                "MonitoringServer" => Some(PoolRole::Monitoring),
+                "CentralMgmt" => Some(PoolRole::CentralManagement),
+                _ => None,
+            })
+            .collect();
+        let hosts_store = self
+            .sql_instances
+            .iter()
+            .enumerate()
+            .any(|(i, sql)| sql.pool == Some(pool) && self.services_on_sql(i).next().is_some());
+        if hosts_store {
+            roles.push(PoolRole::SqlStore);
+        }
+        roles.sort_unstable();
+        roles.dedup();
+        roles
+    }
+
+    /// A Standard Edition server: a Front End on one machine that bears the pool's own name.
+    #[must_use]
+    pub fn is_standard_edition(&self, pool: usize) -> bool {
+        let p = &self.pools[pool];
+        if !self.pool_runs(pool, "UserServices") || p.machines.len() != 1 {
+            return false;
+        }
+        if p.single_machine_only == Some(true) {
+            return true;
+        }
+        let m = &p.machines[0];
+        m.inherited || (m.fqdn.as_ref().map(|f| &f.value) == p.fqdn.as_ref().map(|f| &f.value))
+    }
+
+    /// An Enterprise Edition Front End pool.
+    #[must_use]
+    pub fn is_enterprise_front_end(&self, pool: usize) -> bool {
+        self.pool_runs(pool, "UserServices") && !self.is_standard_edition(pool)
+    }
+
+    /// The store role names installed on a SQL instance, sorted, each once.
+    #[must_use]
+    pub fn stores_on(&self, sql: usize) -> Vec<&str> {
+        let mut stores: Vec<&str> = self
+            .services_on_sql(sql)
+            .map(|s| s.role.value.as_str())
+            .collect();
+        stores.sort_unstable();
+        stores.dedup();
+        stores
+    }
+
+    /// The SQL server FQDN of an instance.
+    #[must_use]
+    pub fn sql_server(&self, sql: usize) -> Option<&Spanned<Fqdn>> {
+        self.sql_instances[sql]
+            .pool
+            .and_then(|p| self.pools[p].fqdn.as_ref())
+    }
+
+    /// `fqdn\instance`, or just `fqdn` for the default instance.
+    #[must_use]
+    pub fn sql_display(&self, sql: usize) -> String {
+        let server = self
+            .sql_server(sql)
+            .map_or_else(|| "?".to_string(), |f| f.value.to_string());
+        let name = &self.sql_instances[sql].name.value;
+        if name.is_empty() {
+            server
+        } else {
+            format!("{server}\\{name}")
+        }
+    }
+
+    /// The file stores, in document order.
+    #[must_use]
+    pub fn file_stores(&self) -> Vec<FileStore> {
+        self.services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.role.value == "FileStore")
+            .filter_map(|(i, s)| {
+                let Some(Host::Pool(pool)) = s.installed_on else {
+                    return None;
+                };
+                let share = s.share_name.clone()?;
+                let host = self.pools[pool].fqdn.as_ref()?;
+                Some(FileStore {
+                    service: i,
+                    pool,
+                    unc: format!("\\\\{}\\{}", host.value, share.value),
+                    share,
+                })
+            })
+            .collect()
+    }
+
+    /// The SQL instance holding the Central Management store, if the topology has one.
+    #[must_use]
+    pub fn central_management_store(&self) -> Option<usize> {
+        self.services
+            .iter()
+            .filter(|s| s.role.value == "CentralMgmtStore")
+            .find_map(|s| match s.installed_on {
+                Some(Host::Sql(sql)) => Some(sql),
+                _ => None,
+            })
+    }
+
+    /// The pool whose FQDN this is, if any.
+    #[must_use]
+    pub fn pool_by_fqdn(&self, fqdn: &Fqdn) -> Option<usize> {
+        self.hosts.get(fqdn)?.iter().find_map(|h| match h {
+            HostRef::Pool(p) => Some(*p),
+            HostRef::Machine(..) => None,
+        })
+    }
+
+    /// Every pool or machine named `fqdn`.
+    #[must_use]
+    pub fn lookup(&self, fqdn: &Fqdn) -> &[HostRef] {
+        self.hosts.get(fqdn).map_or(&[], Vec::as_slice)
+    }
+
+    /// The display name of a pool (its FQDN, or its key when it has none).
+    #[must_use]
+    pub fn pool_name(&self, pool: usize) -> String {
+        let p = &self.pools[pool];
+        p.fqdn
+            .as_ref()
+            .map_or_else(|| format!("cluster {}", p.key), |f| f.value.to_string())
+    }
+}

@@ -1,0 +1,243 @@
+//! Rich diagnostics through miette: the source snippet, labels on the exact attribute, help, the
+//! rule's doc link, and a second file as a related snippet. Then the closing summary.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use crate::engine::{Report, Verdict};
+use crate::finding::{Finding, Label, Severity};
+use crate::model::Workspace;
+use crate::source::FileId;
+
+/// How to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    /// Terminal width, or a fixed width for files and tests.
+    pub width: usize,
+    /// Leave out the closing summary.
+    pub quiet: bool,
+}
+
+/// Writes every finding and the summary.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    style: Style,
+) -> io::Result<()> {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(style.color)
+        .with_urls(true);
+    for finding in &report.findings {
+        let mut text = String::new();
+        let adapter = Adapter::new(ws, finding);
+        handler
+            .render_report(&mut text, &adapter)
+            .map_err(io::Error::other)?;
+        out.write_all(text.as_bytes())?;
+    }
+    if !style.quiet {
+        summary(out, report)?;
+    }
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "Checked {} and {} in {} read; {} run.",
+        plural(s.topologies, "topology").replace("topologys", "topologies"),
+        plural(s.worksheets, "worksheet"),
+        plural(s.files, "file"),
+        plural(s.rules_run, "rule")
+    )?;
+    for path in &s.structural_only {
+        writeln!(
+            out,
+            "Readiness rules (BK, RS, HA) did not run for {path}: no worksheets beside it (`topolint worksheet init` starts them)."
+        )?;
+    }
+    writeln!(
+        out,
+        "Found {}, {}, {}.",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note")
+    )?;
+    writeln!(
+        out,
+        "{}",
+        match s.verdict {
+            Verdict::Ready => "READY",
+            Verdict::NotReady => "NOT READY FOR RESTORE",
+        }
+    )
+}
+
+/// How many lines apart two labels may be and still share one snippet.
+const NEAR_LINES: usize = 6;
+
+/// A finding seen through miette's eyes, with its source attached at render time.
+struct Adapter<'a> {
+    finding: &'a Finding,
+    code: String,
+    source: Option<NamedSource<Arc<String>>>,
+    labels: Vec<&'a Label>,
+    related: Vec<Related>,
+}
+
+impl<'a> Adapter<'a> {
+    fn new(ws: &'a Workspace, finding: &'a Finding) -> Self {
+        let primary = finding.primary.as_ref();
+        let primary_file = primary.map(|l| l.file);
+        // Labels far from the primary one get their own snippet rather than stretching it.
+        let line = |l: &Label| ws.files.get(l.file).line_col(l.span.start).0;
+        let near = |l: &Label| {
+            primary.is_some_and(|p| p.file == l.file && line(p).abs_diff(line(l)) <= NEAR_LINES)
+        };
+        let (labels, others): (Vec<&Label>, Vec<&Label>) = primary
+            .into_iter()
+            .chain(&finding.secondary)
+            .partition(|l| Some(*l) == primary || near(l));
+        Self {
+            finding,
+            code: format!("{} {}", finding.rule.code, finding.rule.name),
+            source: primary_file.map(|f| named_source(ws, f)),
+            labels,
+            related: others
+                .into_iter()
+                .map(|l| Related {
+                    message: l.message.clone(),
+                    source: named_source(ws, l.file),
+                    span: l.span,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn named_source(ws: &Workspace, file: FileId) -> NamedSource<Arc<String>> {
+    let f = ws.files.get(file);
+    NamedSource::new(f.display.clone(), Arc::clone(&f.text))
+}
+
+impl fmt::Debug for Adapter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Adapter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Adapter<'_> {}
+
+impl Diagnostic for Adapter<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.help))
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.url()))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = self.finding.primary.as_ref();
+        Some(Box::new(self.labels.iter().map(move |l| {
+            let text = Some(l.message.clone());
+            if Some(*l) == primary {
+                LabeledSpan::new_primary_with_span(text, l.span)
+            } else {
+                LabeledSpan::new_with_span(text, l.span)
+            }
+        })))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+/// A location in another file, shown as its own snippet after the main one.
+struct Related {
+    message: String,
+    source: NamedSource<Arc<String>>,
+    span: crate::span::Span,
+}
+
+impl fmt::Debug for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Related {}
+
+impl Diagnostic for Related {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        // The message is the heading of this snippet; the underline needs no second copy.
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, self.span),
+        )))
+    }
+}

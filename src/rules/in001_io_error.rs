@@ -1,0 +1,86 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// Reports a file that was found or named but could not be read: permission denied, a
+    /// directory entry that vanished during the walk, a file larger than 4 GiB.
+    ///
+    /// ## Why it breaks a restore
+    /// A topology or worksheet that cannot be read is not checked, so whatever gap it hides stays
+    /// hidden until the day of the restore.
+    ///
+    /// ## Example
+    /// ```text
+    /// error[IN001]: cannot read `backup/topology.xml`: Permission denied (os error 13)
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give the account that runs topolint read access to the file (in a pipeline, the agent's
+    /// service account), or remove the file from the checked folder.
+    ///
+    /// ## Source
+    /// Input rule; no restore requirement.
+    pub static RULE = {
+        code: "IN001",
+        name: "io-error",
+        severity: Error,
+        scope: Input,
+        summary: "a file cannot be read",
+        sources: [],
+        help: "give the account running topolint read access to the file, or remove it from the checked folder",
+        check: check,
+    }
+}
+
+fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    for (problem, file) in cx.problems(ProblemKind::Io) {
+        out.emit(
+            Draft::new(
+                &file.display,
+                format!("cannot read `{}`: {}", file.display, problem.message),
+            )
+            .at(problem.file, problem.span, "unreadable"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::discover::Input;
+    use crate::engine::{self, RuleSet};
+    use crate::model::Workspace;
+
+    #[test]
+    fn fires_for_an_unreadable_file() {
+        let mut ws = Workspace::default();
+        let input = Input {
+            path: PathBuf::from("gone.xml"),
+            explicit: true,
+        };
+        crate::load::ingest(
+            &mut ws,
+            &input,
+            "gone.xml".into(),
+            Err("No such file or directory".into()),
+        );
+        let rules = RuleSet::all().select(&["IN001".into()], &[]).expect("rule");
+        let findings = engine::run(&ws, &rules).findings;
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "cannot read `gone.xml`: No such file or directory"
+        );
+        assert_eq!(findings[0].entity, "gone.xml");
+    }
+
+    #[test]
+    fn quiet_for_a_readable_file() {
+        let checked = super::super::test_util::check(
+            &super::RULE,
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"/>",
+        );
+        assert!(checked.findings.is_empty());
+    }
+}

@@ -1,0 +1,250 @@
+//! The rule catalogue: one file per rule, registered by one line in [`ALL`].
+//!
+//! A rule file declares its metadata and documentation with [`declare_rule!`], implements a
+//! check over the [`Context`] (typed model values with spans; never raw XML, never printing),
+//! and carries its unit tests.
+
+use crate::finding::{Draft, Finding, Severity};
+use crate::model::{Deployment, InputProblem, ProblemKind, Topology, Workspace};
+use crate::source::SourceFile;
+
+mod in001_io_error;
+mod in002_decode_error;
+mod in003_xml_syntax;
+mod in004_unrecognized_document;
+mod in006_unresolved_placeholder;
+mod tp101_duplicate_fqdn;
+mod tp102_dangling_reference;
+mod tp103_missing_fqdn;
+mod tp104_single_label_host;
+mod tp105_no_central_management_store;
+mod tp106_file_store_on_front_end;
+mod tp107_shared_sql_backend;
+mod tp108_legacy_pool_present;
+
+#[cfg(test)]
+mod test_util;
+
+/// Every rule, sorted by code.
+pub static ALL: &[&RuleDef] = &[
+    &in001_io_error::RULE,
+    &in002_decode_error::RULE,
+    &in003_xml_syntax::RULE,
+    &in004_unrecognized_document::RULE,
+    &in006_unresolved_placeholder::RULE,
+    &tp101_duplicate_fqdn::RULE,
+    &tp102_dangling_reference::RULE,
+    &tp103_missing_fqdn::RULE,
+    &tp104_single_label_host::RULE,
+    &tp105_no_central_management_store::RULE,
+    &tp106_file_store_on_front_end::RULE,
+    &tp107_shared_sql_backend::RULE,
+    &tp108_legacy_pool_present::RULE,
+];
+
+/// What a rule looks at, which decides when it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Problems found while reading files; runs once per run.
+    Input,
+    /// One topology document; runs for every deployment.
+    Topology,
+    /// A topology joined with its worksheets; runs only for deployments that have worksheets.
+    Deployment,
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, never reused (`TP101`).
+    pub code: &'static str,
+    /// Stable kebab-case name (`duplicate-fqdn`).
+    pub name: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    /// One line, lower-case start, no trailing period.
+    pub summary: &'static str,
+    /// Requirement numbers from the requirements catalogue (`R17`).
+    pub sources: &'static [&'static str],
+    /// General advice, used when a finding has none more specific.
+    pub help: &'static str,
+    /// Markdown body: what it checks, why it breaks a restore, example, how to fix, source.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The family prefix (`TP`), also the rule category.
+    #[must_use]
+    pub fn prefix(&self) -> &'static str {
+        self.code.get(..2).unwrap_or(self.code)
+    }
+
+    /// The category the prefix stands for.
+    #[must_use]
+    pub fn category(&self) -> &'static str {
+        match self.prefix() {
+            "IN" => "input",
+            "TP" => "topology structure",
+            "BK" => "backup coverage",
+            "RS" => "restore readiness",
+            "HA" => "SQL mirroring high availability",
+            "DR" => "drift since the backup",
+            _ => "other",
+        }
+    }
+
+    /// Where the rule's page lives.
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!(
+            "{}/blob/main/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.code
+        )
+    }
+
+    /// The documentation body with the one leading space of each doc-comment line removed.
+    #[must_use]
+    pub fn docs_markdown(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string()
+    }
+}
+
+/// A rule: its metadata and its check.
+pub struct RuleDef {
+    pub meta: RuleMeta,
+    pub check: fn(&Context<'_>, &mut Emitter<'_>),
+}
+
+/// What a check sees: the whole workspace and, except for input rules, one deployment.
+pub struct Context<'a> {
+    pub workspace: &'a Workspace,
+    pub deployment: Option<&'a Deployment>,
+}
+
+impl<'a> Context<'a> {
+    /// The deployment's topology (none for input rules).
+    #[must_use]
+    pub fn topology(&self) -> Option<&'a Topology> {
+        self.deployment
+            .map(|d| &self.workspace.topologies[d.topology])
+    }
+
+    #[must_use]
+    pub fn file(&self, topology: &Topology) -> &'a SourceFile {
+        self.workspace.files.get(topology.file)
+    }
+
+    /// Input problems of one kind, with their files.
+    pub fn problems(
+        &self,
+        kind: ProblemKind,
+    ) -> impl Iterator<Item = (&'a InputProblem, &'a SourceFile)> {
+        let ws = self.workspace;
+        ws.problems
+            .iter()
+            .filter(move |p| p.kind == kind)
+            .map(move |p| (p, ws.files.get(p.file)))
+    }
+}
+
+/// Collects a rule's drafts.
+pub struct Emitter<'a> {
+    pub(crate) drafts: &'a mut Vec<Draft>,
+}
+
+impl Emitter<'_> {
+    pub fn emit(&mut self, draft: Draft) {
+        self.drafts.push(draft);
+    }
+}
+
+/// Finds a rule by code or name (case-insensitive).
+#[must_use]
+pub fn find(key: &str) -> Option<&'static RuleDef> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.meta.code.eq_ignore_ascii_case(key) || r.meta.name.eq_ignore_ascii_case(key))
+}
+
+/// The closest code or name to a mistyped one, if any is close.
+#[must_use]
+pub fn suggest(key: &str) -> Option<&'static str> {
+    let key = key.to_ascii_lowercase();
+    ALL.iter()
+        .flat_map(|r| [r.meta.code, r.meta.name])
+        .map(|cand| {
+            (
+                strsim::damerau_levenshtein(&key, &cand.to_ascii_lowercase()),
+                cand,
+            )
+        })
+        .filter(|(d, cand)| *d <= 2.max(cand.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, cand)| cand)
+}
+
+/// Stamps a finding with its rule (used by the engine).
+pub(crate) fn stamp(
+    rule: &'static RuleMeta,
+    draft: Draft,
+    severity: Severity,
+    scope: &str,
+) -> Finding {
+    let fingerprint =
+        crate::finding::fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
+    Finding {
+        rule,
+        severity,
+        help: draft.help.unwrap_or_else(|| rule.help.to_string()),
+        entity: draft.entity,
+        message: draft.message,
+        primary: draft.primary,
+        secondary: draft.secondary,
+        fingerprint,
+    }
+}
+
+/// Declares a rule: its doc comments become its documentation page.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static RULE = {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            scope: $scope:ident,
+            summary: $summary:literal,
+            sources: [$($source:literal),* $(,)?],
+            help: $help:literal,
+            check: $check:path $(,)?
+        }
+    ) => {
+        pub static RULE: $crate::rules::RuleDef = $crate::rules::RuleDef {
+            meta: $crate::rules::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::finding::Severity::$severity,
+                scope: $crate::rules::Scope::$scope,
+                summary: $summary,
+                sources: &[$($source),*],
+                help: $help,
+                docs: concat!($($doc, "\n"),*),
+            },
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// What rule files import.
+pub(crate) mod prelude {
+    pub(crate) use super::{Context, Emitter, declare_rule};
+    pub(crate) use crate::finding::Draft;
+    pub(crate) use crate::model::ProblemKind;
+}

@@ -1,0 +1,164 @@
+//! Helpers for rule unit tests: a workspace from in-memory files, one rule run over it.
+
+use std::path::PathBuf;
+
+use crate::discover::Input;
+use crate::engine::{self, RuleSet};
+use crate::finding::Finding;
+use crate::load;
+use crate::model::Workspace;
+use crate::rules::RuleDef;
+
+/// The result of running one rule.
+pub struct Checked {
+    pub ws: Workspace,
+    pub findings: Vec<Finding>,
+}
+
+impl Checked {
+    /// 1-based line of each finding's primary label.
+    pub fn lines(&self) -> Vec<usize> {
+        self.findings
+            .iter()
+            .map(|f| {
+                let l = f.primary.as_ref().expect("primary label");
+                self.ws.files.get(l.file).line_col(l.span.start).0
+            })
+            .collect()
+    }
+
+    /// The text under each finding's primary label.
+    pub fn labelled(&self) -> Vec<&str> {
+        self.findings
+            .iter()
+            .map(|f| {
+                let l = f.primary.as_ref().expect("primary label");
+                self.ws.files.get(l.file).slice(l.span)
+            })
+            .collect()
+    }
+
+    pub fn entities(&self) -> Vec<&str> {
+        self.findings.iter().map(|f| f.entity.as_str()).collect()
+    }
+}
+
+/// Runs `rule` alone over files given as (name, bytes), all named explicitly.
+pub fn check_bytes(rule: &RuleDef, files: &[(&str, &[u8])]) -> Checked {
+    let mut ws = Workspace::default();
+    for (name, bytes) in files {
+        let input = Input {
+            path: PathBuf::from(name),
+            explicit: true,
+        };
+        load::ingest(&mut ws, &input, (*name).to_string(), Ok(bytes.to_vec()));
+    }
+    load::form_deployments(&mut ws);
+    let rules = RuleSet::all()
+        .select(&[rule.meta.code.to_string()], &[])
+        .expect("registered rule");
+    let findings = engine::run(&ws, &rules).findings;
+    Checked { ws, findings }
+}
+
+/// Runs `rule` alone over one topology text.
+pub fn check(rule: &RuleDef, topology: &str) -> Checked {
+    check_bytes(rule, &[("topology.xml", topology.as_bytes())])
+}
+
+/// A published topology with the given clusters, SQL instances and services (inner XML).
+pub fn published(clusters: &str, sql: &str, services: &str) -> String {
+    format!(
+        r#"<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008" Signature="00000000-0000-0000-0000-000000000001">
+  <Sites>
+    <CentralSite SiteId="1">
+      <Name>Redmond</Name>
+    </CentralSite>
+  </Sites>
+  <Clusters>
+{clusters}
+  </Clusters>
+  <SqlInstances>
+{sql}
+  </SqlInstances>
+  <Services>
+{services}
+  </Services>
+</Topology>
+"#
+    )
+}
+
+/// A published `Cluster` with `machines` (FQDNs) and number `n` in site 1.
+pub fn cluster(n: u32, fqdn: &str, machines: &[&str]) -> String {
+    let mut out = format!(
+        "    <Cluster RequiresReplication=\"true\" RequiresSetup=\"true\" Fqdn=\"{fqdn}\">\n      <ClusterId SiteId=\"1\" Number=\"{n}\" />\n"
+    );
+    for (i, m) in machines.iter().enumerate() {
+        out.push_str(&format!(
+            "      <Machine OrdinalInCluster=\"{}\" Fqdn=\"{m}\" />\n",
+            i + 1
+        ));
+    }
+    out.push_str("    </Cluster>");
+    out
+}
+
+/// A published `SqlInstance` named `name` on cluster `n`.
+pub fn sql(n: u32, name: &str) -> String {
+    format!(
+        "    <SqlInstance>\n      <SqlInstanceId Name=\"{name}\">\n        <ClusterId SiteId=\"1\" Number=\"{n}\" />\n      </SqlInstanceId>\n    </SqlInstance>"
+    )
+}
+
+/// A published `Service` of `role` instance `i`, installed on cluster `on` (or on SQL instance
+/// `sql_name` of cluster `on` when given), depending on `deps` (`Role-Instance` pairs), with
+/// extra inner XML.
+pub fn service(
+    role: &str,
+    i: u32,
+    on: u32,
+    sql_name: Option<&str>,
+    deps: &[(&str, u32)],
+    extra: &str,
+) -> String {
+    service_v(role, i, on, sql_name, deps, extra, 6)
+}
+
+/// Like [`service`], with a `ServiceVersion`.
+pub fn service_v(
+    role: &str,
+    i: u32,
+    on: u32,
+    sql_name: Option<&str>,
+    deps: &[(&str, u32)],
+    extra: &str,
+    version: u8,
+) -> String {
+    let mut out = format!(
+        "    <Service RoleVersion=\"1\" ServiceVersion=\"{version}\">\n      <ServiceId SiteId=\"1\" RoleName=\"{role}\" Instance=\"{i}\" />\n      <DependsOn>\n"
+    );
+    for (r, n) in deps {
+        out.push_str(&format!(
+            "        <Dependency Usage=\"Default\">\n          <ServiceId SiteId=\"1\" RoleName=\"{r}\" Instance=\"{n}\" />\n        </Dependency>\n"
+        ));
+    }
+    out.push_str("      </DependsOn>\n      <InstalledOn>\n");
+    match sql_name {
+        Some(name) => out.push_str(&format!(
+            "        <SqlInstanceId Name=\"{name}\">\n          <ClusterId SiteId=\"1\" Number=\"{on}\" />\n        </SqlInstanceId>\n"
+        )),
+        None => out.push_str(&format!("        <ClusterId SiteId=\"1\" Number=\"{on}\" />\n")),
+    }
+    out.push_str("      </InstalledOn>\n");
+    out.push_str(extra);
+    out.push_str("    </Service>");
+    out
+}
+
+/// `FileStoreService` settings with a share name.
+pub fn share(name: &str) -> String {
+    format!(
+        "      <FileStoreService xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\" ShareName=\"{name}\" />\n"
+    )
+}

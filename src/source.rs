@@ -1,0 +1,442 @@
+//! Reading and decoding input files.
+//!
+//! Every position the tool reports is a byte span into the *decoded* text held here; lines and
+//! columns (1-based, columns counted in characters) are computed from it on demand.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::span::Span;
+
+/// Index of a file in [`Files`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// How the bytes of a file were encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Encoding {
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Utf8 => "UTF-8",
+            Self::Utf8Bom => "UTF-8 with BOM",
+            Self::Utf16Le => "UTF-16LE",
+            Self::Utf16Be => "UTF-16BE",
+        }
+    }
+}
+
+/// One input file: its path as shown to users and its decoded text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path used to open the file.
+    pub path: PathBuf,
+    /// Relative to the working directory when possible, always with `/` separators.
+    pub display: String,
+    /// Decoded text (empty when the file could not be read).
+    pub text: Arc<String>,
+    pub encoding: Encoding,
+    line_starts: OnceLock<Vec<u32>>,
+}
+
+impl SourceFile {
+    #[must_use]
+    pub fn new(
+        id: FileId,
+        path: PathBuf,
+        display: String,
+        text: String,
+        encoding: Encoding,
+    ) -> Self {
+        Self {
+            id,
+            path,
+            display,
+            text: Arc::new(text),
+            encoding,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            );
+            starts
+        })
+    }
+
+    /// 1-based line and character column of a byte offset.
+    #[must_use]
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let text = self.text.as_str();
+        let offset = (offset as usize).min(text.len());
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s as usize <= offset).max(1);
+        let start = starts[line - 1] as usize;
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line, column + 1)
+    }
+
+    /// The text covered by a span (empty if the span does not fall on character boundaries).
+    #[must_use]
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// All files read in one run, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    /// Adds a file and returns its id.
+    pub fn add(
+        &mut self,
+        path: PathBuf,
+        display: String,
+        text: String,
+        encoding: Encoding,
+    ) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files
+            .push(SourceFile::new(id, path, display, text, encoding));
+        id
+    }
+
+    /// The file with this id.
+    ///
+    /// Ids are only ever created by [`Files::add`], so every id names a file.
+    #[must_use]
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// The result of decoding a file's bytes.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text, with invalid sequences replaced by U+FFFD so that it can still be shown.
+    pub text: String,
+    pub encoding: Encoding,
+    /// The first problem found, if any. A file with a problem is not parsed further.
+    pub problem: Option<DecodeProblem>,
+}
+
+/// Why bytes could not be decoded, and where.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DecodeProblem {
+    /// Offset of the first bad byte in the original bytes.
+    pub byte_offset: usize,
+    /// Span in the decoded text (the replacement character, or the start of the text).
+    pub span: Span,
+    pub message: String,
+}
+
+/// Decodes bytes as UTF-8 (with or without BOM) or as UTF-16LE/BE announced by a BOM.
+///
+/// Anything else (invalid UTF-8, UTF-16 without BOM, unpaired surrogates, odd UTF-16 length,
+/// NUL bytes) is reported as a [`DecodeProblem`] pointing at the first bad byte.
+#[must_use]
+pub fn decode(mut bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        let mut decoded = decode_utf8(bytes);
+        decoded.encoding = Encoding::Utf8Bom;
+        if let Some(p) = &mut decoded.problem {
+            p.byte_offset += 3;
+        }
+        return decoded;
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return decode_utf16(&bytes[2..], Encoding::Utf16Le, 2);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return decode_utf16(&bytes[2..], Encoding::Utf16Be, 2);
+    }
+    if let Some(le) = utf16_without_bom(&bytes) {
+        let encoding = if le {
+            Encoding::Utf16Le
+        } else {
+            Encoding::Utf16Be
+        };
+        let mut decoded = decode_utf16(&bytes, encoding, 0);
+        decoded.problem = Some(DecodeProblem {
+            byte_offset: 0,
+            span: Span::at(0),
+            message: format!(
+                "the file looks like {} without a byte-order mark; only UTF-8 and UTF-16 with a BOM are read",
+                encoding.label()
+            ),
+        });
+        return decoded;
+    }
+    decode_utf8(bytes)
+}
+
+/// `Some(true)` for UTF-16LE-looking bytes (`<` then NUL), `Some(false)` for UTF-16BE.
+fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [first, 0, ..] if *first != 0 => Some(true),
+        [0, second, ..] if *second != 0 => Some(false),
+        _ => None,
+    }
+}
+
+fn decode_utf8(bytes: Vec<u8>) -> Decoded {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let problem = text.find('\0').map(|at| DecodeProblem {
+                byte_offset: at,
+                span: Span::new(at, at + 1),
+                message: "NUL byte in text: the file is binary or not UTF-8".to_string(),
+            });
+            Decoded {
+                text,
+                encoding: Encoding::Utf8,
+                problem,
+            }
+        }
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let bad = err.as_bytes().get(at).copied().unwrap_or_default();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let width = text[at..].chars().next().map_or(0, char::len_utf8);
+            Decoded {
+                text,
+                encoding: Encoding::Utf8,
+                problem: Some(DecodeProblem {
+                    byte_offset: at,
+                    span: Span::new(at, at + width),
+                    message: format!("invalid UTF-8: byte 0x{bad:02X} at offset {at}"),
+                }),
+            }
+        }
+    }
+}
+
+fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
+    let units = bytes.chunks_exact(2).map(|pair| {
+        if encoding == Encoding::Utf16Le {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut problem = None;
+    let mut unit_index = 0usize;
+    for item in char::decode_utf16(units) {
+        match item {
+            Ok(c) => {
+                unit_index += c.len_utf16();
+                text.push(c);
+            }
+            Err(err) => {
+                if problem.is_none() {
+                    let at = text.len();
+                    problem = Some(DecodeProblem {
+                        byte_offset: bom_len + unit_index * 2,
+                        span: Span::new(at, at + 3),
+                        message: format!(
+                            "invalid {}: unpaired surrogate 0x{:04X}",
+                            encoding.label(),
+                            err.unpaired_surrogate()
+                        ),
+                    });
+                }
+                unit_index += 1;
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+    }
+    if problem.is_none() && bytes.len() % 2 == 1 {
+        let at = text.len();
+        text.push(char::REPLACEMENT_CHARACTER);
+        problem = Some(DecodeProblem {
+            byte_offset: bom_len + bytes.len() - 1,
+            span: Span::new(at, at + 3),
+            message: format!(
+                "invalid {}: odd number of bytes, the file is truncated",
+                encoding.label()
+            ),
+        });
+    }
+    if problem.is_none() {
+        if let Some(at) = text.find('\0') {
+            problem = Some(DecodeProblem {
+                byte_offset: bom_len + text[..at].encode_utf16().count() * 2,
+                span: Span::new(at, at + 1),
+                message: "NUL character in text: the file is binary or mislabelled".to_string(),
+            });
+        }
+    }
+    Decoded {
+        text,
+        encoding,
+        problem,
+    }
+}
+
+/// A path as shown to users: relative to `base` when under it, with `/` separators.
+#[must_use]
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let rel = rel.strip_prefix(".").unwrap_or(rel);
+    let shown = rel.to_string_lossy().replace('\\', "/");
+    if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut out = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        out.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = decode(b"<a/>".to_vec());
+        assert_eq!(
+            (plain.text.as_str(), plain.encoding),
+            ("<a/>", Encoding::Utf8)
+        );
+        let bom = decode(b"\xEF\xBB\xBF<a/>".to_vec());
+        assert_eq!(
+            (bom.text.as_str(), bom.encoding),
+            ("<a/>", Encoding::Utf8Bom)
+        );
+        assert!(bom.problem.is_none());
+    }
+
+    #[test]
+    fn utf16_le_and_be_with_bom() {
+        let le = decode(utf16le("<a>é</a>\r\n", true));
+        assert_eq!(
+            (le.text.as_str(), le.encoding),
+            ("<a>é</a>\r\n", Encoding::Utf16Le)
+        );
+        assert!(le.problem.is_none());
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("<a/>".encode_utf16().flat_map(u16::to_be_bytes));
+        let be = decode(be);
+        assert_eq!((be.text.as_str(), be.encoding), ("<a/>", Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_first_bad_byte() {
+        let d = decode(b"<a>\n  x\xFFy</a>".to_vec());
+        let p = d.problem.expect("problem");
+        assert_eq!(p.byte_offset, 7);
+        assert_eq!(&d.text[p.span.range()], "\u{FFFD}");
+        assert!(p.message.contains("0xFF"), "{}", p.message);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_a_problem() {
+        let d = decode(utf16le("<Topology/>", false));
+        let p = d.problem.expect("problem");
+        assert!(
+            p.message.contains("without a byte-order mark"),
+            "{}",
+            p.message
+        );
+        assert_eq!(d.text, "<Topology/>");
+    }
+
+    #[test]
+    fn odd_length_and_unpaired_surrogate() {
+        let mut odd = utf16le("<a/>", true);
+        odd.push(b'x');
+        assert!(
+            decode(odd)
+                .problem
+                .expect("odd")
+                .message
+                .contains("odd number")
+        );
+        let mut lone = vec![0xFF, 0xFE, b'<', 0];
+        lone.extend(0xD800u16.to_le_bytes());
+        let p = decode(lone).problem.expect("surrogate");
+        assert_eq!(p.byte_offset, 4);
+        assert!(p.message.contains("D800"));
+    }
+
+    #[test]
+    fn nul_bytes_and_empty_input() {
+        assert!(decode(b"ab\0c".to_vec()).problem.is_some());
+        let empty = decode(Vec::new());
+        assert!(empty.problem.is_none());
+        assert_eq!(empty.text, "");
+    }
+
+    #[test]
+    fn line_and_character_column() {
+        let f = SourceFile::new(
+            FileId(0),
+            PathBuf::from("x"),
+            "x".into(),
+            "ab\r\nçé<x/>\n".into(),
+            Encoding::Utf8,
+        );
+        assert_eq!(f.line_col(0), (1, 1));
+        // "<x/>" starts after two 2-byte characters: byte 8, character column 3.
+        assert_eq!(f.line_col(8), (2, 3));
+        assert_eq!(f.line_col(1000), (3, 1));
+    }
+
+    #[test]
+    fn display_paths_are_relative_with_slashes() {
+        assert_eq!(
+            display_path(Path::new("/w/a/b.xml"), Path::new("/w")),
+            "a/b.xml"
+        );
+        assert_eq!(
+            display_path(Path::new("./a/b.xml"), Path::new("/w")),
+            "a/b.xml"
+        );
+        assert_eq!(
+            display_path(Path::new("/elsewhere/b.xml"), Path::new("/w")),
+            "/elsewhere/b.xml"
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! Byte spans into the decoded text of a source file.
+
+use std::ops::Range;
+
+/// A half-open byte range `start..end` into a file's decoded text.
+///
+/// Offsets are `u32`: files larger than 4 GiB are refused when they are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// Builds a span, saturating offsets that do not fit in `u32`.
+    #[must_use]
+    pub fn new(start: usize, end: usize) -> Self {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let (start, end) = (clamp(start), clamp(end));
+        Self {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// An empty span at `offset`.
+    #[must_use]
+    pub fn at(offset: usize) -> Self {
+        Self::new(offset, offset)
+    }
+
+    #[must_use]
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    #[must_use]
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        miette::SourceSpan::new((span.start as usize).into(), span.len())
+    }
+}
+
+/// A value together with the span of the text it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+}
+
+/// Byte offset of `part` inside `whole`, when `part` is a sub-slice of `whole`.
+#[must_use]
+pub fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let (w, p) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    (p >= w && p + part.len() <= w + whole.len()).then(|| p - w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_of_subslice_and_foreign_slice() {
+        let whole = "abc def";
+        assert_eq!(offset_in(whole, &whole[4..]), Some(4));
+        assert_eq!(offset_in(whole, "def"), None);
+    }
+
+    #[test]
+    fn span_never_inverts() {
+        let s = Span::new(5, 2);
+        assert_eq!((s.start, s.end), (5, 5));
+        assert!(s.is_empty());
+    }
+}

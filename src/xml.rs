@@ -1,0 +1,570 @@
+//! A compact, span-keeping XML tree built with quick-xml.
+//!
+//! Elements and attributes live in two flat vectors and refer to the source text by span, so a
+//! document costs a few dozen bytes per element beyond its text. Building and walking the tree
+//! is iterative: document depth never touches the call stack. DOCTYPE declarations are skipped
+//! (entities are never expanded, external entities never resolved).
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+
+use crate::span::{Span, offset_in};
+
+/// Namespaces the topology formats use, interned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ns {
+    /// `urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008`
+    Topology,
+    /// `urn:schema:Microsoft.Rtc.Management.Deploy.WritableTopology.2008`
+    WritableTopology,
+    /// `urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008`
+    TopologyBuilder,
+    /// `urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008`
+    ServiceRoles,
+    /// Any other namespace.
+    Other,
+    /// No namespace.
+    None,
+}
+
+impl Ns {
+    fn from_uri(uri: &str) -> Self {
+        match uri {
+            "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008" => Self::Topology,
+            "urn:schema:Microsoft.Rtc.Management.Deploy.WritableTopology.2008" => {
+                Self::WritableTopology
+            }
+            "urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008" => {
+                Self::TopologyBuilder
+            }
+            "urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008" => Self::ServiceRoles,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Index of an element in [`XmlDoc::elements`].
+pub type ElemId = u32;
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Debug)]
+pub struct Element {
+    pub ns: Ns,
+    /// The local name (without prefix).
+    pub name: Span,
+    /// The whole start tag, `<` to `>`.
+    pub tag: Span,
+    /// Text directly inside the element, trimmed (empty if none).
+    pub text: Span,
+    parent: u32,
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+    attrs_start: u32,
+    attrs_end: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Attr {
+    /// The local name (without prefix).
+    pub name: Span,
+    /// The raw value between the quotes (still escaped).
+    pub value: Span,
+}
+
+/// A parsed document. Element 0 is the root.
+#[derive(Debug)]
+pub struct XmlDoc<'t> {
+    pub text: &'t str,
+    pub elements: Vec<Element>,
+    pub attrs: Vec<Attr>,
+}
+
+/// An ill-formed document: where and why.
+#[derive(Debug, PartialEq, Eq)]
+pub struct XmlError {
+    pub span: Span,
+    pub message: String,
+}
+
+impl<'t> XmlDoc<'t> {
+    #[must_use]
+    pub fn root(&self) -> ElemId {
+        0
+    }
+
+    #[must_use]
+    pub fn elem(&self, id: ElemId) -> &Element {
+        &self.elements[id as usize]
+    }
+
+    #[must_use]
+    pub fn name(&self, id: ElemId) -> &'t str {
+        self.slice(self.elem(id).name)
+    }
+
+    /// Whether the element has this local name in one of the given namespaces.
+    #[must_use]
+    pub fn is(&self, id: ElemId, namespaces: &[Ns], local: &str) -> bool {
+        let e = self.elem(id);
+        namespaces.contains(&e.ns) && self.slice(e.name) == local
+    }
+
+    #[must_use]
+    pub fn parent(&self, id: ElemId) -> Option<ElemId> {
+        let p = self.elem(id).parent;
+        (p != NONE).then_some(p)
+    }
+
+    /// Direct children, in document order.
+    pub fn children(&self, id: ElemId) -> impl Iterator<Item = ElemId> + '_ {
+        let mut next = self.elem(id).first_child;
+        std::iter::from_fn(move || {
+            (next != NONE).then(|| {
+                let current = next;
+                next = self.elem(current).next_sibling;
+                current
+            })
+        })
+    }
+
+    /// The first direct child with this local name in one of the namespaces.
+    #[must_use]
+    pub fn child(&self, id: ElemId, namespaces: &[Ns], local: &str) -> Option<ElemId> {
+        self.children(id).find(|&c| self.is(c, namespaces, local))
+    }
+
+    /// All descendants of `id` (not `id` itself) in document order.
+    pub fn descendants(&self, id: ElemId) -> impl Iterator<Item = ElemId> + '_ {
+        // Elements are stored in document order, so a subtree is a contiguous run.
+        let end = self.subtree_end(id);
+        (id + 1..end).map(|i| i as ElemId)
+    }
+
+    fn subtree_end(&self, id: ElemId) -> u32 {
+        let mut cur = id;
+        loop {
+            let e = self.elem(cur);
+            if e.next_sibling != NONE {
+                return e.next_sibling;
+            }
+            if e.parent == NONE {
+                return u32::try_from(self.elements.len()).unwrap_or(u32::MAX);
+            }
+            cur = e.parent;
+        }
+    }
+
+    pub fn attrs(&self, id: ElemId) -> impl Iterator<Item = Attr> + '_ {
+        let e = self.elem(id);
+        self.attrs[e.attrs_start as usize..e.attrs_end as usize]
+            .iter()
+            .copied()
+    }
+
+    /// The attribute with this local name.
+    #[must_use]
+    pub fn attr(&self, id: ElemId, local: &str) -> Option<Attr> {
+        self.attrs(id).find(|a| self.slice(a.name) == local)
+    }
+
+    /// The unescaped value of an attribute (the raw text if it holds an unknown entity).
+    #[must_use]
+    pub fn value(&self, attr: Attr) -> Cow<'t, str> {
+        let raw = self.slice(attr.value);
+        quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+    }
+
+    /// The attribute's unescaped value and its span.
+    #[must_use]
+    pub fn attr_value(&self, id: ElemId, local: &str) -> Option<(Cow<'t, str>, Span)> {
+        self.attr(id, local).map(|a| (self.value(a), a.value))
+    }
+
+    /// The element's own text, unescaped.
+    #[must_use]
+    pub fn text_of(&self, id: ElemId) -> Cow<'t, str> {
+        let raw = self.slice(self.elem(id).text);
+        quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+    }
+
+    #[must_use]
+    pub fn slice(&self, span: Span) -> &'t str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// Parses a whole document.
+///
+/// # Errors
+/// Returns the first well-formedness error, with the span of the offending markup.
+pub fn parse(text: &str) -> Result<XmlDoc<'_>, XmlError> {
+    let mut reader = NsReader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.check_comments = true;
+    config.allow_unmatched_ends = false;
+
+    let mut doc = XmlDoc {
+        text,
+        elements: Vec::new(),
+        attrs: Vec::new(),
+    };
+    let mut stack: Vec<u32> = Vec::new();
+    let mut root_closed = false;
+    // Without a DOCTYPE only the five predefined entities and character references exist.
+    let mut has_doctype = false;
+
+    loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let event = match reader.read_resolved_event() {
+            Ok((resolved, event)) => Ok((namespace(resolved), event)),
+            Err(err) => Err(err),
+        };
+        let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let (resolved, event) = match event {
+            Ok(pair) => pair,
+            Err(err) => {
+                let at = usize::try_from(reader.error_position()).unwrap_or(before);
+                return Err(error_at(text, at, after, &err.to_string()));
+            }
+        };
+        match event {
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                if stack.is_empty() && (root_closed || !doc.elements.is_empty()) {
+                    return Err(error_at(
+                        text,
+                        before,
+                        after,
+                        "a second root element; a document has exactly one",
+                    ));
+                }
+                let ns = match resolved {
+                    Ok(ns) => ns,
+                    Err(prefix) => {
+                        return Err(error_at(
+                            text,
+                            before,
+                            after,
+                            &format!("namespace prefix `{prefix}` is not declared"),
+                        ));
+                    }
+                };
+                let id = push_element(&mut doc, &stack, text, start, ns, Span::new(before, after))?;
+                if !has_doctype {
+                    check_entities_in_attrs(&doc, id)?;
+                }
+                if matches!(event, Event::Start(_)) {
+                    stack.push(id);
+                } else if stack.is_empty() {
+                    root_closed = true;
+                }
+            }
+            Event::End(_) => {
+                stack.pop();
+                if stack.is_empty() {
+                    root_closed = true;
+                }
+            }
+            Event::Text(ref t) => {
+                let raw: &str = t;
+                match stack.last() {
+                    Some(&top) => extend_text(&mut doc, top, text, raw),
+                    None if !raw.trim().is_empty() => {
+                        return Err(error_at(
+                            text,
+                            before,
+                            after,
+                            "text outside the root element",
+                        ));
+                    }
+                    None => {}
+                }
+            }
+            Event::GeneralRef(ref r) if !has_doctype && !is_predefined(r) => {
+                let name: &str = r;
+                return Err(error_at(
+                    text,
+                    before,
+                    after,
+                    &format!(
+                        "undefined entity `&{name};` (only &lt; &gt; &amp; &apos; &quot; and character references exist without a DOCTYPE)"
+                    ),
+                ));
+            }
+            Event::GeneralRef(_) | Event::CData(_) => {
+                if let Some(&top) = stack.last() {
+                    let span = Span::new(before, after);
+                    let e = &mut doc.elements[top as usize];
+                    e.text = if e.text.is_empty() {
+                        span
+                    } else {
+                        Span::new(e.text.start as usize, after)
+                    };
+                } else {
+                    return Err(error_at(
+                        text,
+                        before,
+                        after,
+                        "content outside the root element",
+                    ));
+                }
+            }
+            Event::Eof => break,
+            Event::DocType(_) => has_doctype = true,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        }
+    }
+
+    if let Some(&open) = stack.last() {
+        let e = doc.elem(open);
+        let name = doc.slice(e.name);
+        return Err(XmlError {
+            span: e.tag,
+            message: format!("`<{name}>` is never closed: the document ends early (truncated?)"),
+        });
+    }
+    if doc.elements.is_empty() {
+        return Err(XmlError {
+            span: Span::at(0),
+            message: if text.trim().is_empty() {
+                "the file is empty".to_string()
+            } else {
+                "no root element".to_string()
+            },
+        });
+    }
+    Ok(doc)
+}
+
+fn is_predefined(r: &quick_xml::events::BytesRef<'_>) -> bool {
+    let name: &str = r;
+    name.starts_with('#') || matches!(name, "lt" | "gt" | "amp" | "apos" | "quot")
+}
+
+/// Attribute values may only use predefined entities when there is no DOCTYPE.
+fn check_entities_in_attrs(doc: &XmlDoc<'_>, id: u32) -> Result<(), XmlError> {
+    for attr in doc.attrs(id) {
+        let raw = doc.slice(attr.value);
+        if raw.contains('&') {
+            if let Err(e) = quick_xml::escape::unescape(raw) {
+                return Err(XmlError {
+                    span: attr.value,
+                    message: format!("bad entity in attribute value: {e}"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The interned namespace, or the undeclared prefix.
+fn namespace(resolved: ResolveResult<'_>) -> Result<Ns, String> {
+    match resolved {
+        ResolveResult::Bound(ns) => Ok(Ns::from_uri(ns.into_inner())),
+        ResolveResult::Unbound => Ok(Ns::None),
+        ResolveResult::Unknown(prefix) => Err(prefix),
+    }
+}
+
+fn push_element(
+    doc: &mut XmlDoc<'_>,
+    stack: &[u32],
+    text: &str,
+    start: &BytesStart<'_>,
+    ns: Ns,
+    tag: Span,
+) -> Result<u32, XmlError> {
+    let id = u32::try_from(doc.elements.len()).map_err(|_| XmlError {
+        span: tag,
+        message: "too many elements".to_string(),
+    })?;
+    let local = start.local_name().into_inner();
+    let name = offset_in(text, local).map_or(tag, |at| Span::new(at, at + local.len()));
+    let attrs_start = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
+    let mut attributes = start.attributes();
+    attributes.with_checks(true);
+    for attr in attributes {
+        let attr =
+            attr.map_err(|e| error_at(text, tag.start as usize, tag.end as usize, &e.to_string()))?;
+        let key = attr.key.into_inner();
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            continue;
+        }
+        let local_key = attr.key.local_name().into_inner();
+        let name = offset_in(text, local_key).map_or(tag, |at| Span::new(at, at + local_key.len()));
+        let value = match &attr.value {
+            Cow::Borrowed(v) => offset_in(text, v).map_or(tag, |at| Span::new(at, at + v.len())),
+            Cow::Owned(_) => tag,
+        };
+        doc.attrs.push(Attr { name, value });
+    }
+    let attrs_end = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
+    let parent = stack.last().copied().unwrap_or(NONE);
+    doc.elements.push(Element {
+        ns,
+        name,
+        tag,
+        text: Span::default(),
+        parent,
+        first_child: NONE,
+        last_child: NONE,
+        next_sibling: NONE,
+        attrs_start,
+        attrs_end,
+    });
+    if parent != NONE {
+        let prev = doc.elements[parent as usize].last_child;
+        if prev == NONE {
+            doc.elements[parent as usize].first_child = id;
+        } else {
+            doc.elements[prev as usize].next_sibling = id;
+        }
+        doc.elements[parent as usize].last_child = id;
+    }
+    Ok(id)
+}
+
+fn extend_text(doc: &mut XmlDoc<'_>, id: u32, text: &str, raw: &str) {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let Some(at) = offset_in(text, trimmed) else {
+        return;
+    };
+    let span = Span::new(at, at + trimmed.len());
+    let e = &mut doc.elements[id as usize];
+    e.text = if e.text.is_empty() {
+        span
+    } else {
+        Span::new(e.text.start as usize, span.end as usize)
+    };
+}
+
+fn error_at(text: &str, start: usize, end: usize, message: &str) -> XmlError {
+    let start = start.min(text.len());
+    // Underline the offending markup up to the end of its line, at least one character.
+    let line_end = text[start..]
+        .find(['\r', '\n'])
+        .map_or(text.len(), |i| start + i);
+    let mut end = end.clamp(start, line_end);
+    if end == start {
+        end = text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        end = end.min(line_end.max(start));
+    }
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    XmlError {
+        span: Span::new(start, end),
+        message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008";
+
+    #[test]
+    fn spans_point_at_names_values_and_text() {
+        let text = format!(
+            "<Topology xmlns=\"{T}\">\n  <Cluster Fqdn=\"pool01.contoso.com\"/>\n  <Name> Site &amp; Co </Name>\n</Topology>"
+        );
+        let doc = parse(&text).expect("well-formed");
+        assert_eq!(doc.name(0), "Topology");
+        assert_eq!(doc.elem(0).ns, Ns::Topology);
+        let cluster = doc.child(0, &[Ns::Topology], "Cluster").expect("cluster");
+        let (fqdn, span) = doc.attr_value(cluster, "Fqdn").expect("fqdn");
+        assert_eq!(fqdn, "pool01.contoso.com");
+        assert_eq!(&text[span.range()], "pool01.contoso.com");
+        assert_eq!(
+            &text[doc.elem(cluster).tag.range()],
+            "<Cluster Fqdn=\"pool01.contoso.com\"/>"
+        );
+        let name = doc.child(0, &[Ns::Topology], "Name").expect("name");
+        assert_eq!(doc.text_of(name), "Site & Co");
+        assert_eq!(doc.descendants(0).count(), 2);
+    }
+
+    #[test]
+    fn prefixed_and_redeclared_namespaces() {
+        let text = format!(
+            "<t:Topology xmlns:t=\"{T}\"><Ports xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\"/><x:y xmlns:x=\"urn:other\"/></t:Topology>"
+        );
+        let doc = parse(&text).expect("ok");
+        let kinds: Vec<_> = doc
+            .children(0)
+            .map(|c| (doc.name(c), doc.elem(c).ns))
+            .collect();
+        assert_eq!(kinds, [("Ports", Ns::ServiceRoles), ("y", Ns::Other)]);
+    }
+
+    #[test]
+    fn mismatched_end_tag_points_at_it() {
+        let text = "<Topology>\n  <Cluster>\n</Topology>";
+        let err = parse(text).expect_err("ill-formed");
+        assert!(text[err.span.range()].starts_with("</Topology"), "{err:?}");
+    }
+
+    #[test]
+    fn truncated_document_names_the_open_element() {
+        let err =
+            parse("<Topology>\n  <Clusters>\n    <Cluster Fqdn=\"a\">").expect_err("truncated");
+        assert!(err.message.contains("<Cluster>"), "{}", err.message);
+        let err = parse("<Topology><Cluster Fqdn=\"a").expect_err("cut in attribute");
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn empty_and_rootless_and_two_roots() {
+        assert_eq!(parse("").expect_err("empty").message, "the file is empty");
+        assert!(parse("<?xml version=\"1.0\"?>").is_err());
+        assert!(
+            parse("<a/><b/>")
+                .expect_err("two roots")
+                .message
+                .contains("second root")
+        );
+        assert!(parse("<a/>junk").is_err());
+    }
+
+    #[test]
+    fn duplicate_attribute_is_an_error() {
+        assert!(parse("<a x=\"1\" x=\"2\"/>").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_does_not_recurse() {
+        let depth = 60_000;
+        let text = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        let doc = parse(&text).expect("deep but well-formed");
+        assert_eq!(doc.elements.len(), depth);
+        assert_eq!(doc.descendants(0).count(), depth - 1);
+        assert_eq!(doc.children(0).count(), 1);
+    }
+
+    #[test]
+    fn nesting_beyond_the_parser_limit_is_an_error_not_a_crash() {
+        let depth = 200_000;
+        let text = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        let err = parse(&text).expect_err("too deep");
+        assert!(err.message.contains("deeper"), "{}", err.message);
+    }
+
+    #[test]
+    fn entities_are_not_expanded() {
+        let text = "<!DOCTYPE a [<!ENTITY x \"&y;&y;\"><!ENTITY y \"zz\"><!ENTITY ext SYSTEM \"file:///etc/passwd\">]><a v=\"&x;\">&ext;</a>";
+        let doc = parse(text).expect("parsed without expansion");
+        assert_eq!(doc.attr_value(0, "v").expect("v").0, "&x;");
+        assert_eq!(doc.text_of(0), "&ext;");
+    }
+}

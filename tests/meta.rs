@@ -1,0 +1,180 @@
+//! The registry, the rule pages in `rules/` and the fixtures in `testdata/rules/` agree.
+//!
+//! `UPDATE_RULE_DOCS=1 cargo test --test meta` rewrites the pages from the rule declarations.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use topolint::docs;
+use topolint::rules::ALL;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn names_in(dir: &str) -> BTreeSet<String> {
+    std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect()
+}
+
+#[test]
+fn codes_and_names_are_unique_sorted_and_well_formed() {
+    let codes: Vec<_> = ALL.iter().map(|r| r.meta.code).collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(codes, sorted, "codes are unique and registered in order");
+    let names: BTreeSet<_> = ALL.iter().map(|r| r.meta.name).collect();
+    assert_eq!(names.len(), ALL.len(), "names are unique");
+    for rule in ALL {
+        let m = &rule.meta;
+        let code_ok = m.code.len() == 5
+            && m.code[..2].chars().all(|c| c.is_ascii_uppercase())
+            && m.code[2..].chars().all(|c| c.is_ascii_digit());
+        assert!(
+            code_ok,
+            "{}: codes are two letters and three digits",
+            m.code
+        );
+        assert!(
+            m.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: names are kebab-case",
+            m.code
+        );
+        let first = m.summary.chars().next().unwrap();
+        let proper_noun = ["SQL", "Lync", "Skype"]
+            .iter()
+            .any(|p| m.summary.starts_with(p));
+        assert!(
+            !first.is_uppercase() || proper_noun,
+            "{}: summary starts lower-case",
+            m.code
+        );
+        assert!(
+            !m.summary.ends_with('.'),
+            "{}: summary has no trailing period",
+            m.code
+        );
+        assert!(
+            !m.help.ends_with('.'),
+            "{}: help has no trailing period",
+            m.code
+        );
+    }
+    insta::assert_snapshot!(
+        codes
+            .iter()
+            .zip(ALL)
+            .map(|(c, r)| format!("{c} {}", r.meta.name))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn every_rule_file_is_registered() {
+    let files: BTreeSet<String> = names_in("src/rules")
+        .into_iter()
+        .filter(|f| f.ends_with(".rs") && f != "mod.rs" && f != "test_util.rs")
+        .map(|f| f[..5].to_ascii_uppercase())
+        .collect();
+    let registered: BTreeSet<String> = ALL.iter().map(|r| r.meta.code.to_string()).collect();
+    assert_eq!(
+        files, registered,
+        "one file per rule under src/rules, each registered in ALL"
+    );
+}
+
+#[test]
+fn every_rule_documents_what_why_example_fix_and_source() {
+    for rule in ALL {
+        let docs = rule.meta.docs_markdown();
+        for section in [
+            "## What it checks",
+            "## Why it breaks a restore",
+            "## Example",
+            "## How to fix",
+            "## Source",
+        ] {
+            assert!(
+                docs.contains(section),
+                "{} lacks `{section}`",
+                rule.meta.code
+            );
+        }
+    }
+}
+
+/// Rules whose condition cannot be committed as a file, with where they are tested instead.
+const WITHOUT_FIXTURES: &[(&str, &str)] = &[(
+    "IN001",
+    "an unreadable file cannot be committed (and CI runs as root); see the unit tests in src/rules/in001_io_error.rs",
+)];
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
+    let dirs = names_in("testdata/rules");
+    let registered: BTreeSet<String> = ALL
+        .iter()
+        .map(|r| r.meta.code.to_string())
+        .filter(|c| !WITHOUT_FIXTURES.iter().any(|(code, _)| code == c))
+        .collect();
+    for dir in &dirs {
+        assert!(
+            registered.contains(dir),
+            "testdata/rules/{dir} names no rule"
+        );
+    }
+    for code in &registered {
+        assert!(
+            dirs.contains(code),
+            "{code} has no fixtures in testdata/rules/{code}"
+        );
+        let cases = names_in(&format!("testdata/rules/{code}"));
+        assert!(
+            cases.iter().any(|c| c.starts_with("fail-")),
+            "{code} has no fail- case"
+        );
+        assert!(
+            cases.iter().any(|c| c.starts_with("pass-")),
+            "{code} has no pass- case"
+        );
+    }
+}
+
+#[test]
+fn rule_pages_are_generated_and_fresh() {
+    let update = std::env::var_os("UPDATE_RULE_DOCS").is_some();
+    let dir = root().join("rules");
+    let mut expected = vec![("README.md".to_string(), docs::index())];
+    for rule in ALL {
+        expected.push((
+            format!("{}.md", rule.meta.code),
+            docs::rule_page(&rule.meta),
+        ));
+    }
+    if update {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &expected {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let mut stale = Vec::new();
+    for (name, text) in &expected {
+        if std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name.clone());
+        }
+    }
+    let wanted: BTreeSet<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    let extra: Vec<_> = names_in("rules").difference(&wanted).cloned().collect();
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "rules/ is stale ({stale:?}) or has pages of no rule ({extra:?}): run `UPDATE_RULE_DOCS=1 cargo test --test meta`"
+    );
+}
