@@ -52,6 +52,9 @@ pub fn render(
         out.write_all(text.as_bytes())?;
     }
     if !style.quiet {
+        if !report.findings.is_empty() {
+            writeln!(out)?;
+        }
         summary(out, report)?;
     }
     Ok(())
@@ -78,7 +81,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for path in &s.structural_only {
         writeln!(
             out,
-            "Readiness rules (BK, RS, HA) did not run for {path}: no worksheets beside it (`topolint worksheet init` starts them)."
+            "Readiness rules (BK, RS, HA) did not run for {path}: no backup worksheets beside it."
         )?;
     }
     writeln!(
