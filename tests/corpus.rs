@@ -503,3 +503,82 @@ fn sorted(items: &[&str]) -> Vec<String> {
     items.sort();
     items
 }
+
+// ---- findings on the real exports --------------------------------------------------------
+
+/// `(code, entity)` of every finding of `check --format json` on one corpus file.
+fn findings(file: &str) -> Option<Vec<(String, String)>> {
+    let dir = corpus_dir()?;
+    let output = Command::cargo_bin("topolint")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--format", "json", "--color", "never"])
+        .arg(dir.join(file))
+        .output()
+        .expect("run topolint");
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{file}: exit {:?}, stderr {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    Some(
+        array(&report, "findings", file)
+            .iter()
+            .map(|f| {
+                (
+                    string(f, "code", file).to_string(),
+                    string(f, "entity", file).to_string(),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_placeholder_template_is_reported_and_not_trusted() {
+    let Some(found) = findings("alvinchen1-embedded-placeholders.xml") else {
+        return;
+    };
+    assert!(
+        found.iter().any(|(c, e)| c == "IN006" && e == "$SkypeFQDN"),
+        "{found:?}"
+    );
+    // Names built from placeholders are not reported as NetBIOS names or duplicates.
+    assert!(
+        found.iter().all(|(c, _)| c != "TP104" && c != "TP101"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_netbios_office_web_apps_host_is_a_single_label_name() {
+    let Some(found) = findings("johanveldhuis-sfblab-utf16.xml") else {
+        return;
+    };
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(c, _)| c == "TP104")
+            .collect::<Vec<_>>(),
+        [&("TP104".to_string(), "s4blab92-wac1".to_string())]
+    );
+}
+
+#[test]
+fn the_well_formed_exports_have_no_input_or_structure_errors() {
+    for file in [
+        "automatedlab-contoso.tbxml",
+        "rlevchenko-alwayson.xml",
+        "ibenbouzid-v3-latest.xml",
+        "ibenbouzid-v3-3a075c1.xml",
+    ] {
+        let Some(found) = findings(file) else { return };
+        let bad: Vec<_> = found
+            .iter()
+            .filter(|(c, _)| c.starts_with("IN") || c == "TP101" || c == "TP102")
+            .collect();
+        assert!(bad.is_empty(), "{file}: {bad:?}");
+    }
+}
