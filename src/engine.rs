@@ -113,7 +113,8 @@ pub struct Summary {
     pub suppressed: usize,
     #[serde(skip)]
     pub rules_run: usize,
-    /// Deployments checked structurally only (no worksheets), by directory.
+    /// Topologies of deployments no readiness rule looked at (no worksheets, or the readiness
+    /// rules were not selected).
     #[serde(skip)]
     pub structural_only: Vec<String>,
     #[serde(skip)]
@@ -125,6 +126,8 @@ pub struct Summary {
 pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
     let mut findings = Vec::new();
     let mut rules_run = 0;
+    // Deployments that at least one readiness (deployment-scope) rule looked at.
+    let mut readiness_checked = vec![false; ws.deployments.len()];
     for (rule, severity) in rules.enabled() {
         let contexts: Vec<Context<'_>> = match rule.meta.scope {
             Scope::Input => vec![Context {
@@ -153,6 +156,14 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
             rules_run += 1;
         }
         for cx in &contexts {
+            if rule.meta.scope == Scope::Deployment {
+                if let Some(i) = cx
+                    .deployment
+                    .and_then(|d| ws.deployments.iter().position(|x| std::ptr::eq(x, d)))
+                {
+                    readiness_checked[i] = true;
+                }
+            }
             let mut drafts = Vec::new();
             (rule.check)(
                 cx,
@@ -176,8 +187,9 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
     let structural_only: Vec<String> = ws
         .deployments
         .iter()
-        .filter(|d| !d.has_worksheets)
-        .map(|d| ws.files.get(ws.topologies[d.topology].file).display.clone())
+        .zip(&readiness_checked)
+        .filter(|(_, checked)| !**checked)
+        .map(|(d, _)| ws.files.get(ws.topologies[d.topology].file).display.clone())
         .collect();
     let errors = count(Severity::Error);
     let verdict = if errors == 0 && structural_only.is_empty() && !ws.deployments.is_empty() {

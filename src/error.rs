@@ -40,7 +40,7 @@ impl std::fmt::Display for Fatal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::PathNotFound { path, reason } => write!(f, "cannot read `{path}`: {reason}"),
-            Self::NoInput { paths } => write!(f, "no topology or worksheet files found in {paths}"),
+            Self::NoInput { paths } => write!(f, "no topology document found in {paths}"),
             Self::UnknownRule { key, .. } => write!(f, "unknown rule or prefix `{key}`"),
             Self::Usage { message, .. } | Self::Io { message } => f.write_str(message),
         }

@@ -114,6 +114,17 @@ impl Finding {
     }
 }
 
+/// A value quoted in a message, cut to a readable length (a hostile 32 MB attribute must not be
+/// repeated in full).
+#[must_use]
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 80;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &value[..cut]).into(),
+        None => value.into(),
+    }
+}
+
 /// A 64-bit FNV-1a hash of the parts, as 16 hex digits: stable across runs, platforms and
 /// versions (unlike `std`'s hasher).
 #[must_use]
@@ -141,6 +152,13 @@ mod tests {
         assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
         // Pinned: changing the hash would silently invalidate every baseline.
         assert_eq!(fingerprint(&[""]), "af63bd4c8601b7df");
+    }
+
+    #[test]
+    fn long_values_are_cut_on_a_character_boundary() {
+        assert_eq!(shown("fe01.contoso.com"), "fe01.contoso.com");
+        let long = "é".repeat(100);
+        assert_eq!(shown(&long).chars().count(), 81);
     }
 
     #[test]

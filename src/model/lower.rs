@@ -184,39 +184,43 @@ impl<'d, 't> Lowerer<'d, 't> {
             if self.is(child, TOPO, "InternalDomains") {
                 continue;
             } else if self.is(child, TOPO, "Sites") {
-                for site in self.children(child) {
-                    if self.is(site, TOPO, "CentralSite") {
-                        self.site(site, SiteKind::Central, "Topology/Sites");
-                    } else {
-                        self.unmodelled("Topology/Sites", site);
-                    }
-                }
+                self.each(child, "Topology/Sites", "CentralSite", |l, site| {
+                    l.site(site, SiteKind::Central, "Topology/Sites");
+                });
             } else if self.is(child, TOPO, "Clusters") {
-                for cluster in self.children(child) {
-                    if self.is(cluster, TOPO, "Cluster") {
-                        self.published_cluster(cluster);
-                    } else {
-                        self.unmodelled("Topology/Clusters", cluster);
-                    }
-                }
+                self.each(
+                    child,
+                    "Topology/Clusters",
+                    "Cluster",
+                    Self::published_cluster,
+                );
             } else if self.is(child, TOPO, "SqlInstances") {
-                for sql in self.children(child) {
-                    if self.is(sql, TOPO, "SqlInstance") {
-                        self.published_sql(sql);
-                    } else {
-                        self.unmodelled("Topology/SqlInstances", sql);
-                    }
-                }
+                self.each(
+                    child,
+                    "Topology/SqlInstances",
+                    "SqlInstance",
+                    Self::published_sql,
+                );
             } else if self.is(child, TOPO, "Services") {
-                for service in self.children(child) {
-                    if self.is(service, TOPO, "Service") {
-                        self.published_service(service);
-                    } else {
-                        self.unmodelled("Topology/Services", service);
-                    }
-                }
+                self.each(
+                    child,
+                    "Topology/Services",
+                    "Service",
+                    Self::published_service,
+                );
             } else {
                 self.unmodelled(P, child);
+            }
+        }
+    }
+
+    /// Lowers each child named `name` with `f`; records any other child as unmodelled.
+    fn each(&mut self, parent: ElemId, path: &str, name: &str, f: impl Fn(&mut Self, ElemId)) {
+        for child in self.children(parent) {
+            if self.is(child, TOPO, name) {
+                f(self, child);
+            } else {
+                self.unmodelled(path, child);
             }
         }
     }
@@ -550,21 +554,17 @@ impl<'d, 't> Lowerer<'d, 't> {
             {
                 continue;
             } else if self.is(child, TOPO, "CentralSites") {
-                for site in self.children(child) {
-                    if self.is(site, TOPO, "CentralSite") {
-                        self.site(site, SiteKind::Central, &format!("{P}/CentralSites"));
-                    } else {
-                        self.unmodelled(&format!("{P}/CentralSites"), site);
-                    }
-                }
+                let path = format!("{P}/CentralSites");
+                self.each(child, &path, "CentralSite", |l, site| {
+                    l.site(site, SiteKind::Central, &path);
+                });
             } else if self.is(child, TOPO, "Services") {
-                for service in self.children(child) {
-                    if self.is(service, TOPO, "Service") {
-                        self.builder_service(service);
-                    } else {
-                        self.unmodelled(&format!("{P}/Services"), service);
-                    }
-                }
+                self.each(
+                    child,
+                    &format!("{P}/Services"),
+                    "Service",
+                    Self::builder_service,
+                );
             } else {
                 self.unmodelled(P, child);
             }

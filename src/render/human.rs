@@ -81,7 +81,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for path in &s.structural_only {
         writeln!(
             out,
-            "Readiness rules (BK, RS, HA) did not run for {path}: no backup worksheets beside it."
+            "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
         )?;
     }
     writeln!(

@@ -33,15 +33,9 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    for (problem, file) in cx.problems(ProblemKind::Io) {
-        out.emit(
-            Draft::new(
-                &file.display,
-                format!("cannot read `{}`: {}", file.display, problem.message),
-            )
-            .at(problem.file, problem.span, "unreadable"),
-        );
-    }
+    report_problems(cx, out, ProblemKind::Io, "unreadable", |p, file| {
+        format!("cannot read `{}`: {}", file.display, p.message)
+    });
 }
 
 #[cfg(test)]

@@ -39,17 +39,13 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    for (problem, file) in cx.problems(ProblemKind::Decode) {
-        let mut draft = Draft::new(&file.display, problem.message.clone()).at(
-            problem.file,
-            problem.span,
-            "first bad byte here",
-        );
-        if let Some(help) = &problem.help {
-            draft = draft.help(help.clone());
-        }
-        out.emit(draft);
-    }
+    report_problems(
+        cx,
+        out,
+        ProblemKind::Decode,
+        "first bad byte here",
+        |p, _| p.message.clone(),
+    );
 }
 
 #[cfg(test)]

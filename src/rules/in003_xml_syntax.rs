@@ -41,15 +41,9 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    for (problem, file) in cx.problems(ProblemKind::Xml) {
-        out.emit(
-            Draft::new(
-                &file.display,
-                format!("ill-formed XML: {}", problem.message),
-            )
-            .at(problem.file, problem.span, "here"),
-        );
-    }
+    report_problems(cx, out, ProblemKind::Xml, "here", |p, _| {
+        format!("ill-formed XML: {}", p.message)
+    });
 }
 
 #[cfg(test)]

@@ -40,17 +40,13 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    for (problem, file) in cx.problems(ProblemKind::Unrecognized) {
-        let mut draft = Draft::new(&file.display, problem.message.clone()).at(
-            problem.file,
-            problem.span,
-            "not a topology root element",
-        );
-        if let Some(help) = &problem.help {
-            draft = draft.help(help.clone());
-        }
-        out.emit(draft);
-    }
+    report_problems(
+        cx,
+        out,
+        ProblemKind::Unrecognized,
+        "not a topology root element",
+        |p, _| p.message.clone(),
+    );
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::prelude::*;
+use crate::finding::shown;
 use crate::span::Span;
 
 declare_rule! {
@@ -59,9 +60,12 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for (name, spans) in by_name {
         let count = spans.len();
         let message = if count == 1 {
-            format!("template placeholder `{name}` was never replaced")
+            format!("template placeholder `{}` was never replaced", shown(name))
         } else {
-            format!("template placeholder `{name}` was never replaced ({count} occurrences)")
+            format!(
+                "template placeholder `{}` was never replaced ({count} occurrences)",
+                shown(name)
+            )
         };
         let mut draft = Draft::new(name, message).at(topology.file, spans[0], "placeholder");
         for span in spans.iter().skip(1).take(SHOWN) {

@@ -164,6 +164,24 @@ impl Emitter<'_> {
     }
 }
 
+/// Reports every input problem of one kind: the input rules differ only in wording.
+pub(crate) fn report_problems(
+    cx: &Context<'_>,
+    out: &mut Emitter<'_>,
+    kind: ProblemKind,
+    label: &str,
+    message: impl Fn(&InputProblem, &SourceFile) -> String,
+) {
+    for (problem, file) in cx.problems(kind) {
+        let mut draft =
+            Draft::new(&file.display, message(problem, file)).at(problem.file, problem.span, label);
+        if let Some(help) = &problem.help {
+            draft = draft.help(help.clone());
+        }
+        out.emit(draft);
+    }
+}
+
 /// Finds a rule by code or name (case-insensitive).
 #[must_use]
 pub fn find(key: &str) -> Option<&'static RuleDef> {
@@ -244,7 +262,7 @@ pub(crate) use declare_rule;
 
 /// What rule files import.
 pub(crate) mod prelude {
-    pub(crate) use super::{Context, Emitter, declare_rule};
+    pub(crate) use super::{Context, Emitter, declare_rule, report_problems};
     pub(crate) use crate::finding::Draft;
     pub(crate) use crate::model::ProblemKind;
 }

@@ -1,4 +1,5 @@
 use super::prelude::*;
+use crate::finding::shown;
 use crate::model::HostRef;
 use crate::span::Span;
 
@@ -76,7 +77,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let (dup_span, dup_what) = &declarations[1];
         let mut draft = Draft::new(
             fqdn.as_str(),
-            format!("`{fqdn}` is declared {} times", declarations.len()),
+            format!(
+                "`{}` is declared {} times",
+                shown(fqdn.as_str()),
+                declarations.len()
+            ),
         )
         .at(
             topology.file,

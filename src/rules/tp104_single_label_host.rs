@@ -1,4 +1,5 @@
 use super::prelude::*;
+use crate::finding::shown;
 use crate::model::HostRef;
 
 declare_rule! {
@@ -60,7 +61,10 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             out.emit(
                 Draft::new(
                     fqdn.as_str(),
-                    format!("`{written}` is a single-label (NetBIOS) name, not an FQDN"),
+                    format!(
+                        "`{}` is a single-label (NetBIOS) name, not an FQDN",
+                        shown(written)
+                    ),
                 )
                 .at(topology.file, span, "no domain in this name"),
             );
@@ -73,7 +77,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 out.emit(
                     Draft::new(
                         primary.value.as_str(),
-                        format!("AlwaysOn primary node `{}` is a single-label (NetBIOS) name, not an FQDN", file.slice(primary.span)),
+                        format!("AlwaysOn primary node `{}` is a single-label (NetBIOS) name, not an FQDN", shown(file.slice(primary.span))),
                     )
                     .at(topology.file, primary.span, "no domain in this name"),
                 );
