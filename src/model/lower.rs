@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::topology::{
-    Dangling, Form, Host, HostRef, Machine, Pool, Service, Site, SiteKind, SqlInstance, Topology,
-    Unmodelled,
+    Dangling, Form, Host, HostRef, Index, Machine, Pool, Service, Site, SiteKind, SqlInstance,
+    Topology, Unmodelled,
 };
 use super::{Fqdn, placeholder};
 use crate::source::FileId;
@@ -111,6 +111,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                 unmodelled: Vec::new(),
                 placeholders: Vec::new(),
                 hosts: BTreeMap::new(),
+                index: Index::default(),
             },
             pools: HashMap::new(),
             sqls: HashMap::new(),
@@ -772,6 +773,7 @@ impl<'d, 't> Lowerer<'d, 't> {
         }
         self.index_hosts();
         self.scan_placeholders();
+        self.topo.index = Index::build(&self.topo);
         self.topo
     }
 

@@ -242,6 +242,39 @@ pub struct Topology {
     pub placeholders: Vec<Spanned<String>>,
     /// Pools and machines by normalised FQDN, in document order.
     pub hosts: BTreeMap<Fqdn, Vec<HostRef>>,
+    /// Indexes built once after lowering, so that per-pool questions never scan every service.
+    pub(crate) index: Index,
+}
+
+/// Which services run on each pool and SQL instance, and which instances each pool hosts.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Index {
+    pub(crate) pool_services: Vec<Vec<usize>>,
+    pub(crate) sql_services: Vec<Vec<usize>>,
+    pub(crate) pool_sql: Vec<Vec<usize>>,
+}
+
+impl Index {
+    pub(crate) fn build(topology: &Topology) -> Self {
+        let mut index = Self {
+            pool_services: vec![Vec::new(); topology.pools.len()],
+            sql_services: vec![Vec::new(); topology.sql_instances.len()],
+            pool_sql: vec![Vec::new(); topology.pools.len()],
+        };
+        for (i, service) in topology.services.iter().enumerate() {
+            match service.installed_on {
+                Some(Host::Pool(p)) => index.pool_services[p].push(i),
+                Some(Host::Sql(s)) => index.sql_services[s].push(i),
+                None => {}
+            }
+        }
+        for (i, sql) in topology.sql_instances.iter().enumerate() {
+            if let Some(p) = sql.pool {
+                index.pool_sql[p].push(i);
+            }
+        }
+        index
+    }
 }
 
 impl Topology {
@@ -259,16 +292,22 @@ impl Topology {
 
     /// Services installed on a pool.
     pub fn services_on_pool(&self, pool: usize) -> impl Iterator<Item = &Service> {
-        self.services
-            .iter()
-            .filter(move |s| s.installed_on == Some(Host::Pool(pool)))
+        self.index
+            .pool_services
+            .get(pool)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.services[i])
     }
 
     /// Services installed on a SQL instance (its stores).
     pub fn services_on_sql(&self, sql: usize) -> impl Iterator<Item = &Service> {
-        self.services
-            .iter()
-            .filter(move |s| s.installed_on == Some(Host::Sql(sql)))
+        self.index
+            .sql_services
+            .get(sql)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.services[i])
     }
 
     /// Whether any service with this role name runs on the pool.
@@ -300,10 +339,12 @@ impl Topology {
             })
             .collect();
         let hosts_store = self
-            .sql_instances
-            .iter()
-            .enumerate()
-            .any(|(i, sql)| sql.pool == Some(pool) && self.services_on_sql(i).next().is_some());
+            .index
+            .pool_sql
+            .get(pool)
+            .into_iter()
+            .flatten()
+            .any(|&i| self.services_on_sql(i).next().is_some());
         if hosts_store {
             roles.push(PoolRole::SqlStore);
         }

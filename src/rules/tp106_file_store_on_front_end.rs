@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use super::prelude::*;
 use crate::model::{Host, HostRef};
 
@@ -46,6 +48,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
+    let uncs: BTreeMap<usize, String> = topology
+        .file_stores()
+        .into_iter()
+        .map(|f| (f.service, f.unc))
+        .collect();
     for (i, service) in topology.services.iter().enumerate() {
         if service.role.value != "FileStore" {
             continue;
@@ -53,10 +60,10 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(Host::Pool(host)) = service.installed_on else {
             continue;
         };
-        let store = topology.file_stores().into_iter().find(|f| f.service == i);
-        let entity = store
-            .as_ref()
-            .map_or_else(|| topology.pool_name(host), |s| s.unc.clone());
+        let entity = uncs
+            .get(&i)
+            .cloned()
+            .unwrap_or_else(|| topology.pool_name(host));
         let span = service
             .share_name
             .as_ref()
