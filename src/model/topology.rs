@@ -442,15 +442,6 @@ impl Topology {
             })
     }
 
-    /// The pool whose FQDN this is, if any.
-    #[must_use]
-    pub fn pool_by_fqdn(&self, fqdn: &Fqdn) -> Option<usize> {
-        self.hosts.get(fqdn)?.iter().find_map(|h| match h {
-            HostRef::Pool(p) => Some(*p),
-            HostRef::Machine(..) => None,
-        })
-    }
-
     /// Every pool or machine named `fqdn`.
     #[must_use]
     pub fn lookup(&self, fqdn: &Fqdn) -> &[HostRef] {
