@@ -126,8 +126,6 @@ pub struct Summary {
 pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
     let mut findings = Vec::new();
     let mut rules_run = 0;
-    // Deployments that at least one readiness (deployment-scope) rule looked at.
-    let mut readiness_checked = vec![false; ws.deployments.len()];
     for (rule, severity) in rules.enabled() {
         let contexts: Vec<Context<'_>> = match rule.meta.scope {
             Scope::Input => vec![Context {
@@ -156,14 +154,6 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
             rules_run += 1;
         }
         for cx in &contexts {
-            if rule.meta.scope == Scope::Deployment {
-                if let Some(i) = cx
-                    .deployment
-                    .and_then(|d| ws.deployments.iter().position(|x| std::ptr::eq(x, d)))
-                {
-                    readiness_checked[i] = true;
-                }
-            }
             let mut drafts = Vec::new();
             (rule.check)(
                 cx,
@@ -184,12 +174,13 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
     sort_findings(ws, &mut findings);
 
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    // A deployment was checked for readiness when it has worksheets and a readiness rule ran.
+    let readiness_selected = rules.enabled().any(|(r, _)| r.meta.scope == Scope::Deployment);
     let structural_only: Vec<String> = ws
         .deployments
         .iter()
-        .zip(&readiness_checked)
-        .filter(|(_, checked)| !**checked)
-        .map(|(d, _)| ws.files.get(ws.topologies[d.topology].file).display.clone())
+        .filter(|d| !(d.has_worksheets && readiness_selected))
+        .map(|d| ws.files.get(ws.topologies[d.topology].file).display.clone())
         .collect();
     let errors = count(Severity::Error);
     let verdict = if errors == 0 && structural_only.is_empty() && !ws.deployments.is_empty() {
