@@ -54,29 +54,21 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
     }
 }
 
-/// Discovers and reads the inputs under `paths` (relative to `env.cwd`).
+/// Discovers and reads the inputs under `paths` (relative ones resolved against `env.cwd`).
 ///
 /// # Errors
 /// A missing path, or no input at all.
 pub fn read_workspace(paths: &[PathBuf], no_ignore: bool, env: &Env) -> Result<Workspace, Fatal> {
-    let absolute: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| {
-            if p.is_absolute() {
-                p.clone()
-            } else {
-                env.cwd.join(p)
-            }
-        })
-        .collect();
-    let (inputs, walk_errors) = discover::discover(&absolute, no_ignore)?;
-    if inputs.is_empty() && walk_errors.is_empty() {
+    let (inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
+    let ws = load::load(&inputs, &walk_errors, &env.cwd);
+    // Files were found, but none is a topology and none is a problem worth reporting.
+    if ws.topologies.is_empty() && ws.problems.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
         return Err(Fatal::NoInput {
             paths: shown.join(", "),
         });
     }
-    Ok(load::load(&inputs, &walk_errors, &env.cwd))
+    Ok(ws)
 }
 
 fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal> {

@@ -23,23 +23,28 @@ pub struct WalkError {
 /// File name endings a directory walk considers.
 pub const EXTENSIONS: &[&str] = &["xml", "tbxml", "csv"];
 
-/// Expands paths into input files.
+/// Expands paths (relative ones resolved against `cwd`) into input files.
 ///
 /// # Errors
-/// A path that does not exist is fatal.
-pub fn discover(paths: &[PathBuf], no_ignore: bool) -> Result<(Vec<Input>, Vec<WalkError>), Fatal> {
+/// A path that does not exist is fatal, and is reported as the user wrote it.
+pub fn discover(
+    paths: &[PathBuf],
+    cwd: &Path,
+    no_ignore: bool,
+) -> Result<(Vec<Input>, Vec<WalkError>), Fatal> {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| Fatal::PathNotFound {
-            path: path.display().to_string(),
+    for given in paths {
+        let path = cwd.join(given);
+        let meta = std::fs::metadata(&path).map_err(|e| Fatal::PathNotFound {
+            path: given.display().to_string(),
             reason: e.to_string(),
         })?;
         if meta.is_dir() {
-            walk(path, no_ignore, &mut inputs, &mut errors);
+            walk(&path, no_ignore, &mut inputs, &mut errors);
         } else {
             inputs.push(Input {
-                path: path.clone(),
+                path,
                 explicit: true,
             });
         }
@@ -126,7 +131,7 @@ mod tests {
             touch(&root.join(name));
         }
         std::fs::write(root.join(".gitignore"), "build/\n").expect("gitignore");
-        let (inputs, errors) = discover(&[root.to_path_buf()], false).expect("discover");
+        let (inputs, errors) = discover(&[root.to_path_buf()], root, false).expect("discover");
         assert!(errors.is_empty());
         let names: Vec<_> = inputs
             .iter()
@@ -140,7 +145,7 @@ mod tests {
             .collect();
         assert_eq!(names, ["a/t.tbxml", "a/w.CSV", "b/topology.xml"]);
 
-        let (all, _) = discover(&[root.to_path_buf()], true).expect("discover");
+        let (all, _) = discover(&[root.to_path_buf()], root, true).expect("discover");
         assert_eq!(
             all.len(),
             5,
@@ -153,7 +158,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let odd = dir.path().join(".hidden.txt");
         touch(&odd);
-        let (inputs, _) = discover(&[odd.clone(), odd.clone()], false).expect("discover");
+        let (inputs, _) =
+            discover(&[odd.clone(), odd.clone()], dir.path(), false).expect("discover");
         assert_eq!(
             inputs,
             [Input {
@@ -161,7 +167,10 @@ mod tests {
                 explicit: true
             }]
         );
-        assert!(discover(&[dir.path().join("missing.xml")], false).is_err());
+        match discover(&[PathBuf::from("missing.xml")], dir.path(), false) {
+            Err(Fatal::PathNotFound { path, .. }) => assert_eq!(path, "missing.xml"),
+            other => panic!("expected a missing path, got {other:?}"),
+        }
     }
 
     #[cfg(unix)]
@@ -170,7 +179,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         touch(&dir.path().join("a/t.xml"));
         std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).expect("symlink");
-        let (inputs, _) = discover(&[dir.path().to_path_buf()], false).expect("discover");
+        let (inputs, _) =
+            discover(&[dir.path().to_path_buf()], dir.path(), false).expect("discover");
         assert_eq!(inputs.len(), 1);
     }
 }

@@ -175,7 +175,9 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
 
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     // A deployment was checked for readiness when it has worksheets and a readiness rule ran.
-    let readiness_selected = rules.enabled().any(|(r, _)| r.meta.scope == Scope::Deployment);
+    let readiness_selected = rules
+        .enabled()
+        .any(|(r, _)| r.meta.scope == Scope::Deployment);
     let structural_only: Vec<String> = ws
         .deployments
         .iter()

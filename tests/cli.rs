@@ -256,8 +256,28 @@ fn exit_2_for_a_missing_path() {
     let out = run_args(&["check", "--color", "never", "testdata/no-such-directory"]);
     assert_code(&out, 2, "missing path");
     assert!(
-        stderr(&out).contains("no-such-directory"),
-        "stderr names the path: {}",
+        stderr(&out).contains("`testdata/no-such-directory`"),
+        "stderr names the path as it was given, not made absolute: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn exit_2_when_no_file_is_a_topology() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("other.csv"), "a,b\n1,2\n").expect("write");
+    fs::write(dir.path().join("feed.xml"), "<rss version=\"2.0\"/>").expect("write");
+    let out = run(topolint()
+        .current_dir(dir.path())
+        .args(["check", "--color", "never", "."]));
+    assert_code(
+        &out,
+        2,
+        "a directory whose files are neither topologies nor broken",
+    );
+    assert!(
+        stderr(&out).contains("no topology document found"),
+        "{}",
         stderr(&out)
     );
 }

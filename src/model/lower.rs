@@ -226,7 +226,7 @@ impl<'d, 't> Lowerer<'d, 't> {
         }
     }
 
-    fn site(&mut self, el: ElemId, kind: SiteKind, parent: &str) -> Option<String> {
+    fn site(&mut self, el: ElemId, kind: SiteKind, parent: &str) {
         let path = format!("{parent}/{}", self.doc.name(el));
         self.note_attrs(el, &path, &["SiteId"]);
         let id = self.attr(el, "SiteId").map(|a| a.value).unwrap_or_default();
@@ -265,7 +265,6 @@ impl<'d, 't> Lowerer<'d, 't> {
                 }
             }
         }
-        Some(id)
     }
 
     fn published_cluster(&mut self, el: ElemId) {
