@@ -81,6 +81,11 @@ fn run_args(args: &[&str]) -> Output {
     run(topolint().args(args))
 }
 
+/// `topolint check --color never ARGS`.
+fn check_args(args: &[&str]) -> Output {
+    run(topolint().args(["check", "--color", "never"]).args(args))
+}
+
 fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally")
 }
@@ -197,13 +202,13 @@ fn only_finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
 
 #[test]
 fn exit_0_when_nothing_reaches_fail_on() {
-    let out = run_args(&["check", "--color", "never", "testdata/example"]);
+    let out = check_args(&["testdata/example"]);
     assert_code(&out, 0, "testdata/example");
 }
 
 #[test]
 fn exit_1_on_a_failing_fixture() {
-    let out = run_args(&["check", "--color", "never", FAIL_FIXTURE]);
+    let out = check_args(&[FAIL_FIXTURE]);
     assert_code(&out, 1, FAIL_FIXTURE);
 }
 
@@ -215,45 +220,24 @@ fn fail_on_warning_makes_warnings_fail() {
             && !findings(&report).is_empty(),
         "the fixture must hold warnings only: {report:#}"
     );
-    let default = run_args(&["check", "--color", "never", WARNING_FIXTURE]);
+    let default = check_args(&[WARNING_FIXTURE]);
     assert_code(&default, 0, "default --fail-on error, warnings only");
-    let warning = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--fail-on",
-        "warning",
-        WARNING_FIXTURE,
-    ]);
+    let warning = check_args(&["--fail-on", "warning", WARNING_FIXTURE]);
     assert_code(&warning, 1, "--fail-on warning");
-    let note = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--fail-on",
-        "note",
-        WARNING_FIXTURE,
-    ]);
+    let note = check_args(&["--fail-on", "note", WARNING_FIXTURE]);
     assert_code(&note, 1, "--fail-on note");
 }
 
 #[test]
 fn fail_on_never_passes_errors() {
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--fail-on",
-        "never",
-        FAIL_FIXTURE,
-    ]);
+    let out = check_args(&["--fail-on", "never", FAIL_FIXTURE]);
     assert_code(&out, 0, "--fail-on never");
     assert!(stdout(&out).contains("TP101"), "findings are still shown");
 }
 
 #[test]
 fn exit_2_for_a_missing_path() {
-    let out = run_args(&["check", "--color", "never", "testdata/no-such-directory"]);
+    let out = check_args(&["testdata/no-such-directory"]);
     assert_code(&out, 2, "missing path");
     assert!(
         stderr(&out).contains("`testdata/no-such-directory`"),
@@ -285,14 +269,7 @@ fn exit_2_when_no_file_is_a_topology() {
 #[test]
 fn exit_2_for_an_unknown_rule_with_a_suggestion() {
     for (wrong, right) in [("TP10l", "TP101"), ("duplicate-fdqn", "duplicate-fqdn")] {
-        let out = run_args(&[
-            "check",
-            "--color",
-            "never",
-            "--select",
-            wrong,
-            "testdata/example",
-        ]);
+        let out = check_args(&["--select", wrong, "testdata/example"]);
         assert_code(&out, 2, &format!("--select {wrong}"));
         let err = stderr(&out);
         assert!(
@@ -304,35 +281,15 @@ fn exit_2_for_an_unknown_rule_with_a_suggestion() {
             "--select {wrong}: `{right}` not suggested in\n{err}"
         );
     }
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--ignore",
-        "TP10l",
-        "testdata/example",
-    ]);
+    let out = check_args(&["--ignore", "TP10l", "testdata/example"]);
     assert_code(&out, 2, "--ignore TP10l");
 }
 
 #[test]
 fn exit_2_for_a_bad_flag() {
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--no-such-flag",
-        "testdata/example",
-    ]);
+    let out = check_args(&["--no-such-flag", "testdata/example"]);
     assert_code(&out, 2, "unknown flag");
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--fail-on",
-        "sometimes",
-        "testdata/example",
-    ]);
+    let out = check_args(&["--fail-on", "sometimes", "testdata/example"]);
     assert_code(&out, 2, "bad --fail-on value");
 }
 
@@ -348,10 +305,7 @@ fn exit_2_for_a_directory_without_inputs() {
 
 #[test]
 fn exit_2_for_two_formats_on_stdout() {
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
+    let out = check_args(&[
         "--format",
         "json",
         "--format",
@@ -359,10 +313,7 @@ fn exit_2_for_two_formats_on_stdout() {
         "testdata/example",
     ]);
     assert_code(&out, 2, "two --format, no --output");
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
+    let out = check_args(&[
         "--format",
         "json",
         "--output",
@@ -382,7 +333,7 @@ fn exit_2_for_two_formats_on_stdout() {
 fn check_is_the_default_subcommand() {
     for target in ["testdata/example", FAIL_FIXTURE] {
         let implicit = run_args(&["--color", "never", target]);
-        let explicit = run_args(&["check", "--color", "never", target]);
+        let explicit = check_args(&[target]);
         assert_eq!(
             code(&implicit),
             code(&explicit),
@@ -403,7 +354,7 @@ fn check_is_the_default_subcommand() {
 
 #[test]
 fn human_format() {
-    let out = run_args(&["check", "--color", "never", FAIL_FIXTURE]);
+    let out = check_args(&[FAIL_FIXTURE]);
     assert_code(&out, 1, "human");
     let text = stdout(&out);
     assert!(
@@ -428,14 +379,7 @@ fn human_format() {
 
 #[test]
 fn concise_format() {
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--format",
-        "concise",
-        "testdata/rules",
-    ]);
+    let out = check_args(&["--format", "concise", "testdata/rules"]);
     assert_code(&out, 1, "concise over testdata/rules");
     let text = stdout(&out);
     let re = Regex::new(CONCISE_LINE).expect("regex");
@@ -548,10 +492,7 @@ fn json_to_a_file_and_concise_to_stdout() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("r.json");
     let file_arg = file.to_str().expect("UTF-8 temp path");
-    let out = run_args(&[
-        "check",
-        "--color",
-        "never",
+    let out = check_args(&[
         "--format",
         "json",
         "--output",
@@ -561,14 +502,7 @@ fn json_to_a_file_and_concise_to_stdout() {
         FAIL_FIXTURE,
     ]);
     assert_code(&out, 1, "json to a file, concise to stdout");
-    let concise_only = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--format",
-        "concise",
-        FAIL_FIXTURE,
-    ]);
+    let concise_only = check_args(&["--format", "concise", FAIL_FIXTURE]);
     assert_eq!(
         stdout(&out),
         stdout(&concise_only),
@@ -620,7 +554,7 @@ fn color_flag_and_no_color() {
         has_escape(&always.stdout),
         "--color always printed no escape"
     );
-    let never = run_args(&["check", "--color", "never", FAIL_FIXTURE]);
+    let never = check_args(&[FAIL_FIXTURE]);
     assert!(
         !has_escape(&never.stdout),
         "--color never printed an escape"
@@ -695,8 +629,8 @@ fn select_and_ignore_change_the_codes() {
 
 #[test]
 fn quiet_drops_the_summary() {
-    let loud = stdout(&run_args(&["check", "--color", "never", FAIL_FIXTURE]));
-    let quiet_out = run_args(&["check", "--color", "never", "-q", FAIL_FIXTURE]);
+    let loud = stdout(&check_args(&[FAIL_FIXTURE]));
+    let quiet_out = check_args(&["-q", FAIL_FIXTURE]);
     assert_code(&quiet_out, 1, "-q keeps the exit code");
     let quiet = stdout(&quiet_out);
     for summary in ["NOT READY FOR RESTORE", "Found 1 error"] {
@@ -718,22 +652,8 @@ fn quiet_drops_the_summary() {
 
 #[test]
 fn json_output_is_deterministic() {
-    let first = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--format",
-        "json",
-        "testdata/rules",
-    ]);
-    let second = run_args(&[
-        "check",
-        "--color",
-        "never",
-        "--format",
-        "json",
-        "testdata/rules",
-    ]);
+    let first = check_args(&["--format", "json", "testdata/rules"]);
+    let second = check_args(&["--format", "json", "testdata/rules"]);
     assert_eq!(
         stdout(&first),
         stdout(&second),
