@@ -3,14 +3,16 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, ColorChoice, Command, FailOn, Format, InspectArgs, RulesFormat};
+use crate::cli::{
+    CheckArgs, ColorChoice, Command, FailOn, Format, InspectArgs, RulesFormat, WorksheetCommand,
+};
 use crate::date::Date;
 use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Severity;
 use crate::model::Workspace;
 use crate::render::{concise, human, json};
-use crate::{discover, docs, inspect, load, rules};
+use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
 
 /// What the process environment contributes.
 #[derive(Clone, Debug)]
@@ -51,6 +53,11 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
             write(out, docs::rule_page(&rule.meta).as_bytes())?;
             Ok(0)
         }
+        Command::Worksheet(WorksheetCommand::Init(args)) => {
+            let report = worksheet_init::run(&args, env)?;
+            write(out, report.as_bytes())?;
+            Ok(0)
+        }
     }
 }
 
@@ -73,10 +80,22 @@ pub fn read_workspace(paths: &[PathBuf], no_ignore: bool, env: &Env) -> Result<W
 
 fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal> {
     let destinations = pair_outputs(&args.format, &args.output)?;
-    let rules = RuleSet::all().select(&args.select, &args.ignore)?;
+    let as_of = match &args.as_of {
+        None => Date::today(),
+        Some(text) => Date::parse(text.trim()).ok_or_else(|| Fatal::Usage {
+            message: format!("`--as-of {text}` is not a date"),
+            help: Some("write the date as YYYY-MM-DD, for example --as-of 2026-11-21".to_string()),
+        })?,
+    };
+    let config = config::load(args.config.as_deref(), &env.cwd)?;
+    let mut rules = RuleSet::all();
+    for (code, level) in &config.rules {
+        rules.set(code, *level);
+    }
+    let rules = rules.select(&args.select, &args.ignore)?;
+    let options = config.options(as_of);
     let ws = read_workspace(&args.paths, args.no_ignore, env)?;
-    let report = engine::run(&ws, &rules);
-    let as_of = Date::today();
+    let report = engine::run(&ws, &rules, &options);
 
     for (format, destination) in destinations {
         let to_stdout = destination.is_none();

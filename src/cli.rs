@@ -29,10 +29,33 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation
     Explain(ExplainArgs),
+    /// Work with the backup and restoration worksheets
+    #[command(subcommand)]
+    Worksheet(WorksheetCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorksheetCommand {
+    /// Write the seven worksheets for a topology, pre-filled with every row the rules look for
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The topology document (`Get-CsTopology -AsXml` export or .tbxml)
+    pub topology: PathBuf,
+
+    /// The directory to write the CSV files to (created if missing)
+    #[arg(long)]
+    pub out: PathBuf,
+
+    /// Overwrite worksheets that already exist in the directory
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Names of the subcommands (and clap's own words), to tell `topolint PATH` from `topolint check`.
-pub const SUBCOMMANDS: &[&str] = &["check", "inspect", "rules", "explain", "help"];
+pub const SUBCOMMANDS: &[&str] = &["check", "inspect", "rules", "explain", "worksheet", "help"];
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -71,6 +94,14 @@ pub struct CheckArgs {
     /// Also walk hidden and ignored (.gitignore, .ignore) paths
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// The date expiry and backup-age rules measure against (YYYY-MM-DD; default today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+
+    /// Configuration file (default: the nearest topolint.toml from the working directory up)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

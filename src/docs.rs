@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn page_has_title_metadata_and_body() {
-        let page = rule_page(&ALL[0].meta);
+        let page = rule_page(&crate::rules::find("IN001").expect("IN001").meta);
         assert!(page.starts_with("# IN001: io-error\n"));
         assert!(page.contains("- **Default severity:** error"));
         assert!(page.contains("## What it checks"));

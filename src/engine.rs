@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::config::Options;
 use crate::error::Fatal;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
@@ -123,7 +124,7 @@ pub struct Summary {
 
 /// Runs the enabled rules over every deployment (and the input rules once).
 #[must_use]
-pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
+pub fn run(ws: &Workspace, rules: &RuleSet, options: &Options) -> Report {
     let mut findings = Vec::new();
     let mut rules_run = 0;
     for (rule, severity) in rules.enabled() {
@@ -131,6 +132,7 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
             Scope::Input => vec![Context {
                 workspace: ws,
                 deployment: None,
+                options,
             }],
             Scope::Topology => ws
                 .deployments
@@ -138,15 +140,17 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
                 .map(|d| Context {
                     workspace: ws,
                     deployment: Some(d),
+                    options,
                 })
                 .collect(),
             Scope::Deployment => ws
                 .deployments
                 .iter()
-                .filter(|d| d.has_worksheets)
+                .filter(|d| d.has_worksheets())
                 .map(|d| Context {
                     workspace: ws,
                     deployment: Some(d),
+                    options,
                 })
                 .collect(),
         };
@@ -181,7 +185,7 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
     let structural_only: Vec<String> = ws
         .deployments
         .iter()
-        .filter(|d| !(d.has_worksheets && readiness_selected))
+        .filter(|d| !(d.has_worksheets() && readiness_selected))
         .map(|d| ws.files.get(ws.topologies[d.topology].file).display.clone())
         .collect();
     let errors = count(Severity::Error);
@@ -194,7 +198,7 @@ pub fn run(ws: &Workspace, rules: &RuleSet) -> Report {
         summary: Summary {
             files: ws.files.len(),
             topologies: ws.topologies.len(),
-            worksheets: 0,
+            worksheets: ws.worksheets.len(),
             errors,
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),

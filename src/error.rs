@@ -34,6 +34,17 @@ pub enum Fatal {
 
     #[diagnostic(code(topolint::io))]
     Io { message: String },
+
+    #[diagnostic(code(topolint::config))]
+    Config {
+        message: String,
+        #[source_code]
+        source: miette::NamedSource<String>,
+        #[label("here")]
+        span: Option<miette::SourceSpan>,
+        #[help]
+        help: Option<String>,
+    },
 }
 
 impl std::fmt::Display for Fatal {
@@ -42,7 +53,9 @@ impl std::fmt::Display for Fatal {
             Self::PathNotFound { path, reason } => write!(f, "cannot read `{path}`: {reason}"),
             Self::NoInput { paths } => write!(f, "no topology document found in {paths}"),
             Self::UnknownRule { key, .. } => write!(f, "unknown rule or prefix `{key}`"),
-            Self::Usage { message, .. } | Self::Io { message } => f.write_str(message),
+            Self::Usage { message, .. } | Self::Io { message } | Self::Config { message, .. } => {
+                f.write_str(message)
+            }
         }
     }
 }

@@ -55,6 +55,10 @@ pub struct Draft {
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// This finding's own severity, when it differs from the rule's default (an expired backup
+    /// set is an error where one about to expire is a warning). A severity set in the
+    /// configuration wins over it.
+    pub severity: Option<Severity>,
 }
 
 impl Draft {
@@ -67,6 +71,7 @@ impl Draft {
             primary: None,
             secondary: Vec::new(),
             help: None,
+            severity: None,
         }
     }
 
@@ -81,6 +86,13 @@ impl Draft {
     #[must_use]
     pub fn also(mut self, file: FileId, span: Span, label: impl Into<String>) -> Self {
         self.secondary.push(Label::new(file, span, label));
+        self
+    }
+
+    /// This finding's severity, when it is not the rule's default.
+    #[must_use]
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
         self
     }
 

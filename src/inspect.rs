@@ -88,7 +88,15 @@ pub fn inventory(ws: &Workspace) -> Inventory {
     Inventory {
         schema_version: 1,
         topologies: ws.topologies.iter().map(|t| topology_view(ws, t)).collect(),
-        worksheets: Vec::new(),
+        worksheets: ws
+            .worksheets
+            .iter()
+            .map(|w| WorksheetView {
+                path: ws.files.get(w.file).display.clone(),
+                kind: w.kind.name().to_string(),
+                rows: w.rows.len(),
+            })
+            .collect(),
         problems: ws
             .problems
             .iter()
@@ -99,6 +107,8 @@ pub fn inventory(ws: &Workspace) -> Inventory {
                     ProblemKind::Decode => "IN002",
                     ProblemKind::Xml => "IN003",
                     ProblemKind::Unrecognized => "IN004",
+                    ProblemKind::Worksheet => "IN005",
+                    ProblemKind::Ambiguous => "IN008",
                 },
                 message: p.message.clone(),
             })
@@ -270,6 +280,19 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                     u.path, u.count, u.line
                 )?;
             }
+        }
+    }
+    if !inventory.worksheets.is_empty() {
+        writeln!(out, "worksheets:")?;
+        for w in &inventory.worksheets {
+            writeln!(
+                out,
+                "  {} ({}, {} row{})",
+                w.path,
+                w.kind,
+                w.rows,
+                if w.rows == 1 { "" } else { "s" }
+            )?;
         }
     }
     for p in &inventory.problems {

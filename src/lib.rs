@@ -1,11 +1,12 @@
 //! topolint: a restore-readiness linter for Lync Server 2013 and Skype for Business Server.
 //!
-//! The data flows one way: [`discover`] files → [`source`] decode → [`xml`] parse with spans →
-//! [`model`] (typed topology) → [`rules`] over the workspace ([`engine`]) → [`finding`]s →
-//! [`render`] → exit code ([`app`]).
+//! The data flows one way: [`discover`] files → [`source`] decode → [`xml`] and [`table`]
+//! (CSV) parse with spans → [`model`] (typed topology and worksheets) → [`rules`] over each
+//! deployment ([`engine`]) → [`finding`]s → [`render`] → exit code ([`app`]).
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod discover;
 pub mod docs;
@@ -19,4 +20,6 @@ pub mod render;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod table;
+pub mod worksheet_init;
 pub mod xml;

@@ -6,7 +6,11 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::discover::{Input, WalkError};
-use crate::model::{self, Deployment, InputProblem, ProblemKind, Recognized, Workspace};
+use std::collections::BTreeMap;
+
+use crate::model::{
+    self, Deployment, InputProblem, ProblemKind, Recognized, Sheets, Workspace, worksheet,
+};
 use crate::source::{self, Encoding, FileId};
 use crate::span::Span;
 
@@ -61,7 +65,19 @@ pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<
     let id = ws
         .files
         .add(input.path.clone(), display, decoded.text, decoded.encoding);
+    let is_csv = has_extension(&input.path, &["csv"]);
     if let Some(p) = decoded.problem {
+        if is_csv && p.nul {
+            problem(
+                ws,
+                ProblemKind::Worksheet,
+                id,
+                p.span,
+                "NUL byte in a worksheet: the file is binary, or not saved as CSV".to_string(),
+                Some("save the worksheet from Excel as `CSV UTF-8 (Comma delimited)`".to_string()),
+            );
+            return;
+        }
         let help = "save the file as UTF-8, or as UTF-16 with a byte-order mark (Windows PowerShell's `Out-File -Encoding Unicode` writes one)";
         problem(
             ws,
@@ -73,10 +89,12 @@ pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<
         );
         return;
     }
-    let is_xml = has_xml_extension(&input.path)
-        || (input.explicit && ws.files.get(id).text.trim_start().starts_with('<'));
+    let is_xml = has_extension(&input.path, &["xml", "tbxml"])
+        || (input.explicit && !is_csv && ws.files.get(id).text.trim_start().starts_with('<'));
     if is_xml {
         load_xml(ws, id, input.explicit);
+    } else if is_csv {
+        load_csv(ws, id, input.explicit);
     } else if input.explicit {
         problem(
             ws,
@@ -146,10 +164,37 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn has_xml_extension(path: &Path) -> bool {
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("tbxml"))
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
+    let text = std::sync::Arc::clone(&ws.files.get(id).text);
+    match worksheet::lower(crate::table::parse(&text), id) {
+        worksheet::Read::Worksheet(sheet, problems) => {
+            for p in problems {
+                problem(ws, ProblemKind::Worksheet, id, p.span, p.message, p.help);
+            }
+            ws.worksheets.push(*sheet);
+        }
+        // A CSV file found in a walk may be anything; one named explicitly must be a worksheet.
+        worksheet::Read::Unrecognized { header } if explicit => {
+            problem(
+                ws,
+                ProblemKind::Unrecognized,
+                id,
+                header,
+                "this header row matches no worksheet kind".to_string(),
+                Some(
+                    "a worksheet's kind is recognised by its header row; run `topolint worksheet init TOPOLOGY --out DIR` for the seven kinds and their columns"
+                        .to_string(),
+                ),
+            );
+        }
+        worksheet::Read::Unrecognized { .. } => {}
+    }
 }
 
 fn problem(
@@ -170,18 +215,88 @@ fn problem(
 }
 
 /// Each topology is a deployment together with the worksheets of its directory.
+///
+/// Worksheets in a directory with no topology, or with several, join nothing and are reported.
 pub fn form_deployments(ws: &mut Workspace) {
+    let dir_of = |ws: &Workspace, file: FileId| parent_dir(&ws.files.get(file).display);
+    let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, topology) in ws.topologies.iter().enumerate() {
-        let shown = &ws.files.get(topology.file).display;
-        let dir = match shown.rsplit_once('/') {
-            Some((dir, _)) if !dir.is_empty() => dir.to_string(),
-            Some(_) => "/".to_string(),
-            None => ".".to_string(),
+        by_dir
+            .entry(dir_of(ws, topology.file))
+            .or_default()
+            .push(index);
+    }
+    let mut sheets_by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, sheet) in ws.worksheets.iter().enumerate() {
+        sheets_by_dir
+            .entry(dir_of(ws, sheet.file))
+            .or_default()
+            .push(index);
+    }
+    for (index, topology) in ws.topologies.iter().enumerate() {
+        let dir = dir_of(ws, topology.file);
+        let alone = by_dir.get(&dir).is_some_and(|t| t.len() == 1);
+        let worksheets = if alone {
+            sheets_by_dir.get(&dir).cloned().unwrap_or_default()
+        } else {
+            Vec::new()
         };
+        let mut sheets = Sheets::default();
+        for &i in &worksheets {
+            sheets.add(&ws.worksheets[i]);
+        }
         ws.deployments.push(Deployment {
             topology: index,
             dir,
-            has_worksheets: false,
+            worksheets,
+            sheets,
         });
+    }
+    let mut ambiguous = Vec::new();
+    for (dir, sheets) in &sheets_by_dir {
+        let topologies = by_dir.get(dir).map_or(0, Vec::len);
+        if topologies == 1 {
+            continue;
+        }
+        for &i in sheets {
+            let sheet = &ws.worksheets[i];
+            let (message, help) = if topologies == 0 {
+                (
+                    format!(
+                        "this {} worksheet has no topology beside it, so no rule reads it",
+                        sheet.kind.name()
+                    ),
+                    "keep the worksheets in the same folder as the topology export they describe (`Get-CsTopology -AsXml`)",
+                )
+            } else {
+                (
+                    format!(
+                        "this {} worksheet sits beside {topologies} topology documents, so it is joined with none of them",
+                        sheet.kind.name()
+                    ),
+                    "give each deployment its own folder holding one topology document and its worksheets",
+                )
+            };
+            ambiguous.push((sheet.file, sheet.header, message, help));
+        }
+    }
+    for (file, span, message, help) in ambiguous {
+        problem(
+            ws,
+            ProblemKind::Ambiguous,
+            file,
+            span,
+            message,
+            Some(help.to_string()),
+        );
+    }
+}
+
+/// The directory of a displayed path (`.` for the working directory).
+fn parent_dir(shown: &str) -> String {
+    match shown.rsplit_once('/') {
+        Some((dir, _)) if !dir.is_empty() => dir.to_string(),
+        Some(_) => "/".to_string(),
+        None => ".".to_string(),
     }
 }

@@ -163,6 +163,8 @@ pub struct DecodeProblem {
     /// Span in the decoded text (the replacement character, or the start of the text).
     pub span: Span,
     pub message: String,
+    /// The text decoded fine but holds a NUL character.
+    pub nul: bool,
 }
 
 /// Decodes bytes as UTF-8 (with or without BOM) or as UTF-16LE/BE announced by a BOM.
@@ -196,6 +198,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Decoded {
         decoded.problem = Some(DecodeProblem {
             byte_offset: 0,
             span: Span::at(0),
+            nul: false,
             message: format!(
                 "the file looks like {} without a byte-order mark; only UTF-8 and UTF-16 with a BOM are read",
                 encoding.label()
@@ -221,6 +224,7 @@ fn decode_utf8(bytes: Vec<u8>) -> Decoded {
             let problem = text.find('\0').map(|at| DecodeProblem {
                 byte_offset: at,
                 span: Span::new(at, at + 1),
+                nul: true,
                 message: "NUL byte in text: the file is binary or not UTF-8".to_string(),
             });
             Decoded {
@@ -240,6 +244,7 @@ fn decode_utf8(bytes: Vec<u8>) -> Decoded {
                 problem: Some(DecodeProblem {
                     byte_offset: at,
                     span: Span::new(at, at + width),
+                    nul: false,
                     message: format!("invalid UTF-8: byte 0x{bad:02X} at offset {at}"),
                 }),
             }
@@ -270,6 +275,7 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
                     problem = Some(DecodeProblem {
                         byte_offset: bom_len + unit_index * 2,
                         span: Span::new(at, at + 3),
+                        nul: false,
                         message: format!(
                             "invalid {}: unpaired surrogate 0x{:04X}",
                             encoding.label(),
@@ -288,6 +294,7 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
         problem = Some(DecodeProblem {
             byte_offset: bom_len + bytes.len() - 1,
             span: Span::new(at, at + 3),
+            nul: false,
             message: format!(
                 "invalid {}: odd number of bytes, the file is truncated",
                 encoding.label()
@@ -299,6 +306,7 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
             problem = Some(DecodeProblem {
                 byte_offset: bom_len + text[..at].encode_utf16().count() * 2,
                 span: Span::new(at, at + 1),
+                nul: true,
                 message: "NUL character in text: the file is binary or mislabelled".to_string(),
             });
         }

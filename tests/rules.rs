@@ -9,11 +9,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use topolint::app::{Env, read_workspace};
+use topolint::config::Options;
+use topolint::date::Date;
 use topolint::engine::{self, RuleSet};
 use topolint::render::human;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Fixtures are checked as of this date, so that their dates keep their meaning.
+fn options() -> Options {
+    Options::new(Date::parse("2026-11-21").unwrap())
 }
 
 fn env() -> Env {
@@ -90,7 +97,7 @@ fn rule_fixtures() {
             .select(std::slice::from_ref(&code), &[])
             .expect("fixture folder names a rule");
         let ws = read_workspace(std::slice::from_ref(&path), false, &env()).expect("readable case");
-        let report = engine::run(&ws, &rules);
+        let report = engine::run(&ws, &rules, &options());
         let findings: Vec<_> = report
             .findings
             .iter()
@@ -158,7 +165,7 @@ fn rule_fixtures() {
 #[test]
 fn the_example_deployment_has_no_topology_finding() {
     let ws = read_workspace(&[PathBuf::from("testdata/example")], false, &env()).unwrap();
-    let report = engine::run(&ws, &RuleSet::all());
+    let report = engine::run(&ws, &RuleSet::all(), &options());
     let codes: Vec<_> = report.findings.iter().map(|f| f.rule.code).collect();
     assert!(codes.is_empty(), "{codes:?}");
     assert_eq!(ws.topologies.len(), 1);

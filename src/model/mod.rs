@@ -3,11 +3,16 @@
 mod fqdn;
 mod lower;
 pub mod placeholder;
+pub mod restore;
+pub mod sql_support;
 pub mod topology;
+pub mod values;
+pub mod worksheet;
 
 pub use fqdn::Fqdn;
 pub use lower::{Recognized, lower};
 pub use topology::{Form, Host, HostRef, PoolRole, Product, Topology};
+pub use worksheet::{Sheets, Worksheet};
 
 use crate::source::{FileId, Files};
 use crate::span::Span;
@@ -17,6 +22,7 @@ use crate::span::Span;
 pub struct Workspace {
     pub files: Files,
     pub topologies: Vec<Topology>,
+    pub worksheets: Vec<Worksheet>,
     /// Problems met while reading files; the input rules report them.
     pub problems: Vec<InputProblem>,
     pub deployments: Vec<Deployment>,
@@ -29,8 +35,18 @@ pub struct Deployment {
     pub topology: usize,
     /// The directory, as displayed (`.` for the working directory).
     pub dir: String,
+    /// Indices into [`Workspace::worksheets`] of the worksheets beside the topology.
+    pub worksheets: Vec<usize>,
+    /// Their rows, merged by kind.
+    pub sheets: Sheets,
+}
+
+impl Deployment {
     /// Whether worksheets were found beside the topology (the readiness rules need them).
-    pub has_worksheets: bool,
+    #[must_use]
+    pub fn has_worksheets(&self) -> bool {
+        !self.worksheets.is_empty()
+    }
 }
 
 /// What went wrong while reading a file.
@@ -44,6 +60,10 @@ pub enum ProblemKind {
     Xml,
     /// A named file is neither a topology nor a worksheet.
     Unrecognized,
+    /// A worksheet is malformed: CSV structure, a missing column, a value that cannot be read.
+    Worksheet,
+    /// Worksheets beside no topology document, or beside several.
+    Ambiguous,
 }
 
 #[derive(Clone, Debug)]

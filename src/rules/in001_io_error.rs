@@ -60,7 +60,7 @@ mod tests {
             Err("No such file or directory".into()),
         );
         let rules = RuleSet::all().select(&["IN001".into()], &[]).expect("rule");
-        let findings = engine::run(&ws, &rules).findings;
+        let findings = engine::run(&ws, &rules, &crate::rules::test_util::options()).findings;
         assert_eq!(findings.len(), 1);
         assert_eq!(
             findings[0].message,

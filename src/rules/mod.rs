@@ -5,14 +5,46 @@
 //! and carries its unit tests.
 
 use crate::finding::{Draft, Finding, Severity};
-use crate::model::{Deployment, InputProblem, ProblemKind, Topology, Workspace};
+use crate::config::Options;
+use crate::model::{Deployment, InputProblem, ProblemKind, Product, Sheets, Topology, Workspace};
 use crate::source::SourceFile;
 
+mod bk201_backup_share_in_pool;
+mod bk202_backup_share_reused;
+mod bk203_backup_destination_local;
+mod bk204_user_data_backup_missing;
+mod bk205_cms_backup_missing;
+mod bk206_rgs_config_backup_missing;
+mod bk207_archiving_monitoring_backup_missing;
+mod bk208_persistent_chat_backup_missing;
+mod bk209_file_store_backup_missing;
+mod bk210_meeting_active_not_excluded;
+mod bk211_backup_schedule_missing;
+mod bk212_backup_stale;
+mod bk213_backup_set_expiring;
+mod bk214_worksheet_unknown_server;
+mod bk215_worksheet_field_blank;
+mod bk216_unneeded_database_backup;
+mod ha401_mirror_without_witness;
+mod ha402_witness_on_partner_host;
+mod ha403_mirror_on_same_host;
+mod ha404_mirror_version_mismatch;
+mod ha405_mirror_cross_domain;
+mod ha406_mirror_port_conflict;
+mod ha407_mirroring_unsupported;
 mod in001_io_error;
 mod in002_decode_error;
 mod in003_xml_syntax;
 mod in004_unrecognized_document;
+mod in005_worksheet_syntax;
 mod in006_unresolved_placeholder;
+mod in008_ambiguous_deployment;
+mod rs301_no_same_fqdn_replacement;
+mod rs302_sql_instance_unrecorded;
+mod rs303_certificate_not_backed_up;
+mod rs304_certificate_expiring;
+mod rs305_sql_version_unsupported;
+mod rs306_computer_account_not_retained;
 mod tp101_duplicate_fqdn;
 mod tp102_dangling_reference;
 mod tp103_missing_fqdn;
@@ -23,15 +55,46 @@ mod tp107_shared_sql_backend;
 mod tp108_legacy_pool_present;
 
 #[cfg(test)]
-mod test_util;
+pub(crate) mod test_util;
 
 /// Every rule, sorted by code.
 pub static ALL: &[&RuleDef] = &[
+    &bk201_backup_share_in_pool::RULE,
+    &bk202_backup_share_reused::RULE,
+    &bk203_backup_destination_local::RULE,
+    &bk204_user_data_backup_missing::RULE,
+    &bk205_cms_backup_missing::RULE,
+    &bk206_rgs_config_backup_missing::RULE,
+    &bk207_archiving_monitoring_backup_missing::RULE,
+    &bk208_persistent_chat_backup_missing::RULE,
+    &bk209_file_store_backup_missing::RULE,
+    &bk210_meeting_active_not_excluded::RULE,
+    &bk211_backup_schedule_missing::RULE,
+    &bk212_backup_stale::RULE,
+    &bk213_backup_set_expiring::RULE,
+    &bk214_worksheet_unknown_server::RULE,
+    &bk215_worksheet_field_blank::RULE,
+    &bk216_unneeded_database_backup::RULE,
+    &ha401_mirror_without_witness::RULE,
+    &ha402_witness_on_partner_host::RULE,
+    &ha403_mirror_on_same_host::RULE,
+    &ha404_mirror_version_mismatch::RULE,
+    &ha405_mirror_cross_domain::RULE,
+    &ha406_mirror_port_conflict::RULE,
+    &ha407_mirroring_unsupported::RULE,
     &in001_io_error::RULE,
     &in002_decode_error::RULE,
     &in003_xml_syntax::RULE,
     &in004_unrecognized_document::RULE,
+    &in005_worksheet_syntax::RULE,
     &in006_unresolved_placeholder::RULE,
+    &in008_ambiguous_deployment::RULE,
+    &rs301_no_same_fqdn_replacement::RULE,
+    &rs302_sql_instance_unrecorded::RULE,
+    &rs303_certificate_not_backed_up::RULE,
+    &rs304_certificate_expiring::RULE,
+    &rs305_sql_version_unsupported::RULE,
+    &rs306_computer_account_not_retained::RULE,
     &tp101_duplicate_fqdn::RULE,
     &tp102_dangling_reference::RULE,
     &tp103_missing_fqdn::RULE,
@@ -125,9 +188,26 @@ pub struct RuleDef {
 pub struct Context<'a> {
     pub workspace: &'a Workspace,
     pub deployment: Option<&'a Deployment>,
+    pub options: &'a Options,
 }
 
 impl<'a> Context<'a> {
+    /// The deployment's worksheets, merged by kind (empty for input rules).
+    #[must_use]
+    pub fn sheets(&self) -> &'a Sheets {
+        static EMPTY: std::sync::LazyLock<Sheets> = std::sync::LazyLock::new(Sheets::default);
+        self.deployment.map_or(&EMPTY, |d| &d.sheets)
+    }
+
+    /// The product the rules assume: `[options] product`, else the topology's.
+    #[must_use]
+    pub fn product(&self) -> Product {
+        self.options
+            .product
+            .or_else(|| self.topology().map(Topology::product))
+            .unwrap_or(Product::Unknown)
+    }
+
     /// The deployment's topology (none for input rules).
     #[must_use]
     pub fn topology(&self) -> Option<&'a Topology> {
@@ -216,6 +296,11 @@ pub(crate) fn stamp(
 ) -> Finding {
     let fingerprint =
         crate::finding::fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
+    // A finding's own severity applies unless the configuration changed the rule's.
+    let severity = match draft.severity {
+        Some(own) if severity == rule.severity => own,
+        _ => severity,
+    };
     Finding {
         rule,
         severity,

@@ -2,11 +2,14 @@
 
 use std::path::PathBuf;
 
+use crate::config::Options;
+use crate::date::Date;
 use crate::discover::Input;
 use crate::engine::{self, RuleSet};
 use crate::finding::Finding;
 use crate::load;
-use crate::model::Workspace;
+use crate::model::{Recognized, Topology, Workspace};
+use crate::source::FileId;
 use crate::rules::RuleDef;
 
 /// The result of running one rule.
@@ -43,8 +46,64 @@ impl Checked {
     }
 }
 
+/// The date rule tests measure against.
+pub const AS_OF: &str = "2026-11-21";
+
+/// The default options at [`AS_OF`].
+pub fn options() -> Options {
+    Options::new(Date::parse(AS_OF).expect("date"))
+}
+
 /// Runs `rule` alone over files given as (name, bytes), all named explicitly.
 pub fn check_bytes(rule: &RuleDef, files: &[(&str, &[u8])]) -> Checked {
+    check_with(rule, files, &options())
+}
+
+/// Lowers a topology text (for tests of model helpers).
+pub fn topology(text: &str) -> Topology {
+    let doc = crate::xml::parse(text).expect("well-formed");
+    match crate::model::lower(&doc, FileId(0)) {
+        Recognized::Topology(t) => *t,
+        Recognized::Other { root, .. } => panic!("not a topology: {root}"),
+    }
+}
+
+/// The files of `testdata/example`, a complete deployment that passes every rule.
+pub const EXAMPLE: &[(&str, &str)] = &[
+    ("topology.xml", include_str!("../../testdata/example/topology.xml")),
+    ("database.csv", include_str!("../../testdata/example/database.csv")),
+    ("file-store.csv", include_str!("../../testdata/example/file-store.csv")),
+    ("settings.csv", include_str!("../../testdata/example/settings.csv")),
+    ("servers.csv", include_str!("../../testdata/example/servers.csv")),
+    ("sql-instances.csv", include_str!("../../testdata/example/sql-instances.csv")),
+    ("certificates.csv", include_str!("../../testdata/example/certificates.csv")),
+    ("backup-runs.csv", include_str!("../../testdata/example/backup-runs.csv")),
+];
+
+/// Runs `rule` alone over the example deployment with some text replaced: each edit is
+/// (file name, text to find, replacement), and the text must be there.
+pub fn example_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
+    let mut files: Vec<(String, String)> = EXAMPLE
+        .iter()
+        .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+        .collect();
+    for (name, from, to) in edits {
+        let file = files
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no example file {name}"));
+        assert!(file.1.contains(from), "{name} does not contain {from:?}");
+        file.1 = file.1.replacen(from, to, 1);
+    }
+    let bytes: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_bytes()))
+        .collect();
+    check_bytes(rule, &bytes)
+}
+
+/// Runs `rule` alone over files, with options.
+pub fn check_with(rule: &RuleDef, files: &[(&str, &[u8])], options: &Options) -> Checked {
     let mut ws = Workspace::default();
     for (name, bytes) in files {
         let input = Input {
@@ -57,7 +116,7 @@ pub fn check_bytes(rule: &RuleDef, files: &[(&str, &[u8])]) -> Checked {
     let rules = RuleSet::all()
         .select(&[rule.meta.code.to_string()], &[])
         .expect("registered rule");
-    let findings = engine::run(&ws, &rules).findings;
+    let findings = engine::run(&ws, &rules, options).findings;
     Checked { ws, findings }
 }
 

@@ -1,0 +1,244 @@
+//! `topolint.toml`: found in the working directory or its parents, or named with `--config`.
+//!
+//! `[rules]` sets severities by code or name; `[options]` holds the thresholds and the product.
+//! Unknown keys, rules and values are fatal (exit 2), with a diagnostic pointing into the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::date::Date;
+use crate::error::Fatal;
+use crate::finding::Severity;
+use crate::model::Product;
+use crate::rules;
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "topolint.toml";
+
+/// What the rules are tuned with: `[options]` and `--as-of`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The date expiry and age rules measure against.
+    pub as_of: Date,
+    /// BK212: a backup older than this many days before `as_of` is stale.
+    pub max_backup_age_days: u32,
+    /// BK213, RS304: warn this many days before an expiry.
+    pub expiry_warning_days: u32,
+    /// The product, or `None` to take it from the topology's `ServiceVersion`.
+    pub product: Option<Product>,
+}
+
+impl Options {
+    /// The defaults, measuring against `as_of`.
+    #[must_use]
+    pub fn new(as_of: Date) -> Self {
+        Self {
+            as_of,
+            max_backup_age_days: 1,
+            expiry_warning_days: 30,
+            product: None,
+        }
+    }
+}
+
+/// A read configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Where it was read from, if anywhere.
+    pub path: Option<PathBuf>,
+    /// `[rules]`: rule code to severity (`None` = off).
+    pub rules: BTreeMap<&'static str, Option<Severity>>,
+    pub max_backup_age_days: Option<u32>,
+    pub expiry_warning_days: Option<u32>,
+    pub product: Option<Product>,
+}
+
+impl Config {
+    /// The options for a run measuring against `as_of`.
+    #[must_use]
+    pub fn options(&self, as_of: Date) -> Options {
+        let defaults = Options::new(as_of);
+        Options {
+            as_of,
+            max_backup_age_days: self
+                .max_backup_age_days
+                .unwrap_or(defaults.max_backup_age_days),
+            expiry_warning_days: self
+                .expiry_warning_days
+                .unwrap_or(defaults.expiry_warning_days),
+            product: self.product,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    options: RawOptions,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOptions {
+    max_backup_age_days: Option<u32>,
+    expiry_warning_days: Option<u32>,
+    product: Option<toml::Spanned<String>>,
+}
+
+/// Finds and reads the configuration: `explicit` when given, otherwise the nearest
+/// `topolint.toml` from `cwd` upwards; none at all is the default configuration.
+///
+/// # Errors
+/// An unreadable or invalid file.
+pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
+    let path = match explicit {
+        Some(p) => Some(cwd.join(p)),
+        None => cwd
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file()),
+    };
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let shown = crate::source::display_path(&path, cwd);
+    let text = std::fs::read_to_string(&path).map_err(|e| Fatal::PathNotFound {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut config = parse(&text, &shown)?;
+    config.path = Some(path);
+    Ok(config)
+}
+
+/// Parses configuration text; `shown` names the file in diagnostics.
+///
+/// # Errors
+/// Invalid TOML, unknown keys, rules or values.
+pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
+    let error = |message: String, span: Option<std::ops::Range<usize>>, help: Option<String>| {
+        Fatal::Config {
+            message,
+            source: miette::NamedSource::new(shown.to_string(), text.to_string()),
+            span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
+            help,
+        }
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let help = e
+            .message()
+            .contains("unknown field")
+            .then(|| "the known tables are [rules] and [options]; [options] takes max-backup-age-days, expiry-warning-days and product".to_string());
+        error(
+            format!("invalid {shown}: {}", e.message().trim_end()),
+            e.span(),
+            help,
+        )
+    })?;
+    let mut config = Config::default();
+    for (key, value) in &raw.rules {
+        let Some(rule) = rules::find(key) else {
+            let suggestion = rules::suggest(key).map(|s| format!("did you mean `{s}`?"));
+            return Err(error(
+                format!("unknown rule `{key}` in [rules]"),
+                find_key(text, key),
+                suggestion.or_else(|| Some("run `topolint rules` for the codes and names".into())),
+            ));
+        };
+        let level = match value.get_ref().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "note" => Some(Severity::Note),
+            "off" => None,
+            other => {
+                return Err(error(
+                    format!("`{other}` is not a severity"),
+                    Some(value.span()),
+                    Some("use error, warning, note or off".to_string()),
+                ));
+            }
+        };
+        config.rules.insert(rule.meta.code, level);
+    }
+    config.max_backup_age_days = raw.options.max_backup_age_days;
+    config.expiry_warning_days = raw.options.expiry_warning_days;
+    if let Some(product) = &raw.options.product {
+        config.product = match product.get_ref().as_str() {
+            "auto" => None,
+            "lync2013" => Some(Product::Lync2013),
+            "sfb2015" => Some(Product::Sfb2015),
+            "sfb2019" => Some(Product::Sfb2019),
+            other => {
+                return Err(error(
+                    format!("`{other}` is not a product"),
+                    Some(product.span()),
+                    Some("use auto, lync2013, sfb2015 or sfb2019".to_string()),
+                ));
+            }
+        };
+    }
+    Ok(config)
+}
+
+/// The span of a key in the text, for pointing at it (a plain search: keys are short and
+/// the first occurrence is the one that matters).
+fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let quoted = format!("\"{key}\"");
+    text.find(&quoted)
+        .map(|at| at..at + quoted.len())
+        .or_else(|| text.find(key).map(|at| at..at + key.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(err: &Fatal) -> String {
+        err.to_string()
+    }
+
+    #[test]
+    fn reads_rules_and_options() {
+        let config = parse(
+            "[rules]\nBK211 = \"warning\"\n\"mirror-without-witness\" = \"error\"\nTP108 = \"off\"\n\n[options]\nmax-backup-age-days = 2\nexpiry-warning-days = 60\nproduct = \"sfb2015\"\n",
+            "topolint.toml",
+        )
+        .expect("valid");
+        assert_eq!(config.rules.get("BK211"), Some(&Some(Severity::Warning)));
+        assert_eq!(config.rules.get("HA401"), Some(&Some(Severity::Error)));
+        assert_eq!(config.rules.get("TP108"), Some(&None));
+        let options = config.options(Date::parse("2026-11-21").expect("date"));
+        assert_eq!(options.max_backup_age_days, 2);
+        assert_eq!(options.expiry_warning_days, 60);
+        assert_eq!(options.product, Some(Product::Sfb2015));
+    }
+
+    #[test]
+    fn unknown_keys_rules_and_values_are_errors_with_places() {
+        let err = parse("[options]\nmax-backup-age = 2\n", "t.toml").expect_err("unknown key");
+        assert!(message(&err).contains("unknown field `max-backup-age`"), "{}", message(&err));
+        let err = parse("[rules]\nBK2011 = \"off\"\n", "t.toml").expect_err("unknown rule");
+        let Fatal::Config { help, span, .. } = &err else {
+            panic!("config error")
+        };
+        assert_eq!(help.as_deref(), Some("did you mean `BK201`?"));
+        assert_eq!(span.map(|s| s.offset()), Some(8));
+        let err = parse("[rules]\nTP101 = \"loud\"\n", "t.toml").expect_err("bad level");
+        assert_eq!(message(&err), "`loud` is not a severity");
+        let err = parse("[options]\nproduct = \"lync2010\"\n", "t.toml").expect_err("product");
+        assert_eq!(message(&err), "`lync2010` is not a product");
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let options = Config::default().options(Date::parse("2026-11-21").expect("date"));
+        assert_eq!(options.max_backup_age_days, 1);
+        assert_eq!(options.expiry_warning_days, 30);
+        assert_eq!(options.product, None);
+    }
+}

@@ -1,0 +1,297 @@
+//! What a restore needs, read from a topology: the servers to rebuild, the stores to back up,
+//! and how worksheet rows are matched to them.
+//!
+//! The readiness rules and `worksheet init` share these answers, so a template written by
+//! `worksheet init` holds exactly the rows the rules look for.
+
+use super::topology::{Host, HostRef, PoolRole, Topology};
+use super::values::{Db, Unc};
+use super::worksheet::{DatabaseRow, SettingsRow};
+use super::Fqdn;
+use crate::span::Spanned;
+
+/// Roles whose machines must be rebuilt with the same FQDN after a failure (RS301, RS306):
+/// everything that runs a Lync/Skype for Business role or holds its SQL or file stores. Office
+/// Web Apps servers, PSTN gateways and third-party trusted applications are not included.
+const REBUILT_ROLES: &[PoolRole] = &[
+    PoolRole::FrontEnd,
+    PoolRole::Director,
+    PoolRole::Edge,
+    PoolRole::Mediation,
+    PoolRole::PersistentChat,
+    PoolRole::SqlStore,
+    PoolRole::FileStore,
+    PoolRole::VideoInterop,
+    PoolRole::Archiving,
+    PoolRole::Monitoring,
+    PoolRole::CentralManagement,
+];
+
+/// Roles whose servers hold certificates a restore must bring back (RS303).
+const CERTIFICATE_ROLES: &[PoolRole] = &[
+    PoolRole::FrontEnd,
+    PoolRole::Director,
+    PoolRole::Edge,
+    PoolRole::Mediation,
+    PoolRole::PersistentChat,
+];
+
+/// A machine that a restore would rebuild.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The machine's FQDN where the topology writes it (the cluster's when it has none).
+    pub fqdn: Spanned<Fqdn>,
+    pub pool: usize,
+    pub roles: Vec<PoolRole>,
+}
+
+impl Server {
+    /// Whether the server needs certificates (RS303).
+    #[must_use]
+    pub fn needs_certificates(&self) -> bool {
+        self.roles.iter().any(|r| CERTIFICATE_ROLES.contains(r))
+    }
+
+    /// Whether the server is an Edge Server (outside the domain, as a rule).
+    #[must_use]
+    pub fn is_edge(&self) -> bool {
+        self.roles.contains(&PoolRole::Edge)
+    }
+
+    /// The roles in words (`Front End, Mediation`).
+    #[must_use]
+    pub fn role_labels(&self) -> String {
+        self.roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Every machine a restore would rebuild, by FQDN (each once, first declaration kept).
+#[must_use]
+pub fn servers(t: &Topology) -> Vec<Server> {
+    let mut out: Vec<Server> = Vec::new();
+    for (p, pool) in t.pools.iter().enumerate() {
+        let roles: Vec<PoolRole> = t
+            .pool_roles(p)
+            .into_iter()
+            .filter(|r| REBUILT_ROLES.contains(r))
+            .collect();
+        if roles.is_empty() {
+            continue;
+        }
+        for machine in &pool.machines {
+            let Some(fqdn) = machine.fqdn.as_ref().or(pool.fqdn.as_ref()) else {
+                continue;
+            };
+            if fqdn.value.is_placeholder() {
+                continue;
+            }
+            out.push(Server {
+                fqdn: fqdn.clone(),
+                pool: p,
+                roles: roles.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.fqdn.value.cmp(&b.fqdn.value));
+    out.dedup_by(|b, a| a.fqdn.value == b.fqdn.value);
+    out
+}
+
+/// A user store: a Front End pool or Standard Edition server and the SQL instance of its user
+/// data (rtcxds).
+#[derive(Clone, Copy, Debug)]
+pub struct UserStore {
+    pub pool: usize,
+    /// The SQL instance holding the pool's `UserStore`, if the topology says.
+    pub sql: Option<usize>,
+}
+
+/// Every pool running the Front End role (`UserServices`), with its user store.
+#[must_use]
+pub fn user_stores(t: &Topology) -> Vec<UserStore> {
+    let mut out = Vec::new();
+    for (p, pool) in t.pools.iter().enumerate() {
+        if pool.fqdn.is_none() || !t.pool_runs(p, "UserServices") {
+            continue;
+        }
+        let sql = t
+            .services_on_pool(p)
+            .filter(|s| s.role.value == "UserServices")
+            .flat_map(|s| s.depends_on.iter())
+            .filter_map(|&d| t.services.get(d))
+            .filter(|d| d.role.value == "UserStore")
+            .find_map(|d| match d.installed_on {
+                Some(Host::Sql(sql)) => Some(sql),
+                _ => None,
+            });
+        out.push(UserStore { pool: p, sql });
+    }
+    out
+}
+
+/// The SQL instances holding a store role (`ArchivingStore`...), each once, in document order.
+#[must_use]
+pub fn instances_with(t: &Topology, store_role: &str) -> Vec<usize> {
+    (0..t.sql_instances.len())
+        .filter(|&i| t.services_on_sql(i).any(|s| s.role.value == store_role))
+        .filter(|&i| t.sql_server(i).is_some())
+        .collect()
+}
+
+/// The SQL instances that hold at least one store, in document order.
+#[must_use]
+pub fn instances_in_use(t: &Topology) -> Vec<usize> {
+    (0..t.sql_instances.len())
+        .filter(|&i| t.services_on_sql(i).next().is_some())
+        .filter(|&i| t.sql_server(i).is_some())
+        .collect()
+}
+
+/// Pools running the Application server, whose Response Group configuration is exported per
+/// pool (BK206).
+#[must_use]
+pub fn response_group_pools(t: &Topology) -> Vec<usize> {
+    (0..t.pools.len())
+        .filter(|&p| t.pools[p].fqdn.is_some() && t.pool_runs(p, "ApplicationServer"))
+        .collect()
+}
+
+/// Whether a `database` row backs up database `db` of SQL instance `sql`, or (for rtcxds) of the
+/// pool `pool`: it names the database and the instance's server (or the pool), and its
+/// `SQL instance` cell is blank or names the same instance.
+#[must_use]
+pub fn database_row_covers(
+    t: &Topology,
+    row: &DatabaseRow,
+    db: Db,
+    sql: Option<usize>,
+    pool: Option<usize>,
+) -> bool {
+    if !row.databases.contains(&db) {
+        return false;
+    }
+    let Some(server) = &row.server.value else {
+        return false;
+    };
+    let on_sql = sql.is_some_and(|s| {
+        let same_server = t.sql_server(s).is_some_and(|f| f.value.matches_host(server));
+        let same_instance = match &row.instance.value {
+            Some(name) => *name == t.sql_instances[s].name.value.to_lowercase(),
+            None => true,
+        };
+        same_server && same_instance
+    });
+    let on_pool = db == Db::Rtcxds
+        && pool.is_some_and(|p| {
+            t.pools[p]
+                .fqdn
+                .as_ref()
+                .is_some_and(|f| f.value.matches_host(server))
+        });
+    on_sql || on_pool
+}
+
+/// Whether a `settings` row exports database `db` from the server `host` (a SQL server or pool).
+#[must_use]
+pub fn settings_row_covers(row: &SettingsRow, db: Db, host: &Fqdn) -> bool {
+    row.databases.contains(&db) && row.server.value.as_ref().is_some_and(|s| host.matches_host(s))
+}
+
+/// The pools and machines a host written in a worksheet or UNC path names: its FQDN, or for a
+/// single-label host, every name whose first label it is.
+#[must_use]
+pub fn find_host<'t>(t: &'t Topology, host: &Fqdn) -> Vec<(&'t Fqdn, HostRef)> {
+    if let Some((name, refs)) = t.hosts.get_key_value(host) {
+        return refs.iter().map(|r| (name, *r)).collect();
+    }
+    if !host.is_single_label() {
+        return Vec::new();
+    }
+    t.hosts
+        .iter()
+        .filter(|(name, _)| name.matches_host(host))
+        .flat_map(|(name, refs)| refs.iter().map(move |r| (name, *r)))
+        .collect()
+}
+
+/// The span of the FQDN attribute of a pool or machine.
+#[must_use]
+pub fn host_span(t: &Topology, host: HostRef) -> Option<crate::span::Span> {
+    match host {
+        HostRef::Pool(p) => t.pools[p].fqdn.as_ref().map(|f| f.span),
+        HostRef::Machine(p, m) => t.pools[p].machines[m]
+            .fqdn
+            .as_ref()
+            .or(t.pools[p].fqdn.as_ref())
+            .map(|f| f.span),
+    }
+}
+
+/// A UNC path whose host is a pool or machine of the topology: the host's name and where it is
+/// declared.
+#[must_use]
+pub fn unc_in_topology<'t>(t: &'t Topology, unc: &Unc) -> Option<(&'t Fqdn, HostRef)> {
+    find_host(t, &unc.host).into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::values::Unc;
+    use crate::rules::test_util::{cluster, published, service, sql};
+
+    fn example() -> Topology {
+        let text = published(
+            &[
+                cluster(1, "pool01.contoso.com", &["fe01.contoso.com", "fe02.contoso.com"]),
+                cluster(2, "sql01.contoso.com", &["sql01.contoso.com"]),
+                cluster(3, "wac01.contoso.com", &["wac01.contoso.com"]),
+            ]
+            .join("\n"),
+            &sql(2, "rtc"),
+            &[
+                service("UserServices", 1, 1, None, &[("UserStore", 1)], ""),
+                service("UserStore", 1, 2, Some("rtc"), &[], ""),
+                service("ApplicationServer", 1, 1, None, &[], ""),
+                service("WacService", 1, 3, None, &[], ""),
+            ]
+            .join("\n"),
+        );
+        crate::rules::test_util::topology(&text)
+    }
+
+    #[test]
+    fn servers_leave_out_office_web_apps() {
+        let t = example();
+        let names: Vec<String> = servers(&t).iter().map(|s| s.fqdn.value.to_string()).collect();
+        assert_eq!(
+            names,
+            vec!["fe01.contoso.com", "fe02.contoso.com", "sql01.contoso.com"]
+        );
+        assert!(servers(&t)[0].needs_certificates());
+        assert!(!servers(&t)[2].needs_certificates());
+    }
+
+    #[test]
+    fn user_stores_follow_the_dependency_to_the_sql_instance() {
+        let t = example();
+        let stores = user_stores(&t);
+        assert_eq!(stores.len(), 1);
+        assert_eq!(stores[0].sql.map(|s| t.sql_display(s)).as_deref(), Some("sql01.contoso.com\\rtc"));
+        assert_eq!(response_group_pools(&t), vec![0]);
+        assert_eq!(instances_in_use(&t), vec![0]);
+    }
+
+    #[test]
+    fn hosts_match_by_fqdn_or_first_label() {
+        let t = example();
+        assert_eq!(find_host(&t, &Fqdn::new("FE01")).len(), 1);
+        assert_eq!(find_host(&t, &Fqdn::new("fe01.fabrikam.com")).len(), 0);
+        let unc = Unc::parse(r"\\SQL01.contoso.com\backup").expect("unc");
+        assert!(unc_in_topology(&t, &unc).is_some());
+    }
+}

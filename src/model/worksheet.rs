@@ -1,0 +1,861 @@
+//! The backup and restoration worksheets: seven kinds, recognised by their header row, lowered
+//! into typed rows whose every cell keeps its span.
+//!
+//! Microsoft publishes three worksheets (Database, File Store, Settings: *Backup and restoration
+//! worksheets*, Hh202169); `servers`, `sql-instances`, `certificates` and `backup-runs` are
+//! topolint's extensions for what the restore procedures need and those tables lack.
+
+use serde::Serialize;
+
+use super::values::{
+    Db, Replacement, Retained, Schedule, SqlEdition, SqlRef, SqlVersion, instance_name, port,
+    yes_no,
+};
+use super::{Fqdn, placeholder};
+use crate::date::Date;
+use crate::source::FileId;
+use crate::span::{Span, Spanned};
+use crate::table::{Cell, Record, Table};
+
+/// The kind of a worksheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Database,
+    FileStore,
+    Settings,
+    Servers,
+    SqlInstances,
+    Certificates,
+    BackupRuns,
+}
+
+/// One column of a worksheet kind.
+#[derive(Debug)]
+pub struct Column {
+    /// The header as topolint writes it.
+    pub header: &'static str,
+    /// Other headers accepted for it (Microsoft's own wording).
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+const fn req(header: &'static str) -> Column {
+    Column {
+        header,
+        aliases: &[],
+        required: true,
+    }
+}
+
+const fn opt(header: &'static str) -> Column {
+    Column {
+        header,
+        aliases: &[],
+        required: false,
+    }
+}
+
+const DATABASE: &[Column] = &[
+    req("Database"),
+    req("Server name (FQDN)"),
+    opt("SQL instance"),
+    req("Backup schedule"),
+    req("Database backup tool"),
+    Column {
+        header: "Backup set name",
+        aliases: &["Backup set"],
+        required: false,
+    },
+    opt("Backup set expiration"),
+    req("Backup destination"),
+    opt("Last backup"),
+    opt("Notes"),
+];
+
+const FILE_STORE: &[Column] = &[
+    req("Content"),
+    req("Server name (FQDN)"),
+    req("Backup schedule"),
+    req("File system backup tool"),
+    req("File share to be backed up"),
+    opt("Excluded files"),
+    req("Backup destination"),
+    opt("Last backup"),
+    opt("Notes"),
+];
+
+const SETTINGS: &[Column] = &[
+    req("Database"),
+    req("Server name (FQDN)"),
+    req("Backup schedule"),
+    req("Backup tool"),
+    Column {
+        header: "Configuration file name",
+        aliases: &["Configuration file (.xml) name"],
+        required: true,
+    },
+    req("Backup location"),
+    opt("Last backup"),
+    opt("Notes"),
+];
+
+const SERVERS: &[Column] = &[
+    req("Server FQDN"),
+    req("Role"),
+    req("Replacement server"),
+    req("Computer account retained"),
+    opt("Notes"),
+];
+
+const SQL_INSTANCES: &[Column] = &[
+    req("SQL server FQDN"),
+    req("Instance name"),
+    req("SQL Server version"),
+    req("Edition"),
+    opt("Mirror"),
+    opt("Mirroring port"),
+    opt("Witness"),
+    opt("Witness port"),
+    opt("Notes"),
+];
+
+const CERTIFICATES: &[Column] = &[
+    req("Server FQDN"),
+    req("Certificate"),
+    opt("Thumbprint"),
+    req("Expires"),
+    req("Private key exportable"),
+    req("Backup location"),
+    req("Re-enroll from internal CA"),
+    opt("Notes"),
+];
+
+const BACKUP_RUNS: &[Column] = &[req("Date"), req("Backup share"), opt("Notes")];
+
+impl Kind {
+    pub const ALL: [Self; 7] = [
+        Self::Database,
+        Self::FileStore,
+        Self::Settings,
+        Self::Servers,
+        Self::SqlInstances,
+        Self::Certificates,
+        Self::BackupRuns,
+    ];
+
+    /// The kind's name (`sql-instances`), also its file name without `.csv`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Database => "database",
+            Self::FileStore => "file-store",
+            Self::Settings => "settings",
+            Self::Servers => "servers",
+            Self::SqlInstances => "sql-instances",
+            Self::Certificates => "certificates",
+            Self::BackupRuns => "backup-runs",
+        }
+    }
+
+    /// The columns, in the order `worksheet init` writes them.
+    #[must_use]
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Self::Database => DATABASE,
+            Self::FileStore => FILE_STORE,
+            Self::Settings => SETTINGS,
+            Self::Servers => SERVERS,
+            Self::SqlInstances => SQL_INSTANCES,
+            Self::Certificates => CERTIFICATES,
+            Self::BackupRuns => BACKUP_RUNS,
+        }
+    }
+}
+
+/// A header cell normalised for matching: lower-case, spaces collapsed, a trailing `*` removed.
+fn normalise_header(text: &str) -> String {
+    let t = text.trim();
+    let t = t.strip_suffix('*').unwrap_or(t);
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl Column {
+    fn matches(&self, normalised: &str) -> bool {
+        std::iter::once(self.header)
+            .chain(self.aliases.iter().copied())
+            .any(|h| normalise_header(h) == normalised)
+    }
+}
+
+/// The kind a header row belongs to: the kind with the largest share of its required columns
+/// present, if that is more than half of them. `None` when no kind comes close.
+#[must_use]
+pub fn recognise(header: &[Cell]) -> Option<Kind> {
+    let names: Vec<String> = header.iter().map(|c| normalise_header(&c.text)).collect();
+    let mut best: Option<(Kind, usize, usize)> = None;
+    for kind in Kind::ALL {
+        let required: Vec<&Column> = kind.columns().iter().filter(|c| c.required).collect();
+        let found = required
+            .iter()
+            .filter(|c| names.iter().any(|n| c.matches(n)))
+            .count();
+        if found * 2 <= required.len() {
+            continue;
+        }
+        // Compare found/required as fractions; on a tie prefer the kind matching more columns.
+        let better = best.is_none_or(|(_, f, r)| {
+            found * r > f * required.len() || (found * r == f * required.len() && found > f)
+        });
+        if better {
+            best = Some((kind, found, required.len()));
+        }
+    }
+    best.map(|(k, _, _)| k)
+}
+
+/// A cell and what it means, when it could be read. `value` is `None` for a blank cell and for
+/// one that could not be read (which the reader reports as IN005).
+#[derive(Clone, Debug)]
+pub struct Typed<T> {
+    pub cell: Cell,
+    pub value: Option<T>,
+}
+
+impl<T> Typed<T> {
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        self.cell.is_blank()
+    }
+
+    #[must_use]
+    pub fn span(&self) -> Span {
+        self.cell.span
+    }
+}
+
+/// Where a row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    pub file: FileId,
+    /// The whole record.
+    pub span: Span,
+}
+
+/// A row of the `database` worksheet.
+#[derive(Clone, Debug)]
+pub struct DatabaseRow {
+    pub at: At,
+    pub database: Cell,
+    /// The databases the `Database` cell names.
+    pub databases: Vec<Db>,
+    pub server: Typed<Fqdn>,
+    /// Blank (or absent) means any instance on the server. The value is lower-case, `""` for
+    /// the default instance.
+    pub instance: Typed<String>,
+    pub schedule: Typed<Schedule>,
+    pub tool: Cell,
+    pub set_name: Cell,
+    pub set_expiration: Typed<Date>,
+    pub destination: Cell,
+    pub last_backup: Typed<Date>,
+    pub notes: Cell,
+}
+
+/// A row of the `file-store` worksheet.
+#[derive(Clone, Debug)]
+pub struct FileStoreRow {
+    pub at: At,
+    pub content: Cell,
+    pub server: Typed<Fqdn>,
+    pub schedule: Typed<Schedule>,
+    pub tool: Cell,
+    pub share: Cell,
+    pub excluded: Cell,
+    pub destination: Cell,
+    pub last_backup: Typed<Date>,
+    pub notes: Cell,
+}
+
+/// A row of the `settings` worksheet.
+#[derive(Clone, Debug)]
+pub struct SettingsRow {
+    pub at: At,
+    pub database: Cell,
+    pub databases: Vec<Db>,
+    pub server: Typed<Fqdn>,
+    pub schedule: Typed<Schedule>,
+    pub tool: Cell,
+    pub file_name: Cell,
+    pub location: Cell,
+    pub last_backup: Typed<Date>,
+    pub notes: Cell,
+}
+
+/// A row of the `servers` worksheet.
+#[derive(Clone, Debug)]
+pub struct ServerRow {
+    pub at: At,
+    pub server: Typed<Fqdn>,
+    pub role: Cell,
+    pub replacement: Typed<Replacement>,
+    pub account: Typed<Retained>,
+    pub notes: Cell,
+}
+
+/// A row of the `sql-instances` worksheet.
+#[derive(Clone, Debug)]
+pub struct SqlInstanceRow {
+    pub at: At,
+    pub server: Typed<Fqdn>,
+    /// Lower-case; `""` for the default instance.
+    pub instance: Typed<String>,
+    pub version: Typed<SqlVersion>,
+    pub edition: Typed<SqlEdition>,
+    pub mirror: Typed<SqlRef>,
+    pub mirror_port: Typed<u16>,
+    pub witness: Typed<SqlRef>,
+    pub witness_port: Typed<u16>,
+    pub notes: Cell,
+}
+
+impl SqlInstanceRow {
+    /// The instance this row records, when both its server and instance name could be read.
+    #[must_use]
+    pub fn sql_ref(&self) -> Option<SqlRef> {
+        Some(SqlRef {
+            server: self.server.value.clone()?,
+            instance: self.instance.value.clone()?,
+        })
+    }
+}
+
+/// A row of the `certificates` worksheet.
+#[derive(Clone, Debug)]
+pub struct CertificateRow {
+    pub at: At,
+    pub server: Typed<Fqdn>,
+    pub certificate: Cell,
+    pub thumbprint: Cell,
+    pub expires: Typed<Date>,
+    pub exportable: Typed<bool>,
+    pub location: Cell,
+    pub reenroll: Typed<bool>,
+    pub notes: Cell,
+}
+
+/// A row of the `backup-runs` worksheet.
+#[derive(Clone, Debug)]
+pub struct BackupRunRow {
+    pub at: At,
+    pub date: Typed<Date>,
+    pub share: Cell,
+    pub notes: Cell,
+}
+
+/// The rows of one worksheet file.
+#[derive(Clone, Debug)]
+pub enum Rows {
+    Database(Vec<DatabaseRow>),
+    FileStore(Vec<FileStoreRow>),
+    Settings(Vec<SettingsRow>),
+    Servers(Vec<ServerRow>),
+    SqlInstances(Vec<SqlInstanceRow>),
+    Certificates(Vec<CertificateRow>),
+    BackupRuns(Vec<BackupRunRow>),
+}
+
+impl Rows {
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Database(r) => r.len(),
+            Self::FileStore(r) => r.len(),
+            Self::Settings(r) => r.len(),
+            Self::Servers(r) => r.len(),
+            Self::SqlInstances(r) => r.len(),
+            Self::Certificates(r) => r.len(),
+            Self::BackupRuns(r) => r.len(),
+        }
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A blank required cell: which column, and where.
+#[derive(Clone, Debug)]
+pub struct BlankCell {
+    pub column: &'static str,
+    pub span: Span,
+    /// The record the cell belongs to.
+    pub row: Span,
+}
+
+/// One worksheet file, read.
+#[derive(Clone, Debug)]
+pub struct Worksheet {
+    pub file: FileId,
+    pub kind: Kind,
+    /// The header record.
+    pub header: Span,
+    pub rows: Rows,
+    /// Every blank cell of a required column.
+    pub blanks: Vec<BlankCell>,
+    /// Placeholders left in cells (`$Name`, `{{name}}`).
+    pub placeholders: Vec<Spanned<String>>,
+}
+
+/// The worksheets of one deployment, merged by kind (a kind may be split over several files).
+#[derive(Clone, Debug, Default)]
+pub struct Sheets {
+    pub database: Vec<DatabaseRow>,
+    pub file_store: Vec<FileStoreRow>,
+    pub settings: Vec<SettingsRow>,
+    pub servers: Vec<ServerRow>,
+    pub sql_instances: Vec<SqlInstanceRow>,
+    pub certificates: Vec<CertificateRow>,
+    pub backup_runs: Vec<BackupRunRow>,
+    /// Each file's kind and header record, in path order.
+    pub headers: Vec<(Kind, FileId, Span)>,
+}
+
+impl Sheets {
+    /// Adds one file's rows.
+    pub fn add(&mut self, sheet: &Worksheet) {
+        self.headers.push((sheet.kind, sheet.file, sheet.header));
+        match &sheet.rows {
+            Rows::Database(r) => self.database.extend(r.iter().cloned()),
+            Rows::FileStore(r) => self.file_store.extend(r.iter().cloned()),
+            Rows::Settings(r) => self.settings.extend(r.iter().cloned()),
+            Rows::Servers(r) => self.servers.extend(r.iter().cloned()),
+            Rows::SqlInstances(r) => self.sql_instances.extend(r.iter().cloned()),
+            Rows::Certificates(r) => self.certificates.extend(r.iter().cloned()),
+            Rows::BackupRuns(r) => self.backup_runs.extend(r.iter().cloned()),
+        }
+    }
+
+    /// The header record of the first file of a kind, if the deployment has one: where a
+    /// missing row would go.
+    #[must_use]
+    pub fn header(&self, kind: Kind) -> Option<(FileId, Span)> {
+        self.headers
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, f, s)| (*f, *s))
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty()
+    }
+}
+
+/// A problem with a worksheet's content: where, what, and what to do.
+#[derive(Clone, Debug)]
+pub struct SheetProblem {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// The outcome of reading a CSV file.
+#[derive(Debug)]
+pub enum Read {
+    Worksheet(Box<Worksheet>, Vec<SheetProblem>),
+    /// The header matches no worksheet kind.
+    Unrecognized { header: Span },
+}
+
+/// Lowers a parsed CSV table into a worksheet.
+#[must_use]
+pub fn lower(table: Table, file: FileId) -> Read {
+    let mut problems: Vec<SheetProblem> = table
+        .problems
+        .iter()
+        .map(|p| SheetProblem {
+            span: p.span,
+            message: p.message.clone(),
+            help: Some("quote a cell that holds a comma or a line break (\"...\"), and double any quote inside it".to_string()),
+        })
+        .collect();
+    let Some(header) = table.header else {
+        return Read::Unrecognized {
+            header: Span::default(),
+        };
+    };
+    let Some(kind) = recognise(&header.cells) else {
+        return Read::Unrecognized {
+            header: header.span,
+        };
+    };
+    // Which header cell each column of the kind is in.
+    let positions: Vec<Option<usize>> = kind
+        .columns()
+        .iter()
+        .map(|col| {
+            header
+                .cells
+                .iter()
+                .position(|c| col.matches(&normalise_header(&c.text)))
+        })
+        .collect();
+    for (col, pos) in kind.columns().iter().zip(&positions) {
+        if col.required && pos.is_none() {
+            problems.push(SheetProblem {
+                span: header.span,
+                message: format!(
+                    "the {} worksheet has no `{}` column",
+                    kind.name(),
+                    col.header
+                ),
+                help: Some(format!(
+                    "add the column to the header row; a {} worksheet needs: {}",
+                    kind.name(),
+                    kind.columns()
+                        .iter()
+                        .filter(|c| c.required)
+                        .map(|c| c.header)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            });
+        }
+    }
+    let mut sheet = Worksheet {
+        file,
+        kind,
+        header: header.span,
+        rows: empty_rows(kind),
+        blanks: Vec::new(),
+        placeholders: Vec::new(),
+    };
+    for record in table.rows {
+        if record.cells.iter().all(Cell::is_blank) {
+            continue;
+        }
+        for cell in &record.cells {
+            for range in placeholder::find(&cell.text) {
+                let start = cell.span.start as usize;
+                sheet.placeholders.push(Spanned::new(
+                    cell.text[range.clone()].to_string(),
+                    // Cells are trimmed and unquoted: point at the cell when offsets differ.
+                    if cell.span.len() == cell.text.len() {
+                        Span::new(start + range.start, start + range.end)
+                    } else {
+                        cell.span
+                    },
+                ));
+            }
+        }
+        let mut row = RowReader {
+            record: &record,
+            positions: &positions,
+            columns: kind.columns(),
+            problems: &mut problems,
+            blanks: &mut sheet.blanks,
+            kind,
+        };
+        let at = At {
+            file,
+            span: record.span,
+        };
+        match &mut sheet.rows {
+            Rows::Database(rows) => rows.push(DatabaseRow {
+                at,
+                database: row.cell("Database"),
+                databases: Db::find_all(&row.cell("Database").text),
+                server: row.fqdn("Server name (FQDN)"),
+                instance: row.instance("SQL instance"),
+                schedule: row.schedule("Backup schedule"),
+                tool: row.cell("Database backup tool"),
+                set_name: row.cell("Backup set name"),
+                set_expiration: row.date("Backup set expiration"),
+                destination: row.cell("Backup destination"),
+                last_backup: row.date("Last backup"),
+                notes: row.cell("Notes"),
+            }),
+            Rows::FileStore(rows) => rows.push(FileStoreRow {
+                at,
+                content: row.cell("Content"),
+                server: row.fqdn("Server name (FQDN)"),
+                schedule: row.schedule("Backup schedule"),
+                tool: row.cell("File system backup tool"),
+                share: row.cell("File share to be backed up"),
+                excluded: row.cell("Excluded files"),
+                destination: row.cell("Backup destination"),
+                last_backup: row.date("Last backup"),
+                notes: row.cell("Notes"),
+            }),
+            Rows::Settings(rows) => rows.push(SettingsRow {
+                at,
+                database: row.cell("Database"),
+                databases: Db::find_all(&row.cell("Database").text),
+                server: row.fqdn("Server name (FQDN)"),
+                schedule: row.schedule("Backup schedule"),
+                tool: row.cell("Backup tool"),
+                file_name: row.cell("Configuration file name"),
+                location: row.cell("Backup location"),
+                last_backup: row.date("Last backup"),
+                notes: row.cell("Notes"),
+            }),
+            Rows::Servers(rows) => rows.push(ServerRow {
+                at,
+                server: row.fqdn("Server FQDN"),
+                role: row.cell("Role"),
+                replacement: row.typed(
+                    "Replacement server",
+                    Replacement::parse,
+                    "`ready`, `planned` or `none`",
+                ),
+                account: row.typed(
+                    "Computer account retained",
+                    Retained::parse,
+                    "yes or no (also y/n, true/false), or `n/a` for a server outside the domain such as an Edge Server",
+                ),
+                notes: row.cell("Notes"),
+            }),
+            Rows::SqlInstances(rows) => rows.push(SqlInstanceRow {
+                at,
+                server: row.fqdn("SQL server FQDN"),
+                instance: row.instance("Instance name"),
+                version: row.typed(
+                    "SQL Server version",
+                    SqlVersion::parse,
+                    "a release such as `2012`, `SQL Server 2008 R2` or `2016 SP2`",
+                ),
+                edition: row.typed(
+                    "Edition",
+                    SqlEdition::parse,
+                    "Standard, Enterprise, Express, Datacenter, Developer, Web or Workgroup",
+                ),
+                mirror: row.sql_ref("Mirror"),
+                mirror_port: row.typed("Mirroring port", port, "a TCP port from 1 to 65535"),
+                witness: row.sql_ref("Witness"),
+                witness_port: row.typed("Witness port", port, "a TCP port from 1 to 65535"),
+                notes: row.cell("Notes"),
+            }),
+            Rows::Certificates(rows) => rows.push(CertificateRow {
+                at,
+                server: row.fqdn("Server FQDN"),
+                certificate: row.cell("Certificate"),
+                thumbprint: row.cell("Thumbprint"),
+                expires: row.date("Expires"),
+                exportable: row.yes_no("Private key exportable"),
+                location: row.cell("Backup location"),
+                reenroll: row.yes_no("Re-enroll from internal CA"),
+                notes: row.cell("Notes"),
+            }),
+            Rows::BackupRuns(rows) => rows.push(BackupRunRow {
+                at,
+                date: row.date("Date"),
+                share: row.cell("Backup share"),
+                notes: row.cell("Notes"),
+            }),
+        }
+    }
+    Read::Worksheet(Box::new(sheet), problems)
+}
+
+fn empty_rows(kind: Kind) -> Rows {
+    match kind {
+        Kind::Database => Rows::Database(Vec::new()),
+        Kind::FileStore => Rows::FileStore(Vec::new()),
+        Kind::Settings => Rows::Settings(Vec::new()),
+        Kind::Servers => Rows::Servers(Vec::new()),
+        Kind::SqlInstances => Rows::SqlInstances(Vec::new()),
+        Kind::Certificates => Rows::Certificates(Vec::new()),
+        Kind::BackupRuns => Rows::BackupRuns(Vec::new()),
+    }
+}
+
+/// Reads the cells of one record by column header, checking values as it goes.
+struct RowReader<'a> {
+    record: &'a Record,
+    positions: &'a [Option<usize>],
+    columns: &'static [Column],
+    problems: &'a mut Vec<SheetProblem>,
+    blanks: &'a mut Vec<BlankCell>,
+    kind: Kind,
+}
+
+impl RowReader<'_> {
+    /// The cell of a column; a blank one (pointing at the record) when the column is absent or
+    /// the row is short. Blank cells of required columns are recorded once.
+    fn cell(&mut self, header: &'static str) -> Cell {
+        let index = self.columns.iter().position(|c| c.header == header);
+        let cell = index
+            .and_then(|i| self.positions[i])
+            .and_then(|p| self.record.cells.get(p))
+            .cloned()
+            .unwrap_or_else(|| Cell {
+                text: String::new(),
+                span: self.record.span,
+            });
+        let required = index.is_some_and(|i| self.columns[i].required);
+        let present = index.and_then(|i| self.positions[i]).is_some();
+        if cell.is_blank()
+            && required
+            && present
+            && !self
+                .blanks
+                .iter()
+                .any(|b| b.row == self.record.span && b.column == header)
+        {
+            self.blanks.push(BlankCell {
+                column: header,
+                span: cell.span,
+                row: self.record.span,
+            });
+        }
+        cell
+    }
+
+    fn typed<T>(
+        &mut self,
+        header: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        accepted: &str,
+    ) -> Typed<T> {
+        let cell = self.cell(header);
+        if cell.is_blank() {
+            return Typed { cell, value: None };
+        }
+        let value = parse(&cell.text);
+        if value.is_none() {
+            self.problems.push(SheetProblem {
+                span: cell.span,
+                message: format!(
+                    "`{}` is not a valid {} in the {} worksheet",
+                    crate::finding::shown(&cell.text),
+                    header,
+                    self.kind.name()
+                ),
+                help: Some(format!("write {accepted}")),
+            });
+        }
+        Typed { cell, value }
+    }
+
+    fn date(&mut self, header: &'static str) -> Typed<Date> {
+        self.typed(
+            header,
+            Date::parse,
+            "the date as YYYY-MM-DD (ISO 8601), for example 2026-11-21: other forms are ambiguous between countries",
+        )
+    }
+
+    fn yes_no(&mut self, header: &'static str) -> Typed<bool> {
+        self.typed(header, yes_no, "yes or no (also y/n, true/false)")
+    }
+
+    fn fqdn(&mut self, header: &'static str) -> Typed<Fqdn> {
+        self.typed(
+            header,
+            |t| (!t.contains(char::is_whitespace)).then(|| Fqdn::new(t)),
+            "the server's fully qualified domain name, for example sql01.contoso.com",
+        )
+    }
+
+    fn instance(&mut self, header: &'static str) -> Typed<String> {
+        self.typed(
+            header,
+            instance_name,
+            "the instance name as SQL Server knows it, or `(default)` (also `MSSQLSERVER`) for the default instance",
+        )
+    }
+
+    fn sql_ref(&mut self, header: &'static str) -> Typed<SqlRef> {
+        self.typed(
+            header,
+            SqlRef::parse,
+            "`fqdn\\instance`, or just the FQDN for the default instance",
+        )
+    }
+
+    fn schedule(&mut self, header: &'static str) -> Typed<Schedule> {
+        let cell = self.cell(header);
+        let value = (!cell.is_blank()).then(|| Schedule::parse(&cell.text));
+        Typed { cell, value }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table;
+
+    fn read(text: &str) -> (Worksheet, Vec<SheetProblem>) {
+        match lower(table::parse(text), FileId(0)) {
+            Read::Worksheet(sheet, problems) => (*sheet, problems),
+            Read::Unrecognized { .. } => panic!("not recognised"),
+        }
+    }
+
+    #[test]
+    fn kinds_are_recognised_by_header_in_any_order_and_case() {
+        let header = |t: &str| table::parse(t).header.expect("header").cells;
+        assert_eq!(
+            recognise(&header(
+                "server name (FQDN), DATABASE ,Backup schedule,Database backup tool,Backup destination"
+            )),
+            Some(Kind::Database)
+        );
+        assert_eq!(
+            recognise(&header(
+                "Content,Server name (FQDN),Backup schedule,File system backup tool,File share to be backed up *,Backup destination,Notes"
+            )),
+            Some(Kind::FileStore)
+        );
+        assert_eq!(
+            recognise(&header(
+                "Database,Server name (FQDN),Backup schedule,Backup tool,Configuration file (.xml) name,Backup location,Notes"
+            )),
+            Some(Kind::Settings)
+        );
+        assert_eq!(recognise(&header("Date,Backup share")), Some(Kind::BackupRuns));
+        assert_eq!(recognise(&header("Name,Address,Phone")), None);
+    }
+
+    #[test]
+    fn a_missing_required_column_is_named() {
+        let (_, problems) = read("Server FQDN,Role,Replacement server\nfe01.contoso.com,FE,ready\n");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("`Computer account retained`"));
+    }
+
+    #[test]
+    fn values_are_typed_and_bad_ones_reported() {
+        let (sheet, problems) = read(
+            "Server FQDN,Certificate,Expires,Private key exportable,Backup location,Re-enroll from internal CA\n\
+             FE01.contoso.com,Default,21/11/2027,maybe,,yes\n",
+        );
+        let Rows::Certificates(rows) = &sheet.rows else {
+            panic!("certificates")
+        };
+        assert_eq!(rows[0].server.value, Some(Fqdn::new("fe01.contoso.com")));
+        assert_eq!(rows[0].reenroll.value, Some(true));
+        assert_eq!(rows[0].expires.value, None);
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "`21/11/2027` is not a valid Expires in the certificates worksheet",
+                "`maybe` is not a valid Private key exportable in the certificates worksheet",
+            ]
+        );
+        assert_eq!(sheet.blanks.len(), 1);
+        assert_eq!(sheet.blanks[0].column, "Backup location");
+    }
+
+    #[test]
+    fn placeholders_in_cells_are_found() {
+        let (sheet, _) = read("Date,Backup share\n2026-11-20,\\\\$BackupHost\\lync\n");
+        assert_eq!(sheet.placeholders[0].value, "$BackupHost");
+    }
+}
