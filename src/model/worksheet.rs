@@ -392,6 +392,8 @@ impl Rows {
 #[derive(Clone, Debug)]
 pub struct BlankCell {
     pub column: &'static str,
+    /// What the row is about: its first two cells, lower-case (`rtcxds@sql01.contoso.com`).
+    pub row_key: String,
     pub span: Span,
     /// The record the cell belongs to.
     pub row: Span,
@@ -707,13 +709,28 @@ impl RowReader<'_> {
                 .iter()
                 .any(|b| b.row == self.record.span && b.column == header)
         {
+            let row_key = self.row_key();
             self.blanks.push(BlankCell {
                 column: header,
+                row_key,
                 span: cell.span,
                 row: self.record.span,
             });
         }
         cell
+    }
+
+    /// The first two cells of the kind's columns that are not blank, joined by `@`.
+    fn row_key(&self) -> String {
+        let parts: Vec<String> = self
+            .positions
+            .iter()
+            .take(2)
+            .filter_map(|p| p.and_then(|p| self.record.cells.get(p)))
+            .filter(|c| !c.is_blank())
+            .map(|c| c.text.to_lowercase())
+            .collect();
+        parts.join("@")
     }
 
     fn typed<T>(

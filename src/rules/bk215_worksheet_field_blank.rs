@@ -1,20 +1,49 @@
 use super::prelude::*;
+use crate::model::worksheet::Kind;
 
 declare_rule! {
     /// ## What it checks
-    /// TODO
+    /// Reports a blank cell in a required column of a worksheet row: the server, the backup
+    /// tool, the destination or location, the configuration file name, the role, the SQL Server
+    /// version and edition, the certificate and its expiry date, the date of a backup run. The
+    /// label sits on the empty cell.
+    ///
+    /// Some blanks mean "not recorded" and are reported by the rule that knows what is missing,
+    /// so each blank cell is reported once:
+    ///
+    /// | column | reported by |
+    /// |---|---|
+    /// | `Backup schedule` | BK211 |
+    /// | `Replacement server` | RS301 |
+    /// | `Instance name` | RS302 |
+    /// | `Private key exportable`, `Backup location` and `Re-enroll from internal CA` of a certificate | RS303 |
+    /// | `Computer account retained` | RS306 |
+    ///
+    /// Optional columns (`SQL instance`, `Backup set name`, `Last backup`, `Notes`...) may be
+    /// left blank. A row whose every cell is blank is skipped.
     ///
     /// ## Why it breaks a restore
-    /// TODO
+    /// The worksheets are what the person restoring reads when the servers are gone. A blank
+    /// destination means nobody can say where the backup is; a blank server name means nobody
+    /// can say which server the database came from. Microsoft's restore preparation asks for
+    /// the worksheets from the last backup to be complete before restoration starts.
     ///
     /// ## Example
-    /// TODO
+    /// ```text
+    /// Database,Server name (FQDN),Backup schedule,Database backup tool,Backup destination
+    /// rtcxds,sql01.contoso.com,Daily,Export-CsUserData,
+    /// ```
+    /// The `Backup destination` of the rtcxds row is blank.
     ///
     /// ## How to fix
-    /// TODO
+    /// Fill in the cell. `topolint worksheet init` writes every row the rules need with the
+    /// known cells filled in from the topology; the blanks it leaves are exactly what only the
+    /// administrator knows.
     ///
     /// ## Source
-    /// TODO
+    /// R26: the backup worksheets must be completed, verified and kept in a secure location
+    /// (*Backup and restoration worksheets*, Hh202169; *Establishing a backup and restoration
+    /// plan*, Hh202183).
     pub static RULE = {
         code: "BK215",
         name: "worksheet-field-blank",
@@ -22,9 +51,147 @@ declare_rule! {
         scope: Deployment,
         summary: "a required cell left blank",
         sources: ["R26"],
-        help: "TODO",
+        help: "fill in the cell: the worksheets are what a restore is carried out from",
         check: check,
     }
 }
 
-fn check(_cx: &Context<'_>, _out: &mut Emitter<'_>) {}
+/// Blank cells another rule reports, with what it means there.
+const OWNED: &[(Kind, &str)] = &[
+    (Kind::Database, "Backup schedule"),
+    (Kind::FileStore, "Backup schedule"),
+    (Kind::Settings, "Backup schedule"),
+    (Kind::Servers, "Replacement server"),
+    (Kind::Servers, "Computer account retained"),
+    (Kind::SqlInstances, "Instance name"),
+    (Kind::Certificates, "Private key exportable"),
+    (Kind::Certificates, "Backup location"),
+    (Kind::Certificates, "Re-enroll from internal CA"),
+];
+
+fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    let Some(deployment) = cx.deployment else {
+        return;
+    };
+    for &index in &deployment.worksheets {
+        let Some(sheet) = cx.workspace.worksheets.get(index) else {
+            continue;
+        };
+        for blank in &sheet.blanks {
+            if OWNED.contains(&(sheet.kind, blank.column)) {
+                continue;
+            }
+            let about = if blank.row_key.is_empty() {
+                String::new()
+            } else {
+                format!(" of `{}`", crate::finding::shown(&blank.row_key))
+            };
+            out.emit(
+                Draft::new(
+                    format!("{}/{}", blank.row_key, blank.column.to_lowercase()),
+                    format!(
+                        "`{}`{about} is blank in the {} worksheet",
+                        blank.column,
+                        sheet.kind.name()
+                    ),
+                )
+                .at(sheet.file, blank.span, "blank")
+                .help(fill_in(sheet.kind, blank.column)),
+            );
+        }
+    }
+}
+
+/// What to write in a blank cell.
+fn fill_in(kind: Kind, column: &str) -> String {
+    let what = match (kind, column) {
+        (_, "Server name (FQDN)" | "Server FQDN" | "SQL server FQDN") => {
+            "the server's fully qualified domain name, as the topology names it"
+        }
+        (_, "Backup destination" | "Backup share") => {
+            "the `\\\\host\\share\\folder` the backup was written to, on a server outside every pool"
+        }
+        (Kind::Settings, "Backup location") => {
+            "the `\\\\host\\share\\folder` the exported configuration was written to"
+        }
+        (_, "Database backup tool" | "Backup tool" | "File system backup tool") => {
+            "the tool or cmdlet the backup uses (Export-CsUserData, SQL Server Management Studio, Robocopy...)"
+        }
+        (_, "Configuration file name") => {
+            "the file the export cmdlet writes (for example CsConfiguration.zip)"
+        }
+        (_, "SQL Server version") => "the SQL Server release, for example `SQL Server 2012 SP4`",
+        (_, "Edition") => "the SQL Server edition: Standard or Enterprise (Express on a Standard Edition server)",
+        (_, "Expires") => "the certificate's expiry date as YYYY-MM-DD",
+        (_, "Date") => "the date of the backup run as YYYY-MM-DD",
+        _ => "what the column asks for",
+    };
+    format!("write {what}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{check_bytes, example_with};
+    use super::RULE;
+
+    #[test]
+    fn the_example_is_quiet() {
+        assert!(example_with(&RULE, &[]).findings.is_empty());
+    }
+
+    #[test]
+    fn a_blank_destination_is_underlined_in_place() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "database.csv",
+                "LcsCdr-full,2027-05-31,\\\\backup01.contoso.com\\lync\\2026-11-20,",
+                "LcsCdr-full,2027-05-31,,",
+            )],
+        );
+        assert_eq!(checked.labelled(), [""]);
+        assert_eq!(checked.lines(), [4]);
+        assert_eq!(
+            checked.findings[0].message,
+            "`Backup destination` of `lcscdr@sql02.contoso.com` is blank in the database worksheet"
+        );
+        assert_eq!(
+            checked.entities(),
+            ["lcscdr@sql02.contoso.com/backup destination"]
+        );
+    }
+
+    #[test]
+    fn blanks_owned_by_other_rules_and_optional_columns_are_left_alone() {
+        let checked = example_with(
+            &RULE,
+            &[
+                ("servers.csv", "fe01.contoso.com,Front End,ready,yes,", "fe01.contoso.com,Front End,,,"),
+                ("database.csv", "rtcxds,sql01.contoso.com,rtc,Daily 22:00", "rtcxds,sql01.contoso.com,,"),
+            ],
+        );
+        assert!(checked.findings.is_empty(), "{:?}", checked.entities());
+    }
+
+    #[test]
+    fn a_fresh_template_row_lists_each_blank() {
+        let topology = super::super::test_util::published("", "", "");
+        let checked = check_bytes(
+            &RULE,
+            &[
+                ("topology.xml", topology.as_bytes()),
+                (
+                    "sql-instances.csv",
+                    b"SQL server FQDN,Instance name,SQL Server version,Edition\nsql01.contoso.com,rtc,,\n",
+                ),
+            ],
+        );
+        assert_eq!(
+            checked.entities(),
+            [
+                "sql01.contoso.com@rtc/sql server version",
+                "sql01.contoso.com@rtc/edition"
+            ]
+        );
+    }
+}

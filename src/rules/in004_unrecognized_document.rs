@@ -44,7 +44,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         cx,
         out,
         ProblemKind::Unrecognized,
-        "not a topology root element",
+        "not recognised",
         |p, _| p.message.clone(),
     );
 }

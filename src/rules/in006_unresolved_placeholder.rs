@@ -2,12 +2,14 @@ use std::collections::BTreeMap;
 
 use super::prelude::*;
 use crate::finding::shown;
-use crate::span::Span;
+use crate::source::FileId;
+use crate::span::{Span, Spanned};
 
 declare_rule! {
     /// ## What it checks
-    /// Reports template placeholders left in a topology: PowerShell variables (`$SkypeFQDN`,
-    /// `${Domain}`) and mustache fields (`{{pool_fqdn}}`) in attribute values or element text.
+    /// Reports template placeholders left in a topology or in the worksheets beside it:
+    /// PowerShell variables (`$SkypeFQDN`, `${Domain}`) and mustache fields (`{{pool_fqdn}}`) in
+    /// attribute values, element text or worksheet cells.
     /// One finding per distinct placeholder, at its first occurrence, with a few more occurrences
     /// shown. A `$` not followed by a name (`Cost 5$`) is not a placeholder.
     ///
@@ -53,8 +55,25 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
+    report(out, topology.file, &topology.placeholders, None);
+    if let Some(deployment) = cx.deployment {
+        for &index in &deployment.worksheets {
+            if let Some(sheet) = cx.workspace.worksheets.get(index) {
+                report(out, sheet.file, &sheet.placeholders, Some(sheet.kind.name()));
+            }
+        }
+    }
+}
+
+/// One finding per distinct placeholder of a file, at its first occurrence.
+fn report(
+    out: &mut Emitter<'_>,
+    file: FileId,
+    placeholders: &[Spanned<String>],
+    worksheet: Option<&str>,
+) {
     let mut by_name: BTreeMap<&str, Vec<Span>> = BTreeMap::new();
-    for p in &topology.placeholders {
+    for p in placeholders {
         by_name.entry(p.value.as_str()).or_default().push(p.span);
     }
     for (name, spans) in by_name {
@@ -67,9 +86,16 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 shown(name)
             )
         };
-        let mut draft = Draft::new(name, message).at(topology.file, spans[0], "placeholder");
+        let entity = match worksheet {
+            Some(kind) => format!("{name}@{kind}"),
+            None => name.to_string(),
+        };
+        let mut draft = Draft::new(entity, message).at(file, spans[0], "placeholder");
         for span in spans.iter().skip(1).take(SHOWN) {
-            draft = draft.also(topology.file, *span, "also here");
+            draft = draft.also(file, *span, "also here");
+        }
+        if worksheet.is_some() {
+            draft = draft.help("write the real value in the worksheet cell");
         }
         out.emit(draft);
     }
@@ -106,5 +132,19 @@ mod tests {
         )
         .replace("<Name>Redmond</Name>", "<Name>Cost 5$ office</Name>");
         assert!(check(&RULE, &xml).findings.is_empty());
+    }
+
+    #[test]
+    fn placeholders_in_worksheet_cells() {
+        let checked = super::super::test_util::example_with(
+            &RULE,
+            &[(
+                "backup-runs.csv",
+                "\\\\backup01.contoso.com\\lync\\2026-11-20",
+                "\\\\{{backup_host}}\\lync\\2026-11-20",
+            )],
+        );
+        assert_eq!(checked.entities(), ["{{backup_host}}@backup-runs"]);
+        assert_eq!(checked.labelled(), ["{{backup_host}}"]);
     }
 }
