@@ -397,6 +397,8 @@ pub struct BlankCell {
     pub span: Span,
     /// The record the cell belongs to.
     pub row: Span,
+    /// The column's header cell.
+    pub header: Span,
 }
 
 /// One worksheet file, read.
@@ -556,6 +558,7 @@ pub fn lower(table: Table, file: FileId) -> Read {
             }
         }
         let mut row = RowReader {
+            header: &header,
             record: &record,
             positions: &positions,
             columns: kind.columns(),
@@ -678,6 +681,7 @@ fn empty_rows(kind: Kind) -> Rows {
 
 /// Reads the cells of one record by column header, checking values as it goes.
 struct RowReader<'a> {
+    header: &'a Record,
     record: &'a Record,
     positions: &'a [Option<usize>],
     columns: &'static [Column],
@@ -710,9 +714,14 @@ impl RowReader<'_> {
                 .any(|b| b.row == self.record.span && b.column == header)
         {
             let row_key = self.row_key();
+            let header_span = index
+                .and_then(|i| self.positions[i])
+                .and_then(|p| self.header.cells.get(p))
+                .map_or(self.header.span, |c| c.span);
             self.blanks.push(BlankCell {
                 column: header,
                 row_key,
+                header: header_span,
                 span: cell.span,
                 row: self.record.span,
             });

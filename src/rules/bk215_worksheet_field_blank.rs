@@ -96,6 +96,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                     ),
                 )
                 .at(sheet.file, blank.span, "blank")
+                .also(sheet.file, blank.header, "this column")
                 .help(fill_in(sheet.kind, blank.column)),
             );
         }
