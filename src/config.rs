@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::date::Date;
-use crate::error::Fatal;
+use crate::error::{ConfigError, Fatal};
 use crate::finding::Severity;
 use crate::model::Product;
 use crate::rules;
@@ -122,12 +122,12 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
 /// Invalid TOML, unknown keys, rules or values.
 pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
     let error = |message: String, span: Option<std::ops::Range<usize>>, help: Option<String>| {
-        Fatal::Config {
+        Fatal::Config(Box::new(ConfigError {
             message,
-            source: miette::NamedSource::new(shown.to_string(), text.to_string()),
+            source: miette::NamedSource::new(shown, text.to_string()),
             span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
             help,
-        }
+        }))
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let help = e
@@ -223,11 +223,11 @@ mod tests {
         let err = parse("[options]\nmax-backup-age = 2\n", "t.toml").expect_err("unknown key");
         assert!(message(&err).contains("unknown field `max-backup-age`"), "{}", message(&err));
         let err = parse("[rules]\nBK2011 = \"off\"\n", "t.toml").expect_err("unknown rule");
-        let Fatal::Config { help, span, .. } = &err else {
+        let Fatal::Config(config_error) = &err else {
             panic!("config error")
         };
-        assert_eq!(help.as_deref(), Some("did you mean `BK201`?"));
-        assert_eq!(span.map(|s| s.offset()), Some(8));
+        assert_eq!(config_error.help.as_deref(), Some("did you mean `BK201`?"));
+        assert_eq!(config_error.span.map(|s| s.offset()), Some(8));
         let err = parse("[rules]\nTP101 = \"loud\"\n", "t.toml").expect_err("bad level");
         assert_eq!(message(&err), "`loud` is not a severity");
         let err = parse("[options]\nproduct = \"lync2010\"\n", "t.toml").expect_err("product");

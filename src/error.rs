@@ -35,17 +35,30 @@ pub enum Fatal {
     #[diagnostic(code(topolint::io))]
     Io { message: String },
 
-    #[diagnostic(code(topolint::config))]
-    Config {
-        message: String,
-        #[source_code]
-        source: miette::NamedSource<String>,
-        #[label("here")]
-        span: Option<miette::SourceSpan>,
-        #[help]
-        help: Option<String>,
-    },
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
 }
+
+/// A mistake in `topolint.toml`, shown with a snippet of the file.
+#[derive(Debug, Diagnostic)]
+#[diagnostic(code(topolint::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub source: miette::NamedSource<String>,
+    #[label("here")]
+    pub span: Option<miette::SourceSpan>,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 impl std::fmt::Display for Fatal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -53,9 +66,8 @@ impl std::fmt::Display for Fatal {
             Self::PathNotFound { path, reason } => write!(f, "cannot read `{path}`: {reason}"),
             Self::NoInput { paths } => write!(f, "no topology document found in {paths}"),
             Self::UnknownRule { key, .. } => write!(f, "unknown rule or prefix `{key}`"),
-            Self::Usage { message, .. } | Self::Io { message } | Self::Config { message, .. } => {
-                f.write_str(message)
-            }
+            Self::Usage { message, .. } | Self::Io { message } => f.write_str(message),
+            Self::Config(err) => write!(f, "{err}"),
         }
     }
 }
