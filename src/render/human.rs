@@ -42,7 +42,10 @@ pub fn render(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(style.color)
-        .with_urls(true);
+        .with_urls(true)
+        // Dates, cmdlets and FQDNs hold hyphens: wrap lines at spaces only.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     for finding in &report.findings {
         let mut text = String::new();
         let adapter = Adapter::new(ws, finding);
