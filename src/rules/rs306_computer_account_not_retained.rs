@@ -1,20 +1,53 @@
+use std::collections::BTreeMap;
+
 use super::prelude::*;
+use crate::model::Fqdn;
+use crate::model::restore;
+use crate::model::values::Retained;
+use crate::model::worksheet::ServerRow;
 
 declare_rule! {
     /// ## What it checks
-    /// TODO
+    /// For every server a restore would rebuild (the servers RS301 covers) that has a row in the
+    /// servers worksheet, the `Computer account retained` cell must say the server's computer
+    /// account in Active Directory Domain Services is kept for the rebuild:
+    ///
+    /// - `yes` passes;
+    /// - `no` is reported;
+    /// - blank is reported as not recorded (this rule owns the blank cell, not BK215);
+    /// - `n/a` passes on an Edge Server, which as a rule is in a workgroup in the perimeter
+    ///   network and has no account to keep, and is reported on any other server.
+    ///
+    /// Rows match servers as in RS301 (the FQDN without regard to case or a trailing dot, or a
+    /// single-label name equal to the FQDN's first label). A server without a row is RS301's
+    /// finding, not this rule's. When a server has several rows, the first one that does not
+    /// pass is reported. A cell that could not be read is IN005's and is skipped here.
     ///
     /// ## Why it breaks a restore
-    /// TODO
+    /// The rebuilt server must join the domain under its old computer account. That account is
+    /// a member of the groups that grant the server its rights (RTC component groups, the
+    /// file-store share permissions, SQL Server logins); deleting it, or letting the
+    /// reinstallation replace it, breaks those memberships, and the restored server cannot read
+    /// its configuration or reach its stores.
     ///
     /// ## Example
-    /// TODO
+    /// ```text
+    /// Server FQDN,Role,Replacement server,Computer account retained
+    /// sql01.contoso.com,SQL Back End,ready,no
+    /// fe01.contoso.com,Front End,ready,n/a
+    /// ```
+    /// `fe01.contoso.com` is a domain member: `n/a` is only for servers outside the domain.
     ///
     /// ## How to fix
-    /// TODO
+    /// Keep the computer account in Active Directory (do not delete it in *Active Directory
+    /// Users and Computers* when the server fails), reset it rather than re-create it when the
+    /// new machine joins the domain, check that its group memberships are unchanged, and
+    /// record `yes`.
     ///
     /// ## Source
-    /// TODO
+    /// R33: when installing the operating system of the replacement, do not delete the
+    /// computer account in AD DS and check that its group permissions are kept (*Preparing to
+    /// restore Lync Server 2013*, Hh202179).
     pub static RULE = {
         code: "RS306",
         name: "computer-account-not-retained",
@@ -22,9 +55,214 @@ declare_rule! {
         scope: Deployment,
         summary: "a server whose AD computer account is not kept for the rebuild",
         sources: ["R33"],
-        help: "TODO",
+        help: "keep the server's computer account in AD DS for the rebuild (do not delete it, keep its group memberships) and record `yes`",
         check: check,
     }
 }
 
-fn check(_cx: &Context<'_>, _out: &mut Emitter<'_>) {}
+/// What is wrong with a `Computer account retained` cell.
+enum Problem {
+    No,
+    Blank,
+    NotApplicable,
+}
+
+fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    let Some(t) = cx.topology() else {
+        return;
+    };
+    let mut by_host: BTreeMap<&Fqdn, Vec<&ServerRow>> = BTreeMap::new();
+    for row in &cx.sheets().servers {
+        if let Some(host) = &row.server.value {
+            by_host.entry(host).or_default().push(row);
+        }
+    }
+    if by_host.is_empty() {
+        return;
+    }
+    for server in restore::servers(t) {
+        let fqdn = &server.fqdn.value;
+        let edge = server.is_edge();
+        let problem = rows_for(&by_host, fqdn).into_iter().find_map(|row| {
+            let cell = &row.account;
+            let problem = match cell.value {
+                Some(Retained::No) => Problem::No,
+                Some(Retained::NotApplicable) if !edge => Problem::NotApplicable,
+                None if cell.is_blank() && cell.span().is_empty() => Problem::Blank,
+                _ => return None,
+            };
+            Some((row, problem))
+        });
+        let Some((row, problem)) = problem else {
+            continue;
+        };
+        let (message, label) = match problem {
+            Problem::No => (
+                format!(
+                    "the computer account of {fqdn} is not retained: the rebuilt server loses its group memberships"
+                ),
+                "account not retained",
+            ),
+            Problem::Blank => (
+                format!("whether the computer account of {fqdn} is retained is not recorded"),
+                "not recorded",
+            ),
+            Problem::NotApplicable => (
+                format!(
+                    "{fqdn} is a {} server, not an Edge Server: `n/a` is only for servers outside the domain, such as Edge Servers",
+                    server.role_labels()
+                ),
+                "`n/a` on a domain member",
+            ),
+        };
+        let mut draft = Draft::new(fqdn.to_string(), message)
+            .at(row.at.file, row.account.span(), label)
+            .also(
+                t.file,
+                server.fqdn.span,
+                format!(
+                    "{} machine of {}",
+                    server.role_labels(),
+                    t.pool_name(server.pool)
+                ),
+            );
+        if matches!(problem, Problem::NotApplicable) {
+            draft = draft.help("record `yes` once the computer account is kept in AD DS for the rebuild; `n/a` is for workgroup servers such as Edge Servers");
+        }
+        out.emit(draft);
+    }
+}
+
+/// The rows whose host names `fqdn`: the same FQDN, or a single-label host equal to its first
+/// label (as [`Fqdn::matches_host`] decides), in worksheet order.
+fn rows_for<'r>(by_host: &BTreeMap<&Fqdn, Vec<&'r ServerRow>>, fqdn: &Fqdn) -> Vec<&'r ServerRow> {
+    let mut rows: Vec<&ServerRow> = by_host.get(fqdn).cloned().unwrap_or_default();
+    if !fqdn.is_single_label() {
+        if let Some(more) = by_host.get(&Fqdn::new(fqdn.first_label())) {
+            rows.extend(more.iter().copied());
+        }
+    }
+    rows.sort_by_key(|r| (r.at.file, r.at.span.start));
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::example_with;
+    use super::RULE;
+    use crate::finding::Severity;
+
+    #[test]
+    fn the_example_is_quiet() {
+        assert!(example_with(&RULE, &[]).findings.is_empty());
+    }
+
+    #[test]
+    fn no_is_reported_at_the_cell() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "sql01.contoso.com,SQL Back End (principal),ready,yes",
+                "sql01.contoso.com,SQL Back End (principal),ready,no",
+            )],
+        );
+        assert_eq!(checked.labelled(), ["no"]);
+        assert_eq!(checked.entities(), ["sql01.contoso.com"]);
+        assert_eq!(checked.lines(), [5]);
+        let f = &checked.findings[0];
+        assert_eq!(f.severity, Severity::Error);
+        assert!(f.message.contains("not retained"), "{}", f.message);
+        assert_eq!(
+            checked.ws.files.get(f.secondary[0].file).display,
+            "topology.xml"
+        );
+    }
+
+    #[test]
+    fn a_blank_cell_is_not_recorded() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "fe02.contoso.com,Front End,ready,yes",
+                "fe02.contoso.com,Front End,ready,",
+            )],
+        );
+        assert_eq!(checked.labelled(), [""]);
+        assert_eq!(checked.entities(), ["fe02.contoso.com"]);
+        assert!(checked.findings[0].message.contains("not recorded"));
+    }
+
+    #[test]
+    fn not_applicable_is_only_for_edge_servers() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "fe03.contoso.com,Front End,ready,yes",
+                "fe03.contoso.com,Front End,ready,N/A",
+            )],
+        );
+        assert_eq!(checked.labelled(), ["N/A"]);
+        assert_eq!(checked.entities(), ["fe03.contoso.com"]);
+        let message = &checked.findings[0].message;
+        assert!(
+            message.contains("only for servers outside the domain"),
+            "{message}"
+        );
+        assert!(message.contains("Front End"), "{message}");
+    }
+
+    #[test]
+    fn an_edge_server_may_say_yes_or_not_applicable() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "edge01.contoso.com,Edge,ready,n/a",
+                "edge01.contoso.com,Edge,ready,yes",
+            )],
+        );
+        assert!(checked.findings.is_empty());
+    }
+
+    #[test]
+    fn a_server_without_a_row_is_left_to_rs301() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "fs01.contoso.com,File server,ready,yes,\n",
+                "",
+            )],
+        );
+        assert!(checked.findings.is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_value_is_left_to_in005() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "fe01.contoso.com,Front End,ready,yes",
+                "fe01.contoso.com,Front End,ready,kept",
+            )],
+        );
+        assert!(checked.findings.is_empty());
+    }
+
+    #[test]
+    fn rows_outside_the_restore_are_ignored() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "fs01.contoso.com,File server,ready,yes,\n",
+                "fs01.contoso.com,File server,ready,yes,\nwac01.contoso.com,Office Web Apps,ready,no,\n",
+            )],
+        );
+        assert!(checked.findings.is_empty());
+    }
+}
