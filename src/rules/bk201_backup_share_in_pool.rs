@@ -1,6 +1,6 @@
 use super::prelude::*;
 use crate::finding::shown;
-use crate::model::restore;
+use crate::model::{HostRef, restore};
 use crate::model::values::Unc;
 use crate::table::Cell;
 
@@ -75,19 +75,23 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some((host, at)) = restore::unc_in_topology(t, &unc) else {
             continue;
         };
+        let roles = match at {
+            HostRef::Pool(p) | HostRef::Machine(p, _) => t.pool_roles(p),
+        };
+        let role = roles.first().map_or("", |r| r.label());
         let what = match at {
-            crate::model::HostRef::Pool(p) => format!("pool {}", t.pool_name(p)),
-            crate::model::HostRef::Machine(p, _) => {
-                let roles = t.pool_roles(p);
-                let role = roles.first().map_or("server", |r| r.label());
-                format!("{role} machine of {}", t.pool_name(p))
+            HostRef::Machine(p, _) if t.pools[p].machines.len() > 1 => {
+                format!("{role} server {host} of {}", t.pool_name(p))
             }
+            HostRef::Pool(p) if t.pools[p].machines.len() > 1 => format!("{role} pool {host}"),
+            _ => format!("{role} server {host}"),
         };
         let mut draft = Draft::new(
             unc.root(),
             format!(
-                "{column} `{}` is on {host}, a {what}: it would be lost with the servers it protects",
-                shown(&cell.text)
+                "{column} `{}` is on the {}: it would be lost with the servers it protects",
+                shown(&cell.text),
+                what.trim_start()
             ),
         )
         .at(file, cell.span, "backup share on a server of the topology");
@@ -121,7 +125,11 @@ mod tests {
         assert_eq!(checked.labelled(), ["\\\\FE01.contoso.com\\backup"]);
         assert_eq!(checked.entities(), ["\\\\fe01.contoso.com\\backup"]);
         let f = &checked.findings[0];
-        assert!(f.message.contains("Front End machine of pool01.contoso.com"), "{}", f.message);
+        assert!(
+            f.message.contains("is on the Front End server fe01.contoso.com of pool01.contoso.com"),
+            "{}",
+            f.message
+        );
         let related = &f.secondary[0];
         assert_eq!(checked.ws.files.get(related.file).display, "topology.xml");
     }
