@@ -221,7 +221,11 @@ mod tests {
     #[test]
     fn unknown_keys_rules_and_values_are_errors_with_places() {
         let err = parse("[options]\nmax-backup-age = 2\n", "t.toml").expect_err("unknown key");
-        assert!(message(&err).contains("unknown field `max-backup-age`"), "{}", message(&err));
+        assert!(
+            message(&err).contains("unknown field `max-backup-age`"),
+            "{}",
+            message(&err)
+        );
         let err = parse("[rules]\nBK2011 = \"off\"\n", "t.toml").expect_err("unknown rule");
         let Fatal::Config(config_error) = &err else {
             panic!("config error")

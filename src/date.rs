@@ -70,6 +70,29 @@ impl Date {
             day: u8::try_from(day).unwrap_or(1),
         }
     }
+
+    /// Where this expiry date stands on `as_of`: `None` when it is more than `window` days
+    /// after it.
+    #[must_use]
+    pub fn expiry(self, as_of: Self, window: i64) -> Option<Expiry> {
+        let left = self.days() - as_of.days();
+        if left > window {
+            None
+        } else if left < 0 {
+            Some(Expiry::Expired(-left))
+        } else {
+            Some(Expiry::Expiring(left))
+        }
+    }
+}
+
+/// Where an expiry date stands on a given day, when it is within the warning window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expiry {
+    /// Expired this many days before (at least 1).
+    Expired(i64),
+    /// Expires in this many days (0: on the day itself).
+    Expiring(i64),
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {
@@ -120,5 +143,15 @@ mod tests {
                 - Date::parse("2000-02-28").expect("d").days(),
             2
         );
+    }
+
+    #[test]
+    fn expiry_within_the_window() {
+        let as_of = Date::parse("2026-11-21").expect("date");
+        let on = |text: &str| Date::parse(text).expect("date").expiry(as_of, 30);
+        assert_eq!(on("2026-11-20"), Some(Expiry::Expired(1)));
+        assert_eq!(on("2026-11-21"), Some(Expiry::Expiring(0)));
+        assert_eq!(on("2026-12-21"), Some(Expiry::Expiring(30)));
+        assert_eq!(on("2026-12-22"), None);
     }
 }

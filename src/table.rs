@@ -240,7 +240,10 @@ mod tests {
                 pairs("w", "w"),
             ]
         );
-        assert_eq!(&text[table.rows[0].span.range()], "x,\"y, \"\"z\"\"\",  w  ");
+        assert_eq!(
+            &text[table.rows[0].span.range()],
+            "x,\"y, \"\"z\"\"\",  w  "
+        );
     }
 
     #[test]

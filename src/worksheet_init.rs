@@ -113,7 +113,11 @@ fn database(t: &Topology) -> Template {
         ));
     }
     let sql_rows: [(&str, &[&str], &str); 3] = [
-        ("ArchivingStore", &["lcslog"], "SQL Server Management Studio"),
+        (
+            "ArchivingStore",
+            &["lcslog"],
+            "SQL Server Management Studio",
+        ),
         (
             "MonitoringStore",
             &["lcscdr", "qoemetrics"],
@@ -308,10 +312,10 @@ fn only_topology<'a>(ws: &'a Workspace, given: &Path) -> Result<&'a Topology, Fa
     if let Some(t) = ws.topologies.first() {
         return Ok(t);
     }
-    let reason = ws
-        .problems
-        .first()
-        .map_or_else(|| "it is not a topology document".to_string(), |p| p.message.clone());
+    let reason = ws.problems.first().map_or_else(
+        || "it is not a topology document".to_string(),
+        |p| p.message.clone(),
+    );
     Err(Fatal::Usage {
         message: format!("cannot read `{}` as a topology: {reason}", given.display()),
         help: Some(
@@ -321,7 +325,8 @@ fn only_topology<'a>(ws: &'a Workspace, given: &Path) -> Result<&'a Topology, Fa
 }
 
 fn parent(path: &Path) -> PathBuf {
-    path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    path.parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
@@ -358,7 +363,10 @@ mod tests {
             column(&t[0], "Database"),
             vec!["rtcxds", "lcslog", "lcscdr", "qoemetrics"]
         );
-        assert_eq!(column(&t[1], "File share to be backed up"), vec![r"\\fs01.contoso.com\LyncShare"]);
+        assert_eq!(
+            column(&t[1], "File share to be backed up"),
+            vec![r"\\fs01.contoso.com\LyncShare"]
+        );
         assert_eq!(column(&t[2], "Database"), vec!["xds", "lis", "rgsconfig"]);
         assert_eq!(
             column(&t[3], "Server FQDN"),

@@ -582,3 +582,47 @@ fn the_well_formed_exports_have_no_input_or_structure_errors() {
         assert!(bad.is_empty(), "{file}: {bad:?}");
     }
 }
+
+/// `worksheet init` on every real export writes seven worksheets that read back cleanly: a
+/// fresh template lists only what the administrator must fill in (no IN005, no BK214), and
+/// never anything about the worksheets' own format.
+#[test]
+fn worksheet_init_on_every_real_export_reads_back_as_a_to_do_list() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    for expected in CORPUS {
+        let work = tempfile::tempdir().expect("temporary directory");
+        let copy = work.path().join(expected.file);
+        std::fs::copy(dir.join(expected.file), &copy).expect("copy the export");
+        let init = Command::cargo_bin("topolint")
+            .expect("binary")
+            .current_dir(work.path())
+            .args(["worksheet", "init", expected.file, "--out", "."])
+            .output()
+            .expect("run");
+        assert_eq!(init.status.code(), Some(0), "{}", expected.file);
+        let out = Command::cargo_bin("topolint")
+            .expect("binary")
+            .current_dir(work.path())
+            .args(["check", ".", "--as-of", "2026-11-21", "--format", "json"])
+            .output()
+            .expect("run");
+        let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(json["summary"]["worksheets"], 7, "{}", expected.file);
+        let codes: Vec<&str> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["code"].as_str())
+            .collect();
+        for code in ["IN005", "IN008", "BK214", "RS302", "BK204", "BK209"] {
+            assert!(
+                !codes.contains(&code),
+                "{}: {code} in {codes:?}",
+                expected.file
+            );
+        }
+        assert!(codes.contains(&"BK211"), "{}: {codes:?}", expected.file);
+    }
+}

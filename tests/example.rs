@@ -64,12 +64,22 @@ fn codes(json: &Value) -> BTreeSet<String> {
 #[test]
 fn the_example_is_ready() {
     let out = topolint(&root())
-        .args(["check", "testdata/example", "--as-of", AS_OF, "--color", "never"])
+        .args([
+            "check",
+            "testdata/example",
+            "--as-of",
+            AS_OF,
+            "--color",
+            "never",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("Checked 1 topology and 7 worksheets in 8 files read"), "{stdout}");
+    assert!(
+        stdout.contains("Checked 1 topology and 7 worksheets in 8 files read"),
+        "{stdout}"
+    );
     assert!(stdout.trim_end().ends_with("READY"), "{stdout}");
     assert!(!stdout.contains("did not run"), "{stdout}");
 }
@@ -317,11 +327,18 @@ fn options_come_from_topolint_toml() {
         .unwrap();
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!codes(&json).contains("BK212"), "{:?}", codes(&json));
-    fs::write(dir.path().join("topolint.toml"), "[options]\nmax-backup-age = 30\n").unwrap();
+    fs::write(
+        dir.path().join("topolint.toml"),
+        "[options]\nmax-backup-age = 30\n",
+    )
+    .unwrap();
     let out = topolint(dir.path()).args(["check", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("unknown field `max-backup-age`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown field `max-backup-age`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("topolint.toml:2:1"), "{stderr}");
 }
 
@@ -350,9 +367,7 @@ fn fill(kind_file: &str, text: &str) -> String {
                 (_, "Configuration file name") => "export.zip".into(),
                 (_, "Last backup") => "2026-11-20".into(),
                 (_, "Replacement server") => "ready".into(),
-                (_, "Computer account retained") => {
-                    if is_edge { "n/a" } else { "yes" }.into()
-                }
+                (_, "Computer account retained") => if is_edge { "n/a" } else { "yes" }.into(),
                 (_, "SQL Server version") => "2012".into(),
                 (_, "Edition") => "Enterprise".into(),
                 (_, "Certificate") => "Default".into(),
@@ -391,9 +406,7 @@ fn a_fresh_template_lists_what_to_do_and_a_filled_one_passes() {
     assert_eq!(exit, 1);
     assert_eq!(
         codes(&json),
-        BTreeSet::from(
-            ["BK211", "BK215", "RS301", "RS303", "RS306"].map(str::to_string)
-        )
+        BTreeSet::from(["BK211", "BK215", "RS301", "RS303", "RS306"].map(str::to_string))
     );
     assert_eq!(json["verdict"], "not-ready");
 
@@ -425,7 +438,13 @@ fn worksheets_are_read_in_utf16_with_bom() {
     let path = dir.path().join("servers.csv");
     let text = fs::read_to_string(&path).unwrap();
     let mut bytes = vec![0xFF, 0xFE];
-    for unit in text.replace("fe02.contoso.com,Front End,ready", "fe02.contoso.com,Front End,none").encode_utf16() {
+    for unit in text
+        .replace(
+            "fe02.contoso.com,Front End,ready",
+            "fe02.contoso.com,Front End,none",
+        )
+        .encode_utf16()
+    {
         bytes.extend(unit.to_le_bytes());
     }
     fs::write(&path, bytes).unwrap();
@@ -433,7 +452,13 @@ fn worksheets_are_read_in_utf16_with_bom() {
     assert_eq!(codes(&json), BTreeSet::from(["RS301".to_string()]));
     let f = &json["findings"][0];
     assert_eq!(f["location"]["path"], "servers.csv");
-    assert_eq!((f["location"]["line"].as_u64(), f["location"]["column"].as_u64()), (Some(3), Some(28)));
+    assert_eq!(
+        (
+            f["location"]["line"].as_u64(),
+            f["location"]["column"].as_u64()
+        ),
+        (Some(3), Some(28))
+    );
 }
 
 #[test]

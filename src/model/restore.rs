@@ -4,10 +4,12 @@
 //! The readiness rules and `worksheet init` share these answers, so a template written by
 //! `worksheet init` holds exactly the rows the rules look for.
 
+use std::collections::BTreeMap;
+
+use super::Fqdn;
 use super::topology::{Host, HostRef, PoolRole, Topology};
 use super::values::{Db, Unc};
-use super::worksheet::{DatabaseRow, SettingsRow};
-use super::Fqdn;
+use super::worksheet::{DatabaseRow, SettingsRow, SheetRow};
 use crate::span::Spanned;
 
 /// Roles whose machines must be rebuilt with the same FQDN after a failure (RS301, RS306):
@@ -178,7 +180,9 @@ pub fn database_row_covers(
         return false;
     };
     let on_sql = sql.is_some_and(|s| {
-        let same_server = t.sql_server(s).is_some_and(|f| f.value.matches_host(server));
+        let same_server = t
+            .sql_server(s)
+            .is_some_and(|f| f.value.matches_host(server));
         let same_instance = match &row.instance.value {
             Some(name) => *name == t.sql_instances[s].name.value.to_lowercase(),
             None => true,
@@ -198,7 +202,12 @@ pub fn database_row_covers(
 /// Whether a `settings` row exports database `db` from the server `host` (a SQL server or pool).
 #[must_use]
 pub fn settings_row_covers(row: &SettingsRow, db: Db, host: &Fqdn) -> bool {
-    row.databases.contains(&db) && row.server.value.as_ref().is_some_and(|s| host.matches_host(s))
+    row.databases.contains(&db)
+        && row
+            .server
+            .value
+            .as_ref()
+            .is_some_and(|s| host.matches_host(s))
 }
 
 /// The pools and machines a host written in a worksheet or UNC path names: its FQDN, or for a
@@ -238,16 +247,70 @@ pub fn unc_in_topology<'t>(t: &'t Topology, unc: &Unc) -> Option<(&'t Fqdn, Host
     find_host(t, &unc.host).into_iter().next()
 }
 
+/// Worksheet rows indexed by the host they name, to find the rows about a topology host as
+/// [`Fqdn::matches_host`] decides: written with its FQDN, or with a single-label host equal to
+/// its first label.
+#[derive(Debug)]
+pub struct RowsByHost<'r, R> {
+    /// Rows by their host as written (normalised).
+    by_host: BTreeMap<&'r str, Vec<&'r R>>,
+}
+
+impl<'r, R: SheetRow> RowsByHost<'r, R> {
+    /// Indexes `rows` by the host `host` reads from each; rows without one are left out.
+    pub fn new(rows: impl IntoIterator<Item = &'r R>, host: impl Fn(&R) -> Option<&Fqdn>) -> Self {
+        let mut by_host: BTreeMap<&'r str, Vec<&'r R>> = BTreeMap::new();
+        for row in rows {
+            if let Some(name) = host(row) {
+                by_host.entry(name.as_str()).or_default().push(row);
+            }
+        }
+        Self { by_host }
+    }
+
+    /// The rows whose host names `fqdn`: the same FQDN, or a single-label host equal to its
+    /// first label, in worksheet order (by file, then position).
+    #[must_use]
+    pub fn rows_for(&self, fqdn: &Fqdn) -> Vec<&'r R> {
+        let mut rows: Vec<&'r R> = self.by_host.get(fqdn.as_str()).cloned().unwrap_or_default();
+        let label = fqdn.first_label();
+        // A label that is the whole name was looked up above; an empty one names no host.
+        if !label.is_empty()
+            && label != fqdn.as_str()
+            && let Some(more) = self.by_host.get(label)
+        {
+            rows.extend(more.iter().copied());
+        }
+        rows.sort_by_key(|r| {
+            let at = r.at();
+            (at.file, at.span.start)
+        });
+        rows
+    }
+
+    /// Whether no row names a host.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.by_host.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::values::Unc;
+    use crate::model::worksheet::{self, Rows, ServerRow};
     use crate::rules::test_util::{cluster, published, service, sql};
+    use crate::source::FileId;
 
     fn example() -> Topology {
         let text = published(
             &[
-                cluster(1, "pool01.contoso.com", &["fe01.contoso.com", "fe02.contoso.com"]),
+                cluster(
+                    1,
+                    "pool01.contoso.com",
+                    &["fe01.contoso.com", "fe02.contoso.com"],
+                ),
                 cluster(2, "sql01.contoso.com", &["sql01.contoso.com"]),
                 cluster(3, "wac01.contoso.com", &["wac01.contoso.com"]),
             ]
@@ -267,7 +330,10 @@ mod tests {
     #[test]
     fn servers_leave_out_office_web_apps() {
         let t = example();
-        let names: Vec<String> = servers(&t).iter().map(|s| s.fqdn.value.to_string()).collect();
+        let names: Vec<String> = servers(&t)
+            .iter()
+            .map(|s| s.fqdn.value.to_string())
+            .collect();
         assert_eq!(
             names,
             vec!["fe01.contoso.com", "fe02.contoso.com", "sql01.contoso.com"]
@@ -281,7 +347,10 @@ mod tests {
         let t = example();
         let stores = user_stores(&t);
         assert_eq!(stores.len(), 1);
-        assert_eq!(stores[0].sql.map(|s| t.sql_display(s)).as_deref(), Some("sql01.contoso.com\\rtc"));
+        assert_eq!(
+            stores[0].sql.map(|s| t.sql_display(s)).as_deref(),
+            Some("sql01.contoso.com\\rtc")
+        );
         assert_eq!(response_group_pools(&t), vec![0]);
         assert_eq!(instances_in_use(&t), vec![0]);
     }
@@ -293,5 +362,59 @@ mod tests {
         assert_eq!(find_host(&t, &Fqdn::new("fe01.fabrikam.com")).len(), 0);
         let unc = Unc::parse(r"\\SQL01.contoso.com\backup").expect("unc");
         assert!(unc_in_topology(&t, &unc).is_some());
+    }
+
+    /// The `servers` rows of a worksheet text, as file `file`.
+    fn server_rows(text: &str, file: u32) -> Vec<ServerRow> {
+        let header = "Server FQDN,Role,Replacement server,Computer account retained\n";
+        match worksheet::lower(
+            crate::table::parse(&format!("{header}{text}")),
+            FileId(file),
+        ) {
+            worksheet::Read::Worksheet(sheet, _) => match sheet.rows {
+                Rows::Servers(rows) => rows,
+                other => panic!("not servers: {other:?}"),
+            },
+            worksheet::Read::Unrecognized { .. } => panic!("not recognised"),
+        }
+    }
+
+    fn hosts(rows: &[&ServerRow]) -> Vec<String> {
+        rows.iter().map(|r| r.server.cell.text.clone()).collect()
+    }
+
+    #[test]
+    fn rows_by_host_match_the_fqdn_or_its_first_label_in_worksheet_order() {
+        let later = server_rows("FE01,FE,ready,yes\n", 1);
+        let first = server_rows(
+            "fe01.contoso.com,FE,ready,yes\n\
+             fe01.fabrikam.com,FE,ready,yes\n\
+             fe02.contoso.com,FE,ready,yes\n\
+             fe01,FE,none,yes\n\
+             ,FE,ready,yes\n",
+            0,
+        );
+        // Given out of order: the answer is still by file, then position.
+        let index = RowsByHost::new(later.iter().chain(&first), |r| r.server.value.as_ref());
+        assert!(!index.is_empty());
+        assert_eq!(
+            hosts(&index.rows_for(&Fqdn::new("FE01.contoso.com"))),
+            ["fe01.contoso.com", "fe01", "FE01"]
+        );
+        assert_eq!(
+            hosts(&index.rows_for(&Fqdn::new("fe01.fabrikam.com"))),
+            ["fe01.fabrikam.com", "fe01", "FE01"]
+        );
+        // A single-label name is only found as written.
+        assert_eq!(hosts(&index.rows_for(&Fqdn::new("fe01"))), ["fe01", "FE01"]);
+        assert!(index.rows_for(&Fqdn::new("fe03.contoso.com")).is_empty());
+    }
+
+    #[test]
+    fn rows_without_a_host_are_not_indexed() {
+        let rows = server_rows(",FE,ready,yes\n", 0);
+        let index = RowsByHost::new(&rows, |r| r.server.value.as_ref());
+        assert!(index.is_empty());
+        assert!(index.rows_for(&Fqdn::new("fe01.contoso.com")).is_empty());
     }
 }

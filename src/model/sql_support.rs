@@ -143,10 +143,16 @@ mod tests {
     #[test]
     fn lync_2013_accepts_2008_r2_and_2012_only() {
         let s = support(Product::Lync2013).expect("lync");
-        assert_eq!(unsupported(s, SqlVersion::V2012, Some(SqlEdition::Enterprise), false), None);
+        assert_eq!(
+            unsupported(s, SqlVersion::V2012, Some(SqlEdition::Enterprise), false),
+            None
+        );
         let msg = unsupported(s, SqlVersion::V2014, Some(SqlEdition::Standard), false)
             .expect("2014 is not supported");
-        assert!(msg.contains("SQL Server 2008 R2 or SQL Server 2012"), "{msg}");
+        assert!(
+            msg.contains("SQL Server 2008 R2 or SQL Server 2012"),
+            "{msg}"
+        );
         assert!(unsupported(s, SqlVersion::V2012, Some(SqlEdition::Web), false).is_some());
     }
 
@@ -154,7 +160,10 @@ mod tests {
     fn express_only_on_standard_edition_servers() {
         let s = support(Product::Sfb2015).expect("sfb");
         assert!(unsupported(s, SqlVersion::V2014, Some(SqlEdition::Express), false).is_some());
-        assert_eq!(unsupported(s, SqlVersion::V2014, Some(SqlEdition::Express), true), None);
+        assert_eq!(
+            unsupported(s, SqlVersion::V2014, Some(SqlEdition::Express), true),
+            None
+        );
         assert!(unsupported(s, SqlVersion::V2012, Some(SqlEdition::Express), true).is_some());
     }
 

@@ -226,7 +226,12 @@ impl Unc {
         let mut parts = rest.split('\\');
         let host = parts.next().filter(|h| !h.trim().is_empty())?;
         let share = parts.next().filter(|s| !s.trim().is_empty())?;
-        if host.contains(['/', ':']) || host.contains(char::is_whitespace) {
+        // `\\?\C:\...` and `\\.\PIPE\...` are local device paths, not shares.
+        if host == "?"
+            || host == "."
+            || host.contains(['/', ':'])
+            || host.contains(char::is_whitespace)
+        {
             return None;
         }
         Some(Self {
@@ -502,6 +507,8 @@ mod tests {
         assert_eq!(Unc::parse(r"D:\Backup"), None);
         assert_eq!(Unc::parse(r"\\host"), None);
         assert_eq!(Unc::parse("https://backup"), None);
+        assert_eq!(Unc::parse(r"\\?\C:\Backup"), None);
+        assert_eq!(Unc::parse(r"\\.\pipe\x"), None);
     }
 
     #[test]
@@ -522,11 +529,17 @@ mod tests {
         assert_eq!(Retained::parse("N/A"), Some(Retained::NotApplicable));
         assert_eq!(Replacement::parse("Ready"), Some(Replacement::Ready));
         assert_eq!(Replacement::parse("soon"), None);
-        assert_eq!(SqlVersion::parse("SQL Server 2008 R2"), Some(SqlVersion::V2008R2));
+        assert_eq!(
+            SqlVersion::parse("SQL Server 2008 R2"),
+            Some(SqlVersion::V2008R2)
+        );
         assert_eq!(SqlVersion::parse("2016 SP2"), Some(SqlVersion::V2016));
         assert_eq!(SqlVersion::parse("sql 2014 cu6"), Some(SqlVersion::V2014));
         assert_eq!(SqlVersion::parse("twenty twelve"), None);
-        assert_eq!(SqlEdition::parse("Enterprise Edition"), Some(SqlEdition::Enterprise));
+        assert_eq!(
+            SqlEdition::parse("Enterprise Edition"),
+            Some(SqlEdition::Enterprise)
+        );
         assert_eq!(port("5022"), Some(5022));
         assert_eq!(port("0"), None);
         assert_eq!(port("70000"), None);

@@ -5,14 +5,17 @@
 //! worksheets*, Hh202169); `servers`, `sql-instances`, `certificates` and `backup-runs` are
 //! topolint's extensions for what the restore procedures need and those tables lack.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::values::{
-    Db, Replacement, Retained, Schedule, SqlEdition, SqlRef, SqlVersion, instance_name, port,
+    Db, Replacement, Retained, Schedule, SqlEdition, SqlRef, SqlVersion, Unc, instance_name, port,
     yes_no,
 };
 use super::{Fqdn, placeholder};
 use crate::date::Date;
+use crate::finding::shown;
 use crate::source::FileId;
 use crate::span::{Span, Spanned};
 use crate::table::{Cell, Record, Table};
@@ -331,6 +334,36 @@ impl SqlInstanceRow {
             instance: self.instance.value.clone()?,
         })
     }
+
+    /// What the row is about, as findings name it: `fqdn\instance` (just `fqdn` for the default
+    /// instance); cells that could not be read are shown as written, lower-case and cut to a
+    /// readable length.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        if let Some(sql) = self.sql_ref() {
+            return sql.to_string();
+        }
+        let server = self.server.value.as_ref().map_or_else(
+            || shown(&self.server.cell.text).to_lowercase(),
+            ToString::to_string,
+        );
+        if self.instance.is_blank() {
+            server
+        } else {
+            format!(
+                "{server}\\{}",
+                shown(&self.instance.cell.text).to_lowercase()
+            )
+        }
+    }
+
+    /// The instance this row records and the mirror it names, when it names one and both its
+    /// server and instance name could be read: the row of a mirroring principal.
+    #[must_use]
+    pub fn mirrored(&self) -> Option<(SqlRef, &SqlRef)> {
+        let mirror = self.mirror.value.as_ref()?;
+        Some((self.sql_ref()?, mirror))
+    }
 }
 
 /// A row of the `certificates` worksheet.
@@ -354,6 +387,184 @@ pub struct BackupRunRow {
     pub date: Typed<Date>,
     pub share: Cell,
     pub notes: Cell,
+}
+
+/// A row of any worksheet: where it is.
+pub trait SheetRow {
+    /// The row's file and record.
+    fn at(&self) -> At;
+}
+
+macro_rules! sheet_rows {
+    ($($row:ty),* $(,)?) => {
+        $(
+            impl SheetRow for $row {
+                fn at(&self) -> At {
+                    self.at
+                }
+            }
+        )*
+    };
+}
+
+sheet_rows!(
+    DatabaseRow,
+    FileStoreRow,
+    SettingsRow,
+    ServerRow,
+    SqlInstanceRow,
+    CertificateRow,
+    BackupRunRow,
+);
+
+impl Typed<Fqdn> {
+    /// The host as the row names it: the FQDN when it could be read, else the cell's text in
+    /// lower case (empty for a blank cell).
+    #[must_use]
+    pub fn host_name(&self) -> String {
+        self.value
+            .as_ref()
+            .map_or_else(|| self.cell.text.trim().to_lowercase(), ToString::to_string)
+    }
+}
+
+impl DatabaseRow {
+    /// What the row is about, as findings name it: `db@server[\instance]`
+    /// (`rtcxds@sql01.contoso.com\rtc`). Several databases in one cell are joined with `+`.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        database_subject(
+            &self.databases,
+            &self.database,
+            &self.server,
+            Some(&self.instance),
+        )
+    }
+
+    /// The databases the `Database` cell names, joined with `+` (`lcscdr+qoemetrics`); the
+    /// cell's text in lower case when it names none.
+    #[must_use]
+    pub fn database_names(&self) -> String {
+        database_names(&self.databases, &self.database)
+    }
+}
+
+impl SettingsRow {
+    /// What the row is about, as findings name it: `db@server` (`xds@sql01.contoso.com`).
+    #[must_use]
+    pub fn subject(&self) -> String {
+        database_subject(&self.databases, &self.database, &self.server, None)
+    }
+
+    /// The databases the `Database` cell names, joined with `+` (`xds+lis`); the cell's text
+    /// in lower case when it names none.
+    #[must_use]
+    pub fn database_names(&self) -> String {
+        database_names(&self.databases, &self.database)
+    }
+}
+
+impl FileStoreRow {
+    /// What the row is about, as findings name it: its share as `\\host\share` (lower-case),
+    /// else the share cell's text, else the `Content` cell, else `file store`.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        if let Some(unc) = Unc::parse(&self.share.text) {
+            return unc.root();
+        }
+        let share = self.share.text.trim().to_lowercase();
+        if !share.is_empty() {
+            return share;
+        }
+        let content = self.content.text.trim().to_lowercase();
+        if content.is_empty() {
+            "file store".to_string()
+        } else {
+            content
+        }
+    }
+}
+
+impl CertificateRow {
+    /// What the row is about, as findings name it: `server/certificate`, lower-case
+    /// (`fe01.contoso.com/default`), with the server as the row names it.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        format!(
+            "{}/{}",
+            self.server.host_name(),
+            self.certificate.text.trim().to_lowercase()
+        )
+    }
+}
+
+impl BackupRunRow {
+    /// What the row is about, as findings name it: `backup-run DATE` with the date as written,
+    /// or `backup-run undated`.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        if self.date.is_blank() {
+            "backup-run undated".to_string()
+        } else {
+            format!("backup-run {}", self.date.cell.text.trim())
+        }
+    }
+}
+
+/// What a row says about one of the databases it names, as findings name it:
+/// `db@server[\instance]` (`rtcab@sql01.contoso.com\rtc`), or just `db` when the server cell is
+/// blank.
+#[must_use]
+pub fn one_database_subject(
+    db: Db,
+    server: &Typed<Fqdn>,
+    instance: Option<&Typed<String>>,
+) -> String {
+    let place = place(server, instance);
+    if place.is_empty() {
+        db.name().to_string()
+    } else {
+        format!("{db}@{place}")
+    }
+}
+
+/// `what@server[\instance]` of a database or settings row, leaving out what is blank.
+fn database_subject(
+    databases: &[Db],
+    database: &Cell,
+    server: &Typed<Fqdn>,
+    instance: Option<&Typed<String>>,
+) -> String {
+    let what = database_names(databases, database);
+    let place = place(server, instance);
+    match (what.is_empty(), place.is_empty()) {
+        (false, false) => format!("{what}@{place}"),
+        (false, true) => what,
+        (true, false) => place,
+        (true, true) => "database".to_string(),
+    }
+}
+
+/// The databases of a `Database` cell joined with `+`, else the cell's text in lower case.
+fn database_names(databases: &[Db], database: &Cell) -> String {
+    if databases.is_empty() {
+        database.text.trim().to_lowercase()
+    } else {
+        databases
+            .iter()
+            .map(|d| d.name())
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+}
+
+/// `server[\instance]` of a row, lower-case; empty when the server cell is blank.
+fn place(server: &Typed<Fqdn>, instance: Option<&Typed<String>>) -> String {
+    let server = server.host_name();
+    match instance.and_then(|i| i.value.as_deref()) {
+        Some(name) if !name.is_empty() && !server.is_empty() => format!("{server}\\{name}"),
+        _ => server,
+    }
 }
 
 /// The rows of one worksheet file.
@@ -458,6 +669,28 @@ impl Sheets {
     pub fn is_empty(&self) -> bool {
         self.headers.is_empty()
     }
+
+    /// The `sql-instances` rows of mirroring principals, in worksheet order, each with the
+    /// instance it records and its mirror (see [`SqlInstanceRow::mirrored`]).
+    pub fn mirrored(&self) -> impl Iterator<Item = (&SqlInstanceRow, SqlRef, &SqlRef)> {
+        self.sql_instances.iter().filter_map(|row| {
+            row.mirrored()
+                .map(|(principal, mirror)| (row, principal, mirror))
+        })
+    }
+
+    /// Each instance's first `sql-instances` row, by the instance it records; rows whose server
+    /// or instance name could not be read are left out.
+    #[must_use]
+    pub fn first_row_per_instance(&self) -> BTreeMap<SqlRef, &SqlInstanceRow> {
+        let mut by_ref: BTreeMap<SqlRef, &SqlInstanceRow> = BTreeMap::new();
+        for row in &self.sql_instances {
+            if let Some(r) = row.sql_ref() {
+                by_ref.entry(r).or_insert(row);
+            }
+        }
+        by_ref
+    }
 }
 
 /// A problem with a worksheet's content: where, what, and what to do.
@@ -473,7 +706,9 @@ pub struct SheetProblem {
 pub enum Read {
     Worksheet(Box<Worksheet>, Vec<SheetProblem>),
     /// The header matches no worksheet kind.
-    Unrecognized { header: Span },
+    Unrecognized {
+        header: Span,
+    },
 }
 
 /// Lowers a parsed CSV table into a worksheet.
@@ -758,7 +993,7 @@ impl RowReader<'_> {
                 span: cell.span,
                 message: format!(
                     "`{}` is not a valid {} in the {} worksheet",
-                    crate::finding::shown(&cell.text),
+                    shown(&cell.text),
                     header,
                     self.kind.name()
                 ),
@@ -844,13 +1079,17 @@ mod tests {
             )),
             Some(Kind::Settings)
         );
-        assert_eq!(recognise(&header("Date,Backup share")), Some(Kind::BackupRuns));
+        assert_eq!(
+            recognise(&header("Date,Backup share")),
+            Some(Kind::BackupRuns)
+        );
         assert_eq!(recognise(&header("Name,Address,Phone")), None);
     }
 
     #[test]
     fn a_missing_required_column_is_named() {
-        let (_, problems) = read("Server FQDN,Role,Replacement server\nfe01.contoso.com,FE,ready\n");
+        let (_, problems) =
+            read("Server FQDN,Role,Replacement server\nfe01.contoso.com,FE,ready\n");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("`Computer account retained`"));
     }
@@ -877,6 +1116,117 @@ mod tests {
         );
         assert_eq!(sheet.blanks.len(), 1);
         assert_eq!(sheet.blanks[0].column, "Backup location");
+    }
+
+    #[test]
+    fn database_subjects_leave_out_what_is_blank() {
+        let (sheet, _) = read(
+            "Database,Server name (FQDN),SQL instance,Backup schedule,Database backup tool,Backup destination\n\
+             LcsCdr and QoEMetrics,SQL02.contoso.com,Monitoring,Daily,SSMS,x\n\
+             rtcxds,sql01.contoso.com,(default),Daily,SSMS,x\n\
+             Mystery,,,Daily,SSMS,x\n\
+             ,,rtc,Daily,SSMS,x\n",
+        );
+        let Rows::Database(rows) = &sheet.rows else {
+            panic!("database")
+        };
+        let subjects: Vec<String> = rows.iter().map(DatabaseRow::subject).collect();
+        assert_eq!(
+            subjects,
+            [
+                "lcscdr+qoemetrics@sql02.contoso.com\\monitoring",
+                "rtcxds@sql01.contoso.com",
+                "mystery",
+                "database"
+            ]
+        );
+        assert_eq!(rows[2].database_names(), "mystery");
+        assert_eq!(
+            one_database_subject(Db::Rtcab, &rows[0].server, Some(&rows[0].instance)),
+            "rtcab@sql02.contoso.com\\monitoring"
+        );
+        assert_eq!(
+            one_database_subject(Db::Rtcab, &rows[3].server, None),
+            "rtcab"
+        );
+    }
+
+    #[test]
+    fn file_store_subjects_fall_back_from_share_to_content() {
+        let (sheet, _) = read(
+            "Content,Server name (FQDN),Backup schedule,File system backup tool,File share to be backed up,Backup destination\n\
+             Lync share,fs01,Daily,Robocopy,\\\\FS01.contoso.com\\LyncShare\\sub,x\n\
+             Lync share,fs01,Daily,Robocopy,D:\\Share,x\n\
+             Lync share,fs01,Daily,Robocopy,,x\n\
+             ,fs01,Daily,Robocopy,,x\n",
+        );
+        let Rows::FileStore(rows) = &sheet.rows else {
+            panic!("file store")
+        };
+        let subjects: Vec<String> = rows.iter().map(FileStoreRow::subject).collect();
+        assert_eq!(
+            subjects,
+            [
+                "\\\\fs01.contoso.com\\lyncshare",
+                "d:\\share",
+                "lync share",
+                "file store"
+            ]
+        );
+    }
+
+    #[test]
+    fn sql_instance_subjects_and_mirrors() {
+        let (sheet, _) = read(
+            "SQL server FQDN,Instance name,SQL Server version,Edition,Mirror\n\
+             SQL01.contoso.com,RTC,2019,Enterprise,sql02.contoso.com\\rtc\n\
+             sql02.contoso.com,(default),2019,Enterprise,\n\
+             sql03 contoso,rtc,2019,Enterprise,\n",
+        );
+        let Rows::SqlInstances(rows) = &sheet.rows else {
+            panic!("sql instances")
+        };
+        let subjects: Vec<String> = rows.iter().map(SqlInstanceRow::subject).collect();
+        assert_eq!(
+            subjects,
+            [
+                "sql01.contoso.com\\rtc",
+                "sql02.contoso.com",
+                "sql03 contoso\\rtc"
+            ]
+        );
+        let mut sheets = Sheets::default();
+        sheets.add(&sheet);
+        let mirrored: Vec<(String, String)> = sheets
+            .mirrored()
+            .map(|(_, principal, mirror)| (principal.to_string(), mirror.to_string()))
+            .collect();
+        assert_eq!(
+            mirrored,
+            [(
+                "sql01.contoso.com\\rtc".to_string(),
+                "sql02.contoso.com\\rtc".to_string()
+            )]
+        );
+        assert_eq!(sheets.first_row_per_instance().len(), 2);
+    }
+
+    #[test]
+    fn certificate_and_backup_run_subjects() {
+        let (sheet, _) = read(
+            "Server FQDN,Certificate,Expires,Private key exportable,Backup location,Re-enroll from internal CA\n\
+             FE01,Default (Server),2027-01-01,yes,x,no\n",
+        );
+        let Rows::Certificates(rows) = &sheet.rows else {
+            panic!("certificates")
+        };
+        assert_eq!(rows[0].subject(), "fe01/default (server)");
+        let (sheet, _) = read("Date,Backup share\n2026-11-20,x\n,y\n");
+        let Rows::BackupRuns(rows) = &sheet.rows else {
+            panic!("backup runs")
+        };
+        let subjects: Vec<String> = rows.iter().map(BackupRunRow::subject).collect();
+        assert_eq!(subjects, ["backup-run 2026-11-20", "backup-run undated"]);
     }
 
     #[test]

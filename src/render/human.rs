@@ -43,7 +43,9 @@ pub fn render(
         .with_width(style.width)
         .with_links(style.color)
         .with_urls(true)
-        // Dates, cmdlets and FQDNs hold hyphens: wrap lines at spaces only.
+        // Dates, cmdlets, FQDNs and `\\host\share` paths hold hyphens and backslashes: wrap
+        // lines at spaces only.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
     for finding in &report.findings {

@@ -1,7 +1,7 @@
 use super::prelude::*;
 use crate::finding::shown;
-use crate::model::{HostRef, restore};
 use crate::model::values::Unc;
+use crate::model::{HostRef, restore};
 use crate::table::Cell;
 
 declare_rule! {
@@ -126,7 +126,8 @@ mod tests {
         assert_eq!(checked.entities(), ["\\\\fe01.contoso.com\\backup"]);
         let f = &checked.findings[0];
         assert!(
-            f.message.contains("is on the Front End server fe01.contoso.com of pool01.contoso.com"),
+            f.message
+                .contains("is on the Front End server fe01.contoso.com of pool01.contoso.com"),
             "{}",
             f.message
         );
@@ -138,7 +139,11 @@ mod tests {
     fn a_single_label_host_matches_the_machine() {
         let checked = example_with(
             &RULE,
-            &[("backup-runs.csv", "\\\\backup01.contoso.com\\lync\\2026-11-19", "\\\\sql02\\backup")],
+            &[(
+                "backup-runs.csv",
+                "\\\\backup01.contoso.com\\lync\\2026-11-19",
+                "\\\\sql02\\backup",
+            )],
         );
         assert_eq!(checked.entities(), ["\\\\sql02\\backup"]);
     }
@@ -147,7 +152,11 @@ mod tests {
     fn a_share_on_a_host_outside_the_topology_is_quiet() {
         let checked = example_with(
             &RULE,
-            &[("settings.csv", "\\\\backup01.contoso.com", "\\\\nas07.fabrikam.com")],
+            &[(
+                "settings.csv",
+                "\\\\backup01.contoso.com",
+                "\\\\nas07.fabrikam.com",
+            )],
         );
         assert!(checked.findings.is_empty());
     }

@@ -122,7 +122,9 @@ fn fill_in(kind: Kind, column: &str) -> String {
             "the file the export cmdlet writes (for example CsConfiguration.zip)"
         }
         (_, "SQL Server version") => "the SQL Server release, for example `SQL Server 2012 SP4`",
-        (_, "Edition") => "the SQL Server edition: Standard or Enterprise (Express on a Standard Edition server)",
+        (_, "Edition") => {
+            "the SQL Server edition: Standard or Enterprise (Express on a Standard Edition server)"
+        }
         (_, "Expires") => "the certificate's expiry date as YYYY-MM-DD",
         (_, "Date") => "the date of the backup run as YYYY-MM-DD",
         _ => "what the column asks for",
@@ -167,8 +169,16 @@ mod tests {
         let checked = example_with(
             &RULE,
             &[
-                ("servers.csv", "fe01.contoso.com,Front End,ready,yes,", "fe01.contoso.com,Front End,,,"),
-                ("database.csv", "rtcxds,sql01.contoso.com,rtc,Daily 22:00", "rtcxds,sql01.contoso.com,,"),
+                (
+                    "servers.csv",
+                    "fe01.contoso.com,Front End,ready,yes,",
+                    "fe01.contoso.com,Front End,,,",
+                ),
+                (
+                    "database.csv",
+                    "rtcxds,sql01.contoso.com,rtc,Daily 22:00",
+                    "rtcxds,sql01.contoso.com,,",
+                ),
             ],
         );
         assert!(checked.findings.is_empty(), "{:?}", checked.entities());

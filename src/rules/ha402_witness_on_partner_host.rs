@@ -63,11 +63,8 @@ fn same_host(a: &Fqdn, b: &Fqdn) -> bool {
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut seen = BTreeSet::new();
-    for row in &cx.sheets().sql_instances {
-        let (Some(mirror), Some(witness)) = (&row.mirror.value, &row.witness.value) else {
-            continue;
-        };
-        let Some(principal) = row.sql_ref() else {
+    for (row, principal, mirror) in cx.sheets().mirrored() {
+        let Some(witness) = &row.witness.value else {
             continue;
         };
         if [&principal.server, &mirror.server, &witness.server]

@@ -53,13 +53,7 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut seen = BTreeSet::new();
-    for row in &cx.sheets().sql_instances {
-        let Some(mirror) = &row.mirror.value else {
-            continue;
-        };
-        let Some(principal) = row.sql_ref() else {
-            continue;
-        };
+    for (row, principal, mirror) in cx.sheets().mirrored() {
         if principal.server.is_placeholder() || mirror.server.is_placeholder() {
             continue;
         }

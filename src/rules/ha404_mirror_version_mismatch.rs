@@ -1,9 +1,7 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::prelude::*;
 use crate::finding::shown;
-use crate::model::values::SqlRef;
-use crate::model::worksheet::SqlInstanceRow;
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -76,22 +74,10 @@ struct Difference {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    let rows = &cx.sheets().sql_instances;
-    // Each instance's first row.
-    let mut by_ref: BTreeMap<SqlRef, &SqlInstanceRow> = BTreeMap::new();
-    for row in rows {
-        if let Some(r) = row.sql_ref() {
-            by_ref.entry(r).or_insert(row);
-        }
-    }
+    let sheets = cx.sheets();
+    let by_ref = sheets.first_row_per_instance();
     let mut seen = BTreeSet::new();
-    for row in rows {
-        let Some(mirror) = &row.mirror.value else {
-            continue;
-        };
-        let Some(principal) = row.sql_ref() else {
-            continue;
-        };
+    for (row, principal, mirror) in sheets.mirrored() {
         let mut diffs = Vec::new();
         let mut parts = Vec::new();
         let partners = [
@@ -170,22 +156,17 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         };
         let mut draft = Draft::new(
             entity.clone(),
-            format!("{} {principal_is}, but {}", shown(&entity), join(&parts)),
+            format!(
+                "{} {principal_is}, but {}",
+                shown(&entity),
+                and_list(&parts)
+            ),
         )
         .at(row.at.file, span, format!("principal: {mine}"));
         for d in diffs {
             draft = draft.also(d.file, d.span, d.label);
         }
         out.emit(draft);
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join(parts: &[String]) -> String {
-    match parts.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        Some((last, _)) => (*last).to_string(),
-        None => String::new(),
     }
 }
 

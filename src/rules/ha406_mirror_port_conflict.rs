@@ -157,21 +157,10 @@ fn witness(
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    let rows = &cx.sheets().sql_instances;
-    let mut by_ref: BTreeMap<SqlRef, &SqlInstanceRow> = BTreeMap::new();
-    for row in rows {
-        if let Some(r) = row.sql_ref() {
-            by_ref.entry(r).or_insert(row);
-        }
-    }
+    let sheets = cx.sheets();
+    let by_ref = sheets.first_row_per_instance();
     let mut endpoints = Vec::new();
-    for row in rows {
-        let Some(mirror) = &row.mirror.value else {
-            continue;
-        };
-        let Some(principal) = row.sql_ref() else {
-            continue;
-        };
+    for (row, principal, mirror) in sheets.mirrored() {
         endpoints.extend(partner(&principal, &by_ref, (row.at.file, row.at.span)));
         endpoints.extend(partner(mirror, &by_ref, (row.at.file, row.mirror.span())));
         if let Some(w) = &row.witness.value {
@@ -208,7 +197,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             format!("{host}:{port}"),
             format!(
                 "{} share mirroring port {port} on {}: each instance on a server needs its own mirroring endpoint port",
-                join(&names),
+                and_list(&names),
                 shown(host.as_str())
             ),
         )
@@ -230,15 +219,6 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             );
         }
         out.emit(draft);
-    }
-}
-
-/// `a and b`, `a, b and c`.
-fn join(parts: &[String]) -> String {
-    match parts.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        Some((last, _)) => last.clone(),
-        None => String::new(),
     }
 }
 

@@ -73,13 +73,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         Some((t.file, version.span, version.value))
     });
     let mut seen = BTreeSet::new();
-    for row in &cx.sheets().sql_instances {
-        let Some(mirror) = &row.mirror.value else {
-            continue;
-        };
-        let Some(principal) = row.sql_ref() else {
-            continue;
-        };
+    for (row, principal, mirror) in cx.sheets().mirrored() {
         let entity = principal.to_string();
         if !seen.insert(entity.clone()) {
             continue;

@@ -79,7 +79,11 @@ mod tests {
                 b"Server FQDN,Role,Replacement server\nfe01.contoso.com,Front End,ready,extra\n",
             )],
         );
-        let messages: Vec<_> = checked.findings.iter().map(|f| f.message.as_str()).collect();
+        let messages: Vec<_> = checked
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect();
         assert_eq!(
             messages,
             [
@@ -100,7 +104,10 @@ mod tests {
     fn a_clean_worksheet_is_quiet() {
         let checked = check_bytes(
             &RULE,
-            &[("backup-runs.csv", b"Date,Backup share\n2026-11-20,\\\\b\\lync\n")],
+            &[(
+                "backup-runs.csv",
+                b"Date,Backup share\n2026-11-20,\\\\b\\lync\n",
+            )],
         );
         assert!(checked.findings.is_empty());
     }

@@ -59,7 +59,12 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     if let Some(deployment) = cx.deployment {
         for &index in &deployment.worksheets {
             if let Some(sheet) = cx.workspace.worksheets.get(index) {
-                report(out, sheet.file, &sheet.placeholders, Some(sheet.kind.name()));
+                report(
+                    out,
+                    sheet.file,
+                    &sheet.placeholders,
+                    Some(sheet.kind.name()),
+                );
             }
         }
     }

@@ -60,7 +60,11 @@ mod tests {
     fn a_worksheet_without_a_topology() {
         let checked = check_bytes(&RULE, &[("backup-runs.csv", SHEET)]);
         assert_eq!(checked.findings.len(), 1);
-        assert!(checked.findings[0].message.contains("no topology beside it"));
+        assert!(
+            checked.findings[0]
+                .message
+                .contains("no topology beside it")
+        );
     }
 
     #[test]
@@ -75,7 +79,11 @@ mod tests {
             ],
         );
         assert_eq!(checked.findings.len(), 1);
-        assert!(checked.findings[0].message.contains("beside 2 topology documents"));
+        assert!(
+            checked.findings[0]
+                .message
+                .contains("beside 2 topology documents")
+        );
     }
 
     #[test]
@@ -83,7 +91,10 @@ mod tests {
         let topology = super::super::test_util::published("", "", "");
         let checked = check_bytes(
             &RULE,
-            &[("topology.xml", topology.as_bytes()), ("backup-runs.csv", SHEET)],
+            &[
+                ("topology.xml", topology.as_bytes()),
+                ("backup-runs.csv", SHEET),
+            ],
         );
         assert!(checked.findings.is_empty());
         assert_eq!(checked.ws.deployments[0].worksheets, vec![0]);

@@ -4,8 +4,11 @@
 //! check over the [`Context`] (typed model values with spans; never raw XML, never printing),
 //! and carries its unit tests.
 
-use crate::finding::{Draft, Finding, Severity};
+use std::collections::BTreeMap;
+
 use crate::config::Options;
+use crate::finding::{Draft, Finding, Severity};
+use crate::model::worksheet::Kind;
 use crate::model::{Deployment, InputProblem, ProblemKind, Product, Sheets, Topology, Workspace};
 use crate::source::SourceFile;
 
@@ -244,6 +247,92 @@ impl Emitter<'_> {
     }
 }
 
+/// Drafts keyed by entity, so that two findings of one rule never share one: a later finding
+/// about the same entity becomes a related location of the first (or takes its place, when it
+/// is more severe).
+pub(crate) struct Unique {
+    default: Severity,
+    drafts: BTreeMap<String, Draft>,
+}
+
+impl Unique {
+    /// No drafts yet; `default` is the rule's severity, for drafts that set none.
+    pub(crate) fn new(default: Severity) -> Self {
+        Self {
+            default,
+            drafts: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a draft; `again` labels its place when the entity already has a finding.
+    pub(crate) fn push(&mut self, draft: Draft, again: &str) {
+        let severity = |d: &Draft| d.severity.unwrap_or(self.default);
+        match self.drafts.remove(&draft.entity) {
+            None => {
+                self.drafts.insert(draft.entity.clone(), draft);
+            }
+            Some(first) => {
+                let (mut kept, other) = if severity(&draft) > severity(&first) {
+                    (draft, first)
+                } else {
+                    (first, draft)
+                };
+                if let Some(label) = other.primary {
+                    kept = kept.also(label.file, label.span, again);
+                }
+                self.drafts.insert(kept.entity.clone(), kept);
+            }
+        }
+    }
+
+    /// Emits the drafts, sorted by entity.
+    pub(crate) fn emit(self, out: &mut Emitter<'_>) {
+        for draft in self.drafts.into_values() {
+            out.emit(draft);
+        }
+    }
+}
+
+/// Points a finding about a missing worksheet row at where the row would go: the header of the
+/// deployment's first worksheet of `kind`, labelled `none_here`. When the deployment has no such
+/// worksheet, the message says so instead (`: the deployment has no database worksheet`).
+pub(crate) fn missing_row(
+    draft: Draft,
+    sheets: &Sheets,
+    kind: Kind,
+    none_here: impl Into<String>,
+) -> Draft {
+    match sheets.header(kind) {
+        Some((file, span)) => draft.also(file, span, none_here),
+        None => {
+            let mut draft = draft;
+            draft.message.push_str(&format!(
+                ": the deployment has no {} worksheet",
+                kind.name()
+            ));
+            draft
+        }
+    }
+}
+
+/// A number of days in words: `1 day`, `19 days`.
+pub(crate) fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Parts of a sentence joined with commas and a final `and`: `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(parts: &[String]) -> String {
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
 /// Reports every input problem of one kind: the input rules differ only in wording.
 pub(crate) fn report_problems(
     cx: &Context<'_>,
@@ -347,7 +436,70 @@ pub(crate) use declare_rule;
 
 /// What rule files import.
 pub(crate) mod prelude {
-    pub(crate) use super::{Context, Emitter, declare_rule, report_problems};
+    pub(crate) use super::{
+        Context, Emitter, Unique, and_list, days, declare_rule, missing_row, report_problems,
+    };
     pub(crate) use crate::finding::Draft;
     pub(crate) use crate::model::ProblemKind;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use crate::span::Span;
+
+    fn draft(entity: &str, line: usize) -> Draft {
+        Draft::new(entity, format!("about {entity}")).at(FileId(0), Span::at(line), "here")
+    }
+
+    #[test]
+    fn unique_keeps_one_draft_per_entity_preferring_the_more_severe() {
+        let mut drafts = Unique::new(Severity::Warning);
+        drafts.push(draft("b", 1), "again");
+        drafts.push(draft("a", 2), "again");
+        drafts.push(draft("b", 3).severity(Severity::Error), "again");
+        let mut out = Vec::new();
+        drafts.emit(&mut Emitter { drafts: &mut out });
+        let entities: Vec<&str> = out.iter().map(|d| d.entity.as_str()).collect();
+        assert_eq!(entities, ["a", "b"]);
+        let b = &out[1];
+        assert_eq!(b.severity, Some(Severity::Error));
+        assert_eq!(b.primary.as_ref().map(|l| l.span), Some(Span::at(3)));
+        assert_eq!(b.secondary.len(), 1);
+        assert_eq!(b.secondary[0].span, Span::at(1));
+        assert_eq!(b.secondary[0].message, "again");
+    }
+
+    #[test]
+    fn a_missing_row_points_at_the_worksheet_header_or_says_there_is_none() {
+        let mut sheets = Sheets::default();
+        let none = missing_row(draft("x", 0), &sheets, Kind::Database, "no row here");
+        assert_eq!(
+            none.message,
+            "about x: the deployment has no database worksheet"
+        );
+        assert!(none.secondary.is_empty());
+        sheets
+            .headers
+            .push((Kind::Database, FileId(1), Span::new(0, 8)));
+        let some = missing_row(draft("x", 0), &sheets, Kind::Database, "no row here");
+        assert_eq!(some.message, "about x");
+        assert_eq!(some.secondary[0].file, FileId(1));
+        assert_eq!(some.secondary[0].message, "no row here");
+    }
+
+    #[test]
+    fn days_and_lists_in_words() {
+        assert_eq!(
+            (days(1), days(0), days(19)),
+            ("1 day".into(), "0 days".into(), "19 days".into())
+        );
+        let list =
+            |parts: &[&str]| and_list(&parts.iter().map(ToString::to_string).collect::<Vec<_>>());
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["a"]), "a");
+        assert_eq!(list(&["a", "b"]), "a and b");
+        assert_eq!(list(&["a", "b", "c"]), "a, b and c");
+    }
 }

@@ -1,10 +1,7 @@
-use std::collections::BTreeMap;
-
 use super::prelude::*;
-use crate::model::Fqdn;
-use crate::model::restore;
+use crate::model::restore::{self, RowsByHost};
 use crate::model::values::Replacement;
-use crate::model::worksheet::{Kind, ServerRow};
+use crate::model::worksheet::Kind;
 
 declare_rule! {
     /// ## What it checks
@@ -65,16 +62,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let sheets = cx.sheets();
-    let mut by_host: BTreeMap<&Fqdn, Vec<&ServerRow>> = BTreeMap::new();
-    for row in &sheets.servers {
-        if let Some(host) = &row.server.value {
-            by_host.entry(host).or_default().push(row);
-        }
-    }
+    let by_host = RowsByHost::new(&sheets.servers, |r| r.server.value.as_ref());
     let header = sheets.header(Kind::Servers);
     for server in restore::servers(t) {
         let fqdn = &server.fqdn.value;
-        let rows = rows_for(&by_host, fqdn);
+        let rows = by_host.rows_for(fqdn);
         if rows.is_empty() {
             let roles = server.role_labels();
             let mut draft = match header {
@@ -133,19 +125,6 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             ),
         ));
     }
-}
-
-/// The rows whose host names `fqdn`: the same FQDN, or a single-label host equal to its first
-/// label (as [`Fqdn::matches_host`] decides), in worksheet order.
-fn rows_for<'r>(by_host: &BTreeMap<&Fqdn, Vec<&'r ServerRow>>, fqdn: &Fqdn) -> Vec<&'r ServerRow> {
-    let mut rows: Vec<&ServerRow> = by_host.get(fqdn).cloned().unwrap_or_default();
-    if !fqdn.is_single_label() {
-        if let Some(more) = by_host.get(&Fqdn::new(fqdn.first_label())) {
-            rows.extend(more.iter().copied());
-        }
-    }
-    rows.sort_by_key(|r| (r.at.file, r.at.span.start));
-    rows
 }
 
 #[cfg(test)]

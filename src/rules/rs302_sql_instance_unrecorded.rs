@@ -3,8 +3,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::prelude::*;
 use crate::finding::shown;
 use crate::model::Fqdn;
-use crate::model::restore;
-use crate::model::worksheet::{Kind, SqlInstanceRow};
+use crate::model::restore::{self, RowsByHost};
+use crate::model::worksheet::Kind;
 use crate::span::Span;
 
 declare_rule! {
@@ -69,12 +69,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let sheets = cx.sheets();
-    let mut by_host: BTreeMap<&Fqdn, Vec<&SqlInstanceRow>> = BTreeMap::new();
-    for row in &sheets.sql_instances {
-        if let Some(host) = &row.server.value {
-            by_host.entry(host).or_default().push(row);
-        }
-    }
+    let by_host = RowsByHost::new(&sheets.sql_instances, |r| r.server.value.as_ref());
     // Every instance name the topology declares on each server.
     let mut declared: BTreeMap<&Fqdn, BTreeSet<String>> = BTreeMap::new();
     for (i, sql) in t.sql_instances.iter().enumerate() {
@@ -102,7 +97,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         } else {
             sql.name.span
         };
-        let rows = rows_for(&by_host, &server.value);
+        let rows = by_host.rows_for(&server.value);
         if rows
             .iter()
             .any(|r| r.instance.value.as_ref() == Some(&name))
@@ -207,22 +202,6 @@ fn written(name: &str) -> std::borrow::Cow<'_, str> {
     } else {
         shown(name)
     }
-}
-
-/// The rows whose host names `fqdn`: the same FQDN, or a single-label host equal to its first
-/// label (as [`Fqdn::matches_host`] decides), in worksheet order.
-fn rows_for<'r>(
-    by_host: &BTreeMap<&Fqdn, Vec<&'r SqlInstanceRow>>,
-    fqdn: &Fqdn,
-) -> Vec<&'r SqlInstanceRow> {
-    let mut rows: Vec<&SqlInstanceRow> = by_host.get(fqdn).cloned().unwrap_or_default();
-    if !fqdn.is_single_label() {
-        if let Some(more) = by_host.get(&Fqdn::new(fqdn.first_label())) {
-            rows.extend(more.iter().copied());
-        }
-    }
-    rows.sort_by_key(|r| (r.at.file, r.at.span.start));
-    rows
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::prelude::*;
 use crate::finding::shown;
 use crate::model::Fqdn;
-use crate::model::restore;
+use crate::model::restore::{self, RowsByHost};
 use crate::model::worksheet::{CertificateRow, Kind};
 
 declare_rule! {
@@ -75,12 +75,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let sheets = cx.sheets();
-    let mut by_host: BTreeMap<&Fqdn, Vec<&CertificateRow>> = BTreeMap::new();
-    for row in &sheets.certificates {
-        if let Some(host) = &row.server.value {
-            by_host.entry(host).or_default().push(row);
-        }
-    }
+    let by_host = RowsByHost::new(&sheets.certificates, |r| r.server.value.as_ref());
     let header = sheets.header(Kind::Certificates);
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for server in restore::servers(t) {
@@ -88,7 +83,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         }
         let fqdn = &server.fqdn.value;
-        let rows = rows_for(&by_host, fqdn);
+        let rows = by_host.rows_for(fqdn);
         if rows.is_empty() {
             let roles = server.role_labels();
             let draft = match header {
@@ -189,22 +184,6 @@ fn unrecoverable(row: &CertificateRow, fqdn: &Fqdn, entity: &str) -> Option<Draf
         .also(row.at.file, reenroll.span(), ca_label)
         .help(help),
     )
-}
-
-/// The rows whose host names `fqdn`: the same FQDN, or a single-label host equal to its first
-/// label (as [`Fqdn::matches_host`] decides), in worksheet order.
-fn rows_for<'r>(
-    by_host: &BTreeMap<&Fqdn, Vec<&'r CertificateRow>>,
-    fqdn: &Fqdn,
-) -> Vec<&'r CertificateRow> {
-    let mut rows: Vec<&CertificateRow> = by_host.get(fqdn).cloned().unwrap_or_default();
-    if !fqdn.is_single_label() {
-        if let Some(more) = by_host.get(&Fqdn::new(fqdn.first_label())) {
-            rows.extend(more.iter().copied());
-        }
-    }
-    rows.sort_by_key(|r| (r.at.file, r.at.span.start));
-    rows
 }
 
 #[cfg(test)]

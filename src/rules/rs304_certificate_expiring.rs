@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::prelude::*;
+use crate::date::Expiry;
 use crate::finding::{Severity, shown};
 
 declare_rule! {
@@ -64,16 +65,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(expires) = row.expires.value else {
             continue;
         };
-        let left = expires.days() - as_of.days();
-        if left > warn_days {
+        let Some(expiry) = expires.expiry(as_of, warn_days) else {
             continue;
-        }
-        let server = row
-            .server
-            .value
-            .as_ref()
-            .map_or_else(|| row.server.cell.text.to_lowercase(), ToString::to_string);
-        let entity = format!("{server}/{}", row.certificate.text.to_lowercase());
+        };
+        let server = row.server.host_name();
+        let entity = row.subject();
         if !seen.insert(entity.clone()) {
             continue;
         }
@@ -87,37 +83,30 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         } else {
             format!(" of {}", shown(&server))
         };
-        let draft = if left < 0 {
-            Draft::new(
+        let draft = match expiry {
+            Expiry::Expired(ago) => Draft::new(
                 entity,
                 format!(
                     "{certificate}{of} expired on {expires}, {} before {as_of}",
-                    days(-left)
+                    days(ago)
                 ),
             )
             .at(row.at.file, row.expires.span(), "expired")
-            .severity(Severity::Error)
-        } else {
-            let when = if left == 0 {
-                "today".to_string()
-            } else {
-                format!("in {}", days(left))
-            };
-            Draft::new(
-                entity,
-                format!("{certificate}{of} expires on {expires}, {when}"),
-            )
-            .at(row.at.file, row.expires.span(), format!("expires {when}"))
+            .severity(Severity::Error),
+            Expiry::Expiring(left) => {
+                let when = if left == 0 {
+                    "today".to_string()
+                } else {
+                    format!("in {}", days(left))
+                };
+                Draft::new(
+                    entity,
+                    format!("{certificate}{of} expires on {expires}, {when}"),
+                )
+                .at(row.at.file, row.expires.span(), format!("expires {when}"))
+            }
         };
         out.emit(draft);
-    }
-}
-
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{n} days")
     }
 }
 

@@ -1,11 +1,9 @@
 use std::collections::BTreeSet;
 
 use super::prelude::*;
-use crate::finding::shown;
 use crate::model::Fqdn;
 use crate::model::sql_support;
 use crate::model::values::{SqlEdition, SqlRef};
-use crate::model::worksheet::SqlInstanceRow;
 
 declare_rule! {
     /// ## What it checks
@@ -118,7 +116,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(reason) = sql_support::unsupported(support, version, edition, se) else {
             continue;
         };
-        let entity = entity(row);
+        let entity = row.subject();
         if !seen.insert(entity.clone()) {
             continue;
         }
@@ -146,25 +144,6 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             )
         };
         out.emit(draft);
-    }
-}
-
-/// `fqdn\instance` of a row, as far as it could be read.
-fn entity(row: &SqlInstanceRow) -> String {
-    if let Some(sql) = row.sql_ref() {
-        return sql.to_string();
-    }
-    let server = row.server.value.as_ref().map_or_else(
-        || shown(&row.server.cell.text).to_lowercase(),
-        ToString::to_string,
-    );
-    if row.instance.is_blank() {
-        server
-    } else {
-        format!(
-            "{server}\\{}",
-            shown(&row.instance.cell.text).to_lowercase()
-        )
     }
 }
 

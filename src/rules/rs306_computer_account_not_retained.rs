@@ -1,10 +1,6 @@
-use std::collections::BTreeMap;
-
 use super::prelude::*;
-use crate::model::Fqdn;
-use crate::model::restore;
+use crate::model::restore::{self, RowsByHost};
 use crate::model::values::Retained;
-use crate::model::worksheet::ServerRow;
 
 declare_rule! {
     /// ## What it checks
@@ -71,19 +67,14 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(t) = cx.topology() else {
         return;
     };
-    let mut by_host: BTreeMap<&Fqdn, Vec<&ServerRow>> = BTreeMap::new();
-    for row in &cx.sheets().servers {
-        if let Some(host) = &row.server.value {
-            by_host.entry(host).or_default().push(row);
-        }
-    }
+    let by_host = RowsByHost::new(&cx.sheets().servers, |r| r.server.value.as_ref());
     if by_host.is_empty() {
         return;
     }
     for server in restore::servers(t) {
         let fqdn = &server.fqdn.value;
         let edge = server.is_edge();
-        let problem = rows_for(&by_host, fqdn).into_iter().find_map(|row| {
+        let problem = by_host.rows_for(fqdn).into_iter().find_map(|row| {
             let cell = &row.account;
             let problem = match cell.value {
                 Some(Retained::No) => Problem::No,
@@ -131,19 +122,6 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
         out.emit(draft);
     }
-}
-
-/// The rows whose host names `fqdn`: the same FQDN, or a single-label host equal to its first
-/// label (as [`Fqdn::matches_host`] decides), in worksheet order.
-fn rows_for<'r>(by_host: &BTreeMap<&Fqdn, Vec<&'r ServerRow>>, fqdn: &Fqdn) -> Vec<&'r ServerRow> {
-    let mut rows: Vec<&ServerRow> = by_host.get(fqdn).cloned().unwrap_or_default();
-    if !fqdn.is_single_label() {
-        if let Some(more) = by_host.get(&Fqdn::new(fqdn.first_label())) {
-            rows.extend(more.iter().copied());
-        }
-    }
-    rows.sort_by_key(|r| (r.at.file, r.at.span.start));
-    rows
 }
 
 #[cfg(test)]

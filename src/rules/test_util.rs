@@ -9,8 +9,8 @@ use crate::engine::{self, RuleSet};
 use crate::finding::Finding;
 use crate::load;
 use crate::model::{Recognized, Topology, Workspace};
-use crate::source::FileId;
 use crate::rules::RuleDef;
+use crate::source::FileId;
 
 /// The result of running one rule.
 pub struct Checked {
@@ -70,14 +70,38 @@ pub fn topology(text: &str) -> Topology {
 
 /// The files of `testdata/example`, a complete deployment that passes every rule.
 pub const EXAMPLE: &[(&str, &str)] = &[
-    ("topology.xml", include_str!("../../testdata/example/topology.xml")),
-    ("database.csv", include_str!("../../testdata/example/database.csv")),
-    ("file-store.csv", include_str!("../../testdata/example/file-store.csv")),
-    ("settings.csv", include_str!("../../testdata/example/settings.csv")),
-    ("servers.csv", include_str!("../../testdata/example/servers.csv")),
-    ("sql-instances.csv", include_str!("../../testdata/example/sql-instances.csv")),
-    ("certificates.csv", include_str!("../../testdata/example/certificates.csv")),
-    ("backup-runs.csv", include_str!("../../testdata/example/backup-runs.csv")),
+    (
+        "topology.xml",
+        include_str!("../../testdata/example/topology.xml"),
+    ),
+    (
+        "database.csv",
+        include_str!("../../testdata/example/database.csv"),
+    ),
+    (
+        "file-store.csv",
+        include_str!("../../testdata/example/file-store.csv"),
+    ),
+    (
+        "settings.csv",
+        include_str!("../../testdata/example/settings.csv"),
+    ),
+    (
+        "servers.csv",
+        include_str!("../../testdata/example/servers.csv"),
+    ),
+    (
+        "sql-instances.csv",
+        include_str!("../../testdata/example/sql-instances.csv"),
+    ),
+    (
+        "certificates.csv",
+        include_str!("../../testdata/example/certificates.csv"),
+    ),
+    (
+        "backup-runs.csv",
+        include_str!("../../testdata/example/backup-runs.csv"),
+    ),
 ];
 
 /// Runs `rule` alone over the example deployment with some text replaced: each edit is
