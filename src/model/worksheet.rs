@@ -946,7 +946,9 @@ impl RowReader<'_> {
             && !self
                 .blanks
                 .iter()
-                .any(|b| b.row == self.record.span && b.column == header)
+                .rev()
+                .take_while(|b| b.row == self.record.span)
+                .any(|b| b.column == header)
         {
             let row_key = self.row_key();
             let header_span = index
