@@ -49,6 +49,7 @@ pub struct Table {
 #[must_use]
 pub fn parse(text: &str) -> Table {
     let mut table = Table::default();
+    let mut cut_short = false;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -107,23 +108,16 @@ pub fn parse(text: &str) -> Table {
             table.rows.push(row);
         }
         if scanned.unclosed_quote.is_some() {
+            cut_short = true;
             break;
         }
     }
     if let Some(header) = &table.header {
         let width = header.cells.len();
-        // A row cut short by an unclosed quote is already explained.
-        let cut = table
-            .problems
-            .iter()
-            .filter(|p| p.message.starts_with("this quote is never closed"))
-            .map(|p| p.span.start)
-            .collect::<Vec<_>>();
-        for row in &table.rows {
-            let was_cut = cut
-                .iter()
-                .any(|&at| row.span.start <= at && at <= row.span.end);
-            if row.cells.len() != width && !was_cut {
+        // Reading stops at an unclosed quote: the last row is cut short, and already explained.
+        let checked = table.rows.len() - usize::from(cut_short && !table.rows.is_empty());
+        for row in &table.rows[..checked] {
+            if row.cells.len() != width {
                 table.problems.push(TableProblem {
                     span: row.span,
                     message: format!(
