@@ -665,11 +665,6 @@ impl Sheets {
             .map(|(_, f, s)| (*f, *s))
     }
 
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.headers.is_empty()
-    }
-
     /// The `sql-instances` rows of mirroring principals, in worksheet order, each with the
     /// instance it records and its mirror (see [`SqlInstanceRow::mirrored`]).
     pub fn mirrored(&self) -> impl Iterator<Item = (&SqlInstanceRow, SqlRef, &SqlRef)> {
