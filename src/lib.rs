@@ -3,6 +3,8 @@
 //! The data flows one way: [`discover`] files → [`source`] decode → [`xml`] and [`table`]
 //! (CSV) parse with spans → [`model`] (typed topology and worksheets) → [`rules`] over each
 //! deployment ([`engine`]) → [`finding`]s → [`render`] → exit code ([`app`]).
+//!
+//! [`fuzzing`] runs the same pipeline over in-memory bytes, for the fuzz targets and no-panic tests.
 
 pub mod app;
 pub mod cli;
@@ -13,6 +15,7 @@ pub mod docs;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod fuzzing;
 pub mod inspect;
 pub mod load;
 pub mod model;

@@ -3,16 +3,13 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::engine::{Report, Verdict};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
-use crate::source::FileId;
+use crate::render::excerpt::Excerpt;
 
 /// How to draw.
 #[derive(Clone, Copy, Debug)]
@@ -113,7 +110,8 @@ const NEAR_LINES: usize = 6;
 struct Adapter<'a> {
     finding: &'a Finding,
     code: String,
-    source: Option<NamedSource<Arc<String>>>,
+    /// The lines of the primary label's file the snippet shows, with `labels` in them.
+    source: Option<Excerpt>,
     labels: Vec<&'a Label>,
     related: Vec<Related>,
 }
@@ -131,26 +129,21 @@ impl<'a> Adapter<'a> {
             .into_iter()
             .chain(&finding.secondary)
             .partition(|l| Some(*l) == primary || near(l));
+        let spans: Vec<crate::span::Span> = labels.iter().map(|l| l.span).collect();
         Self {
             finding,
             code: format!("{} {}", finding.rule.code, finding.rule.name),
-            source: primary_file.map(|f| named_source(ws, f)),
+            source: primary_file.map(|f| Excerpt::new(ws.files.get(f), &spans)),
             labels,
             related: others
                 .into_iter()
                 .map(|l| Related {
                     message: l.message.clone(),
-                    source: named_source(ws, l.file),
-                    span: l.span,
+                    source: Excerpt::new(ws.files.get(l.file), &[l.span]),
                 })
                 .collect(),
         }
     }
-}
-
-fn named_source(ws: &Workspace, file: FileId) -> NamedSource<Arc<String>> {
-    let f = ws.files.get(file);
-    NamedSource::new(f.display.clone(), Arc::clone(&f.text))
 }
 
 impl fmt::Debug for Adapter<'_> {
@@ -194,12 +187,13 @@ impl Diagnostic for Adapter<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = self.finding.primary.as_ref();
-        Some(Box::new(self.labels.iter().map(move |l| {
+        let spans = self.source.as_ref().map_or(&[][..], Excerpt::spans);
+        Some(Box::new(self.labels.iter().zip(spans).map(move |(l, span)| {
             let text = Some(l.message.clone());
             if Some(*l) == primary {
-                LabeledSpan::new_primary_with_span(text, l.span)
+                LabeledSpan::new_primary_with_span(text, *span)
             } else {
-                LabeledSpan::new_with_span(text, l.span)
+                LabeledSpan::new_with_span(text, *span)
             }
         })))
     }
@@ -215,8 +209,8 @@ impl Diagnostic for Adapter<'_> {
 /// A location in another file, shown as its own snippet after the main one.
 struct Related {
     message: String,
-    source: NamedSource<Arc<String>>,
-    span: crate::span::Span,
+    /// The lines around the location, which is the excerpt's only label.
+    source: Excerpt,
 }
 
 impl fmt::Debug for Related {
@@ -244,8 +238,11 @@ impl Diagnostic for Related {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         // The message is the heading of this snippet; the underline needs no second copy.
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, self.span),
-        )))
+        Some(Box::new(
+            self.source
+                .spans()
+                .iter()
+                .map(|span| LabeledSpan::new_primary_with_span(None, *span)),
+        ))
     }
 }

@@ -1,6 +1,7 @@
 //! Renderers: each writes a whole report to a `dyn Write`.
 
 pub mod concise;
+pub mod excerpt;
 pub mod human;
 pub mod json;
 

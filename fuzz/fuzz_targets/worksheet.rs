@@ -1,0 +1,8 @@
+//! Bytes → decoded text → CSV cells → typed worksheet rows.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = topolint::fuzzing::worksheet(data);
+});

@@ -1,0 +1,210 @@
+//! In-memory entry points for the fuzz targets (`fuzz/`) and the no-panic tests: each runs one
+//! stage, or the whole `check` pipeline, over bytes instead of files, exercising every output.
+//!
+//! Nothing here touches the file system. The functions return what they produced so that a
+//! caller can assert on it; their real purpose is to not panic, whatever the input.
+
+use std::path::PathBuf;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+use crate::config::Options;
+use crate::date::Date;
+use crate::discover::Input;
+use crate::engine::{self, Report, RuleSet};
+use crate::model::{self, Workspace, worksheet};
+use crate::render::{concise, human, json};
+use crate::{config, inspect, load, source, table, xml};
+
+/// The date the whole-pipeline entry point measures against (that of `testdata/example`).
+pub const AS_OF: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 21,
+};
+
+/// Decodes bytes, then asks for the line and column of a few offsets (the start, the end, the
+/// middle, and `probe`, which may be out of range). Returns the decoded text's length.
+#[must_use]
+pub fn decode(bytes: &[u8], probe: u32) -> usize {
+    let decoded = source::decode(bytes.to_vec());
+    let len = decoded.text.len();
+    let file = source::SourceFile::new(
+        source::FileId(0),
+        PathBuf::from("input"),
+        "input".to_string(),
+        decoded.text,
+        decoded.encoding,
+    );
+    let end = u32::try_from(len).unwrap_or(u32::MAX);
+    for offset in [0, end / 2, end, probe] {
+        let _ = file.line_col(offset);
+    }
+    len
+}
+
+/// Decodes, parses and lowers a topology document; returns whether it was recognised as one.
+#[must_use]
+pub fn topology(bytes: &[u8]) -> bool {
+    let decoded = source::decode(bytes.to_vec());
+    let Ok(doc) = xml::parse(&decoded.text) else {
+        return false;
+    };
+    matches!(
+        model::lower(&doc, source::FileId(0)),
+        model::Recognized::Topology(_)
+    )
+}
+
+/// Decodes, parses and lowers a worksheet; returns the number of problems found in it, or `None`
+/// when the header row matches no worksheet kind.
+#[must_use]
+pub fn worksheet(bytes: &[u8]) -> Option<usize> {
+    let decoded = source::decode(bytes.to_vec());
+    match worksheet::lower(table::parse(&decoded.text), source::FileId(0)) {
+        worksheet::Read::Worksheet(_, problems) => Some(problems.len()),
+        worksheet::Read::Unrecognized { .. } => None,
+    }
+}
+
+/// Parses `topolint.toml` text and renders the error, if any, as the binary would. Returns the
+/// rendered error (empty when the configuration is valid).
+#[must_use]
+pub fn config(text: &str) -> String {
+    let mut rendered = String::new();
+    match config::parse(text, "topolint.toml") {
+        Ok(config) => {
+            let mut rules = RuleSet::all();
+            for (code, level) in &config.rules {
+                rules.set(code, *level);
+            }
+            let _ = config.options(AS_OF);
+        }
+        Err(fatal) => {
+            let _ = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+                .with_width(100)
+                .render_report(&mut rendered, &fatal);
+        }
+    }
+    rendered
+}
+
+/// What a whole-pipeline run produced.
+#[derive(Debug)]
+pub struct Checked {
+    pub workspace: Workspace,
+    pub report: Report,
+    /// Every output format, one after another: human (plain and coloured, narrow), concise,
+    /// JSON, then `inspect` as text and as JSON.
+    pub output: Vec<u8>,
+}
+
+/// Runs `check` with every rule over files given as (name, bytes), all named explicitly as on a
+/// command line, and renders the report in every format (and `inspect`).
+#[must_use]
+pub fn check(files: &[(&str, &[u8])]) -> Checked {
+    let mut ws = Workspace::default();
+    for (name, bytes) in files {
+        let input = Input {
+            path: PathBuf::from(name),
+            explicit: true,
+        };
+        load::ingest(&mut ws, &input, (*name).to_string(), Ok(bytes.to_vec()));
+    }
+    load::form_deployments(&mut ws);
+    let report = engine::run(&ws, &RuleSet::all(), &Options::new(AS_OF));
+    let mut output = Vec::new();
+    for (color, width) in [(false, 100), (true, 40)] {
+        let style = human::Style {
+            color,
+            width,
+            quiet: false,
+        };
+        let _ = human::render(&mut output, &ws, &report, style);
+    }
+    let _ = concise::render(&mut output, &ws, &report);
+    let _ = json::render(&mut output, &ws, &report, AS_OF);
+    let inventory = inspect::inventory(&ws);
+    let _ = inspect::render_text(&mut output, &inventory);
+    let _ = inspect::render_json(&mut output, &inventory);
+    Checked {
+        workspace: ws,
+        report,
+        output,
+    }
+}
+
+/// Splits one fuzz input into files for [`check`]: the parts between [`SEPARATOR`]s are a
+/// topology (`topology.xml`) and then worksheets (`worksheet-1.csv`, ...).
+#[must_use]
+pub fn split(data: &[u8]) -> Vec<(String, &[u8])> {
+    let mut parts = Vec::new();
+    let mut rest = data;
+    loop {
+        let name = if parts.is_empty() {
+            "topology.xml".to_string()
+        } else {
+            format!("worksheet-{}.csv", parts.len())
+        };
+        match find(rest, SEPARATOR) {
+            Some(at) => {
+                parts.push((name, &rest[..at]));
+                rest = &rest[at + SEPARATOR.len()..];
+            }
+            None => {
+                parts.push((name, rest));
+                return parts;
+            }
+        }
+    }
+}
+
+/// What separates files in a whole-pipeline fuzz input (`fuzz/run.sh` writes it between the
+/// files of a fixture).
+pub const SEPARATOR: &[u8] = b"\n--topolint-next-file--\n";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_names_a_topology_then_worksheets() {
+        let data = [
+            &b"<Topology/>"[..],
+            SEPARATOR,
+            b"a,b\n1,2\n",
+            SEPARATOR,
+            b"",
+        ]
+        .concat();
+        let parts = split(&data);
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["topology.xml", "worksheet-1.csv", "worksheet-2.csv"]);
+        assert_eq!(parts[1].1, b"a,b\n1,2\n");
+        assert_eq!(split(b"x").len(), 1);
+    }
+
+    #[test]
+    fn the_example_is_ready_in_memory() {
+        let files: Vec<(&str, &[u8])> = crate::rules::test_util::EXAMPLE
+            .iter()
+            .map(|(n, t)| (*n, t.as_bytes()))
+            .collect();
+        let checked = check(&files);
+        assert_eq!(checked.report.summary.verdict, engine::Verdict::Ready);
+        assert!(String::from_utf8_lossy(&checked.output).contains("READY"));
+        assert!(topology(files[0].1));
+        assert_eq!(worksheet(files[1].1), Some(0));
+        assert!(decode(files[0].1, u32::MAX) > 0);
+    }
+
+    #[test]
+    fn config_errors_are_rendered() {
+        assert!(config("[rules]\nTP101 = \"off\"\n").is_empty());
+        assert!(config("[rules]\nTP999 = \"off\"\n").contains("TP999"));
+    }
+}

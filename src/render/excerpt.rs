@@ -1,0 +1,280 @@
+//! The part of a file a human-format snippet shows: the lines around its labels, each line cut to
+//! a window around the labels, and each label cut to a few lines and a few hundred bytes.
+//!
+//! A hostile or minified input can hold a line of megabytes (a 32 MB attribute, a document on one
+//! line) or a label over thousands of lines (a CSV row an unclosed quote runs to the end of the
+//! file); the snippet of such a finding stays a few lines long. It also spares the renderer a scan
+//! of the whole file for each finding. Line and column numbers stay those of the file.
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::source::SourceFile;
+use crate::span::Span;
+
+/// Bytes of a line shown around a label; longer lines are cut, with `…` at the cut.
+const WINDOW: usize = 160;
+/// Bytes shown before the first label of a cut line.
+const LEAD: usize = 40;
+/// A label covers at most this many bytes ...
+const MAX_LABEL_BYTES: usize = 120;
+/// ... and runs over at most this many line breaks.
+const MAX_LABEL_BREAKS: usize = 3;
+/// What marks a cut.
+const CUT: &str = "…";
+
+/// A few lines of a file, with the labels that fall in them.
+#[derive(Debug)]
+pub struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line number, in the file, of the excerpt's first line.
+    first_line: usize,
+    lines: Vec<Window>,
+    /// The labels' spans in `text`, in the order given.
+    spans: Vec<SourceSpan>,
+}
+
+/// One line of the excerpt: which bytes of the file's line it shows, and where.
+#[derive(Debug)]
+struct Window {
+    /// Where the file's line starts.
+    line_start: usize,
+    /// The bytes of the file shown.
+    from: usize,
+    to: usize,
+    /// Where `from` landed in the excerpt (after any `…`).
+    at: usize,
+}
+
+impl Excerpt {
+    /// The lines of `file` around `spans` (one line of context on each side).
+    #[must_use]
+    pub fn new(file: &SourceFile, spans: &[Span]) -> Self {
+        let text = file.text.as_str();
+        let len = text.len();
+        // Each label, cut to a readable size.
+        let cut: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|s| {
+                let start = floor(text, (s.start as usize).min(len));
+                let end = (s.end as usize).clamp(start, len);
+                let mut end = end.min(start.saturating_add(MAX_LABEL_BYTES));
+                if let Some(nth) = text[start..end]
+                    .match_indices('\n')
+                    .nth(MAX_LABEL_BREAKS)
+                    .map(|(i, _)| start + i)
+                {
+                    end = nth;
+                }
+                (start, floor(text, end))
+            })
+            .collect();
+        let lowest = cut.iter().map(|c| c.0).min().unwrap_or(0);
+        let highest = cut.iter().map(|c| c.1).max().unwrap_or(0);
+        // One line of context before the first label and after the last.
+        let first = line_start(text, line_start(text, lowest).saturating_sub(1));
+        let last = line_end(text, line_end(text, highest));
+        let first_line = file.line_col(u32::try_from(first).unwrap_or(u32::MAX)).0 - 1;
+
+        let mut excerpt = String::new();
+        let mut lines = Vec::new();
+        let mut start = first;
+        while start < last || (start == last && lines.is_empty()) {
+            let end = line_end(text, start);
+            let content_end = if text[start..end].ends_with("\r\n") {
+                end - 2
+            } else if text[start..end].ends_with('\n') {
+                end - 1
+            } else {
+                end
+            };
+            let (from, to) = if content_end - start <= WINDOW {
+                (start, content_end)
+            } else {
+                // Centre the window on the labels of this line, or show its start.
+                let here = cut
+                    .iter()
+                    .flat_map(|&(s, e)| [s, e])
+                    .filter(|&p| (start..=content_end).contains(&p))
+                    .min()
+                    .unwrap_or(start);
+                let from = floor(text, here.saturating_sub(LEAD).max(start));
+                (from, floor(text, (from + WINDOW).min(content_end)))
+            };
+            if from > start {
+                excerpt.push_str(CUT);
+            }
+            lines.push(Window {
+                line_start: start,
+                from,
+                to,
+                at: excerpt.len(),
+            });
+            excerpt.push_str(&text[from..to]);
+            if to < content_end {
+                excerpt.push_str(CUT);
+            }
+            excerpt.push_str(&text[content_end..end]);
+            if end == start {
+                break;
+            }
+            start = end;
+        }
+        let mut this = Self {
+            name: file.display.clone(),
+            text: excerpt,
+            first_line,
+            lines,
+            spans: Vec::new(),
+        };
+        this.spans = cut
+            .iter()
+            .map(|&(s, e)| {
+                let (s, e) = (this.map(s), this.map(e));
+                SourceSpan::new(s.into(), e.saturating_sub(s))
+            })
+            .collect();
+        this
+    }
+
+    /// The excerpt's span of each label given to [`Excerpt::new`], in order.
+    #[must_use]
+    pub fn spans(&self) -> &[SourceSpan] {
+        &self.spans
+    }
+
+    /// Where a byte offset of the file lands in the excerpt (offsets cut away land at the cut).
+    fn map(&self, offset: usize) -> usize {
+        let index = self
+            .lines
+            .partition_point(|w| w.line_start <= offset)
+            .saturating_sub(1);
+        self.lines.get(index).map_or(0, |w| {
+            w.at + offset.clamp(w.from, w.to) - w.from
+        })
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // Columns are those of the file: count from the file's line start, not the cut.
+        let column = if context_lines_before == 0 {
+            let index = self
+                .lines
+                .partition_point(|w| w.at <= span.offset())
+                .saturating_sub(1);
+            self.lines.get(index).map_or(inner.column(), |w| {
+                let cut = if w.from > w.line_start { CUT.len() } else { 0 };
+                (w.from - w.line_start) + inner.column().saturating_sub(cut)
+            })
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            self.first_line + inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The largest character boundary at or before `offset`.
+fn floor(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The start of the line holding `offset`.
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The end of the line holding `offset`, after its line break.
+fn line_end(text: &str, offset: usize) -> usize {
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::source::{Encoding, FileId};
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(
+            FileId(0),
+            PathBuf::from("t.xml"),
+            "t.xml".to_string(),
+            text.to_string(),
+            Encoding::Utf8,
+        )
+    }
+
+    fn shown(excerpt: &Excerpt, i: usize) -> &str {
+        let s = excerpt.spans()[i];
+        &excerpt.text[s.offset()..s.offset() + s.len()]
+    }
+
+    #[test]
+    fn short_lines_are_kept_whole_with_one_line_of_context() {
+        let f = file("a\nb\nc <x/> d\ne\nf\n");
+        let e = Excerpt::new(&f, &[Span::new(6, 10)]);
+        assert_eq!(e.text, "b\nc <x/> d\ne\n");
+        assert_eq!(e.first_line, 1);
+        assert_eq!(shown(&e, 0), "<x/>");
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (2, 2));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_label() {
+        let long = format!("{}<Cluster Fqdn=\"pool\"/>{}\n", "é".repeat(5000), "z".repeat(5000));
+        let f = file(&format!("<T>\n{long}</T>\n"));
+        let at = 4 + "é".repeat(5000).len();
+        let e = Excerpt::new(&f, &[Span::new(at, at + 22)]);
+        assert!(e.text.len() < 3 * WINDOW, "{} bytes", e.text.len());
+        assert_eq!(shown(&e, 0), "<Cluster Fqdn=\"pool\"/>");
+        assert!(e.text.contains("…é") && e.text.contains("z…\n</T>"));
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (1, 10_000));
+    }
+
+    #[test]
+    fn a_huge_label_is_cut_to_a_few_lines_and_bytes() {
+        let rows: String = (0..10_000).map(|i| format!("row{i}\n")).collect();
+        let f = file(&format!("h\n\"{rows}"));
+        let e = Excerpt::new(&f, &[Span::new(2, f.text.len())]);
+        assert_eq!(shown(&e, 0), "\"row0\nrow1\nrow2\nrow3");
+        assert!(e.text.lines().count() <= MAX_LABEL_BREAKS + 3);
+        let f = file(&"a".repeat(1 << 20));
+        let e = Excerpt::new(&f, &[Span::new(0, 1 << 20)]);
+        assert!(e.text.len() < 2 * WINDOW && shown(&e, 0).len() <= MAX_LABEL_BYTES);
+    }
+
+    #[test]
+    fn empty_files_and_out_of_range_spans() {
+        let f = file("");
+        let e = Excerpt::new(&f, &[Span::new(0, 0), Span::new(7, 9)]);
+        assert_eq!(e.text, "");
+        assert!(e.read_span(&e.spans()[1], 1, 1).is_ok());
+        let f = file("ab\r\ncd");
+        let e = Excerpt::new(&f, &[Span::new(1, 100)]);
+        assert_eq!(e.text, "ab\r\ncd");
+        assert_eq!(shown(&e, 0), "b\r\ncd");
+    }
+}
