@@ -29,7 +29,7 @@ use serde_json::Value;
 // ---------------------------------------------------------------------------------------------
 
 /// Upper bound for any single run; a hang is a failure, not a stuck test suite.
-const TIMEOUT: Duration = Duration::from_secs(20);
+const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The failing fixture used wherever one failing topology is needed.
 const FAIL_FIXTURE: &str = "testdata/rules/TP101/fail-duplicate-pool-fqdn";
