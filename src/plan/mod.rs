@@ -115,7 +115,10 @@ impl Scenario {
                 "Hh202172",
             ),
             Self::StandardEdition => ("Restoring a Standard Edition server", "Hh202190"),
-            Self::BackEnd => ("Restoring an Enterprise Edition Back End Server", "Hh202163"),
+            Self::BackEnd => (
+                "Restoring an Enterprise Edition Back End Server",
+                "Hh202163",
+            ),
             Self::MirroredPrimary => (
                 "Restoring a mirrored Enterprise Edition Back End Server - primary",
                 "JJ945648",
@@ -388,4 +391,80 @@ pub fn build(
         prerequisites,
         blocked,
     })
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::PathBuf;
+
+    use super::{Plan, build};
+    use crate::discover::Input;
+    use crate::engine::{self, RuleSet};
+    use crate::error::Fatal;
+    use crate::model::Workspace;
+    use crate::rules::test_util::{AS_OF, options};
+
+    /// The files of `testdata/plan/mixed`: a Standard Edition server, a mirrored Back End, a
+    /// Persistent Chat pool and a stand-alone Archiving store.
+    pub const MIXED: &[(&str, &str)] = &[
+        (
+            "topology.xml",
+            include_str!("../../testdata/plan/mixed/topology.xml"),
+        ),
+        (
+            "database.csv",
+            include_str!("../../testdata/plan/mixed/database.csv"),
+        ),
+        (
+            "file-store.csv",
+            include_str!("../../testdata/plan/mixed/file-store.csv"),
+        ),
+        (
+            "settings.csv",
+            include_str!("../../testdata/plan/mixed/settings.csv"),
+        ),
+        (
+            "servers.csv",
+            include_str!("../../testdata/plan/mixed/servers.csv"),
+        ),
+        (
+            "sql-instances.csv",
+            include_str!("../../testdata/plan/mixed/sql-instances.csv"),
+        ),
+        (
+            "certificates.csv",
+            include_str!("../../testdata/plan/mixed/certificates.csv"),
+        ),
+        (
+            "backup-runs.csv",
+            include_str!("../../testdata/plan/mixed/backup-runs.csv"),
+        ),
+    ];
+
+    fn workspace(files: &[(&str, &str)]) -> Workspace {
+        let mut ws = Workspace::default();
+        for (name, text) in files {
+            let input = Input {
+                path: PathBuf::from(name),
+                explicit: true,
+            };
+            crate::load::ingest(
+                &mut ws,
+                &input,
+                (*name).to_string(),
+                Ok(text.as_bytes().to_vec()),
+            );
+        }
+        crate::load::form_deployments(&mut ws);
+        ws
+    }
+
+    /// The plan for `failed` over in-memory files, after a check with every rule.
+    pub fn plan(files: &[(&str, &str)], failed: &[&str]) -> Result<Plan, Fatal> {
+        let ws = workspace(files);
+        let report = engine::run(&ws, &RuleSet::all(), &options());
+        let failed: Vec<String> = failed.iter().map(|f| (*f).to_string()).collect();
+        let as_of = crate::date::Date::parse(AS_OF).expect("date");
+        build(&ws, &report.findings, &failed, as_of)
+    }
 }

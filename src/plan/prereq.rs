@@ -212,7 +212,12 @@ pub fn certificate_sources(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<String> {
     cx.sheets
         .certificates
         .iter()
-        .filter(|r| r.server.value.as_ref().is_some_and(|s| fqdn.matches_host(s)))
+        .filter(|r| {
+            r.server
+                .value
+                .as_ref()
+                .is_some_and(|s| fqdn.matches_host(s))
+        })
         .map(|r| {
             let name = r.certificate.text.trim();
             let location = r.location.text.trim();
@@ -329,7 +334,12 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
             .sheets
             .servers
             .iter()
-            .find(|r| r.server.value.as_ref().is_some_and(|s| fqdn.matches_host(s)))
+            .find(|r| {
+                r.server
+                    .value
+                    .as_ref()
+                    .is_some_and(|s| fqdn.matches_host(s))
+            })
             .map_or_else(
                 || "not recorded in the servers worksheet".to_string(),
                 |r| {
@@ -353,7 +363,10 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
         let found = about(&["RS302", "RS305", "HA403", "HA404", "HA406"], &|f| {
             entity_instance(&f.entity) == key
         });
-        let detail = match (sql_release(cx, r), cx.sheets.first_row_per_instance().get(r)) {
+        let detail = match (
+            sql_release(cx, r),
+            cx.sheets.first_row_per_instance().get(r),
+        ) {
             (Some(release), Some(row)) => format!("{release} ({})", place(cx, row.at)),
             _ => "not recorded in the sql-instances worksheet".to_string(),
         };
@@ -400,9 +413,7 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
 }
 
 /// Codes of the rules that report a backup row missing.
-const MISSING_ROW: &[&str] = &[
-    "BK204", "BK205", "BK206", "BK207", "BK208", "BK209",
-];
+const MISSING_ROW: &[&str] = &["BK204", "BK205", "BK206", "BK207", "BK208", "BK209"];
 
 fn artefact(cx: &Cx<'_>, a: &Artefact, sheets: bool) -> Prerequisite {
     let found: Vec<&Finding> = cx

@@ -76,7 +76,12 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     for (n, section) in plan.sections.iter().enumerate() {
         let n = n + 1;
         writeln!(out)?;
-        writeln!(out, "{n}. {}: {}", section.scenario.label(), section.subject)?;
+        writeln!(
+            out,
+            "{n}. {}: {}",
+            section.scenario.label(),
+            section.subject
+        )?;
         writeln!(out, "{}", wrap(&section.why, "   Why: ", "   "))?;
         writeln!(
             out,
@@ -182,10 +187,10 @@ pub fn markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "## {}. {}: {}",
+            "## {}. {}: `{}`",
             n + 1,
             section.scenario.label(),
-            md(&section.subject)
+            section.subject.replace('`', "'")
         )?;
         writeln!(out)?;
         writeln!(out, "**Why:** {}", md_prose(&section.why))?;
@@ -201,11 +206,11 @@ pub fn markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
             writeln!(out, "{}. {}", k + 1, md_prose(&step.text))?;
             if !step.commands.is_empty() {
                 writeln!(out)?;
-                writeln!(out, "   ```powershell")?;
+                writeln!(out, "    ```powershell")?;
                 for command in &step.commands {
-                    writeln!(out, "   {command}")?;
+                    writeln!(out, "    {command}")?;
                 }
-                writeln!(out, "   ```")?;
+                writeln!(out, "    ```")?;
                 writeln!(out)?;
             }
         }

@@ -57,7 +57,10 @@ pub enum What {
         mirroring: Option<Mirroring>,
     },
     /// A mirroring principal whose mirror survives.
-    Primary { sql: usize, mirroring: Mirroring },
+    Primary {
+        sql: usize,
+        mirroring: Mirroring,
+    },
     /// A mirror whose principal survives.
     Mirror {
         principal: Option<usize>,
@@ -87,7 +90,7 @@ pub enum What {
 
 /// Roles whose servers are restored as member servers (*Restoring an Enterprise Edition member
 /// server*, Hh202191).
-const MEMBER_ROLES: &[PoolRole] = &[
+pub(crate) const MEMBER_ROLES: &[PoolRole] = &[
     PoolRole::FrontEnd,
     PoolRole::Director,
     PoolRole::Edge,
@@ -126,14 +129,13 @@ pub fn backend_pools(cx: &Cx<'_>, sql: usize) -> Vec<usize> {
 
 /// The pools a machine belongs to (its cluster; a name may be declared twice, TP101).
 fn pools_of(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<usize> {
-    let mut out: Vec<usize> = cx
-        .t
-        .lookup(fqdn)
-        .iter()
-        .map(|r| match r {
-            HostRef::Pool(p) | HostRef::Machine(p, _) => *p,
-        })
-        .collect();
+    let mut out: Vec<usize> =
+        cx.t.lookup(fqdn)
+            .iter()
+            .map(|r| match r {
+                HostRef::Pool(p) | HostRef::Machine(p, _) => *p,
+            })
+            .collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -383,9 +385,9 @@ fn member(cx: &Cx<'_>, pool: usize, fqdn: &Fqdn, roles: &[PoolRole]) -> Pick {
         scenario: Scenario::MemberServer,
         subject: fqdn.to_string(),
         why: format!(
-            "{fqdn} is a {} server of {}: it holds no data of its own and is rebuilt from the topology",
-            labels.join(", "),
-            cx.t.pool_name(pool)
+            "{fqdn} is a member server of {} running {}: it holds no data of its own and is rebuilt from the topology",
+            cx.t.pool_name(pool),
+            labels.join(", ")
         ),
         what: What::Member {
             fqdn: fqdn.clone(),
@@ -494,11 +496,14 @@ fn file_store(cx: &Cx<'_>, store: FileStore, server_lost: bool) -> Pick {
 fn monitoring_archiving(cx: &Cx<'_>, sql: usize, server_lost: bool) -> Pick {
     let shown = cx.t.sql_display(sql);
     let stores = cx.t.stores_on(sql);
-    let kinds: Vec<&str> = [("ArchivingStore", "Archiving"), ("MonitoringStore", "Monitoring")]
-        .iter()
-        .filter(|(r, _)| stores.contains(r))
-        .map(|(_, k)| *k)
-        .collect();
+    let kinds: Vec<&str> = [
+        ("ArchivingStore", "Archiving"),
+        ("MonitoringStore", "Monitoring"),
+    ]
+    .iter()
+    .filter(|(r, _)| stores.contains(r))
+    .map(|(_, k)| *k)
+    .collect();
     let how = if server_lost {
         "its server was lost"
     } else {
@@ -527,5 +532,179 @@ fn persistent_chat(cx: &Cx<'_>, sql: usize, server_lost: bool) -> Pick {
         subject: shown.clone(),
         why: format!("{shown} holds the stand-alone Persistent Chat database (mgc); {how}"),
         what: What::PersistentChat { sql, server_lost },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Fatal;
+    use crate::plan::Scenario::{self, *};
+    use crate::plan::test_support::{MIXED, plan};
+    use crate::rules::test_util::EXAMPLE;
+
+    fn scenarios(files: &[(&str, &str)], failed: &[&str]) -> Vec<(Scenario, String)> {
+        plan(files, failed)
+            .expect("plan")
+            .sections
+            .into_iter()
+            .map(|s| (s.scenario, s.subject))
+            .collect()
+    }
+
+    fn one(scenario: Scenario, subject: &str) -> Vec<(Scenario, String)> {
+        vec![(scenario, subject.to_string())]
+    }
+
+    #[test]
+    fn example_servers_get_their_row_of_the_table() {
+        let e = EXAMPLE;
+        assert_eq!(
+            scenarios(e, &["sql01.contoso.com"]),
+            one(CentralManagement, "sql01.contoso.com\\rtc")
+        );
+        assert_eq!(
+            scenarios(e, &["SQL03"]),
+            one(MirroredMirror, "sql03.contoso.com\\rtc")
+        );
+        assert_eq!(
+            scenarios(e, &["sql02.contoso.com"]),
+            one(MonitoringArchiving, "sql02.contoso.com\\monitoring")
+        );
+        assert_eq!(
+            scenarios(e, &["fs01.contoso.com"]),
+            one(FileStore, "\\\\fs01.contoso.com\\LyncShare")
+        );
+        assert_eq!(
+            scenarios(e, &["edge01.contoso.com"]),
+            one(MemberServer, "edge01.contoso.com")
+        );
+        assert_eq!(
+            scenarios(e, &["sql04.contoso.com"]),
+            one(Witness, "sql04.contoso.com\\witness")
+        );
+    }
+
+    #[test]
+    fn stores_and_instances_resolve_to_the_same_rows() {
+        let e = EXAMPLE;
+        assert_eq!(
+            scenarios(e, &["UserStore:pool01.contoso.com"]),
+            one(CentralManagement, "sql01.contoso.com\\rtc")
+        );
+        assert_eq!(
+            scenarios(e, &["sql03.contoso.com\\RTC"]),
+            one(MirroredMirror, "sql03.contoso.com\\rtc")
+        );
+        assert_eq!(
+            scenarios(e, &["FileStore:pool01.contoso.com"]),
+            one(FileStore, "\\\\fs01.contoso.com\\LyncShare")
+        );
+        // Only the databases: no server to rebuild.
+        let p = plan(e, &["ArchivingStore:sql02.contoso.com"]).expect("plan");
+        assert_eq!(p.sections[0].scenario, MonitoringArchiving);
+        assert!(!p.sections[0].steps[0].text.contains("clean or new server"));
+    }
+
+    #[test]
+    fn a_central_management_host_losing_its_mirror_too_rebuilds_both() {
+        let p = plan(EXAMPLE, &["sql01.contoso.com", "sql03.contoso.com"]).expect("plan");
+        assert_eq!(p.sections.len(), 1);
+        assert_eq!(p.sections[0].scenario, CentralManagement);
+        assert!(p.sections[0].why.contains("was lost too"));
+        let texts: Vec<&str> = p.sections[0]
+            .steps
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("server named sql03.contoso.com"))
+        );
+    }
+
+    #[test]
+    fn a_pool_restores_its_back_end_first_then_each_front_end() {
+        assert_eq!(
+            scenarios(EXAMPLE, &["pool01.contoso.com"]),
+            vec![
+                (Pool, "pool01.contoso.com".to_string()),
+                (CentralManagement, "sql01.contoso.com\\rtc".to_string()),
+                (MemberServer, "fe01.contoso.com".to_string()),
+                (MemberServer, "fe02.contoso.com".to_string()),
+                (MemberServer, "fe03.contoso.com".to_string()),
+            ]
+        );
+        assert_eq!(
+            scenarios(MIXED, &["pchat.contoso.com"]),
+            vec![
+                (Pool, "pchat.contoso.com".to_string()),
+                (MemberServer, "pc01.contoso.com".to_string()),
+                (MemberServer, "pc02.contoso.com".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn mirroring_decides_between_primary_mirror_and_back_end() {
+        assert_eq!(
+            scenarios(MIXED, &["sql21.contoso.com"]),
+            one(MirroredPrimary, "sql21.contoso.com\\rtc")
+        );
+        assert_eq!(
+            scenarios(MIXED, &["sql22.contoso.com"]),
+            one(MirroredMirror, "sql22.contoso.com\\rtc")
+        );
+        assert_eq!(
+            scenarios(MIXED, &["sql21.contoso.com", "sql22.contoso.com"]),
+            one(BackEnd, "sql21.contoso.com\\rtc")
+        );
+        assert_eq!(
+            scenarios(MIXED, &["sql01.contoso.com"]),
+            one(CentralManagement, "sql01.contoso.com\\rtc")
+        );
+    }
+
+    #[test]
+    fn standard_edition_persistent_chat_and_archiving() {
+        assert_eq!(
+            scenarios(MIXED, &["se01.contoso.com"]),
+            one(StandardEdition, "se01.contoso.com")
+        );
+        assert_eq!(
+            scenarios(MIXED, &["sql31.contoso.com"]),
+            one(PersistentChat, "sql31.contoso.com\\pchat")
+        );
+        assert_eq!(
+            scenarios(MIXED, &["sql41.contoso.com"]),
+            one(MonitoringArchiving, "sql41.contoso.com\\archive")
+        );
+        assert_eq!(
+            scenarios(MIXED, &["fe21.contoso.com", "sql21.contoso.com"]),
+            vec![
+                (MirroredPrimary, "sql21.contoso.com\\rtc".to_string()),
+                (MemberServer, "fe21.contoso.com".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_targets_list_close_names() {
+        let Err(Fatal::Usage { message, help }) = plan(EXAMPLE, &["sql05.contoso.com"]) else {
+            panic!("expected a usage error");
+        };
+        assert!(message.contains("`--failed sql05.contoso.com` names nothing"));
+        assert_eq!(
+            help.as_deref(),
+            Some("did you mean `sql01.contoso.com`, `sql02.contoso.com` or `sql03.contoso.com`?")
+        );
+        assert!(matches!(
+            plan(EXAMPLE, &["wac01.contoso.com"]),
+            Err(Fatal::Usage { .. })
+        ));
+        assert!(matches!(
+            plan(EXAMPLE, &["Bogus:pool01.contoso.com"]),
+            Err(Fatal::Usage { .. })
+        ));
     }
 }

@@ -6,7 +6,7 @@ use crate::model::values::{Db, SqlRef};
 use crate::model::{Fqdn, PoolRole, restore};
 
 use super::prereq::{self, Artefact};
-use super::select::{Pick, Selection, What, backend_pools, database_types};
+use super::select::{MEMBER_ROLES, Pick, Selection, What, backend_pools, database_types};
 use super::{Cx, Mirroring, Scenario, Section, Step};
 
 /// What the procedures need, for the prerequisites checklist.
@@ -55,7 +55,9 @@ pub fn sections(cx: &Cx<'_>, selection: &Selection) -> Built {
     let mut built = Built::default();
     let first_pick = selection.pools.len() + 1;
     for &pool in &selection.pools {
-        built.sections.push(pool_section(cx, pool, selection, first_pick));
+        built
+            .sections
+            .push(pool_section(cx, pool, selection, first_pick));
     }
     for pick in &selection.picks {
         let steps = {
@@ -196,9 +198,14 @@ impl Writer<'_, '_> {
     /// A clean server with the same FQDN, its operating system and certificates.
     fn rebuild(&mut self, fqdn: &Fqdn, role: &str) {
         self.needs.server(fqdn);
-        let needs_certificates = restore::servers(self.cx.t)
-            .iter()
-            .any(|s| &s.fqdn.value == fqdn && s.needs_certificates());
+        let servers = restore::servers(self.cx.t);
+        let server = servers.iter().find(|s| &s.fqdn.value == fqdn);
+        let needs_certificates = server.is_some_and(restore::Server::needs_certificates);
+        let account = if server.is_some_and(restore::Server::is_edge) {
+            ""
+        } else {
+            " Keep its computer account in Active Directory, with its group memberships."
+        };
         let certificates = if needs_certificates {
             let recorded = prereq::certificate_sources(self.cx, fqdn);
             if recorded.is_empty() {
@@ -213,7 +220,7 @@ impl Writer<'_, '_> {
             " Restore or re-enroll its certificates, if it had any.".to_string()
         };
         self.say(format!(
-            "Start with a clean or new server named {fqdn} ({role}), the same FQDN as the failed one, and install the operating system. Keep its computer account in Active Directory, with its group memberships.{certificates}"
+            "Start with a clean or new server named {fqdn} ({role}), the same FQDN as the failed one, and install the operating system.{account}{certificates}"
         ));
     }
 
@@ -247,8 +254,13 @@ impl Writer<'_, '_> {
     }
 
     fn image(&mut self, fqdn: &Fqdn) {
+        let sql = if self.needs.instances.iter().any(|r| &r.server == fqdn) {
+            ", SQL Server"
+        } else {
+            ""
+        };
         self.say(format!(
-            "Take an image of {fqdn} now (operating system, SQL Server and certificates in place): it is the rollback point if the restore goes wrong."
+            "Take an image of {fqdn} now (operating system{sql} and certificates in place): it is the rollback point if the restore goes wrong."
         ));
     }
 
@@ -300,9 +312,7 @@ impl Writer<'_, '_> {
 
     fn user_data(&mut self, pool: usize, sql: Option<usize>) {
         let name = self.cx.t.pool_name(pool);
-        let artefact = self
-            .needs
-            .artefact(prereq::user_data(self.cx, pool, sql));
+        let artefact = self.needs.artefact(prereq::user_data(self.cx, pool, sql));
         let front_ends: Vec<String> = self
             .cx
             .machines(pool)
@@ -388,7 +398,9 @@ impl Writer<'_, '_> {
         if !self.cx.t.stores_on(sql).contains(&"PersistentChatStore") {
             return;
         }
-        let artefact = self.needs.artefact(prereq::sql_backup(self.cx, Db::Mgc, sql));
+        let artefact = self
+            .needs
+            .artefact(prereq::sql_backup(self.cx, Db::Mgc, sql));
         let tool = artefact.tool.clone().unwrap_or_default().to_lowercase();
         let r = self.cx.t.sql_display(sql);
         if tool.contains("export-cspersistentchatdata") {
@@ -432,7 +444,9 @@ impl Writer<'_, '_> {
     }
 
     fn install_cms(&mut self, r: &SqlRef) {
-        let xds = self.needs.artefact(prereq::settings(self.cx, Db::Xds, &r.server));
+        let xds = self
+            .needs
+            .artefact(prereq::settings(self.cx, Db::Xds, &r.server));
         let inst = instance_arg(r);
         self.run(
             "Re-create the Central Management store:",
@@ -462,7 +476,9 @@ impl Writer<'_, '_> {
     }
 
     fn lis(&mut self, server: &Fqdn) {
-        let lis = self.needs.artefact(prereq::settings(self.cx, Db::Lis, server));
+        let lis = self
+            .needs
+            .artefact(prereq::settings(self.cx, Db::Lis, server));
         self.run(
             "Restore the E9-1-1 location information into the Central Management store:",
             vec![format!(
@@ -532,7 +548,10 @@ impl Writer<'_, '_> {
                 m.mirror, m.mirror
             ));
         }
-        self.rebuild(&r.server, "Back End Server holding the Central Management store");
+        self.rebuild(
+            &r.server,
+            "Back End Server holding the Central Management store",
+        );
         self.log_on(&r.server, true);
         self.install_sql(&r);
         if let Some(m) = mirroring.filter(|_| mirror_lost) {
@@ -710,7 +729,11 @@ impl Writer<'_, '_> {
 
     fn member(&mut self, fqdn: &Fqdn, pool: usize) {
         let roles = self.cx.t.pool_roles(pool);
-        let labels: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        let labels: Vec<&str> = roles
+            .iter()
+            .filter(|r| MEMBER_ROLES.contains(r))
+            .map(|r| r.label())
+            .collect();
         self.rebuild(fqdn, &labels.join(", "));
         self.log_on(fqdn, false);
         self.image(fqdn);

@@ -98,7 +98,10 @@ pub fn resolve(cx: &Cx<'_>, text: &str) -> Result<Vec<Target>, Fatal> {
     let found = if raw.starts_with("\\\\") {
         file_stores_by_unc(cx, raw)
     } else if let Some((kind, rest)) = raw.split_once(':') {
-        let Some(role) = STORE_KINDS.iter().find(|k| k.eq_ignore_ascii_case(kind.trim())) else {
+        let Some(role) = STORE_KINDS
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(kind.trim()))
+        else {
             return Err(Fatal::Usage {
                 message: format!("`{kind}` in `--failed {raw}` is not a store kind"),
                 help: Some(format!(
@@ -124,10 +127,7 @@ fn host(cx: &Cx<'_>, raw: &str) -> Vec<Target> {
         return Vec::new();
     }
     let hits = restore::find_host(cx.t, &Fqdn::new(raw));
-    if let Some((name, _)) = hits
-        .iter()
-        .find(|(_, r)| matches!(r, HostRef::Machine(..)))
-    {
+    if let Some((name, _)) = hits.iter().find(|(_, r)| matches!(r, HostRef::Machine(..))) {
         return vec![Target::Machine((*name).clone())];
     }
     let mut out = Vec::new();
@@ -238,7 +238,10 @@ fn store(cx: &Cx<'_>, role: &'static str, rest: &str) -> Vec<Target> {
         let on_server: Vec<usize> = candidates
             .iter()
             .copied()
-            .filter(|&i| cx.t.sql_server(i).is_some_and(|f| f.value.matches_host(&name)))
+            .filter(|&i| {
+                cx.t.sql_server(i)
+                    .is_some_and(|f| f.value.matches_host(&name))
+            })
             .collect();
         if on_server.is_empty() {
             stores_of_pool(cx, role, &name)
