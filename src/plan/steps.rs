@@ -559,6 +559,9 @@ impl Writer<'_, '_> {
             self.install_sql(&m.mirror);
         }
         self.image(&r.server);
+        if let Some(m) = mirroring.filter(|_| mirror_lost) {
+            self.image(&m.mirror.server);
+        }
         self.shell_on_front_end(pools.first().copied());
         self.install_cms(&r);
         self.create_databases(sql, mirroring.map(|m| &m.mirror), true);
@@ -585,6 +588,9 @@ impl Writer<'_, '_> {
             self.install_sql(&m.mirror);
         }
         self.image(&r.server);
+        if let Some(m) = mirroring {
+            self.image(&m.mirror.server);
+        }
         self.create_databases(sql, mirroring.map(|m| &m.mirror), false);
         for &pool in &pools {
             self.user_data(pool, Some(sql));
