@@ -191,3 +191,23 @@ fn a_deployment_without_worksheets_blocks_every_recorded_prerequisite() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_exempted_finding_blocks_nothing() {
+    let dir = example_with(
+        "servers.csv",
+        "fe02.contoso.com,Front End,ready",
+        "fe02.contoso.com,Front End,none",
+    );
+    fs::write(
+        dir.path().join("topolint.toml"),
+        "[[exemptions]]\nrule = \"RS301\"\nentity = \"fe02.contoso.com\"\nreason = \"spare hardware is ordered on failure\"\nexpires = 2027-03-31\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = plan(dir.path(), ".", &["fe02.contoso.com"], &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("[ok]       server with the same FQDN: fe02.contoso.com"),
+        "{stdout}"
+    );
+}

@@ -27,6 +27,7 @@ use crate::finding::Finding;
 use crate::model::topology::Topology;
 use crate::model::values::SqlRef;
 use crate::model::{Deployment, Fqdn, Sheets, Workspace};
+use crate::waiver::{BaselineUse, Waivers};
 
 /// `topolint plan` options.
 #[derive(Debug, Args)]
@@ -314,9 +315,18 @@ pub fn run(args: &PlanArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal>
         rules.set(code, *level);
     }
     let options = config.options(as_of);
-    let ws = read_workspace(&args.paths, args.no_ignore, env)?;
-    let report = engine::run(&ws, &rules, &options);
-    let plan = build(&ws, &report.findings, &args.failed, as_of)?;
+    let mut ws = read_workspace(&args.paths, args.no_ignore, env)?;
+    // The exemptions of topolint.toml apply as they do to `check`: a waived finding blocks
+    // nothing. Baselines are for CI runs and play no part here.
+    let config_file = crate::app::attach_config(&mut ws, &config);
+    let waivers = Waivers {
+        exemptions: &config.exemptions,
+        config_file,
+        baseline: BaselineUse::None,
+    };
+    let report = engine::run_with(&ws, &rules, &options, &waivers);
+    let active: Vec<Finding> = report.active().cloned().collect();
+    let plan = build(&ws, &active, &args.failed, as_of)?;
     let mut buffer = Vec::new();
     let written = match args.format {
         PlanFormat::Text => render::text(&mut buffer, &plan),
