@@ -59,6 +59,7 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
             write(out, report.as_bytes())?;
             Ok(0)
         }
+        Command::Plan(args) => crate::plan::run(&args, env, out),
     }
 }
 
