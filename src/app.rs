@@ -206,7 +206,7 @@ pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Basel
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render(
+pub(crate) fn render(
     out: &mut dyn Write,
     format: Format,
     ws: &Workspace,

@@ -155,6 +155,17 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `text` cut to at most `max` characters, with `…` at the cut: what bounds every message, label
+/// and entity of a finding, whatever a rule quoted in it.
+#[must_use]
+pub fn cut(mut text: String, max: usize) -> String {
+    if let Some((at, _)) = text.char_indices().nth(max) {
+        text.truncate(at);
+        text.push('…');
+    }
+    text
+}
+
 /// A 64-bit FNV-1a hash of the parts, as 16 hex digits: stable across runs, platforms and
 /// versions (unlike `std`'s hasher).
 #[must_use]
@@ -189,6 +200,13 @@ mod tests {
         assert_eq!(shown("fe01.contoso.com"), "fe01.contoso.com");
         let long = "é".repeat(100);
         assert_eq!(shown(&long).chars().count(), 81);
+    }
+
+    #[test]
+    fn cut_bounds_text_on_a_character_boundary() {
+        assert_eq!(cut("short".to_string(), 10), "short");
+        assert_eq!(cut("ééé".to_string(), 2), "éé…");
+        assert_eq!(cut("x".repeat(5000), 1000).chars().count(), 1001);
     }
 
     #[test]

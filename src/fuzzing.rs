@@ -8,13 +8,15 @@ use std::path::PathBuf;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
+use crate::cli::Format;
 use crate::config::Options;
 use crate::date::Date;
 use crate::discover::Input;
 use crate::engine::{self, Report, RuleSet};
+use crate::finding::{Finding, Severity};
 use crate::model::{self, Workspace, worksheet};
-use crate::render::{concise, human, json};
-use crate::{config, inspect, load, source, table, xml};
+use crate::render::human;
+use crate::{app, config, inspect, load, plan, source, table, xml};
 
 /// The date the whole-pipeline entry point measures against (that of `testdata/example`).
 pub const AS_OF: Date = Date {
@@ -94,13 +96,14 @@ pub fn config(text: &str) -> String {
 pub struct Checked {
     pub workspace: Workspace,
     pub report: Report,
-    /// Every output format, one after another: human (plain and coloured, narrow), concise,
-    /// JSON, then `inspect` as text and as JSON.
+    /// Every output format, one after another (human twice: plain, and coloured and narrow),
+    /// then `inspect` as text and as JSON, then the restore plans.
     pub output: Vec<u8>,
 }
 
 /// Runs `check` with every rule over files given as (name, bytes), all named explicitly as on a
-/// command line, and renders the report in every format (and `inspect`).
+/// command line; renders the report in every format, `inspect`, and the restore plan (`plan`)
+/// for a few of the topology's servers and pools.
 #[must_use]
 pub fn check(files: &[(&str, &[u8])]) -> Checked {
     let mut ws = Workspace::default();
@@ -114,23 +117,57 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
     load::form_deployments(&mut ws);
     let report = engine::run(&ws, &RuleSet::all(), &Options::new(AS_OF));
     let mut output = Vec::new();
-    for (color, width) in [(false, 100), (true, 40)] {
-        let style = human::Style {
-            color,
-            width,
-            quiet: false,
-        };
-        let _ = human::render(&mut output, &ws, &report, style);
+    let plain = human::Style {
+        color: false,
+        width: 100,
+        quiet: false,
+    };
+    let narrow = human::Style {
+        color: true,
+        width: 40,
+        quiet: false,
+    };
+    for format in <Format as clap::ValueEnum>::value_variants() {
+        let _ = app::render(
+            &mut output,
+            *format,
+            &ws,
+            &report,
+            AS_OF,
+            Some(Severity::Error),
+            plain,
+        );
     }
-    let _ = concise::render(&mut output, &ws, &report);
-    let _ = json::render(&mut output, &ws, &report, AS_OF);
+    let _ = human::render(&mut output, &ws, &report, narrow);
     let inventory = inspect::inventory(&ws);
     let _ = inspect::render_text(&mut output, &inventory);
     let _ = inspect::render_json(&mut output, &inventory);
+    plans(&ws, &report, &mut output);
     Checked {
         workspace: ws,
         report,
         output,
+    }
+}
+
+/// Restore plans for the first pool and the first server of each topology.
+fn plans(ws: &Workspace, report: &Report, output: &mut Vec<u8>) {
+    let active: Vec<Finding> = report.active().cloned().collect();
+    for topology in &ws.topologies {
+        let pool = topology.pools.iter().find_map(|p| p.fqdn.as_ref());
+        let machine = topology
+            .pools
+            .iter()
+            .flat_map(|p| &p.machines)
+            .find_map(|m| m.fqdn.as_ref());
+        for target in pool.into_iter().chain(machine) {
+            let failed = [target.value.as_str().to_string()];
+            if let Ok(plan) = plan::build(ws, &active, &failed, AS_OF) {
+                let _ = plan::render::text(output, &plan);
+                let _ = plan::render::markdown(output, &plan);
+                let _ = plan::render::json(output, &plan);
+            }
+        }
     }
 }
 
@@ -183,7 +220,10 @@ mod tests {
         .concat();
         let parts = split(&data);
         let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["topology.xml", "worksheet-1.csv", "worksheet-2.csv"]);
+        assert_eq!(
+            names,
+            ["topology.xml", "worksheet-1.csv", "worksheet-2.csv"]
+        );
         assert_eq!(parts[1].1, b"a,b\n1,2\n");
         assert_eq!(split(b"x").len(), 1);
     }
@@ -196,7 +236,16 @@ mod tests {
             .collect();
         let checked = check(&files);
         assert_eq!(checked.report.summary.verdict, engine::Verdict::Ready);
-        assert!(String::from_utf8_lossy(&checked.output).contains("READY"));
+        let output = String::from_utf8_lossy(&checked.output);
+        assert!(
+            output.contains("READY")
+                && output.contains(crate::render::sarif::SCHEMA)
+                && output.contains("<testsuites")
+        );
+        assert!(
+            output.contains("pool01.contoso.com")
+                && output.contains("# Restore plan: pool01.contoso.com")
+        );
         assert!(topology(files[0].1));
         assert_eq!(worksheet(files[1].1), Some(0));
         assert!(decode(files[0].1, u32::MAX) > 0);

@@ -63,7 +63,12 @@ fn cases() -> BTreeMap<String, Case> {
                 dirs.push(path.clone());
             }
         }
-        let name = |p: &Path| p.strip_prefix(&root).expect("under testdata").display().to_string();
+        let name = |p: &Path| {
+            p.strip_prefix(&root)
+                .expect("under testdata")
+                .display()
+                .to_string()
+        };
         let read = |p: &Path| {
             let file = p.file_name().expect("name").to_string_lossy().into_owned();
             (file, fs::read(p).expect("read fixture"))
@@ -155,7 +160,10 @@ fn mutations(rng: &mut Rng, bytes: &[u8], rounds: usize) -> Vec<(String, Vec<u8>
                     .copied()
                     .collect()
             };
-            out.push((format!("quote at {q} deleted (all after: {})", i % 2 == 1), m));
+            out.push((
+                format!("quote at {q} deleted (all after: {})", i % 2 == 1),
+                m,
+            ));
         }
     }
     // A range of lines dropped.

@@ -149,9 +149,9 @@ impl Excerpt {
             .lines
             .partition_point(|w| w.line_start <= offset)
             .saturating_sub(1);
-        self.lines.get(index).map_or(0, |w| {
-            w.at + offset.clamp(w.from, w.to) - w.from
-        })
+        self.lines
+            .get(index)
+            .map_or(0, |w| w.at + offset.clamp(w.from, w.to) - w.from)
     }
 }
 
@@ -205,7 +205,9 @@ fn line_start(text: &str, offset: usize) -> usize {
 
 /// The end of the line holding `offset`, after its line break.
 fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
 }
 
 #[cfg(test)]
@@ -243,7 +245,11 @@ mod tests {
 
     #[test]
     fn a_long_line_is_cut_around_the_label() {
-        let long = format!("{}<Cluster Fqdn=\"pool\"/>{}\n", "é".repeat(5000), "z".repeat(5000));
+        let long = format!(
+            "{}<Cluster Fqdn=\"pool\"/>{}\n",
+            "é".repeat(5000),
+            "z".repeat(5000)
+        );
         let f = file(&format!("<T>\n{long}</T>\n"));
         let at = 4 + "é".repeat(5000).len();
         let e = Excerpt::new(&f, &[Span::new(at, at + 22)]);

@@ -218,14 +218,16 @@ impl Diagnostic for Adapter<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = self.finding.primary.as_ref();
         let spans = self.source.as_ref().map_or(&[][..], Excerpt::spans);
-        Some(Box::new(self.labels.iter().zip(spans).map(move |(l, span)| {
-            let text = Some(l.message.clone());
-            if Some(*l) == primary {
-                LabeledSpan::new_primary_with_span(text, *span)
-            } else {
-                LabeledSpan::new_with_span(text, *span)
-            }
-        })))
+        Some(Box::new(self.labels.iter().zip(spans).map(
+            move |(l, span)| {
+                let text = Some(l.message.clone());
+                if Some(*l) == primary {
+                    LabeledSpan::new_primary_with_span(text, *span)
+                } else {
+                    LabeledSpan::new_with_span(text, *span)
+                }
+            },
+        )))
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {

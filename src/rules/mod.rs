@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::Options;
-use crate::finding::{Draft, Finding, Severity};
+use crate::finding::{Draft, Finding, Label, Severity, cut};
 use crate::model::worksheet::Kind;
 use crate::model::{Deployment, InputProblem, ProblemKind, Product, Sheets, Topology, Workspace};
 use crate::source::SourceFile;
@@ -251,14 +251,16 @@ pub struct Emitter<'a> {
 impl Emitter<'_> {
     /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
-        self.checked.push(draft.entity.clone());
+        self.checked
+            .push(cut(draft.entity.clone(), MAX_ENTITY_CHARS));
         self.drafts.push(draft);
     }
 
     /// Records that the rule looked at `entity` (named as its findings would name it), whether
     /// or not it found anything.
     pub fn checked(&mut self, entity: impl Into<String>) {
-        self.checked.push(entity.into());
+        // Cut as the entity of a finding is, so that the two still match.
+        self.checked.push(cut(entity.into(), MAX_ENTITY_CHARS));
     }
 }
 
@@ -391,6 +393,13 @@ pub fn suggest(key: &str) -> Option<&'static str> {
         .map(|(_, cand)| cand)
 }
 
+/// Longest entity kept (an FQDN has at most 255 characters, a UNC path rarely more).
+const MAX_ENTITY_CHARS: usize = 1024;
+/// Longest message or help kept.
+const MAX_MESSAGE_CHARS: usize = 2000;
+/// Longest label kept.
+const MAX_LABEL_CHARS: usize = 500;
+
 /// Stamps a finding with its rule (used by the engine).
 pub(crate) fn stamp(
     rule: &'static RuleMeta,
@@ -405,14 +414,23 @@ pub(crate) fn stamp(
         Some(own) if severity == rule.severity => own,
         _ => severity,
     };
+    // Whatever a rule quoted, a finding stays readable: a hostile 32 MB value is cut (the
+    // fingerprint above still tells entities apart by their whole text).
+    let bounded = |label: Label| Label {
+        message: cut(label.message, MAX_LABEL_CHARS),
+        ..label
+    };
     Finding {
         rule,
         severity,
-        help: draft.help.unwrap_or_else(|| rule.help.to_string()),
-        entity: draft.entity,
-        message: draft.message,
-        primary: draft.primary,
-        secondary: draft.secondary,
+        help: cut(
+            draft.help.unwrap_or_else(|| rule.help.to_string()),
+            MAX_MESSAGE_CHARS,
+        ),
+        entity: cut(draft.entity, MAX_ENTITY_CHARS),
+        message: cut(draft.message, MAX_MESSAGE_CHARS),
+        primary: draft.primary.map(bounded),
+        secondary: draft.secondary.into_iter().map(bounded).collect(),
         fingerprint,
         suppression: None,
     }
@@ -467,6 +485,29 @@ mod tests {
 
     fn draft(entity: &str, line: usize) -> Draft {
         Draft::new(entity, format!("about {entity}")).at(FileId(0), Span::at(line), "here")
+    }
+
+    #[test]
+    fn stamp_cuts_huge_text_but_fingerprints_all_of_it() {
+        let huge = format!("{}.contoso.com", "a".repeat(1 << 20));
+        let other = format!("{}b.contoso.com", "a".repeat(1 << 20));
+        let rule = &ALL[0].meta;
+        let stamped = |entity: &str| {
+            let d = Draft::new(entity, entity)
+                .at(FileId(0), Span::at(0), entity)
+                .also(FileId(0), Span::at(1), entity)
+                .help(entity);
+            stamp(rule, d, rule.severity, ".")
+        };
+        let f = stamped(&huge);
+        assert_eq!(f.entity.chars().count(), MAX_ENTITY_CHARS + 1);
+        assert_eq!(f.message.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert_eq!(f.help.chars().count(), MAX_MESSAGE_CHARS + 1);
+        for label in f.primary.iter().chain(&f.secondary) {
+            assert_eq!(label.message.chars().count(), MAX_LABEL_CHARS + 1);
+        }
+        assert_ne!(f.fingerprint, stamped(&other).fingerprint);
+        assert_eq!(stamped("fe01.contoso.com").entity, "fe01.contoso.com");
     }
 
     #[test]
