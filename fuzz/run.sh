@@ -91,7 +91,7 @@ for target in "${targets[@]}"; do
     echo "== fuzzing $target for ${seconds}s"
     if ! cargo +nightly fuzz run "$target" "$here/corpus/$target" -- \
         -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 "${dict[@]}"; then
-        echo "== $target found a crash: see fuzz/artifacts/$target" >&2
+        echo "== $target failed: a crash is saved in fuzz/artifacts/$target (see above)" >&2
         status=1
     fi
 done
