@@ -1,7 +1,7 @@
 //! No input makes the pipeline panic: every fixture under testdata/, mutated many ways
-//! (truncated, bytes flipped, elements and rows duplicated, quotes deleted, lines dropped), runs
-//! through decoding, parsing, every rule, every renderer and `inspect` in-process
-//! (`topolint::fuzzing::check`).
+//! (truncated, bytes flipped, multi-byte characters inserted, elements and rows duplicated, quotes
+//! deleted, lines dropped), runs through decoding, parsing, every rule, every renderer, `inspect`
+//! and restore plans in-process (`topolint::fuzzing::check`).
 //!
 //! The mutations come from a fixed-seed xorshift generator, so a failure names a case that can be
 //! replayed exactly. The fuzz targets in fuzz/ search the same space at length; this test keeps a
@@ -125,6 +125,15 @@ fn mutations(rng: &mut Rng, bytes: &[u8], rounds: usize) -> Vec<(String, Vec<u8>
             at.push(i);
         }
         out.push((format!("bytes flipped at {at:?}"), m));
+    }
+    // Characters of two, three and four bytes inserted (where a cut or a column is counted).
+    for _ in 0..rounds {
+        let at = rng.below(len + 1);
+        let c = ["é", "匢", "😀", "\u{FEFF}"][rng.below(4)];
+        let mut m = bytes.to_vec();
+        let n = 1 + rng.below(200);
+        m.splice(at..at, c.repeat(n).into_bytes());
+        out.push((format!("{n} × {c:?} inserted at {at}"), m));
     }
     // An element (from one `<` to a later one) or a line (a row) duplicated in place.
     let opens: Vec<usize> = positions(bytes, b'<');

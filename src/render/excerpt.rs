@@ -58,7 +58,7 @@ impl Excerpt {
             .map(|s| {
                 let start = floor(text, (s.start as usize).min(len));
                 let end = (s.end as usize).clamp(start, len);
-                let mut end = end.min(start.saturating_add(MAX_LABEL_BYTES));
+                let mut end = floor(text, end.min(start.saturating_add(MAX_LABEL_BYTES)));
                 if let Some(nth) = text[start..end]
                     .match_indices('\n')
                     .nth(MAX_LABEL_BREAKS)
@@ -270,6 +270,16 @@ mod tests {
         let f = file(&"a".repeat(1 << 20));
         let e = Excerpt::new(&f, &[Span::new(0, 1 << 20)]);
         assert!(e.text.len() < 2 * WINDOW && shown(&e, 0).len() <= MAX_LABEL_BYTES);
+    }
+
+    #[test]
+    fn a_label_cut_inside_a_character_is_cut_before_it() {
+        // Found by fuzzing: the byte limit fell inside a three-byte character.
+        let f = file(&format!("a{}\n", "匢".repeat(100)));
+        let e = Excerpt::new(&f, &[Span::new(0, 301)]);
+        assert_eq!(shown(&e, 0), format!("a{}", "匢".repeat(39)));
+        let e = Excerpt::new(&f, &[Span::new(2, 5)]);
+        assert_eq!(shown(&e, 0), "匢");
     }
 
     #[test]
