@@ -66,14 +66,74 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
 /// # Errors
 /// A missing path, or no input at all.
 pub fn read_workspace(paths: &[PathBuf], no_ignore: bool, env: &Env) -> Result<Workspace, Fatal> {
-    let (inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
-    let ws = load::load(&inputs, &walk_errors, &env.cwd);
+    read_workspace_with_backup(paths, no_ignore, None, env)
+}
+
+/// Like [`read_workspace`], and also reads the topology exported with the last backup, for
+/// comparison only: when a walk finds that file too, it is not read as a deployment.
+///
+/// # Errors
+/// A missing path (the backup-time topology's too), no input at all, or a backup-time topology
+/// with several deployments to compare it with.
+pub fn read_workspace_with_backup(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    backup: Option<&Path>,
+    env: &Env,
+) -> Result<Workspace, Fatal> {
+    let backup = match backup {
+        Some(given) => {
+            let path = env.cwd.join(given);
+            std::fs::metadata(&path)
+                .and_then(|m| {
+                    if m.is_dir() {
+                        Err(std::io::Error::other(
+                            "it is a directory; name the topology file exported with the backup",
+                        ))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|e| Fatal::PathNotFound {
+                    path: given.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            Some(path)
+        }
+        None => None,
+    };
+    let (mut inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
+    if let Some(backup) = &backup {
+        inputs.retain(|i| !discover::same_file(&i.path, backup));
+    }
+    let mut ws = load::load(&inputs, &walk_errors, &env.cwd);
     // Files were found, but none is a topology and none is a problem worth reporting.
     if ws.topologies.is_empty() && ws.problems.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
         return Err(Fatal::NoInput {
             paths: shown.join(", "),
         });
+    }
+    if let Some(backup) = &backup {
+        if ws.deployments.len() > 1 {
+            let shown: Vec<String> = ws
+                .deployments
+                .iter()
+                .map(|d| format!("`{}`", ws.files.get(ws.topologies[d.topology].file).display))
+                .collect();
+            return Err(Fatal::Usage {
+                message: format!(
+                    "--backup-topology compares one deployment with its backup, but {} deployments were found: {}",
+                    ws.deployments.len(),
+                    shown.join(", ")
+                ),
+                help: Some(
+                    "check each deployment folder on its own, with the topology exported with its own backup: `topolint check DIR --backup-topology FILE`"
+                        .to_string(),
+                ),
+            });
+        }
+        load::load_backup(&mut ws, backup, &env.cwd);
     }
     Ok(ws)
 }
@@ -94,7 +154,12 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let options = config.options(as_of);
-    let ws = read_workspace(&args.paths, args.no_ignore, env)?;
+    // The command line wins over the configuration file.
+    let backup = args
+        .backup_topology
+        .clone()
+        .or_else(|| config.backup_topology.clone());
+    let ws = read_workspace_with_backup(&args.paths, args.no_ignore, backup.as_deref(), env)?;
     let report = engine::run(&ws, &rules, &options);
 
     for (format, destination) in destinations {

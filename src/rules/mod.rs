@@ -117,6 +117,9 @@ pub enum Scope {
     Topology,
     /// A topology joined with its worksheets; runs only for deployments that have worksheets.
     Deployment,
+    /// A topology compared with the one exported with the last backup; runs for every
+    /// deployment, and only when a backup-time topology is given (`--backup-topology`).
+    Drift,
 }
 
 /// A rule's identity and documentation.
@@ -218,6 +221,25 @@ impl<'a> Context<'a> {
             .map(|d| &self.workspace.topologies[d.topology])
     }
 
+    /// The topology exported with the last backup (`--backup-topology`); none for input rules
+    /// and when no backup-time topology was given.
+    #[must_use]
+    pub fn backup(&self) -> Option<&'a Topology> {
+        self.deployment.and(self.workspace.backup.as_ref())
+    }
+
+    /// The deployment's topology, the backup-time one, and how they differ (DR rules).
+    #[must_use]
+    pub fn drift(&self) -> Option<Drift<'a>> {
+        let now = self.topology()?;
+        let then = self.backup()?;
+        Some(Drift {
+            now,
+            then,
+            diff: crate::model::drift::diff(then, now),
+        })
+    }
+
     #[must_use]
     pub fn file(&self, topology: &Topology) -> &'a SourceFile {
         self.workspace.files.get(topology.file)
@@ -234,6 +256,13 @@ impl<'a> Context<'a> {
             .filter(move |p| p.kind == kind)
             .map(move |p| (p, ws.files.get(p.file)))
     }
+}
+
+/// Today's topology, the one exported with the last backup, and their differences.
+pub struct Drift<'a> {
+    pub now: &'a Topology,
+    pub then: &'a Topology,
+    pub diff: crate::model::drift::Diff,
 }
 
 /// Collects a rule's drafts.
@@ -437,7 +466,7 @@ pub(crate) use declare_rule;
 /// What rule files import.
 pub(crate) mod prelude {
     pub(crate) use super::{
-        Context, Emitter, Unique, and_list, days, declare_rule, missing_row, report_problems,
+        Context, Drift, Emitter, Unique, and_list, days, declare_rule, missing_row, report_problems,
     };
     pub(crate) use crate::finding::Draft;
     pub(crate) use crate::model::ProblemKind;
