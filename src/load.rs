@@ -126,12 +126,22 @@ fn decode_file(
 /// [`Workspace::backup`]: the same reader as every other input (either document form, any
 /// supported encoding), its problems reported like theirs; never a deployment of its own.
 pub fn load_backup(ws: &mut Workspace, path: &Path, cwd: &Path) {
+    let display = source::display_path(path, cwd);
+    ingest_backup(ws, path, display, read_bytes(path));
+}
+
+/// Adds the backup-time topology's bytes (or the reason they could not be read).
+pub fn ingest_backup(
+    ws: &mut Workspace,
+    path: &Path,
+    display: String,
+    bytes: Result<Vec<u8>, String>,
+) {
     let input = Input {
         path: path.to_path_buf(),
         explicit: true,
     };
-    let display = source::display_path(path, cwd);
-    let Some(id) = decode_file(ws, &input, display, read_bytes(path)) else {
+    let Some(id) = decode_file(ws, &input, display, bytes) else {
         return;
     };
     if !ws.files.get(id).text.trim_start().starts_with('<') {

@@ -38,7 +38,8 @@ pub struct Entry {
     /// Its value in the older topology (a machine's pool, a store's location, a pool's FQDN
     /// before a rename), when it has one there.
     pub before: Option<String>,
-    /// Its value in the newer topology.
+    /// Its value in the newer topology; for a removed machine, the pool it was in, as that pool
+    /// is named now (when the pool is still there).
     pub after: Option<String>,
     /// Where it is declared in the older topology.
     pub old: Option<Span>,
@@ -230,6 +231,7 @@ fn machines(old: &Topology, new: &Topology, renamed: &BTreeMap<Fqdn, usize>) -> 
                         .or_else(|| renamed.get(&f.value).copied())
                 });
                 entry.new = now_pool.and_then(|p| new.pools[p].fqdn.as_ref().map(|f| f.span));
+                entry.after = now_pool.map(|p| new.pool_name(p));
                 out.push(entry);
             }
         }
@@ -247,7 +249,9 @@ fn machines(old: &Topology, new: &Topology, renamed: &BTreeMap<Fqdn, usize>) -> 
 }
 
 /// A SQL instance's identity: its server FQDN and its instance name, lower-case.
-fn sql_key(t: &Topology, sql: usize) -> Option<(Fqdn, String)> {
+type SqlKey = (Fqdn, String);
+
+fn sql_key(t: &Topology, sql: usize) -> Option<SqlKey> {
     let server = t.sql_server(sql)?;
     Some((
         server.value.clone(),
@@ -255,7 +259,7 @@ fn sql_key(t: &Topology, sql: usize) -> Option<(Fqdn, String)> {
     ))
 }
 
-fn sqls_by_key(t: &Topology) -> BTreeMap<(Fqdn, String), usize> {
+fn sqls_by_key(t: &Topology) -> BTreeMap<SqlKey, usize> {
     let mut out = BTreeMap::new();
     for i in 0..t.sql_instances.len() {
         if let Some(key) = sql_key(t, i) {
@@ -449,7 +453,7 @@ fn stores(old: &Topology, new: &Topology) -> (Vec<Entry>, Vec<Entry>) {
 }
 
 /// The Central Management store's location: shown, compared, and where it is declared.
-fn cms_location(t: &Topology) -> Option<(String, Option<(Fqdn, String)>, Span)> {
+fn cms_location(t: &Topology) -> Option<(String, Option<SqlKey>, Span)> {
     let sql = t.central_management_store()?;
     Some((
         t.sql_display(sql),

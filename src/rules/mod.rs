@@ -28,6 +28,11 @@ mod bk213_backup_set_expiring;
 mod bk214_worksheet_unknown_server;
 mod bk215_worksheet_field_blank;
 mod bk216_unneeded_database_backup;
+mod dr501_fqdn_changed_since_backup;
+mod dr502_file_store_path_changed;
+mod dr503_sql_instance_changed;
+mod dr504_cms_moved;
+mod dr505_added_since_backup;
 mod ha401_mirror_without_witness;
 mod ha402_witness_on_partner_host;
 mod ha403_mirror_on_same_host;
@@ -78,6 +83,11 @@ pub static ALL: &[&RuleDef] = &[
     &bk214_worksheet_unknown_server::RULE,
     &bk215_worksheet_field_blank::RULE,
     &bk216_unneeded_database_backup::RULE,
+    &dr501_fqdn_changed_since_backup::RULE,
+    &dr502_file_store_path_changed::RULE,
+    &dr503_sql_instance_changed::RULE,
+    &dr504_cms_moved::RULE,
+    &dr505_added_since_backup::RULE,
     &ha401_mirror_without_witness::RULE,
     &ha402_witness_on_partner_host::RULE,
     &ha403_mirror_on_same_host::RULE,
