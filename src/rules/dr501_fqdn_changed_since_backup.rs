@@ -94,7 +94,7 @@ fn pool(drift: &Drift<'_>, entry: &Entry) -> Option<Draft> {
         (Change::Removed, ..) => Draft::new(
             &entry.name,
             format!(
-                "pool `{}` of the backup-time topology is not in the current topology (renamed or removed)",
+                "pool `{}` of the backup-time topology is not in the current topology (renamed or removed); nothing there takes its place, so it is shown where the backup-time topology declares it",
                 entry.name
             ),
         )
@@ -124,7 +124,7 @@ fn machine(drift: &Drift<'_>, entry: &Entry) -> Option<Draft> {
         let draft = Draft::new(
             &entry.name,
             format!(
-                "machine `{}` of pool `{was_in}` at backup time is not in the current topology, and neither is its pool",
+                "machine `{}` of pool `{was_in}` at backup time is not in the current topology, and neither is its pool; it is shown where the backup-time topology declares it",
                 entry.name
             ),
         )

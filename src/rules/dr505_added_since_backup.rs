@@ -11,7 +11,7 @@ declare_rule! {
     /// is DR501's, and an instance that took over stores from another is DR503's: neither is
     /// reported here.
     ///
-    /// ## Why it matters
+    /// ## Why it breaks a restore
     /// The last backup was taken before these existed, so it holds none of their data or
     /// settings: the user data of a new pool, the databases of a new instance, the files of a
     /// new share. A failure now cannot be restored for them from the backups on hand.
