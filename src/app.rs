@@ -267,12 +267,69 @@ fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
 }
 
 fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {
+    if let Some(sides) = &args.diff {
+        return inspect_diff(sides, args.format, env, out);
+    }
     let ws = read_workspace(&args.paths, args.no_ignore, env)?;
     let inventory = inspect::inventory(&ws);
     let mut buffer = Vec::new();
     let result = match args.format {
         crate::cli::InspectFormat::Text => inspect::render_text(&mut buffer, &inventory),
         crate::cli::InspectFormat::Json => inspect::render_json(&mut buffer, &inventory),
+    };
+    result.map_err(|e| Fatal::Io {
+        message: e.to_string(),
+    })?;
+    write(out, &buffer)?;
+    Ok(0)
+}
+
+/// `inspect --diff OLD NEW`.
+fn inspect_diff(
+    sides: &[PathBuf],
+    format: crate::cli::InspectFormat,
+    env: &Env,
+    out: &mut dyn Write,
+) -> Result<u8, Fatal> {
+    let [old, new] = sides else {
+        return Err(Fatal::Usage {
+            message: "--diff takes two topology files, OLD and NEW".to_string(),
+            help: None,
+        });
+    };
+    let mut ws = Workspace::default();
+    let mut read = |given: &PathBuf| -> Result<(crate::model::Topology, String), Fatal> {
+        let path = env.cwd.join(given);
+        if !path.is_file() {
+            return Err(Fatal::PathNotFound {
+                path: given.display().to_string(),
+                reason: "no such file".to_string(),
+            });
+        }
+        let before = ws.problems.len();
+        let topology = load::load_topology_file(&mut ws, &path, &env.cwd);
+        let shown = crate::source::display_path(&path, &env.cwd);
+        topology.map(|t| (t, shown.clone())).ok_or_else(|| {
+            let why = ws
+                .problems
+                .get(before)
+                .map_or_else(|| "not a topology document".to_string(), |p| p.message.clone());
+            Fatal::Usage {
+                message: format!("`{shown}` cannot be compared: {why}"),
+                help: Some(
+                    "compare two exports of `Get-CsTopology -AsXml` (or Topology Builder files); `topolint check FILE` shows what is wrong with one"
+                        .to_string(),
+                ),
+            }
+        })
+    };
+    let (old, old_name) = read(old)?;
+    let (new, new_name) = read(new)?;
+    let view = inspect::diff_view(&old, &new, &old_name, &new_name);
+    let mut buffer = Vec::new();
+    let result = match format {
+        crate::cli::InspectFormat::Text => inspect::render_diff_text(&mut buffer, &view),
+        crate::cli::InspectFormat::Json => inspect::render_diff_json(&mut buffer, &view),
     };
     result.map_err(|e| Fatal::Io {
         message: e.to_string(),

@@ -126,8 +126,14 @@ fn decode_file(
 /// [`Workspace::backup`]: the same reader as every other input (either document form, any
 /// supported encoding), its problems reported like theirs; never a deployment of its own.
 pub fn load_backup(ws: &mut Workspace, path: &Path, cwd: &Path) {
+    ws.backup = load_topology_file(ws, path, cwd);
+}
+
+/// Reads one file that must be a topology document (a backup-time topology, or a side of
+/// `inspect --diff`), without making it a deployment; its problems are recorded as usual.
+pub fn load_topology_file(ws: &mut Workspace, path: &Path, cwd: &Path) -> Option<Topology> {
     let display = source::display_path(path, cwd);
-    ingest_backup(ws, path, display, read_bytes(path));
+    topology_from_bytes(ws, path, display, read_bytes(path))
 }
 
 /// Adds the backup-time topology's bytes (or the reason they could not be read).
@@ -137,28 +143,35 @@ pub fn ingest_backup(
     display: String,
     bytes: Result<Vec<u8>, String>,
 ) {
+    ws.backup = topology_from_bytes(ws, path, display, bytes);
+}
+
+fn topology_from_bytes(
+    ws: &mut Workspace,
+    path: &Path,
+    display: String,
+    bytes: Result<Vec<u8>, String>,
+) -> Option<Topology> {
     let input = Input {
         path: path.to_path_buf(),
         explicit: true,
     };
-    let Some(id) = decode_file(ws, &input, display, bytes) else {
-        return;
-    };
+    let id = decode_file(ws, &input, display, bytes)?;
     if !ws.files.get(id).text.trim_start().starts_with('<') {
         problem(
             ws,
             ProblemKind::Unrecognized,
             id,
             Span::default(),
-            "the backup-time topology is not a topology document".to_string(),
+            "not a topology document".to_string(),
             Some(
-                "give `--backup-topology` the file `Get-CsTopology -AsXml` wrote at backup time"
+                "topologies are XML written by `Get-CsTopology -AsXml` (root `Topology`) or Topology Builder (root `TopologyBuilder`)"
                     .to_string(),
             ),
         );
-        return;
+        return None;
     }
-    ws.backup = read_topology(ws, id, true);
+    read_topology(ws, id, true)
 }
 
 fn load_xml(ws: &mut Workspace, id: FileId, explicit: bool) {
