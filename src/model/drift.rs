@@ -146,10 +146,10 @@ fn pools(old: &Topology, new: &Topology) -> (Vec<Entry>, BTreeMap<Fqdn, usize>) 
                 && !old_pools.contains_key(nf)
         });
         let mut entry = Entry::new(Change::Removed, fqdn.to_string());
-        entry.before = Some(fqdn.to_string());
         entry.old = old.pools[o].fqdn.as_ref().map(|f| f.span);
         if let Some((&nf, &n)) = successor {
             entry.change = Change::Changed;
+            entry.before = Some(fqdn.to_string());
             entry.after = Some(nf.to_string());
             entry.new = new.pools[n].fqdn.as_ref().map(|f| f.span);
             renamed.insert(fqdn.clone(), n);
@@ -162,7 +162,6 @@ fn pools(old: &Topology, new: &Topology) -> (Vec<Entry>, BTreeMap<Fqdn, usize>) 
             continue;
         }
         let mut entry = Entry::new(Change::Added, fqdn.to_string());
-        entry.after = Some(fqdn.to_string());
         entry.new = new.pools[n].fqdn.as_ref().map(|f| f.span);
         out.push(entry);
     }
