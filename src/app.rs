@@ -104,7 +104,7 @@ pub fn read_workspace_with_backup(
     };
     let (mut inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
     if let Some(backup) = &backup {
-        inputs.retain(|i| !discover::same_file(&i.path, backup));
+        inputs.retain(|i| i.explicit || !discover::same_file(&i.path, backup));
     }
     let mut ws = load::load(&inputs, &walk_errors, &env.cwd);
     // Files were found, but none is a topology and none is a problem worth reporting.

@@ -489,3 +489,51 @@ fn inspect_diff_refuses_what_is_not_a_topology() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`sheet.csv` cannot be compared"));
 }
+
+/// The real exports, when `../shared/corpus/real` is there: each compared with itself shows
+/// no drift; two versions of one lab show the gateway pool added between them.
+#[test]
+#[allow(clippy::print_stderr, reason = "a skipped test says so")]
+fn real_exports_compared_with_themselves_and_with_an_earlier_version() {
+    let corpus = root().join("../shared/corpus/real");
+    if !corpus.is_dir() {
+        eprintln!(
+            "skipping: ../shared/corpus/real not found (looked for {})",
+            corpus.display()
+        );
+        return;
+    }
+    let mut files: Vec<String> = fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".xml") || n.ends_with(".tbxml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for file in &files {
+        let out = topolint(&corpus)
+            .args(["check", file, "--backup-topology", file])
+            .args(["--select", "DR", "--format", "json"])
+            .output()
+            .unwrap();
+        let json = output_json(&out);
+        assert!(dr_codes(&json).is_empty(), "{file}: {json:#}");
+        let (code, text) = inspect_diff(&corpus, "text", file, file);
+        assert_eq!(code, 0);
+        assert!(text.contains("no differences"), "{file}: {text}");
+    }
+    let (old, new) = ("ibenbouzid-v3-3a075c1.xml", "ibenbouzid-v3-latest.xml");
+    if corpus.join(old).is_file() && corpus.join(new).is_file() {
+        let out = topolint(&corpus)
+            .args(["check", new, "--backup-topology", old])
+            .args(["--select", "DR", "--format", "json"])
+            .output()
+            .unwrap();
+        let json = output_json(&out);
+        let found: Vec<(&str, &str)> = dr_findings(&json)
+            .iter()
+            .map(|f| (f["code"].as_str().unwrap(), f["entity"].as_str().unwrap()))
+            .collect();
+        assert_eq!(found, [("DR505", "sbc1.contoso.com")]);
+    }
+}
