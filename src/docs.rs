@@ -15,6 +15,7 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         Scope::Drift => {
             "deployments checked with `--backup-topology` (compared with the backup-time topology)"
         }
+        Scope::Waivers => "the exemptions of topolint.toml and the baseline file",
     };
     let mut page = format!("# {}: {}\n\n> {}\n\n", meta.code, meta.name, meta.summary);
     let _ = writeln!(page, "- **Default severity:** {}", meta.severity.as_str());

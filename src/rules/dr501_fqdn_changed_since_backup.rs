@@ -50,6 +50,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(drift) = cx.drift() else {
         return;
     };
+    for fqdn in drift.then.hosts.keys() {
+        out.checked(fqdn.as_str());
+    }
     let mut drafts = Unique::new(RULE.meta.severity);
     for entry in &drift.diff.pools {
         if let Some(draft) = pool(&drift, entry) {

@@ -51,6 +51,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         .into_iter()
         .map(|f| f.unc.to_lowercase())
         .collect();
+    for store in drift.then.file_stores() {
+        out.checked(store.unc);
+    }
     let mut drafts = Unique::new(RULE.meta.severity);
     for entry in &drift.diff.file_stores {
         let Some(then) = entry.before.as_deref() else {

@@ -64,6 +64,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 .push(entry);
         }
     }
+    for sql in crate::model::restore::instances_in_use(drift.then) {
+        out.checked(drift.then.sql_display(sql));
+    }
     let mut drafts = Unique::new(RULE.meta.severity);
     for (then, by_now) in &moves {
         for (now, entries) in by_now {

@@ -44,6 +44,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(drift) = cx.drift() else {
         return;
     };
+    if let Some(sql) = drift.then.central_management_store() {
+        out.checked(drift.then.sql_display(sql));
+    }
     let Some(entry) = &drift.diff.central_management_store else {
         return;
     };

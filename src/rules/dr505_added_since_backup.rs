@@ -45,6 +45,15 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let diff = &drift.diff;
+    for p in 0..drift.now.pools.len() {
+        out.checked(drift.now.pool_name(p));
+    }
+    for sql in crate::model::restore::instances_in_use(drift.now) {
+        out.checked(drift.now.sql_display(sql));
+    }
+    for store in drift.now.file_stores() {
+        out.checked(store.unc);
+    }
     let mut drafts = Unique::new(RULE.meta.severity);
     let mut push = |entity: &str, what: &str, span: Option<crate::span::Span>| {
         let draft = Draft::new(

@@ -46,6 +46,7 @@ mod in003_xml_syntax;
 mod in004_unrecognized_document;
 mod in005_worksheet_syntax;
 mod in006_unresolved_placeholder;
+mod in007_stale_exemption;
 mod in008_ambiguous_deployment;
 mod rs301_no_same_fqdn_replacement;
 mod rs302_sql_instance_unrecorded;
@@ -101,6 +102,7 @@ pub static ALL: &[&RuleDef] = &[
     &in004_unrecognized_document::RULE,
     &in005_worksheet_syntax::RULE,
     &in006_unresolved_placeholder::RULE,
+    &in007_stale_exemption::RULE,
     &in008_ambiguous_deployment::RULE,
     &rs301_no_same_fqdn_replacement::RULE,
     &rs302_sql_instance_unrecorded::RULE,
@@ -130,6 +132,8 @@ pub enum Scope {
     /// A topology compared with the one exported with the last backup; runs for every
     /// deployment, and only when a backup-time topology is given (`--backup-topology`).
     Drift,
+    /// The run's exemptions and baseline, after every other rule; runs once per run.
+    Waivers,
 }
 
 /// A rule's identity and documentation.
@@ -205,6 +209,8 @@ pub struct Context<'a> {
     pub workspace: &'a Workspace,
     pub deployment: Option<&'a Deployment>,
     pub options: &'a Options,
+    /// Exemptions and baseline entries that waive nothing (for IN007; empty for other rules).
+    pub stale: &'a [crate::waiver::Stale],
 }
 
 impl<'a> Context<'a> {
@@ -275,14 +281,23 @@ pub struct Drift<'a> {
     pub diff: crate::model::drift::Diff,
 }
 
-/// Collects a rule's drafts.
+/// Collects a rule's drafts, and the entities it checked (for JUnit's passing test cases).
 pub struct Emitter<'a> {
     pub(crate) drafts: &'a mut Vec<Draft>,
+    pub(crate) checked: &'a mut Vec<String>,
 }
 
 impl Emitter<'_> {
+    /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
+        self.checked.push(draft.entity.clone());
         self.drafts.push(draft);
+    }
+
+    /// Records that the rule looked at `entity` (named as its findings would name it), whether
+    /// or not it found anything.
+    pub fn checked(&mut self, entity: impl Into<String>) {
+        self.checked.push(entity.into());
     }
 }
 
@@ -438,6 +453,7 @@ pub(crate) fn stamp(
         primary: draft.primary,
         secondary: draft.secondary,
         fingerprint,
+        suppression: None,
     }
 }
 
@@ -499,7 +515,10 @@ mod tests {
         drafts.push(draft("a", 2), "again");
         drafts.push(draft("b", 3).severity(Severity::Error), "again");
         let mut out = Vec::new();
-        drafts.emit(&mut Emitter { drafts: &mut out });
+        drafts.emit(&mut Emitter {
+            drafts: &mut out,
+            checked: &mut Vec::new(),
+        });
         let entities: Vec<&str> = out.iter().map(|d| d.entity.as_str()).collect();
         assert_eq!(entities, ["a", "b"]);
         let b = &out[1];
