@@ -26,6 +26,18 @@ pub struct Workspace {
     /// Problems met while reading files; the input rules report them.
     pub problems: Vec<InputProblem>,
     pub deployments: Vec<Deployment>,
+    /// Files read for the run that are not inputs (the configuration, the baseline): findings
+    /// may point into them, but no input rule reads them.
+    pub auxiliary: Vec<FileId>,
+}
+
+impl Workspace {
+    /// The input files: every file but the auxiliary ones, in reading order.
+    pub fn inputs(&self) -> impl Iterator<Item = &crate::source::SourceFile> {
+        self.files
+            .iter()
+            .filter(|f| !self.auxiliary.contains(&f.id))
+    }
 }
 
 /// One topology document and the worksheets beside it.

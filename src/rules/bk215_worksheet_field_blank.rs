@@ -77,6 +77,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(sheet) = cx.workspace.worksheets.get(index) else {
             continue;
         };
+        for cell in &sheet.required {
+            if !OWNED.contains(&(sheet.kind, cell.column)) {
+                out.checked(format!("{}/{}", cell.row_key, cell.column.to_lowercase()));
+            }
+        }
         for blank in &sheet.blanks {
             if OWNED.contains(&(sheet.kind, blank.column)) {
                 continue;

@@ -348,6 +348,14 @@ pub(crate) fn and_list(parts: &[String]) -> String {
     }
 }
 
+/// Records every input file as checked, by its display path (as the input rules' findings name
+/// it).
+pub(crate) fn checked_inputs(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    for file in cx.workspace.inputs() {
+        out.checked(&file.display);
+    }
+}
+
 /// Reports every input problem of one kind: the input rules differ only in wording.
 pub(crate) fn report_problems(
     cx: &Context<'_>,
@@ -453,7 +461,8 @@ pub(crate) use declare_rule;
 /// What rule files import.
 pub(crate) mod prelude {
     pub(crate) use super::{
-        Context, Emitter, Unique, and_list, days, declare_rule, missing_row, report_problems,
+        Context, Emitter, Unique, and_list, checked_inputs, days, declare_rule, missing_row,
+        report_problems,
     };
     pub(crate) use crate::finding::Draft;
     pub(crate) use crate::model::ProblemKind;

@@ -44,6 +44,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
+    for r in &topology.references {
+        out.checked(format!("{} (from {})", r.target, r.context));
+    }
     for d in &topology.dangling {
         out.emit(
             Draft::new(
