@@ -86,3 +86,24 @@ pub struct InputProblem {
     pub message: String,
     pub help: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Encoding;
+
+    #[test]
+    fn inputs_leave_out_the_auxiliary_files() {
+        let mut ws = Workspace::default();
+        let mut add = |name: &str| {
+            ws.files
+                .add(name.into(), name.to_string(), String::new(), Encoding::Utf8)
+        };
+        add("topology.xml");
+        let config = add("topolint.toml");
+        add("servers.csv");
+        ws.auxiliary.push(config);
+        let inputs: Vec<&str> = ws.inputs().map(|f| f.display.as_str()).collect();
+        assert_eq!(inputs, ["topology.xml", "servers.csv"]);
+    }
+}

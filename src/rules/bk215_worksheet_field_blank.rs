@@ -148,6 +148,16 @@ mod tests {
     }
 
     #[test]
+    fn every_required_cell_is_checked_by_row_and_column_except_those_of_other_rules() {
+        let checked = example_with(&RULE, &[]).checked;
+        assert!(checked.contains(&"rtcxds@sql01.contoso.com/backup destination".to_string()));
+        assert!(checked.contains(&"edge01.contoso.com@edge external/expires".to_string()));
+        // `Backup schedule` is BK211's, `Notes` is optional.
+        assert!(!checked.iter().any(|c| c.ends_with("/backup schedule")));
+        assert!(!checked.iter().any(|c| c.ends_with("/notes")));
+    }
+
+    #[test]
     fn a_blank_destination_is_underlined_in_place() {
         let checked = example_with(
             &RULE,
