@@ -608,7 +608,11 @@ mod tests {
             let code_dir = code_dir.expect("entry").path();
             for case in std::fs::read_dir(&code_dir).expect("cases") {
                 let case = case.expect("entry").path();
-                let name = case.file_name().expect("name").to_string_lossy().to_string();
+                let name = case
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .to_string();
                 if name.starts_with("fail-") {
                     cases.push(case.strip_prefix(&root).expect("relative").to_path_buf());
                 }

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::topology::{
-    Dangling, Form, Reference, Host, HostRef, Index, Machine, Pool, Service, Site, SiteKind, SqlInstance,
-    Topology, Unmodelled,
+    Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, Service, Site, SiteKind,
+    SqlInstance, Topology, Unmodelled,
 };
 use super::{Fqdn, placeholder};
 use crate::source::FileId;

@@ -348,11 +348,16 @@ pub(crate) fn and_list(parts: &[String]) -> String {
     }
 }
 
-/// Records every input file as checked, by its display path (as the input rules' findings name
-/// it).
-pub(crate) fn checked_inputs(cx: &Context<'_>, out: &mut Emitter<'_>) {
+/// Records the input files with one of `extensions` (every input file when none is given) as
+/// checked, by their display path, as the input rules' findings name them.
+pub(crate) fn checked_inputs(cx: &Context<'_>, out: &mut Emitter<'_>, extensions: &[&str]) {
     for file in cx.workspace.inputs() {
-        out.checked(&file.display);
+        let extension = file.path.extension().and_then(|e| e.to_str());
+        let wanted = extensions.is_empty()
+            || extension.is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if wanted {
+            out.checked(&file.display);
+        }
     }
 }
 
