@@ -32,6 +32,8 @@ pub enum Command {
     /// Work with the backup and restoration worksheets
     #[command(subcommand)]
     Worksheet(WorksheetCommand),
+    /// Print the restore runbook for what failed (`--failed`), with its prerequisites
+    Plan(crate::plan::PlanArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,7 +57,15 @@ pub struct InitArgs {
 }
 
 /// Names of the subcommands (and clap's own words), to tell `topolint PATH` from `topolint check`.
-pub const SUBCOMMANDS: &[&str] = &["check", "inspect", "rules", "explain", "worksheet", "help"];
+pub const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "inspect",
+    "rules",
+    "explain",
+    "worksheet",
+    "plan",
+    "help",
+];
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
