@@ -238,12 +238,14 @@ pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crat
     if config.exemptions.is_empty() {
         return None;
     }
-    Some(ws.files.add(
+    let file = ws.files.add(
         config.path.clone().unwrap_or_default(),
         config.shown.clone(),
         config.text.clone(),
         crate::source::Encoding::Utf8,
-    ))
+    );
+    ws.auxiliary.push(file);
+    Some(file)
 }
 
 /// Reads a baseline file into the workspace.
@@ -264,6 +266,7 @@ pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Basel
     let file = ws
         .files
         .add(full, shown, text, crate::source::Encoding::Utf8);
+    ws.auxiliary.push(file);
     Ok(Baseline {
         file: Some(file),
         ..parsed

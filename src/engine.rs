@@ -335,23 +335,21 @@ pub fn run_with(
     }
 }
 
-/// Runs one rule in each context its scope gives, stamping its drafts into `findings`.
-fn run_rule(
-    ws: &Workspace,
-    rule: &'static RuleDef,
-    severity: Severity,
-    options: &Options,
-    stale: &[Stale],
-    findings: &mut Vec<Finding>,
-    runs: &mut Vec<RuleRun>,
-) {
+/// The contexts a rule runs in: once per run, or once per deployment (with worksheets, for the
+/// readiness rules).
+fn contexts<'a>(
+    ws: &'a Workspace,
+    rule: &RuleDef,
+    options: &'a Options,
+    stale: &'a [Stale],
+) -> Vec<Context<'a>> {
     let context = |deployment| Context {
         workspace: ws,
         deployment,
         options,
         stale,
     };
-    let contexts: Vec<Context<'_>> = match rule.meta.scope {
+    match rule.meta.scope {
         Scope::Input | Scope::Waivers => vec![context(None)],
         Scope::Topology => ws.deployments.iter().map(|d| context(Some(d))).collect(),
         Scope::Deployment => ws
@@ -366,7 +364,20 @@ fn run_rule(
             .filter(|_| ws.backup.is_some())
             .map(|d| context(Some(d)))
             .collect(),
-    };
+    }
+}
+
+/// Runs one rule in each context its scope gives, stamping its drafts into `findings`.
+fn run_rule(
+    ws: &Workspace,
+    rule: &'static RuleDef,
+    severity: Severity,
+    options: &Options,
+    stale: &[Stale],
+    findings: &mut Vec<Finding>,
+    runs: &mut Vec<RuleRun>,
+) {
+    let contexts = contexts(ws, rule, options, stale);
     if contexts.is_empty() {
         return;
     }
@@ -585,5 +596,148 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    // ---- the entities rules record as checked (the passing cases of `--format junit`) ------
+
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    use crate::app::{Env, read_workspace};
+    use crate::date::Date;
+
+    /// Rules whose subject the example deployment does not have, so they check nothing there.
+    const NOTHING_IN_THE_EXAMPLE: &[(&str, &str)] =
+        &[("BK208", "the example has no Persistent Chat store")];
+
+    /// Rules whose findings are not named like what they check.
+    const NAMED_OTHERWISE: &[(&str, &str)] = &[
+        (
+            "IN006",
+            "a clean file passes by its path; a file with placeholders fails by placeholder",
+        ),
+        (
+            "IN007",
+            "its context holds only the stale exemptions and baseline entries it reports",
+        ),
+    ];
+
+    fn read(path: &Path) -> Workspace {
+        let env = Env {
+            cwd: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            no_color: true,
+            stdout_is_terminal: false,
+            width: None,
+        };
+        read_workspace(&[path.to_path_buf()], false, &env).expect("readable")
+    }
+
+    fn as_of() -> Options {
+        Options::new(Date::parse("2026-11-21").expect("date"))
+    }
+
+    /// Runs one rule as the engine does; returns the entities of its findings and the entities
+    /// it recorded with [`Emitter::checked`] (what `emit` recorded taken out).
+    fn run_alone(ws: &Workspace, rule: &RuleDef) -> (Vec<String>, BTreeSet<String>) {
+        let options = as_of();
+        let mut findings = Vec::new();
+        let mut explicit = BTreeSet::new();
+        for cx in contexts(ws, rule, &options, &[]) {
+            let mut drafts = Vec::new();
+            let mut checked = Vec::new();
+            (rule.check)(
+                &cx,
+                &mut Emitter {
+                    drafts: &mut drafts,
+                    checked: &mut checked,
+                },
+            );
+            for draft in drafts {
+                if let Some(i) = checked.iter().position(|c| *c == draft.entity) {
+                    checked.swap_remove(i);
+                }
+                findings.push(draft.entity);
+            }
+            explicit.extend(checked);
+        }
+        (findings, explicit)
+    }
+
+    #[test]
+    fn every_rule_names_what_it_checked_in_the_ready_example() {
+        let ws = read(Path::new("testdata/example"));
+        let report = run(&ws, &RuleSet::all(), &as_of());
+        assert_eq!(report.summary.verdict, Verdict::Ready);
+        let mut wrong = Vec::new();
+        for r in &report.runs {
+            if !matches!(r.rule.scope, Scope::Topology | Scope::Deployment) {
+                continue;
+            }
+            let allowed = NOTHING_IN_THE_EXAMPLE
+                .iter()
+                .any(|(code, _)| *code == r.rule.code);
+            if r.checked.is_empty() != allowed {
+                wrong.push(format!("{}: checked {:?}", r.rule.code, r.checked));
+            }
+        }
+        // Every topology and readiness rule ran, and only the allowed ones checked nothing.
+        let ran = report
+            .runs
+            .iter()
+            .filter(|r| matches!(r.rule.scope, Scope::Topology | Scope::Deployment))
+            .count();
+        let expected = rules::ALL
+            .iter()
+            .filter(|r| matches!(r.meta.scope, Scope::Topology | Scope::Deployment))
+            .count();
+        assert_eq!(ran, expected);
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn a_finding_is_named_like_the_subject_the_rule_checked() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut cases = Vec::new();
+        for code_dir in std::fs::read_dir(root.join("testdata/rules")).expect("fixtures") {
+            let code_dir = code_dir.expect("entry").path();
+            for case in std::fs::read_dir(&code_dir).expect("cases") {
+                let case = case.expect("entry").path();
+                let name = case
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .to_string();
+                if name.starts_with("fail-") {
+                    cases.push(case.strip_prefix(&root).expect("relative").to_path_buf());
+                }
+            }
+        }
+        cases.sort();
+        let mut wrong = Vec::new();
+        let mut findings = 0;
+        for case in &cases {
+            let code = case
+                .parent()
+                .and_then(Path::file_name)
+                .expect("code folder")
+                .to_string_lossy()
+                .to_string();
+            let rule = rules::find(&code).expect("fixture folder names a rule");
+            if NAMED_OTHERWISE.iter().any(|(c, _)| *c == code) {
+                continue;
+            }
+            let (entities, checked) = run_alone(&read(case), rule);
+            for entity in entities {
+                findings += 1;
+                if !checked.contains(&entity) {
+                    wrong.push(format!(
+                        "{}: finding `{entity}` is not among the checked {checked:?}",
+                        case.display()
+                    ));
+                }
+            }
+        }
+        assert!(findings > 100, "only {findings} findings in the fixtures");
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 }

@@ -387,6 +387,19 @@ pub(crate) fn and_list(parts: &[String]) -> String {
     }
 }
 
+/// Records the input files with one of `extensions` (every input file when none is given) as
+/// checked, by their display path, as the input rules' findings name them.
+pub(crate) fn checked_inputs(cx: &Context<'_>, out: &mut Emitter<'_>, extensions: &[&str]) {
+    for file in cx.workspace.inputs() {
+        let extension = file.path.extension().and_then(|e| e.to_str());
+        let wanted = extensions.is_empty()
+            || extension.is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if wanted {
+            out.checked(&file.display);
+        }
+    }
+}
+
 /// Reports every input problem of one kind: the input rules differ only in wording.
 pub(crate) fn report_problems(
     cx: &Context<'_>,
@@ -492,7 +505,8 @@ pub(crate) use declare_rule;
 /// What rule files import.
 pub(crate) mod prelude {
     pub(crate) use super::{
-        Context, Drift, Emitter, Unique, and_list, days, declare_rule, missing_row, report_problems,
+        Context, Drift, Emitter, Unique, and_list, checked_inputs, days, declare_rule, missing_row,
+        report_problems,
     };
     pub(crate) use crate::finding::Draft;
     pub(crate) use crate::model::ProblemKind;
