@@ -11,7 +11,7 @@ use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Severity;
 use crate::model::Workspace;
-use crate::render::{concise, human, json};
+use crate::render::{concise, html, human, json};
 use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
 
 /// What the process environment contributes.
@@ -148,6 +148,7 @@ fn render(
         Format::Human => human::render(out, ws, report, style),
         Format::Concise => concise::render(out, ws, report),
         Format::Json => json::render(out, ws, report, as_of),
+        Format::Html => html::render(out, ws, report, as_of),
     }
 }
 

@@ -138,6 +138,8 @@ pub enum Format {
     Concise,
     /// One JSON object (schema_version 1)
     Json,
+    /// A self-contained HTML readiness report with a topology diagram (use with --output)
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

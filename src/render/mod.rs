@@ -1,6 +1,7 @@
 //! Renderers: each writes a whole report to a `dyn Write`.
 
 pub mod concise;
+pub mod html;
 pub mod human;
 pub mod json;
 
