@@ -15,6 +15,8 @@ use crate::finding::Severity;
 pub const WIDTH: u32 = 1040;
 /// Sites with more pools than this show them as tiles.
 const EXPANDED_MAX: usize = 12;
+/// Estates with at least this many sites start with an overview: one tile per site.
+const OVERVIEW_SITES: usize = 4;
 /// Machines listed in an expanded pool before a `+N more` line.
 const MACHINES_SHOWN: usize = 8;
 
@@ -33,7 +35,7 @@ const TILE_W: u32 = 188;
 const TILE_H: u32 = 50;
 /// Average advance of one character at the label size (13px) and at the detail size (11px).
 const CHAR: f32 = 7.3;
-const SMALL_CHAR: f32 = 6.3;
+const SMALL_CHAR: f32 = 5.8;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Rect {
@@ -142,6 +144,9 @@ pub fn render(out: &mut String, estate: &Estate, id: &str) {
     if !estate.outside.is_empty() {
         panels.push((None, estate.outside.clone()));
     }
+    if estate.sites.len() >= OVERVIEW_SITES {
+        y = overview(&mut body, estate, inner);
+    }
     for (site, members) in &panels {
         let expanded = site.is_some() && members.len() <= EXPANDED_MAX;
         let sizes: Vec<(u32, u32)> = members
@@ -197,9 +202,9 @@ pub fn render(out: &mut String, estate: &Estate, id: &str) {
         }
     }
 
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<svg class=\"diagram\" id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"Topology diagram of {}\">\n",
+        "<svg class=\"diagram\" id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"Topology diagram of {}\">",
         Esc(&estate.title)
     );
     out.push_str(&body);
@@ -262,6 +267,7 @@ fn site_panel(
     expanded: bool,
 ) {
     let n = &estate.nodes[site];
+    let _ = write!(out, "<g id=\"{}-panel\">", n.anchor);
     open(out, estate, site, "site");
     let _ = write!(
         out,
@@ -285,6 +291,88 @@ fn site_panel(
         Esc(&cut(&head, 110))
     );
     close(out, estate, site);
+    out.push_str("</g>\n");
+}
+
+/// One tile per site, with its pool count and findings, linking to the site's panel; returns
+/// the height used.
+fn overview(out: &mut String, estate: &Estate, inner: u32) -> u32 {
+    let sizes = vec![(TILE_W, TILE_H); estate.sites.len()];
+    let (placed, used) = shelves(&sizes, PAD + PAD, SITE_HEAD, inner - 2 * PAD);
+    let panel = Rect {
+        x: PAD,
+        y: 0,
+        w: inner,
+        h: SITE_HEAD + used + PAD,
+    };
+    let pools: usize = estate.sites.iter().map(|&s| estate.pools_of(s).len()).sum();
+    let _ = write!(
+        out,
+        "<g class=\"overview\"><rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>",
+        panel.x, panel.y, panel.w, panel.h
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"22\"><tspan class=\"site-name\">Sites at a glance</tspan><tspan class=\"detail\" dx=\"12\">{} sites · {pools} pools · each site is drawn below</tspan></text></g>",
+        panel.x + PAD,
+        estate.sites.len()
+    );
+    for (&site, r) in estate.sites.iter().zip(placed) {
+        let n = &estate.nodes[site];
+        let mut counts = [0usize; 3];
+        for i in site..n.end {
+            for &f in &estate.nodes[i].findings {
+                if let Some(sev) = estate.severity_of(f) {
+                    counts[sev as usize] += 1;
+                }
+            }
+        }
+        let pools = estate.pools_of(site).len();
+        let mut detail = format!("{pools} pool{}", if pools == 1 { "" } else { "s" });
+        for (count, word) in [
+            (counts[2], "error"),
+            (counts[1], "warning"),
+            (counts[0], "note"),
+        ] {
+            if count > 0 {
+                detail.push_str(&format!(
+                    " · {count} {word}{}",
+                    if count == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        let _ = write!(
+            out,
+            "<a href=\"#{}-panel\"><g class=\"box site-tile {}\"><title>site {}\n{}</title>",
+            n.anchor,
+            severity_class(n.worst),
+            Esc(&n.label),
+            Esc(&detail)
+        );
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
+            r.x, r.y, r.w, r.h
+        );
+        text(
+            out,
+            r.x + 8,
+            r.y + 20,
+            "label strong",
+            &n.label,
+            fits(r.w - 16, CHAR + 0.5),
+        );
+        text(
+            out,
+            r.x + 8,
+            r.y + 38,
+            "detail",
+            &detail,
+            fits(r.w - 16, SMALL_CHAR),
+        );
+        out.push_str("</g></a>\n");
+    }
+    panel.h + GAP
 }
 
 fn outside_panel(out: &mut String, r: Rect) {

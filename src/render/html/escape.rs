@@ -1,8 +1,6 @@
 //! The one way input-derived text enters the report: escaped for HTML text and for quoted
 //! attribute values alike.
 
-use std::fmt::Write as _;
-
 /// Appends `text` to `out` so that it reads as the same characters in element content and
 /// inside a double- or single-quoted attribute value: `& < > " '` become character
 /// references, and control characters (which HTML forbids) become U+FFFD.
@@ -63,11 +61,6 @@ pub fn cut(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
-}
-
-/// Writes `text` escaped; for callers that build with `write!`.
-pub fn write_escaped(out: &mut String, text: &str) {
-    let _ = write!(out, "{}", Esc(text));
 }
 
 #[cfg(test)]

@@ -90,6 +90,8 @@ pub struct Estate {
     keys: BTreeMap<String, usize>,
     /// The files of the deployment (topology and worksheets).
     pub files: BTreeSet<FileId>,
+    /// The severity of each finding attached to a box.
+    severities: BTreeMap<usize, Severity>,
 }
 
 impl Estate {
@@ -202,6 +204,7 @@ impl Estate {
             links,
             keys: b.keys,
             files,
+            severities: BTreeMap::new(),
         }
     }
 
@@ -236,13 +239,24 @@ impl Estate {
         self.keys.get(host.as_str()).copied()
     }
 
+    /// The severity of finding `i`, as recorded when it was attached.
+    #[must_use]
+    pub fn severity_of(&self, i: usize) -> Option<Severity> {
+        self.severities.get(&i).copied()
+    }
+
     /// Files each of the findings `which` under the box it names, and colours every box by the
     /// worst finding on it or inside it. Returns the findings that name no box.
     pub fn attach(&mut self, report: &Report, which: &[usize]) -> Vec<usize> {
         let mut unplaced = Vec::new();
         for &i in which {
             match report.findings.get(i).and_then(|f| self.locate(&f.entity)) {
-                Some(node) => self.nodes[node].findings.push(i),
+                Some(node) => {
+                    self.nodes[node].findings.push(i);
+                    if let Some(f) = report.findings.get(i) {
+                        self.severities.insert(i, f.severity);
+                    }
+                }
                 None => unplaced.push(i),
             }
         }
@@ -507,5 +521,87 @@ impl Builder {
         self.key(&key, n);
         outside.push(n);
         n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util::example_with;
+
+    fn example() -> (Workspace, Estate) {
+        let rule = crate::rules::find("TP101").expect("TP101");
+        let ws = example_with(rule, &[]).ws;
+        let estate = Estate::build(&ws, &ws.deployments[0], 0);
+        (ws, estate)
+    }
+
+    fn named(estate: &Estate, found: Option<usize>) -> (Kind, &str) {
+        let n = &estate.nodes[found.expect("a box")];
+        (n.kind, n.label.as_str())
+    }
+
+    #[test]
+    fn every_entity_form_finds_its_box() {
+        let (_, e) = example();
+        assert_eq!(
+            named(&e, e.locate("pool01.contoso.com")),
+            (Kind::Pool, "pool01.contoso.com")
+        );
+        assert_eq!(
+            named(&e, e.locate("FE02.contoso.com.")),
+            (Kind::Machine, "fe02.contoso.com")
+        );
+        assert_eq!(
+            named(
+                &e,
+                e.locate("fe01.contoso.com/default (server and web services)")
+            ),
+            (Kind::Machine, "fe01.contoso.com")
+        );
+        assert_eq!(
+            named(&e, e.locate("rtcxds@sql01.contoso.com\\rtc")),
+            (Kind::Sql, "sql01.contoso.com\\rtc")
+        );
+        // `xds@sql01` names the server (the default instance is not declared): its pool.
+        assert_eq!(
+            named(&e, e.locate("xds@sql01.contoso.com")),
+            (Kind::Pool, "sql01.contoso.com")
+        );
+        assert_eq!(
+            named(&e, e.locate("\\\\fs01.contoso.com\\lyncshare")),
+            (Kind::FileStore, "\\\\fs01.contoso.com\\LyncShare")
+        );
+        assert_eq!(
+            named(&e, e.locate("\\\\backup01.contoso.com\\lync")),
+            (Kind::BackupHost, "backup01.contoso.com")
+        );
+        assert_eq!(e.locate("backup-runs"), None);
+        assert_eq!(e.locate("testdata/example/topology.xml"), None);
+    }
+
+    #[test]
+    fn boxes_nest_in_order_and_pools_sit_in_their_site() {
+        let (ws, e) = example();
+        assert_eq!(e.sites.len(), 1);
+        let pools = e.pools_of(e.sites[0]);
+        assert_eq!(pools.len(), ws.topologies[0].pools.len());
+        let names: Vec<&str> = pools.iter().map(|&p| e.nodes[p].label.as_str()).collect();
+        // Front End first; the mirror and witness right after their principal.
+        assert_eq!(names[0], "pool01.contoso.com");
+        let at = |n: &str| names.iter().position(|x| *x == n).expect(n);
+        assert_eq!(at("sql03.contoso.com"), at("sql01.contoso.com") + 1);
+        assert_eq!(at("sql04.contoso.com"), at("sql01.contoso.com") + 2);
+        for (i, n) in e.nodes.iter().enumerate() {
+            assert!(n.end > i && n.end <= e.nodes.len());
+            if let Some(p) = n.parent {
+                assert!(p < i && e.nodes[p].end >= n.end, "{}", n.label);
+            }
+        }
+        assert_eq!(e.links.len(), 2, "one mirror link and one witness link");
+        assert_eq!(
+            e.place(e.locate("fe01.contoso.com").expect("fe01")),
+            "machine in pool01.contoso.com, site Redmond"
+        );
     }
 }

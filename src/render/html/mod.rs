@@ -84,12 +84,12 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
         if ready { "ready" } else { "not-ready" },
         Esc(&lead(report))
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<dl class=\"facts\"><div><dt>As of</dt><dd id=\"as-of\">{as_of}</dd></div>\
          <div><dt>Inputs</dt><dd>{} topolog{}, {} worksheet{}, {} file{}</dd></div>\
          <div><dt>Rules run</dt><dd>{}</dd></div>\
-         <div><dt>Checked by</dt><dd>topolint {}</dd></div></dl>\n",
+         <div><dt>Checked by</dt><dd>topolint {}</dd></div></dl>",
         s.topologies,
         if s.topologies == 1 { "y" } else { "ies" },
         s.worksheets,
@@ -345,9 +345,9 @@ fn findings(
             if n.findings.is_empty() {
                 continue;
             }
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<section class=\"group\" id=\"{}\"><h4><code>{}</code> <span class=\"place\">{}</span></h4>\n",
+                "<section class=\"group\" id=\"{}\"><h4><code>{}</code> <span class=\"place\">{}</span></h4>",
                 n.anchor,
                 Esc(&n.label),
                 Esc(&estate.place(node))
@@ -365,9 +365,9 @@ fn findings(
         }
     }
     for (k, (entity, list)) in others.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<section class=\"group\" id=\"other-{k}\"><h4><code>{}</code> <span class=\"place\">not on the diagram</span></h4>\n",
+            "<section class=\"group\" id=\"other-{k}\"><h4><code>{}</code> <span class=\"place\">not on the diagram</span></h4>",
             Esc(entity)
         );
         for &i in list {

@@ -96,6 +96,7 @@ svg.diagram text.strong { font-weight: 600; }
 svg.diagram .site-name { font-size: 15px; font-weight: 700; }
 svg.diagram rect { stroke-width: 1.5; }
 svg.diagram .site > rect { fill: var(--panel); stroke-width: 2; }
+svg.diagram .overview > rect { fill: #fff; stroke: var(--line); stroke-width: 2; }
 svg.diagram .outside > rect { fill: none; stroke: #8a93a0; stroke-dasharray: 6 4; }
 svg.diagram .sev-ok > rect { fill: var(--ok-bg); stroke: var(--ok); }
 svg.diagram .sev-note > rect { fill: var(--note-bg); stroke: var(--note); }
