@@ -11,7 +11,8 @@ use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Severity;
 use crate::model::Workspace;
-use crate::render::{concise, html, human, json};
+use crate::render::{annotations, concise, html, human, json, junit, sarif};
+use crate::waiver::{Baseline, BaselineUse, Waivers};
 use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
 
 /// What the process environment contributes.
@@ -94,8 +95,30 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let options = config.options(as_of);
-    let ws = read_workspace(&args.paths, args.no_ignore, env)?;
-    let report = engine::run(&ws, &rules, &options);
+    let mut ws = read_workspace(&args.paths, args.no_ignore, env)?;
+    // The configuration and the baseline join the workspace, so IN007 can point into them.
+    let config_file = attach_config(&mut ws, &config);
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(path), None) => Some(read_baseline(&mut ws, path, env)?),
+        _ => None,
+    };
+    let waivers = Waivers {
+        exemptions: &config.exemptions,
+        config_file,
+        baseline: match (&baseline, &args.write_baseline) {
+            (_, Some(_)) => BaselineUse::Record,
+            (Some(b), None) => BaselineUse::Apply(b),
+            (None, None) => BaselineUse::None,
+        },
+    };
+    let report = engine::run_with(&ws, &rules, &options, &waivers);
+    if let Some(path) = &args.write_baseline {
+        let path = env.cwd.join(path);
+        std::fs::write(&path, Baseline::render(&report.baselined)).map_err(|e| Fatal::Io {
+            message: format!("cannot write the baseline `{}`: {e}", path.display()),
+        })?;
+    }
+    let fail_on = threshold(args.fail_on);
 
     for (format, destination) in destinations {
         let to_stdout = destination.is_none();
@@ -117,6 +140,7 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             &ws,
             &report,
             as_of,
+            fail_on,
             human::Style {
                 color,
                 width,
@@ -133,21 +157,64 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             })?,
         }
     }
-    Ok(exit_code(&report, args.fail_on))
+    Ok(exit_code(&report, fail_on))
 }
 
+/// Adds the configuration file to the workspace when it holds exemptions; returns its id.
+pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crate::source::FileId> {
+    if config.exemptions.is_empty() {
+        return None;
+    }
+    Some(ws.files.add(
+        config.path.clone().unwrap_or_default(),
+        config.shown.clone(),
+        config.text.clone(),
+        crate::source::Encoding::Utf8,
+    ))
+}
+
+/// Reads a baseline file into the workspace.
+///
+/// # Errors
+/// A missing, unreadable or malformed file (exit 2).
+pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Baseline, Fatal> {
+    let full = env.cwd.join(path);
+    let shown = crate::source::display_path(&full, &env.cwd);
+    let text = std::fs::read_to_string(&full).map_err(|e| Fatal::PathNotFound {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    let parsed = Baseline::parse(&text, None).map_err(|reason| Fatal::Usage {
+        message: format!("`{shown}` is not a topolint baseline: {reason}"),
+        help: Some("write one with `topolint check --write-baseline FILE`".to_string()),
+    })?;
+    let file = ws
+        .files
+        .add(full, shown, text, crate::source::Encoding::Utf8);
+    Ok(Baseline {
+        file: Some(file),
+        ..parsed
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 fn render(
     out: &mut dyn Write,
     format: Format,
     ws: &Workspace,
     report: &Report,
     as_of: Date,
+    fail_on: Option<Severity>,
     style: human::Style,
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::render(out, ws, report, style),
         Format::Concise => concise::render(out, ws, report),
         Format::Json => json::render(out, ws, report, as_of),
+        Format::Sarif => sarif::render(out, ws, report),
+        Format::Junit => junit::render(out, ws, report, fail_on),
+        Format::Github => annotations::render(out, ws, report, annotations::Dialect::Github),
+        Format::Azure => annotations::render(out, ws, report, annotations::Dialect::Azure),
         Format::Html => html::render(out, ws, report, as_of),
     }
 }
@@ -192,14 +259,21 @@ fn pair_outputs(
     Ok(pairs)
 }
 
-fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Note => Severity::Note,
-        FailOn::Never => return 0,
-    };
-    u8::from(report.findings.iter().any(|f| f.severity >= threshold))
+/// The lowest severity that fails the run (`None`: nothing does).
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    }
+}
+
+/// 1 when a finding that counts (not exempted) is at or above the threshold.
+fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
+    fail_on.map_or(0, |threshold| {
+        u8::from(report.active().any(|f| f.severity >= threshold))
+    })
 }
 
 fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {

@@ -63,8 +63,9 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format; repeat it to write several, each paired with an --output in order
-    #[arg(long, value_enum)]
+    /// Output format; repeat it (or separate with commas) to write several, each paired with
+    /// an --output in order
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<Format>,
 
     /// Where the format at the same position goes (`-` = standard output)
@@ -102,6 +103,15 @@ pub struct CheckArgs {
     /// Configuration file (default: the nearest topolint.toml from the working directory up)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Leave out the findings recorded in this baseline file; report only new ones
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file (replacing it), then report none of
+    /// them
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +148,14 @@ pub enum Format {
     Concise,
     /// One JSON object (schema_version 1)
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and Azure DevOps
+    Sarif,
+    /// JUnit XML: a test suite per rule category, a test case per rule and entity checked
+    Junit,
+    /// GitHub Actions workflow commands (::error file=...::message)
+    Github,
+    /// Azure Pipelines logging commands (##vso[task.logissue ...]message)
+    Azure,
     /// A self-contained HTML readiness report with a topology diagram (use with --output)
     Html,
 }

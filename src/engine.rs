@@ -6,7 +6,8 @@ use crate::config::Options;
 use crate::error::Fatal;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
-use crate::rules::{self, Context, Emitter, RuleDef, Scope};
+use crate::rules::{self, Context, Emitter, RuleDef, RuleMeta, Scope};
+use crate::waiver::{BaselineUse, Stale, Waivers};
 
 /// Which rules run, at what severity.
 #[derive(Clone, Debug)]
@@ -59,6 +60,12 @@ impl RuleSet {
         }
     }
 
+    /// Whether a rule (by code) runs.
+    #[must_use]
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.enabled().any(|(r, _)| r.meta.code == code)
+    }
+
     fn enabled(&self) -> impl Iterator<Item = (&'static RuleDef, Severity)> + '_ {
         rules::ALL
             .iter()
@@ -92,8 +99,37 @@ fn matching(key: &str) -> Result<Vec<usize>, Fatal> {
 /// The outcome of a run.
 #[derive(Debug)]
 pub struct Report {
+    /// Reported findings, sorted; exempted ones are among them, marked suppressed.
     pub findings: Vec<Finding>,
+    /// Findings left out because the baseline lists them (or `--write-baseline` recorded them).
+    pub baselined: Vec<Finding>,
+    /// What each rule that ran looked at, in registry order.
+    pub runs: Vec<RuleRun>,
     pub summary: Summary,
+}
+
+impl Report {
+    /// Findings that count: not waived by an exemption.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_active())
+    }
+
+    /// Findings waived by an exemption.
+    pub fn suppressed(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.is_active())
+    }
+}
+
+/// One rule's part in a run.
+#[derive(Clone, Debug)]
+pub struct RuleRun {
+    pub rule: &'static RuleMeta,
+    /// The effective default severity.
+    pub severity: Severity,
+    /// Where it ran: each deployment's topology path, or `inputs` for the input rules.
+    pub contexts: Vec<String>,
+    /// The entities it checked (sorted, each once), as findings name them.
+    pub checked: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -111,7 +147,10 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Findings waived by an exemption (still listed, marked suppressed).
     pub suppressed: usize,
+    /// Findings left out because the baseline lists them.
+    pub baselined: usize,
     #[serde(skip)]
     pub rules_run: usize,
     /// Topologies of deployments no readiness rule looked at (no worksheets, or the readiness
@@ -122,62 +161,53 @@ pub struct Summary {
     pub verdict: Verdict,
 }
 
-/// Runs the enabled rules over every deployment (and the input rules once).
+/// Runs the enabled rules over every deployment (and the input rules once), without waivers.
 #[must_use]
 pub fn run(ws: &Workspace, rules: &RuleSet, options: &Options) -> Report {
+    run_with(ws, rules, options, &Waivers::default())
+}
+
+/// Runs the enabled rules, then applies the exemptions and the baseline; IN007 runs last, over
+/// what the waivers left stale.
+#[must_use]
+pub fn run_with(
+    ws: &Workspace,
+    rules: &RuleSet,
+    options: &Options,
+    waivers: &Waivers<'_>,
+) -> Report {
     let mut findings = Vec::new();
-    let mut rules_run = 0;
+    let mut runs = Vec::new();
     for (rule, severity) in rules.enabled() {
-        let contexts: Vec<Context<'_>> = match rule.meta.scope {
-            Scope::Input => vec![Context {
-                workspace: ws,
-                deployment: None,
-                options,
-            }],
-            Scope::Topology => ws
-                .deployments
-                .iter()
-                .map(|d| Context {
-                    workspace: ws,
-                    deployment: Some(d),
-                    options,
-                })
-                .collect(),
-            Scope::Deployment => ws
-                .deployments
-                .iter()
-                .filter(|d| d.has_worksheets())
-                .map(|d| Context {
-                    workspace: ws,
-                    deployment: Some(d),
-                    options,
-                })
-                .collect(),
-        };
-        if !contexts.is_empty() || rule.meta.scope == Scope::Input {
-            rules_run += 1;
+        if rule.meta.scope != Scope::Waivers {
+            run_rule(ws, rule, severity, options, &[], &mut findings, &mut runs);
         }
-        for cx in &contexts {
-            let mut drafts = Vec::new();
-            (rule.check)(
-                cx,
-                &mut Emitter {
-                    drafts: &mut drafts,
-                },
+    }
+    let mut stale = exempt(&mut findings, rules, &runs, options, waivers);
+    let (mut findings, baselined) = baseline(findings, rules, &runs, waivers, &mut stale);
+    for (rule, severity) in rules.enabled() {
+        if rule.meta.scope == Scope::Waivers {
+            run_rule(
+                ws,
+                rule,
+                severity,
+                options,
+                &stale,
+                &mut findings,
+                &mut runs,
             );
-            for draft in drafts {
-                let scope = draft
-                    .primary
-                    .as_ref()
-                    .map(|l| parent_dir(&ws.files.get(l.file).display))
-                    .unwrap_or_default();
-                findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
-            }
         }
     }
     sort_findings(ws, &mut findings);
+    runs.sort_by_key(|r| r.rule.code);
+    let rules_run = runs.len();
 
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.is_active() && f.severity == s)
+            .count()
+    };
     // A deployment was checked for readiness when it has worksheets and a readiness rule ran.
     let readiness_selected = rules
         .enabled()
@@ -196,18 +226,201 @@ pub fn run(ws: &Workspace, rules: &RuleSet, options: &Options) -> Report {
     };
     Report {
         summary: Summary {
-            files: ws.files.len(),
+            // The configuration and baseline files are in the workspace only to be pointed at.
+            files: ws
+                .files
+                .len()
+                .saturating_sub(usize::from(waivers.config_file.is_some()))
+                .saturating_sub(usize::from(
+                    matches!(waivers.baseline, BaselineUse::Apply(b) if b.file.is_some()),
+                )),
             topologies: ws.topologies.len(),
             worksheets: ws.worksheets.len(),
             errors,
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
-            suppressed: 0,
+            suppressed: findings.iter().filter(|f| !f.is_active()).count(),
+            baselined: baselined.len(),
             rules_run,
             structural_only,
             verdict,
         },
         findings,
+        baselined,
+        runs,
+    }
+}
+
+/// Runs one rule in each context its scope gives, stamping its drafts into `findings`.
+fn run_rule(
+    ws: &Workspace,
+    rule: &'static RuleDef,
+    severity: Severity,
+    options: &Options,
+    stale: &[Stale],
+    findings: &mut Vec<Finding>,
+    runs: &mut Vec<RuleRun>,
+) {
+    let context = |deployment| Context {
+        workspace: ws,
+        deployment,
+        options,
+        stale,
+    };
+    let contexts: Vec<Context<'_>> = match rule.meta.scope {
+        Scope::Input | Scope::Waivers => vec![context(None)],
+        Scope::Topology => ws.deployments.iter().map(|d| context(Some(d))).collect(),
+        Scope::Deployment => ws
+            .deployments
+            .iter()
+            .filter(|d| d.has_worksheets())
+            .map(|d| context(Some(d)))
+            .collect(),
+    };
+    if contexts.is_empty() {
+        return;
+    }
+    let mut checked = Vec::new();
+    let mut places = Vec::new();
+    for cx in &contexts {
+        places.push(cx.topology().map_or_else(
+            || "inputs".to_string(),
+            |t| ws.files.get(t.file).display.clone(),
+        ));
+        let mut drafts = Vec::new();
+        (rule.check)(
+            cx,
+            &mut Emitter {
+                drafts: &mut drafts,
+                checked: &mut checked,
+            },
+        );
+        for draft in drafts {
+            let scope = draft
+                .primary
+                .as_ref()
+                .map(|l| parent_dir(&ws.files.get(l.file).display))
+                .unwrap_or_default();
+            findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
+        }
+    }
+    checked.sort();
+    checked.dedup();
+    runs.push(RuleRun {
+        rule: &rule.meta,
+        severity,
+        contexts: places,
+        checked,
+    });
+}
+
+/// Marks the findings an exemption waives; returns the exemptions that waive nothing (expired,
+/// or matching no finding of a rule that ran).
+fn exempt(
+    findings: &mut [Finding],
+    rules: &RuleSet,
+    runs: &[RuleRun],
+    options: &Options,
+    waivers: &Waivers<'_>,
+) -> Vec<Stale> {
+    let mut stale = Vec::new();
+    for exemption in waivers.exemptions {
+        let expired = options.as_of > exemption.expires;
+        let mut matched = 0;
+        for f in findings.iter_mut().filter(|f| {
+            f.is_active()
+                && f.rule.code == exemption.rule
+                && f.entity.eq_ignore_ascii_case(&exemption.entity)
+        }) {
+            matched += 1;
+            if !expired {
+                f.suppression = Some(crate::finding::Suppression {
+                    reason: exemption.reason.clone(),
+                    expires: exemption.expires,
+                });
+            }
+        }
+        let at = waivers.config_file.map(|file| (file, exemption.span));
+        let entity = format!("{} {}", exemption.rule, exemption.entity);
+        if expired {
+            let again = match matched {
+                0 => String::new(),
+                1 => "; the finding it waived is reported again".to_string(),
+                n => format!("; the {n} findings it waived are reported again"),
+            };
+            stale.push(Stale {
+                at: waivers
+                    .config_file
+                    .map(|file| (file, exemption.expires_span)),
+                label: "expired".to_string(),
+                entity,
+                message: format!(
+                    "the exemption of {} for {} expired on {}{again}",
+                    exemption.rule, exemption.entity, exemption.expires
+                ),
+                help: "fix what the finding reports, or review the exemption and give it a new expiry date".to_string(),
+            });
+        } else if matched == 0
+            && rules.is_enabled(exemption.rule)
+            && runs.iter().any(|r| r.rule.code == exemption.rule)
+        {
+            stale.push(Stale {
+                at,
+                label: "matches no finding".to_string(),
+                entity,
+                message: format!(
+                    "the exemption of {} for {} matches no finding",
+                    exemption.rule, exemption.entity
+                ),
+                help: "remove the exemption: what it waived is fixed, or its entity is misspelt (compare it with the `entity` of the finding in `--format json`)".to_string(),
+            });
+        }
+    }
+    stale
+}
+
+/// Splits off the findings the baseline lists (or all of them, when recording one); adds the
+/// baseline entries that match nothing to `stale`.
+fn baseline(
+    findings: Vec<Finding>,
+    rules: &RuleSet,
+    runs: &[RuleRun],
+    waivers: &Waivers<'_>,
+    stale: &mut Vec<Stale>,
+) -> (Vec<Finding>, Vec<Finding>) {
+    match waivers.baseline {
+        BaselineUse::None => (findings, Vec::new()),
+        BaselineUse::Record => findings.into_iter().partition(|f| !f.is_active()),
+        BaselineUse::Apply(baseline) => {
+            let listed = baseline.fingerprints();
+            let matched: std::collections::BTreeSet<&str> = findings
+                .iter()
+                .map(|f| f.fingerprint.as_str())
+                .filter(|fp| listed.contains(fp))
+                .collect();
+            for entry in &baseline.entries {
+                let ran =
+                    rules.is_enabled(&entry.code) && runs.iter().any(|r| r.rule.code == entry.code);
+                let unknown = rules::find(&entry.code).is_none();
+                if !matched.contains(entry.fingerprint.as_str()) && (ran || unknown) {
+                    stale.push(Stale {
+                        at: baseline.file.map(|file| (file, entry.span)),
+                        label: "matches no finding".to_string(),
+                        entity: format!("{} {}", entry.code, entry.entity),
+                        message: format!(
+                            "the baseline entry for {} {} matches no finding",
+                            entry.code, entry.entity
+                        ),
+                        help: "what it recorded is fixed (or renamed): rewrite the baseline with `--write-baseline` to drop the entry".to_string(),
+                    });
+                }
+            }
+            let matched: std::collections::BTreeSet<String> =
+                matched.into_iter().map(str::to_string).collect();
+            findings
+                .into_iter()
+                .partition(|f| !f.is_active() || !matched.contains(&f.fingerprint))
+        }
     }
 }
 

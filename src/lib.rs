@@ -21,5 +21,6 @@ pub mod rules;
 pub mod source;
 pub mod span;
 pub mod table;
+pub mod waiver;
 pub mod worksheet_init;
 pub mod xml;

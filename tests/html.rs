@@ -335,6 +335,52 @@ fn the_failing_example_in_a_browser() {
     screenshot(&exe, &page, 2000);
 }
 
+#[test]
+fn exemptions_in_force_are_listed_and_do_not_colour_boxes() {
+    let dir = failing_example();
+    fs::write(
+        dir.path().join("topolint.toml"),
+        "[[exemptions]]\nrule = \"HA401\"\nentity = \"sql01.contoso.com\\\\rtc\"\nreason = \"witness <b>rebuilt</b> in Q1\"\nexpires = 2027-03-31\n",
+    )
+    .unwrap();
+    let expected = json(dir.path(), ".");
+    assert_eq!(expected["summary"]["suppressed"], 1, "{expected}");
+    let (page, html, _) = report(dir.path(), ".", "example-exempted");
+    let table =
+        &html[html.find("id=\"exemptions\"").unwrap()..html.find("id=\"topology\"").unwrap()];
+    assert!(table.contains("<code>HA401</code>"), "{table}");
+    assert!(table.contains("sql01.contoso.com\\rtc"), "{table}");
+    assert!(
+        table.contains("witness &lt;b&gt;rebuilt&lt;/b&gt; in Q1"),
+        "{table}"
+    );
+    assert!(table.contains("2027-03-31"), "{table}");
+    assert!(html.contains("<b>1</b> exempted"));
+    let exempt: Vec<&str> = findings(&html)
+        .into_iter()
+        .filter(|c| c.contains("data-exempt=\"yes\""))
+        .collect();
+    assert_eq!(exempt.len(), 1);
+    assert!(exempt[0].contains("data-severity=\"warning\""));
+    // The exempted warning no longer colours the SQL instance amber.
+    assert!(
+        tags(&html, "<g class=\"box sql ")
+            .iter()
+            .all(|t| t.contains("sev-ok"))
+    );
+
+    let Some(exe) = browser("exemptions_in_force_are_listed_and_do_not_colour_boxes") else {
+        return;
+    };
+    let dom = dump_dom(&exe, &page, "severity=error,warning,note");
+    let total = expected["findings"].as_array().unwrap().len();
+    assert_eq!(
+        text_of(&dom, "shown"),
+        (total - 1).to_string(),
+        "exempted ones hidden"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile values
 // ---------------------------------------------------------------------------------------------

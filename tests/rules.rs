@@ -8,11 +8,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use topolint::app::{Env, read_workspace};
-use topolint::config::Options;
+use topolint::app::{Env, attach_config, read_workspace};
+use topolint::config::{self, Options};
 use topolint::date::Date;
 use topolint::engine::{self, RuleSet};
 use topolint::render::human;
+use topolint::waiver::Waivers;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -96,8 +97,22 @@ fn rule_fixtures() {
         let rules = RuleSet::all()
             .select(std::slice::from_ref(&code), &[])
             .expect("fixture folder names a rule");
-        let ws = read_workspace(std::slice::from_ref(&path), false, &env()).expect("readable case");
-        let report = engine::run(&ws, &rules, &options());
+        let mut ws =
+            read_workspace(std::slice::from_ref(&path), false, &env()).expect("readable case");
+        // A case may carry its own topolint.toml (exemptions, for IN007).
+        let config_path = root().join(&path).join("topolint.toml");
+        let config = if config_path.is_file() {
+            config::load(Some(&config_path), &root()).expect("valid fixture config")
+        } else {
+            config::Config::default()
+        };
+        let config_file = attach_config(&mut ws, &config);
+        let waivers = Waivers {
+            exemptions: &config.exemptions,
+            config_file,
+            ..Waivers::default()
+        };
+        let report = engine::run_with(&ws, &rules, &options(), &waivers);
         let findings: Vec<_> = report
             .findings
             .iter()
@@ -130,6 +145,8 @@ fn rule_fixtures() {
                     .filter(|f| f.rule.code == code)
                     .cloned()
                     .collect(),
+                baselined: Vec::new(),
+                runs: Vec::new(),
                 summary: report.summary.clone(),
             };
             let style = human::Style {

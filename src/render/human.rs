@@ -48,7 +48,7 @@ pub fn render(
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
-    for finding in &report.findings {
+    for finding in report.active() {
         let mut text = String::new();
         let adapter = Adapter::new(ws, finding);
         handler
@@ -57,10 +57,39 @@ pub fn render(
         out.write_all(text.as_bytes())?;
     }
     if !style.quiet {
-        if !report.findings.is_empty() {
+        if report.active().next().is_some() {
             writeln!(out)?;
         }
+        exempted(out, ws, report)?;
         summary(out, report)?;
+    }
+    Ok(())
+}
+
+/// The findings exemptions waive, one line each with the reason and the expiry date.
+fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
+    let mut any = false;
+    for f in report.suppressed() {
+        if !any {
+            writeln!(out, "Exempted (still listed, not counted):")?;
+            any = true;
+        }
+        let place = super::primary_position(ws, f)
+            .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
+            .unwrap_or_default();
+        let reason = f.suppression.as_ref().map_or(String::new(), |s| {
+            format!(" — exempted until {}: {}", s.expires, s.reason)
+        });
+        writeln!(
+            out,
+            "  {place}{}[{}] {}{reason}",
+            f.severity.as_str(),
+            f.rule.code,
+            f.message
+        )?;
+    }
+    if any {
+        writeln!(out)?;
     }
     Ok(())
 }
@@ -89,9 +118,16 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
         )?;
     }
+    let mut waived = String::new();
+    if s.suppressed > 0 {
+        waived.push_str(&format!("; {} exempted", s.suppressed));
+    }
+    if s.baselined > 0 {
+        waived.push_str(&format!("; {} in the baseline", s.baselined));
+    }
     writeln!(
         out,
-        "Found {}, {}, {}.",
+        "Found {}, {}, {}{waived}.",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.notes, "note")

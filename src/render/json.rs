@@ -38,6 +38,15 @@ struct JsonFinding<'a> {
     location: Option<Position>,
     related: Vec<Related>,
     entity: &'a str,
+    /// Set when an exemption waives the finding.
+    suppression: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    reason: &'a str,
+    expires: String,
 }
 
 #[derive(Serialize)]
@@ -73,6 +82,11 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report, as_of: Date)
                 })
                 .collect(),
             entity: &f.entity,
+            suppression: f.suppression.as_ref().map(|s| JsonSuppression {
+                kind: "exemption",
+                reason: &s.reason,
+                expires: s.expires.to_string(),
+            }),
         })
         .collect();
     let json = Json {

@@ -1,9 +1,12 @@
 //! Renderers: each writes a whole report to a `dyn Write`.
 
+pub mod annotations;
 pub mod concise;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::finding::Finding;
 use crate::model::Workspace;

@@ -41,6 +41,7 @@ mod in003_xml_syntax;
 mod in004_unrecognized_document;
 mod in005_worksheet_syntax;
 mod in006_unresolved_placeholder;
+mod in007_stale_exemption;
 mod in008_ambiguous_deployment;
 mod rs301_no_same_fqdn_replacement;
 mod rs302_sql_instance_unrecorded;
@@ -91,6 +92,7 @@ pub static ALL: &[&RuleDef] = &[
     &in004_unrecognized_document::RULE,
     &in005_worksheet_syntax::RULE,
     &in006_unresolved_placeholder::RULE,
+    &in007_stale_exemption::RULE,
     &in008_ambiguous_deployment::RULE,
     &rs301_no_same_fqdn_replacement::RULE,
     &rs302_sql_instance_unrecorded::RULE,
@@ -117,6 +119,8 @@ pub enum Scope {
     Topology,
     /// A topology joined with its worksheets; runs only for deployments that have worksheets.
     Deployment,
+    /// The run's exemptions and baseline, after every other rule; runs once per run.
+    Waivers,
 }
 
 /// A rule's identity and documentation.
@@ -192,6 +196,8 @@ pub struct Context<'a> {
     pub workspace: &'a Workspace,
     pub deployment: Option<&'a Deployment>,
     pub options: &'a Options,
+    /// Exemptions and baseline entries that waive nothing (for IN007; empty for other rules).
+    pub stale: &'a [crate::waiver::Stale],
 }
 
 impl<'a> Context<'a> {
@@ -236,14 +242,23 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Collects a rule's drafts.
+/// Collects a rule's drafts, and the entities it checked (for JUnit's passing test cases).
 pub struct Emitter<'a> {
     pub(crate) drafts: &'a mut Vec<Draft>,
+    pub(crate) checked: &'a mut Vec<String>,
 }
 
 impl Emitter<'_> {
+    /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
+        self.checked.push(draft.entity.clone());
         self.drafts.push(draft);
+    }
+
+    /// Records that the rule looked at `entity` (named as its findings would name it), whether
+    /// or not it found anything.
+    pub fn checked(&mut self, entity: impl Into<String>) {
+        self.checked.push(entity.into());
     }
 }
 
@@ -399,6 +414,7 @@ pub(crate) fn stamp(
         primary: draft.primary,
         secondary: draft.secondary,
         fingerprint,
+        suppression: None,
     }
 }
 
@@ -460,7 +476,10 @@ mod tests {
         drafts.push(draft("a", 2), "again");
         drafts.push(draft("b", 3).severity(Severity::Error), "again");
         let mut out = Vec::new();
-        drafts.emit(&mut Emitter { drafts: &mut out });
+        drafts.emit(&mut Emitter {
+            drafts: &mut out,
+            checked: &mut Vec::new(),
+        });
         let entities: Vec<&str> = out.iter().map(|d| d.entity.as_str()).collect();
         assert_eq!(entities, ["a", "b"]);
         let b = &out[1];

@@ -239,7 +239,7 @@ impl Estate {
         self.keys.get(host.as_str()).copied()
     }
 
-    /// The severity of finding `i`, as recorded when it was attached.
+    /// The severity of finding `i`, when it is attached to a box and not exempted.
     #[must_use]
     pub fn severity_of(&self, i: usize) -> Option<Severity> {
         self.severities.get(&i).copied()
@@ -253,7 +253,8 @@ impl Estate {
             match report.findings.get(i).and_then(|f| self.locate(&f.entity)) {
                 Some(node) => {
                     self.nodes[node].findings.push(i);
-                    if let Some(f) = report.findings.get(i) {
+                    // Exempted findings are listed with the box but do not colour it.
+                    if let Some(f) = report.findings.get(i).filter(|f| f.is_active()) {
                         self.severities.insert(i, f.severity);
                     }
                 }
@@ -264,8 +265,7 @@ impl Estate {
             node.worst = node
                 .findings
                 .iter()
-                .filter_map(|&i| report.findings.get(i))
-                .map(|f| f.severity)
+                .filter_map(|&i| self.severities.get(&i).copied())
                 .max();
         }
         // Children come after their parents: walking backwards carries each box's colour up.

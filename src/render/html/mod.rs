@@ -25,15 +25,42 @@ use crate::model::Workspace;
 use crate::rules;
 use crate::source::FileId;
 
-/// An exemption in force, as the report lists it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An exemption in force (one that waives findings in this run), as the report lists it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ExemptionRow {
-    pub rule: String,
+    pub rule: &'static str,
     pub entity: String,
     pub reason: String,
-    pub expires: Option<String>,
-    /// How many findings it set aside in this run.
+    pub expires: Date,
+    /// How many findings it waives in this run.
     pub findings: usize,
+}
+
+/// The exemptions that waive findings of `report`, sorted by rule and entity.
+#[must_use]
+pub fn exemptions_in_force(report: &Report) -> Vec<ExemptionRow> {
+    let mut rows: BTreeMap<(&'static str, String, String, Date), usize> = BTreeMap::new();
+    for f in report.suppressed() {
+        if let Some(s) = &f.suppression {
+            *rows
+                .entry((
+                    f.rule.code,
+                    f.entity.to_lowercase(),
+                    s.reason.clone(),
+                    s.expires,
+                ))
+                .or_default() += 1;
+        }
+    }
+    rows.into_iter()
+        .map(|((rule, entity, reason, expires), findings)| ExemptionRow {
+            rule,
+            entity,
+            reason,
+            expires,
+            findings,
+        })
+        .collect()
 }
 
 /// Writes the report as one HTML document.
@@ -41,7 +68,7 @@ pub struct ExemptionRow {
 /// # Errors
 /// Propagates write errors.
 pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report, as_of: Date) -> io::Result<()> {
-    let page = page(ws, report, as_of, &[]);
+    let page = page(ws, report, as_of, &exemptions_in_force(report));
     out.write_all(page.as_bytes())
 }
 
@@ -114,9 +141,17 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
     }
     let _ = write!(
         h,
-        "<span class=\"count exempt\" data-count=\"exempted\"><b>{}</b> exempted</span></div>\n</header>\n",
+        "<a class=\"count exempt\" href=\"#exemptions\" data-count=\"exempted\"><b>{}</b> exempted</a>",
         s.suppressed
     );
+    if s.baselined > 0 {
+        let _ = write!(
+            h,
+            "<span class=\"count exempt\" data-count=\"baselined\"><b>{}</b> in the baseline</span>",
+            s.baselined
+        );
+    }
+    h.push_str("</div>\n</header>\n");
 
     inputs(&mut h, ws, report);
     exemption_table(&mut h, exemptions);
@@ -254,7 +289,7 @@ fn inputs(h: &mut String, ws: &Workspace, report: &Report) {
             Esc(&file.display),
             Esc(what
                 .get(&file.id)
-                .map_or("not an input of any rule", String::as_str)),
+                .map_or_else(|| other_file(&file.display), String::as_str)),
             file.encoding.label()
         );
     }
@@ -280,21 +315,33 @@ fn inputs(h: &mut String, ws: &Workspace, report: &Report) {
     h.push_str("</section>\n");
 }
 
+/// What a file that is neither a topology nor a worksheet was read for.
+fn other_file(display: &str) -> &'static str {
+    if display.to_ascii_lowercase().ends_with(".toml") {
+        "configuration (exemptions)"
+    } else if display.to_ascii_lowercase().ends_with(".json") {
+        "baseline"
+    } else {
+        "not an input of any rule"
+    }
+}
+
 fn exemption_table(h: &mut String, exemptions: &[ExemptionRow]) {
     h.push_str("<section id=\"exemptions\">\n<h2>Exemptions in force</h2>\n");
     if exemptions.is_empty() {
-        h.push_str("<p class=\"empty\">None: every finding is reported.</p>\n</section>\n");
+        h.push_str("<p class=\"empty\">None: every finding counts.</p>\n</section>\n");
         return;
     }
-    h.push_str("<table class=\"exemptions\"><thead><tr><th>Rule</th><th>Entity</th><th>Reason</th><th>Expires</th><th>Findings set aside</th></tr></thead><tbody>\n");
+    h.push_str("<p class=\"note-line\">Exempted findings are still listed below, marked, but do not count and do not change the verdict. The configuration file (<code>[[exemptions]]</code> in <code>topolint.toml</code>) records who accepted each risk and until when.</p>\n");
+    h.push_str("<table class=\"exemptions\"><thead><tr><th>Rule</th><th>Entity</th><th>Reason</th><th>Expires</th><th>Findings waived</th></tr></thead><tbody>\n");
     for e in exemptions {
         let _ = writeln!(
             h,
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            Esc(&e.rule),
+            Esc(e.rule),
             Esc(&e.entity),
             Esc(&e.reason),
-            Esc(e.expires.as_deref().unwrap_or("never")),
+            e.expires,
             e.findings
         );
     }
@@ -334,6 +381,7 @@ fn findings(
          <label><input type=\"checkbox\" name=\"severity\" value=\"error\" checked> errors</label>\
          <label><input type=\"checkbox\" name=\"severity\" value=\"warning\" checked> warnings</label>\
          <label><input type=\"checkbox\" name=\"severity\" value=\"note\" checked> notes</label>\
+         <label><input type=\"checkbox\" name=\"severity\" value=\"exempted\" checked> exempted</label>\
          <label class=\"search\">Text <input type=\"search\" name=\"q\" placeholder=\"host, rule, word\"></label>\
          </form>\n<p class=\"shown\"><span id=\"shown\">{total}</span> of <span id=\"total\">{total}</span> finding{} shown</p>\n",
         plural_s(total)
@@ -404,8 +452,13 @@ fn findings(
             let f = &report.findings[i];
             let _ = writeln!(
                 h,
-                "<li class=\"ref\" data-severity=\"{}\"><span class=\"badge {0}\">{0}</span> <a href=\"#f{i}\"><code>{}</code></a> {} <span class=\"loc\">{}</span></li>",
+                "<li class=\"ref\" data-severity=\"{}\"{}><span class=\"badge {0}\">{0}</span> <a href=\"#f{i}\"><code>{}</code></a> {} <span class=\"loc\">{}</span></li>",
                 f.severity.as_str(),
+                if f.is_active() {
+                    ""
+                } else {
+                    " data-exempt=\"yes\""
+                },
                 Esc(&f.entity),
                 Esc(&f.message),
                 Esc(&location(ws, f))
@@ -429,16 +482,33 @@ fn card(h: &mut String, ws: &Workspace, report: &Report, i: usize) {
         return;
     };
     let sev = f.severity.as_str();
+    let (exempt_class, exempt_attr, exempt_badge) = if f.is_active() {
+        ("", "", "")
+    } else {
+        (
+            " exempt",
+            " data-exempt=\"yes\"",
+            " <span class=\"badge exempt\">exempted</span>",
+        )
+    };
     let _ = write!(
         h,
-        "<article class=\"finding {sev}\" id=\"f{i}\" data-severity=\"{sev}\">\
-         <p class=\"head\"><span class=\"badge {sev}\">{sev}</span> <a class=\"code\" href=\"#rule-{0}\">{0}</a> <span class=\"name\">{1}</span> <span class=\"loc\">{2}</span></p>\n\
+        "<article class=\"finding {sev}{exempt_class}\" id=\"f{i}\" data-severity=\"{sev}\"{exempt_attr}>\
+         <p class=\"head\"><span class=\"badge {sev}\">{sev}</span>{exempt_badge} <a class=\"code\" href=\"#rule-{0}\">{0}</a> <span class=\"name\">{1}</span> <span class=\"loc\">{2}</span></p>\n\
          <p class=\"msg\">{3}</p>\n",
         Esc(f.rule.code),
         Esc(f.rule.name),
         Esc(&location(ws, f)),
         Esc(&f.message)
     );
+    if let Some(s) = &f.suppression {
+        let _ = writeln!(
+            h,
+            "<p class=\"exempt-note\">Exempted until {}: {}</p>",
+            s.expires,
+            Esc(&s.reason)
+        );
+    }
     let related: Vec<(Position, &str)> = f
         .secondary
         .iter()

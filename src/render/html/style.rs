@@ -1,8 +1,9 @@
 //! The report's fixed parts: its style sheet and its filter script. Neither ever holds input.
 
 /// The filter: shows the form (without scripts it stays hidden and every finding shows), reads
-/// `?severity=error,warning&q=text` from the address to start filtered, and hides findings whose
-/// severity is unticked or whose text lacks the search words.
+/// `?severity=error,warning,exempted&q=text` from the address to start filtered, and hides
+/// findings whose severity is unticked (or that are exempted, when `exempted` is unticked) or
+/// whose text lacks the search words.
 pub const SCRIPT: &str = r#"(function () {
   var form = document.getElementById("filter");
   if (!form) return;
@@ -20,7 +21,7 @@ pub const SCRIPT: &str = r#"(function () {
     boxes.forEach(function (b) { on[b.value] = b.checked; });
     document.querySelectorAll(".finding, .ref").forEach(function (el) {
       var text = el.textContent.toLowerCase();
-      var keep = on[el.dataset.severity] && words.every(function (w) { return text.indexOf(w) >= 0; });
+      var keep = on[el.dataset.severity] && (!el.dataset.exempt || on.exempted) && words.every(function (w) { return text.indexOf(w) >= 0; });
       el.hidden = !keep;
       if (keep && el.classList.contains("finding")) shown++;
     });
@@ -36,7 +37,7 @@ pub const SCRIPT: &str = r#"(function () {
 
 /// The Content-Security-Policy source that allows [`SCRIPT`] and nothing else: `sha256-` and
 /// the base64 SHA-256 of the script's bytes (`tests/html.rs` checks it).
-pub const SCRIPT_HASH: &str = "sha256-nVf+HgmU6hkzO6lJcTK6tv81R1+i5uyUgVMsDFaKdKY=";
+pub const SCRIPT_HASH: &str = "sha256-C9pbRl6o7YTQM+6HSLJbvX/NwHZ7DV8xH6Un2M/82XQ=";
 
 /// Screen and print styles. Severity colours: error red, warning amber, note blue, clean green.
 pub const CSS: &str = r#":root {
@@ -132,6 +133,11 @@ svg.diagram .link.witness { stroke-dasharray: 6 4; }
 .badge.error { background: var(--error); }
 .badge.warning { background: var(--warning); }
 .badge.note { background: var(--note); }
+.badge.exempt { background: #6b7380; }
+.finding.exempt { border-left-color: #9aa3ae; background: #fafbfc; }
+.finding.exempt .msg { font-weight: normal; }
+.exempt-note { color: #4a5260; font-style: italic; }
+.note-line { color: var(--muted); margin: 0 0 8px; }
 .code { font-weight: 700; }
 .refs { list-style: none; padding: 0; margin: 6px 0; font-size: 14px; }
 .refs li { padding: 3px 0; border-bottom: 1px solid #eceff3; }
