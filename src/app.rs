@@ -114,9 +114,7 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     let report = engine::run_with(&ws, &rules, &options, &waivers);
     if let Some(path) = &args.write_baseline {
         let path = env.cwd.join(path);
-        std::fs::write(&path, Baseline::render(&report.baselined)).map_err(|e| Fatal::Io {
-            message: format!("cannot write the baseline `{}`: {e}", path.display()),
-        })?;
+        write_file(&path, Baseline::render(&report.baselined).as_bytes())?;
     }
     let fail_on = threshold(args.fail_on);
 
@@ -152,12 +150,21 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
         })?;
         match destination {
             None => write(stdout, &buffer)?,
-            Some(path) => std::fs::write(&path, &buffer).map_err(|e| Fatal::Io {
-                message: format!("cannot write `{}`: {e}", path.display()),
-            })?,
+            Some(path) => write_file(&env.cwd.join(&path), &buffer)?,
         }
     }
     Ok(exit_code(&report, fail_on))
+}
+
+/// Writes a report or baseline file, creating its directory when missing.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
+    let failed = |e: std::io::Error| Fatal::Io {
+        message: format!("cannot write `{}`: {e}", path.display()),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    std::fs::write(path, bytes).map_err(failed)
 }
 
 /// Adds the configuration file to the workspace when it holds exemptions; returns its id.

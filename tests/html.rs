@@ -4,7 +4,8 @@
 //! saves screenshots under `target/tmp/html/`.
 //!
 //! Without Chromium (`/usr/bin/chromium` or `chromium` on `PATH`) the browser parts say that they
-//! skipped and pass; `.ci/run` installs it, so CI always runs them.
+//! skipped and pass; `.ci/run` installs it and sets `TOPOLINT_REQUIRE_CHROMIUM`, so CI always
+//! runs them.
 
 #![allow(
     clippy::expect_used,
@@ -105,9 +106,13 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Chromium, or a message that the browser checks are skipped.
+/// Chromium, or a message that the browser checks are skipped (a failure when
+/// `TOPOLINT_REQUIRE_CHROMIUM` is set, as `.ci/run` does).
 fn browser(test: &str) -> Option<PathBuf> {
     let found = chromium();
+    if found.is_none() && std::env::var_os("TOPOLINT_REQUIRE_CHROMIUM").is_some() {
+        panic!("{test}: TOPOLINT_REQUIRE_CHROMIUM is set but Chromium was not found");
+    }
     if found.is_none() {
         eprintln!(
             "{test}: skipped the browser checks: Chromium not found (install the Debian package `chromium`)"

@@ -55,10 +55,10 @@ pub fn render(
     }
     writeln!(
         out,
-        "topolint: {} errors, {} warnings, {} notes{waived}: {}",
-        s.errors,
-        s.warnings,
-        s.notes,
+        "topolint: {}, {}, {}{waived}: {}",
+        super::plural(s.errors, "error"),
+        super::plural(s.warnings, "warning"),
+        super::plural(s.notes, "note"),
         match s.verdict {
             Verdict::Ready => "READY",
             Verdict::NotReady => "NOT READY FOR RESTORE",

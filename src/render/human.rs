@@ -94,13 +94,7 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
     Ok(())
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+use super::plural;
 
 fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let s = &report.summary;
