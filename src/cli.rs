@@ -32,6 +32,8 @@ pub enum Command {
     /// Work with the backup and restoration worksheets
     #[command(subcommand)]
     Worksheet(WorksheetCommand),
+    /// Print the restore runbook for what failed (`--failed`), with its prerequisites
+    Plan(crate::plan::PlanArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,7 +57,15 @@ pub struct InitArgs {
 }
 
 /// Names of the subcommands (and clap's own words), to tell `topolint PATH` from `topolint check`.
-pub const SUBCOMMANDS: &[&str] = &["check", "inspect", "rules", "explain", "worksheet", "help"];
+pub const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "inspect",
+    "rules",
+    "explain",
+    "worksheet",
+    "plan",
+    "help",
+];
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -104,6 +114,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The topology exported with the last backup (`Get-CsTopology -AsXml`), to compare the
+    /// deployment with (DR rules); one deployment at a time
+    #[arg(long, value_name = "FILE")]
+    pub backup_topology: Option<PathBuf>,
+
     /// Leave out the findings recorded in this baseline file; report only new ones
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -119,6 +134,11 @@ pub struct InspectArgs {
     /// Files or directories to inspect
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Compare two topology documents instead: what was added, removed and changed from OLD
+    /// (e.g. the export kept with a backup) to NEW
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "paths")]
+    pub diff: Option<Vec<PathBuf>>,
 
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,

@@ -1,5 +1,7 @@
 //! Running the rules over a workspace: selection, severity, ordering, the summary.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::Options;
@@ -7,6 +9,7 @@ use crate::error::Fatal;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use crate::rules::{self, Context, Emitter, RuleDef, RuleMeta, Scope};
+use crate::source::FileId;
 use crate::waiver::{BaselineUse, Stale, Waivers};
 
 /// Which rules run, at what severity.
@@ -159,6 +162,81 @@ pub struct Summary {
     pub structural_only: Vec<String>,
     #[serde(skip)]
     pub verdict: Verdict,
+    /// Each deployment's own outcome, in the order the deployments were found.
+    #[serde(skip)]
+    pub deployments: Vec<DeploymentSummary>,
+    /// The backup-time topology the deployment was compared with, as displayed.
+    #[serde(skip)]
+    pub backup_topology: Option<String>,
+}
+
+/// One deployment's outcome: the findings about its topology and worksheets.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeploymentSummary {
+    /// The topology document, as displayed.
+    pub topology: String,
+    pub verdict: Verdict,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Whether the readiness rules (BK, RS, HA) ran: it has worksheets and they were selected.
+    pub readiness_checked: bool,
+    /// Whether worksheets were found beside the topology.
+    #[serde(skip)]
+    pub has_worksheets: bool,
+}
+
+/// Each deployment's counts and verdict, from the findings whose primary location is in one of
+/// its files (its topology, its worksheets, or the backup-time topology it was compared with).
+/// A deployment is ready when it has no error and the readiness rules checked it.
+#[must_use]
+pub fn deployment_summaries(
+    ws: &Workspace,
+    findings: &[Finding],
+    readiness_selected: bool,
+) -> Vec<DeploymentSummary> {
+    let mut owner: BTreeMap<FileId, usize> = BTreeMap::new();
+    for (i, d) in ws.deployments.iter().enumerate() {
+        owner.insert(ws.topologies[d.topology].file, i);
+        for &w in &d.worksheets {
+            owner.insert(ws.worksheets[w].file, i);
+        }
+    }
+    if let (Some(backup), 1) = (&ws.backup, ws.deployments.len()) {
+        owner.entry(backup.file).or_insert(0);
+    }
+    let mut counts = vec![[0usize; 3]; ws.deployments.len()];
+    for f in findings.iter().filter(|f| f.is_active()) {
+        let Some(&d) = f.primary.as_ref().and_then(|l| owner.get(&l.file)) else {
+            continue;
+        };
+        let slot = match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        };
+        counts[d][slot] += 1;
+    }
+    ws.deployments
+        .iter()
+        .zip(counts)
+        .map(|(d, [errors, warnings, notes])| {
+            let readiness_checked = d.has_worksheets() && readiness_selected;
+            DeploymentSummary {
+                topology: ws.files.get(ws.topologies[d.topology].file).display.clone(),
+                verdict: if errors == 0 && readiness_checked {
+                    Verdict::Ready
+                } else {
+                    Verdict::NotReady
+                },
+                errors,
+                warnings,
+                notes,
+                readiness_checked,
+                has_worksheets: d.has_worksheets(),
+            }
+        })
+        .collect()
 }
 
 /// Runs the enabled rules over every deployment (and the input rules once), without waivers.
@@ -224,6 +302,7 @@ pub fn run_with(
     } else {
         Verdict::NotReady
     };
+    let deployments = deployment_summaries(ws, &findings, readiness_selected);
     Report {
         summary: Summary {
             // The configuration and baseline files are in the workspace only to be pointed at.
@@ -244,6 +323,11 @@ pub fn run_with(
             rules_run,
             structural_only,
             verdict,
+            deployments,
+            backup_topology: ws
+                .backup
+                .as_ref()
+                .map(|b| ws.files.get(b.file).display.clone()),
         },
         findings,
         baselined,
@@ -276,6 +360,12 @@ fn run_rule(
             .filter(|d| d.has_worksheets())
             .map(|d| context(Some(d)))
             .collect(),
+        Scope::Drift => ws
+            .deployments
+            .iter()
+            .filter(|_| ws.backup.is_some())
+            .map(|d| context(Some(d)))
+            .collect(),
     };
     if contexts.is_empty() {
         return;
@@ -296,10 +386,14 @@ fn run_rule(
             },
         );
         for draft in drafts {
-            let scope = draft
-                .primary
-                .as_ref()
-                .map(|l| parent_dir(&ws.files.get(l.file).display))
+            // A drift finding may point into the backup-time topology, whose folder changes with
+            // every backup: its fingerprint belongs to the deployment's folder.
+            let file = match (rule.meta.scope, cx.topology()) {
+                (Scope::Drift, Some(topology)) => Some(topology.file),
+                _ => draft.primary.as_ref().map(|l| l.file),
+            };
+            let scope = file
+                .map(|f| parent_dir(&ws.files.get(f).display))
                 .unwrap_or_default();
             findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
         }

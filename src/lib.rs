@@ -16,6 +16,7 @@ pub mod finding;
 pub mod inspect;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod source;

@@ -1,5 +1,6 @@
 //! The typed model rules work on: a [`Workspace`] of files, topologies and deployments.
 
+pub mod drift;
 mod fqdn;
 mod lower;
 pub mod placeholder;
@@ -26,6 +27,9 @@ pub struct Workspace {
     /// Problems met while reading files; the input rules report them.
     pub problems: Vec<InputProblem>,
     pub deployments: Vec<Deployment>,
+    /// The topology exported with the last backup (`--backup-topology`), read for comparison
+    /// only: it is never a deployment of its own.
+    pub backup: Option<Topology>,
 }
 
 /// One topology document and the worksheets beside it.
