@@ -11,7 +11,7 @@ use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Severity;
 use crate::model::Workspace;
-use crate::render::{annotations, concise, human, json, junit, sarif};
+use crate::render::{annotations, concise, html, human, json, junit, sarif};
 use crate::waiver::{Baseline, BaselineUse, Waivers};
 use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
 
@@ -291,6 +291,7 @@ fn render(
         Format::Junit => junit::render(out, ws, report, fail_on),
         Format::Github => annotations::render(out, ws, report, annotations::Dialect::Github),
         Format::Azure => annotations::render(out, ws, report, annotations::Dialect::Azure),
+        Format::Html => html::render(out, ws, report, as_of),
     }
 }
 

@@ -176,6 +176,8 @@ pub enum Format {
     Github,
     /// Azure Pipelines logging commands (##vso[task.logissue ...]message)
     Azure,
+    /// A self-contained HTML readiness report with a topology diagram (use with --output)
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 pub mod annotations;
 pub mod concise;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
