@@ -11,7 +11,7 @@ use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Severity;
 use crate::model::Workspace;
-use crate::render::{annotations, concise, human, json, junit, sarif};
+use crate::render::{annotations, concise, html, human, json, junit, sarif};
 use crate::waiver::{Baseline, BaselineUse, Waivers};
 use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
 
@@ -68,14 +68,74 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
 /// # Errors
 /// A missing path, or no input at all.
 pub fn read_workspace(paths: &[PathBuf], no_ignore: bool, env: &Env) -> Result<Workspace, Fatal> {
-    let (inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
-    let ws = load::load(&inputs, &walk_errors, &env.cwd);
+    read_workspace_with_backup(paths, no_ignore, None, env)
+}
+
+/// Like [`read_workspace`], and also reads the topology exported with the last backup, for
+/// comparison only: when a walk finds that file too, it is not read as a deployment.
+///
+/// # Errors
+/// A missing path (the backup-time topology's too), no input at all, or a backup-time topology
+/// with several deployments to compare it with.
+pub fn read_workspace_with_backup(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    backup: Option<&Path>,
+    env: &Env,
+) -> Result<Workspace, Fatal> {
+    let backup = match backup {
+        Some(given) => {
+            let path = env.cwd.join(given);
+            std::fs::metadata(&path)
+                .and_then(|m| {
+                    if m.is_dir() {
+                        Err(std::io::Error::other(
+                            "it is a directory; name the topology file exported with the backup",
+                        ))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|e| Fatal::PathNotFound {
+                    path: given.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            Some(path)
+        }
+        None => None,
+    };
+    let (mut inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
+    if let Some(backup) = &backup {
+        inputs.retain(|i| i.explicit || !discover::same_file(&i.path, backup));
+    }
+    let mut ws = load::load(&inputs, &walk_errors, &env.cwd);
     // Files were found, but none is a topology and none is a problem worth reporting.
     if ws.topologies.is_empty() && ws.problems.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
         return Err(Fatal::NoInput {
             paths: shown.join(", "),
         });
+    }
+    if let Some(backup) = &backup {
+        if ws.deployments.len() > 1 {
+            let shown: Vec<String> = ws
+                .deployments
+                .iter()
+                .map(|d| format!("`{}`", ws.files.get(ws.topologies[d.topology].file).display))
+                .collect();
+            return Err(Fatal::Usage {
+                message: format!(
+                    "--backup-topology compares one deployment with its backup, but {} deployments were found: {}",
+                    ws.deployments.len(),
+                    shown.join(", ")
+                ),
+                help: Some(
+                    "check each deployment folder on its own, with the topology exported with its own backup: `topolint check DIR --backup-topology FILE`"
+                        .to_string(),
+                ),
+            });
+        }
+        load::load_backup(&mut ws, backup, &env.cwd);
     }
     Ok(ws)
 }
@@ -96,7 +156,12 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let options = config.options(as_of);
-    let mut ws = read_workspace(&args.paths, args.no_ignore, env)?;
+    // The command line wins over the configuration file.
+    let backup = args
+        .backup_topology
+        .clone()
+        .or_else(|| config.backup_topology.clone());
+    let mut ws = read_workspace_with_backup(&args.paths, args.no_ignore, backup.as_deref(), env)?;
     // The configuration and the baseline join the workspace, so IN007 can point into them.
     let config_file = attach_config(&mut ws, &config);
     let baseline = match (&args.baseline, &args.write_baseline) {
@@ -173,12 +238,14 @@ pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crat
     if config.exemptions.is_empty() {
         return None;
     }
-    Some(ws.files.add(
+    let file = ws.files.add(
         config.path.clone().unwrap_or_default(),
         config.shown.clone(),
         config.text.clone(),
         crate::source::Encoding::Utf8,
-    ))
+    );
+    ws.auxiliary.push(file);
+    Some(file)
 }
 
 /// Reads a baseline file into the workspace.
@@ -199,6 +266,7 @@ pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Basel
     let file = ws
         .files
         .add(full, shown, text, crate::source::Encoding::Utf8);
+    ws.auxiliary.push(file);
     Ok(Baseline {
         file: Some(file),
         ..parsed
@@ -223,6 +291,7 @@ pub(crate) fn render(
         Format::Junit => junit::render(out, ws, report, fail_on),
         Format::Github => annotations::render(out, ws, report, annotations::Dialect::Github),
         Format::Azure => annotations::render(out, ws, report, annotations::Dialect::Azure),
+        Format::Html => html::render(out, ws, report, as_of),
     }
 }
 
@@ -284,12 +353,69 @@ fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
 }
 
 fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {
+    if let Some(sides) = &args.diff {
+        return inspect_diff(sides, args.format, env, out);
+    }
     let ws = read_workspace(&args.paths, args.no_ignore, env)?;
     let inventory = inspect::inventory(&ws);
     let mut buffer = Vec::new();
     let result = match args.format {
         crate::cli::InspectFormat::Text => inspect::render_text(&mut buffer, &inventory),
         crate::cli::InspectFormat::Json => inspect::render_json(&mut buffer, &inventory),
+    };
+    result.map_err(|e| Fatal::Io {
+        message: e.to_string(),
+    })?;
+    write(out, &buffer)?;
+    Ok(0)
+}
+
+/// `inspect --diff OLD NEW`.
+fn inspect_diff(
+    sides: &[PathBuf],
+    format: crate::cli::InspectFormat,
+    env: &Env,
+    out: &mut dyn Write,
+) -> Result<u8, Fatal> {
+    let [old, new] = sides else {
+        return Err(Fatal::Usage {
+            message: "--diff takes two topology files, OLD and NEW".to_string(),
+            help: None,
+        });
+    };
+    let mut ws = Workspace::default();
+    let mut read = |given: &PathBuf| -> Result<(crate::model::Topology, String), Fatal> {
+        let path = env.cwd.join(given);
+        if !path.is_file() {
+            return Err(Fatal::PathNotFound {
+                path: given.display().to_string(),
+                reason: "no such file".to_string(),
+            });
+        }
+        let before = ws.problems.len();
+        let topology = load::load_topology_file(&mut ws, &path, &env.cwd);
+        let shown = crate::source::display_path(&path, &env.cwd);
+        topology.map(|t| (t, shown.clone())).ok_or_else(|| {
+            let why = ws
+                .problems
+                .get(before)
+                .map_or_else(|| "not a topology document".to_string(), |p| p.message.clone());
+            Fatal::Usage {
+                message: format!("`{shown}` cannot be compared: {why}"),
+                help: Some(
+                    "compare two exports of `Get-CsTopology -AsXml` (or Topology Builder files); `topolint check FILE` shows what is wrong with one"
+                        .to_string(),
+                ),
+            }
+        })
+    };
+    let (old, old_name) = read(old)?;
+    let (new, new_name) = read(new)?;
+    let view = inspect::diff_view(&old, &new, &old_name, &new_name);
+    let mut buffer = Vec::new();
+    let result = match format {
+        crate::cli::InspectFormat::Text => inspect::render_diff_text(&mut buffer, &view),
+        crate::cli::InspectFormat::Json => inspect::render_diff_json(&mut buffer, &view),
     };
     result.map_err(|e| Fatal::Io {
         message: e.to_string(),

@@ -114,6 +114,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The topology exported with the last backup (`Get-CsTopology -AsXml`), to compare the
+    /// deployment with (DR rules); one deployment at a time
+    #[arg(long, value_name = "FILE")]
+    pub backup_topology: Option<PathBuf>,
+
     /// Leave out the findings recorded in this baseline file; report only new ones
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -129,6 +134,11 @@ pub struct InspectArgs {
     /// Files or directories to inspect
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Compare two topology documents instead: what was added, removed and changed from OLD
+    /// (e.g. the export kept with a backup) to NEW
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "paths")]
+    pub diff: Option<Vec<PathBuf>>,
 
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
@@ -166,6 +176,8 @@ pub enum Format {
     Github,
     /// Azure Pipelines logging commands (##vso[task.logissue ...]message)
     Azure,
+    /// A self-contained HTML readiness report with a topology diagram (use with --output)
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -55,6 +55,10 @@ pub struct Config {
     pub max_backup_age_days: Option<u32>,
     pub expiry_warning_days: Option<u32>,
     pub product: Option<Product>,
+    /// `[options] backup-topology`, resolved against the configuration file's folder.
+    pub backup_topology: Option<PathBuf>,
+    /// Where `backup-topology`'s value is in the file, for pointing at it.
+    backup_topology_span: Option<std::ops::Range<usize>>,
     /// `[[exemptions]]`, in file order.
     pub exemptions: Vec<Exemption>,
     /// The file's text, for pointing at an exemption (empty without a file).
@@ -124,6 +128,7 @@ struct RawOptions {
     max_backup_age_days: Option<u32>,
     expiry_warning_days: Option<u32>,
     product: Option<toml::Spanned<String>>,
+    backup_topology: Option<toml::Spanned<String>>,
 }
 
 /// Finds and reads the configuration: `explicit` when given, otherwise the nearest
@@ -148,8 +153,43 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
         reason: e.to_string(),
     })?;
     let mut config = parse(&text, &shown)?;
+    // A relative `backup-topology` is relative to the configuration file, wherever it is run.
+    if let Some(backup) = config.backup_topology.take() {
+        let base = path.parent().unwrap_or(cwd);
+        let resolved = base.join(&backup);
+        if !resolved.is_file() {
+            return Err(config_error(
+                &text,
+                &shown,
+                format!(
+                    "backup-topology `{}` is not a file",
+                    crate::finding::shown(&backup.to_string_lossy())
+                ),
+                config.backup_topology_span.clone(),
+                Some(format!(
+                    "the path is relative to {shown}'s folder; it names the topology exported with the last backup (`Get-CsTopology -AsXml`)"
+                )),
+            ));
+        }
+        config.backup_topology = Some(resolved);
+    }
     config.path = Some(path);
     Ok(config)
+}
+
+fn config_error(
+    text: &str,
+    shown: &str,
+    message: String,
+    span: Option<std::ops::Range<usize>>,
+    help: Option<String>,
+) -> Fatal {
+    Fatal::Config(Box::new(ConfigError {
+        message,
+        source: miette::NamedSource::new(shown, text.to_string()),
+        span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
+        help,
+    }))
 }
 
 /// Parses configuration text; `shown` names the file in diagnostics.
@@ -158,12 +198,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
 /// Invalid TOML, unknown keys, rules or values.
 pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
     let error = |message: String, span: Option<std::ops::Range<usize>>, help: Option<String>| {
-        Fatal::Config(Box::new(ConfigError {
-            message,
-            source: miette::NamedSource::new(shown, text.to_string()),
-            span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
-            help,
-        }))
+        config_error(text, shown, message, span, help)
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let help = unknown_field_help(e.message());
@@ -219,6 +254,18 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
                 ));
             }
         };
+    }
+    if let Some(backup) = &raw.options.backup_topology {
+        let value = backup.get_ref().trim();
+        if value.is_empty() {
+            return Err(error(
+                "backup-topology is empty".to_string(),
+                Some(backup.span()),
+                Some("name the topology file exported with the last backup, relative to this file, or remove the key".to_string()),
+            ));
+        }
+        config.backup_topology = Some(PathBuf::from(value));
+        config.backup_topology_span = Some(backup.span());
     }
     Ok(config)
 }
@@ -280,7 +327,12 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("the top level", &["rules", "options", "exemptions"]),
     (
         "[options]",
-        &["max-backup-age-days", "expiry-warning-days", "product"],
+        &[
+            "max-backup-age-days",
+            "expiry-warning-days",
+            "product",
+            "backup-topology",
+        ],
     ),
     ("[[exemptions]]", &["rule", "entity", "reason", "expires"]),
 ];
@@ -308,7 +360,7 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .min_by_key(|(d, _, _)| *d);
     Some(match closest {
         Some((_, table, k)) => format!("did you mean `{k}` (in {table})?"),
-        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
+        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
     })
 }
 
@@ -363,6 +415,51 @@ mod tests {
         assert_eq!(message(&err), "`loud` is not a severity");
         let err = parse("[options]\nproduct = \"lync2010\"\n", "t.toml").expect_err("product");
         assert_eq!(message(&err), "`lync2010` is not a product");
+    }
+
+    #[test]
+    fn backup_topology_is_relative_to_the_file_and_must_exist() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("deploy");
+        std::fs::create_dir_all(dir.path().join("backups")).expect("mkdir");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        std::fs::write(dir.path().join("backups/topology.xml"), "<x/>").expect("write");
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "[options]\nbackup-topology = \"backups/topology.xml\"\n",
+        )
+        .expect("write");
+        // Found from a subfolder, the path still resolves against the file's folder.
+        let config = load(None, &sub).expect("valid");
+        assert_eq!(
+            config.backup_topology,
+            Some(dir.path().join("backups/topology.xml"))
+        );
+
+        let text = "[options]\nbackup-topology = \"backups/missing.xml\"\n";
+        std::fs::write(dir.path().join(FILE_NAME), text).expect("write");
+        let err = load(None, &sub).expect_err("missing file");
+        let Fatal::Config(config_error) = &err else {
+            panic!("config error, got {err:?}")
+        };
+        assert_eq!(
+            message(&err),
+            "backup-topology `backups/missing.xml` is not a file"
+        );
+        assert_eq!(
+            config_error.span.map(|s| s.offset()),
+            text.find("\"backups/missing.xml\"")
+        );
+    }
+
+    #[test]
+    fn backup_topology_must_be_a_non_empty_string() {
+        let err = parse("[options]\nbackup-topology = \" \"\n", "t.toml").expect_err("empty");
+        assert_eq!(message(&err), "backup-topology is empty");
+        let err = parse("[options]\nbackup-topology = 7\n", "t.toml").expect_err("not a string");
+        assert!(message(&err).contains("invalid type"), "{}", message(&err));
+        let err = parse("[options]\nbackup_topology = \"a.xml\"\n", "t.toml").expect_err("key");
+        assert!(message(&err).contains("unknown field `backup_topology`"));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Running the rules over a workspace: selection, severity, ordering, the summary.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::Options;
@@ -7,6 +9,7 @@ use crate::error::Fatal;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use crate::rules::{self, Context, Emitter, RuleDef, RuleMeta, Scope};
+use crate::source::FileId;
 use crate::waiver::{BaselineUse, Stale, Waivers};
 
 /// Which rules run, at what severity.
@@ -159,6 +162,81 @@ pub struct Summary {
     pub structural_only: Vec<String>,
     #[serde(skip)]
     pub verdict: Verdict,
+    /// Each deployment's own outcome, in the order the deployments were found.
+    #[serde(skip)]
+    pub deployments: Vec<DeploymentSummary>,
+    /// The backup-time topology the deployment was compared with, as displayed.
+    #[serde(skip)]
+    pub backup_topology: Option<String>,
+}
+
+/// One deployment's outcome: the findings about its topology and worksheets.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeploymentSummary {
+    /// The topology document, as displayed.
+    pub topology: String,
+    pub verdict: Verdict,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Whether the readiness rules (BK, RS, HA) ran: it has worksheets and they were selected.
+    pub readiness_checked: bool,
+    /// Whether worksheets were found beside the topology.
+    #[serde(skip)]
+    pub has_worksheets: bool,
+}
+
+/// Each deployment's counts and verdict, from the findings whose primary location is in one of
+/// its files (its topology, its worksheets, or the backup-time topology it was compared with).
+/// A deployment is ready when it has no error and the readiness rules checked it.
+#[must_use]
+pub fn deployment_summaries(
+    ws: &Workspace,
+    findings: &[Finding],
+    readiness_selected: bool,
+) -> Vec<DeploymentSummary> {
+    let mut owner: BTreeMap<FileId, usize> = BTreeMap::new();
+    for (i, d) in ws.deployments.iter().enumerate() {
+        owner.insert(ws.topologies[d.topology].file, i);
+        for &w in &d.worksheets {
+            owner.insert(ws.worksheets[w].file, i);
+        }
+    }
+    if let (Some(backup), 1) = (&ws.backup, ws.deployments.len()) {
+        owner.entry(backup.file).or_insert(0);
+    }
+    let mut counts = vec![[0usize; 3]; ws.deployments.len()];
+    for f in findings.iter().filter(|f| f.is_active()) {
+        let Some(&d) = f.primary.as_ref().and_then(|l| owner.get(&l.file)) else {
+            continue;
+        };
+        let slot = match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        };
+        counts[d][slot] += 1;
+    }
+    ws.deployments
+        .iter()
+        .zip(counts)
+        .map(|(d, [errors, warnings, notes])| {
+            let readiness_checked = d.has_worksheets() && readiness_selected;
+            DeploymentSummary {
+                topology: ws.files.get(ws.topologies[d.topology].file).display.clone(),
+                verdict: if errors == 0 && readiness_checked {
+                    Verdict::Ready
+                } else {
+                    Verdict::NotReady
+                },
+                errors,
+                warnings,
+                notes,
+                readiness_checked,
+                has_worksheets: d.has_worksheets(),
+            }
+        })
+        .collect()
 }
 
 /// Runs the enabled rules over every deployment (and the input rules once), without waivers.
@@ -224,6 +302,7 @@ pub fn run_with(
     } else {
         Verdict::NotReady
     };
+    let deployments = deployment_summaries(ws, &findings, readiness_selected);
     Report {
         summary: Summary {
             // The configuration and baseline files are in the workspace only to be pointed at.
@@ -244,10 +323,47 @@ pub fn run_with(
             rules_run,
             structural_only,
             verdict,
+            deployments,
+            backup_topology: ws
+                .backup
+                .as_ref()
+                .map(|b| ws.files.get(b.file).display.clone()),
         },
         findings,
         baselined,
         runs,
+    }
+}
+
+/// The contexts a rule runs in: once per run, or once per deployment (with worksheets, for the
+/// readiness rules).
+fn contexts<'a>(
+    ws: &'a Workspace,
+    rule: &RuleDef,
+    options: &'a Options,
+    stale: &'a [Stale],
+) -> Vec<Context<'a>> {
+    let context = |deployment| Context {
+        workspace: ws,
+        deployment,
+        options,
+        stale,
+    };
+    match rule.meta.scope {
+        Scope::Input | Scope::Waivers => vec![context(None)],
+        Scope::Topology => ws.deployments.iter().map(|d| context(Some(d))).collect(),
+        Scope::Deployment => ws
+            .deployments
+            .iter()
+            .filter(|d| d.has_worksheets())
+            .map(|d| context(Some(d)))
+            .collect(),
+        Scope::Drift => ws
+            .deployments
+            .iter()
+            .filter(|_| ws.backup.is_some())
+            .map(|d| context(Some(d)))
+            .collect(),
     }
 }
 
@@ -261,22 +377,7 @@ fn run_rule(
     findings: &mut Vec<Finding>,
     runs: &mut Vec<RuleRun>,
 ) {
-    let context = |deployment| Context {
-        workspace: ws,
-        deployment,
-        options,
-        stale,
-    };
-    let contexts: Vec<Context<'_>> = match rule.meta.scope {
-        Scope::Input | Scope::Waivers => vec![context(None)],
-        Scope::Topology => ws.deployments.iter().map(|d| context(Some(d))).collect(),
-        Scope::Deployment => ws
-            .deployments
-            .iter()
-            .filter(|d| d.has_worksheets())
-            .map(|d| context(Some(d)))
-            .collect(),
-    };
+    let contexts = contexts(ws, rule, options, stale);
     if contexts.is_empty() {
         return;
     }
@@ -296,10 +397,14 @@ fn run_rule(
             },
         );
         for draft in drafts {
-            let scope = draft
-                .primary
-                .as_ref()
-                .map(|l| parent_dir(&ws.files.get(l.file).display))
+            // A drift finding may point into the backup-time topology, whose folder changes with
+            // every backup: its fingerprint belongs to the deployment's folder.
+            let file = match (rule.meta.scope, cx.topology()) {
+                (Scope::Drift, Some(topology)) => Some(topology.file),
+                _ => draft.primary.as_ref().map(|l| l.file),
+            };
+            let scope = file
+                .map(|f| parent_dir(&ws.files.get(f).display))
                 .unwrap_or_default();
             findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
         }
@@ -491,5 +596,148 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    // ---- the entities rules record as checked (the passing cases of `--format junit`) ------
+
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    use crate::app::{Env, read_workspace};
+    use crate::date::Date;
+
+    /// Rules whose subject the example deployment does not have, so they check nothing there.
+    const NOTHING_IN_THE_EXAMPLE: &[(&str, &str)] =
+        &[("BK208", "the example has no Persistent Chat store")];
+
+    /// Rules whose findings are not named like what they check.
+    const NAMED_OTHERWISE: &[(&str, &str)] = &[
+        (
+            "IN006",
+            "a clean file passes by its path; a file with placeholders fails by placeholder",
+        ),
+        (
+            "IN007",
+            "its context holds only the stale exemptions and baseline entries it reports",
+        ),
+    ];
+
+    fn read(path: &Path) -> Workspace {
+        let env = Env {
+            cwd: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            no_color: true,
+            stdout_is_terminal: false,
+            width: None,
+        };
+        read_workspace(&[path.to_path_buf()], false, &env).expect("readable")
+    }
+
+    fn as_of() -> Options {
+        Options::new(Date::parse("2026-11-21").expect("date"))
+    }
+
+    /// Runs one rule as the engine does; returns the entities of its findings and the entities
+    /// it recorded with [`Emitter::checked`] (what `emit` recorded taken out).
+    fn run_alone(ws: &Workspace, rule: &RuleDef) -> (Vec<String>, BTreeSet<String>) {
+        let options = as_of();
+        let mut findings = Vec::new();
+        let mut explicit = BTreeSet::new();
+        for cx in contexts(ws, rule, &options, &[]) {
+            let mut drafts = Vec::new();
+            let mut checked = Vec::new();
+            (rule.check)(
+                &cx,
+                &mut Emitter {
+                    drafts: &mut drafts,
+                    checked: &mut checked,
+                },
+            );
+            for draft in drafts {
+                if let Some(i) = checked.iter().position(|c| *c == draft.entity) {
+                    checked.swap_remove(i);
+                }
+                findings.push(draft.entity);
+            }
+            explicit.extend(checked);
+        }
+        (findings, explicit)
+    }
+
+    #[test]
+    fn every_rule_names_what_it_checked_in_the_ready_example() {
+        let ws = read(Path::new("testdata/example"));
+        let report = run(&ws, &RuleSet::all(), &as_of());
+        assert_eq!(report.summary.verdict, Verdict::Ready);
+        let mut wrong = Vec::new();
+        for r in &report.runs {
+            if !matches!(r.rule.scope, Scope::Topology | Scope::Deployment) {
+                continue;
+            }
+            let allowed = NOTHING_IN_THE_EXAMPLE
+                .iter()
+                .any(|(code, _)| *code == r.rule.code);
+            if r.checked.is_empty() != allowed {
+                wrong.push(format!("{}: checked {:?}", r.rule.code, r.checked));
+            }
+        }
+        // Every topology and readiness rule ran, and only the allowed ones checked nothing.
+        let ran = report
+            .runs
+            .iter()
+            .filter(|r| matches!(r.rule.scope, Scope::Topology | Scope::Deployment))
+            .count();
+        let expected = rules::ALL
+            .iter()
+            .filter(|r| matches!(r.meta.scope, Scope::Topology | Scope::Deployment))
+            .count();
+        assert_eq!(ran, expected);
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn a_finding_is_named_like_the_subject_the_rule_checked() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut cases = Vec::new();
+        for code_dir in std::fs::read_dir(root.join("testdata/rules")).expect("fixtures") {
+            let code_dir = code_dir.expect("entry").path();
+            for case in std::fs::read_dir(&code_dir).expect("cases") {
+                let case = case.expect("entry").path();
+                let name = case
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .to_string();
+                if name.starts_with("fail-") {
+                    cases.push(case.strip_prefix(&root).expect("relative").to_path_buf());
+                }
+            }
+        }
+        cases.sort();
+        let mut wrong = Vec::new();
+        let mut findings = 0;
+        for case in &cases {
+            let code = case
+                .parent()
+                .and_then(Path::file_name)
+                .expect("code folder")
+                .to_string_lossy()
+                .to_string();
+            let rule = rules::find(&code).expect("fixture folder names a rule");
+            if NAMED_OTHERWISE.iter().any(|(c, _)| *c == code) {
+                continue;
+            }
+            let (entities, checked) = run_alone(&read(case), rule);
+            for entity in entities {
+                findings += 1;
+                if !checked.contains(&entity) {
+                    wrong.push(format!(
+                        "{}: finding `{entity}` is not among the checked {checked:?}",
+                        case.display()
+                    ));
+                }
+            }
+        }
+        assert!(findings > 100, "only {findings} findings in the fixtures");
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 }

@@ -212,7 +212,7 @@ fn only_finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
 
 #[test]
 fn exit_0_when_nothing_reaches_fail_on() {
-    let out = check_args(&["testdata/example"]);
+    let out = check_args(&["testdata/example", "--as-of", "2026-11-21"]);
     assert_code(&out, 0, "testdata/example");
 }
 
@@ -389,7 +389,13 @@ fn human_format() {
 
 #[test]
 fn concise_format() {
-    let out = check_args(&["--format", "concise", "testdata/rules"]);
+    let out = check_args(&[
+        "--format",
+        "concise",
+        "--as-of",
+        "2026-11-21",
+        "testdata/rules",
+    ]);
     assert_code(&out, 1, "concise over testdata/rules");
     let text = stdout(&out);
     let re = Regex::new(CONCISE_LINE).expect("regex");

@@ -113,7 +113,9 @@ impl Dir {
 }
 
 /// The formats written to files; JSON goes to standard output.
-const OTHER_FORMATS: [&str; 6] = ["human", "concise", "sarif", "junit", "github", "azure"];
+const OTHER_FORMATS: [&str; 7] = [
+    "human", "concise", "sarif", "junit", "github", "azure", "html",
+];
 
 /// `topolint` with a clean environment, started in `dir`, with a timeout guard.
 fn topolint(dir: &Path) -> Command {

@@ -2,13 +2,16 @@
 //! alone. `fail-*` cases must fire, on exactly the lines marked `<!-- expect: CODE -->` when the
 //! case carries markers; `pass-*` cases must stay quiet. The human rendering of every failing
 //! case is pinned by a snapshot.
+//!
+//! A case folder holding a `backup-topology.xml` (or `.tbxml`) is checked with that file as
+//! `--backup-topology`, for the DR rules.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use topolint::app::{Env, attach_config, read_workspace};
+use topolint::app::{Env, attach_config, read_workspace, read_workspace_with_backup};
 use topolint::config::{self, Options};
 use topolint::date::Date;
 use topolint::engine::{self, RuleSet};
@@ -58,6 +61,14 @@ fn cases() -> Vec<(String, String, PathBuf)> {
     out
 }
 
+/// The case's backup-time topology, if it has one.
+fn backup_of(case: &Path) -> Option<PathBuf> {
+    ["backup-topology.xml", "backup-topology.tbxml"]
+        .iter()
+        .map(|name| case.join(name))
+        .find(|p| p.is_file())
+}
+
 /// `(path, line)` of every `expect: CODE` marker in the case.
 fn markers(case: &Path, code: &str) -> BTreeMap<(String, usize), usize> {
     let mut files = Vec::new();
@@ -97,8 +108,14 @@ fn rule_fixtures() {
         let rules = RuleSet::all()
             .select(std::slice::from_ref(&code), &[])
             .expect("fixture folder names a rule");
-        let mut ws =
-            read_workspace(std::slice::from_ref(&path), false, &env()).expect("readable case");
+        let backup = backup_of(&root().join(&path));
+        let mut ws = read_workspace_with_backup(
+            std::slice::from_ref(&path),
+            false,
+            backup.as_deref(),
+            &env(),
+        )
+        .expect("readable case");
         // A case may carry its own topolint.toml (exemptions, for IN007).
         let config_path = root().join(&path).join("topolint.toml");
         let config = if config_path.is_file() {

@@ -103,11 +103,34 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.files, "file"),
         plural(s.rules_run, "rule")
     )?;
-    for path in &s.structural_only {
-        writeln!(
-            out,
-            "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
-        )?;
+    if let Some(backup) = &s.backup_topology {
+        writeln!(out, "Compared with the backup-time topology {backup}.")?;
+    }
+    if s.deployments.len() > 1 {
+        writeln!(out, "Deployments:")?;
+        for d in &s.deployments {
+            let scope = match (d.readiness_checked, d.has_worksheets) {
+                (true, _) => "",
+                (false, false) => "; structural rules only (no worksheets beside it)",
+                (false, true) => "; structural rules only (readiness rules not selected)",
+            };
+            writeln!(
+                out,
+                "  {}: {}: {}, {}, {}{scope}",
+                d.topology,
+                verdict(d.verdict),
+                plural(d.errors, "error"),
+                plural(d.warnings, "warning"),
+                plural(d.notes, "note"),
+            )?;
+        }
+    } else {
+        for path in &s.structural_only {
+            writeln!(
+                out,
+                "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
+            )?;
+        }
     }
     let mut waived = String::new();
     if s.suppressed > 0 {
@@ -123,14 +146,14 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.warnings, "warning"),
         plural(s.notes, "note")
     )?;
-    writeln!(
-        out,
-        "{}",
-        match s.verdict {
-            Verdict::Ready => "READY",
-            Verdict::NotReady => "NOT READY FOR RESTORE",
-        }
-    )
+    writeln!(out, "{}", verdict(s.verdict))
+}
+
+fn verdict(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Ready => "READY",
+        Verdict::NotReady => "NOT READY FOR RESTORE",
+    }
 }
 
 /// How many lines apart two labels may be and still share one snippet.

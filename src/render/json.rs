@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Position, primary_position};
 use crate::date::Date;
-use crate::engine::{Report, Summary, Verdict};
+use crate::engine::{DeploymentSummary, Report, Summary, Verdict};
 use crate::finding::Severity;
 use crate::model::Workspace;
 
@@ -17,6 +17,10 @@ struct Json<'a> {
     as_of: String,
     verdict: Verdict,
     summary: &'a Summary,
+    /// Each deployment's own outcome.
+    deployments: &'a [DeploymentSummary],
+    /// The topology exported with the last backup, when one was compared.
+    backup_topology: Option<&'a str>,
     findings: Vec<JsonFinding<'a>>,
 }
 
@@ -98,6 +102,8 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report, as_of: Date)
         as_of: as_of.to_string(),
         verdict: report.summary.verdict,
         summary: &report.summary,
+        deployments: &report.summary.deployments,
+        backup_topology: report.summary.backup_topology.as_deref(),
         findings,
     };
     serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::other)?;

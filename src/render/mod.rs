@@ -3,6 +3,7 @@
 pub mod annotations;
 pub mod concise;
 pub mod excerpt;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;

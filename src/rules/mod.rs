@@ -28,6 +28,11 @@ mod bk213_backup_set_expiring;
 mod bk214_worksheet_unknown_server;
 mod bk215_worksheet_field_blank;
 mod bk216_unneeded_database_backup;
+mod dr501_fqdn_changed_since_backup;
+mod dr502_file_store_path_changed;
+mod dr503_sql_instance_changed;
+mod dr504_cms_moved;
+mod dr505_added_since_backup;
 mod ha401_mirror_without_witness;
 mod ha402_witness_on_partner_host;
 mod ha403_mirror_on_same_host;
@@ -79,6 +84,11 @@ pub static ALL: &[&RuleDef] = &[
     &bk214_worksheet_unknown_server::RULE,
     &bk215_worksheet_field_blank::RULE,
     &bk216_unneeded_database_backup::RULE,
+    &dr501_fqdn_changed_since_backup::RULE,
+    &dr502_file_store_path_changed::RULE,
+    &dr503_sql_instance_changed::RULE,
+    &dr504_cms_moved::RULE,
+    &dr505_added_since_backup::RULE,
     &ha401_mirror_without_witness::RULE,
     &ha402_witness_on_partner_host::RULE,
     &ha403_mirror_on_same_host::RULE,
@@ -119,6 +129,9 @@ pub enum Scope {
     Topology,
     /// A topology joined with its worksheets; runs only for deployments that have worksheets.
     Deployment,
+    /// A topology compared with the one exported with the last backup; runs for every
+    /// deployment, and only when a backup-time topology is given (`--backup-topology`).
+    Drift,
     /// The run's exemptions and baseline, after every other rule; runs once per run.
     Waivers,
 }
@@ -224,6 +237,25 @@ impl<'a> Context<'a> {
             .map(|d| &self.workspace.topologies[d.topology])
     }
 
+    /// The topology exported with the last backup (`--backup-topology`); none for input rules
+    /// and when no backup-time topology was given.
+    #[must_use]
+    pub fn backup(&self) -> Option<&'a Topology> {
+        self.deployment.and(self.workspace.backup.as_ref())
+    }
+
+    /// The deployment's topology, the backup-time one, and how they differ (DR rules).
+    #[must_use]
+    pub fn drift(&self) -> Option<Drift<'a>> {
+        let now = self.topology()?;
+        let then = self.backup()?;
+        Some(Drift {
+            now,
+            then,
+            diff: crate::model::drift::diff(then, now),
+        })
+    }
+
     #[must_use]
     pub fn file(&self, topology: &Topology) -> &'a SourceFile {
         self.workspace.files.get(topology.file)
@@ -240,6 +272,13 @@ impl<'a> Context<'a> {
             .filter(move |p| p.kind == kind)
             .map(move |p| (p, ws.files.get(p.file)))
     }
+}
+
+/// Today's topology, the one exported with the last backup, and their differences.
+pub struct Drift<'a> {
+    pub now: &'a Topology,
+    pub then: &'a Topology,
+    pub diff: crate::model::drift::Diff,
 }
 
 /// Collects a rule's drafts, and the entities it checked (for JUnit's passing test cases).
@@ -347,6 +386,19 @@ pub(crate) fn and_list(parts: &[String]) -> String {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         Some((last, _)) => last.clone(),
         None => String::new(),
+    }
+}
+
+/// Records the input files with one of `extensions` (every input file when none is given) as
+/// checked, by their display path, as the input rules' findings name them.
+pub(crate) fn checked_inputs(cx: &Context<'_>, out: &mut Emitter<'_>, extensions: &[&str]) {
+    for file in cx.workspace.inputs() {
+        let extension = file.path.extension().and_then(|e| e.to_str());
+        let wanted = extensions.is_empty()
+            || extension.is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if wanted {
+            out.checked(&file.display);
+        }
     }
 }
 
@@ -471,7 +523,8 @@ pub(crate) use declare_rule;
 /// What rule files import.
 pub(crate) mod prelude {
     pub(crate) use super::{
-        Context, Emitter, Unique, and_list, days, declare_rule, missing_row, report_problems,
+        Context, Drift, Emitter, Unique, and_list, checked_inputs, days, declare_rule, missing_row,
+        report_problems,
     };
     pub(crate) use crate::finding::Draft;
     pub(crate) use crate::model::ProblemKind;
