@@ -12,11 +12,11 @@ use crate::source::SourceFile;
 use crate::span::Span;
 
 /// Bytes of a line shown around a label; longer lines are cut, with `…` at the cut.
-const WINDOW: usize = 160;
+const WINDOW: usize = 400;
 /// Bytes shown before the first label of a cut line.
-const LEAD: usize = 40;
+const LEAD: usize = 100;
 /// A label covers at most this many bytes ...
-const MAX_LABEL_BYTES: usize = 120;
+const MAX_LABEL_BYTES: usize = 200;
 /// ... and runs over at most this many line breaks.
 const MAX_LABEL_BREAKS: usize = 3;
 /// What marks a cut.
@@ -277,7 +277,13 @@ mod tests {
         // Found by fuzzing: the byte limit fell inside a three-byte character.
         let f = file(&format!("a{}\n", "匢".repeat(100)));
         let e = Excerpt::new(&f, &[Span::new(0, 301)]);
-        assert_eq!(shown(&e, 0), format!("a{}", "匢".repeat(39)));
+        assert_ne!(
+            MAX_LABEL_BYTES % 3,
+            1,
+            "the limit must fall inside a character"
+        );
+        let whole = (MAX_LABEL_BYTES - 1) / 3;
+        assert_eq!(shown(&e, 0), format!("a{}", "匢".repeat(whole)));
         let e = Excerpt::new(&f, &[Span::new(2, 5)]);
         assert_eq!(shown(&e, 0), "匢");
     }
