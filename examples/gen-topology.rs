@@ -192,10 +192,18 @@ fn write_topology(path: &Path, plan: &Plan) -> io::Result<u64> {
 }
 
 fn is_last_in_site(plan: &Plan, u: Unit) -> bool {
-    plan.units.get(u.index + 1).is_none_or(|next| next.site != u.site)
+    plan.units
+        .get(u.index + 1)
+        .is_none_or(|next| next.site != u.site)
 }
 
-fn cluster_open(w: &mut impl Write, fqdn: &str, replicated: bool, site: usize, number: usize) -> io::Result<()> {
+fn cluster_open(
+    w: &mut impl Write,
+    fqdn: &str,
+    replicated: bool,
+    site: usize,
+    number: usize,
+) -> io::Result<()> {
     writeln!(
         w,
         "    <Cluster RequiresReplication=\"{replicated}\" RequiresSetup=\"{replicated}\" Fqdn=\"{fqdn}\">\n      <ClusterId SiteId=\"{site}\" Number=\"{number}\" />"

@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{
     CheckArgs, ColorChoice, Command, FailOn, Format, InspectArgs, RulesFormat, WorksheetCommand,
@@ -13,6 +14,22 @@ use crate::finding::Severity;
 use crate::model::Workspace;
 use crate::render::{concise, human, json};
 use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
+
+/// Set by the binary: the process ends right after the command, so the memory of a large
+/// workspace is left to the operating system instead of being freed piece by piece.
+static EXITING_AFTER_RUN: AtomicBool = AtomicBool::new(false);
+
+/// Tells [`run`] that the process exits when it returns (the binary calls this once).
+pub fn exit_after_run() {
+    EXITING_AFTER_RUN.store(true, Ordering::Relaxed);
+}
+
+/// Drops a value, or leaves it to the operating system when the process is about to exit.
+fn release<T>(value: T) {
+    if EXITING_AFTER_RUN.load(Ordering::Relaxed) {
+        std::mem::forget(value);
+    }
+}
 
 /// What the process environment contributes.
 #[derive(Clone, Debug)]
@@ -133,7 +150,9 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             })?,
         }
     }
-    Ok(exit_code(&report, args.fail_on))
+    let code = exit_code(&report, args.fail_on);
+    release((ws, report));
+    Ok(code)
 }
 
 fn render(

@@ -109,17 +109,20 @@ pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<
 
 fn load_xml(ws: &mut Workspace, id: FileId, explicit: bool) {
     let text = std::sync::Arc::clone(&ws.files.get(id).text);
-    let doc = match crate::xml::parse(&text) {
-        Ok(doc) => doc,
+    let recognized = match model::read(&text, id) {
+        Ok(recognized) => recognized,
         Err(err) => {
             problem(ws, ProblemKind::Xml, id, err.span, err.message, None);
             return;
         }
     };
-    match model::lower(&doc, id) {
+    match recognized {
         Recognized::Topology(topology) => ws.topologies.push(*topology),
-        Recognized::Other { root, near_miss } if explicit || near_miss => {
-            let span = doc.elem(doc.root()).name;
+        Recognized::Other {
+            root,
+            span,
+            near_miss,
+        } if explicit || near_miss => {
             let (message, help) = if near_miss {
                 (
                     format!(
@@ -243,7 +246,7 @@ pub fn form_deployments(ws: &mut Workspace) {
         };
         let mut sheets = Sheets::default();
         for &i in &worksheets {
-            sheets.add(&ws.worksheets[i]);
+            sheets.add(&mut ws.worksheets[i]);
         }
         ws.deployments.push(Deployment {
             topology: index,

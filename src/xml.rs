@@ -66,6 +66,14 @@ pub struct Element {
     attrs_end: u32,
 }
 
+impl Element {
+    /// Index of the element's first attribute in [`XmlDoc::attrs`].
+    #[must_use]
+    pub fn attrs_start(&self) -> u32 {
+        self.attrs_start
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Attr {
     /// The local name (without prefix).
@@ -201,145 +209,271 @@ impl<'t> XmlDoc<'t> {
 /// # Errors
 /// Returns the first well-formedness error, with the span of the offending markup.
 pub fn parse(text: &str) -> Result<XmlDoc<'_>, XmlError> {
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.check_comments = true;
-    config.allow_unmatched_ends = false;
+    let mut parser = Parser::new(text);
+    while let Step::Closed { .. } = parser.next()? {}
+    Ok(parser.into_doc())
+}
 
-    let mut doc = XmlDoc {
-        text,
-        elements: Vec::new(),
-        attrs: Vec::new(),
-    };
-    let mut stack: Vec<u32> = Vec::new();
-    let mut scopes = Scopes::default();
-    let mut root_closed = false;
-    // Without a DOCTYPE only the five predefined entities and character references exist.
-    let mut has_doctype = false;
+/// What [`Parser::next`] reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// An element ended (its end tag, or an empty-element tag); `depth` is 0 for the root.
+    Closed { id: ElemId, depth: usize },
+    /// The document ended, well-formed.
+    Eof,
+}
 
-    loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = reader.read_event();
-        let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = match event {
-            Ok(pair) => pair,
-            Err(err) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(before);
-                return Err(error_at(text, at, after, &err.to_string()));
-            }
-        };
-        match event {
-            Event::Start(ref start) | Event::Empty(ref start) => {
-                if stack.is_empty() && (root_closed || !doc.elements.is_empty()) {
-                    return Err(error_at(
-                        text,
-                        before,
-                        after,
-                        "a second root element; a document has exactly one",
-                    ));
-                }
-                let depth = u32::try_from(stack.len()).unwrap_or(u32::MAX);
-                let ns = match scopes.enter(depth, start) {
-                    Ok(ns) => ns,
-                    Err(prefix) => {
-                        return Err(error_at(
-                            text,
-                            before,
-                            after,
-                            &format!("namespace prefix `{prefix}` is not declared"),
-                        ));
-                    }
-                };
-                let id = push_element(&mut doc, &stack, text, start, ns, Span::new(before, after))?;
-                if !has_doctype {
-                    check_entities_in_attrs(&doc, id)?;
-                }
-                if matches!(event, Event::Start(_)) {
-                    stack.push(id);
-                } else {
-                    scopes.leave(depth);
-                    if stack.is_empty() {
-                        root_closed = true;
-                    }
-                }
-            }
-            Event::End(_) => {
-                stack.pop();
-                scopes.leave(u32::try_from(stack.len()).unwrap_or(u32::MAX));
-                if stack.is_empty() {
-                    root_closed = true;
-                }
-            }
-            Event::Text(ref t) => {
-                let raw: &str = t;
-                match stack.last() {
-                    Some(&top) => extend_text(&mut doc, top, text, raw),
-                    None if !raw.trim().is_empty() => {
-                        return Err(error_at(
-                            text,
-                            before,
-                            after,
-                            "text outside the root element",
-                        ));
-                    }
-                    None => {}
-                }
-            }
-            Event::GeneralRef(ref r) if !has_doctype && !is_predefined(r) => {
-                let name: &str = r;
-                return Err(error_at(
-                    text,
-                    before,
-                    after,
-                    &format!(
-                        "undefined entity `&{name};` (only &lt; &gt; &amp; &apos; &quot; and character references exist without a DOCTYPE)"
-                    ),
-                ));
-            }
-            Event::GeneralRef(_) | Event::CData(_) => {
-                if let Some(&top) = stack.last() {
-                    let span = Span::new(before, after);
-                    let e = &mut doc.elements[top as usize];
-                    e.text = if e.text.is_empty() {
-                        span
-                    } else {
-                        Span::new(e.text.start as usize, after)
-                    };
-                } else {
-                    return Err(error_at(
-                        text,
-                        before,
-                        after,
-                        "content outside the root element",
-                    ));
-                }
-            }
-            Event::Eof => break,
-            Event::DocType(_) => has_doctype = true,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+/// An incremental parser: it stops at each element end, so that a caller can read the
+/// finished subtree and then [`forget`](Parser::forget) it. A document is then read in memory
+/// proportional to its largest such subtree, not to its size.
+pub struct Parser<'t> {
+    reader: Reader<&'t [u8]>,
+    doc: XmlDoc<'t>,
+    stack: Vec<u32>,
+    scopes: Scopes<'t>,
+    /// The attributes of the start tag being read: (name, value) spans.
+    scanned: Vec<(Span, Span)>,
+    root_closed: bool,
+    /// Without a DOCTYPE only the five predefined entities and character references exist.
+    has_doctype: bool,
+    /// Whether any element was ever read (the root may have been forgotten since).
+    seen_root: bool,
+}
+
+impl<'t> Parser<'t> {
+    #[must_use]
+    pub fn new(text: &'t str) -> Self {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.allow_unmatched_ends = false;
+        Self {
+            reader,
+            doc: XmlDoc {
+                text,
+                elements: Vec::new(),
+                attrs: Vec::new(),
+            },
+            stack: Vec::new(),
+            scopes: Scopes::default(),
+            scanned: Vec::new(),
+            root_closed: false,
+            has_doctype: false,
+            seen_root: false,
         }
     }
 
-    if let Some(&open) = stack.last() {
-        let e = doc.elem(open);
-        let name = doc.slice(e.name);
-        return Err(XmlError {
-            span: e.tag,
-            message: format!("`<{name}>` is never closed: the document ends early (truncated?)"),
-        });
+    /// The elements read and not forgotten so far.
+    #[must_use]
+    pub fn doc(&self) -> &XmlDoc<'t> {
+        &self.doc
     }
-    if doc.elements.is_empty() {
-        return Err(XmlError {
-            span: Span::at(0),
-            message: if text.trim().is_empty() {
-                "the file is empty".to_string()
-            } else {
-                "no root element".to_string()
-            },
-        });
+
+    #[must_use]
+    pub fn into_doc(self) -> XmlDoc<'t> {
+        self.doc
     }
-    Ok(doc)
+
+    /// Drops a closed element and everything after it (its subtree, which is the tail of the
+    /// element list). Its earlier siblings stay.
+    pub fn forget(&mut self, id: ElemId) {
+        let Some(e) = self.doc.elements.get(id as usize) else {
+            return;
+        };
+        let (parent, attrs_start) = (e.parent, e.attrs_start);
+        self.doc.elements.truncate(id as usize);
+        self.doc.attrs.truncate(attrs_start as usize);
+        if parent == NONE {
+            return;
+        }
+        let first = self.doc.elements[parent as usize].first_child;
+        if first == id {
+            let p = &mut self.doc.elements[parent as usize];
+            p.first_child = NONE;
+            p.last_child = NONE;
+            return;
+        }
+        // Find the previous sibling (the last child left).
+        let mut prev = first;
+        while prev != NONE {
+            let next = self.doc.elements[prev as usize].next_sibling;
+            if next == id {
+                self.doc.elements[prev as usize].next_sibling = NONE;
+                self.doc.elements[parent as usize].last_child = prev;
+                return;
+            }
+            prev = next;
+        }
+    }
+
+    /// Reads up to the next element end.
+    ///
+    /// # Errors
+    /// The first well-formedness error, with the span of the offending markup.
+    pub fn next(&mut self) -> Result<Step, XmlError> {
+        let text = self.doc.text;
+        loop {
+            let before = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
+            let event = self.reader.read_event();
+            let after = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
+            let event = match event {
+                Ok(pair) => pair,
+                Err(err) => {
+                    let at = usize::try_from(self.reader.error_position()).unwrap_or(before);
+                    return Err(error_at(text, at, after, &err.to_string()));
+                }
+            };
+            match event {
+                Event::Start(ref start) | Event::Empty(ref start) => {
+                    if self.stack.is_empty() && (self.root_closed || self.seen_root) {
+                        return Err(error_at(
+                            text,
+                            before,
+                            after,
+                            "a second root element; a document has exactly one",
+                        ));
+                    }
+                    self.seen_root = true;
+                    let depth = u32::try_from(self.stack.len()).unwrap_or(u32::MAX);
+                    let tag = Span::new(before, after);
+                    // The common case reads the attributes once; anything unusual goes the
+                    // way quick-xml reads them, which also words the errors.
+                    let scanned = scan_attrs(text, start, &mut self.scanned);
+                    let ns = if scanned {
+                        self.scopes.enter_scanned(depth, text, &self.scanned, start)
+                    } else {
+                        self.scopes.enter(depth, text, start)
+                    };
+                    let ns = match ns {
+                        Ok(ns) => ns,
+                        Err(prefix) => {
+                            return Err(error_at(
+                                text,
+                                before,
+                                after,
+                                &format!("namespace prefix `{prefix}` is not declared"),
+                            ));
+                        }
+                    };
+                    let id = if scanned {
+                        push_scanned(
+                            &mut self.doc,
+                            &self.stack,
+                            text,
+                            start,
+                            ns,
+                            tag,
+                            &self.scanned,
+                        )
+                    } else {
+                        push_element(&mut self.doc, &self.stack, text, start, ns, tag)?
+                    };
+                    if !self.has_doctype {
+                        check_entities_in_attrs(&self.doc, id)?;
+                    }
+                    if matches!(event, Event::Start(_)) {
+                        self.stack.push(id);
+                    } else {
+                        self.scopes.leave(depth);
+                        if self.stack.is_empty() {
+                            self.root_closed = true;
+                        }
+                        return Ok(Step::Closed {
+                            id,
+                            depth: self.stack.len(),
+                        });
+                    }
+                }
+                Event::End(_) => {
+                    let id = self.stack.pop();
+                    self.scopes
+                        .leave(u32::try_from(self.stack.len()).unwrap_or(u32::MAX));
+                    if self.stack.is_empty() {
+                        self.root_closed = true;
+                    }
+                    if let Some(id) = id {
+                        return Ok(Step::Closed {
+                            id,
+                            depth: self.stack.len(),
+                        });
+                    }
+                }
+                Event::Text(ref t) => {
+                    let raw: &str = t;
+                    match self.stack.last() {
+                        Some(&top) => extend_text(&mut self.doc, top, text, raw),
+                        None if !raw.trim().is_empty() => {
+                            return Err(error_at(
+                                text,
+                                before,
+                                after,
+                                "text outside the root element",
+                            ));
+                        }
+                        None => {}
+                    }
+                }
+                Event::GeneralRef(ref r) if !self.has_doctype && !is_predefined(r) => {
+                    let name: &str = r;
+                    return Err(error_at(
+                        text,
+                        before,
+                        after,
+                        &format!(
+                            "undefined entity `&{name};` (only &lt; &gt; &amp; &apos; &quot; and character references exist without a DOCTYPE)"
+                        ),
+                    ));
+                }
+                Event::GeneralRef(_) | Event::CData(_) => {
+                    if let Some(&top) = self.stack.last() {
+                        let span = Span::new(before, after);
+                        let e = &mut self.doc.elements[top as usize];
+                        e.text = if e.text.is_empty() {
+                            span
+                        } else {
+                            Span::new(e.text.start as usize, after)
+                        };
+                    } else {
+                        return Err(error_at(
+                            text,
+                            before,
+                            after,
+                            "content outside the root element",
+                        ));
+                    }
+                }
+                Event::Eof => return self.finish(),
+                Event::DocType(_) => self.has_doctype = true,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            }
+        }
+    }
+
+    fn finish(&self) -> Result<Step, XmlError> {
+        let doc = &self.doc;
+        if let Some(&open) = self.stack.last() {
+            let e = doc.elem(open);
+            let name = doc.slice(e.name);
+            return Err(XmlError {
+                span: e.tag,
+                message: format!(
+                    "`<{name}>` is never closed: the document ends early (truncated?)"
+                ),
+            });
+        }
+        if !self.seen_root {
+            return Err(XmlError {
+                span: Span::at(0),
+                message: if doc.text.trim().is_empty() {
+                    "the file is empty".to_string()
+                } else {
+                    "no root element".to_string()
+                },
+            });
+        }
+        Ok(Step::Eof)
+    }
 }
 
 fn is_predefined(r: &quick_xml::events::BytesRef<'_>) -> bool {
@@ -366,36 +500,66 @@ fn check_entities_in_attrs(doc: &XmlDoc<'_>, id: u32) -> Result<(), XmlError> {
 /// Namespace declarations in scope. Only elements that declare namespaces add entries, so the
 /// cost does not grow with document depth (and there is no depth limit).
 #[derive(Default)]
-struct Scopes {
+struct Scopes<'t> {
     /// (depth of the declaring element, prefix or "" for the default namespace, namespace)
-    bindings: Vec<(u32, String, Ns)>,
+    bindings: Vec<(u32, &'t str, Ns)>,
 }
 
-impl Scopes {
+impl<'t> Scopes<'t> {
     /// Records the element's declarations and resolves its name; `Err` names an undeclared prefix.
-    fn enter(&mut self, depth: u32, start: &BytesStart<'_>) -> Result<Ns, String> {
+    fn enter(&mut self, depth: u32, text: &'t str, start: &BytesStart<'_>) -> Result<Ns, String> {
         for attr in start.attributes().flatten() {
             let key = attr.key.into_inner();
-            let prefix = match key.strip_prefix("xmlns") {
-                Some("") => "",
-                Some(rest) => match rest.strip_prefix(':') {
-                    Some(p) => p,
-                    None => continue,
-                },
-                None => continue,
-            };
             let uri =
                 quick_xml::escape::unescape(&attr.value).unwrap_or(Cow::Borrowed(&attr.value));
-            let ns = if uri.is_empty() {
-                Ns::None
-            } else {
-                Ns::from_uri(&uri)
-            };
-            self.bindings.push((depth, prefix.to_string(), ns));
+            self.declare(depth, text, key, &uri);
         }
+        self.resolve(start)
+    }
+
+    /// [`Scopes::enter`] for attributes read by [`scan_attrs`].
+    fn enter_scanned(
+        &mut self,
+        depth: u32,
+        text: &'t str,
+        scanned: &[(Span, Span)],
+        start: &BytesStart<'_>,
+    ) -> Result<Ns, String> {
+        for &(name, value) in scanned {
+            let key = text.get(name.range()).unwrap_or("");
+            if !key.starts_with("xmlns") {
+                continue;
+            }
+            let raw = text.get(value.range()).unwrap_or("");
+            let uri = quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw));
+            self.declare(depth, text, key, &uri);
+        }
+        self.resolve(start)
+    }
+
+    fn declare(&mut self, depth: u32, text: &'t str, key: &str, uri: &str) {
+        let prefix = match key.strip_prefix("xmlns") {
+            Some("") => "",
+            Some(rest) => match rest.strip_prefix(':') {
+                Some(p) => p,
+                None => return,
+            },
+            None => return,
+        };
+        // The prefix as a slice of the text, so that no binding allocates.
+        let prefix = offset_in(text, prefix).map_or("", |at| &text[at..at + prefix.len()]);
+        let ns = if uri.is_empty() {
+            Ns::None
+        } else {
+            Ns::from_uri(uri)
+        };
+        self.bindings.push((depth, prefix, ns));
+    }
+
+    fn resolve(&self, start: &BytesStart<'_>) -> Result<Ns, String> {
         let name = start.name().into_inner();
         let prefix = name.split_once(':').map_or("", |(p, _)| p);
-        match self.bindings.iter().rev().find(|(_, p, _)| p == prefix) {
+        match self.bindings.iter().rev().find(|(_, p, _)| *p == prefix) {
             Some((_, _, ns)) => Ok(*ns),
             None if prefix.is_empty() => Ok(Ns::None),
             None if prefix == "xml" => Ok(Ns::Other),
@@ -411,6 +575,100 @@ impl Scopes {
     }
 }
 
+/// XML white space, as quick-xml reads it between attributes.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\r' | b'\n' | b'\t')
+}
+
+/// Reads the attributes of a start tag into `out` as (name, value) spans of the text, exactly
+/// as quick-xml's checked attribute iterator reads them. Returns `false`, leaving the reading
+/// to quick-xml, when the tag has any error, when it has many attributes, or when it is not a
+/// slice of the text.
+fn scan_attrs(text: &str, start: &BytesStart<'_>, out: &mut Vec<(Span, Span)>) -> bool {
+    /// Above this many attributes the duplicate check is left to quick-xml's hashed one.
+    const MAX: usize = 32;
+    out.clear();
+    let raw = start.attributes_raw();
+    let Some(base) = offset_in(text, raw) else {
+        return false;
+    };
+    let b = raw.as_bytes();
+    let skip_space = |mut i: usize| {
+        while b.get(i).copied().is_some_and(is_space) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = 0;
+    loop {
+        i = skip_space(i);
+        if i == b.len() {
+            return true;
+        }
+        let key_start = i;
+        if b[i] == b'=' {
+            return false;
+        }
+        while i < b.len() && b[i] != b'=' && !is_space(b[i]) {
+            i += 1;
+        }
+        let key_end = i;
+        i = skip_space(i);
+        if b.get(i) != Some(&b'=') {
+            return false;
+        }
+        let key = &b[key_start..key_end];
+        if out.len() >= MAX
+            || out
+                .iter()
+                .any(|(name, _)| &text.as_bytes()[name.range()] == key)
+        {
+            return false;
+        }
+        i = skip_space(i + 1);
+        let quote = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return false,
+        };
+        let value_start = i + 1;
+        let Some(len) = b[value_start..].iter().position(|&c| c == quote) else {
+            return false;
+        };
+        let value_end = value_start + len;
+        out.push((
+            Span::new(base + key_start, base + key_end),
+            Span::new(base + value_start, base + value_end),
+        ));
+        i = value_end + 1;
+    }
+}
+
+/// [`push_element`] for attributes read by [`scan_attrs`].
+fn push_scanned(
+    doc: &mut XmlDoc<'_>,
+    stack: &[u32],
+    text: &str,
+    start: &BytesStart<'_>,
+    ns: Ns,
+    tag: Span,
+    scanned: &[(Span, Span)],
+) -> u32 {
+    let attrs_start = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
+    for &(name, value) in scanned {
+        let key = text.get(name.range()).unwrap_or("");
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            continue;
+        }
+        // The local name follows the first colon.
+        let name = match key.find(':') {
+            Some(colon) => Span::new(name.start as usize + colon + 1, name.end as usize),
+            None => name,
+        };
+        doc.attrs.push(Attr { name, value });
+    }
+    link_element(doc, stack, text, start, ns, tag, attrs_start)
+}
+
 fn push_element(
     doc: &mut XmlDoc<'_>,
     stack: &[u32],
@@ -419,12 +677,10 @@ fn push_element(
     ns: Ns,
     tag: Span,
 ) -> Result<u32, XmlError> {
-    let id = u32::try_from(doc.elements.len()).map_err(|_| XmlError {
+    u32::try_from(doc.elements.len()).map_err(|_| XmlError {
         span: tag,
         message: "too many elements".to_string(),
     })?;
-    let local = start.local_name().into_inner();
-    let name = offset_in(text, local).map_or(tag, |at| Span::new(at, at + local.len()));
     let attrs_start = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
     let mut attributes = start.attributes();
     attributes.with_checks(true);
@@ -443,6 +699,22 @@ fn push_element(
         };
         doc.attrs.push(Attr { name, value });
     }
+    Ok(link_element(doc, stack, text, start, ns, tag, attrs_start))
+}
+
+/// Adds an element whose attributes were just pushed (from `attrs_start` on) to its parent.
+fn link_element(
+    doc: &mut XmlDoc<'_>,
+    stack: &[u32],
+    text: &str,
+    start: &BytesStart<'_>,
+    ns: Ns,
+    tag: Span,
+    attrs_start: u32,
+) -> u32 {
+    let id = u32::try_from(doc.elements.len()).unwrap_or(u32::MAX);
+    let local = start.local_name().into_inner();
+    let name = offset_in(text, local).map_or(tag, |at| Span::new(at, at + local.len()));
     let attrs_end = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
     let parent = stack.last().copied().unwrap_or(NONE);
     doc.elements.push(Element {
@@ -466,7 +738,7 @@ fn push_element(
         }
         doc.elements[parent as usize].last_child = id;
     }
-    Ok(id)
+    id
 }
 
 fn extend_text(doc: &mut XmlDoc<'_>, id: u32, text: &str, raw: &str) {
@@ -612,6 +884,75 @@ mod tests {
                 .message
                 .contains("`q`")
         );
+    }
+
+    /// The attributes of the first start tag of `text`: by the fast reader (`None` when it
+    /// declines) and by quick-xml's checked iterator (`Err` on an error).
+    fn both_readings(text: &str) -> (Option<Vec<(Span, Span)>>, Result<Vec<(Span, Span)>, String>) {
+        let mut reader = Reader::from_str(text);
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(start) | Event::Empty(start)) => {
+                    let mut fast = Vec::new();
+                    let fast = scan_attrs(text, &start, &mut fast).then_some(fast);
+                    let mut attributes = start.attributes();
+                    attributes.with_checks(true);
+                    let slow = attributes
+                        .map(|a| {
+                            a.map(|a| {
+                                let key = a.key.into_inner();
+                                let at = offset_in(text, key).expect("key in text");
+                                let value = offset_in(text, &a.value).expect("value in text");
+                                (
+                                    Span::new(at, at + key.len()),
+                                    Span::new(value, value + a.value.len()),
+                                )
+                            })
+                            .map_err(|e| e.to_string())
+                        })
+                        .collect();
+                    return (fast, slow);
+                }
+                Ok(Event::Eof) | Err(_) => panic!("no start tag in {text}"),
+                Ok(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn fast_attribute_reading_agrees_with_quick_xml() {
+        let many: String = (0..40).map(|i| format!(" a{i}=\"{i}\"")).collect();
+        let many = format!("<a{many}/>");
+        let cases = [
+            "<a/>",
+            "<a x=\"1\"/>",
+            "<a  x = \"1\"\ty='2' z=\"\"/>",
+            "<a x=\"1\"y=\"2\">",
+            "<p:a p:x=\"1\" xmlns:p=\"u\" q:y='v'/>",
+            "<a x=\"a'b\" y='a\"b'/>",
+            "<a x=\"&amp;&#38;\"/>",
+            "<a x=\"1\" x=\"2\"/>",
+            "<a x/>",
+            "<a x y=\"1\"/>",
+            "<a x=/>",
+            "<a x=1/>",
+            "<a =\"1\"/>",
+            "<a x=\"1\" y/>",
+            "<a :x=\"1\" y:=\"2\"/>",
+            many.as_str(),
+        ];
+        for text in cases {
+            let (fast, slow) = both_readings(text);
+            match (fast, slow) {
+                (Some(fast), Ok(slow)) => assert_eq!(fast, slow, "{text}"),
+                (Some(fast), Err(e)) => panic!("{text}: fast read {fast:?}, quick-xml: {e}"),
+                (None, _) => {}
+            }
+        }
+        // The fast path takes the usual tags.
+        for text in &cases[..7] {
+            assert!(both_readings(text).0.is_some(), "{text}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::topology::{
 use super::{Fqdn, placeholder};
 use crate::source::FileId;
 use crate::span::{Span, Spanned};
-use crate::xml::{ElemId, Ns, XmlDoc};
+use crate::xml::{ElemId, Ns, Parser, Step, XmlDoc, XmlError};
 
 /// Topology elements may carry either topology namespace (hand-edited files mix them).
 const TOPO: &[Ns] = &[Ns::Topology, Ns::WritableTopology];
@@ -26,32 +26,113 @@ pub enum Recognized {
     /// expected namespace.
     Other {
         root: String,
+        /// The root element's name in the text.
+        span: Span,
         near_miss: bool,
     },
 }
 
-/// Recognises the document by its root element and namespace, and lowers it.
-#[must_use]
-pub fn lower(doc: &XmlDoc<'_>, file: FileId) -> Recognized {
+/// The form of a document, by its root element and namespace.
+fn recognise(doc: &XmlDoc<'_>) -> Result<Form, Recognized> {
     let root = doc.root();
-    let form = if doc.is(root, &[Ns::Topology], "Topology") {
-        Form::Published
+    if doc.is(root, &[Ns::Topology], "Topology") {
+        Ok(Form::Published)
     } else if doc.is(root, &[Ns::TopologyBuilder], "TopologyBuilder") {
-        Form::Tbxml
+        Ok(Form::Tbxml)
     } else {
         let name = doc.name(root).to_string();
         let near_miss = matches!(name.as_str(), "Topology" | "TopologyBuilder");
-        return Recognized::Other {
+        Err(Recognized::Other {
             root: name,
+            span: doc.elem(root).name,
             near_miss,
-        };
+        })
+    }
+}
+
+/// Recognises a parsed document by its root element and namespace, and lowers it.
+#[must_use]
+pub fn lower(doc: &XmlDoc<'_>, file: FileId) -> Recognized {
+    let root = doc.root();
+    let form = match recognise(doc) {
+        Ok(form) => form,
+        Err(other) => return other,
     };
-    let mut l = Lowerer::new(doc, file, form);
+    let mut st = State::new(doc, file, form);
+    let mut l = Lowerer { doc, st: &mut st };
     match form {
         Form::Published => l.published(root),
         Form::Tbxml => l.builder(root),
     }
-    Recognized::Topology(Box::new(l.finish()))
+    l.scan_placeholders(0);
+    Recognized::Topology(Box::new(st.finish()))
+}
+
+/// Parses and lowers a document in one pass.
+///
+/// A published topology is lowered one part at a time (a site, a cluster, a SQL instance, a
+/// service) as the parser finishes it, and the part's elements are then dropped, so the XML
+/// tree never holds more than one part. A Topology Builder document, which nests everything in
+/// its sites, is kept whole and lowered at the end. The result is the same as
+/// [`lower`] on the whole tree.
+///
+/// # Errors
+/// The first well-formedness error: the document is then not lowered at all.
+pub fn read(text: &str, file: FileId) -> Result<Recognized, XmlError> {
+    let mut parser = Parser::new(text);
+    // Decided when the first element closes (the root then exists).
+    let mut state: Option<State> = None;
+    let mut other: Option<Recognized> = None;
+    while let Step::Closed { id, depth } = parser.next()? {
+        if state.is_none() && other.is_none() {
+            let doc = parser.doc();
+            match recognise(doc) {
+                Ok(form) => {
+                    let mut st = State::new(doc, file, form);
+                    if form == Form::Published {
+                        Lowerer { doc, st: &mut st }.published_root(doc.root());
+                    }
+                    state = Some(st);
+                }
+                Err(o) => other = Some(o),
+            }
+        }
+        match &mut state {
+            Some(st) if st.topo.form == Form::Published && (depth == 1 || depth == 2) => {
+                let doc = parser.doc();
+                let mut l = Lowerer { doc, st };
+                if depth == 1 {
+                    l.published_section(id);
+                } else if let Some(section) = doc.parent(id) {
+                    l.published_item(section, id);
+                }
+                l.scan_placeholders(id);
+                parser.forget(id);
+            }
+            // Topology Builder: the whole tree is kept; deeper elements belong to a part.
+            Some(_) => {}
+            // Not a topology: only check that it is well-formed.
+            None if depth > 0 => parser.forget(id),
+            None => {}
+        }
+    }
+    let doc = parser.doc();
+    match (state, other) {
+        (Some(mut st), _) => {
+            let mut l = Lowerer { doc, st: &mut st };
+            if l.st.topo.form == Form::Tbxml {
+                l.builder(doc.root());
+            }
+            l.scan_placeholders(0);
+            Ok(Recognized::Topology(Box::new(st.finish())))
+        }
+        (None, Some(other)) => Ok(other),
+        // The parser reports a document without a root element as an error.
+        (None, None) => Err(XmlError {
+            span: Span::at(0),
+            message: "no root element".to_string(),
+        }),
+    }
 }
 
 enum Pending {
@@ -85,20 +166,23 @@ enum Pending {
     },
 }
 
-struct Lowerer<'d, 't> {
-    doc: &'d XmlDoc<'t>,
+/// What lowering has gathered so far; it outlives each part of the document it reads.
+struct State {
     topo: Topology,
     pools: HashMap<String, usize>,
     sqls: HashMap<String, usize>,
     services: HashMap<String, usize>,
     sites: HashMap<String, usize>,
     pending: Vec<Pending>,
+    /// Whether the text can hold a placeholder at all (most documents cannot).
+    may_hold_placeholders: bool,
+    placeholders: Vec<Spanned<String>>,
 }
 
-impl<'d, 't> Lowerer<'d, 't> {
-    fn new(doc: &'d XmlDoc<'t>, file: FileId, form: Form) -> Self {
+impl State {
+    fn new(doc: &XmlDoc<'_>, file: FileId, form: Form) -> Self {
+        let text = doc.text;
         Self {
-            doc,
             topo: Topology {
                 file,
                 form,
@@ -118,9 +202,19 @@ impl<'d, 't> Lowerer<'d, 't> {
             services: HashMap::new(),
             sites: HashMap::new(),
             pending: Vec::new(),
+            may_hold_placeholders: text.contains('$') || text.contains("{{"),
+            placeholders: Vec::new(),
         }
     }
+}
 
+/// Lowers elements of `doc` into `st`.
+struct Lowerer<'a, 't> {
+    doc: &'a XmlDoc<'t>,
+    st: &'a mut State,
+}
+
+impl<'a, 't> Lowerer<'a, 't> {
     // ---- helpers -------------------------------------------------------------------------
 
     fn attr(&self, el: ElemId, name: &str) -> Option<Spanned<String>> {
@@ -142,7 +236,7 @@ impl<'d, 't> Lowerer<'d, 't> {
 
     fn unmodelled(&mut self, path: &str, el: ElemId) {
         let name = self.doc.name(el);
-        self.topo.unmodelled.push(Unmodelled {
+        self.st.topo.unmodelled.push(Unmodelled {
             path: format!("{path}/{name}"),
             span: self.doc.elem(el).tag,
         });
@@ -156,7 +250,7 @@ impl<'d, 't> Lowerer<'d, 't> {
             if known.contains(&name) || name.starts_with("Original") {
                 continue;
             }
-            self.topo.unmodelled.push(Unmodelled {
+            self.st.topo.unmodelled.push(Unmodelled {
                 path: format!("{path}@{name}"),
                 span: a.name,
             });
@@ -179,39 +273,54 @@ impl<'d, 't> Lowerer<'d, 't> {
     // ---- published form ------------------------------------------------------------------
 
     fn published(&mut self, root: ElemId) {
-        const P: &str = "Topology";
-        self.note_attrs(root, P, &["Signature"]);
-        for child in self.children(root) {
-            if self.is(child, TOPO, "InternalDomains") {
-                continue;
-            } else if self.is(child, TOPO, "Sites") {
-                self.each(child, "Topology/Sites", "CentralSite", |l, site| {
-                    l.site(site, SiteKind::Central, "Topology/Sites");
-                });
-            } else if self.is(child, TOPO, "Clusters") {
-                self.each(
-                    child,
-                    "Topology/Clusters",
-                    "Cluster",
-                    Self::published_cluster,
-                );
-            } else if self.is(child, TOPO, "SqlInstances") {
-                self.each(
-                    child,
-                    "Topology/SqlInstances",
-                    "SqlInstance",
-                    Self::published_sql,
-                );
-            } else if self.is(child, TOPO, "Services") {
-                self.each(
-                    child,
-                    "Topology/Services",
-                    "Service",
-                    Self::published_service,
-                );
-            } else {
-                self.unmodelled(P, child);
+        self.published_root(root);
+        for section in self.children(root) {
+            for item in self.children(section) {
+                self.published_item(section, item);
             }
+            self.published_section(section);
+        }
+    }
+
+    fn published_root(&mut self, root: ElemId) {
+        self.note_attrs(root, "Topology", &["Signature"]);
+    }
+
+    /// A child of the root, after its own children were lowered.
+    fn published_section(&mut self, section: ElemId) {
+        let known = [
+            "InternalDomains",
+            "Sites",
+            "Clusters",
+            "SqlInstances",
+            "Services",
+        ];
+        if !known.iter().any(|name| self.is(section, TOPO, name)) {
+            self.unmodelled("Topology", section);
+        }
+    }
+
+    /// A child of a child of the root: a site, a cluster, a SQL instance or a service.
+    fn published_item(&mut self, section: ElemId, item: ElemId) {
+        let (path, name, lower): (&str, &str, fn(&mut Self, ElemId)) =
+            if self.is(section, TOPO, "Sites") {
+                ("Topology/Sites", "CentralSite", |l, site| {
+                    l.site(site, SiteKind::Central, "Topology/Sites");
+                })
+            } else if self.is(section, TOPO, "Clusters") {
+                ("Topology/Clusters", "Cluster", Self::published_cluster)
+            } else if self.is(section, TOPO, "SqlInstances") {
+                ("Topology/SqlInstances", "SqlInstance", Self::published_sql)
+            } else if self.is(section, TOPO, "Services") {
+                ("Topology/Services", "Service", Self::published_service)
+            } else {
+                // InternalDomains is skipped; an unknown section is recorded as a whole.
+                return;
+            };
+        if self.is(item, TOPO, name) {
+            lower(self, item);
+        } else {
+            self.unmodelled(path, item);
         }
     }
 
@@ -243,15 +352,15 @@ impl<'d, 't> Lowerer<'d, 't> {
                 self.unmodelled(&path, child);
             }
         }
-        let index = self.topo.sites.len();
-        self.topo.sites.push(Site {
+        let index = self.st.topo.sites.len();
+        self.st.topo.sites.push(Site {
             id: id.clone(),
             name,
             kind,
             tag: self.doc.elem(el).tag,
         });
         if !id.is_empty() {
-            self.sites.entry(id.clone()).or_insert(index);
+            self.st.sites.entry(id.clone()).or_insert(index);
         }
         for group in nested {
             let group_path = format!("{path}/{}", self.doc.name(group));
@@ -270,7 +379,7 @@ impl<'d, 't> Lowerer<'d, 't> {
     fn published_cluster(&mut self, el: ElemId) {
         const P: &str = "Topology/Clusters/Cluster";
         self.note_attrs(el, P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
-        let index = self.topo.pools.len();
+        let index = self.st.topo.pools.len();
         let mut key = None;
         let mut machines = Vec::new();
         for child in self.children(el) {
@@ -284,7 +393,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                     .attr(child, "Number")
                     .map(|a| a.value)
                     .unwrap_or_default();
-                self.pending.push(Pending::Site {
+                self.st.pending.push(Pending::Site {
                     pool: index,
                     key: site.clone(),
                     span: self.doc.elem(child).tag,
@@ -327,7 +436,7 @@ impl<'d, 't> Lowerer<'d, 't> {
         mut machines: Vec<Machine>,
         single_machine_only: Option<bool>,
     ) -> usize {
-        let index = self.topo.pools.len();
+        let index = self.st.topo.pools.len();
         let fqdn = self.fqdn(el, "Fqdn");
         if let ([only], Some(cluster)) = (machines.as_mut_slice(), &fqdn) {
             if only.fqdn.is_none() {
@@ -335,8 +444,8 @@ impl<'d, 't> Lowerer<'d, 't> {
                 only.inherited = true;
             }
         }
-        self.pools.entry(key.to_lowercase()).or_insert(index);
-        self.topo.pools.push(Pool {
+        self.st.pools.entry(key.to_lowercase()).or_insert(index);
+        self.st.topo.pools.push(Pool {
             key,
             fqdn,
             site,
@@ -350,7 +459,7 @@ impl<'d, 't> Lowerer<'d, 't> {
     fn published_sql(&mut self, el: ElemId) {
         const P: &str = "Topology/SqlInstances/SqlInstance";
         let extra = self.note_attrs(el, P, &["AlwaysOnPrimaryNodeFqdn"]);
-        let index = self.topo.sql_instances.len();
+        let index = self.st.topo.sql_instances.len();
         let mut name = Spanned::new(String::new(), self.doc.elem(el).tag);
         let mut tag = self.doc.elem(el).tag;
         let mut key = format!("#sql{index}");
@@ -365,7 +474,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                     Some(cid) => {
                         let cluster = self.cluster_key(cid);
                         key = format!("{cluster}\\{}", name.value);
-                        self.pending.push(Pending::SqlServer {
+                        self.st.pending.push(Pending::SqlServer {
                             sql: index,
                             key: cluster,
                             span: self.doc.elem(cid).tag,
@@ -377,8 +486,8 @@ impl<'d, 't> Lowerer<'d, 't> {
                 self.unmodelled(P, child);
             }
         }
-        self.sqls.entry(key.to_lowercase()).or_insert(index);
-        self.topo.sql_instances.push(SqlInstance {
+        self.st.sqls.entry(key.to_lowercase()).or_insert(index);
+        self.st.topo.sql_instances.push(SqlInstance {
             key,
             pool: None,
             name,
@@ -417,7 +526,7 @@ impl<'d, 't> Lowerer<'d, 't> {
     fn published_service(&mut self, el: ElemId) {
         const P: &str = "Topology/Services/Service";
         self.note_attrs(el, P, &["RoleVersion", "ServiceVersion", "Type"]);
-        let index = self.topo.services.len();
+        let index = self.st.topo.services.len();
         let mut service = self.new_service(el, format!("#svc{index}"));
         for child in self.children(el) {
             if self.is(child, TOPO, "ServiceId") {
@@ -432,7 +541,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                     match target {
                         Some(sid) if self.is(dep, TOPO, "Dependency") => {
                             let (key, _) = self.service_key(sid);
-                            self.pending.push(Pending::Dependency {
+                            self.st.pending.push(Pending::Dependency {
                                 service: index,
                                 key,
                                 span: self.doc.elem(sid).tag,
@@ -445,7 +554,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                 for target in self.children(child) {
                     if self.is(target, TOPO, "ClusterId") {
                         let key = self.cluster_key(target);
-                        self.pending.push(Pending::InstalledOn {
+                        self.st.pending.push(Pending::InstalledOn {
                             service: index,
                             key,
                             sql: false,
@@ -459,13 +568,13 @@ impl<'d, 't> Lowerer<'d, 't> {
                         let cluster_id = self.doc.child(target, TOPO, "ClusterId");
                         let cluster = cluster_id.map(|c| self.cluster_key(c)).unwrap_or_default();
                         if let Some(c) = cluster_id {
-                            self.pending.push(Pending::Cluster {
+                            self.st.pending.push(Pending::Cluster {
                                 key: cluster.clone(),
                                 span: self.doc.elem(c).tag,
                                 context: format!("the SQL instance `{name}` in InstalledOn"),
                             });
                         }
-                        self.pending.push(Pending::InstalledOn {
+                        self.st.pending.push(Pending::InstalledOn {
                             service: index,
                             key: format!("{cluster}\\{name}"),
                             sql: true,
@@ -510,11 +619,12 @@ impl<'d, 't> Lowerer<'d, 't> {
     }
 
     fn push_service(&mut self, service: Service) {
-        let index = self.topo.services.len();
-        self.services
+        let index = self.st.topo.services.len();
+        self.st
+            .services
             .entry(service.key.to_lowercase())
             .or_insert(index);
-        self.topo.services.push(service);
+        self.st.topo.services.push(service);
     }
 
     /// A role-settings element such as `FileStoreService`.
@@ -584,7 +694,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                 "Fqdn",
             ],
         );
-        let index = self.topo.pools.len();
+        let index = self.st.topo.pools.len();
         let key = self
             .attr(el, "UniqueId")
             .map_or_else(|| format!("#{index}"), |a| a.value.to_lowercase());
@@ -624,13 +734,13 @@ impl<'d, 't> Lowerer<'d, 't> {
             ".../SqlInstances/SqlInstance",
             &["UniqueId", "Name", "AlwaysOnPrimaryNodeFqdn"],
         );
-        let index = self.topo.sql_instances.len();
+        let index = self.st.topo.sql_instances.len();
         let tag = self.doc.elem(el).tag;
         let key = self
             .attr(el, "UniqueId")
             .map_or_else(|| format!("#sql{index}"), |a| a.value.to_lowercase());
-        self.sqls.entry(key.clone()).or_insert(index);
-        self.topo.sql_instances.push(SqlInstance {
+        self.st.sqls.entry(key.clone()).or_insert(index);
+        self.st.topo.sql_instances.push(SqlInstance {
             key,
             pool: Some(pool),
             name: self
@@ -656,13 +766,13 @@ impl<'d, 't> Lowerer<'d, 't> {
                 "Type",
             ],
         );
-        let index = self.topo.services.len();
+        let index = self.st.topo.services.len();
         let key = self
             .attr(el, "UniqueId")
             .map_or_else(|| format!("#svc{index}"), |a| a.value.to_lowercase());
         let mut service = self.new_service(el, key);
         if let Some(on) = self.attr(el, "InstalledOn") {
-            self.pending.push(Pending::InstalledOn {
+            self.st.pending.push(Pending::InstalledOn {
                 service: index,
                 key: on.value.to_lowercase(),
                 sql: false,
@@ -674,7 +784,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                 for dep in self.children(child) {
                     match self.attr(dep, "ServiceUniqueId") {
                         Some(target) if self.is(dep, TOPO, "Dependency") => {
-                            self.pending.push(Pending::Dependency {
+                            self.st.pending.push(Pending::Dependency {
                                 service: index,
                                 key: target.value.to_lowercase(),
                                 span: target.span,
@@ -693,6 +803,34 @@ impl<'d, 't> Lowerer<'d, 't> {
         self.push_service(service);
     }
 
+    /// Collects the placeholders in the attribute values and texts of element `from` and
+    /// every element after it.
+    fn scan_placeholders(&mut self, from: ElemId) {
+        if !self.st.may_hold_placeholders {
+            return;
+        }
+        let Some(first) = self.doc.elements.get(from as usize) else {
+            return;
+        };
+        let attrs = self.doc.attrs[first.attrs_start() as usize..]
+            .iter()
+            .map(|a| a.value);
+        let texts = self.doc.elements[from as usize..].iter().map(|e| e.text);
+        for span in attrs.chain(texts) {
+            let value = self.doc.slice(span);
+            for range in placeholder::find(value) {
+                let start = span.start as usize + range.start;
+                let end = span.start as usize + range.end;
+                self.st.placeholders.push(Spanned::new(
+                    value[range].to_string(),
+                    Span::new(start, end),
+                ));
+            }
+        }
+    }
+}
+
+impl State {
     // ---- resolution ----------------------------------------------------------------------
 
     fn finish(mut self) -> Topology {
@@ -771,7 +909,8 @@ impl<'d, 't> Lowerer<'d, 't> {
             }
         }
         self.index_hosts();
-        self.scan_placeholders();
+        self.placeholders.sort_by_key(|p| p.span);
+        self.topo.placeholders = std::mem::take(&mut self.placeholders);
         self.topo.index = Index::build(&self.topo);
         self.topo
     }
@@ -813,33 +952,6 @@ impl<'d, 't> Lowerer<'d, 't> {
         }
         self.topo.hosts = hosts;
     }
-
-    fn scan_placeholders(&mut self) {
-        let text = self.doc.text;
-        if !text.contains('$') && !text.contains("{{") {
-            return;
-        }
-        let mut found = Vec::new();
-        let spans = self
-            .doc
-            .attrs
-            .iter()
-            .map(|a| a.value)
-            .chain(self.doc.elements.iter().map(|e| e.text));
-        for span in spans {
-            let value = self.doc.slice(span);
-            for range in placeholder::find(value) {
-                let start = span.start as usize + range.start;
-                let end = span.start as usize + range.end;
-                found.push(Spanned::new(
-                    value[range].to_string(),
-                    Span::new(start, end),
-                ));
-            }
-        }
-        found.sort_by_key(|p| p.span);
-        self.topo.placeholders = found;
-    }
 }
 
 fn show_sql_key(key: &str) -> String {
@@ -847,5 +959,65 @@ fn show_sql_key(key: &str) -> String {
         Some((cluster, "")) => format!("(default) on cluster {cluster}"),
         Some((cluster, name)) => format!("{name} on cluster {cluster}"),
         None => key.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(text: &str) -> (String, String) {
+        let whole = match crate::xml::parse(text) {
+            Ok(doc) => format!("{:?}", lower(&doc, FileId(0))),
+            Err(e) => format!("{e:?}"),
+        };
+        let streamed = match read(text, FileId(0)) {
+            Ok(r) => format!("{r:?}"),
+            Err(e) => format!("{e:?}"),
+        };
+        (whole, streamed)
+    }
+
+    /// Lowering part by part while parsing gives the same model as lowering the whole tree.
+    #[test]
+    fn streamed_lowering_matches_whole_tree() {
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("testdata") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "xml" || e == "tbxml") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        assert!(files.len() > 40, "found {} fixtures", files.len());
+        for path in files {
+            let decoded = crate::source::decode(std::fs::read(&path).expect("read"));
+            let (whole, streamed) = both(&decoded.text);
+            assert_eq!(whole, streamed, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn streamed_lowering_of_odd_documents() {
+        for text in [
+            "<Other/>",
+            "<Topology/>",
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"/>",
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Foo><Cluster/></Foo><Clusters><Bar/><Cluster Fqdn=\"$x\"/></Clusters></Topology>",
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters><Cluster>",
+            "<a><b/></a><c/>",
+            "",
+        ] {
+            let (whole, streamed) = both(text);
+            assert_eq!(whole, streamed, "{text}");
+        }
     }
 }
