@@ -3,6 +3,7 @@
 //! The walk follows the known shape of each form (a handful of levels), so document depth never
 //! matters; anything outside that shape is recorded in [`Topology::unmodelled`] and not entered.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::topology::{
@@ -79,11 +80,26 @@ pub fn lower(doc: &XmlDoc<'_>, file: FileId) -> Recognized {
 /// # Errors
 /// The first well-formedness error: the document is then not lowered at all.
 pub fn read(text: &str, file: FileId) -> Result<Recognized, XmlError> {
-    let mut parser = Parser::new(text);
+    match read_with(Parser::new(text), file)? {
+        Some(recognized) => Ok(recognized),
+        None => read_with(Parser::thorough(text), file)?.ok_or_else(|| XmlError {
+            span: Span::at(0),
+            message: "the document could not be read".to_string(),
+        }),
+    }
+}
+
+/// [`read`] with a given parser; `None` when the parser leaves the document to a thorough one.
+fn read_with(mut parser: Parser<'_>, file: FileId) -> Result<Option<Recognized>, XmlError> {
     // Decided when the first element closes (the root then exists).
     let mut state: Option<State> = None;
     let mut other: Option<Recognized> = None;
-    while let Step::Closed { id, depth } = parser.next()? {
+    loop {
+        let (id, depth) = match parser.next()? {
+            Step::Closed { id, depth } => (id, depth),
+            Step::Eof => break,
+            Step::Unusual => return Ok(None),
+        };
         if state.is_none() && other.is_none() {
             let doc = parser.doc();
             match recognise(doc) {
@@ -124,9 +140,9 @@ pub fn read(text: &str, file: FileId) -> Result<Recognized, XmlError> {
                 l.builder(doc.root());
             }
             l.scan_placeholders(0);
-            Ok(Recognized::Topology(Box::new(st.finish())))
+            Ok(Some(Recognized::Topology(Box::new(st.finish()))))
         }
-        (None, Some(other)) => Ok(other),
+        (None, Some(other)) => Ok(Some(other)),
         // The parser reports a document without a root element as an error.
         (None, None) => Err(XmlError {
             span: Span::at(0),
@@ -223,15 +239,21 @@ impl<'a, 't> Lowerer<'a, 't> {
             .map(|(v, span)| Spanned::new(v.into_owned(), span))
     }
 
+    /// An attribute's value, borrowed from the text unless it holds an entity.
+    fn value(&self, el: ElemId, name: &str) -> Option<Cow<'t, str>> {
+        self.doc.attr(el, name).map(|a| self.doc.value(a))
+    }
+
     fn fqdn(&self, el: ElemId, name: &str) -> Option<Spanned<Fqdn>> {
-        self.attr(el, name)
-            .filter(|a| !a.value.trim().is_empty())
-            .map(|a| Spanned::new(Fqdn::new(&a.value), a.span))
+        self.doc
+            .attr_value(el, name)
+            .filter(|(v, _)| !v.trim().is_empty())
+            .map(|(v, span)| Spanned::new(Fqdn::new(&v), span))
     }
 
     fn flag(&self, el: ElemId, name: &str) -> Option<bool> {
-        self.attr(el, name)
-            .map(|a| a.value.trim().eq_ignore_ascii_case("true"))
+        self.value(el, name)
+            .map(|v| v.trim().eq_ignore_ascii_case("true"))
     }
 
     fn unmodelled(&mut self, path: &str, el: ElemId) {
@@ -243,7 +265,13 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     /// Records attributes outside `known` (and outside Topology Builder's `Original*` ones).
-    fn note_attrs(&mut self, el: ElemId, path: &str, known: &[&str]) -> Vec<Spanned<String>> {
+    /// The path is only written out for such an attribute.
+    fn note_attrs(
+        &mut self,
+        el: ElemId,
+        path: &dyn std::fmt::Display,
+        known: &[&str],
+    ) -> Vec<Spanned<String>> {
         let mut extra = Vec::new();
         for a in self.doc.attrs(el) {
             let name = self.doc.slice(a.name);
@@ -262,8 +290,10 @@ impl<'a, 't> Lowerer<'a, 't> {
         extra
     }
 
-    fn children(&self, el: ElemId) -> Vec<ElemId> {
-        self.doc.children(el).collect()
+    /// The children of an element; the iterator borrows the document, not the lowerer.
+    fn children(&self, el: ElemId) -> impl Iterator<Item = ElemId> + use<'a, 't> {
+        let doc: &'a XmlDoc<'t> = self.doc;
+        doc.children(el)
     }
 
     fn is(&self, el: ElemId, ns: &[Ns], name: &str) -> bool {
@@ -283,7 +313,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn published_root(&mut self, root: ElemId) {
-        self.note_attrs(root, "Topology", &["Signature"]);
+        self.note_attrs(root, &"Topology", &["Signature"]);
     }
 
     /// A child of the root, after its own children were lowered.
@@ -378,24 +408,18 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn published_cluster(&mut self, el: ElemId) {
         const P: &str = "Topology/Clusters/Cluster";
-        self.note_attrs(el, P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
+        self.note_attrs(el, &P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
         let index = self.st.topo.pools.len();
         let mut key = None;
         let mut machines = Vec::new();
         for child in self.children(el) {
             if self.is(child, TOPO, "ClusterId") {
-                self.note_attrs(child, &format!("{P}/ClusterId"), &["SiteId", "Number"]);
-                let site = self
-                    .attr(child, "SiteId")
-                    .map(|a| a.value)
-                    .unwrap_or_default();
-                let number = self
-                    .attr(child, "Number")
-                    .map(|a| a.value)
-                    .unwrap_or_default();
+                self.note_attrs(child, &format_args!("{P}/ClusterId"), &["SiteId", "Number"]);
+                let site = self.value(child, "SiteId").unwrap_or_default();
+                let number = self.value(child, "Number").unwrap_or_default();
                 self.st.pending.push(Pending::Site {
                     pool: index,
-                    key: site.clone(),
+                    key: site.to_string(),
                     span: self.doc.elem(child).tag,
                 });
                 key = Some(format!("{site}:{number}"));
@@ -410,15 +434,14 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn machine(&mut self, el: ElemId, parent: &str) -> Machine {
-        let path = format!("{parent}/Machine");
         self.note_attrs(
             el,
-            &path,
+            &format_args!("{parent}/Machine"),
             &["OrdinalInCluster", "Fqdn", "FaultDomain", "UpgradeDomain"],
         );
         for child in self.children(el) {
             if !self.is(child, TOPO, "NetInterface") {
-                self.unmodelled(&path, child);
+                self.unmodelled(&format!("{parent}/Machine"), child);
             }
         }
         Machine {
@@ -444,7 +467,10 @@ impl<'a, 't> Lowerer<'a, 't> {
                 only.inherited = true;
             }
         }
-        self.st.pools.entry(key.to_lowercase()).or_insert(index);
+        self.st
+            .pools
+            .entry(lowercase(&key).into_owned())
+            .or_insert(index);
         self.st.topo.pools.push(Pool {
             key,
             fqdn,
@@ -458,14 +484,14 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn published_sql(&mut self, el: ElemId) {
         const P: &str = "Topology/SqlInstances/SqlInstance";
-        let extra = self.note_attrs(el, P, &["AlwaysOnPrimaryNodeFqdn"]);
+        let extra = self.note_attrs(el, &P, &["AlwaysOnPrimaryNodeFqdn"]);
         let index = self.st.topo.sql_instances.len();
         let mut name = Spanned::new(String::new(), self.doc.elem(el).tag);
         let mut tag = self.doc.elem(el).tag;
-        let mut key = format!("#sql{index}");
+        let mut key = None;
         for child in self.children(el) {
             if self.is(child, TOPO, "SqlInstanceId") {
-                self.note_attrs(child, &format!("{P}/SqlInstanceId"), &["Name"]);
+                self.note_attrs(child, &format_args!("{P}/SqlInstanceId"), &["Name"]);
                 tag = self.doc.elem(child).tag;
                 name = self
                     .attr(child, "Name")
@@ -473,7 +499,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 match self.doc.child(child, TOPO, "ClusterId") {
                     Some(cid) => {
                         let cluster = self.cluster_key(cid);
-                        key = format!("{cluster}\\{}", name.value);
+                        key = Some(format!("{cluster}\\{}", name.value));
                         self.st.pending.push(Pending::SqlServer {
                             sql: index,
                             key: cluster,
@@ -486,7 +512,11 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.unmodelled(P, child);
             }
         }
-        self.st.sqls.entry(key.to_lowercase()).or_insert(index);
+        let key = key.unwrap_or_else(|| format!("#sql{index}"));
+        self.st
+            .sqls
+            .entry(lowercase(&key).into_owned())
+            .or_insert(index);
         self.st.topo.sql_instances.push(SqlInstance {
             key,
             pool: None,
@@ -498,41 +528,38 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn cluster_key(&self, cid: ElemId) -> String {
-        let site = self
-            .attr(cid, "SiteId")
-            .map(|a| a.value)
-            .unwrap_or_default();
-        let number = self
-            .attr(cid, "Number")
-            .map(|a| a.value)
-            .unwrap_or_default();
+        let site = self.value(cid, "SiteId").unwrap_or_default();
+        let number = self.value(cid, "Number").unwrap_or_default();
         format!("{site}:{number}")
     }
 
-    fn service_key(&self, sid: ElemId) -> (String, Option<Spanned<String>>) {
-        let site = self
-            .attr(sid, "SiteId")
-            .map(|a| a.value)
-            .unwrap_or_default();
-        let role = self.attr(sid, "RoleName");
-        let instance = self
-            .attr(sid, "Instance")
-            .map(|a| a.value)
-            .unwrap_or_default();
-        let role_name = role.as_ref().map(|r| r.value.as_str()).unwrap_or_default();
-        (format!("{site}-{role_name}-{instance}"), role)
+    /// `SiteId-RoleName-Instance` of a `ServiceId`.
+    fn service_key(&self, sid: ElemId) -> String {
+        let site = self.value(sid, "SiteId").unwrap_or_default();
+        let role = self.value(sid, "RoleName").unwrap_or_default();
+        let instance = self.value(sid, "Instance").unwrap_or_default();
+        let mut key = String::with_capacity(site.len() + role.len() + instance.len() + 2);
+        for (i, part) in [site, role, instance].iter().enumerate() {
+            if i > 0 {
+                key.push('-');
+            }
+            key.push_str(part);
+        }
+        key
     }
 
     fn published_service(&mut self, el: ElemId) {
         const P: &str = "Topology/Services/Service";
-        self.note_attrs(el, P, &["RoleVersion", "ServiceVersion", "Type"]);
+        self.note_attrs(el, &P, &["RoleVersion", "ServiceVersion", "Type"]);
         let index = self.st.topo.services.len();
-        let mut service = self.new_service(el, format!("#svc{index}"));
+        // The key stays empty until a ServiceId gives it (a service without one gets `#svcN`).
+        let mut service = self.new_service(el, String::new());
+        let mut keyed = false;
         for child in self.children(el) {
             if self.is(child, TOPO, "ServiceId") {
-                let (key, role) = self.service_key(child);
-                service.key = key;
-                if let Some(role) = role {
+                service.key = self.service_key(child);
+                keyed = true;
+                if let Some(role) = self.attr(child, "RoleName") {
                     service.role = role;
                 }
             } else if self.is(child, TOPO, "DependsOn") {
@@ -540,7 +567,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                     let target = self.doc.child(dep, TOPO, "ServiceId");
                     match target {
                         Some(sid) if self.is(dep, TOPO, "Dependency") => {
-                            let (key, _) = self.service_key(sid);
+                            let key = self.service_key(sid);
                             self.st.pending.push(Pending::Dependency {
                                 service: index,
                                 key,
@@ -591,6 +618,9 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.unmodelled(P, child);
             }
         }
+        if !keyed {
+            service.key = format!("#svc{index}");
+        }
         self.push_service(service);
     }
 
@@ -601,12 +631,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             role: self
                 .attr(el, "RoleName")
                 .unwrap_or_else(|| Spanned::new(String::new(), tag)),
-            version: self.attr(el, "ServiceVersion").and_then(|v| {
-                v.value
-                    .trim()
-                    .parse::<u8>()
-                    .ok()
-                    .map(|n| Spanned::new(n, v.span))
+            version: self.doc.attr_value(el, "ServiceVersion").and_then(|(v, span)| {
+                v.trim().parse::<u8>().ok().map(|n| Spanned::new(n, span))
             }),
             installed_on: None,
             depends_on: Vec::new(),
@@ -622,7 +648,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         let index = self.st.topo.services.len();
         self.st
             .services
-            .entry(service.key.to_lowercase())
+            .entry(lowercase(&service.key).into_owned())
             .or_insert(index);
         self.st.topo.services.push(service);
     }
@@ -685,7 +711,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         const P: &str = ".../Clusters/Cluster";
         self.note_attrs(
             el,
-            P,
+            &P,
             &[
                 "IsSingleMachineOnly",
                 "UniqueId",
@@ -731,7 +757,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn builder_sql(&mut self, el: ElemId, pool: usize) {
         let extra = self.note_attrs(
             el,
-            ".../SqlInstances/SqlInstance",
+            &".../SqlInstances/SqlInstance",
             &["UniqueId", "Name", "AlwaysOnPrimaryNodeFqdn"],
         );
         let index = self.st.topo.sql_instances.len();
@@ -756,7 +782,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         const P: &str = ".../Services/Service";
         self.note_attrs(
             el,
-            P,
+            &P,
             &[
                 "UniqueId",
                 "RoleName",
@@ -843,16 +869,17 @@ impl State {
                     sql,
                     span,
                 } => {
-                    let lookup = key.to_lowercase();
+                    let lookup = lowercase(&key);
+                    let lookup: &str = &lookup;
                     let host = if form == Form::Tbxml {
                         self.pools
-                            .get(&lookup)
+                            .get(lookup)
                             .map(|&p| Host::Pool(p))
-                            .or_else(|| self.sqls.get(&lookup).map(|&s| Host::Sql(s)))
+                            .or_else(|| self.sqls.get(lookup).map(|&s| Host::Sql(s)))
                     } else if sql {
-                        self.sqls.get(&lookup).map(|&s| Host::Sql(s))
+                        self.sqls.get(lookup).map(|&s| Host::Sql(s))
                     } else {
-                        self.pools.get(&lookup).map(|&p| Host::Pool(p))
+                        self.pools.get(lookup).map(|&p| Host::Pool(p))
                     };
                     match host {
                         Some(h) => self.topo.services[service].installed_on = Some(h),
@@ -871,7 +898,7 @@ impl State {
                     }
                 }
                 Pending::Dependency { service, key, span } => {
-                    match self.services.get(&key.to_lowercase()) {
+                    match self.services.get(lowercase(&key).as_ref()) {
                         Some(&target) => self.topo.services[service].depends_on.push(target),
                         None => self.dangle(
                             span,
@@ -881,7 +908,7 @@ impl State {
                     }
                 }
                 Pending::SqlServer { sql, key, span } => {
-                    match self.pools.get(&key.to_lowercase()) {
+                    match self.pools.get(lowercase(&key).as_ref()) {
                         Some(&pool) => self.topo.sql_instances[sql].pool = Some(pool),
                         None => self.dangle(
                             span,
@@ -894,7 +921,7 @@ impl State {
                     }
                 }
                 Pending::Cluster { key, span, context } => {
-                    if !self.pools.contains_key(&key.to_lowercase()) {
+                    if !self.pools.contains_key(lowercase(&key).as_ref()) {
                         self.dangle(span, format!("cluster {key}"), context);
                     }
                 }
@@ -954,6 +981,17 @@ impl State {
     }
 }
 
+/// `key` in lower case, borrowed when it already is (keys are mostly ASCII digits and names).
+fn lowercase(key: &str) -> Cow<'_, str> {
+    if key.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(key)
+    } else if key.is_ascii() {
+        Cow::Owned(key.to_ascii_lowercase())
+    } else {
+        Cow::Owned(key.to_lowercase())
+    }
+}
+
 fn show_sql_key(key: &str) -> String {
     match key.split_once('\\') {
         Some((cluster, "")) => format!("(default) on cluster {cluster}"),
@@ -967,7 +1005,7 @@ mod tests {
     use super::*;
 
     fn both(text: &str) -> (String, String) {
-        let whole = match crate::xml::parse(text) {
+        let whole = match crate::xml::parse_with(crate::xml::Parser::thorough(text)) {
             Ok(doc) => format!("{:?}", lower(&doc, FileId(0))),
             Err(e) => format!("{e:?}"),
         };
