@@ -12,7 +12,8 @@ use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Severity;
 use crate::model::Workspace;
-use crate::render::{concise, human, json};
+use crate::render::{annotations, concise, html, human, json, junit, sarif};
+use crate::waiver::{Baseline, BaselineUse, Waivers};
 use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
 
 /// Set by the binary: the process ends right after the command, so the memory of a large
@@ -75,6 +76,7 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
             write(out, report.as_bytes())?;
             Ok(0)
         }
+        Command::Plan(args) => crate::plan::run(&args, env, out),
     }
 }
 
@@ -83,14 +85,74 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
 /// # Errors
 /// A missing path, or no input at all.
 pub fn read_workspace(paths: &[PathBuf], no_ignore: bool, env: &Env) -> Result<Workspace, Fatal> {
-    let (inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
-    let ws = load::load(&inputs, &walk_errors, &env.cwd);
+    read_workspace_with_backup(paths, no_ignore, None, env)
+}
+
+/// Like [`read_workspace`], and also reads the topology exported with the last backup, for
+/// comparison only: when a walk finds that file too, it is not read as a deployment.
+///
+/// # Errors
+/// A missing path (the backup-time topology's too), no input at all, or a backup-time topology
+/// with several deployments to compare it with.
+pub fn read_workspace_with_backup(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    backup: Option<&Path>,
+    env: &Env,
+) -> Result<Workspace, Fatal> {
+    let backup = match backup {
+        Some(given) => {
+            let path = env.cwd.join(given);
+            std::fs::metadata(&path)
+                .and_then(|m| {
+                    if m.is_dir() {
+                        Err(std::io::Error::other(
+                            "it is a directory; name the topology file exported with the backup",
+                        ))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|e| Fatal::PathNotFound {
+                    path: given.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            Some(path)
+        }
+        None => None,
+    };
+    let (mut inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
+    if let Some(backup) = &backup {
+        inputs.retain(|i| i.explicit || !discover::same_file(&i.path, backup));
+    }
+    let mut ws = load::load(&inputs, &walk_errors, &env.cwd);
     // Files were found, but none is a topology and none is a problem worth reporting.
     if ws.topologies.is_empty() && ws.problems.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
         return Err(Fatal::NoInput {
             paths: shown.join(", "),
         });
+    }
+    if let Some(backup) = &backup {
+        if ws.deployments.len() > 1 {
+            let shown: Vec<String> = ws
+                .deployments
+                .iter()
+                .map(|d| format!("`{}`", ws.files.get(ws.topologies[d.topology].file).display))
+                .collect();
+            return Err(Fatal::Usage {
+                message: format!(
+                    "--backup-topology compares one deployment with its backup, but {} deployments were found: {}",
+                    ws.deployments.len(),
+                    shown.join(", ")
+                ),
+                help: Some(
+                    "check each deployment folder on its own, with the topology exported with its own backup: `topolint check DIR --backup-topology FILE`"
+                        .to_string(),
+                ),
+            });
+        }
+        load::load_backup(&mut ws, backup, &env.cwd);
     }
     Ok(ws)
 }
@@ -111,8 +173,33 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let options = config.options(as_of);
-    let ws = read_workspace(&args.paths, args.no_ignore, env)?;
-    let report = engine::run(&ws, &rules, &options);
+    // The command line wins over the configuration file.
+    let backup = args
+        .backup_topology
+        .clone()
+        .or_else(|| config.backup_topology.clone());
+    let mut ws = read_workspace_with_backup(&args.paths, args.no_ignore, backup.as_deref(), env)?;
+    // The configuration and the baseline join the workspace, so IN007 can point into them.
+    let config_file = attach_config(&mut ws, &config);
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(path), None) => Some(read_baseline(&mut ws, path, env)?),
+        _ => None,
+    };
+    let waivers = Waivers {
+        exemptions: &config.exemptions,
+        config_file,
+        baseline: match (&baseline, &args.write_baseline) {
+            (_, Some(_)) => BaselineUse::Record,
+            (Some(b), None) => BaselineUse::Apply(b),
+            (None, None) => BaselineUse::None,
+        },
+    };
+    let report = engine::run_with(&ws, &rules, &options, &waivers);
+    if let Some(path) = &args.write_baseline {
+        let path = env.cwd.join(path);
+        write_file(&path, Baseline::render(&report.baselined).as_bytes())?;
+    }
+    let fail_on = threshold(args.fail_on);
 
     for (format, destination) in destinations {
         let to_stdout = destination.is_none();
@@ -134,6 +221,7 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             &ws,
             &report,
             as_of,
+            fail_on,
             human::Style {
                 color,
                 width,
@@ -145,28 +233,84 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
         })?;
         match destination {
             None => write(stdout, &buffer)?,
-            Some(path) => std::fs::write(&path, &buffer).map_err(|e| Fatal::Io {
-                message: format!("cannot write `{}`: {e}", path.display()),
-            })?,
+            Some(path) => write_file(&env.cwd.join(&path), &buffer)?,
         }
     }
-    let code = exit_code(&report, args.fail_on);
+    let code = exit_code(&report, fail_on);
     release((ws, report));
     Ok(code)
 }
 
+/// Writes a report or baseline file, creating its directory when missing.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
+    let failed = |e: std::io::Error| Fatal::Io {
+        message: format!("cannot write `{}`: {e}", path.display()),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    std::fs::write(path, bytes).map_err(failed)
+}
+
+/// Adds the configuration file to the workspace when it holds exemptions; returns its id.
+pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crate::source::FileId> {
+    if config.exemptions.is_empty() {
+        return None;
+    }
+    let file = ws.files.add(
+        config.path.clone().unwrap_or_default(),
+        config.shown.clone(),
+        config.text.clone(),
+        crate::source::Encoding::Utf8,
+    );
+    ws.auxiliary.push(file);
+    Some(file)
+}
+
+/// Reads a baseline file into the workspace.
+///
+/// # Errors
+/// A missing, unreadable or malformed file (exit 2).
+pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Baseline, Fatal> {
+    let full = env.cwd.join(path);
+    let shown = crate::source::display_path(&full, &env.cwd);
+    let text = std::fs::read_to_string(&full).map_err(|e| Fatal::PathNotFound {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    let parsed = Baseline::parse(&text, None).map_err(|reason| Fatal::Usage {
+        message: format!("`{shown}` is not a topolint baseline: {reason}"),
+        help: Some("write one with `topolint check --write-baseline FILE`".to_string()),
+    })?;
+    let file = ws
+        .files
+        .add(full, shown, text, crate::source::Encoding::Utf8);
+    ws.auxiliary.push(file);
+    Ok(Baseline {
+        file: Some(file),
+        ..parsed
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 fn render(
     out: &mut dyn Write,
     format: Format,
     ws: &Workspace,
     report: &Report,
     as_of: Date,
+    fail_on: Option<Severity>,
     style: human::Style,
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::render(out, ws, report, style),
         Format::Concise => concise::render(out, ws, report),
         Format::Json => json::render(out, ws, report, as_of),
+        Format::Sarif => sarif::render(out, ws, report),
+        Format::Junit => junit::render(out, ws, report, fail_on),
+        Format::Github => annotations::render(out, ws, report, annotations::Dialect::Github),
+        Format::Azure => annotations::render(out, ws, report, annotations::Dialect::Azure),
+        Format::Html => html::render(out, ws, report, as_of),
     }
 }
 
@@ -210,23 +354,87 @@ fn pair_outputs(
     Ok(pairs)
 }
 
-fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Note => Severity::Note,
-        FailOn::Never => return 0,
-    };
-    u8::from(report.findings.iter().any(|f| f.severity >= threshold))
+/// The lowest severity that fails the run (`None`: nothing does).
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    }
+}
+
+/// 1 when a finding that counts (not exempted) is at or above the threshold.
+fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
+    fail_on.map_or(0, |threshold| {
+        u8::from(report.active().any(|f| f.severity >= threshold))
+    })
 }
 
 fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {
+    if let Some(sides) = &args.diff {
+        return inspect_diff(sides, args.format, env, out);
+    }
     let ws = read_workspace(&args.paths, args.no_ignore, env)?;
     let inventory = inspect::inventory(&ws);
     let mut buffer = Vec::new();
     let result = match args.format {
         crate::cli::InspectFormat::Text => inspect::render_text(&mut buffer, &inventory),
         crate::cli::InspectFormat::Json => inspect::render_json(&mut buffer, &inventory),
+    };
+    result.map_err(|e| Fatal::Io {
+        message: e.to_string(),
+    })?;
+    write(out, &buffer)?;
+    Ok(0)
+}
+
+/// `inspect --diff OLD NEW`.
+fn inspect_diff(
+    sides: &[PathBuf],
+    format: crate::cli::InspectFormat,
+    env: &Env,
+    out: &mut dyn Write,
+) -> Result<u8, Fatal> {
+    let [old, new] = sides else {
+        return Err(Fatal::Usage {
+            message: "--diff takes two topology files, OLD and NEW".to_string(),
+            help: None,
+        });
+    };
+    let mut ws = Workspace::default();
+    let mut read = |given: &PathBuf| -> Result<(crate::model::Topology, String), Fatal> {
+        let path = env.cwd.join(given);
+        if !path.is_file() {
+            return Err(Fatal::PathNotFound {
+                path: given.display().to_string(),
+                reason: "no such file".to_string(),
+            });
+        }
+        let before = ws.problems.len();
+        let topology = load::load_topology_file(&mut ws, &path, &env.cwd);
+        let shown = crate::source::display_path(&path, &env.cwd);
+        topology.map(|t| (t, shown.clone())).ok_or_else(|| {
+            let why = ws
+                .problems
+                .get(before)
+                .map_or_else(|| "not a topology document".to_string(), |p| p.message.clone());
+            Fatal::Usage {
+                message: format!("`{shown}` cannot be compared: {why}"),
+                help: Some(
+                    "compare two exports of `Get-CsTopology -AsXml` (or Topology Builder files); `topolint check FILE` shows what is wrong with one"
+                        .to_string(),
+                ),
+            }
+        })
+    };
+    let (old, old_name) = read(old)?;
+    let (new, new_name) = read(new)?;
+    let view = inspect::diff_view(&old, &new, &old_name, &new_name);
+    let mut buffer = Vec::new();
+    let result = match format {
+        crate::cli::InspectFormat::Text => inspect::render_diff_text(&mut buffer, &view),
+        crate::cli::InspectFormat::Json => inspect::render_diff_json(&mut buffer, &view),
     };
     result.map_err(|e| Fatal::Io {
         message: e.to_string(),

@@ -32,6 +32,8 @@ pub enum Command {
     /// Work with the backup and restoration worksheets
     #[command(subcommand)]
     Worksheet(WorksheetCommand),
+    /// Print the restore runbook for what failed (`--failed`), with its prerequisites
+    Plan(crate::plan::PlanArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,7 +57,15 @@ pub struct InitArgs {
 }
 
 /// Names of the subcommands (and clap's own words), to tell `topolint PATH` from `topolint check`.
-pub const SUBCOMMANDS: &[&str] = &["check", "inspect", "rules", "explain", "worksheet", "help"];
+pub const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "inspect",
+    "rules",
+    "explain",
+    "worksheet",
+    "plan",
+    "help",
+];
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -63,8 +73,9 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format; repeat it to write several, each paired with an --output in order
-    #[arg(long, value_enum)]
+    /// Output format; repeat it (or separate with commas) to write several, each paired with
+    /// an --output in order
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<Format>,
 
     /// Where the format at the same position goes (`-` = standard output)
@@ -102,6 +113,20 @@ pub struct CheckArgs {
     /// Configuration file (default: the nearest topolint.toml from the working directory up)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// The topology exported with the last backup (`Get-CsTopology -AsXml`), to compare the
+    /// deployment with (DR rules); one deployment at a time
+    #[arg(long, value_name = "FILE")]
+    pub backup_topology: Option<PathBuf>,
+
+    /// Leave out the findings recorded in this baseline file; report only new ones
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file (replacing it), then report none of
+    /// them
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +134,11 @@ pub struct InspectArgs {
     /// Files or directories to inspect
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Compare two topology documents instead: what was added, removed and changed from OLD
+    /// (e.g. the export kept with a backup) to NEW
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "paths")]
+    pub diff: Option<Vec<PathBuf>>,
 
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
@@ -138,6 +168,16 @@ pub enum Format {
     Concise,
     /// One JSON object (schema_version 1)
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and Azure DevOps
+    Sarif,
+    /// JUnit XML: a test suite per rule category, a test case per rule and entity checked
+    Junit,
+    /// GitHub Actions workflow commands (::error file=...::message)
+    Github,
+    /// Azure Pipelines logging commands (##vso[task.logissue ...]message)
+    Azure,
+    /// A self-contained HTML readiness report with a topology diagram (use with --output)
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! `topolint.toml`: found in the working directory or its parents, or named with `--config`.
 //!
-//! `[rules]` sets severities by code or name; `[options]` holds the thresholds and the product.
+//! `[rules]` sets severities by code or name; `[options]` holds the thresholds and the product;
+//! `[[exemptions]]` waives single findings by rule and entity, with a reason and an expiry date.
 //! Unknown keys, rules and values are fatal (exit 2), with a diagnostic pointing into the file.
 
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ use crate::error::{ConfigError, Fatal};
 use crate::finding::Severity;
 use crate::model::Product;
 use crate::rules;
+use crate::span::Span;
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "topolint.toml";
@@ -53,6 +55,32 @@ pub struct Config {
     pub max_backup_age_days: Option<u32>,
     pub expiry_warning_days: Option<u32>,
     pub product: Option<Product>,
+    /// `[options] backup-topology`, resolved against the configuration file's folder.
+    pub backup_topology: Option<PathBuf>,
+    /// Where `backup-topology`'s value is in the file, for pointing at it.
+    backup_topology_span: Option<std::ops::Range<usize>>,
+    /// `[[exemptions]]`, in file order.
+    pub exemptions: Vec<Exemption>,
+    /// The file's text, for pointing at an exemption (empty without a file).
+    pub text: String,
+    /// The file as shown in diagnostics.
+    pub shown: String,
+}
+
+/// One `[[exemptions]]` entry: waives the findings of `rule` about `entity` until `expires`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exemption {
+    /// The rule's code (names are resolved to codes when the file is read).
+    pub rule: &'static str,
+    /// The entity, as findings name it (`edge01.contoso.com`, `sql01.contoso.com\rtc`).
+    pub entity: String,
+    pub reason: String,
+    /// The last day the exemption applies.
+    pub expires: Date,
+    /// The entry in the file (its `rule = ...` line).
+    pub span: Span,
+    /// The `expires` value in the file.
+    pub expires_span: Span,
 }
 
 impl Config {
@@ -80,6 +108,18 @@ struct RawConfig {
     rules: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
     options: RawOptions,
+    #[serde(default)]
+    exemptions: Vec<RawExemption>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExemption {
+    rule: toml::Spanned<String>,
+    entity: toml::Spanned<String>,
+    reason: toml::Spanned<String>,
+    /// A TOML date (`2027-03-31`) or a string holding one.
+    expires: toml::Spanned<toml::Value>,
 }
 
 #[derive(Default, Deserialize)]
@@ -88,6 +128,7 @@ struct RawOptions {
     max_backup_age_days: Option<u32>,
     expiry_warning_days: Option<u32>,
     product: Option<toml::Spanned<String>>,
+    backup_topology: Option<toml::Spanned<String>>,
 }
 
 /// Finds and reads the configuration: `explicit` when given, otherwise the nearest
@@ -112,8 +153,43 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
         reason: e.to_string(),
     })?;
     let mut config = parse(&text, &shown)?;
+    // A relative `backup-topology` is relative to the configuration file, wherever it is run.
+    if let Some(backup) = config.backup_topology.take() {
+        let base = path.parent().unwrap_or(cwd);
+        let resolved = base.join(&backup);
+        if !resolved.is_file() {
+            return Err(config_error(
+                &text,
+                &shown,
+                format!(
+                    "backup-topology `{}` is not a file",
+                    crate::finding::shown(&backup.to_string_lossy())
+                ),
+                config.backup_topology_span.clone(),
+                Some(format!(
+                    "the path is relative to {shown}'s folder; it names the topology exported with the last backup (`Get-CsTopology -AsXml`)"
+                )),
+            ));
+        }
+        config.backup_topology = Some(resolved);
+    }
     config.path = Some(path);
     Ok(config)
+}
+
+fn config_error(
+    text: &str,
+    shown: &str,
+    message: String,
+    span: Option<std::ops::Range<usize>>,
+    help: Option<String>,
+) -> Fatal {
+    Fatal::Config(Box::new(ConfigError {
+        message,
+        source: miette::NamedSource::new(shown, text.to_string()),
+        span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
+        help,
+    }))
 }
 
 /// Parses configuration text; `shown` names the file in diagnostics.
@@ -122,18 +198,10 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
 /// Invalid TOML, unknown keys, rules or values.
 pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
     let error = |message: String, span: Option<std::ops::Range<usize>>, help: Option<String>| {
-        Fatal::Config(Box::new(ConfigError {
-            message,
-            source: miette::NamedSource::new(shown, text.to_string()),
-            span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
-            help,
-        }))
+        config_error(text, shown, message, span, help)
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let help = e
-            .message()
-            .contains("unknown field")
-            .then(|| "the known tables are [rules] and [options]; [options] takes max-backup-age-days, expiry-warning-days and product".to_string());
+        let help = unknown_field_help(e.message());
         error(
             format!("invalid {shown}: {}", e.message().trim_end()),
             e.span(),
@@ -165,6 +233,11 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
         };
         config.rules.insert(rule.meta.code, level);
     }
+    for entry in &raw.exemptions {
+        config.exemptions.push(exemption(entry, &error)?);
+    }
+    config.text = text.to_string();
+    config.shown = shown.to_string();
     config.max_backup_age_days = raw.options.max_backup_age_days;
     config.expiry_warning_days = raw.options.expiry_warning_days;
     if let Some(product) = &raw.options.product {
@@ -182,7 +255,113 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
             }
         };
     }
+    if let Some(backup) = &raw.options.backup_topology {
+        let value = backup.get_ref().trim();
+        if value.is_empty() {
+            return Err(error(
+                "backup-topology is empty".to_string(),
+                Some(backup.span()),
+                Some("name the topology file exported with the last backup, relative to this file, or remove the key".to_string()),
+            ));
+        }
+        config.backup_topology = Some(PathBuf::from(value));
+        config.backup_topology_span = Some(backup.span());
+    }
     Ok(config)
+}
+
+/// Checks one `[[exemptions]]` entry.
+fn exemption(
+    raw: &RawExemption,
+    error: &dyn Fn(String, Option<std::ops::Range<usize>>, Option<String>) -> Fatal,
+) -> Result<Exemption, Fatal> {
+    let key = raw.rule.get_ref().trim();
+    let Some(rule) = rules::find(key) else {
+        let suggestion = rules::suggest(key).map(|s| format!("did you mean `{s}`?"));
+        return Err(error(
+            format!("unknown rule `{key}` in [[exemptions]]"),
+            Some(raw.rule.span()),
+            suggestion.or_else(|| Some("run `topolint rules` for the codes and names".into())),
+        ));
+    };
+    let entity = raw.entity.get_ref().trim();
+    if entity.is_empty() {
+        return Err(error(
+            "an exemption needs the entity its finding is about".to_string(),
+            Some(raw.entity.span()),
+            Some("copy the `entity` of the finding from `--format json` (an FQDN, `fqdn\\instance` or `\\\\host\\share`)".to_string()),
+        ));
+    }
+    let reason = raw.reason.get_ref().trim();
+    if reason.is_empty() {
+        return Err(error(
+            "an exemption needs a reason".to_string(),
+            Some(raw.reason.span()),
+            Some("say why the finding is accepted, so the next reviewer can judge it".to_string()),
+        ));
+    }
+    let expires_text = match raw.expires.get_ref() {
+        toml::Value::String(s) => s.trim().to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        other => other.to_string(),
+    };
+    let Some(expires) = Date::parse(&expires_text) else {
+        return Err(error(
+            format!("`{expires_text}` is not a date"),
+            Some(raw.expires.span()),
+            Some("write the last day the exemption applies as YYYY-MM-DD, for example expires = 2027-03-31".to_string()),
+        ));
+    };
+    Ok(Exemption {
+        rule: rule.meta.code,
+        entity: entity.to_string(),
+        reason: reason.to_string(),
+        expires,
+        span: Span::new(raw.rule.span().start, raw.rule.span().end),
+        expires_span: Span::new(raw.expires.span().start, raw.expires.span().end),
+    })
+}
+
+/// Known keys of each table, for "did you mean" on an unknown one.
+const KNOWN_KEYS: &[(&str, &[&str])] = &[
+    ("the top level", &["rules", "options", "exemptions"]),
+    (
+        "[options]",
+        &[
+            "max-backup-age-days",
+            "expiry-warning-days",
+            "product",
+            "backup-topology",
+        ],
+    ),
+    ("[[exemptions]]", &["rule", "entity", "reason", "expires"]),
+];
+
+/// Help for TOML's "unknown field `x`, expected ..." and "missing field `x`" messages.
+fn unknown_field_help(message: &str) -> Option<String> {
+    let quoted = |prefix: &str| {
+        let rest = message.split(prefix).nth(1)?;
+        let rest = rest.strip_prefix('`')?;
+        rest.split('`').next().map(str::to_string)
+    };
+    if let Some(field) = quoted("missing field ") {
+        return match field.as_str() {
+            "reason" => Some("every exemption needs a reason: why the finding is accepted".into()),
+            "expires" => Some("every exemption needs an expiry date (expires = YYYY-MM-DD), so that it is reviewed again".into()),
+            _ => Some(format!("add `{field}`")),
+        };
+    }
+    let field = quoted("unknown field ")?;
+    let closest = KNOWN_KEYS
+        .iter()
+        .flat_map(|(table, keys)| keys.iter().map(move |k| (*table, *k)))
+        .map(|(table, k)| (strsim::damerau_levenshtein(&field, k), table, k))
+        .filter(|(d, _, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _, _)| *d);
+    Some(match closest {
+        Some((_, table, k)) => format!("did you mean `{k}` (in {table})?"),
+        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
+    })
 }
 
 /// The span of a key in the text, for pointing at it (a plain search: keys are short and
@@ -236,6 +415,51 @@ mod tests {
         assert_eq!(message(&err), "`loud` is not a severity");
         let err = parse("[options]\nproduct = \"lync2010\"\n", "t.toml").expect_err("product");
         assert_eq!(message(&err), "`lync2010` is not a product");
+    }
+
+    #[test]
+    fn backup_topology_is_relative_to_the_file_and_must_exist() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("deploy");
+        std::fs::create_dir_all(dir.path().join("backups")).expect("mkdir");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        std::fs::write(dir.path().join("backups/topology.xml"), "<x/>").expect("write");
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "[options]\nbackup-topology = \"backups/topology.xml\"\n",
+        )
+        .expect("write");
+        // Found from a subfolder, the path still resolves against the file's folder.
+        let config = load(None, &sub).expect("valid");
+        assert_eq!(
+            config.backup_topology,
+            Some(dir.path().join("backups/topology.xml"))
+        );
+
+        let text = "[options]\nbackup-topology = \"backups/missing.xml\"\n";
+        std::fs::write(dir.path().join(FILE_NAME), text).expect("write");
+        let err = load(None, &sub).expect_err("missing file");
+        let Fatal::Config(config_error) = &err else {
+            panic!("config error, got {err:?}")
+        };
+        assert_eq!(
+            message(&err),
+            "backup-topology `backups/missing.xml` is not a file"
+        );
+        assert_eq!(
+            config_error.span.map(|s| s.offset()),
+            text.find("\"backups/missing.xml\"")
+        );
+    }
+
+    #[test]
+    fn backup_topology_must_be_a_non_empty_string() {
+        let err = parse("[options]\nbackup-topology = \" \"\n", "t.toml").expect_err("empty");
+        assert_eq!(message(&err), "backup-topology is empty");
+        let err = parse("[options]\nbackup-topology = 7\n", "t.toml").expect_err("not a string");
+        assert!(message(&err).contains("invalid type"), "{}", message(&err));
+        let err = parse("[options]\nbackup_topology = \"a.xml\"\n", "t.toml").expect_err("key");
+        assert!(message(&err).contains("unknown field `backup_topology`"));
     }
 
     #[test]

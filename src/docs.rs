@@ -12,6 +12,10 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         Scope::Input => "every input file",
         Scope::Topology => "every topology",
         Scope::Deployment => "deployments with worksheets (topology joined with its worksheets)",
+        Scope::Drift => {
+            "deployments checked with `--backup-topology` (compared with the backup-time topology)"
+        }
+        Scope::Waivers => "the exemptions of topolint.toml and the baseline file",
     };
     let mut page = format!("# {}: {}\n\n> {}\n\n", meta.code, meta.name, meta.summary);
     let _ = writeln!(page, "- **Default severity:** {}", meta.severity.as_str());

@@ -1,12 +1,16 @@
 //! Running the rules over a workspace: selection, severity, ordering, the summary.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::Options;
 use crate::error::Fatal;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
-use crate::rules::{self, Context, Emitter, RuleDef, Scope};
+use crate::rules::{self, Context, Emitter, RuleDef, RuleMeta, Scope};
+use crate::source::FileId;
+use crate::waiver::{BaselineUse, Stale, Waivers};
 
 /// Which rules run, at what severity.
 #[derive(Clone, Debug)]
@@ -59,6 +63,12 @@ impl RuleSet {
         }
     }
 
+    /// Whether a rule (by code) runs.
+    #[must_use]
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.enabled().any(|(r, _)| r.meta.code == code)
+    }
+
     fn enabled(&self) -> impl Iterator<Item = (&'static RuleDef, Severity)> + '_ {
         rules::ALL
             .iter()
@@ -92,8 +102,37 @@ fn matching(key: &str) -> Result<Vec<usize>, Fatal> {
 /// The outcome of a run.
 #[derive(Debug)]
 pub struct Report {
+    /// Reported findings, sorted; exempted ones are among them, marked suppressed.
     pub findings: Vec<Finding>,
+    /// Findings left out because the baseline lists them (or `--write-baseline` recorded them).
+    pub baselined: Vec<Finding>,
+    /// What each rule that ran looked at, in registry order.
+    pub runs: Vec<RuleRun>,
     pub summary: Summary,
+}
+
+impl Report {
+    /// Findings that count: not waived by an exemption.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_active())
+    }
+
+    /// Findings waived by an exemption.
+    pub fn suppressed(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.is_active())
+    }
+}
+
+/// One rule's part in a run.
+#[derive(Clone, Debug)]
+pub struct RuleRun {
+    pub rule: &'static RuleMeta,
+    /// The effective default severity.
+    pub severity: Severity,
+    /// Where it ran: each deployment's topology path, or `inputs` for the input rules.
+    pub contexts: Vec<String>,
+    /// The entities it checked (sorted, each once), as findings name them.
+    pub checked: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -111,7 +150,10 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Findings waived by an exemption (still listed, marked suppressed).
     pub suppressed: usize,
+    /// Findings left out because the baseline lists them.
+    pub baselined: usize,
     #[serde(skip)]
     pub rules_run: usize,
     /// Topologies of deployments no readiness rule looked at (no worksheets, or the readiness
@@ -120,64 +162,130 @@ pub struct Summary {
     pub structural_only: Vec<String>,
     #[serde(skip)]
     pub verdict: Verdict,
+    /// Each deployment's own outcome, in the order the deployments were found.
+    #[serde(skip)]
+    pub deployments: Vec<DeploymentSummary>,
+    /// The backup-time topology the deployment was compared with, as displayed.
+    #[serde(skip)]
+    pub backup_topology: Option<String>,
 }
 
-/// Runs the enabled rules over every deployment (and the input rules once).
+/// One deployment's outcome: the findings about its topology and worksheets.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeploymentSummary {
+    /// The topology document, as displayed.
+    pub topology: String,
+    pub verdict: Verdict,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Whether the readiness rules (BK, RS, HA) ran: it has worksheets and they were selected.
+    pub readiness_checked: bool,
+    /// Whether worksheets were found beside the topology.
+    #[serde(skip)]
+    pub has_worksheets: bool,
+}
+
+/// Each deployment's counts and verdict, from the findings whose primary location is in one of
+/// its files (its topology, its worksheets, or the backup-time topology it was compared with).
+/// A deployment is ready when it has no error and the readiness rules checked it.
+#[must_use]
+pub fn deployment_summaries(
+    ws: &Workspace,
+    findings: &[Finding],
+    readiness_selected: bool,
+) -> Vec<DeploymentSummary> {
+    let mut owner: BTreeMap<FileId, usize> = BTreeMap::new();
+    for (i, d) in ws.deployments.iter().enumerate() {
+        owner.insert(ws.topologies[d.topology].file, i);
+        for &w in &d.worksheets {
+            owner.insert(ws.worksheets[w].file, i);
+        }
+    }
+    if let (Some(backup), 1) = (&ws.backup, ws.deployments.len()) {
+        owner.entry(backup.file).or_insert(0);
+    }
+    let mut counts = vec![[0usize; 3]; ws.deployments.len()];
+    for f in findings.iter().filter(|f| f.is_active()) {
+        let Some(&d) = f.primary.as_ref().and_then(|l| owner.get(&l.file)) else {
+            continue;
+        };
+        let slot = match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        };
+        counts[d][slot] += 1;
+    }
+    ws.deployments
+        .iter()
+        .zip(counts)
+        .map(|(d, [errors, warnings, notes])| {
+            let readiness_checked = d.has_worksheets() && readiness_selected;
+            DeploymentSummary {
+                topology: ws.files.get(ws.topologies[d.topology].file).display.clone(),
+                verdict: if errors == 0 && readiness_checked {
+                    Verdict::Ready
+                } else {
+                    Verdict::NotReady
+                },
+                errors,
+                warnings,
+                notes,
+                readiness_checked,
+                has_worksheets: d.has_worksheets(),
+            }
+        })
+        .collect()
+}
+
+/// Runs the enabled rules over every deployment (and the input rules once), without waivers.
 #[must_use]
 pub fn run(ws: &Workspace, rules: &RuleSet, options: &Options) -> Report {
+    run_with(ws, rules, options, &Waivers::default())
+}
+
+/// Runs the enabled rules, then applies the exemptions and the baseline; IN007 runs last, over
+/// what the waivers left stale.
+#[must_use]
+pub fn run_with(
+    ws: &Workspace,
+    rules: &RuleSet,
+    options: &Options,
+    waivers: &Waivers<'_>,
+) -> Report {
     let mut findings = Vec::new();
-    let mut rules_run = 0;
+    let mut runs = Vec::new();
     for (rule, severity) in rules.enabled() {
-        let contexts: Vec<Context<'_>> = match rule.meta.scope {
-            Scope::Input => vec![Context {
-                workspace: ws,
-                deployment: None,
-                options,
-            }],
-            Scope::Topology => ws
-                .deployments
-                .iter()
-                .map(|d| Context {
-                    workspace: ws,
-                    deployment: Some(d),
-                    options,
-                })
-                .collect(),
-            Scope::Deployment => ws
-                .deployments
-                .iter()
-                .filter(|d| d.has_worksheets())
-                .map(|d| Context {
-                    workspace: ws,
-                    deployment: Some(d),
-                    options,
-                })
-                .collect(),
-        };
-        if !contexts.is_empty() || rule.meta.scope == Scope::Input {
-            rules_run += 1;
+        if rule.meta.scope != Scope::Waivers {
+            run_rule(ws, rule, severity, options, &[], &mut findings, &mut runs);
         }
-        for cx in &contexts {
-            let mut drafts = Vec::new();
-            (rule.check)(
-                cx,
-                &mut Emitter {
-                    drafts: &mut drafts,
-                },
+    }
+    let mut stale = exempt(&mut findings, rules, &runs, options, waivers);
+    let (mut findings, baselined) = baseline(findings, rules, &runs, waivers, &mut stale);
+    for (rule, severity) in rules.enabled() {
+        if rule.meta.scope == Scope::Waivers {
+            run_rule(
+                ws,
+                rule,
+                severity,
+                options,
+                &stale,
+                &mut findings,
+                &mut runs,
             );
-            for draft in drafts {
-                let scope = draft
-                    .primary
-                    .as_ref()
-                    .map(|l| parent_dir(&ws.files.get(l.file).display))
-                    .unwrap_or_default();
-                findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
-            }
         }
     }
     sort_findings(ws, &mut findings);
+    runs.sort_by_key(|r| r.rule.code);
+    let rules_run = runs.len();
 
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.is_active() && f.severity == s)
+            .count()
+    };
     // A deployment was checked for readiness when it has worksheets and a readiness rule ran.
     let readiness_selected = rules
         .enabled()
@@ -194,20 +302,230 @@ pub fn run(ws: &Workspace, rules: &RuleSet, options: &Options) -> Report {
     } else {
         Verdict::NotReady
     };
+    let deployments = deployment_summaries(ws, &findings, readiness_selected);
     Report {
         summary: Summary {
-            files: ws.files.len(),
+            // The configuration and baseline files are in the workspace only to be pointed at.
+            files: ws
+                .files
+                .len()
+                .saturating_sub(usize::from(waivers.config_file.is_some()))
+                .saturating_sub(usize::from(
+                    matches!(waivers.baseline, BaselineUse::Apply(b) if b.file.is_some()),
+                )),
             topologies: ws.topologies.len(),
             worksheets: ws.worksheets.len(),
             errors,
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
-            suppressed: 0,
+            suppressed: findings.iter().filter(|f| !f.is_active()).count(),
+            baselined: baselined.len(),
             rules_run,
             structural_only,
             verdict,
+            deployments,
+            backup_topology: ws
+                .backup
+                .as_ref()
+                .map(|b| ws.files.get(b.file).display.clone()),
         },
         findings,
+        baselined,
+        runs,
+    }
+}
+
+/// The contexts a rule runs in: once per run, or once per deployment (with worksheets, for the
+/// readiness rules).
+fn contexts<'a>(
+    ws: &'a Workspace,
+    rule: &RuleDef,
+    options: &'a Options,
+    stale: &'a [Stale],
+) -> Vec<Context<'a>> {
+    let context = |deployment| Context {
+        workspace: ws,
+        deployment,
+        options,
+        stale,
+    };
+    match rule.meta.scope {
+        Scope::Input | Scope::Waivers => vec![context(None)],
+        Scope::Topology => ws.deployments.iter().map(|d| context(Some(d))).collect(),
+        Scope::Deployment => ws
+            .deployments
+            .iter()
+            .filter(|d| d.has_worksheets())
+            .map(|d| context(Some(d)))
+            .collect(),
+        Scope::Drift => ws
+            .deployments
+            .iter()
+            .filter(|_| ws.backup.is_some())
+            .map(|d| context(Some(d)))
+            .collect(),
+    }
+}
+
+/// Runs one rule in each context its scope gives, stamping its drafts into `findings`.
+fn run_rule(
+    ws: &Workspace,
+    rule: &'static RuleDef,
+    severity: Severity,
+    options: &Options,
+    stale: &[Stale],
+    findings: &mut Vec<Finding>,
+    runs: &mut Vec<RuleRun>,
+) {
+    let contexts = contexts(ws, rule, options, stale);
+    if contexts.is_empty() {
+        return;
+    }
+    let mut checked = Vec::new();
+    let mut places = Vec::new();
+    for cx in &contexts {
+        places.push(cx.topology().map_or_else(
+            || "inputs".to_string(),
+            |t| ws.files.get(t.file).display.clone(),
+        ));
+        let mut drafts = Vec::new();
+        (rule.check)(
+            cx,
+            &mut Emitter {
+                drafts: &mut drafts,
+                checked: &mut checked,
+            },
+        );
+        for draft in drafts {
+            // A drift finding may point into the backup-time topology, whose folder changes with
+            // every backup: its fingerprint belongs to the deployment's folder.
+            let file = match (rule.meta.scope, cx.topology()) {
+                (Scope::Drift, Some(topology)) => Some(topology.file),
+                _ => draft.primary.as_ref().map(|l| l.file),
+            };
+            let scope = file
+                .map(|f| parent_dir(&ws.files.get(f).display))
+                .unwrap_or_default();
+            findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
+        }
+    }
+    checked.sort();
+    checked.dedup();
+    runs.push(RuleRun {
+        rule: &rule.meta,
+        severity,
+        contexts: places,
+        checked,
+    });
+}
+
+/// Marks the findings an exemption waives; returns the exemptions that waive nothing (expired,
+/// or matching no finding of a rule that ran).
+fn exempt(
+    findings: &mut [Finding],
+    rules: &RuleSet,
+    runs: &[RuleRun],
+    options: &Options,
+    waivers: &Waivers<'_>,
+) -> Vec<Stale> {
+    let mut stale = Vec::new();
+    for exemption in waivers.exemptions {
+        let expired = options.as_of > exemption.expires;
+        let mut matched = 0;
+        for f in findings.iter_mut().filter(|f| {
+            f.is_active()
+                && f.rule.code == exemption.rule
+                && f.entity.eq_ignore_ascii_case(&exemption.entity)
+        }) {
+            matched += 1;
+            if !expired {
+                f.suppression = Some(crate::finding::Suppression {
+                    reason: exemption.reason.clone(),
+                    expires: exemption.expires,
+                });
+            }
+        }
+        let at = waivers.config_file.map(|file| (file, exemption.span));
+        let entity = format!("{} {}", exemption.rule, exemption.entity);
+        if expired {
+            let again = match matched {
+                0 => String::new(),
+                1 => "; the finding it waived is reported again".to_string(),
+                n => format!("; the {n} findings it waived are reported again"),
+            };
+            stale.push(Stale {
+                at: waivers
+                    .config_file
+                    .map(|file| (file, exemption.expires_span)),
+                label: "expired".to_string(),
+                entity,
+                message: format!(
+                    "the exemption of {} for {} expired on {}{again}",
+                    exemption.rule, exemption.entity, exemption.expires
+                ),
+                help: "fix what the finding reports, or review the exemption and give it a new expiry date".to_string(),
+            });
+        } else if matched == 0
+            && rules.is_enabled(exemption.rule)
+            && runs.iter().any(|r| r.rule.code == exemption.rule)
+        {
+            stale.push(Stale {
+                at,
+                label: "matches no finding".to_string(),
+                entity,
+                message: format!(
+                    "the exemption of {} for {} matches no finding",
+                    exemption.rule, exemption.entity
+                ),
+                help: "remove the exemption: what it waived is fixed, or its entity is misspelt (compare it with the `entity` of the finding in `--format json`)".to_string(),
+            });
+        }
+    }
+    stale
+}
+
+/// Splits off the findings the baseline lists (or all of them, when recording one); adds the
+/// baseline entries that match nothing to `stale`.
+fn baseline(
+    findings: Vec<Finding>,
+    rules: &RuleSet,
+    runs: &[RuleRun],
+    waivers: &Waivers<'_>,
+    stale: &mut Vec<Stale>,
+) -> (Vec<Finding>, Vec<Finding>) {
+    match waivers.baseline {
+        BaselineUse::None => (findings, Vec::new()),
+        BaselineUse::Record => findings.into_iter().partition(|f| !f.is_active()),
+        BaselineUse::Apply(baseline) => {
+            let listed = baseline.fingerprints();
+            let matched: std::collections::BTreeSet<&str> = findings
+                .iter()
+                .map(|f| f.fingerprint.as_str())
+                .filter(|fp| listed.contains(fp))
+                .collect();
+            for entry in &baseline.entries {
+                let ran =
+                    rules.is_enabled(&entry.code) && runs.iter().any(|r| r.rule.code == entry.code);
+                let unknown = rules::find(&entry.code).is_none();
+                if !matched.contains(entry.fingerprint.as_str()) && (ran || unknown) {
+                    stale.push(Stale {
+                        at: baseline.file.map(|file| (file, entry.span)),
+                        label: "matches no finding".to_string(),
+                        entity: format!("{} {}", entry.code, entry.entity),
+                        message: format!(
+                            "the baseline entry for {} {} matches no finding",
+                            entry.code, entry.entity
+                        ),
+                        help: "what it recorded is fixed (or renamed): rewrite the baseline with `--write-baseline` to drop the entry".to_string(),
+                    });
+                }
+            }
+            let matched: std::collections::BTreeSet<String> =
+                matched.into_iter().map(str::to_string).collect();
+            findings
+                .into_iter()
+                .partition(|f| !f.is_active() || !matched.contains(&f.fingerprint))
+        }
     }
 }
 
@@ -278,5 +596,148 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    // ---- the entities rules record as checked (the passing cases of `--format junit`) ------
+
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    use crate::app::{Env, read_workspace};
+    use crate::date::Date;
+
+    /// Rules whose subject the example deployment does not have, so they check nothing there.
+    const NOTHING_IN_THE_EXAMPLE: &[(&str, &str)] =
+        &[("BK208", "the example has no Persistent Chat store")];
+
+    /// Rules whose findings are not named like what they check.
+    const NAMED_OTHERWISE: &[(&str, &str)] = &[
+        (
+            "IN006",
+            "a clean file passes by its path; a file with placeholders fails by placeholder",
+        ),
+        (
+            "IN007",
+            "its context holds only the stale exemptions and baseline entries it reports",
+        ),
+    ];
+
+    fn read(path: &Path) -> Workspace {
+        let env = Env {
+            cwd: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            no_color: true,
+            stdout_is_terminal: false,
+            width: None,
+        };
+        read_workspace(&[path.to_path_buf()], false, &env).expect("readable")
+    }
+
+    fn as_of() -> Options {
+        Options::new(Date::parse("2026-11-21").expect("date"))
+    }
+
+    /// Runs one rule as the engine does; returns the entities of its findings and the entities
+    /// it recorded with [`Emitter::checked`] (what `emit` recorded taken out).
+    fn run_alone(ws: &Workspace, rule: &RuleDef) -> (Vec<String>, BTreeSet<String>) {
+        let options = as_of();
+        let mut findings = Vec::new();
+        let mut explicit = BTreeSet::new();
+        for cx in contexts(ws, rule, &options, &[]) {
+            let mut drafts = Vec::new();
+            let mut checked = Vec::new();
+            (rule.check)(
+                &cx,
+                &mut Emitter {
+                    drafts: &mut drafts,
+                    checked: &mut checked,
+                },
+            );
+            for draft in drafts {
+                if let Some(i) = checked.iter().position(|c| *c == draft.entity) {
+                    checked.swap_remove(i);
+                }
+                findings.push(draft.entity);
+            }
+            explicit.extend(checked);
+        }
+        (findings, explicit)
+    }
+
+    #[test]
+    fn every_rule_names_what_it_checked_in_the_ready_example() {
+        let ws = read(Path::new("testdata/example"));
+        let report = run(&ws, &RuleSet::all(), &as_of());
+        assert_eq!(report.summary.verdict, Verdict::Ready);
+        let mut wrong = Vec::new();
+        for r in &report.runs {
+            if !matches!(r.rule.scope, Scope::Topology | Scope::Deployment) {
+                continue;
+            }
+            let allowed = NOTHING_IN_THE_EXAMPLE
+                .iter()
+                .any(|(code, _)| *code == r.rule.code);
+            if r.checked.is_empty() != allowed {
+                wrong.push(format!("{}: checked {:?}", r.rule.code, r.checked));
+            }
+        }
+        // Every topology and readiness rule ran, and only the allowed ones checked nothing.
+        let ran = report
+            .runs
+            .iter()
+            .filter(|r| matches!(r.rule.scope, Scope::Topology | Scope::Deployment))
+            .count();
+        let expected = rules::ALL
+            .iter()
+            .filter(|r| matches!(r.meta.scope, Scope::Topology | Scope::Deployment))
+            .count();
+        assert_eq!(ran, expected);
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn a_finding_is_named_like_the_subject_the_rule_checked() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut cases = Vec::new();
+        for code_dir in std::fs::read_dir(root.join("testdata/rules")).expect("fixtures") {
+            let code_dir = code_dir.expect("entry").path();
+            for case in std::fs::read_dir(&code_dir).expect("cases") {
+                let case = case.expect("entry").path();
+                let name = case
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .to_string();
+                if name.starts_with("fail-") {
+                    cases.push(case.strip_prefix(&root).expect("relative").to_path_buf());
+                }
+            }
+        }
+        cases.sort();
+        let mut wrong = Vec::new();
+        let mut findings = 0;
+        for case in &cases {
+            let code = case
+                .parent()
+                .and_then(Path::file_name)
+                .expect("code folder")
+                .to_string_lossy()
+                .to_string();
+            let rule = rules::find(&code).expect("fixture folder names a rule");
+            if NAMED_OTHERWISE.iter().any(|(c, _)| *c == code) {
+                continue;
+            }
+            let (entities, checked) = run_alone(&read(case), rule);
+            for entity in entities {
+                findings += 1;
+                if !checked.contains(&entity) {
+                    wrong.push(format!(
+                        "{}: finding `{entity}` is not among the checked {checked:?}",
+                        case.display()
+                    ));
+                }
+            }
+        }
+        assert!(findings > 100, "only {findings} findings in the fixtures");
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 }

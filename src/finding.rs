@@ -117,12 +117,30 @@ pub struct Finding {
     pub secondary: Vec<Label>,
     /// Stable identity: rule, scope and entity; never a line number.
     pub fingerprint: String,
+    /// Set when an exemption waives this finding: it is still reported, but counted as
+    /// suppressed, and it neither fails the run nor changes the verdict.
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding is waived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The exemption's required reason.
+    pub reason: String,
+    /// The last day the exemption applies.
+    pub expires: crate::date::Date,
 }
 
 impl Finding {
     #[must_use]
     pub fn url(&self) -> String {
         self.rule.url()
+    }
+
+    /// The finding counts: it is not waived by an exemption.
+    #[must_use]
+    pub fn is_active(&self) -> bool {
+        self.suppression.is_none()
     }
 }
 

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::model::drift::{self, Change, Entry};
 use crate::model::topology::SiteKind;
 use crate::model::{Form, PoolRole, ProblemKind, Product, Topology, Workspace};
 
@@ -303,4 +304,164 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
         )?;
     }
     Ok(())
+}
+
+/// `inspect --diff OLD NEW`: the comparison the DR rules use, as a list.
+#[derive(Serialize)]
+pub struct DiffView {
+    pub schema_version: u32,
+    pub old: String,
+    pub new: String,
+    /// No difference at all.
+    pub identical: bool,
+    pub pools: DiffSection,
+    pub machines: DiffSection,
+    pub sql_instances: DiffSection,
+    pub stores: DiffSection,
+    pub file_stores: DiffSection,
+    /// The Central Management store's move, appearance or disappearance, if any.
+    pub central_management_store: Option<DiffEntry>,
+}
+
+#[derive(Default, Serialize)]
+pub struct DiffSection {
+    pub added: Vec<DiffEntry>,
+    pub removed: Vec<DiffEntry>,
+    pub changed: Vec<DiffEntry>,
+}
+
+impl DiffSection {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+#[derive(Serialize)]
+pub struct DiffEntry {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+fn entry_view(e: &Entry) -> DiffEntry {
+    DiffEntry {
+        name: e.name.clone(),
+        before: e.before.clone().filter(|s| !s.is_empty()),
+        after: e.after.clone().filter(|s| !s.is_empty()),
+    }
+}
+
+fn section(entries: &[Entry]) -> DiffSection {
+    let mut out = DiffSection::default();
+    for e in entries {
+        let list = match e.change {
+            Change::Added => &mut out.added,
+            Change::Removed => &mut out.removed,
+            Change::Changed => &mut out.changed,
+        };
+        list.push(entry_view(e));
+    }
+    out
+}
+
+/// Compares two topologies (`old` and `new` name them in the output).
+#[must_use]
+pub fn diff_view(old: &Topology, new: &Topology, old_name: &str, new_name: &str) -> DiffView {
+    let diff = drift::diff(old, new);
+    let mut machines = diff.machines.clone();
+    // A removed machine's `after` is its pool today: in a list it reads better as just its pool.
+    for m in &mut machines {
+        if m.change == Change::Removed {
+            m.after = None;
+        }
+    }
+    DiffView {
+        schema_version: 1,
+        old: old_name.to_string(),
+        new: new_name.to_string(),
+        identical: diff.is_empty(),
+        pools: section(&diff.pools),
+        machines: section(&machines),
+        sql_instances: section(&diff.sql_instances),
+        stores: section(&diff.stores),
+        file_stores: section(&diff.file_stores),
+        central_management_store: diff.central_management_store.as_ref().map(entry_view),
+    }
+}
+
+/// Writes the comparison as JSON.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_diff_json(out: &mut dyn Write, view: &DiffView) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, view).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// Writes the comparison as readable text: `+` added, `-` removed, `~` changed.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_diff_text(out: &mut dyn Write, view: &DiffView) -> io::Result<()> {
+    writeln!(out, "{} → {}", view.old, view.new)?;
+    if view.identical {
+        writeln!(
+            out,
+            "  no differences: the same pools, machines, SQL instances, stores and file stores, in the same places"
+        )?;
+        return Ok(());
+    }
+    let sections: [(&str, &DiffSection, &str); 5] = [
+        ("pools", &view.pools, ""),
+        ("machines", &view.machines, "in "),
+        ("SQL instances", &view.sql_instances, ""),
+        ("stores", &view.stores, "on "),
+        ("file stores", &view.file_stores, "at "),
+    ];
+    for (title, section, place) in sections {
+        if section.is_empty() {
+            continue;
+        }
+        writeln!(out, "  {title}:")?;
+        for e in &section.added {
+            writeln!(out, "    + {}{}", e.name, detail(place, e.after.as_deref()))?;
+        }
+        for e in &section.removed {
+            writeln!(
+                out,
+                "    - {}{}",
+                e.name,
+                detail(place, e.before.as_deref())
+            )?;
+        }
+        for e in &section.changed {
+            writeln!(
+                out,
+                "    ~ {}: {} → {}",
+                e.name,
+                e.before.as_deref().unwrap_or("?"),
+                e.after.as_deref().unwrap_or("?")
+            )?;
+        }
+    }
+    if let Some(cms) = &view.central_management_store {
+        writeln!(out, "  Central Management store:")?;
+        writeln!(
+            out,
+            "    ~ {} → {}",
+            cms.before.as_deref().unwrap_or("none"),
+            cms.after.as_deref().unwrap_or("none")
+        )?;
+    }
+    Ok(())
+}
+
+/// ` (in pool01.contoso.com)`; ` (UserStore, ...)` for an instance's stores; nothing when unknown.
+fn detail(place: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) if place.is_empty() || !v.is_empty() => format!(" ({place}{v})"),
+        _ => String::new(),
+    }
 }

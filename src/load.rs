@@ -9,7 +9,7 @@ use crate::discover::{Input, WalkError};
 use std::collections::BTreeMap;
 
 use crate::model::{
-    self, Deployment, InputProblem, ProblemKind, Recognized, Sheets, Workspace, worksheet,
+    self, Deployment, InputProblem, ProblemKind, Recognized, Sheets, Topology, Workspace, worksheet,
 };
 use crate::source::{self, Encoding, FileId};
 use crate::span::Span;
@@ -51,44 +51,10 @@ fn load_one(ws: &mut Workspace, input: &Input, cwd: &Path) {
 
 /// Adds one file's bytes (or the reason they could not be read) to the workspace.
 pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<Vec<u8>, String>) {
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(message) => {
-            let id = ws
-                .files
-                .add(input.path.clone(), display, String::new(), Encoding::Utf8);
-            problem(ws, ProblemKind::Io, id, Span::default(), message, None);
-            return;
-        }
-    };
-    let decoded = source::decode(bytes);
-    let id = ws
-        .files
-        .add(input.path.clone(), display, decoded.text, decoded.encoding);
-    let is_csv = has_extension(&input.path, &["csv"]);
-    if let Some(p) = decoded.problem {
-        if is_csv && p.nul {
-            problem(
-                ws,
-                ProblemKind::Worksheet,
-                id,
-                p.span,
-                "NUL byte in a worksheet: the file is binary, or not saved as CSV".to_string(),
-                Some("save the worksheet from Excel as `CSV UTF-8 (Comma delimited)`".to_string()),
-            );
-            return;
-        }
-        let help = "save the file as UTF-8, or as UTF-16 with a byte-order mark (Windows PowerShell's `Out-File -Encoding Unicode` writes one)";
-        problem(
-            ws,
-            ProblemKind::Decode,
-            id,
-            p.span,
-            p.message,
-            Some(help.to_string()),
-        );
+    let Some(id) = decode_file(ws, input, display, bytes) else {
         return;
-    }
+    };
+    let is_csv = has_extension(&input.path, &["csv"]);
     let is_xml = has_extension(&input.path, &["xml", "tbxml"])
         || (input.explicit && !is_csv && ws.files.get(id).text.trim_start().starts_with('<'));
     if is_xml {
@@ -107,17 +73,126 @@ pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<
     }
 }
 
+/// Adds a file's decoded text to the workspace; an unreadable or undecodable file is an input
+/// problem, and gives no id.
+fn decode_file(
+    ws: &mut Workspace,
+    input: &Input,
+    display: String,
+    bytes: Result<Vec<u8>, String>,
+) -> Option<FileId> {
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            let id = ws
+                .files
+                .add(input.path.clone(), display, String::new(), Encoding::Utf8);
+            problem(ws, ProblemKind::Io, id, Span::default(), message, None);
+            return None;
+        }
+    };
+    let decoded = source::decode(bytes);
+    let id = ws
+        .files
+        .add(input.path.clone(), display, decoded.text, decoded.encoding);
+    let is_csv = has_extension(&input.path, &["csv"]);
+    if let Some(p) = decoded.problem {
+        if is_csv && p.nul {
+            problem(
+                ws,
+                ProblemKind::Worksheet,
+                id,
+                p.span,
+                "NUL byte in a worksheet: the file is binary, or not saved as CSV".to_string(),
+                Some("save the worksheet from Excel as `CSV UTF-8 (Comma delimited)`".to_string()),
+            );
+            return None;
+        }
+        let help = "save the file as UTF-8, or as UTF-16 with a byte-order mark (Windows PowerShell's `Out-File -Encoding Unicode` writes one)";
+        problem(
+            ws,
+            ProblemKind::Decode,
+            id,
+            p.span,
+            p.message,
+            Some(help.to_string()),
+        );
+        return None;
+    }
+    Some(id)
+}
+
+/// Reads the topology exported with the last backup (`--backup-topology`) into
+/// [`Workspace::backup`]: the same reader as every other input (either document form, any
+/// supported encoding), its problems reported like theirs; never a deployment of its own.
+pub fn load_backup(ws: &mut Workspace, path: &Path, cwd: &Path) {
+    ws.backup = load_topology_file(ws, path, cwd);
+}
+
+/// Reads one file that must be a topology document (a backup-time topology, or a side of
+/// `inspect --diff`), without making it a deployment; its problems are recorded as usual.
+pub fn load_topology_file(ws: &mut Workspace, path: &Path, cwd: &Path) -> Option<Topology> {
+    let display = source::display_path(path, cwd);
+    topology_from_bytes(ws, path, display, read_bytes(path))
+}
+
+/// Adds the backup-time topology's bytes (or the reason they could not be read).
+pub fn ingest_backup(
+    ws: &mut Workspace,
+    path: &Path,
+    display: String,
+    bytes: Result<Vec<u8>, String>,
+) {
+    ws.backup = topology_from_bytes(ws, path, display, bytes);
+}
+
+fn topology_from_bytes(
+    ws: &mut Workspace,
+    path: &Path,
+    display: String,
+    bytes: Result<Vec<u8>, String>,
+) -> Option<Topology> {
+    let input = Input {
+        path: path.to_path_buf(),
+        explicit: true,
+    };
+    let id = decode_file(ws, &input, display, bytes)?;
+    if !ws.files.get(id).text.trim_start().starts_with('<') {
+        problem(
+            ws,
+            ProblemKind::Unrecognized,
+            id,
+            Span::default(),
+            "not a topology document".to_string(),
+            Some(
+                "topologies are XML written by `Get-CsTopology -AsXml` (root `Topology`) or Topology Builder (root `TopologyBuilder`)"
+                    .to_string(),
+            ),
+        );
+        return None;
+    }
+    read_topology(ws, id, true)
+}
+
 fn load_xml(ws: &mut Workspace, id: FileId, explicit: bool) {
+    if let Some(topology) = read_topology(ws, id, explicit) {
+        ws.topologies.push(topology);
+    }
+}
+
+/// Parses and lowers an XML file; anything but a topology is reported (when named or nearly a
+/// topology) and gives none.
+fn read_topology(ws: &mut Workspace, id: FileId, explicit: bool) -> Option<Topology> {
     let text = std::sync::Arc::clone(&ws.files.get(id).text);
     let recognized = match model::read(&text, id) {
         Ok(recognized) => recognized,
         Err(err) => {
             problem(ws, ProblemKind::Xml, id, err.span, err.message, None);
-            return;
+            return None;
         }
     };
     match recognized {
-        Recognized::Topology(topology) => ws.topologies.push(*topology),
+        Recognized::Topology(topology) => Some(*topology),
         Recognized::Other {
             root,
             span,
@@ -144,8 +219,9 @@ fn load_xml(ws: &mut Workspace, id: FileId, explicit: bool) {
                 message,
                 Some(help.to_string()),
             );
+            None
         }
-        Recognized::Other { .. } => {}
+        Recognized::Other { .. } => None,
     }
 }
 

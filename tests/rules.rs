@@ -2,17 +2,21 @@
 //! alone. `fail-*` cases must fire, on exactly the lines marked `<!-- expect: CODE -->` when the
 //! case carries markers; `pass-*` cases must stay quiet. The human rendering of every failing
 //! case is pinned by a snapshot.
+//!
+//! A case folder holding a `backup-topology.xml` (or `.tbxml`) is checked with that file as
+//! `--backup-topology`, for the DR rules.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use topolint::app::{Env, read_workspace};
-use topolint::config::Options;
+use topolint::app::{Env, attach_config, read_workspace, read_workspace_with_backup};
+use topolint::config::{self, Options};
 use topolint::date::Date;
 use topolint::engine::{self, RuleSet};
 use topolint::render::human;
+use topolint::waiver::Waivers;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -57,6 +61,14 @@ fn cases() -> Vec<(String, String, PathBuf)> {
     out
 }
 
+/// The case's backup-time topology, if it has one.
+fn backup_of(case: &Path) -> Option<PathBuf> {
+    ["backup-topology.xml", "backup-topology.tbxml"]
+        .iter()
+        .map(|name| case.join(name))
+        .find(|p| p.is_file())
+}
+
 /// `(path, line)` of every `expect: CODE` marker in the case.
 fn markers(case: &Path, code: &str) -> BTreeMap<(String, usize), usize> {
     let mut files = Vec::new();
@@ -96,8 +108,28 @@ fn rule_fixtures() {
         let rules = RuleSet::all()
             .select(std::slice::from_ref(&code), &[])
             .expect("fixture folder names a rule");
-        let ws = read_workspace(std::slice::from_ref(&path), false, &env()).expect("readable case");
-        let report = engine::run(&ws, &rules, &options());
+        let backup = backup_of(&root().join(&path));
+        let mut ws = read_workspace_with_backup(
+            std::slice::from_ref(&path),
+            false,
+            backup.as_deref(),
+            &env(),
+        )
+        .expect("readable case");
+        // A case may carry its own topolint.toml (exemptions, for IN007).
+        let config_path = root().join(&path).join("topolint.toml");
+        let config = if config_path.is_file() {
+            config::load(Some(&config_path), &root()).expect("valid fixture config")
+        } else {
+            config::Config::default()
+        };
+        let config_file = attach_config(&mut ws, &config);
+        let waivers = Waivers {
+            exemptions: &config.exemptions,
+            config_file,
+            ..Waivers::default()
+        };
+        let report = engine::run_with(&ws, &rules, &options(), &waivers);
         let findings: Vec<_> = report
             .findings
             .iter()
@@ -130,6 +162,8 @@ fn rule_fixtures() {
                     .filter(|f| f.rule.code == code)
                     .cloned()
                     .collect(),
+                baselined: Vec::new(),
+                runs: Vec::new(),
                 summary: report.summary.clone(),
             };
             let style = human::Style {

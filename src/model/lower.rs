@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::topology::{
-    Dangling, Form, Host, HostRef, Index, Machine, Pool, Service, Site, SiteKind, SqlInstance,
-    Topology, Unmodelled,
+    Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, Service, Site, SiteKind,
+    SqlInstance, Topology, Unmodelled,
 };
 use super::{Fqdn, placeholder};
 use crate::source::FileId;
@@ -208,6 +208,7 @@ impl State {
                 sql_instances: Vec::new(),
                 services: Vec::new(),
                 dangling: Vec::new(),
+                references: Vec::new(),
                 unmodelled: Vec::new(),
                 placeholders: Vec::new(),
                 hosts: BTreeMap::new(),
@@ -881,58 +882,64 @@ impl State {
                     } else {
                         self.pools.get(lookup).map(|&p| Host::Pool(p))
                     };
+                    let what = match (form, sql) {
+                        (Form::Tbxml, _) => format!("cluster or SQL instance {key}"),
+                        (_, true) => format!("SQL instance {}", show_sql_key(&key)),
+                        (_, false) => format!("cluster {key}"),
+                    };
+                    let context = format!("InstalledOn of {}", self.describe(service));
                     match host {
-                        Some(h) => self.topo.services[service].installed_on = Some(h),
-                        None => {
-                            let what = match (form, sql) {
-                                (Form::Tbxml, _) => format!("cluster or SQL instance {key}"),
-                                (_, true) => format!("SQL instance {}", show_sql_key(&key)),
-                                (_, false) => format!("cluster {key}"),
-                            };
-                            self.dangle(
-                                span,
-                                what,
-                                format!("InstalledOn of {}", self.describe(service)),
-                            );
+                        Some(h) => {
+                            self.topo.services[service].installed_on = Some(h);
+                            self.resolved(what, context);
                         }
+                        None => self.dangle(span, what, context),
                     }
                 }
                 Pending::Dependency { service, key, span } => {
+                    let what = format!("service {key}");
+                    let context = format!("a dependency of {}", self.describe(service));
                     match self.services.get(lowercase(&key).as_ref()) {
-                        Some(&target) => self.topo.services[service].depends_on.push(target),
-                        None => self.dangle(
-                            span,
-                            format!("service {key}"),
-                            format!("a dependency of {}", self.describe(service)),
-                        ),
+                        Some(&target) => {
+                            self.topo.services[service].depends_on.push(target);
+                            self.resolved(what, context);
+                        }
+                        None => self.dangle(span, what, context),
                     }
                 }
                 Pending::SqlServer { sql, key, span } => {
+                    let what = format!("cluster {key}");
+                    let context = format!(
+                        "the server of SQL instance `{}`",
+                        self.topo.sql_instances[sql].name.value
+                    );
                     match self.pools.get(lowercase(&key).as_ref()) {
-                        Some(&pool) => self.topo.sql_instances[sql].pool = Some(pool),
-                        None => self.dangle(
-                            span,
-                            format!("cluster {key}"),
-                            format!(
-                                "the server of SQL instance `{}`",
-                                self.topo.sql_instances[sql].name.value
-                            ),
-                        ),
+                        Some(&pool) => {
+                            self.topo.sql_instances[sql].pool = Some(pool);
+                            self.resolved(what, context);
+                        }
+                        None => self.dangle(span, what, context),
                     }
                 }
                 Pending::Cluster { key, span, context } => {
-                    if !self.pools.contains_key(lowercase(&key).as_ref()) {
-                        self.dangle(span, format!("cluster {key}"), context);
+                    let what = format!("cluster {key}");
+                    if self.pools.contains_key(lowercase(&key).as_ref()) {
+                        self.resolved(what, context);
+                    } else {
+                        self.dangle(span, what, context);
                     }
                 }
-                Pending::Site { pool, key, span } => match self.sites.get(&key) {
-                    Some(&site) => self.topo.pools[pool].site = Some(site),
-                    None => self.dangle(
-                        span,
-                        format!("site {key}"),
-                        format!("the ClusterId of {}", self.topo.pool_name(pool)),
-                    ),
-                },
+                Pending::Site { pool, key, span } => {
+                    let what = format!("site {key}");
+                    let context = format!("the ClusterId of {}", self.topo.pool_name(pool));
+                    match self.sites.get(&key) {
+                        Some(&site) => {
+                            self.topo.pools[pool].site = Some(site);
+                            self.resolved(what, context);
+                        }
+                        None => self.dangle(span, what, context),
+                    }
+                }
             }
         }
         self.index_hosts();
@@ -952,11 +959,19 @@ impl State {
     }
 
     fn dangle(&mut self, span: Span, target: String, context: String) {
+        self.topo.references.push(Reference {
+            target: target.clone(),
+            context: context.clone(),
+        });
         self.topo.dangling.push(Dangling {
             span,
             target,
             context,
         });
+    }
+
+    fn resolved(&mut self, target: String, context: String) {
+        self.topo.references.push(Reference { target, context });
     }
 
     fn index_hosts(&mut self) {

@@ -1,5 +1,6 @@
 //! The typed model rules work on: a [`Workspace`] of files, topologies and deployments.
 
+pub mod drift;
 mod fqdn;
 mod lower;
 pub mod placeholder;
@@ -26,6 +27,21 @@ pub struct Workspace {
     /// Problems met while reading files; the input rules report them.
     pub problems: Vec<InputProblem>,
     pub deployments: Vec<Deployment>,
+    /// The topology exported with the last backup (`--backup-topology`), read for comparison
+    /// only: it is never a deployment of its own.
+    pub backup: Option<Topology>,
+    /// Files read for the run that are not inputs (the configuration, the baseline): findings
+    /// may point into them, but no input rule reads them.
+    pub auxiliary: Vec<FileId>,
+}
+
+impl Workspace {
+    /// The input files: every file but the auxiliary ones, in reading order.
+    pub fn inputs(&self) -> impl Iterator<Item = &crate::source::SourceFile> {
+        self.files
+            .iter()
+            .filter(|f| !self.auxiliary.contains(&f.id))
+    }
 }
 
 /// One topology document and the worksheets beside it.
@@ -73,4 +89,25 @@ pub struct InputProblem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Encoding;
+
+    #[test]
+    fn inputs_leave_out_the_auxiliary_files() {
+        let mut ws = Workspace::default();
+        let mut add = |name: &str| {
+            ws.files
+                .add(name.into(), name.to_string(), String::new(), Encoding::Utf8)
+        };
+        add("topology.xml");
+        let config = add("topolint.toml");
+        add("servers.csv");
+        ws.auxiliary.push(config);
+        let inputs: Vec<&str> = ws.inputs().map(|f| f.display.as_str()).collect();
+        assert_eq!(inputs, ["topology.xml", "servers.csv"]);
+    }
 }

@@ -148,6 +148,15 @@ pub struct Dangling {
     pub context: String,
 }
 
+/// A reference between elements, resolved or not, in the words of [`Dangling`].
+#[derive(Clone, Debug)]
+pub struct Reference {
+    /// What it refers to (`cluster 1:7`).
+    pub target: String,
+    /// Where the reference sits (`InstalledOn of service 1-FileStore-1`).
+    pub context: String,
+}
+
 /// An element or attribute the model does not interpret.
 #[derive(Clone, Debug)]
 pub struct Unmodelled {
@@ -238,6 +247,8 @@ pub struct Topology {
     pub sql_instances: Vec<SqlInstance>,
     pub services: Vec<Service>,
     pub dangling: Vec<Dangling>,
+    /// Every reference, dangling or not, in document order of resolution.
+    pub references: Vec<Reference>,
     pub unmodelled: Vec<Unmodelled>,
     /// Every placeholder occurrence (`$Name`, `{{name}}`) with its text.
     pub placeholders: Vec<Spanned<String>>,

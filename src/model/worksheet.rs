@@ -612,6 +612,16 @@ pub struct BlankCell {
     pub header: Span,
 }
 
+/// A cell of a required column the worksheet has, blank or not.
+#[derive(Clone, Debug)]
+pub struct RequiredCell {
+    pub column: &'static str,
+    /// What the row is about, as in [`BlankCell::row_key`].
+    pub row_key: String,
+    /// The record the cell belongs to.
+    pub row: Span,
+}
+
 /// One worksheet file, read.
 #[derive(Clone, Debug)]
 pub struct Worksheet {
@@ -625,6 +635,8 @@ pub struct Worksheet {
     pub row_count: usize,
     /// Every blank cell of a required column.
     pub blanks: Vec<BlankCell>,
+    /// Every cell of a required column the file has (one per row and column).
+    pub required: Vec<RequiredCell>,
     /// Placeholders left in cells (`$Name`, `{{name}}`).
     pub placeholders: Vec<Spanned<String>>,
 }
@@ -781,6 +793,7 @@ pub fn lower(table: Table, file: FileId) -> Read {
         rows: empty_rows(kind),
         row_count: 0,
         blanks: Vec::new(),
+        required: Vec::new(),
         placeholders: Vec::new(),
     };
     for record in table.rows {
@@ -808,6 +821,7 @@ pub fn lower(table: Table, file: FileId) -> Read {
             columns: kind.columns(),
             problems: &mut problems,
             blanks: &mut sheet.blanks,
+            required: &mut sheet.required,
             kind,
         };
         let at = At {
@@ -932,6 +946,7 @@ struct RowReader<'a> {
     columns: &'static [Column],
     problems: &'a mut Vec<SheetProblem>,
     blanks: &'a mut Vec<BlankCell>,
+    required: &'a mut Vec<RequiredCell>,
     kind: Kind,
 }
 
@@ -950,6 +965,21 @@ impl RowReader<'_> {
             });
         let required = index.is_some_and(|i| self.columns[i].required);
         let present = index.and_then(|i| self.positions[i]).is_some();
+        if required
+            && present
+            && !self
+                .required
+                .iter()
+                .rev()
+                .take_while(|r| r.row == self.record.span)
+                .any(|r| r.column == header)
+        {
+            self.required.push(RequiredCell {
+                column: header,
+                row_key: self.row_key(),
+                row: self.record.span,
+            });
+        }
         if cell.is_blank()
             && required
             && present

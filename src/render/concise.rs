@@ -1,4 +1,7 @@
 //! One line per finding: `path:line:col: severity[CODE] message (name)`.
+//!
+//! An exempted finding is written with `suppressed` in place of the severity, and its reason and
+//! expiry date after the name, so that tools matching `error|warning|note` skip it.
 
 use std::io::{self, Write};
 
@@ -16,14 +19,21 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Resul
             Some(p) => write!(out, "{}:{}:{}: ", p.path, p.line, p.column)?,
             None => write!(out, "topolint: ")?,
         }
-        writeln!(
-            out,
-            "{}[{}] {} ({})",
-            f.severity.as_str(),
-            f.rule.code,
-            f.message,
-            f.rule.name
-        )?;
+        match &f.suppression {
+            None => writeln!(
+                out,
+                "{}[{}] {} ({})",
+                f.severity.as_str(),
+                f.rule.code,
+                f.message,
+                f.rule.name
+            )?,
+            Some(s) => writeln!(
+                out,
+                "suppressed[{}] {} ({}; exempted until {}: {})",
+                f.rule.code, f.message, f.rule.name, s.expires, s.reason
+            )?,
+        }
     }
     Ok(())
 }

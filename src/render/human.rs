@@ -48,7 +48,7 @@ pub fn render(
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
-    for finding in &report.findings {
+    for finding in report.active() {
         let mut text = String::new();
         let adapter = Adapter::new(ws, finding);
         handler
@@ -57,21 +57,44 @@ pub fn render(
         out.write_all(text.as_bytes())?;
     }
     if !style.quiet {
-        if !report.findings.is_empty() {
+        if report.active().next().is_some() {
             writeln!(out)?;
         }
+        exempted(out, ws, report)?;
         summary(out, report)?;
     }
     Ok(())
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
+/// The findings exemptions waive, one line each with the reason and the expiry date.
+fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
+    let mut any = false;
+    for f in report.suppressed() {
+        if !any {
+            writeln!(out, "Exempted (still listed, not counted):")?;
+            any = true;
+        }
+        let place = super::primary_position(ws, f)
+            .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
+            .unwrap_or_default();
+        let reason = f.suppression.as_ref().map_or(String::new(), |s| {
+            format!(" — exempted until {}: {}", s.expires, s.reason)
+        });
+        writeln!(
+            out,
+            "  {place}{}[{}] {}{reason}",
+            f.severity.as_str(),
+            f.rule.code,
+            f.message
+        )?;
     }
+    if any {
+        writeln!(out)?;
+    }
+    Ok(())
 }
+
+use super::plural;
 
 fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let s = &report.summary;
@@ -83,27 +106,57 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.files, "file"),
         plural(s.rules_run, "rule")
     )?;
-    for path in &s.structural_only {
-        writeln!(
-            out,
-            "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
-        )?;
+    if let Some(backup) = &s.backup_topology {
+        writeln!(out, "Compared with the backup-time topology {backup}.")?;
+    }
+    if s.deployments.len() > 1 {
+        writeln!(out, "Deployments:")?;
+        for d in &s.deployments {
+            let scope = match (d.readiness_checked, d.has_worksheets) {
+                (true, _) => "",
+                (false, false) => "; structural rules only (no worksheets beside it)",
+                (false, true) => "; structural rules only (readiness rules not selected)",
+            };
+            writeln!(
+                out,
+                "  {}: {}: {}, {}, {}{scope}",
+                d.topology,
+                verdict(d.verdict),
+                plural(d.errors, "error"),
+                plural(d.warnings, "warning"),
+                plural(d.notes, "note"),
+            )?;
+        }
+    } else {
+        for path in &s.structural_only {
+            writeln!(
+                out,
+                "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
+            )?;
+        }
+    }
+    let mut waived = String::new();
+    if s.suppressed > 0 {
+        waived.push_str(&format!("; {} exempted", s.suppressed));
+    }
+    if s.baselined > 0 {
+        waived.push_str(&format!("; {} in the baseline", s.baselined));
     }
     writeln!(
         out,
-        "Found {}, {}, {}.",
+        "Found {}, {}, {}{waived}.",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.notes, "note")
     )?;
-    writeln!(
-        out,
-        "{}",
-        match s.verdict {
-            Verdict::Ready => "READY",
-            Verdict::NotReady => "NOT READY FOR RESTORE",
-        }
-    )
+    writeln!(out, "{}", verdict(s.verdict))
+}
+
+fn verdict(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Ready => "READY",
+        Verdict::NotReady => "NOT READY FOR RESTORE",
+    }
 }
 
 /// How many lines apart two labels may be and still share one snippet.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Position, primary_position};
 use crate::date::Date;
-use crate::engine::{Report, Summary, Verdict};
+use crate::engine::{DeploymentSummary, Report, Summary, Verdict};
 use crate::finding::Severity;
 use crate::model::Workspace;
 
@@ -17,6 +17,10 @@ struct Json<'a> {
     as_of: String,
     verdict: Verdict,
     summary: &'a Summary,
+    /// Each deployment's own outcome.
+    deployments: &'a [DeploymentSummary],
+    /// The topology exported with the last backup, when one was compared.
+    backup_topology: Option<&'a str>,
     findings: Vec<JsonFinding<'a>>,
 }
 
@@ -38,6 +42,15 @@ struct JsonFinding<'a> {
     location: Option<Position>,
     related: Vec<Related>,
     entity: &'a str,
+    /// Set when an exemption waives the finding.
+    suppression: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    reason: &'a str,
+    expires: String,
 }
 
 #[derive(Serialize)]
@@ -73,6 +86,11 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report, as_of: Date)
                 })
                 .collect(),
             entity: &f.entity,
+            suppression: f.suppression.as_ref().map(|s| JsonSuppression {
+                kind: "exemption",
+                reason: &s.reason,
+                expires: s.expires.to_string(),
+            }),
         })
         .collect();
     let json = Json {
@@ -84,6 +102,8 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report, as_of: Date)
         as_of: as_of.to_string(),
         verdict: report.summary.verdict,
         summary: &report.summary,
+        deployments: &report.summary.deployments,
+        backup_topology: report.summary.backup_topology.as_deref(),
         findings,
     };
     serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::other)?;

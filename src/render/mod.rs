@@ -1,12 +1,26 @@
 //! Renderers: each writes a whole report to a `dyn Write`.
 
+pub mod annotations;
 pub mod concise;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::finding::Finding;
 use crate::model::Workspace;
 use crate::span::Span;
+
+/// `1 error`, `2 errors`.
+#[must_use]
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
 
 /// A position as users see it: 1-based line and character column, start and end.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

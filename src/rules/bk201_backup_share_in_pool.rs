@@ -72,6 +72,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(unc) = Unc::parse(&cell.text) else {
             continue;
         };
+        out.checked(unc.root());
         let Some((host, at)) = restore::unc_in_topology(t, &unc) else {
             continue;
         };

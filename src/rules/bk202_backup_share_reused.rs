@@ -87,6 +87,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         entry.push(row);
     }
     for key in order {
+        out.checked(key.as_str());
         let Some(rows) = uses.get(&key) else {
             continue;
         };

@@ -167,7 +167,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for loc in locations {
         let text = &loc.cell.text;
-        if loc.cell.is_blank() || placeholder::contains(text) || Unc::parse(text).is_some() {
+        if loc.cell.is_blank() || placeholder::contains(text) {
+            continue;
+        }
+        out.checked(&loc.subject);
+        if Unc::parse(text).is_some() {
             continue;
         }
         // Two rows about the same thing (a worksheet listing one database twice) still get

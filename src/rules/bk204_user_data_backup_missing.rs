@@ -75,6 +75,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         };
         let pool = &pool_fqdn.value;
+        out.checked(format!("rtcxds@{pool}"));
         let sql_rows = store
             .sql
             .and_then(|s| t.sql_server(s))

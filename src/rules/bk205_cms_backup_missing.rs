@@ -92,6 +92,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let at = store.map_or(t.sql_instances[sql].tag, |s| s.role.span);
     let instance = t.sql_display(sql);
     for &(db, holds, cmdlet, file) in NEEDED {
+        out.checked(format!("{db}@{}", server.value));
         if sheets
             .settings
             .iter()

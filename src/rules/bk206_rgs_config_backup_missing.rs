@@ -70,6 +70,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         };
         let pool = &fqdn.value;
+        out.checked(format!("rgsconfig@{pool}"));
         let covered = rows
             .rows_for(pool)
             .into_iter()

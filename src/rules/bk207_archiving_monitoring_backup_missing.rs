@@ -98,14 +98,15 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 continue;
             };
             let candidates = rows.rows_for(&server.value);
+            let instance = t.sql_display(sql);
             for &(db, holds) in dbs {
+                out.checked(format!("{db}@{}", instance.to_lowercase()));
                 if candidates
                     .iter()
                     .any(|row| restore::database_row_covers(t, row, db, Some(sql), None))
                 {
                     continue;
                 }
-                let instance = t.sql_display(sql);
                 let mut draft = missing_row(
                     Draft::new(
                         format!("{db}@{}", instance.to_lowercase()),

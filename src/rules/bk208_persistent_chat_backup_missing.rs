@@ -83,6 +83,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         };
         let instance = t.sql_display(sql);
         let entity = format!("mgc@{}", instance.to_lowercase());
+        out.checked(&entity);
         let covering: Vec<&DatabaseRow> = rows
             .rows_for(&server.value)
             .into_iter()

@@ -117,10 +117,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let header = sheets.header(Kind::FileStore);
     let mut drafts = Unique::new(RULE.meta.severity);
     for (host, share, store) in &stores {
+        let entity = store.unc.to_lowercase();
+        out.checked(&entity);
         if find(host, share).is_some() {
             continue;
         }
-        let entity = store.unc.to_lowercase();
         let named = format!("file store `{}`", shown(&store.unc));
         let same_share = by_share.get(share.as_str());
         let same_host = by_host

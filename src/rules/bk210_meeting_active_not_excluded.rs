@@ -50,11 +50,12 @@ const MEETING_ACTIVE: &str = "meeting.active";
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut drafts = Unique::new(RULE.meta.severity);
     for row in &cx.sheets().file_store {
+        let share = row.subject();
+        out.checked(&share);
         let mentions = |text: &str| text.to_lowercase().contains(MEETING_ACTIVE);
         if mentions(&row.excluded.text) || mentions(&row.notes.text) {
             continue;
         }
-        let share = row.subject();
         drafts.push(
             Draft::new(
                 &share,

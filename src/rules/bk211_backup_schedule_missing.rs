@@ -95,6 +95,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                    critical: Option<Db>| {
         if schedule.is_blank() {
             if blank.contains(&(file, record)) {
+                out.checked(&subject);
                 drafts.push(
                     Draft::new(
                         &subject,
@@ -106,6 +107,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             }
             return;
         }
+        out.checked(&subject);
         let (Some(db), Some(value)) = (critical, &schedule.value) else {
             return;
         };

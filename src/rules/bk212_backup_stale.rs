@@ -67,6 +67,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(date) = last.value else {
             return;
         };
+        out.checked(&subject);
         let Some(age) = too_old(date) else {
             return;
         };
@@ -104,6 +105,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
     }
     if let Some((date, file, span)) = newest {
+        out.checked("backup-runs");
         if let Some(age) = too_old(date) {
             out.emit(
                 Draft::new(

@@ -60,10 +60,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(date) = row.set_expiration.value else {
             continue;
         };
+        let subject = row.subject();
+        out.checked(&subject);
         let Some(expiry) = date.expiry(as_of, window) else {
             continue;
         };
-        let subject = row.subject();
         let set = if row.set_name.is_blank() {
             format!("the backup set of {subject}")
         } else {

@@ -153,6 +153,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if fqdn.as_str().is_empty() || fqdn.is_placeholder() {
             continue;
         }
+        out.checked(fqdn.as_str());
         let is_known = *known
             .entry(fqdn.clone())
             .or_insert_with(|| !restore::find_host(t, &fqdn).is_empty());

@@ -77,6 +77,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(sheet) = cx.workspace.worksheets.get(index) else {
             continue;
         };
+        for cell in &sheet.required {
+            if !OWNED.contains(&(sheet.kind, cell.column)) {
+                out.checked(format!("{}/{}", cell.row_key, cell.column.to_lowercase()));
+            }
+        }
         for blank in &sheet.blanks {
             if OWNED.contains(&(sheet.kind, blank.column)) {
                 continue;
@@ -140,6 +145,16 @@ mod tests {
     #[test]
     fn the_example_is_quiet() {
         assert!(example_with(&RULE, &[]).findings.is_empty());
+    }
+
+    #[test]
+    fn every_required_cell_is_checked_by_row_and_column_except_those_of_other_rules() {
+        let checked = example_with(&RULE, &[]).checked;
+        assert!(checked.contains(&"rtcxds@sql01.contoso.com/backup destination".to_string()));
+        assert!(checked.contains(&"edge01.contoso.com@edge external/expires".to_string()));
+        // `Backup schedule` is BK211's, `Notes` is optional.
+        assert!(!checked.iter().any(|c| c.ends_with("/backup schedule")));
+        assert!(!checked.iter().any(|c| c.ends_with("/notes")));
     }
 
     #[test]

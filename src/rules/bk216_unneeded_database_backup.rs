@@ -53,8 +53,12 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut drafts = Unique::new(RULE.meta.severity);
     for row in &cx.sheets().database {
-        for &db in row.databases.iter().filter(|d| d.needs_no_backup()) {
+        for &db in &row.databases {
             let entity = one_database_subject(db, &row.server, Some(&row.instance));
+            out.checked(&entity);
+            if !db.needs_no_backup() {
+                continue;
+            }
             drafts.push(
                 Draft::new(
                     &entity,

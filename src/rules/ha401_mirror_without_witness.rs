@@ -61,10 +61,14 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut seen = BTreeSet::new();
     for (row, principal, mirror) in cx.sheets().mirrored() {
-        if !row.witness.is_blank() || principal.server.is_placeholder() {
+        if principal.server.is_placeholder() {
             continue;
         }
         let entity = principal.to_string();
+        out.checked(&entity);
+        if !row.witness.is_blank() {
+            continue;
+        }
         if !seen.insert(entity.clone()) {
             continue;
         }

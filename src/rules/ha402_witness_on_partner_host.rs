@@ -73,6 +73,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         {
             continue;
         }
+        out.checked(principal.to_string());
         let on_principal = same_host(&witness.server, &principal.server);
         let on_mirror = same_host(&witness.server, &mirror.server);
         let partner = match (on_principal, on_mirror) {

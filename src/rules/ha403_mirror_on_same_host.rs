@@ -57,6 +57,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if principal.server.is_placeholder() || mirror.server.is_placeholder() {
             continue;
         }
+        out.checked(principal.to_string());
         if !(principal.server.matches_host(&mirror.server)
             || mirror.server.matches_host(&principal.server))
         {

@@ -78,6 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let by_ref = sheets.first_row_per_instance();
     let mut seen = BTreeSet::new();
     for (row, principal, mirror) in sheets.mirrored() {
+        out.checked(principal.to_string());
         let mut diffs = Vec::new();
         let mut parts = Vec::new();
         let partners = [

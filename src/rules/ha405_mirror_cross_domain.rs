@@ -65,6 +65,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if principal.server.is_placeholder() {
             continue;
         }
+        out.checked(principal.to_string());
         // The partners in another domain: (role, instance, its domain, its cell).
         let mut away = Vec::new();
         let partners = [

@@ -184,6 +184,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
     }
     for ((host, port), instances) in by_port {
+        out.checked(format!("{host}:{port}"));
         let mut list: Vec<Endpoint> = instances.into_values().collect();
         list.sort_by_key(|e| (e.file, e.span.start, e.span.end));
         let [first, later, ..] = list.as_slice() else {

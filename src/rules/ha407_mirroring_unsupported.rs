@@ -61,6 +61,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     if support.mirroring {
+        for (_, principal, _) in cx.sheets().mirrored() {
+            out.checked(principal.to_string());
+        }
         return;
     }
     // Where the topology names the product, when the product is the topology's.
@@ -75,6 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut seen = BTreeSet::new();
     for (row, principal, mirror) in cx.sheets().mirrored() {
         let entity = principal.to_string();
+        out.checked(&entity);
         if !seen.insert(entity.clone()) {
             continue;
         }

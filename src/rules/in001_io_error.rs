@@ -33,6 +33,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    checked_inputs(cx, out, &[]);
     report_problems(cx, out, ProblemKind::Io, "unreadable", |p, file| {
         format!("cannot read `{}`: {}", file.display, p.message)
     });

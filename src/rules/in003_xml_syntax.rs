@@ -41,6 +41,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    checked_inputs(cx, out, &["xml", "tbxml"]);
     report_problems(cx, out, ProblemKind::Xml, "here", |p, _| {
         format!("ill-formed XML: {}", p.message)
     });

@@ -40,6 +40,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    checked_inputs(cx, out, &[]);
     report_problems(
         cx,
         out,

@@ -55,10 +55,17 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
+    // A file with placeholders is reported by placeholder; a clean one passes by its path.
+    if topology.placeholders.is_empty() {
+        out.checked(&cx.file(topology).display);
+    }
     report(out, topology.file, &topology.placeholders, None);
     if let Some(deployment) = cx.deployment {
         for &index in &deployment.worksheets {
             if let Some(sheet) = cx.workspace.worksheets.get(index) {
+                if sheet.placeholders.is_empty() {
+                    out.checked(&cx.workspace.files.get(sheet.file).display);
+                }
                 report(
                     out,
                     sheet.file,

@@ -40,6 +40,9 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    for sheet in &cx.workspace.worksheets {
+        out.checked(&cx.workspace.files.get(sheet.file).display);
+    }
     report_problems(
         cx,
         out,

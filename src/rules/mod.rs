@@ -28,6 +28,11 @@ mod bk213_backup_set_expiring;
 mod bk214_worksheet_unknown_server;
 mod bk215_worksheet_field_blank;
 mod bk216_unneeded_database_backup;
+mod dr501_fqdn_changed_since_backup;
+mod dr502_file_store_path_changed;
+mod dr503_sql_instance_changed;
+mod dr504_cms_moved;
+mod dr505_added_since_backup;
 mod ha401_mirror_without_witness;
 mod ha402_witness_on_partner_host;
 mod ha403_mirror_on_same_host;
@@ -41,6 +46,7 @@ mod in003_xml_syntax;
 mod in004_unrecognized_document;
 mod in005_worksheet_syntax;
 mod in006_unresolved_placeholder;
+mod in007_stale_exemption;
 mod in008_ambiguous_deployment;
 mod rs301_no_same_fqdn_replacement;
 mod rs302_sql_instance_unrecorded;
@@ -78,6 +84,11 @@ pub static ALL: &[&RuleDef] = &[
     &bk214_worksheet_unknown_server::RULE,
     &bk215_worksheet_field_blank::RULE,
     &bk216_unneeded_database_backup::RULE,
+    &dr501_fqdn_changed_since_backup::RULE,
+    &dr502_file_store_path_changed::RULE,
+    &dr503_sql_instance_changed::RULE,
+    &dr504_cms_moved::RULE,
+    &dr505_added_since_backup::RULE,
     &ha401_mirror_without_witness::RULE,
     &ha402_witness_on_partner_host::RULE,
     &ha403_mirror_on_same_host::RULE,
@@ -91,6 +102,7 @@ pub static ALL: &[&RuleDef] = &[
     &in004_unrecognized_document::RULE,
     &in005_worksheet_syntax::RULE,
     &in006_unresolved_placeholder::RULE,
+    &in007_stale_exemption::RULE,
     &in008_ambiguous_deployment::RULE,
     &rs301_no_same_fqdn_replacement::RULE,
     &rs302_sql_instance_unrecorded::RULE,
@@ -117,6 +129,11 @@ pub enum Scope {
     Topology,
     /// A topology joined with its worksheets; runs only for deployments that have worksheets.
     Deployment,
+    /// A topology compared with the one exported with the last backup; runs for every
+    /// deployment, and only when a backup-time topology is given (`--backup-topology`).
+    Drift,
+    /// The run's exemptions and baseline, after every other rule; runs once per run.
+    Waivers,
 }
 
 /// A rule's identity and documentation.
@@ -192,6 +209,8 @@ pub struct Context<'a> {
     pub workspace: &'a Workspace,
     pub deployment: Option<&'a Deployment>,
     pub options: &'a Options,
+    /// Exemptions and baseline entries that waive nothing (for IN007; empty for other rules).
+    pub stale: &'a [crate::waiver::Stale],
 }
 
 impl<'a> Context<'a> {
@@ -218,6 +237,25 @@ impl<'a> Context<'a> {
             .map(|d| &self.workspace.topologies[d.topology])
     }
 
+    /// The topology exported with the last backup (`--backup-topology`); none for input rules
+    /// and when no backup-time topology was given.
+    #[must_use]
+    pub fn backup(&self) -> Option<&'a Topology> {
+        self.deployment.and(self.workspace.backup.as_ref())
+    }
+
+    /// The deployment's topology, the backup-time one, and how they differ (DR rules).
+    #[must_use]
+    pub fn drift(&self) -> Option<Drift<'a>> {
+        let now = self.topology()?;
+        let then = self.backup()?;
+        Some(Drift {
+            now,
+            then,
+            diff: crate::model::drift::diff(then, now),
+        })
+    }
+
     #[must_use]
     pub fn file(&self, topology: &Topology) -> &'a SourceFile {
         self.workspace.files.get(topology.file)
@@ -236,14 +274,30 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Collects a rule's drafts.
+/// Today's topology, the one exported with the last backup, and their differences.
+pub struct Drift<'a> {
+    pub now: &'a Topology,
+    pub then: &'a Topology,
+    pub diff: crate::model::drift::Diff,
+}
+
+/// Collects a rule's drafts, and the entities it checked (for JUnit's passing test cases).
 pub struct Emitter<'a> {
     pub(crate) drafts: &'a mut Vec<Draft>,
+    pub(crate) checked: &'a mut Vec<String>,
 }
 
 impl Emitter<'_> {
+    /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
+        self.checked.push(draft.entity.clone());
         self.drafts.push(draft);
+    }
+
+    /// Records that the rule looked at `entity` (named as its findings would name it), whether
+    /// or not it found anything.
+    pub fn checked(&mut self, entity: impl Into<String>) {
+        self.checked.push(entity.into());
     }
 }
 
@@ -333,6 +387,19 @@ pub(crate) fn and_list(parts: &[String]) -> String {
     }
 }
 
+/// Records the input files with one of `extensions` (every input file when none is given) as
+/// checked, by their display path, as the input rules' findings name them.
+pub(crate) fn checked_inputs(cx: &Context<'_>, out: &mut Emitter<'_>, extensions: &[&str]) {
+    for file in cx.workspace.inputs() {
+        let extension = file.path.extension().and_then(|e| e.to_str());
+        let wanted = extensions.is_empty()
+            || extension.is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if wanted {
+            out.checked(&file.display);
+        }
+    }
+}
+
 /// Reports every input problem of one kind: the input rules differ only in wording.
 pub(crate) fn report_problems(
     cx: &Context<'_>,
@@ -399,6 +466,7 @@ pub(crate) fn stamp(
         primary: draft.primary,
         secondary: draft.secondary,
         fingerprint,
+        suppression: None,
     }
 }
 
@@ -437,7 +505,8 @@ pub(crate) use declare_rule;
 /// What rule files import.
 pub(crate) mod prelude {
     pub(crate) use super::{
-        Context, Emitter, Unique, and_list, days, declare_rule, missing_row, report_problems,
+        Context, Drift, Emitter, Unique, and_list, checked_inputs, days, declare_rule, missing_row,
+        report_problems,
     };
     pub(crate) use crate::finding::Draft;
     pub(crate) use crate::model::ProblemKind;
@@ -460,7 +529,10 @@ mod tests {
         drafts.push(draft("a", 2), "again");
         drafts.push(draft("b", 3).severity(Severity::Error), "again");
         let mut out = Vec::new();
-        drafts.emit(&mut Emitter { drafts: &mut out });
+        drafts.emit(&mut Emitter {
+            drafts: &mut out,
+            checked: &mut Vec::new(),
+        });
         let entities: Vec<&str> = out.iter().map(|d| d.entity.as_str()).collect();
         assert_eq!(entities, ["a", "b"]);
         let b = &out[1];

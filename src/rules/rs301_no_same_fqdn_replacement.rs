@@ -66,6 +66,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let header = sheets.header(Kind::Servers);
     for server in restore::servers(t) {
         let fqdn = &server.fqdn.value;
+        out.checked(fqdn.to_string());
         let rows = by_host.rows_for(fqdn);
         if rows.is_empty() {
             let roles = server.role_labels();

@@ -90,6 +90,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if !seen.insert(entity.clone()) {
             continue;
         }
+        out.checked(&entity);
         let sql = &t.sql_instances[i];
         let name = sql.name.value.to_lowercase();
         let in_topology = if sql.name.span.is_empty() {

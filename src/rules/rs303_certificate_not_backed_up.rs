@@ -83,6 +83,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         }
         let fqdn = &server.fqdn.value;
+        out.checked(fqdn.to_string());
         let rows = by_host.rows_for(fqdn);
         if rows.is_empty() {
             let roles = server.role_labels();
@@ -107,6 +108,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         for row in rows {
             let name = row.certificate.text.to_lowercase();
             let entity = format!("{fqdn}/{name}");
+            out.checked(&entity);
             if seen.contains(&entity) {
                 continue;
             }

@@ -65,11 +65,12 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(expires) = row.expires.value else {
             continue;
         };
+        let entity = row.subject();
+        out.checked(&entity);
         let Some(expiry) = expires.expiry(as_of, warn_days) else {
             continue;
         };
         let server = row.server.host_name();
-        let entity = row.subject();
         if !seen.insert(entity.clone()) {
             continue;
         }

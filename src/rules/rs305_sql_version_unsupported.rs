@@ -107,6 +107,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(version) = row.version.value else {
             continue;
         };
+        let entity = row.subject();
+        out.checked(&entity);
         let is_witness = row.sql_ref().is_some_and(|r| witnesses.contains(&r));
         let edition = row.edition.value.filter(|_| !is_witness);
         let se = row.server.value.as_ref().is_some_and(|host| {
@@ -116,7 +118,6 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(reason) = sql_support::unsupported(support, version, edition, se) else {
             continue;
         };
-        let entity = row.subject();
         if !seen.insert(entity.clone()) {
             continue;
         }

@@ -73,6 +73,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     }
     for server in restore::servers(t) {
         let fqdn = &server.fqdn.value;
+        out.checked(fqdn.to_string());
         let edge = server.is_edge();
         let problem = by_host.rows_for(fqdn).into_iter().find_map(|row| {
             let cell = &row.account;

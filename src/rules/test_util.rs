@@ -16,6 +16,8 @@ use crate::source::FileId;
 pub struct Checked {
     pub ws: Workspace,
     pub findings: Vec<Finding>,
+    /// The entities the rule recorded as checked (sorted, each once).
+    pub checked: Vec<String>,
 }
 
 impl Checked {
@@ -140,8 +142,56 @@ pub fn check_with(rule: &RuleDef, files: &[(&str, &[u8])], options: &Options) ->
     let rules = RuleSet::all()
         .select(&[rule.meta.code.to_string()], &[])
         .expect("registered rule");
-    let findings = engine::run(&ws, &rules, options).findings;
-    Checked { ws, findings }
+    let report = engine::run(&ws, &rules, options);
+    let checked = report
+        .runs
+        .into_iter()
+        .find(|r| r.rule.code == rule.meta.code)
+        .map(|r| r.checked)
+        .unwrap_or_default();
+    Checked {
+        ws,
+        findings: report.findings,
+        checked,
+    }
+}
+
+/// Runs `rule` alone over a deployment of one topology (`topology.xml`, from `now`) compared
+/// with a backup-time topology (`backup-topology.xml`, from `then`).
+pub fn check_drift(rule: &RuleDef, then: &str, now: &str) -> Checked {
+    let mut ws = Workspace::default();
+    let input = Input {
+        path: PathBuf::from("topology.xml"),
+        explicit: true,
+    };
+    load::ingest(
+        &mut ws,
+        &input,
+        "topology.xml".to_string(),
+        Ok(now.as_bytes().to_vec()),
+    );
+    load::form_deployments(&mut ws);
+    load::ingest_backup(
+        &mut ws,
+        std::path::Path::new("backup-topology.xml"),
+        "backup-topology.xml".to_string(),
+        Ok(then.as_bytes().to_vec()),
+    );
+    let rules = RuleSet::all()
+        .select(&[rule.meta.code.to_string()], &[])
+        .expect("registered rule");
+    let report = engine::run(&ws, &rules, &options());
+    let checked = report
+        .runs
+        .into_iter()
+        .find(|r| r.rule.code == rule.meta.code)
+        .map(|r| r.checked)
+        .unwrap_or_default();
+    Checked {
+        ws,
+        findings: report.findings,
+        checked,
+    }
 }
 
 /// Runs `rule` alone over one topology text.

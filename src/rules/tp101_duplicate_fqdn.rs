@@ -50,6 +50,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if fqdn.is_placeholder() {
             continue;
         }
+        out.checked(fqdn.as_str());
         let mut declarations: Vec<(Span, String)> = refs
             .iter()
             .filter_map(|r| match *r {

@@ -44,6 +44,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
+    for r in &topology.references {
+        out.checked(format!("{} (from {})", r.target, r.context));
+    }
     for d in &topology.dangling {
         out.emit(
             Draft::new(
@@ -110,7 +113,21 @@ mod tests {
             ]
             .join("\n"),
         );
-        assert!(check(&RULE, &xml).findings.is_empty());
+        let checked = check(&RULE, &xml);
+        assert!(checked.findings.is_empty());
+        // Resolved references are checked under the names a dangling one would have.
+        assert_eq!(
+            checked.checked,
+            [
+                "SQL instance (default) on cluster 1:2 (from InstalledOn of service 1-UserStore-1)",
+                "cluster 1:1 (from InstalledOn of service 1-UserServices-1)",
+                "cluster 1:2 (from the SQL instance `` in InstalledOn)",
+                "cluster 1:2 (from the server of SQL instance ``)",
+                "service 1-UserStore-1 (from a dependency of service 1-UserServices-1)",
+                "site 1 (from the ClusterId of pool01.contoso.com)",
+                "site 1 (from the ClusterId of sql01.contoso.com)",
+            ]
+        );
     }
 
     #[test]

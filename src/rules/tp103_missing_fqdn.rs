@@ -43,6 +43,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     };
     for (p, pool) in topology.pools.iter().enumerate() {
         let name = topology.pool_name(p);
+        out.checked(&name);
         if pool.fqdn.is_none() {
             out.emit(Draft::new(&name, format!("{name} has no FQDN")).at(
                 topology.file,
@@ -54,8 +55,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         }
         for (m, machine) in pool.machines.iter().enumerate() {
+            let ordinal = m + 1;
+            out.checked(format!("{name} machine {ordinal}"));
             if machine.fqdn.is_none() {
-                let ordinal = m + 1;
                 out.emit(
                     Draft::new(
                         format!("{name} machine {ordinal}"),

@@ -45,7 +45,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     };
     let file = cx.file(topology);
     for (fqdn, refs) in &topology.hosts {
-        if !fqdn.is_single_label() || fqdn.is_placeholder() {
+        if fqdn.is_placeholder() {
+            continue;
+        }
+        out.checked(fqdn.as_str());
+        if !fqdn.is_single_label() {
             continue;
         }
         let first = refs
@@ -73,7 +77,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for sql in &topology.sql_instances {
         if let Some(primary) = &sql.always_on_primary {
             let already = topology.hosts.contains_key(&primary.value);
-            if primary.value.is_single_label() && !primary.value.is_placeholder() && !already {
+            if primary.value.is_placeholder() || already {
+                continue;
+            }
+            out.checked(primary.value.as_str());
+            if primary.value.is_single_label() {
                 out.emit(
                     Draft::new(
                         primary.value.as_str(),

@@ -45,6 +45,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     if topology.form != Form::Published {
         return;
     }
+    out.checked("CentralMgmtStore");
     if topology
         .services
         .iter()

@@ -64,6 +64,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             .get(&i)
             .cloned()
             .unwrap_or_else(|| topology.pool_name(host));
+        out.checked(&entity);
         let span = service
             .share_name
             .as_ref()

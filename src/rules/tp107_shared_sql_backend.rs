@@ -63,10 +63,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
     }
     for (sql, pools) in pools_by_sql {
+        let instance = topology.sql_display(sql);
+        out.checked(&instance);
         if pools.len() < 2 {
             continue;
         }
-        let instance = topology.sql_display(sql);
         let names: Vec<String> = pools
             .iter()
             .map(|&p| format!("`{}`", topology.pool_name(p)))

@@ -41,12 +41,13 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     for (p, pool) in topology.pools.iter().enumerate() {
+        let name = topology.pool_name(p);
+        out.checked(&name);
         let legacy = topology
             .services_on_pool(p)
             .filter_map(|s| s.version.as_ref())
             .find(|v| v.value <= 5);
         let Some(version) = legacy else { continue };
-        let name = topology.pool_name(p);
         let product = Product::from_service_version(version.value);
         let product = if product == Product::Unknown {
             "an earlier version"

@@ -1,0 +1,211 @@
+//! JUnit XML for test-result tabs (Azure DevOps `PublishTestResults`, Jenkins, GitLab).
+//!
+//! One `<testsuite>` per rule category, one `<testcase>` per rule and entity it checked, so the
+//! tab shows what passed as well as what failed. A case fails when it has a finding at or above
+//! `--fail-on`, so the tab is red exactly when the exit code is 1; findings below the threshold
+//! are written to the passing case's `<system-out>`. A case whose findings are all exempted is
+//! `<skipped>`, with the reason. A rule that names no entity it checked gets one case per place
+//! it ran (a topology, or `inputs`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::primary_position;
+use crate::engine::{Report, RuleRun};
+use crate::finding::{Finding, Severity};
+use crate::model::Workspace;
+
+/// Writes the report as one `<testsuites>` document.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    fail_on: Option<Severity>,
+) -> io::Result<()> {
+    let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
+    for run in &report.runs {
+        let suite = suites.entry(run.rule.prefix()).or_insert_with(|| Suite {
+            name: format!("{} {}", run.rule.prefix(), run.rule.category()),
+            ..Suite::default()
+        });
+        for (entity, findings) in cases(run, report) {
+            suite.add(ws, run, &entity, &findings, fail_on);
+        }
+    }
+    let total = |f: fn(&Suite) -> usize| suites.values().map(f).sum::<usize>();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="topolint" tests="{}" failures="{}" errors="0" skipped="{}" time="0">"#,
+        total(|s| s.tests),
+        total(|s| s.failures),
+        total(|s| s.skipped)
+    )?;
+    for suite in suites.values() {
+        writeln!(
+            out,
+            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="0" skipped="{}" time="0">"#,
+            escape(&suite.name),
+            suite.tests,
+            suite.failures,
+            suite.skipped
+        )?;
+        out.write_all(suite.body.as_bytes())?;
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+/// The cases of one rule: each checked entity with its findings, sorted by entity.
+fn cases<'r>(run: &RuleRun, report: &'r Report) -> BTreeMap<String, Vec<&'r Finding>> {
+    let mut cases: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    for entity in &run.checked {
+        cases.entry(entity.clone()).or_default();
+    }
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == run.rule.code)
+    {
+        cases.entry(f.entity.clone()).or_default().push(f);
+    }
+    if cases.is_empty() {
+        for place in &run.contexts {
+            cases.entry(place.clone()).or_default();
+        }
+    }
+    cases
+}
+
+#[derive(Default)]
+struct Suite {
+    name: String,
+    tests: usize,
+    failures: usize,
+    skipped: usize,
+    body: String,
+}
+
+impl Suite {
+    fn add(
+        &mut self,
+        ws: &Workspace,
+        run: &RuleRun,
+        entity: &str,
+        findings: &[&Finding],
+        fail_on: Option<Severity>,
+    ) {
+        self.tests += 1;
+        let classname = format!("{} {}", run.rule.code, run.rule.name);
+        let _ = write!(
+            self.body,
+            r#"    <testcase name="{}" classname="{}" time="0""#,
+            escape(entity),
+            escape(&classname)
+        );
+        if findings.is_empty() {
+            self.body.push_str("/>\n");
+            return;
+        }
+        self.body.push_str(">\n");
+        let (active, waived): (Vec<&Finding>, Vec<&Finding>) =
+            findings.iter().partition(|f| f.is_active());
+        let failing: Vec<&Finding> = active
+            .iter()
+            .copied()
+            .filter(|f| fail_on.is_some_and(|t| f.severity >= t))
+            .collect();
+        if let Some(first) = failing.first() {
+            self.failures += 1;
+            let text: Vec<String> = failing.iter().map(|f| detail(ws, f)).collect();
+            let _ = writeln!(
+                self.body,
+                r#"      <failure message="{}" type="{}">{}</failure>"#,
+                escape(&first.message),
+                first.severity.as_str(),
+                escape(&text.join("\n\n"))
+            );
+        } else if active.is_empty() {
+            self.skipped += 1;
+            let reasons: Vec<String> = waived
+                .iter()
+                .filter_map(|f| f.suppression.as_ref())
+                .map(|s| format!("exempted until {}: {}", s.expires, s.reason))
+                .collect();
+            let _ = writeln!(
+                self.body,
+                r#"      <skipped message="{}"/>"#,
+                escape(&reasons.join("; "))
+            );
+        }
+        let below: Vec<String> = active
+            .iter()
+            .filter(|f| fail_on.is_none_or(|t| f.severity < t))
+            .map(|f| detail(ws, f))
+            .collect();
+        if !below.is_empty() {
+            let _ = writeln!(
+                self.body,
+                "      <system-out>{}</system-out>",
+                escape(&below.join("\n\n"))
+            );
+        }
+        self.body.push_str("    </testcase>\n");
+    }
+}
+
+/// A finding in full: place, severity, message, help and documentation.
+fn detail(ws: &Workspace, f: &Finding) -> String {
+    let place = primary_position(ws, f)
+        .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
+        .unwrap_or_default();
+    format!(
+        "{place}{}[{}] {}\nhelp: {}\nsee: {}",
+        f.severity.as_str(),
+        f.rule.code,
+        f.message,
+        f.help,
+        f.url()
+    )
+}
+
+/// Text made safe for XML content and attribute values; characters XML 1.0 cannot hold are
+/// replaced.
+#[must_use]
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' | '\r' => out.push(' '),
+            c if u32::from(c) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+                out.push('\u{FFFD}');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_characters_xml_cannot_hold() {
+        assert_eq!(
+            escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}"
+        );
+        assert_eq!(escape("a\nb"), "a&#10;b");
+    }
+}

@@ -1,0 +1,148 @@
+//! Waivers: the exemptions of `topolint.toml` and the baseline file.
+//!
+//! An exemption waives the findings of one rule about one entity until a date: they are still
+//! reported, marked suppressed, and no longer fail the run. A baseline lists the fingerprints of
+//! findings accepted when the linter was adopted: those findings are left out of the report
+//! (and counted), so only new ones show. Exemptions and baseline entries that no longer do
+//! anything are reported by IN007.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Exemption;
+use crate::finding::Finding;
+use crate::source::FileId;
+use crate::span::Span;
+
+/// What a run waives.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Waivers<'a> {
+    pub exemptions: &'a [Exemption],
+    /// The configuration file the exemptions were read from, when it is in the workspace.
+    pub config_file: Option<FileId>,
+    pub baseline: BaselineUse<'a>,
+}
+
+/// What to do with a baseline.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum BaselineUse<'a> {
+    #[default]
+    None,
+    /// Leave out the findings it lists; report its entries that match nothing.
+    Apply(&'a Baseline),
+    /// Record every finding (`--write-baseline`): all are left out of this run's report.
+    Record,
+}
+
+/// A read baseline file.
+#[derive(Clone, Debug, Default)]
+pub struct Baseline {
+    /// The file in the workspace, for pointing at a stale entry.
+    pub file: Option<FileId>,
+    pub entries: Vec<BaselineEntry>,
+}
+
+/// One accepted finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub code: String,
+    pub entity: String,
+    /// The message when it was recorded, for readers of the file; not used for matching.
+    #[serde(default)]
+    pub message: String,
+    /// Where the entry's fingerprint is in the file.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineFile {
+    schema_version: u32,
+    #[serde(default)]
+    tool: String,
+    findings: Vec<BaselineEntry>,
+}
+
+/// The version of the baseline file format.
+pub const BASELINE_VERSION: u32 = 1;
+
+impl Baseline {
+    /// Reads a baseline file's text; `file` is its id in the workspace.
+    ///
+    /// # Errors
+    /// Text that is not a baseline file, as a message naming what is wrong.
+    pub fn parse(text: &str, file: Option<FileId>) -> Result<Self, String> {
+        let parsed: BaselineFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if parsed.schema_version != BASELINE_VERSION {
+            return Err(format!(
+                "schema_version {} is not supported (this version reads {BASELINE_VERSION})",
+                parsed.schema_version
+            ));
+        }
+        let mut from = 0;
+        let mut entries = parsed.findings;
+        for entry in &mut entries {
+            // Entries are written in file order, so each fingerprint is found after the last.
+            let quoted = format!("\"{}\"", entry.fingerprint);
+            if let Some(at) = text.get(from..).and_then(|rest| rest.find(&quoted)) {
+                let start = from + at;
+                entry.span = Span::new(start, start + quoted.len());
+                from = start + quoted.len();
+            }
+        }
+        Ok(Self { file, entries })
+    }
+
+    /// The baseline file recording `findings` (each fingerprint once), sorted by rule, entity
+    /// and fingerprint so that it diffs cleanly.
+    #[must_use]
+    pub fn render<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> String {
+        let mut seen = BTreeSet::new();
+        let mut entries: Vec<BaselineEntry> = findings
+            .into_iter()
+            .filter(|f| seen.insert(f.fingerprint.clone()))
+            .map(|f| BaselineEntry {
+                fingerprint: f.fingerprint.clone(),
+                code: f.rule.code.to_string(),
+                entity: f.entity.clone(),
+                message: f.message.clone(),
+                span: Span::default(),
+            })
+            .collect();
+        entries.sort_by(|a, b| {
+            (&a.code, &a.entity, &a.fingerprint).cmp(&(&b.code, &b.entity, &b.fingerprint))
+        });
+        let file = BaselineFile {
+            schema_version: BASELINE_VERSION,
+            tool: env!("CARGO_PKG_NAME").to_string(),
+            findings: entries,
+        };
+        let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// The fingerprints it lists.
+    #[must_use]
+    pub fn fingerprints(&self) -> BTreeSet<&str> {
+        self.entries
+            .iter()
+            .map(|e| e.fingerprint.as_str())
+            .collect()
+    }
+}
+
+/// An exemption or baseline entry that no longer does anything; IN007 reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stale {
+    /// Where it is written, when the file is in the workspace.
+    pub at: Option<(FileId, Span)>,
+    pub label: String,
+    /// The rule and entity it names, as `RULE entity`.
+    pub entity: String,
+    pub message: String,
+    pub help: String,
+}
