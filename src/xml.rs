@@ -222,7 +222,7 @@ pub fn parse(text: &str) -> Result<XmlDoc<'_>, XmlError> {
 pub fn parse_with<'t>(mut parser: Parser<'t>) -> Result<XmlDoc<'t>, XmlError> {
     let text = parser.doc.text;
     loop {
-        match parser.next()? {
+        match parser.step()? {
             Step::Closed { .. } => {}
             Step::Eof => return Ok(parser.into_doc()),
             Step::Unusual => parser = Parser::thorough(text),
@@ -230,7 +230,7 @@ pub fn parse_with<'t>(mut parser: Parser<'t>) -> Result<XmlDoc<'t>, XmlError> {
     }
 }
 
-/// What [`Parser::next`] reached.
+/// What [`Parser::step`] reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     /// An element ended (its end tag, or an empty-element tag); `depth` is 0 for the root.
@@ -348,7 +348,7 @@ impl<'t> Parser<'t> {
     ///
     /// # Errors
     /// The first well-formedness error, with the span of the offending markup.
-    pub fn next(&mut self) -> Result<Step, XmlError> {
+    pub fn step(&mut self) -> Result<Step, XmlError> {
         if let Some(at) = self.quick {
             let step = self.quick_next(at).unwrap_or(Step::Unusual);
             if step == Step::Unusual {
@@ -385,8 +385,12 @@ impl<'t> Parser<'t> {
                     // way quick-xml reads them, which also words the errors.
                     let scanned = scan_attrs(text, start.attributes_raw(), &mut self.scanned);
                     let ns = if scanned {
-                        self.scopes
-                            .enter_scanned(depth, text, &self.scanned, start.name().into_inner())
+                        self.scopes.enter_scanned(
+                            depth,
+                            text,
+                            &self.scanned,
+                            start.name().into_inner(),
+                        )
                     } else {
                         self.scopes.enter(depth, text, start)
                     };
@@ -600,8 +604,7 @@ impl<'t> Parser<'t> {
             tag,
             &self.scanned,
         );
-        if quick.ampersand && !self.has_doctype && check_entities_in_attrs(&self.doc, id).is_err()
-        {
+        if quick.ampersand && !self.has_doctype && check_entities_in_attrs(&self.doc, id).is_err() {
             return Some(Step::Unusual);
         }
         if empty {
@@ -844,8 +847,7 @@ fn quick_tag(text: &str, lt: usize, out: &mut Vec<(Span, Span)>) -> Option<Quick
             i += 1;
         }
         let duplicate = out.iter().any(|(name, _)| {
-            name.len() == key.len()
-                && b[name.range()].iter().zip(key).all(|(x, y)| x == y)
+            name.len() == key.len() && b[name.range()].iter().zip(key).all(|(x, y)| x == y)
         });
         if duplicate {
             return None;
@@ -1198,10 +1200,7 @@ mod tests {
                 let path = entry.expect("entry").path();
                 if path.is_dir() {
                     dirs.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|e| e == "xml" || e == "tbxml")
-                {
+                } else if path.extension().is_some_and(|e| e == "xml" || e == "tbxml") {
                     files.push(path);
                 }
             }
@@ -1247,7 +1246,7 @@ mod tests {
         for text in &texts {
             let mut parser = Parser::new(text);
             let quick = loop {
-                match parser.next() {
+                match parser.step() {
                     Ok(Step::Closed { .. }) => {}
                     Ok(Step::Eof) => break Some(Ok(parser.into_doc())),
                     Ok(Step::Unusual) => break None,
@@ -1270,7 +1269,9 @@ mod tests {
 
     /// The attributes of the first start tag of `text`: by the fast reader (`None` when it
     /// declines) and by quick-xml's checked iterator (`Err` on an error).
-    fn both_readings(text: &str) -> (Option<Vec<(Span, Span)>>, Result<Vec<(Span, Span)>, String>) {
+    type Spans = Vec<(Span, Span)>;
+
+    fn both_readings(text: &str) -> (Option<Spans>, Result<Spans, String>) {
         let mut reader = Reader::from_str(text);
         loop {
             match reader.read_event() {

@@ -95,7 +95,7 @@ fn read_with(mut parser: Parser<'_>, file: FileId) -> Result<Option<Recognized>,
     let mut state: Option<State> = None;
     let mut other: Option<Recognized> = None;
     loop {
-        let (id, depth) = match parser.next()? {
+        let (id, depth) = match parser.step()? {
             Step::Closed { id, depth } => (id, depth),
             Step::Eof => break,
             Step::Unusual => return Ok(None),
@@ -632,9 +632,10 @@ impl<'a, 't> Lowerer<'a, 't> {
             role: self
                 .attr(el, "RoleName")
                 .unwrap_or_else(|| Spanned::new(String::new(), tag)),
-            version: self.doc.attr_value(el, "ServiceVersion").and_then(|(v, span)| {
-                v.trim().parse::<u8>().ok().map(|n| Spanned::new(n, span))
-            }),
+            version: self
+                .doc
+                .attr_value(el, "ServiceVersion")
+                .and_then(|(v, span)| v.trim().parse::<u8>().ok().map(|n| Spanned::new(n, span))),
             installed_on: None,
             depends_on: Vec::new(),
             settings: None,
@@ -1020,7 +1021,7 @@ mod tests {
     use super::*;
 
     fn both(text: &str) -> (String, String) {
-        let whole = match crate::xml::parse_with(crate::xml::Parser::thorough(text)) {
+        let whole = match crate::xml::parse_with(Parser::thorough(text)) {
             Ok(doc) => format!("{:?}", lower(&doc, FileId(0))),
             Err(e) => format!("{e:?}"),
         };
