@@ -172,7 +172,9 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
         rules.set(code, *level);
     }
     let rules = rules.select(&args.select, &args.ignore)?;
-    let options = config.options(as_of);
+    let mut options = config.options(as_of);
+    // Only the JUnit report lists what each rule checked.
+    options.record_checked = destinations.iter().any(|(f, _)| *f == Format::Junit);
     // The command line wins over the configuration file.
     let backup = args
         .backup_topology

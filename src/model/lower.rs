@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::topology::{
-    Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, Service, Site, SiteKind,
-    SqlInstance, Topology, Unmodelled,
+    Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, ReferenceKind, Service, Site,
+    SiteKind, SqlInstance, Topology, Unmodelled,
 };
 use super::{Fqdn, placeholder};
 use crate::source::FileId;
@@ -883,63 +883,45 @@ impl State {
                     } else {
                         self.pools.get(lookup).map(|&p| Host::Pool(p))
                     };
-                    let what = match (form, sql) {
-                        (Form::Tbxml, _) => format!("cluster or SQL instance {key}"),
-                        (_, true) => format!("SQL instance {}", show_sql_key(&key)),
-                        (_, false) => format!("cluster {key}"),
-                    };
-                    let context = format!("InstalledOn of {}", self.describe(service));
-                    match host {
-                        Some(h) => {
-                            self.topo.services[service].installed_on = Some(h);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    if let Some(h) = host {
+                        self.topo.services[service].installed_on = Some(h);
                     }
+                    self.settle(
+                        host.is_some(),
+                        span,
+                        ReferenceKind::InstalledOn { service, sql },
+                        key,
+                    );
                 }
                 Pending::Dependency { service, key, span } => {
-                    let what = format!("service {key}");
-                    let context = format!("a dependency of {}", self.describe(service));
-                    match self.services.get(lowercase(&key).as_ref()) {
-                        Some(&target) => {
-                            self.topo.services[service].depends_on.push(target);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    let target = self.services.get(lowercase(&key).as_ref()).copied();
+                    if let Some(target) = target {
+                        self.topo.services[service].depends_on.push(target);
                     }
+                    self.settle(
+                        target.is_some(),
+                        span,
+                        ReferenceKind::Dependency { service },
+                        key,
+                    );
                 }
                 Pending::SqlServer { sql, key, span } => {
-                    let what = format!("cluster {key}");
-                    let context = format!(
-                        "the server of SQL instance `{}`",
-                        self.topo.sql_instances[sql].name.value
-                    );
-                    match self.pools.get(lowercase(&key).as_ref()) {
-                        Some(&pool) => {
-                            self.topo.sql_instances[sql].pool = Some(pool);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    let pool = self.pools.get(lowercase(&key).as_ref()).copied();
+                    if let Some(pool) = pool {
+                        self.topo.sql_instances[sql].pool = Some(pool);
                     }
+                    self.settle(pool.is_some(), span, ReferenceKind::SqlServer { sql }, key);
                 }
                 Pending::Cluster { key, span, context } => {
-                    let what = format!("cluster {key}");
-                    if self.pools.contains_key(lowercase(&key).as_ref()) {
-                        self.resolved(what, context);
-                    } else {
-                        self.dangle(span, what, context);
-                    }
+                    let found = self.pools.contains_key(lowercase(&key).as_ref());
+                    self.settle(found, span, ReferenceKind::Cluster { context }, key);
                 }
                 Pending::Site { pool, key, span } => {
-                    let what = format!("site {key}");
-                    let context = format!("the ClusterId of {}", self.topo.pool_name(pool));
-                    match self.sites.get(&key) {
-                        Some(&site) => {
-                            self.topo.pools[pool].site = Some(site);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    let site = self.sites.get(&key).copied();
+                    if let Some(site) = site {
+                        self.topo.pools[pool].site = Some(site);
                     }
+                    self.settle(site.is_some(), span, ReferenceKind::Site { pool }, key);
                 }
             }
         }
@@ -950,29 +932,19 @@ impl State {
         self.topo
     }
 
-    fn describe(&self, service: usize) -> String {
-        let s = &self.topo.services[service];
-        if self.topo.form == Form::Published {
-            format!("service {}", s.key)
-        } else {
-            format!("service {} ({})", s.role.value, s.key)
+    /// Records a reference; one that does not resolve is also dangling (in words, for TP102)
+    /// at `span`.
+    fn settle(&mut self, resolved: bool, span: Span, kind: ReferenceKind, key: String) {
+        let reference = Reference { kind, key };
+        if !resolved {
+            let (target, context) = self.topo.reference_words(&reference);
+            self.topo.dangling.push(Dangling {
+                span,
+                target,
+                context,
+            });
         }
-    }
-
-    fn dangle(&mut self, span: Span, target: String, context: String) {
-        self.topo.references.push(Reference {
-            target: target.clone(),
-            context: context.clone(),
-        });
-        self.topo.dangling.push(Dangling {
-            span,
-            target,
-            context,
-        });
-    }
-
-    fn resolved(&mut self, target: String, context: String) {
-        self.topo.references.push(Reference { target, context });
+        self.topo.references.push(reference);
     }
 
     fn index_hosts(&mut self) {
@@ -1005,14 +977,6 @@ fn lowercase(key: &str) -> Cow<'_, str> {
         Cow::Owned(key.to_ascii_lowercase())
     } else {
         Cow::Owned(key.to_lowercase())
-    }
-}
-
-fn show_sql_key(key: &str) -> String {
-    match key.split_once('\\') {
-        Some((cluster, "")) => format!("(default) on cluster {cluster}"),
-        Some((cluster, name)) => format!("{name} on cluster {cluster}"),
-        None => key.to_string(),
     }
 }
 
