@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{
     CheckArgs, ColorChoice, Command, FailOn, Format, InspectArgs, RulesFormat, WorksheetCommand,
@@ -14,6 +15,22 @@ use crate::model::Workspace;
 use crate::render::{annotations, concise, html, human, json, junit, sarif};
 use crate::waiver::{Baseline, BaselineUse, Waivers};
 use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
+
+/// Set by the binary: the process ends right after the command, so the memory of a large
+/// workspace is left to the operating system instead of being freed piece by piece.
+static EXITING_AFTER_RUN: AtomicBool = AtomicBool::new(false);
+
+/// Tells [`run`] that the process exits when it returns (the binary calls this once).
+pub fn exit_after_run() {
+    EXITING_AFTER_RUN.store(true, Ordering::Relaxed);
+}
+
+/// Drops a value, or leaves it to the operating system when the process is about to exit.
+fn release<T>(value: T) {
+    if EXITING_AFTER_RUN.load(Ordering::Relaxed) {
+        std::mem::forget(value);
+    }
+}
 
 /// What the process environment contributes.
 #[derive(Clone, Debug)]
@@ -155,7 +172,9 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
         rules.set(code, *level);
     }
     let rules = rules.select(&args.select, &args.ignore)?;
-    let options = config.options(as_of);
+    let mut options = config.options(as_of);
+    // Only the JUnit report lists what each rule checked.
+    options.record_checked = destinations.iter().any(|(f, _)| *f == Format::Junit);
     // The command line wins over the configuration file.
     let backup = args
         .backup_topology
@@ -219,7 +238,9 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             Some(path) => write_file(&env.cwd.join(&path), &buffer)?,
         }
     }
-    Ok(exit_code(&report, fail_on))
+    let code = exit_code(&report, fail_on);
+    release((ws, report));
+    Ok(code)
 }
 
 /// Writes a report or baseline file, creating its directory when missing.

@@ -30,6 +30,9 @@ pub struct Options {
     pub expiry_warning_days: u32,
     /// The product, or `None` to take it from the topology's `ServiceVersion`.
     pub product: Option<Product>,
+    /// Whether rules list every entity they checked (only the JUnit report shows them; on a
+    /// large topology the lists cost time and memory).
+    pub record_checked: bool,
 }
 
 impl Options {
@@ -41,6 +44,7 @@ impl Options {
             max_backup_age_days: 1,
             expiry_warning_days: 30,
             product: None,
+            record_checked: true,
         }
     }
 }
@@ -97,6 +101,7 @@ impl Config {
                 .expiry_warning_days
                 .unwrap_or(defaults.expiry_warning_days),
             product: self.product,
+            record_checked: defaults.record_checked,
         }
     }
 }

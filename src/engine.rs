@@ -393,7 +393,7 @@ fn run_rule(
             cx,
             &mut Emitter {
                 drafts: &mut drafts,
-                checked: &mut checked,
+                checked: options.record_checked.then_some(&mut checked),
             },
         );
         for draft in drafts {
@@ -649,7 +649,7 @@ mod tests {
                 &cx,
                 &mut Emitter {
                     drafts: &mut drafts,
-                    checked: &mut checked,
+                    checked: Some(&mut checked),
                 },
             );
             for draft in drafts {

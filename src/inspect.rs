@@ -95,7 +95,7 @@ pub fn inventory(ws: &Workspace) -> Inventory {
             .map(|w| WorksheetView {
                 path: ws.files.get(w.file).display.clone(),
                 kind: w.kind.name().to_string(),
-                rows: w.rows.len(),
+                rows: w.row_count,
             })
             .collect(),
         problems: ws

@@ -184,17 +184,20 @@ fn load_xml(ws: &mut Workspace, id: FileId, explicit: bool) {
 /// topology) and gives none.
 fn read_topology(ws: &mut Workspace, id: FileId, explicit: bool) -> Option<Topology> {
     let text = std::sync::Arc::clone(&ws.files.get(id).text);
-    let doc = match crate::xml::parse(&text) {
-        Ok(doc) => doc,
+    let recognized = match model::read(&text, id) {
+        Ok(recognized) => recognized,
         Err(err) => {
             problem(ws, ProblemKind::Xml, id, err.span, err.message, None);
             return None;
         }
     };
-    match model::lower(&doc, id) {
+    match recognized {
         Recognized::Topology(topology) => Some(*topology),
-        Recognized::Other { root, near_miss } if explicit || near_miss => {
-            let span = doc.elem(doc.root()).name;
+        Recognized::Other {
+            root,
+            span,
+            near_miss,
+        } if explicit || near_miss => {
             let (message, help) = if near_miss {
                 (
                     format!(
@@ -319,7 +322,7 @@ pub fn form_deployments(ws: &mut Workspace) {
         };
         let mut sheets = Sheets::default();
         for &i in &worksheets {
-            sheets.add(&ws.worksheets[i]);
+            sheets.add(&mut ws.worksheets[i]);
         }
         ws.deployments.push(Deployment {
             topology: index,

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         }
     };
     let env = Env::from_process();
+    app::exit_after_run();
     // A panic is a bug, never an exit status of its own: report it and exit 2.
     std::panic::set_hook(Box::new(|info| {
         let mut stderr = std::io::stderr();

@@ -66,6 +66,14 @@ pub struct Element {
     attrs_end: u32,
 }
 
+impl Element {
+    /// Index of the element's first attribute in [`XmlDoc::attrs`].
+    #[must_use]
+    pub fn attrs_start(&self) -> u32 {
+        self.attrs_start
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Attr {
     /// The local name (without prefix).
@@ -174,6 +182,9 @@ impl<'t> XmlDoc<'t> {
     #[must_use]
     pub fn value(&self, attr: Attr) -> Cow<'t, str> {
         let raw = self.slice(attr.value);
+        if !raw.contains('&') {
+            return Cow::Borrowed(raw);
+        }
         quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
     }
 
@@ -201,145 +212,443 @@ impl<'t> XmlDoc<'t> {
 /// # Errors
 /// Returns the first well-formedness error, with the span of the offending markup.
 pub fn parse(text: &str) -> Result<XmlDoc<'_>, XmlError> {
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.check_comments = true;
-    config.allow_unmatched_ends = false;
+    parse_with(Parser::new(text))
+}
 
-    let mut doc = XmlDoc {
-        text,
-        elements: Vec::new(),
-        attrs: Vec::new(),
-    };
-    let mut stack: Vec<u32> = Vec::new();
-    let mut scopes = Scopes::default();
-    let mut root_closed = false;
-    // Without a DOCTYPE only the five predefined entities and character references exist.
-    let mut has_doctype = false;
-
+/// [`parse`] with a given parser, going on with a thorough one if it gives up.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_with<'t>(mut parser: Parser<'t>) -> Result<XmlDoc<'t>, XmlError> {
+    let text = parser.doc.text;
     loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = reader.read_event();
-        let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = match event {
-            Ok(pair) => pair,
-            Err(err) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(before);
-                return Err(error_at(text, at, after, &err.to_string()));
-            }
-        };
-        match event {
-            Event::Start(ref start) | Event::Empty(ref start) => {
-                if stack.is_empty() && (root_closed || !doc.elements.is_empty()) {
-                    return Err(error_at(
-                        text,
-                        before,
-                        after,
-                        "a second root element; a document has exactly one",
-                    ));
-                }
-                let depth = u32::try_from(stack.len()).unwrap_or(u32::MAX);
-                let ns = match scopes.enter(depth, start) {
-                    Ok(ns) => ns,
-                    Err(prefix) => {
-                        return Err(error_at(
-                            text,
-                            before,
-                            after,
-                            &format!("namespace prefix `{prefix}` is not declared"),
-                        ));
-                    }
-                };
-                let id = push_element(&mut doc, &stack, text, start, ns, Span::new(before, after))?;
-                if !has_doctype {
-                    check_entities_in_attrs(&doc, id)?;
-                }
-                if matches!(event, Event::Start(_)) {
-                    stack.push(id);
-                } else {
-                    scopes.leave(depth);
-                    if stack.is_empty() {
-                        root_closed = true;
-                    }
-                }
-            }
-            Event::End(_) => {
-                stack.pop();
-                scopes.leave(u32::try_from(stack.len()).unwrap_or(u32::MAX));
-                if stack.is_empty() {
-                    root_closed = true;
-                }
-            }
-            Event::Text(ref t) => {
-                let raw: &str = t;
-                match stack.last() {
-                    Some(&top) => extend_text(&mut doc, top, text, raw),
-                    None if !raw.trim().is_empty() => {
-                        return Err(error_at(
-                            text,
-                            before,
-                            after,
-                            "text outside the root element",
-                        ));
-                    }
-                    None => {}
-                }
-            }
-            Event::GeneralRef(ref r) if !has_doctype && !is_predefined(r) => {
-                let name: &str = r;
-                return Err(error_at(
-                    text,
-                    before,
-                    after,
-                    &format!(
-                        "undefined entity `&{name};` (only &lt; &gt; &amp; &apos; &quot; and character references exist without a DOCTYPE)"
-                    ),
-                ));
-            }
-            Event::GeneralRef(_) | Event::CData(_) => {
-                if let Some(&top) = stack.last() {
-                    let span = Span::new(before, after);
-                    let e = &mut doc.elements[top as usize];
-                    e.text = if e.text.is_empty() {
-                        span
-                    } else {
-                        Span::new(e.text.start as usize, after)
-                    };
-                } else {
-                    return Err(error_at(
-                        text,
-                        before,
-                        after,
-                        "content outside the root element",
-                    ));
-                }
-            }
-            Event::Eof => break,
-            Event::DocType(_) => has_doctype = true,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        match parser.step()? {
+            Step::Closed { .. } => {}
+            Step::Eof => return Ok(parser.into_doc()),
+            Step::Unusual => parser = Parser::thorough(text),
+        }
+    }
+}
+
+/// What [`Parser::step`] reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// An element ended (its end tag, or an empty-element tag); `depth` is 0 for the root.
+    Closed { id: ElemId, depth: usize },
+    /// The document ended, well-formed.
+    Eof,
+    /// The quick reader met something it leaves to quick-xml (an entity in text, a DOCTYPE,
+    /// CDATA, an error...): start again with [`Parser::thorough`]. Never returned by it.
+    Unusual,
+}
+
+/// An incremental parser: it stops at each element end, so that a caller can read the
+/// finished subtree and then [`forget`](Parser::forget) it. A document is then read in memory
+/// proportional to its largest such subtree, not to its size.
+pub struct Parser<'t> {
+    reader: Reader<&'t [u8]>,
+    /// Where the quick reader is, while it is used (see [`Parser::new`]).
+    quick: Option<usize>,
+    /// The end of the qualified name of each open element, for end tags (quick reader).
+    open_names: Vec<(u32, u32)>,
+    doc: XmlDoc<'t>,
+    stack: Vec<u32>,
+    scopes: Scopes<'t>,
+    /// The attributes of the start tag being read: (name, value) spans.
+    scanned: Vec<(Span, Span)>,
+    root_closed: bool,
+    /// Without a DOCTYPE only the five predefined entities and character references exist.
+    has_doctype: bool,
+    /// Whether any element was ever read (the root may have been forgotten since).
+    seen_root: bool,
+}
+
+impl<'t> Parser<'t> {
+    /// A parser that reads the usual shape of a document (elements, attributes, comments,
+    /// plain text) itself, and returns [`Step::Unusual`] on anything else, errors included:
+    /// the caller then starts again with [`Parser::thorough`], which reads everything with
+    /// quick-xml and words the errors. Both give the same tree.
+    #[must_use]
+    pub fn new(text: &'t str) -> Self {
+        let mut parser = Self::thorough(text);
+        parser.quick = Some(0);
+        parser
+    }
+
+    /// A parser that reads everything with quick-xml.
+    #[must_use]
+    pub fn thorough(text: &'t str) -> Self {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.allow_unmatched_ends = false;
+        Self {
+            reader,
+            quick: None,
+            open_names: Vec::new(),
+            doc: XmlDoc {
+                text,
+                elements: Vec::new(),
+                attrs: Vec::new(),
+            },
+            stack: Vec::new(),
+            scopes: Scopes::default(),
+            scanned: Vec::new(),
+            root_closed: false,
+            has_doctype: false,
+            seen_root: false,
         }
     }
 
-    if let Some(&open) = stack.last() {
-        let e = doc.elem(open);
-        let name = doc.slice(e.name);
-        return Err(XmlError {
-            span: e.tag,
-            message: format!("`<{name}>` is never closed: the document ends early (truncated?)"),
-        });
+    /// The elements read and not forgotten so far.
+    #[must_use]
+    pub fn doc(&self) -> &XmlDoc<'t> {
+        &self.doc
     }
-    if doc.elements.is_empty() {
-        return Err(XmlError {
-            span: Span::at(0),
-            message: if text.trim().is_empty() {
-                "the file is empty".to_string()
-            } else {
-                "no root element".to_string()
-            },
-        });
+
+    #[must_use]
+    pub fn into_doc(self) -> XmlDoc<'t> {
+        self.doc
     }
-    Ok(doc)
+
+    /// Drops a closed element and everything after it (its subtree, which is the tail of the
+    /// element list). Its earlier siblings stay.
+    pub fn forget(&mut self, id: ElemId) {
+        let Some(e) = self.doc.elements.get(id as usize) else {
+            return;
+        };
+        let (parent, attrs_start) = (e.parent, e.attrs_start);
+        self.doc.elements.truncate(id as usize);
+        self.doc.attrs.truncate(attrs_start as usize);
+        if parent == NONE {
+            return;
+        }
+        let first = self.doc.elements[parent as usize].first_child;
+        if first == id {
+            let p = &mut self.doc.elements[parent as usize];
+            p.first_child = NONE;
+            p.last_child = NONE;
+            return;
+        }
+        // Find the previous sibling (the last child left).
+        let mut prev = first;
+        while prev != NONE {
+            let next = self.doc.elements[prev as usize].next_sibling;
+            if next == id {
+                self.doc.elements[prev as usize].next_sibling = NONE;
+                self.doc.elements[parent as usize].last_child = prev;
+                return;
+            }
+            prev = next;
+        }
+    }
+
+    /// Reads up to the next element end.
+    ///
+    /// # Errors
+    /// The first well-formedness error, with the span of the offending markup.
+    pub fn step(&mut self) -> Result<Step, XmlError> {
+        if let Some(at) = self.quick {
+            let step = self.quick_next(at).unwrap_or(Step::Unusual);
+            if step == Step::Unusual {
+                self.quick = None;
+            }
+            return Ok(step);
+        }
+        let text = self.doc.text;
+        loop {
+            let before = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
+            let event = self.reader.read_event();
+            let after = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
+            let event = match event {
+                Ok(pair) => pair,
+                Err(err) => {
+                    let at = usize::try_from(self.reader.error_position()).unwrap_or(before);
+                    return Err(error_at(text, at, after, &err.to_string()));
+                }
+            };
+            match event {
+                Event::Start(ref start) | Event::Empty(ref start) => {
+                    if self.stack.is_empty() && (self.root_closed || self.seen_root) {
+                        return Err(error_at(
+                            text,
+                            before,
+                            after,
+                            "a second root element; a document has exactly one",
+                        ));
+                    }
+                    self.seen_root = true;
+                    let depth = u32::try_from(self.stack.len()).unwrap_or(u32::MAX);
+                    let tag = Span::new(before, after);
+                    // The common case reads the attributes once; anything unusual goes the
+                    // way quick-xml reads them, which also words the errors.
+                    let scanned = scan_attrs(text, start.attributes_raw(), &mut self.scanned);
+                    let ns = if scanned {
+                        self.scopes.enter_scanned(
+                            depth,
+                            text,
+                            &self.scanned,
+                            start.name().into_inner(),
+                        )
+                    } else {
+                        self.scopes.enter(depth, text, start)
+                    };
+                    let ns = match ns {
+                        Ok(ns) => ns,
+                        Err(prefix) => {
+                            return Err(error_at(
+                                text,
+                                before,
+                                after,
+                                &format!("namespace prefix `{prefix}` is not declared"),
+                            ));
+                        }
+                    };
+                    let id = if scanned {
+                        push_scanned(
+                            &mut self.doc,
+                            &self.stack,
+                            text,
+                            start.name().into_inner(),
+                            ns,
+                            tag,
+                            &self.scanned,
+                        )
+                    } else {
+                        push_element(&mut self.doc, &self.stack, text, start, ns, tag)?
+                    };
+                    if !self.has_doctype {
+                        check_entities_in_attrs(&self.doc, id)?;
+                    }
+                    if matches!(event, Event::Start(_)) {
+                        self.stack.push(id);
+                    } else {
+                        self.scopes.leave(depth);
+                        if self.stack.is_empty() {
+                            self.root_closed = true;
+                        }
+                        return Ok(Step::Closed {
+                            id,
+                            depth: self.stack.len(),
+                        });
+                    }
+                }
+                Event::End(_) => {
+                    let id = self.stack.pop();
+                    self.scopes
+                        .leave(u32::try_from(self.stack.len()).unwrap_or(u32::MAX));
+                    if self.stack.is_empty() {
+                        self.root_closed = true;
+                    }
+                    if let Some(id) = id {
+                        return Ok(Step::Closed {
+                            id,
+                            depth: self.stack.len(),
+                        });
+                    }
+                }
+                Event::Text(ref t) => {
+                    let raw: &str = t;
+                    match self.stack.last() {
+                        Some(&top) => extend_text(&mut self.doc, top, text, raw),
+                        None if !raw.trim().is_empty() => {
+                            return Err(error_at(
+                                text,
+                                before,
+                                after,
+                                "text outside the root element",
+                            ));
+                        }
+                        None => {}
+                    }
+                }
+                Event::GeneralRef(ref r) if !self.has_doctype && !is_predefined(r) => {
+                    let name: &str = r;
+                    return Err(error_at(
+                        text,
+                        before,
+                        after,
+                        &format!(
+                            "undefined entity `&{name};` (only &lt; &gt; &amp; &apos; &quot; and character references exist without a DOCTYPE)"
+                        ),
+                    ));
+                }
+                Event::GeneralRef(_) | Event::CData(_) => {
+                    if let Some(&top) = self.stack.last() {
+                        let span = Span::new(before, after);
+                        let e = &mut self.doc.elements[top as usize];
+                        e.text = if e.text.is_empty() {
+                            span
+                        } else {
+                            Span::new(e.text.start as usize, after)
+                        };
+                    } else {
+                        return Err(error_at(
+                            text,
+                            before,
+                            after,
+                            "content outside the root element",
+                        ));
+                    }
+                }
+                Event::Eof => return self.finish(),
+                Event::DocType(_) => self.has_doctype = true,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            }
+        }
+    }
+
+    /// One step of the quick reader from byte `at`; `None` for [`Step::Unusual`].
+    fn quick_next(&mut self, mut at: usize) -> Option<Step> {
+        let text = self.doc.text;
+        let bytes = text.as_bytes();
+        loop {
+            // Text up to the next tag.
+            // Text between tags is mostly a short indentation: a plain loop beats memchr.
+            let lt = bytes
+                .get(at..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+                .map(|i| at + i);
+            let end = lt.unwrap_or(text.len());
+            if end > at {
+                let raw = &text[at..end];
+                if raw.contains('&') {
+                    return None;
+                }
+                match self.stack.last() {
+                    Some(&top) => extend_text(&mut self.doc, top, text, raw),
+                    None if !raw.trim().is_empty() => return None,
+                    None => {}
+                }
+            }
+            let Some(lt) = lt else {
+                // The end: anything left open, or no element at all, is for quick-xml to word.
+                if !self.stack.is_empty() || !self.seen_root {
+                    return None;
+                }
+                self.quick = Some(text.len());
+                return Some(Step::Eof);
+            };
+            match bytes.get(lt + 1) {
+                Some(b'/') => {
+                    let gt = lt + text[lt..].find('>')?;
+                    let name = text[lt + 2..gt].trim_end_matches([' ', '\r', '\n', '\t']);
+                    let (&id, &(start, end)) = self.stack.last().zip(self.open_names.last())?;
+                    if text.get(start as usize..end as usize) != Some(name) {
+                        return None;
+                    }
+                    self.stack.pop();
+                    self.open_names.pop();
+                    self.scopes
+                        .leave(u32::try_from(self.stack.len()).unwrap_or(u32::MAX));
+                    if self.stack.is_empty() {
+                        self.root_closed = true;
+                    }
+                    self.quick = Some(gt + 1);
+                    return Some(Step::Closed {
+                        id,
+                        depth: self.stack.len(),
+                    });
+                }
+                Some(b'!') => {
+                    // Comments only; a DOCTYPE or CDATA section goes to quick-xml.
+                    if !text[lt..].starts_with("<!--") {
+                        return None;
+                    }
+                    let close = lt + 4 + text[lt + 4..].find("-->")?;
+                    let body = &text[lt + 4..close];
+                    if body.contains("--") || body.ends_with('-') {
+                        return None;
+                    }
+                    at = close + 3;
+                }
+                // A declaration or processing instruction, skipped like quick-xml's events.
+                Some(b'?') if bytes.get(lt + 2).is_some_and(u8::is_ascii_alphabetic) => {
+                    at = lt + 2 + text[lt + 2..].find("?>")? + 2;
+                }
+                Some(_) => {
+                    let tag = quick_tag(text, lt, &mut self.scanned)?;
+                    if let Some(step) = self.quick_start(lt, &tag) {
+                        return Some(step);
+                    }
+                    at = tag.gt + 1;
+                    self.quick = Some(at);
+                }
+                None => return None,
+            }
+        }
+    }
+
+    /// A start tag read by [`quick_tag`] from `<` at `lt`: `Some(Closed)` for an empty
+    /// element, `Some(Unusual)` when it cannot be taken here, `None` for an element left open.
+    fn quick_start(&mut self, lt: usize, quick: &QuickTag) -> Option<Step> {
+        let text = self.doc.text;
+        let (gt, empty, name_len) = (quick.gt, quick.empty, quick.name_len);
+        let qname = &text[lt + 1..lt + 1 + name_len];
+        if self.stack.is_empty() && (self.root_closed || self.seen_root) {
+            return Some(Step::Unusual);
+        }
+        self.seen_root = true;
+        let depth = u32::try_from(self.stack.len()).unwrap_or(u32::MAX);
+        let tag = Span::new(lt, gt + 1);
+        let Ok(ns) = self.scopes.enter_scanned(depth, text, &self.scanned, qname) else {
+            return Some(Step::Unusual);
+        };
+        let id = push_scanned(
+            &mut self.doc,
+            &self.stack,
+            text,
+            qname,
+            ns,
+            tag,
+            &self.scanned,
+        );
+        if quick.ampersand && !self.has_doctype && check_entities_in_attrs(&self.doc, id).is_err() {
+            return Some(Step::Unusual);
+        }
+        if empty {
+            self.scopes.leave(depth);
+            if self.stack.is_empty() {
+                self.root_closed = true;
+            }
+            self.quick = Some(gt + 1);
+            return Some(Step::Closed {
+                id,
+                depth: self.stack.len(),
+            });
+        }
+        self.stack.push(id);
+        let name_start = u32::try_from(lt + 1).unwrap_or(u32::MAX);
+        let name_end = u32::try_from(lt + 1 + name_len).unwrap_or(u32::MAX);
+        self.open_names.push((name_start, name_end));
+        None
+    }
+
+    fn finish(&self) -> Result<Step, XmlError> {
+        let doc = &self.doc;
+        if let Some(&open) = self.stack.last() {
+            let e = doc.elem(open);
+            let name = doc.slice(e.name);
+            return Err(XmlError {
+                span: e.tag,
+                message: format!(
+                    "`<{name}>` is never closed: the document ends early (truncated?)"
+                ),
+            });
+        }
+        if !self.seen_root {
+            return Err(XmlError {
+                span: Span::at(0),
+                message: if doc.text.trim().is_empty() {
+                    "the file is empty".to_string()
+                } else {
+                    "no root element".to_string()
+                },
+            });
+        }
+        Ok(Step::Eof)
+    }
 }
 
 fn is_predefined(r: &quick_xml::events::BytesRef<'_>) -> bool {
@@ -366,36 +675,68 @@ fn check_entities_in_attrs(doc: &XmlDoc<'_>, id: u32) -> Result<(), XmlError> {
 /// Namespace declarations in scope. Only elements that declare namespaces add entries, so the
 /// cost does not grow with document depth (and there is no depth limit).
 #[derive(Default)]
-struct Scopes {
+struct Scopes<'t> {
     /// (depth of the declaring element, prefix or "" for the default namespace, namespace)
-    bindings: Vec<(u32, String, Ns)>,
+    bindings: Vec<(u32, &'t str, Ns)>,
 }
 
-impl Scopes {
+impl<'t> Scopes<'t> {
     /// Records the element's declarations and resolves its name; `Err` names an undeclared prefix.
-    fn enter(&mut self, depth: u32, start: &BytesStart<'_>) -> Result<Ns, String> {
+    fn enter(&mut self, depth: u32, text: &'t str, start: &BytesStart<'_>) -> Result<Ns, String> {
         for attr in start.attributes().flatten() {
             let key = attr.key.into_inner();
-            let prefix = match key.strip_prefix("xmlns") {
-                Some("") => "",
-                Some(rest) => match rest.strip_prefix(':') {
-                    Some(p) => p,
-                    None => continue,
-                },
-                None => continue,
-            };
             let uri =
                 quick_xml::escape::unescape(&attr.value).unwrap_or(Cow::Borrowed(&attr.value));
-            let ns = if uri.is_empty() {
-                Ns::None
-            } else {
-                Ns::from_uri(&uri)
-            };
-            self.bindings.push((depth, prefix.to_string(), ns));
+            self.declare(depth, text, key, &uri);
         }
-        let name = start.name().into_inner();
-        let prefix = name.split_once(':').map_or("", |(p, _)| p);
-        match self.bindings.iter().rev().find(|(_, p, _)| p == prefix) {
+        self.resolve(start.name().into_inner())
+    }
+
+    /// [`Scopes::enter`] for attributes read by [`scan_attrs`].
+    fn enter_scanned(
+        &mut self,
+        depth: u32,
+        text: &'t str,
+        scanned: &[(Span, Span)],
+        qname: &str,
+    ) -> Result<Ns, String> {
+        for &(name, value) in scanned {
+            let key = text.get(name.range()).unwrap_or("");
+            if !key.starts_with("xmlns") {
+                continue;
+            }
+            let raw = text.get(value.range()).unwrap_or("");
+            let uri = quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw));
+            self.declare(depth, text, key, &uri);
+        }
+        self.resolve(qname)
+    }
+
+    fn declare(&mut self, depth: u32, text: &'t str, key: &str, uri: &str) {
+        let prefix = match key.strip_prefix("xmlns") {
+            Some("") => "",
+            Some(rest) => match rest.strip_prefix(':') {
+                Some(p) => p,
+                None => return,
+            },
+            None => return,
+        };
+        // The prefix as a slice of the text, so that no binding allocates.
+        let prefix = offset_in(text, prefix).map_or("", |at| &text[at..at + prefix.len()]);
+        let ns = if uri.is_empty() {
+            Ns::None
+        } else {
+            Ns::from_uri(uri)
+        };
+        self.bindings.push((depth, prefix, ns));
+    }
+
+    fn resolve(&self, name: &str) -> Result<Ns, String> {
+        let prefix = name
+            .bytes()
+            .position(|b| b == b':')
+            .map_or("", |colon| &name[..colon]);
+        match self.bindings.iter().rev().find(|(_, p, _)| *p == prefix) {
             Some((_, _, ns)) => Ok(*ns),
             None if prefix.is_empty() => Ok(Ns::None),
             None if prefix == "xml" => Ok(Ns::Other),
@@ -411,6 +752,207 @@ impl Scopes {
     }
 }
 
+/// A start tag as [`quick_tag`] reads it.
+struct QuickTag {
+    /// Where its `>` is.
+    gt: usize,
+    /// `<name .../>`.
+    empty: bool,
+    /// The length of its qualified name (after the `<`).
+    name_len: usize,
+    /// Whether an attribute value holds a `&`.
+    ampersand: bool,
+}
+
+/// Reads the start tag whose `<` is at `lt` in one pass, its attributes into `out` as (name,
+/// value) spans. It takes only the plain shape, which quick-xml reads the same way: a name of
+/// letters, digits and `_-.:`, then `name="value"` or `name='value'` pairs after white space,
+/// with no repeated name, then `>` or `/>`. Anything else gives `None`.
+fn quick_tag(text: &str, lt: usize, out: &mut Vec<(Span, Span)>) -> Option<QuickTag> {
+    /// Above this many attributes the duplicate check is left to quick-xml's hashed one.
+    const MAX: usize = 32;
+    out.clear();
+    let b = text.as_bytes();
+    let name_start = lt + 1;
+    let mut i = name_start;
+    while b.get(i).is_some_and(|&c| {
+        c.is_ascii_alphabetic()
+            || c == b'_'
+            || (i > name_start && (c.is_ascii_digit() || matches!(c, b'-' | b'.' | b':')))
+    }) {
+        i += 1;
+    }
+    let name_len = i - name_start;
+    if name_len == 0 {
+        return None;
+    }
+    let mut ampersand = false;
+    loop {
+        let before_space = i;
+        while b.get(i).copied().is_some_and(is_space) {
+            i += 1;
+        }
+        match *b.get(i)? {
+            b'>' => {
+                return Some(QuickTag {
+                    gt: i,
+                    empty: false,
+                    name_len,
+                    ampersand,
+                });
+            }
+            b'/' if b.get(i + 1) == Some(&b'>') => {
+                return Some(QuickTag {
+                    gt: i + 1,
+                    empty: true,
+                    name_len,
+                    ampersand,
+                });
+            }
+            _ if i == before_space || out.len() >= MAX => return None,
+            _ => {}
+        }
+        let key_start = i;
+        while b.get(i).is_some_and(|&c| {
+            !is_space(c) && !matches!(c, b'=' | b'>' | b'/' | b'"' | b'\'' | b'<')
+        }) {
+            i += 1;
+        }
+        let key = &b[key_start..i];
+        if key.is_empty() {
+            return None;
+        }
+        while b.get(i).copied().is_some_and(is_space) {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        while b.get(i).copied().is_some_and(is_space) {
+            i += 1;
+        }
+        let quote = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return None,
+        };
+        let value_start = i + 1;
+        i = value_start;
+        loop {
+            match *b.get(i)? {
+                c if c == quote => break,
+                b'&' => ampersand = true,
+                _ => {}
+            }
+            i += 1;
+        }
+        let duplicate = out.iter().any(|(name, _)| {
+            name.len() == key.len() && b[name.range()].iter().zip(key).all(|(x, y)| x == y)
+        });
+        if duplicate {
+            return None;
+        }
+        out.push((
+            Span::new(key_start, key_start + key.len()),
+            Span::new(value_start, i),
+        ));
+        i += 1;
+    }
+}
+
+/// XML white space, as quick-xml reads it between attributes.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\r' | b'\n' | b'\t')
+}
+
+/// Reads the attributes of a start tag into `out` as (name, value) spans of the text, exactly
+/// as quick-xml's checked attribute iterator reads them. Returns `false`, leaving the reading
+/// to quick-xml, when the tag has any error, when it has many attributes, or when it is not a
+/// slice of the text.
+fn scan_attrs(text: &str, raw: &str, out: &mut Vec<(Span, Span)>) -> bool {
+    /// Above this many attributes the duplicate check is left to quick-xml's hashed one.
+    const MAX: usize = 32;
+    out.clear();
+    let Some(base) = offset_in(text, raw) else {
+        return false;
+    };
+    let b = raw.as_bytes();
+    let skip_space = |mut i: usize| {
+        while b.get(i).copied().is_some_and(is_space) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = 0;
+    loop {
+        i = skip_space(i);
+        if i == b.len() {
+            return true;
+        }
+        let key_start = i;
+        if b[i] == b'=' {
+            return false;
+        }
+        while i < b.len() && b[i] != b'=' && !is_space(b[i]) {
+            i += 1;
+        }
+        let key_end = i;
+        i = skip_space(i);
+        if b.get(i) != Some(&b'=') {
+            return false;
+        }
+        let key = &b[key_start..key_end];
+        if out.len() >= MAX
+            || out
+                .iter()
+                .any(|(name, _)| &text.as_bytes()[name.range()] == key)
+        {
+            return false;
+        }
+        i = skip_space(i + 1);
+        let quote = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return false,
+        };
+        let value_start = i + 1;
+        let Some(len) = b[value_start..].iter().position(|&c| c == quote) else {
+            return false;
+        };
+        let value_end = value_start + len;
+        out.push((
+            Span::new(base + key_start, base + key_end),
+            Span::new(base + value_start, base + value_end),
+        ));
+        i = value_end + 1;
+    }
+}
+
+/// [`push_element`] for attributes read by [`scan_attrs`].
+fn push_scanned(
+    doc: &mut XmlDoc<'_>,
+    stack: &[u32],
+    text: &str,
+    qname: &str,
+    ns: Ns,
+    tag: Span,
+    scanned: &[(Span, Span)],
+) -> u32 {
+    let attrs_start = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
+    for &(name, value) in scanned {
+        let key = text.get(name.range()).unwrap_or("");
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            continue;
+        }
+        // The local name follows the first colon.
+        let name = match key.bytes().position(|b| b == b':') {
+            Some(colon) => Span::new(name.start as usize + colon + 1, name.end as usize),
+            None => name,
+        };
+        doc.attrs.push(Attr { name, value });
+    }
+    link_element(doc, stack, text, qname, ns, tag, attrs_start)
+}
+
 fn push_element(
     doc: &mut XmlDoc<'_>,
     stack: &[u32],
@@ -419,12 +961,10 @@ fn push_element(
     ns: Ns,
     tag: Span,
 ) -> Result<u32, XmlError> {
-    let id = u32::try_from(doc.elements.len()).map_err(|_| XmlError {
+    u32::try_from(doc.elements.len()).map_err(|_| XmlError {
         span: tag,
         message: "too many elements".to_string(),
     })?;
-    let local = start.local_name().into_inner();
-    let name = offset_in(text, local).map_or(tag, |at| Span::new(at, at + local.len()));
     let attrs_start = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
     let mut attributes = start.attributes();
     attributes.with_checks(true);
@@ -443,6 +983,34 @@ fn push_element(
         };
         doc.attrs.push(Attr { name, value });
     }
+    Ok(link_element(
+        doc,
+        stack,
+        text,
+        start.name().into_inner(),
+        ns,
+        tag,
+        attrs_start,
+    ))
+}
+
+/// Adds an element whose attributes were just pushed (from `attrs_start` on) to its parent.
+fn link_element(
+    doc: &mut XmlDoc<'_>,
+    stack: &[u32],
+    text: &str,
+    qname: &str,
+    ns: Ns,
+    tag: Span,
+    attrs_start: u32,
+) -> u32 {
+    let id = u32::try_from(doc.elements.len()).unwrap_or(u32::MAX);
+    // The local name follows the first colon (as quick-xml's `local_name`).
+    let local = qname
+        .bytes()
+        .position(|b| b == b':')
+        .map_or(qname, |colon| &qname[colon + 1..]);
+    let name = offset_in(text, local).map_or(tag, |at| Span::new(at, at + local.len()));
     let attrs_end = u32::try_from(doc.attrs.len()).unwrap_or(u32::MAX);
     let parent = stack.last().copied().unwrap_or(NONE);
     doc.elements.push(Element {
@@ -466,10 +1034,14 @@ fn push_element(
         }
         doc.elements[parent as usize].last_child = id;
     }
-    Ok(id)
+    id
 }
 
 fn extend_text(doc: &mut XmlDoc<'_>, id: u32, text: &str, raw: &str) {
+    // Most text between tags is indentation.
+    if raw.bytes().all(|b| b.is_ascii_whitespace()) {
+        return;
+    }
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return;
@@ -612,6 +1184,158 @@ mod tests {
                 .message
                 .contains("`q`")
         );
+    }
+
+    /// Both readers give the same tree (or the same error) on every fixture and on odd texts;
+    /// the quick one reads the fixtures without giving up, save for the unusual ones.
+    #[test]
+    fn quick_reader_matches_quick_xml() {
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("testdata") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "xml" || e == "tbxml") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut texts: Vec<String> = files
+            .iter()
+            .map(|p| crate::source::decode(std::fs::read(p).expect("read")).text)
+            .collect();
+        for odd in [
+            "<?xml version=\"1.0\"?>\n<!-- c --><a x=\"1>2\" y='\"'><b/><c >t</c ></a>\n",
+            "<a></a >",
+            "<a></a\u{c}>",
+            "<a></b>",
+            "<a><!-- x -- y --></a>",
+            "<a><!-- x ---></a>",
+            "<a>x &amp; y</a>",
+            "<a><![CDATA[x]]></a>",
+            "<!DOCTYPE a><a/>",
+            "<a/><b/>",
+            "<a/>text",
+            "< a/>",
+            "<a",
+            "<a x=\"1",
+            "<a><?>x</a>",
+            "<a><?pi x?></a>",
+            "<p:a xmlns:p=\"urn:x\"><p:b/></p:a>",
+            "<q:a/>",
+            "<a x=\"&nbsp;\"/>",
+            "<a x=\"&amp;\" y = '1' />",
+            "<a x=\"1\"y=\"2\"/>",
+            "<a x=\"1\" x=\"2\"/>",
+            "<a x=\"1\" / >",
+            "<a x/y=\"1\"/>",
+            "<a.b-c_d:e f:g=\"1\" xmlns:f=\"urn:f\" xmlns:a.b-c_d=\"urn:a\"></a.b-c_d:e>",
+            "<a>\n  <b>  two words  </b>\n</a>",
+            "",
+            "   ",
+        ] {
+            texts.push(odd.to_string());
+        }
+        let mut quick_reads = 0;
+        for text in &texts {
+            let mut parser = Parser::new(text);
+            let quick = loop {
+                match parser.step() {
+                    Ok(Step::Closed { .. }) => {}
+                    Ok(Step::Eof) => break Some(Ok(parser.into_doc())),
+                    Ok(Step::Unusual) => break None,
+                    Err(e) => break Some(Err(e)),
+                }
+            };
+            let thorough = parse_with(Parser::thorough(text));
+            if let Some(quick) = quick {
+                quick_reads += 1;
+                assert_eq!(format!("{quick:?}"), format!("{thorough:?}"), "{text}");
+            }
+            assert_eq!(
+                format!("{:?}", parse(text)),
+                format!("{thorough:?}"),
+                "{text}"
+            );
+        }
+        assert!(quick_reads > files.len() / 2, "{quick_reads} quick reads");
+    }
+
+    /// The attributes of the first start tag of `text`: by the fast reader (`None` when it
+    /// declines) and by quick-xml's checked iterator (`Err` on an error).
+    type Spans = Vec<(Span, Span)>;
+
+    fn both_readings(text: &str) -> (Option<Spans>, Result<Spans, String>) {
+        let mut reader = Reader::from_str(text);
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(start) | Event::Empty(start)) => {
+                    let mut fast = Vec::new();
+                    let fast = scan_attrs(text, start.attributes_raw(), &mut fast).then_some(fast);
+                    let mut attributes = start.attributes();
+                    attributes.with_checks(true);
+                    let slow = attributes
+                        .map(|a| {
+                            a.map(|a| {
+                                let key = a.key.into_inner();
+                                let at = offset_in(text, key).expect("key in text");
+                                let value = offset_in(text, &a.value).expect("value in text");
+                                (
+                                    Span::new(at, at + key.len()),
+                                    Span::new(value, value + a.value.len()),
+                                )
+                            })
+                            .map_err(|e| e.to_string())
+                        })
+                        .collect();
+                    return (fast, slow);
+                }
+                Ok(Event::Eof) | Err(_) => panic!("no start tag in {text}"),
+                Ok(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn fast_attribute_reading_agrees_with_quick_xml() {
+        let many: String = (0..40).map(|i| format!(" a{i}=\"{i}\"")).collect();
+        let many = format!("<a{many}/>");
+        let cases = [
+            "<a/>",
+            "<a x=\"1\"/>",
+            "<a  x = \"1\"\ty='2' z=\"\"/>",
+            "<a x=\"1\"y=\"2\">",
+            "<p:a p:x=\"1\" xmlns:p=\"u\" q:y='v'/>",
+            "<a x=\"a'b\" y='a\"b'/>",
+            "<a x=\"&amp;&#38;\"/>",
+            "<a x=\"1\" x=\"2\"/>",
+            "<a x/>",
+            "<a x y=\"1\"/>",
+            "<a x=/>",
+            "<a x=1/>",
+            "<a =\"1\"/>",
+            "<a x=\"1\" y/>",
+            "<a :x=\"1\" y:=\"2\"/>",
+            many.as_str(),
+        ];
+        for text in cases {
+            let (fast, slow) = both_readings(text);
+            match (fast, slow) {
+                (Some(fast), Ok(slow)) => assert_eq!(fast, slow, "{text}"),
+                (Some(fast), Err(e)) => panic!("{text}: fast read {fast:?}, quick-xml: {e}"),
+                (None, _) => {}
+            }
+        }
+        // The fast path takes the usual tags.
+        for text in &cases[..7] {
+            assert!(both_readings(text).0.is_some(), "{text}");
+        }
     }
 
     #[test]

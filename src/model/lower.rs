@@ -3,16 +3,17 @@
 //! The walk follows the known shape of each form (a handful of levels), so document depth never
 //! matters; anything outside that shape is recorded in [`Topology::unmodelled`] and not entered.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::topology::{
-    Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, Service, Site, SiteKind,
-    SqlInstance, Topology, Unmodelled,
+    Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, ReferenceKind, Service, Site,
+    SiteKind, SqlInstance, Topology, Unmodelled,
 };
 use super::{Fqdn, placeholder};
 use crate::source::FileId;
 use crate::span::{Span, Spanned};
-use crate::xml::{ElemId, Ns, XmlDoc};
+use crate::xml::{ElemId, Ns, Parser, Step, XmlDoc, XmlError};
 
 /// Topology elements may carry either topology namespace (hand-edited files mix them).
 const TOPO: &[Ns] = &[Ns::Topology, Ns::WritableTopology];
@@ -26,32 +27,128 @@ pub enum Recognized {
     /// expected namespace.
     Other {
         root: String,
+        /// The root element's name in the text.
+        span: Span,
         near_miss: bool,
     },
 }
 
-/// Recognises the document by its root element and namespace, and lowers it.
-#[must_use]
-pub fn lower(doc: &XmlDoc<'_>, file: FileId) -> Recognized {
+/// The form of a document, by its root element and namespace.
+fn recognise(doc: &XmlDoc<'_>) -> Result<Form, Recognized> {
     let root = doc.root();
-    let form = if doc.is(root, &[Ns::Topology], "Topology") {
-        Form::Published
+    if doc.is(root, &[Ns::Topology], "Topology") {
+        Ok(Form::Published)
     } else if doc.is(root, &[Ns::TopologyBuilder], "TopologyBuilder") {
-        Form::Tbxml
+        Ok(Form::Tbxml)
     } else {
         let name = doc.name(root).to_string();
         let near_miss = matches!(name.as_str(), "Topology" | "TopologyBuilder");
-        return Recognized::Other {
+        Err(Recognized::Other {
             root: name,
+            span: doc.elem(root).name,
             near_miss,
-        };
+        })
+    }
+}
+
+/// Recognises a parsed document by its root element and namespace, and lowers it.
+#[must_use]
+pub fn lower(doc: &XmlDoc<'_>, file: FileId) -> Recognized {
+    let root = doc.root();
+    let form = match recognise(doc) {
+        Ok(form) => form,
+        Err(other) => return other,
     };
-    let mut l = Lowerer::new(doc, file, form);
+    let mut st = State::new(doc, file, form);
+    let mut l = Lowerer { doc, st: &mut st };
     match form {
         Form::Published => l.published(root),
         Form::Tbxml => l.builder(root),
     }
-    Recognized::Topology(Box::new(l.finish()))
+    l.scan_placeholders(0);
+    Recognized::Topology(Box::new(st.finish()))
+}
+
+/// Parses and lowers a document in one pass.
+///
+/// A published topology is lowered one part at a time (a site, a cluster, a SQL instance, a
+/// service) as the parser finishes it, and the part's elements are then dropped, so the XML
+/// tree never holds more than one part. A Topology Builder document, which nests everything in
+/// its sites, is kept whole and lowered at the end. The result is the same as
+/// [`lower`] on the whole tree.
+///
+/// # Errors
+/// The first well-formedness error: the document is then not lowered at all.
+pub fn read(text: &str, file: FileId) -> Result<Recognized, XmlError> {
+    match read_with(Parser::new(text), file)? {
+        Some(recognized) => Ok(recognized),
+        None => read_with(Parser::thorough(text), file)?.ok_or_else(|| XmlError {
+            span: Span::at(0),
+            message: "the document could not be read".to_string(),
+        }),
+    }
+}
+
+/// [`read`] with a given parser; `None` when the parser leaves the document to a thorough one.
+fn read_with(mut parser: Parser<'_>, file: FileId) -> Result<Option<Recognized>, XmlError> {
+    // Decided when the first element closes (the root then exists).
+    let mut state: Option<State> = None;
+    let mut other: Option<Recognized> = None;
+    loop {
+        let (id, depth) = match parser.step()? {
+            Step::Closed { id, depth } => (id, depth),
+            Step::Eof => break,
+            Step::Unusual => return Ok(None),
+        };
+        if state.is_none() && other.is_none() {
+            let doc = parser.doc();
+            match recognise(doc) {
+                Ok(form) => {
+                    let mut st = State::new(doc, file, form);
+                    if form == Form::Published {
+                        Lowerer { doc, st: &mut st }.published_root(doc.root());
+                    }
+                    state = Some(st);
+                }
+                Err(o) => other = Some(o),
+            }
+        }
+        match &mut state {
+            Some(st) if st.topo.form == Form::Published && (depth == 1 || depth == 2) => {
+                let doc = parser.doc();
+                let mut l = Lowerer { doc, st };
+                if depth == 1 {
+                    l.published_section(id);
+                } else if let Some(section) = doc.parent(id) {
+                    l.published_item(section, id);
+                }
+                l.scan_placeholders(id);
+                parser.forget(id);
+            }
+            // Topology Builder: the whole tree is kept; deeper elements belong to a part.
+            Some(_) => {}
+            // Not a topology: only check that it is well-formed.
+            None if depth > 0 => parser.forget(id),
+            None => {}
+        }
+    }
+    let doc = parser.doc();
+    match (state, other) {
+        (Some(mut st), _) => {
+            let mut l = Lowerer { doc, st: &mut st };
+            if l.st.topo.form == Form::Tbxml {
+                l.builder(doc.root());
+            }
+            l.scan_placeholders(0);
+            Ok(Some(Recognized::Topology(Box::new(st.finish()))))
+        }
+        (None, Some(other)) => Ok(Some(other)),
+        // The parser reports a document without a root element as an error.
+        (None, None) => Err(XmlError {
+            span: Span::at(0),
+            message: "no root element".to_string(),
+        }),
+    }
 }
 
 enum Pending {
@@ -85,20 +182,23 @@ enum Pending {
     },
 }
 
-struct Lowerer<'d, 't> {
-    doc: &'d XmlDoc<'t>,
+/// What lowering has gathered so far; it outlives each part of the document it reads.
+struct State {
     topo: Topology,
     pools: HashMap<String, usize>,
     sqls: HashMap<String, usize>,
     services: HashMap<String, usize>,
     sites: HashMap<String, usize>,
     pending: Vec<Pending>,
+    /// Whether the text can hold a placeholder at all (most documents cannot).
+    may_hold_placeholders: bool,
+    placeholders: Vec<Spanned<String>>,
 }
 
-impl<'d, 't> Lowerer<'d, 't> {
-    fn new(doc: &'d XmlDoc<'t>, file: FileId, form: Form) -> Self {
+impl State {
+    fn new(doc: &XmlDoc<'_>, file: FileId, form: Form) -> Self {
+        let text = doc.text;
         Self {
-            doc,
             topo: Topology {
                 file,
                 form,
@@ -119,9 +219,19 @@ impl<'d, 't> Lowerer<'d, 't> {
             services: HashMap::new(),
             sites: HashMap::new(),
             pending: Vec::new(),
+            may_hold_placeholders: text.contains('$') || text.contains("{{"),
+            placeholders: Vec::new(),
         }
     }
+}
 
+/// Lowers elements of `doc` into `st`.
+struct Lowerer<'a, 't> {
+    doc: &'a XmlDoc<'t>,
+    st: &'a mut State,
+}
+
+impl<'a, 't> Lowerer<'a, 't> {
     // ---- helpers -------------------------------------------------------------------------
 
     fn attr(&self, el: ElemId, name: &str) -> Option<Spanned<String>> {
@@ -130,34 +240,46 @@ impl<'d, 't> Lowerer<'d, 't> {
             .map(|(v, span)| Spanned::new(v.into_owned(), span))
     }
 
+    /// An attribute's value, borrowed from the text unless it holds an entity.
+    fn value(&self, el: ElemId, name: &str) -> Option<Cow<'t, str>> {
+        self.doc.attr(el, name).map(|a| self.doc.value(a))
+    }
+
     fn fqdn(&self, el: ElemId, name: &str) -> Option<Spanned<Fqdn>> {
-        self.attr(el, name)
-            .filter(|a| !a.value.trim().is_empty())
-            .map(|a| Spanned::new(Fqdn::new(&a.value), a.span))
+        self.doc
+            .attr_value(el, name)
+            .filter(|(v, _)| !v.trim().is_empty())
+            .map(|(v, span)| Spanned::new(Fqdn::new(&v), span))
     }
 
     fn flag(&self, el: ElemId, name: &str) -> Option<bool> {
-        self.attr(el, name)
-            .map(|a| a.value.trim().eq_ignore_ascii_case("true"))
+        self.value(el, name)
+            .map(|v| v.trim().eq_ignore_ascii_case("true"))
     }
 
     fn unmodelled(&mut self, path: &str, el: ElemId) {
         let name = self.doc.name(el);
-        self.topo.unmodelled.push(Unmodelled {
+        self.st.topo.unmodelled.push(Unmodelled {
             path: format!("{path}/{name}"),
             span: self.doc.elem(el).tag,
         });
     }
 
     /// Records attributes outside `known` (and outside Topology Builder's `Original*` ones).
-    fn note_attrs(&mut self, el: ElemId, path: &str, known: &[&str]) -> Vec<Spanned<String>> {
+    /// The path is only written out for such an attribute.
+    fn note_attrs(
+        &mut self,
+        el: ElemId,
+        path: &dyn std::fmt::Display,
+        known: &[&str],
+    ) -> Vec<Spanned<String>> {
         let mut extra = Vec::new();
         for a in self.doc.attrs(el) {
             let name = self.doc.slice(a.name);
             if known.contains(&name) || name.starts_with("Original") {
                 continue;
             }
-            self.topo.unmodelled.push(Unmodelled {
+            self.st.topo.unmodelled.push(Unmodelled {
                 path: format!("{path}@{name}"),
                 span: a.name,
             });
@@ -169,8 +291,10 @@ impl<'d, 't> Lowerer<'d, 't> {
         extra
     }
 
-    fn children(&self, el: ElemId) -> Vec<ElemId> {
-        self.doc.children(el).collect()
+    /// The children of an element; the iterator borrows the document, not the lowerer.
+    fn children(&self, el: ElemId) -> impl Iterator<Item = ElemId> + use<'a, 't> {
+        let doc: &'a XmlDoc<'t> = self.doc;
+        doc.children(el)
     }
 
     fn is(&self, el: ElemId, ns: &[Ns], name: &str) -> bool {
@@ -180,39 +304,54 @@ impl<'d, 't> Lowerer<'d, 't> {
     // ---- published form ------------------------------------------------------------------
 
     fn published(&mut self, root: ElemId) {
-        const P: &str = "Topology";
-        self.note_attrs(root, P, &["Signature"]);
-        for child in self.children(root) {
-            if self.is(child, TOPO, "InternalDomains") {
-                continue;
-            } else if self.is(child, TOPO, "Sites") {
-                self.each(child, "Topology/Sites", "CentralSite", |l, site| {
-                    l.site(site, SiteKind::Central, "Topology/Sites");
-                });
-            } else if self.is(child, TOPO, "Clusters") {
-                self.each(
-                    child,
-                    "Topology/Clusters",
-                    "Cluster",
-                    Self::published_cluster,
-                );
-            } else if self.is(child, TOPO, "SqlInstances") {
-                self.each(
-                    child,
-                    "Topology/SqlInstances",
-                    "SqlInstance",
-                    Self::published_sql,
-                );
-            } else if self.is(child, TOPO, "Services") {
-                self.each(
-                    child,
-                    "Topology/Services",
-                    "Service",
-                    Self::published_service,
-                );
-            } else {
-                self.unmodelled(P, child);
+        self.published_root(root);
+        for section in self.children(root) {
+            for item in self.children(section) {
+                self.published_item(section, item);
             }
+            self.published_section(section);
+        }
+    }
+
+    fn published_root(&mut self, root: ElemId) {
+        self.note_attrs(root, &"Topology", &["Signature"]);
+    }
+
+    /// A child of the root, after its own children were lowered.
+    fn published_section(&mut self, section: ElemId) {
+        let known = [
+            "InternalDomains",
+            "Sites",
+            "Clusters",
+            "SqlInstances",
+            "Services",
+        ];
+        if !known.iter().any(|name| self.is(section, TOPO, name)) {
+            self.unmodelled("Topology", section);
+        }
+    }
+
+    /// A child of a child of the root: a site, a cluster, a SQL instance or a service.
+    fn published_item(&mut self, section: ElemId, item: ElemId) {
+        let (path, name, lower): (&str, &str, fn(&mut Self, ElemId)) =
+            if self.is(section, TOPO, "Sites") {
+                ("Topology/Sites", "CentralSite", |l, site| {
+                    l.site(site, SiteKind::Central, "Topology/Sites");
+                })
+            } else if self.is(section, TOPO, "Clusters") {
+                ("Topology/Clusters", "Cluster", Self::published_cluster)
+            } else if self.is(section, TOPO, "SqlInstances") {
+                ("Topology/SqlInstances", "SqlInstance", Self::published_sql)
+            } else if self.is(section, TOPO, "Services") {
+                ("Topology/Services", "Service", Self::published_service)
+            } else {
+                // InternalDomains is skipped; an unknown section is recorded as a whole.
+                return;
+            };
+        if self.is(item, TOPO, name) {
+            lower(self, item);
+        } else {
+            self.unmodelled(path, item);
         }
     }
 
@@ -244,15 +383,15 @@ impl<'d, 't> Lowerer<'d, 't> {
                 self.unmodelled(&path, child);
             }
         }
-        let index = self.topo.sites.len();
-        self.topo.sites.push(Site {
+        let index = self.st.topo.sites.len();
+        self.st.topo.sites.push(Site {
             id: id.clone(),
             name,
             kind,
             tag: self.doc.elem(el).tag,
         });
         if !id.is_empty() {
-            self.sites.entry(id.clone()).or_insert(index);
+            self.st.sites.entry(id.clone()).or_insert(index);
         }
         for group in nested {
             let group_path = format!("{path}/{}", self.doc.name(group));
@@ -270,24 +409,18 @@ impl<'d, 't> Lowerer<'d, 't> {
 
     fn published_cluster(&mut self, el: ElemId) {
         const P: &str = "Topology/Clusters/Cluster";
-        self.note_attrs(el, P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
-        let index = self.topo.pools.len();
+        self.note_attrs(el, &P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
+        let index = self.st.topo.pools.len();
         let mut key = None;
         let mut machines = Vec::new();
         for child in self.children(el) {
             if self.is(child, TOPO, "ClusterId") {
-                self.note_attrs(child, &format!("{P}/ClusterId"), &["SiteId", "Number"]);
-                let site = self
-                    .attr(child, "SiteId")
-                    .map(|a| a.value)
-                    .unwrap_or_default();
-                let number = self
-                    .attr(child, "Number")
-                    .map(|a| a.value)
-                    .unwrap_or_default();
-                self.pending.push(Pending::Site {
+                self.note_attrs(child, &format_args!("{P}/ClusterId"), &["SiteId", "Number"]);
+                let site = self.value(child, "SiteId").unwrap_or_default();
+                let number = self.value(child, "Number").unwrap_or_default();
+                self.st.pending.push(Pending::Site {
                     pool: index,
-                    key: site.clone(),
+                    key: site.to_string(),
                     span: self.doc.elem(child).tag,
                 });
                 key = Some(format!("{site}:{number}"));
@@ -302,15 +435,14 @@ impl<'d, 't> Lowerer<'d, 't> {
     }
 
     fn machine(&mut self, el: ElemId, parent: &str) -> Machine {
-        let path = format!("{parent}/Machine");
         self.note_attrs(
             el,
-            &path,
+            &format_args!("{parent}/Machine"),
             &["OrdinalInCluster", "Fqdn", "FaultDomain", "UpgradeDomain"],
         );
         for child in self.children(el) {
             if !self.is(child, TOPO, "NetInterface") {
-                self.unmodelled(&path, child);
+                self.unmodelled(&format!("{parent}/Machine"), child);
             }
         }
         Machine {
@@ -328,7 +460,7 @@ impl<'d, 't> Lowerer<'d, 't> {
         mut machines: Vec<Machine>,
         single_machine_only: Option<bool>,
     ) -> usize {
-        let index = self.topo.pools.len();
+        let index = self.st.topo.pools.len();
         let fqdn = self.fqdn(el, "Fqdn");
         if let ([only], Some(cluster)) = (machines.as_mut_slice(), &fqdn) {
             if only.fqdn.is_none() {
@@ -336,8 +468,11 @@ impl<'d, 't> Lowerer<'d, 't> {
                 only.inherited = true;
             }
         }
-        self.pools.entry(key.to_lowercase()).or_insert(index);
-        self.topo.pools.push(Pool {
+        self.st
+            .pools
+            .entry(lowercase(&key).into_owned())
+            .or_insert(index);
+        self.st.topo.pools.push(Pool {
             key,
             fqdn,
             site,
@@ -350,14 +485,14 @@ impl<'d, 't> Lowerer<'d, 't> {
 
     fn published_sql(&mut self, el: ElemId) {
         const P: &str = "Topology/SqlInstances/SqlInstance";
-        let extra = self.note_attrs(el, P, &["AlwaysOnPrimaryNodeFqdn"]);
-        let index = self.topo.sql_instances.len();
+        let extra = self.note_attrs(el, &P, &["AlwaysOnPrimaryNodeFqdn"]);
+        let index = self.st.topo.sql_instances.len();
         let mut name = Spanned::new(String::new(), self.doc.elem(el).tag);
         let mut tag = self.doc.elem(el).tag;
-        let mut key = format!("#sql{index}");
+        let mut key = None;
         for child in self.children(el) {
             if self.is(child, TOPO, "SqlInstanceId") {
-                self.note_attrs(child, &format!("{P}/SqlInstanceId"), &["Name"]);
+                self.note_attrs(child, &format_args!("{P}/SqlInstanceId"), &["Name"]);
                 tag = self.doc.elem(child).tag;
                 name = self
                     .attr(child, "Name")
@@ -365,8 +500,8 @@ impl<'d, 't> Lowerer<'d, 't> {
                 match self.doc.child(child, TOPO, "ClusterId") {
                     Some(cid) => {
                         let cluster = self.cluster_key(cid);
-                        key = format!("{cluster}\\{}", name.value);
-                        self.pending.push(Pending::SqlServer {
+                        key = Some(format!("{cluster}\\{}", name.value));
+                        self.st.pending.push(Pending::SqlServer {
                             sql: index,
                             key: cluster,
                             span: self.doc.elem(cid).tag,
@@ -378,8 +513,12 @@ impl<'d, 't> Lowerer<'d, 't> {
                 self.unmodelled(P, child);
             }
         }
-        self.sqls.entry(key.to_lowercase()).or_insert(index);
-        self.topo.sql_instances.push(SqlInstance {
+        let key = key.unwrap_or_else(|| format!("#sql{index}"));
+        self.st
+            .sqls
+            .entry(lowercase(&key).into_owned())
+            .or_insert(index);
+        self.st.topo.sql_instances.push(SqlInstance {
             key,
             pool: None,
             name,
@@ -390,41 +529,38 @@ impl<'d, 't> Lowerer<'d, 't> {
     }
 
     fn cluster_key(&self, cid: ElemId) -> String {
-        let site = self
-            .attr(cid, "SiteId")
-            .map(|a| a.value)
-            .unwrap_or_default();
-        let number = self
-            .attr(cid, "Number")
-            .map(|a| a.value)
-            .unwrap_or_default();
+        let site = self.value(cid, "SiteId").unwrap_or_default();
+        let number = self.value(cid, "Number").unwrap_or_default();
         format!("{site}:{number}")
     }
 
-    fn service_key(&self, sid: ElemId) -> (String, Option<Spanned<String>>) {
-        let site = self
-            .attr(sid, "SiteId")
-            .map(|a| a.value)
-            .unwrap_or_default();
-        let role = self.attr(sid, "RoleName");
-        let instance = self
-            .attr(sid, "Instance")
-            .map(|a| a.value)
-            .unwrap_or_default();
-        let role_name = role.as_ref().map(|r| r.value.as_str()).unwrap_or_default();
-        (format!("{site}-{role_name}-{instance}"), role)
+    /// `SiteId-RoleName-Instance` of a `ServiceId`.
+    fn service_key(&self, sid: ElemId) -> String {
+        let site = self.value(sid, "SiteId").unwrap_or_default();
+        let role = self.value(sid, "RoleName").unwrap_or_default();
+        let instance = self.value(sid, "Instance").unwrap_or_default();
+        let mut key = String::with_capacity(site.len() + role.len() + instance.len() + 2);
+        for (i, part) in [site, role, instance].iter().enumerate() {
+            if i > 0 {
+                key.push('-');
+            }
+            key.push_str(part);
+        }
+        key
     }
 
     fn published_service(&mut self, el: ElemId) {
         const P: &str = "Topology/Services/Service";
-        self.note_attrs(el, P, &["RoleVersion", "ServiceVersion", "Type"]);
-        let index = self.topo.services.len();
-        let mut service = self.new_service(el, format!("#svc{index}"));
+        self.note_attrs(el, &P, &["RoleVersion", "ServiceVersion", "Type"]);
+        let index = self.st.topo.services.len();
+        // The key stays empty until a ServiceId gives it (a service without one gets `#svcN`).
+        let mut service = self.new_service(el, String::new());
+        let mut keyed = false;
         for child in self.children(el) {
             if self.is(child, TOPO, "ServiceId") {
-                let (key, role) = self.service_key(child);
-                service.key = key;
-                if let Some(role) = role {
+                service.key = self.service_key(child);
+                keyed = true;
+                if let Some(role) = self.attr(child, "RoleName") {
                     service.role = role;
                 }
             } else if self.is(child, TOPO, "DependsOn") {
@@ -432,8 +568,8 @@ impl<'d, 't> Lowerer<'d, 't> {
                     let target = self.doc.child(dep, TOPO, "ServiceId");
                     match target {
                         Some(sid) if self.is(dep, TOPO, "Dependency") => {
-                            let (key, _) = self.service_key(sid);
-                            self.pending.push(Pending::Dependency {
+                            let key = self.service_key(sid);
+                            self.st.pending.push(Pending::Dependency {
                                 service: index,
                                 key,
                                 span: self.doc.elem(sid).tag,
@@ -446,7 +582,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                 for target in self.children(child) {
                     if self.is(target, TOPO, "ClusterId") {
                         let key = self.cluster_key(target);
-                        self.pending.push(Pending::InstalledOn {
+                        self.st.pending.push(Pending::InstalledOn {
                             service: index,
                             key,
                             sql: false,
@@ -460,13 +596,13 @@ impl<'d, 't> Lowerer<'d, 't> {
                         let cluster_id = self.doc.child(target, TOPO, "ClusterId");
                         let cluster = cluster_id.map(|c| self.cluster_key(c)).unwrap_or_default();
                         if let Some(c) = cluster_id {
-                            self.pending.push(Pending::Cluster {
+                            self.st.pending.push(Pending::Cluster {
                                 key: cluster.clone(),
                                 span: self.doc.elem(c).tag,
                                 context: format!("the SQL instance `{name}` in InstalledOn"),
                             });
                         }
-                        self.pending.push(Pending::InstalledOn {
+                        self.st.pending.push(Pending::InstalledOn {
                             service: index,
                             key: format!("{cluster}\\{name}"),
                             sql: true,
@@ -483,6 +619,9 @@ impl<'d, 't> Lowerer<'d, 't> {
                 self.unmodelled(P, child);
             }
         }
+        if !keyed {
+            service.key = format!("#svc{index}");
+        }
         self.push_service(service);
     }
 
@@ -493,13 +632,10 @@ impl<'d, 't> Lowerer<'d, 't> {
             role: self
                 .attr(el, "RoleName")
                 .unwrap_or_else(|| Spanned::new(String::new(), tag)),
-            version: self.attr(el, "ServiceVersion").and_then(|v| {
-                v.value
-                    .trim()
-                    .parse::<u8>()
-                    .ok()
-                    .map(|n| Spanned::new(n, v.span))
-            }),
+            version: self
+                .doc
+                .attr_value(el, "ServiceVersion")
+                .and_then(|(v, span)| v.trim().parse::<u8>().ok().map(|n| Spanned::new(n, span))),
             installed_on: None,
             depends_on: Vec::new(),
             settings: None,
@@ -511,11 +647,12 @@ impl<'d, 't> Lowerer<'d, 't> {
     }
 
     fn push_service(&mut self, service: Service) {
-        let index = self.topo.services.len();
-        self.services
-            .entry(service.key.to_lowercase())
+        let index = self.st.topo.services.len();
+        self.st
+            .services
+            .entry(lowercase(&service.key).into_owned())
             .or_insert(index);
-        self.topo.services.push(service);
+        self.st.topo.services.push(service);
     }
 
     /// A role-settings element such as `FileStoreService`.
@@ -576,7 +713,7 @@ impl<'d, 't> Lowerer<'d, 't> {
         const P: &str = ".../Clusters/Cluster";
         self.note_attrs(
             el,
-            P,
+            &P,
             &[
                 "IsSingleMachineOnly",
                 "UniqueId",
@@ -585,7 +722,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                 "Fqdn",
             ],
         );
-        let index = self.topo.pools.len();
+        let index = self.st.topo.pools.len();
         let key = self
             .attr(el, "UniqueId")
             .map_or_else(|| format!("#{index}"), |a| a.value.to_lowercase());
@@ -622,16 +759,16 @@ impl<'d, 't> Lowerer<'d, 't> {
     fn builder_sql(&mut self, el: ElemId, pool: usize) {
         let extra = self.note_attrs(
             el,
-            ".../SqlInstances/SqlInstance",
+            &".../SqlInstances/SqlInstance",
             &["UniqueId", "Name", "AlwaysOnPrimaryNodeFqdn"],
         );
-        let index = self.topo.sql_instances.len();
+        let index = self.st.topo.sql_instances.len();
         let tag = self.doc.elem(el).tag;
         let key = self
             .attr(el, "UniqueId")
             .map_or_else(|| format!("#sql{index}"), |a| a.value.to_lowercase());
-        self.sqls.entry(key.clone()).or_insert(index);
-        self.topo.sql_instances.push(SqlInstance {
+        self.st.sqls.entry(key.clone()).or_insert(index);
+        self.st.topo.sql_instances.push(SqlInstance {
             key,
             pool: Some(pool),
             name: self
@@ -647,7 +784,7 @@ impl<'d, 't> Lowerer<'d, 't> {
         const P: &str = ".../Services/Service";
         self.note_attrs(
             el,
-            P,
+            &P,
             &[
                 "UniqueId",
                 "RoleName",
@@ -657,13 +794,13 @@ impl<'d, 't> Lowerer<'d, 't> {
                 "Type",
             ],
         );
-        let index = self.topo.services.len();
+        let index = self.st.topo.services.len();
         let key = self
             .attr(el, "UniqueId")
             .map_or_else(|| format!("#svc{index}"), |a| a.value.to_lowercase());
         let mut service = self.new_service(el, key);
         if let Some(on) = self.attr(el, "InstalledOn") {
-            self.pending.push(Pending::InstalledOn {
+            self.st.pending.push(Pending::InstalledOn {
                 service: index,
                 key: on.value.to_lowercase(),
                 sql: false,
@@ -675,7 +812,7 @@ impl<'d, 't> Lowerer<'d, 't> {
                 for dep in self.children(child) {
                     match self.attr(dep, "ServiceUniqueId") {
                         Some(target) if self.is(dep, TOPO, "Dependency") => {
-                            self.pending.push(Pending::Dependency {
+                            self.st.pending.push(Pending::Dependency {
                                 service: index,
                                 key: target.value.to_lowercase(),
                                 span: target.span,
@@ -694,6 +831,34 @@ impl<'d, 't> Lowerer<'d, 't> {
         self.push_service(service);
     }
 
+    /// Collects the placeholders in the attribute values and texts of element `from` and
+    /// every element after it.
+    fn scan_placeholders(&mut self, from: ElemId) {
+        if !self.st.may_hold_placeholders {
+            return;
+        }
+        let Some(first) = self.doc.elements.get(from as usize) else {
+            return;
+        };
+        let attrs = self.doc.attrs[first.attrs_start() as usize..]
+            .iter()
+            .map(|a| a.value);
+        let texts = self.doc.elements[from as usize..].iter().map(|e| e.text);
+        for span in attrs.chain(texts) {
+            let value = self.doc.slice(span);
+            for range in placeholder::find(value) {
+                let start = span.start as usize + range.start;
+                let end = span.start as usize + range.end;
+                self.st.placeholders.push(Spanned::new(
+                    value[range].to_string(),
+                    Span::new(start, end),
+                ));
+            }
+        }
+    }
+}
+
+impl State {
     // ---- resolution ----------------------------------------------------------------------
 
     fn finish(mut self) -> Topology {
@@ -706,106 +871,80 @@ impl<'d, 't> Lowerer<'d, 't> {
                     sql,
                     span,
                 } => {
-                    let lookup = key.to_lowercase();
+                    let lookup = lowercase(&key);
+                    let lookup: &str = &lookup;
                     let host = if form == Form::Tbxml {
                         self.pools
-                            .get(&lookup)
+                            .get(lookup)
                             .map(|&p| Host::Pool(p))
-                            .or_else(|| self.sqls.get(&lookup).map(|&s| Host::Sql(s)))
+                            .or_else(|| self.sqls.get(lookup).map(|&s| Host::Sql(s)))
                     } else if sql {
-                        self.sqls.get(&lookup).map(|&s| Host::Sql(s))
+                        self.sqls.get(lookup).map(|&s| Host::Sql(s))
                     } else {
-                        self.pools.get(&lookup).map(|&p| Host::Pool(p))
+                        self.pools.get(lookup).map(|&p| Host::Pool(p))
                     };
-                    let what = match (form, sql) {
-                        (Form::Tbxml, _) => format!("cluster or SQL instance {key}"),
-                        (_, true) => format!("SQL instance {}", show_sql_key(&key)),
-                        (_, false) => format!("cluster {key}"),
-                    };
-                    let context = format!("InstalledOn of {}", self.describe(service));
-                    match host {
-                        Some(h) => {
-                            self.topo.services[service].installed_on = Some(h);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    if let Some(h) = host {
+                        self.topo.services[service].installed_on = Some(h);
                     }
+                    self.settle(
+                        host.is_some(),
+                        span,
+                        ReferenceKind::InstalledOn { service, sql },
+                        key,
+                    );
                 }
                 Pending::Dependency { service, key, span } => {
-                    let what = format!("service {key}");
-                    let context = format!("a dependency of {}", self.describe(service));
-                    match self.services.get(&key.to_lowercase()) {
-                        Some(&target) => {
-                            self.topo.services[service].depends_on.push(target);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    let target = self.services.get(lowercase(&key).as_ref()).copied();
+                    if let Some(target) = target {
+                        self.topo.services[service].depends_on.push(target);
                     }
+                    self.settle(
+                        target.is_some(),
+                        span,
+                        ReferenceKind::Dependency { service },
+                        key,
+                    );
                 }
                 Pending::SqlServer { sql, key, span } => {
-                    let what = format!("cluster {key}");
-                    let context = format!(
-                        "the server of SQL instance `{}`",
-                        self.topo.sql_instances[sql].name.value
-                    );
-                    match self.pools.get(&key.to_lowercase()) {
-                        Some(&pool) => {
-                            self.topo.sql_instances[sql].pool = Some(pool);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    let pool = self.pools.get(lowercase(&key).as_ref()).copied();
+                    if let Some(pool) = pool {
+                        self.topo.sql_instances[sql].pool = Some(pool);
                     }
+                    self.settle(pool.is_some(), span, ReferenceKind::SqlServer { sql }, key);
                 }
                 Pending::Cluster { key, span, context } => {
-                    let what = format!("cluster {key}");
-                    if self.pools.contains_key(&key.to_lowercase()) {
-                        self.resolved(what, context);
-                    } else {
-                        self.dangle(span, what, context);
-                    }
+                    let found = self.pools.contains_key(lowercase(&key).as_ref());
+                    self.settle(found, span, ReferenceKind::Cluster { context }, key);
                 }
                 Pending::Site { pool, key, span } => {
-                    let what = format!("site {key}");
-                    let context = format!("the ClusterId of {}", self.topo.pool_name(pool));
-                    match self.sites.get(&key) {
-                        Some(&site) => {
-                            self.topo.pools[pool].site = Some(site);
-                            self.resolved(what, context);
-                        }
-                        None => self.dangle(span, what, context),
+                    let site = self.sites.get(&key).copied();
+                    if let Some(site) = site {
+                        self.topo.pools[pool].site = Some(site);
                     }
+                    self.settle(site.is_some(), span, ReferenceKind::Site { pool }, key);
                 }
             }
         }
         self.index_hosts();
-        self.scan_placeholders();
+        self.placeholders.sort_by_key(|p| p.span);
+        self.topo.placeholders = std::mem::take(&mut self.placeholders);
         self.topo.index = Index::build(&self.topo);
         self.topo
     }
 
-    fn describe(&self, service: usize) -> String {
-        let s = &self.topo.services[service];
-        if self.topo.form == Form::Published {
-            format!("service {}", s.key)
-        } else {
-            format!("service {} ({})", s.role.value, s.key)
+    /// Records a reference; one that does not resolve is also dangling (in words, for TP102)
+    /// at `span`.
+    fn settle(&mut self, resolved: bool, span: Span, kind: ReferenceKind, key: String) {
+        let reference = Reference { kind, key };
+        if !resolved {
+            let (target, context) = self.topo.reference_words(&reference);
+            self.topo.dangling.push(Dangling {
+                span,
+                target,
+                context,
+            });
         }
-    }
-
-    fn dangle(&mut self, span: Span, target: String, context: String) {
-        self.topo.references.push(Reference {
-            target: target.clone(),
-            context: context.clone(),
-        });
-        self.topo.dangling.push(Dangling {
-            span,
-            target,
-            context,
-        });
-    }
-
-    fn resolved(&mut self, target: String, context: String) {
-        self.topo.references.push(Reference { target, context });
+        self.topo.references.push(reference);
     }
 
     fn index_hosts(&mut self) {
@@ -828,39 +967,75 @@ impl<'d, 't> Lowerer<'d, 't> {
         }
         self.topo.hosts = hosts;
     }
+}
 
-    fn scan_placeholders(&mut self) {
-        let text = self.doc.text;
-        if !text.contains('$') && !text.contains("{{") {
-            return;
-        }
-        let mut found = Vec::new();
-        let spans = self
-            .doc
-            .attrs
-            .iter()
-            .map(|a| a.value)
-            .chain(self.doc.elements.iter().map(|e| e.text));
-        for span in spans {
-            let value = self.doc.slice(span);
-            for range in placeholder::find(value) {
-                let start = span.start as usize + range.start;
-                let end = span.start as usize + range.end;
-                found.push(Spanned::new(
-                    value[range].to_string(),
-                    Span::new(start, end),
-                ));
-            }
-        }
-        found.sort_by_key(|p| p.span);
-        self.topo.placeholders = found;
+/// `key` in lower case, borrowed when it already is (keys are mostly ASCII digits and names).
+fn lowercase(key: &str) -> Cow<'_, str> {
+    if key.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(key)
+    } else if key.is_ascii() {
+        Cow::Owned(key.to_ascii_lowercase())
+    } else {
+        Cow::Owned(key.to_lowercase())
     }
 }
 
-fn show_sql_key(key: &str) -> String {
-    match key.split_once('\\') {
-        Some((cluster, "")) => format!("(default) on cluster {cluster}"),
-        Some((cluster, name)) => format!("{name} on cluster {cluster}"),
-        None => key.to_string(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(text: &str) -> (String, String) {
+        let whole = match crate::xml::parse_with(Parser::thorough(text)) {
+            Ok(doc) => format!("{:?}", lower(&doc, FileId(0))),
+            Err(e) => format!("{e:?}"),
+        };
+        let streamed = match read(text, FileId(0)) {
+            Ok(r) => format!("{r:?}"),
+            Err(e) => format!("{e:?}"),
+        };
+        (whole, streamed)
+    }
+
+    /// Lowering part by part while parsing gives the same model as lowering the whole tree.
+    #[test]
+    fn streamed_lowering_matches_whole_tree() {
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("testdata") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "xml" || e == "tbxml") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        assert!(files.len() > 40, "found {} fixtures", files.len());
+        for path in files {
+            let decoded = crate::source::decode(std::fs::read(&path).expect("read"));
+            let (whole, streamed) = both(&decoded.text);
+            assert_eq!(whole, streamed, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn streamed_lowering_of_odd_documents() {
+        for text in [
+            "<Other/>",
+            "<Topology/>",
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"/>",
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Foo><Cluster/></Foo><Clusters><Bar/><Cluster Fqdn=\"$x\"/></Clusters></Topology>",
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\"><Clusters><Cluster>",
+            "<a><b/></a><c/>",
+            "",
+        ] {
+            let (whole, streamed) = both(text);
+            assert_eq!(whole, streamed, "{text}");
+        }
     }
 }

@@ -11,7 +11,7 @@ pub mod values;
 pub mod worksheet;
 
 pub use fqdn::Fqdn;
-pub use lower::{Recognized, lower};
+pub use lower::{Recognized, lower, read};
 pub use topology::{Form, Host, HostRef, PoolRole, Product, Topology};
 pub use worksheet::{Sheets, Worksheet};
 

@@ -72,8 +72,14 @@ impl Server {
 }
 
 /// Every machine a restore would rebuild, by FQDN (each once, first declaration kept).
+///
+/// Worked out once per topology: several rules ask.
 #[must_use]
-pub fn servers(t: &Topology) -> Vec<Server> {
+pub fn servers(t: &Topology) -> &[Server] {
+    t.index.servers.get_or_init(|| find_servers(t))
+}
+
+fn find_servers(t: &Topology) -> Vec<Server> {
     let mut out: Vec<Server> = Vec::new();
     for (p, pool) in t.pools.iter().enumerate() {
         let roles: Vec<PoolRole> = t
@@ -281,10 +287,13 @@ impl<'r, R: SheetRow> RowsByHost<'r, R> {
         {
             rows.extend(more.iter().copied());
         }
-        rows.sort_by_key(|r| {
+        let key = |r: &&R| {
             let at = r.at();
             (at.file, at.span.start)
-        });
+        };
+        if !rows.is_sorted_by_key(key) {
+            rows.sort_by_key(key);
+        }
         rows
     }
 

@@ -4,6 +4,7 @@
 //! Both document forms lower to this one model: see [`super::lower`].
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -147,13 +148,29 @@ pub struct Dangling {
     pub context: String,
 }
 
-/// A reference between elements, resolved or not, in the words of [`Dangling`].
+/// A reference between elements, resolved or not. It keeps what it is made of, and
+/// [`Topology::reference_words`] puts it in the words of [`Dangling`] when a report needs them
+/// (most runs never do, and a large topology has hundreds of thousands).
 #[derive(Clone, Debug)]
 pub struct Reference {
-    /// What it refers to (`cluster 1:7`).
-    pub target: String,
-    /// Where the reference sits (`InstalledOn of service 1-FileStore-1`).
-    pub context: String,
+    pub kind: ReferenceKind,
+    /// The key referred to, as written (`1:7`, `1-FileStore-1`, a GUID).
+    pub key: String,
+}
+
+/// Where a resolved reference sits.
+#[derive(Clone, Debug)]
+pub enum ReferenceKind {
+    /// The `InstalledOn` of a service: a cluster, or a SQL instance (`sql`).
+    InstalledOn { service: usize, sql: bool },
+    /// A dependency of a service.
+    Dependency { service: usize },
+    /// The cluster of a SQL instance.
+    SqlServer { sql: usize },
+    /// A `ClusterId` that must name a cluster, with where it sits in words.
+    Cluster { context: String },
+    /// The site of a cluster.
+    Site { pool: usize },
 }
 
 /// An element or attribute the model does not interpret.
@@ -263,6 +280,8 @@ pub(crate) struct Index {
     pub(crate) pool_services: Vec<Vec<usize>>,
     pub(crate) sql_services: Vec<Vec<usize>>,
     pub(crate) pool_sql: Vec<Vec<usize>>,
+    /// The servers a restore would rebuild ([`super::restore::servers`]), once asked for.
+    pub(crate) servers: OnceLock<Vec<super::restore::Server>>,
 }
 
 impl Index {
@@ -271,6 +290,7 @@ impl Index {
             pool_services: vec![Vec::new(); topology.pools.len()],
             sql_services: vec![Vec::new(); topology.sql_instances.len()],
             pool_sql: vec![Vec::new(); topology.pools.len()],
+            servers: OnceLock::new(),
         };
         for (i, service) in topology.services.iter().enumerate() {
             match service.installed_on {
@@ -459,6 +479,54 @@ impl Topology {
         self.hosts.get(fqdn).map_or(&[], Vec::as_slice)
     }
 
+    /// A service as reference messages name it: `service KEY` (published) or
+    /// `service ROLE (GUID)` (Topology Builder).
+    #[must_use]
+    pub fn describe_service(&self, service: usize) -> String {
+        let s = &self.services[service];
+        if self.form == Form::Published {
+            format!("service {}", s.key)
+        } else {
+            format!("service {} ({})", s.role.value, s.key)
+        }
+    }
+
+    /// What a reference refers to and where it sits, in words (`cluster 1:7`,
+    /// `InstalledOn of service 1-FileStore-1`): as a [`Dangling`] reference would say.
+    #[must_use]
+    pub fn reference_words(&self, r: &Reference) -> (String, String) {
+        let key = &r.key;
+        match &r.kind {
+            ReferenceKind::InstalledOn { service, sql } => {
+                let what = match (self.form, sql) {
+                    (Form::Tbxml, _) => format!("cluster or SQL instance {key}"),
+                    (_, true) => format!("SQL instance {}", show_sql_key(key)),
+                    (_, false) => format!("cluster {key}"),
+                };
+                (
+                    what,
+                    format!("InstalledOn of {}", self.describe_service(*service)),
+                )
+            }
+            ReferenceKind::Dependency { service } => (
+                format!("service {key}"),
+                format!("a dependency of {}", self.describe_service(*service)),
+            ),
+            ReferenceKind::SqlServer { sql } => (
+                format!("cluster {key}"),
+                format!(
+                    "the server of SQL instance `{}`",
+                    self.sql_instances[*sql].name.value
+                ),
+            ),
+            ReferenceKind::Cluster { context } => (format!("cluster {key}"), context.clone()),
+            ReferenceKind::Site { pool } => (
+                format!("site {key}"),
+                format!("the ClusterId of {}", self.pool_name(*pool)),
+            ),
+        }
+    }
+
     /// The display name of a pool (its FQDN, or its key when it has none).
     #[must_use]
     pub fn pool_name(&self, pool: usize) -> String {
@@ -466,5 +534,14 @@ impl Topology {
         p.fqdn
             .as_ref()
             .map_or_else(|| format!("cluster {}", p.key), |f| f.value.to_string())
+    }
+}
+
+/// A SQL instance key `cluster\instance` in words.
+pub(crate) fn show_sql_key(key: &str) -> String {
+    match key.split_once('\\') {
+        Some((cluster, "")) => format!("(default) on cluster {cluster}"),
+        Some((cluster, name)) => format!("{name} on cluster {cluster}"),
+        None => key.to_string(),
     }
 }

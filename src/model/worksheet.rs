@@ -629,7 +629,10 @@ pub struct Worksheet {
     pub kind: Kind,
     /// The header record.
     pub header: Span,
+    /// The rows, until [`Sheets::add`] moves them into the deployment the worksheet joins.
     pub rows: Rows,
+    /// How many rows were read (it stays when the rows move).
+    pub row_count: usize,
     /// Every blank cell of a required column.
     pub blanks: Vec<BlankCell>,
     /// Every cell of a required column the file has (one per row and column).
@@ -653,17 +656,18 @@ pub struct Sheets {
 }
 
 impl Sheets {
-    /// Adds one file's rows.
-    pub fn add(&mut self, sheet: &Worksheet) {
+    /// Adds one file's rows, moving them out of the worksheet (a worksheet joins one
+    /// deployment at most), so that rows are never copied.
+    pub fn add(&mut self, sheet: &mut Worksheet) {
         self.headers.push((sheet.kind, sheet.file, sheet.header));
-        match &sheet.rows {
-            Rows::Database(r) => self.database.extend(r.iter().cloned()),
-            Rows::FileStore(r) => self.file_store.extend(r.iter().cloned()),
-            Rows::Settings(r) => self.settings.extend(r.iter().cloned()),
-            Rows::Servers(r) => self.servers.extend(r.iter().cloned()),
-            Rows::SqlInstances(r) => self.sql_instances.extend(r.iter().cloned()),
-            Rows::Certificates(r) => self.certificates.extend(r.iter().cloned()),
-            Rows::BackupRuns(r) => self.backup_runs.extend(r.iter().cloned()),
+        match std::mem::replace(&mut sheet.rows, empty_rows(sheet.kind)) {
+            Rows::Database(r) => append(&mut self.database, r),
+            Rows::FileStore(r) => append(&mut self.file_store, r),
+            Rows::Settings(r) => append(&mut self.settings, r),
+            Rows::Servers(r) => append(&mut self.servers, r),
+            Rows::SqlInstances(r) => append(&mut self.sql_instances, r),
+            Rows::Certificates(r) => append(&mut self.certificates, r),
+            Rows::BackupRuns(r) => append(&mut self.backup_runs, r),
         }
     }
 
@@ -697,6 +701,15 @@ impl Sheets {
             }
         }
         by_ref
+    }
+}
+
+/// Appends `more` to `rows`, taking the vector as it is when `rows` is empty.
+fn append<T>(rows: &mut Vec<T>, mut more: Vec<T>) {
+    if rows.is_empty() {
+        *rows = more;
+    } else {
+        rows.append(&mut more);
     }
 }
 
@@ -778,6 +791,7 @@ pub fn lower(table: Table, file: FileId) -> Read {
         kind,
         header: header.span,
         rows: empty_rows(kind),
+        row_count: 0,
         blanks: Vec::new(),
         required: Vec::new(),
         placeholders: Vec::new(),
@@ -908,6 +922,7 @@ pub fn lower(table: Table, file: FileId) -> Read {
             }),
         }
     }
+    sheet.row_count = sheet.rows.len();
     Read::Worksheet(Box::new(sheet), problems)
 }
 
@@ -1204,7 +1219,7 @@ mod tests {
 
     #[test]
     fn sql_instance_subjects_and_mirrors() {
-        let (sheet, _) = read(
+        let (mut sheet, _) = read(
             "SQL server FQDN,Instance name,SQL Server version,Edition,Mirror\n\
              SQL01.contoso.com,RTC,2019,Enterprise,sql02.contoso.com\\rtc\n\
              sql02.contoso.com,(default),2019,Enterprise,\n\
@@ -1223,7 +1238,7 @@ mod tests {
             ]
         );
         let mut sheets = Sheets::default();
-        sheets.add(&sheet);
+        sheets.add(&mut sheet);
         let mirrored: Vec<(String, String)> = sheets
             .mirrored()
             .map(|(_, principal, mirror)| (principal.to_string(), mirror.to_string()))

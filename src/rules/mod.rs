@@ -284,22 +284,35 @@ pub struct Drift<'a> {
 /// Collects a rule's drafts, and the entities it checked (for JUnit's passing test cases).
 pub struct Emitter<'a> {
     pub(crate) drafts: &'a mut Vec<Draft>,
-    pub(crate) checked: &'a mut Vec<String>,
+    /// `None` when no report shows the checked entities ([`Options::record_checked`]).
+    ///
+    /// [`Options::record_checked`]: crate::config::Options::record_checked
+    pub(crate) checked: Option<&'a mut Vec<String>>,
 }
 
 impl Emitter<'_> {
     /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
-        self.checked
-            .push(cut(draft.entity.clone(), MAX_ENTITY_CHARS));
+        if let Some(checked) = self.checked.as_deref_mut() {
+            checked.push(cut(draft.entity.clone(), MAX_ENTITY_CHARS));
+        }
         self.drafts.push(draft);
     }
 
     /// Records that the rule looked at `entity` (named as its findings would name it), whether
     /// or not it found anything.
     pub fn checked(&mut self, entity: impl Into<String>) {
-        // Cut as the entity of a finding is, so that the two still match.
-        self.checked.push(cut(entity.into(), MAX_ENTITY_CHARS));
+        if let Some(checked) = self.checked.as_deref_mut() {
+            // Cut as the entity of a finding is, so that the two still match.
+            checked.push(cut(entity.into(), MAX_ENTITY_CHARS));
+        }
+    }
+
+    /// Whether [`Emitter::checked`] records anything: a rule that must work to name what it
+    /// checked can skip that work otherwise.
+    #[must_use]
+    pub fn records_checked(&self) -> bool {
+        self.checked.is_some()
     }
 }
 
@@ -572,7 +585,7 @@ mod tests {
         let mut out = Vec::new();
         drafts.emit(&mut Emitter {
             drafts: &mut out,
-            checked: &mut Vec::new(),
+            checked: Some(&mut Vec::new()),
         });
         let entities: Vec<&str> = out.iter().map(|d| d.entity.as_str()).collect();
         assert_eq!(entities, ["a", "b"]);

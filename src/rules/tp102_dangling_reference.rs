@@ -44,8 +44,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
-    for r in &topology.references {
-        out.checked(format!("{} (from {})", r.target, r.context));
+    if out.records_checked() {
+        for r in &topology.references {
+            let (target, context) = topology.reference_words(r);
+            out.checked(format!("{target} (from {context})"));
+        }
     }
     for d in &topology.dangling {
         out.emit(

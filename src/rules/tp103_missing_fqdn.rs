@@ -56,7 +56,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
         for (m, machine) in pool.machines.iter().enumerate() {
             let ordinal = m + 1;
-            out.checked(format!("{name} machine {ordinal}"));
+            if out.records_checked() {
+                out.checked(format!("{name} machine {ordinal}"));
+            }
             if machine.fqdn.is_none() {
                 out.emit(
                     Draft::new(

@@ -272,7 +272,7 @@ fn inputs(h: &mut String, ws: &Workspace, report: &Report) {
     for sheet in &ws.worksheets {
         what.insert(
             sheet.file,
-            format!("{} worksheet, {} rows", sheet.kind.name(), sheet.rows.len()),
+            format!("{} worksheet, {} rows", sheet.kind.name(), sheet.row_count),
         );
     }
     for p in &ws.problems {
