@@ -702,7 +702,8 @@ impl<'t> Scopes<'t> {
     ) -> Result<Ns, String> {
         for &(name, value) in scanned {
             let key = text.get(name.range()).unwrap_or("");
-            if !key.starts_with("xmlns") {
+            // A first-byte test before the comparison: nearly every attribute is not `xmlns`.
+            if key.as_bytes().first() != Some(&b'x') || !key.starts_with("xmlns") {
                 continue;
             }
             let raw = text.get(value.range()).unwrap_or("");
@@ -736,7 +737,13 @@ impl<'t> Scopes<'t> {
             .bytes()
             .position(|b| b == b':')
             .map_or("", |colon| &name[..colon]);
-        match self.bindings.iter().rev().find(|(_, p, _)| *p == prefix) {
+        // Most names have no prefix: look for the default namespace without comparing text.
+        let binding = if prefix.is_empty() {
+            self.bindings.iter().rev().find(|(_, p, _)| p.is_empty())
+        } else {
+            self.bindings.iter().rev().find(|(_, p, _)| *p == prefix)
+        };
+        match binding {
             Some((_, _, ns)) => Ok(*ns),
             None if prefix.is_empty() => Ok(Ns::None),
             None if prefix == "xml" => Ok(Ns::Other),

@@ -4,7 +4,11 @@
 //! matters; anything outside that shape is recorded in [`Topology::unmodelled`] and not entered.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+/// The lookup tables of lowering (never iterated, so their order never shows). foldhash, seeded
+/// per process, hashes the short keys of a topology several times faster than SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 use super::topology::{
     Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, ReferenceKind, Service, Site,
@@ -214,10 +218,10 @@ impl State {
                 hosts: BTreeMap::new(),
                 index: Index::default(),
             },
-            pools: HashMap::new(),
-            sqls: HashMap::new(),
-            services: HashMap::new(),
-            sites: HashMap::new(),
+            pools: HashMap::default(),
+            sqls: HashMap::default(),
+            services: HashMap::default(),
+            sites: HashMap::default(),
             pending: Vec::new(),
             may_hold_placeholders: text.contains('$') || text.contains("{{"),
             placeholders: Vec::new(),
