@@ -8,6 +8,11 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use topolint::app::{self, Env};
 use topolint::cli::{self, Cli};
 
+/// mimalloc: a topology is lowered into many small strings and vectors, which the system
+/// allocator serves noticeably slower (see the README's Performance section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::with_default_subcommand(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
