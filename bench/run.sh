@@ -51,16 +51,18 @@ for n in $SIZES; do
     "$GEN" --pools "$n" --as-of "$AS_OF" --out "$OUT/p$n" 2>/dev/null
 done
 
-# Runs a command RUNS times; prints "median_seconds max_rss_kib".
+# Runs a command RUNS times; prints "median_seconds max_rss_kib". Wall time is taken with
+# nanosecond clock readings around the run (`time`'s own %e has 10 ms steps, too coarse for the
+# small sizes); `time` gives the peak RSS.
 measure() {
-    local times=() rss=0 line t m tmp
+    local times=() rss=0 m tmp start end
     tmp=$(mktemp)
     for _ in $(seq "$RUNS"); do
-        /usr/bin/time -o "$tmp" -f "%e %M" "$@" >/dev/null 2>&1 || true
-        line=$(tail -1 "$tmp")
-        t=${line% *}
-        m=${line#* }
-        times+=("$t")
+        start=$(date +%s%N)
+        /usr/bin/time -o "$tmp" -f "%M" "$@" >/dev/null 2>&1 || true
+        end=$(date +%s%N)
+        m=$(tail -1 "$tmp")
+        times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')")
         [ "$m" -gt "$rss" ] && rss=$m
     done
     rm -f "$tmp"
@@ -87,7 +89,7 @@ for n in $SIZES; do
         awk -v n="$n" -v c="$cmd" -v t="${r% *}" -v m="${r#* }" -v s="$size" 'BEGIN {
             names["xmllint"] = "xmllint --noout"; names["stream"] = "xmllint --noout --stream"
             names["file"] = "topolint (topology)"; names["dir"] = "topolint (+worksheets)"
-            printf "%-8s %-22s %9.2f %9.1f %10.1f %9.2f\n", n, names[c], t, s / 1e6 / (t > 0 ? t : 0.001), m / 1024, m * 1024 / s
+            printf "%-8s %-22s %9.3f %9.1f %10.1f %9.2f\n", n, names[c], t, s / 1e6 / (t > 0 ? t : 0.001), m / 1024, m * 1024 / s
         }'
     done
 done
