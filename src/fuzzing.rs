@@ -11,7 +11,6 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 use crate::cli::Format;
 use crate::config::Options;
 use crate::date::Date;
-use crate::discover::Input;
 use crate::engine::{self, Report, RuleSet};
 use crate::finding::{Finding, Severity};
 use crate::model::{self, Workspace, worksheet};
@@ -106,15 +105,7 @@ pub struct Checked {
 /// for a few of the topology's servers and pools.
 #[must_use]
 pub fn check(files: &[(&str, &[u8])]) -> Checked {
-    let mut ws = Workspace::default();
-    for (name, bytes) in files {
-        let input = Input {
-            path: PathBuf::from(name),
-            explicit: true,
-        };
-        load::ingest(&mut ws, &input, (*name).to_string(), Ok(bytes.to_vec()));
-    }
-    load::form_deployments(&mut ws);
+    let ws = load::from_memory(files);
     let report = engine::run(&ws, &RuleSet::all(), &Options::new(AS_OF));
     let mut output = Vec::new();
     let plain = human::Style {

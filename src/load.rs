@@ -293,6 +293,22 @@ fn problem(
     });
 }
 
+/// A workspace from files held in memory, given as (name, bytes) and all named explicitly as on
+/// a command line, with its deployments formed: what tests and fuzz targets check.
+#[must_use]
+pub fn from_memory(files: &[(&str, &[u8])]) -> Workspace {
+    let mut ws = Workspace::default();
+    for (name, bytes) in files {
+        let input = Input {
+            path: std::path::PathBuf::from(name),
+            explicit: true,
+        };
+        ingest(&mut ws, &input, (*name).to_string(), Ok(bytes.to_vec()));
+    }
+    form_deployments(&mut ws);
+    ws
+}
+
 /// Each topology is a deployment together with the worksheets of its directory.
 ///
 /// Worksheets in a directory with no topology, or with several, join nothing and are reported.

@@ -1197,22 +1197,7 @@ mod tests {
     /// the quick one reads the fixtures without giving up, save for the unusual ones.
     #[test]
     fn quick_reader_matches_quick_xml() {
-        let mut files = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata"
-        ))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("testdata") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "xml" || e == "tbxml") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
+        let files = crate::rules::test_util::testdata_xml();
         let mut texts: Vec<String> = files
             .iter()
             .map(|p| crate::source::decode(std::fs::read(p).expect("read")).text)

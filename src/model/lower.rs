@@ -1003,22 +1003,7 @@ mod tests {
     /// Lowering part by part while parsing gives the same model as lowering the whole tree.
     #[test]
     fn streamed_lowering_matches_whole_tree() {
-        let mut files = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata"
-        ))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("testdata") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "xml" || e == "tbxml") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
+        let files = crate::rules::test_util::testdata_xml();
         assert!(files.len() > 40, "found {} fixtures", files.len());
         for path in files {
             let decoded = crate::source::decode(std::fs::read(&path).expect("read"));

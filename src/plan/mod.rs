@@ -405,10 +405,8 @@ pub fn build(
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    use std::path::PathBuf;
 
     use super::{Plan, build};
-    use crate::discover::Input;
     use crate::engine::{self, RuleSet};
     use crate::error::Fatal;
     use crate::model::Workspace;
@@ -452,21 +450,8 @@ pub(crate) mod test_support {
     ];
 
     fn workspace(files: &[(&str, &str)]) -> Workspace {
-        let mut ws = Workspace::default();
-        for (name, text) in files {
-            let input = Input {
-                path: PathBuf::from(name),
-                explicit: true,
-            };
-            crate::load::ingest(
-                &mut ws,
-                &input,
-                (*name).to_string(),
-                Ok(text.as_bytes().to_vec()),
-            );
-        }
-        crate::load::form_deployments(&mut ws);
-        ws
+        let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+        crate::load::from_memory(&bytes)
     }
 
     /// The plan for `failed` over in-memory files, after a check with every rule.

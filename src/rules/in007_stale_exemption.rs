@@ -85,16 +85,11 @@ mod tests {
                 ((*n).to_string(), text.into_bytes())
             })
             .collect();
-        let mut ws = crate::model::Workspace::default();
-        for (name, bytes) in files {
-            let input = crate::discover::Input {
-                path: name.clone().into(),
-                explicit: true,
-            };
-            crate::load::ingest(&mut ws, &input, name, Ok(bytes));
-        }
-        crate::load::form_deployments(&mut ws);
-        ws
+        let files: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        crate::load::from_memory(&files)
     }
 
     fn codes(findings: &[Finding]) -> Vec<(&str, bool)> {
@@ -203,20 +198,8 @@ mod tests {
         assert_eq!(report.summary.baselined, 1);
 
         // Fixed since: the entry is stale.
-        let mut fixed = crate::model::Workspace::default();
-        for (name, text) in EXAMPLE {
-            let input = crate::discover::Input {
-                path: (*name).into(),
-                explicit: true,
-            };
-            crate::load::ingest(
-                &mut fixed,
-                &input,
-                (*name).to_string(),
-                Ok(text.as_bytes().to_vec()),
-            );
-        }
-        crate::load::form_deployments(&mut fixed);
+        let files: Vec<(&str, &[u8])> = EXAMPLE.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+        let fixed = crate::load::from_memory(&files);
         let report = engine::run_with(&fixed, &RuleSet::all(), &options(), &applied);
         assert_eq!(codes(&report.findings), vec![("IN007", true)]);
         assert_eq!(

@@ -48,6 +48,27 @@ impl Checked {
     }
 }
 
+/// Every `.xml` and `.tbxml` file under `testdata/`, sorted.
+pub fn testdata_xml() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata"
+    ))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("testdata") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "xml" || e == "tbxml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// The date rule tests measure against.
 pub const AS_OF: &str = "2026-11-21";
 
@@ -130,19 +151,16 @@ pub fn example_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
 
 /// Runs `rule` alone over files, with options.
 pub fn check_with(rule: &RuleDef, files: &[(&str, &[u8])], options: &Options) -> Checked {
-    let mut ws = Workspace::default();
-    for (name, bytes) in files {
-        let input = Input {
-            path: PathBuf::from(name),
-            explicit: true,
-        };
-        load::ingest(&mut ws, &input, (*name).to_string(), Ok(bytes.to_vec()));
-    }
-    load::form_deployments(&mut ws);
+    let ws = load::from_memory(files);
     let rules = RuleSet::all()
         .select(&[rule.meta.code.to_string()], &[])
         .expect("registered rule");
-    let report = engine::run(&ws, &rules, options);
+    checked(ws, rule, &rules, options)
+}
+
+/// Runs `rules` over `ws` and keeps what `rule` found and checked.
+fn checked(ws: Workspace, rule: &RuleDef, rules: &RuleSet, options: &Options) -> Checked {
+    let report = engine::run(&ws, rules, options);
     let checked = report
         .runs
         .into_iter()
@@ -180,18 +198,7 @@ pub fn check_drift(rule: &RuleDef, then: &str, now: &str) -> Checked {
     let rules = RuleSet::all()
         .select(&[rule.meta.code.to_string()], &[])
         .expect("registered rule");
-    let report = engine::run(&ws, &rules, &options());
-    let checked = report
-        .runs
-        .into_iter()
-        .find(|r| r.rule.code == rule.meta.code)
-        .map(|r| r.checked)
-        .unwrap_or_default();
-    Checked {
-        ws,
-        findings: report.findings,
-        checked,
-    }
+    checked(ws, rule, &rules, &options())
 }
 
 /// Runs `rule` alone over one topology text.
