@@ -440,17 +440,7 @@ fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut
                     h: ROW - 4,
                 };
                 rects[i] = Some(cr);
-                open(out, estate, i, "machine");
-                inner_rect(out, cr);
-                text(
-                    out,
-                    x + 8,
-                    y + 14,
-                    "label",
-                    &child.label,
-                    fits(w - 16, CHAR),
-                );
-                close(out, estate, i);
+                member(out, estate, i, cr, "machine", &child.label, &[]);
                 y += ROW;
             }
             Kind::Sql => {
@@ -458,25 +448,11 @@ fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut
                 let h = sql_height(&child.detail);
                 let cr = Rect { x, y, w, h: h - 4 };
                 rects[i] = Some(cr);
-                open(out, estate, i, "sql");
-                inner_rect(out, cr);
-                text(
-                    out,
-                    x + 8,
-                    y + 14,
-                    "label",
-                    &child.label.rsplit_once('\\').map_or_else(
-                        || "SQL default instance".to_string(),
-                        |(_, i)| format!("SQL \\{i}"),
-                    ),
-                    fits(w - 16, CHAR),
+                let label = child.label.rsplit_once('\\').map_or_else(
+                    || "SQL default instance".to_string(),
+                    |(_, i)| format!("SQL \\{i}"),
                 );
-                let mut line_y = y + 29;
-                for line in &lines {
-                    text(out, x + 8, line_y, "detail", line, fits(w - 16, SMALL_CHAR));
-                    line_y += STORE_LINE;
-                }
-                close(out, estate, i);
+                member(out, estate, i, cr, "sql", &label, &lines);
                 y += h;
             }
             _ => {
@@ -487,17 +463,8 @@ fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut
                     h: ROW - 4,
                 };
                 rects[i] = Some(cr);
-                open(out, estate, i, "store");
-                inner_rect(out, cr);
-                text(
-                    out,
-                    x + 8,
-                    y + 14,
-                    "label",
-                    &format!("file share {}", child.detail),
-                    fits(w - 16, CHAR),
-                );
-                close(out, estate, i);
+                let label = format!("file share {}", child.detail);
+                member(out, estate, i, cr, "store", &label, &[]);
                 y += ROW;
             }
         }
@@ -519,6 +486,35 @@ fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut
         );
         out.push_str("</g>\n");
     }
+}
+
+/// One box inside a pool (a machine, a SQL instance, a file share): its frame, its label and
+/// any detail lines under it, linked to its findings.
+fn member(
+    out: &mut String,
+    estate: &Estate,
+    node: usize,
+    r: Rect,
+    class: &str,
+    label: &str,
+    lines: &[String],
+) {
+    open(out, estate, node, class);
+    inner_rect(out, r);
+    text(out, r.x + 8, r.y + 14, "label", label, fits(r.w - 16, CHAR));
+    let mut line_y = r.y + 29;
+    for line in lines {
+        text(
+            out,
+            r.x + 8,
+            line_y,
+            "detail",
+            line,
+            fits(r.w - 16, SMALL_CHAR),
+        );
+        line_y += STORE_LINE;
+    }
+    close(out, estate, node);
 }
 
 fn inner_rect(out: &mut String, r: Rect) {
