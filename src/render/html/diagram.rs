@@ -352,19 +352,7 @@ fn overview(out: &mut String, estate: &Estate, inner: u32) -> u32 {
             Esc(&n.label),
             Esc(&detail)
         );
-        let _ = write!(
-            out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-            r.x, r.y, r.w, r.h
-        );
-        text(
-            out,
-            r.x + 8,
-            r.y + 20,
-            "label strong",
-            &n.label,
-            fits(r.w - 16, CHAR + 0.5),
-        );
+        outer_frame(out, r, 8, 20, &n.label);
         text(
             out,
             r.x + 8,
@@ -398,19 +386,7 @@ fn outside_panel(out: &mut String, r: Rect) {
 fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut [Option<Rect>]) {
     let n = &estate.nodes[pool];
     open(out, estate, pool, "pool");
-    let _ = write!(
-        out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-        r.x, r.y, r.w, r.h
-    );
-    text(
-        out,
-        r.x + 10,
-        r.y + 19,
-        "label strong",
-        &n.label,
-        fits(r.w - 20, CHAR + 0.5),
-    );
+    outer_frame(out, r, 10, 19, &n.label);
     text(
         out,
         r.x + 10,
@@ -517,6 +493,23 @@ fn member(
     close(out, estate, node);
 }
 
+/// The frame of a pool or tile and its title, `pad` in from the left and `baseline` down.
+fn outer_frame(out: &mut String, r: Rect, pad: u32, baseline: u32, title: &str) {
+    let _ = write!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
+        r.x, r.y, r.w, r.h
+    );
+    text(
+        out,
+        r.x + pad,
+        r.y + baseline,
+        "label strong",
+        title,
+        fits(r.w - 2 * pad, CHAR + 0.5),
+    );
+}
+
 fn inner_rect(out: &mut String, r: Rect) {
     let _ = write!(
         out,
@@ -533,19 +526,7 @@ fn tile(out: &mut String, estate: &Estate, node: usize, r: Rect) {
         _ => "sql outside-sql tile",
     };
     open(out, estate, node, class);
-    let _ = write!(
-        out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-        r.x, r.y, r.w, r.h
-    );
-    text(
-        out,
-        r.x + 8,
-        r.y + 20,
-        "label strong",
-        &n.label,
-        fits(r.w - 16, CHAR + 0.5),
-    );
+    outer_frame(out, r, 8, 20, &n.label);
     let mut detail = n.detail.clone();
     if n.kind == Kind::Pool {
         let inside = estate.inside(node);
