@@ -13,6 +13,8 @@
     reason = "test helpers: a failed expectation is a panic"
 )]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,21 +22,11 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const AS_OF: &str = "2026-11-21";
+use common::{AS_OF, root};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `topolint` with a clean environment, started in `dir`.
-fn topolint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("topolint").expect("built");
-    cmd.env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .current_dir(dir)
-        .timeout(Duration::from_secs(60));
-    cmd
+/// `topolint` started in `cwd`, with a clean environment.
+fn topolint(cwd: &Path) -> Command {
+    common::topolint(cwd, Duration::from_secs(60))
 }
 
 /// A working directory holding `deploy/`: the example, broken as described above.

@@ -14,6 +14,8 @@
     reason = "test helpers: a failed expectation is a panic"
 )]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
@@ -23,6 +25,8 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use regex::Regex;
 use serde_json::Value;
+
+use common::run_clean as run;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -53,27 +57,6 @@ fn topolint() -> Command {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .timeout(TIMEOUT);
     cmd
-}
-
-/// Runs the command to completion (or the timeout), and checks it did not crash:
-/// it exited normally, with 0, 1 or 2, and said nothing about a panic.
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("topolint did not finish within {TIMEOUT:?}: {e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let code = out.status.code().unwrap_or_else(|| {
-        panic!(
-            "topolint was killed by a signal ({:?}); stderr:\n{stderr}",
-            out.status
-        )
-    });
-    assert!(
-        (0..=2).contains(&code),
-        "exit code {code} is not 0, 1 or 2 (101 = panic); stderr:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "topolint panicked:\n{stderr}");
-    out
 }
 
 /// Runs `topolint ARGS` from the crate root.

@@ -4,29 +4,22 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-const AS_OF: &str = "2026-11-21";
+use common::{AS_OF, root};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// `topolint` started in `cwd`, with a clean environment.
 fn topolint(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("topolint").expect("binary");
-    cmd.env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .current_dir(cwd)
-        .timeout(Duration::from_secs(20));
-    cmd
+    common::topolint(cwd, Duration::from_secs(20))
 }
 
 fn example_topology() -> String {

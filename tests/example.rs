@@ -4,39 +4,22 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-const AS_OF: &str = "2026-11-21";
+use common::{AS_OF, example_copy, root};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
+/// `topolint` started in `cwd`, with a clean environment.
 fn topolint(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("topolint").expect("binary");
-    cmd.env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .current_dir(cwd)
-        .timeout(Duration::from_secs(20));
-    cmd
-}
-
-/// Copies the example deployment into a fresh directory.
-fn example_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(root().join("testdata/example")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    dir
+    common::topolint(cwd, Duration::from_secs(20))
 }
 
 /// Runs `check . --as-of AS_OF --format json` plus `extra` in `dir`.
@@ -236,7 +219,7 @@ const BREAKS: &[(&str, &str, &str, &str, &str, &str)] = &[
 fn breaking_one_fact_fires_exactly_the_rule_that_names_it() {
     let mut failures = Vec::new();
     for (what, file, from, to, code, severity) in BREAKS {
-        let dir = example_copy();
+        let dir = example_copy(&[]);
         let path = dir.path().join(file);
         let text = fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{what}: {file} lacks {from:?}");
@@ -266,7 +249,7 @@ fn breaking_one_fact_fires_exactly_the_rule_that_names_it() {
 
 #[test]
 fn a_finding_joining_two_files_shows_both() {
-    let dir = example_copy();
+    let dir = example_copy(&[]);
     let path = dir.path().join("database.csv");
     let text = fs::read_to_string(&path).unwrap();
     fs::write(
@@ -295,7 +278,7 @@ fn a_finding_joining_two_files_shows_both() {
 
 #[test]
 fn as_of_decides_what_is_stale() {
-    let dir = example_copy();
+    let dir = example_copy(&[]);
     let (exit, json) = check_json(dir.path(), &[]);
     assert_eq!((exit, json["as_of"].as_str()), (0, Some(AS_OF)));
     let out = topolint(dir.path())
@@ -315,7 +298,7 @@ fn as_of_decides_what_is_stale() {
 
 #[test]
 fn options_come_from_topolint_toml() {
-    let dir = example_copy();
+    let dir = example_copy(&[]);
     fs::write(
         dir.path().join("topolint.toml"),
         "[options]\nmax-backup-age-days = 30\n",
@@ -434,7 +417,7 @@ fn a_fresh_template_lists_what_to_do_and_a_filled_one_passes() {
 
 #[test]
 fn worksheets_are_read_in_utf16_with_bom() {
-    let dir = example_copy();
+    let dir = example_copy(&[]);
     let path = dir.path().join("servers.csv");
     let text = fs::read_to_string(&path).unwrap();
     let mut bytes = vec![0xFF, 0xFE];

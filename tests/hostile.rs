@@ -11,6 +11,8 @@
     reason = "test helpers: a failed expectation is a panic"
 )]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -18,6 +20,12 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
+
+use common::run_clean as run;
+
+fn topolint(dir: &Path) -> Command {
+    common::topolint(dir, TIMEOUT)
+}
 
 /// Generous: the tests run a debug build, which takes tens of seconds over 32 MB on a busy
 /// machine (a release build takes about a second). A hang fails the test instead of stalling
@@ -119,17 +127,6 @@ const OTHER_FORMATS: [&str; 7] = [
     "human", "concise", "sarif", "junit", "github", "azure", "html",
 ];
 
-/// `topolint` with a clean environment, started in `dir`, with a timeout guard.
-fn topolint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("topolint").expect("the topolint binary is built");
-    cmd.env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .current_dir(dir)
-        .timeout(TIMEOUT);
-    cmd
-}
-
 /// What a run printed.
 struct Run {
     out: Output,
@@ -182,30 +179,6 @@ impl Run {
         );
         report
     }
-}
-
-/// Runs to completion (or the timeout) and checks it ended cleanly: exit 0, 1 or 2 (not 101, a
-/// panic), no signal, no mention of a panic or an internal error.
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("topolint did not finish within {TIMEOUT:?}: {e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let code = out.status.code().unwrap_or_else(|| {
-        panic!(
-            "topolint was killed by a signal ({:?}); stderr:\n{stderr}",
-            out.status
-        )
-    });
-    assert!(
-        (0..=2).contains(&code),
-        "exit code {code} (101 is a panic); stderr:\n{stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("internal error"),
-        "topolint crashed:\n{stderr}"
-    );
-    out
 }
 
 /// The (path, kind, content hash) of every entry under `root`, symlinks not followed.

@@ -15,6 +15,8 @@
     reason = "test helpers: a failed expectation is a panic"
 )]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,42 +25,17 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const AS_OF: &str = "2026-11-21";
+use common::{AS_OF, example_copy, root};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// `topolint` started in `cwd`, with a clean environment.
+fn topolint(cwd: &Path) -> Command {
+    common::topolint(cwd, Duration::from_secs(60))
 }
 
 /// Where reports and screenshots are kept for people to look at: `target/tmp/html/`.
 fn out_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("html");
     fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn topolint(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("topolint").expect("binary");
-    cmd.env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("COLUMNS")
-        .current_dir(cwd)
-        .timeout(Duration::from_secs(60));
-    cmd
-}
-
-/// Copies the example deployment into a fresh directory, applying (file, from, to) edits.
-fn example_copy(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(root().join("testdata/example")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    for (name, from, to) in edits {
-        let path = dir.path().join(name);
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{name} does not contain {from:?}");
-        fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    }
     dir
 }
 

@@ -3,28 +3,23 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
 
-const AS_OF: &str = "2026-11-21";
+use common::{AS_OF, root};
+
+/// `topolint` started in `cwd`, with a clean environment.
+fn topolint(cwd: &Path) -> Command {
+    common::topolint(cwd, Duration::from_secs(20))
+}
+
 const EXAMPLE: &str = "testdata/example";
 const MIXED: &str = "testdata/plan/mixed";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn topolint(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("topolint").expect("binary");
-    cmd.env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
-        .current_dir(cwd)
-        .timeout(Duration::from_secs(20));
-    cmd
-}
 
 /// Runs `plan` for `failed` over `dir` (relative to `cwd`): exit code, stdout, stderr.
 fn plan(cwd: &Path, dir: &str, failed: &[&str], extra: &[&str]) -> (i32, String, String) {
