@@ -173,6 +173,7 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let mut options = config.options(as_of);
+    options.as_of_is_today = args.as_of.is_none();
     // Only the JUnit report lists what each rule checked.
     options.record_checked = destinations.iter().any(|(f, _)| *f == Format::Junit);
     // The command line wins over the configuration file.

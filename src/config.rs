@@ -24,6 +24,9 @@ pub const FILE_NAME: &str = "topolint.toml";
 pub struct Options {
     /// The date expiry and age rules measure against.
     pub as_of: Date,
+    /// `as_of` was not given: it is today's date in UTC, and a time zone east of UTC may
+    /// already be one day later (IN009 allows that day).
+    pub as_of_is_today: bool,
     /// BK212: a backup older than this many days before `as_of` is stale.
     pub max_backup_age_days: u32,
     /// BK213, RS304: warn this many days before an expiry.
@@ -41,6 +44,7 @@ impl Options {
     pub fn new(as_of: Date) -> Self {
         Self {
             as_of,
+            as_of_is_today: false,
             max_backup_age_days: 1,
             expiry_warning_days: 30,
             product: None,
@@ -94,6 +98,7 @@ impl Config {
         let defaults = Options::new(as_of);
         Options {
             as_of,
+            as_of_is_today: defaults.as_of_is_today,
             max_backup_age_days: self
                 .max_backup_age_days
                 .unwrap_or(defaults.max_backup_age_days),

@@ -262,9 +262,7 @@ impl SqlRef {
             Some((s, i)) => (s, instance_name(i)?),
             None => (text.trim(), String::new()),
         };
-        if server.is_empty() || server.contains(char::is_whitespace) {
-            return None;
-        }
+        super::valid::What::Fqdn.check(server).ok()?;
         Some(Self {
             server: Fqdn::new(server),
             instance,
@@ -283,21 +281,21 @@ impl fmt::Display for SqlRef {
 }
 
 /// An `Instance name` cell: `(default)` and `MSSQLSERVER` are the default instance (returned as
-/// the empty string); other names are lower-cased.
+/// the empty string); other names are lower-cased. `None` for a blank cell and for a name SQL
+/// Server would refuse ([`super::valid`]).
 #[must_use]
 pub fn instance_name(text: &str) -> Option<String> {
     let t = text.trim();
-    if t.eq_ignore_ascii_case("(default)")
-        || t.eq_ignore_ascii_case("mssqlserver")
-        || t.eq_ignore_ascii_case("default")
-    {
+    if t.is_empty() {
+        return None;
+    }
+    if super::valid::is_default_instance(t) {
         return Some(String::new());
     }
-    let valid = !t.is_empty()
-        && t.len() <= 16
-        && t.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '#'));
-    valid.then(|| t.to_lowercase())
+    super::valid::What::Instance
+        .check(t)
+        .ok()
+        .map(|()| t.to_lowercase())
 }
 
 /// A yes/no cell: yes/no/true/false/y/n.

@@ -314,7 +314,8 @@ pub fn run(args: &PlanArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal>
     for (code, level) in &config.rules {
         rules.set(code, *level);
     }
-    let options = config.options(as_of);
+    let mut options = config.options(as_of);
+    options.as_of_is_today = args.as_of.is_none();
     let mut ws = read_workspace(&args.paths, args.no_ignore, env)?;
     // The exemptions of topolint.toml apply as they do to `check`: a waived finding blocks
     // nothing. Baselines are for CI runs and play no part here.
