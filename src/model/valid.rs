@@ -96,9 +96,9 @@ impl What {
             Self::Fqdn => fqdn(text),
             Self::Instance => instance(text),
             Self::SqlInstance => match text.split_once('\\') {
-                Some((server, name)) if !name.is_empty() => fqdn(server).and_then(|()| {
-                    instance(name).map_err(|why| format!("the instance name: {why}"))
-                }),
+                Some((server, name)) if !name.is_empty() => fqdn(server)
+                    .map_err(|why| of("its server name", &why))
+                    .and_then(|()| instance(name).map_err(|why| of("its instance name", &why))),
                 Some(_) => Err("nothing follows the `\\`".to_string()),
                 None => fqdn(text),
             },
@@ -171,6 +171,14 @@ impl Valid {
 impl fmt::Display for Valid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+/// A reason about a part of the value: `it holds ...` becomes `its host name holds ...`.
+fn of(part: &str, why: &str) -> String {
+    match why.strip_prefix("it ") {
+        Some(rest) => format!("{part} {rest}"),
+        None => format!("{part}: {why}"),
     }
 }
 
@@ -251,7 +259,7 @@ fn instance(text: &str) -> Result<(), String> {
     }
     if let Some(c) = chars.find(|&c| !(c.is_alphanumeric() || matches!(c, '$' | '_'))) {
         return Err(format!(
-            "it holds {}: only letters, digits, `$` and `_` may follow the first letter",
+            "it holds {}, and only letters, digits, `$` and `_` may follow the first letter",
             named(c)
         ));
     }
@@ -293,12 +301,12 @@ fn path(text: &str) -> Result<(), String> {
     let rest = if let Some(unc) = text.strip_prefix("\\\\") {
         let mut parts = unc.splitn(3, ['\\', '/']);
         let host = parts.next().unwrap_or("");
-        fqdn(host).map_err(|why| format!("its host: {why}"))?;
+        fqdn(host).map_err(|why| of("its host name", &why))?;
         let share = parts.next().unwrap_or("");
         if share.is_empty() {
             return Err("it names a host but no share (`\\\\host\\share`)".to_string());
         }
-        name(share).map_err(|why| format!("its share name: {why}"))?;
+        name(share).map_err(|why| of("its share name", &why))?;
         parts.next().unwrap_or("")
     } else {
         // A drive letter and its colon (`D:`), the one place a colon may stand.
@@ -411,7 +419,14 @@ mod tests {
         assert!(ok(What::SqlInstance, "sql01.contoso.com"));
         assert!(!ok(What::SqlInstance, "sql01.contoso.com\\"));
         assert!(!ok(What::SqlInstance, "sql01 contoso\\rtc"));
-        assert!(!ok(What::SqlInstance, "sql01.contoso.com\\r;tc"));
+        assert_eq!(
+            What::SqlInstance.check("sql01.contoso.com\\r;tc"),
+            Err("its instance name holds `;`, and only letters, digits, `$` and `_` may follow the first letter".to_string())
+        );
+        assert_eq!(
+            What::Path.check(r"\\ba?d\share"),
+            Err("its host name holds `?`, which no host name can hold".to_string())
+        );
     }
 
     #[test]
@@ -456,7 +471,7 @@ mod tests {
         let e = Valid::new(What::Instance, "rtc;x").expect_err("invalid");
         assert_eq!(
             e.to_string(),
-            "`rtc;x` is not a SQL Server instance name: it holds `;`: only letters, digits, `$` and `_` may follow the first letter"
+            "`rtc;x` is not a SQL Server instance name: it holds `;`, and only letters, digits, `$` and `_` may follow the first letter"
         );
     }
 }

@@ -95,11 +95,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let file = topology.file;
     for pool in &topology.pools {
         if let Some(f) = &pool.fqdn {
-            found.value(file, f.span, What::Fqdn, f.value.as_str(), "pool FQDN");
+            found.value(file, f.span, What::Fqdn, f.value.as_str(), "pool");
         }
         for m in pool.machines.iter().filter(|m| !m.inherited) {
             if let Some(f) = &m.fqdn {
-                found.value(file, f.span, What::Fqdn, f.value.as_str(), "machine FQDN");
+                found.value(file, f.span, What::Fqdn, f.value.as_str(), "machine");
             }
         }
     }
@@ -109,7 +109,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             sql.name.span,
             What::Instance,
             &sql.name.value,
-            "SQL instance name",
+            "SQL instance",
         );
         if let Some(f) = &sql.always_on_primary {
             found.value(
@@ -117,7 +117,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 f.span,
                 What::Fqdn,
                 f.value.as_str(),
-                "AlwaysOn primary node FQDN",
+                "AlwaysOn primary node",
             );
         }
     }
@@ -128,7 +128,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 share.span,
                 What::Share,
                 &share.value,
-                "file share name",
+                "file store share",
             );
         }
     }
