@@ -68,6 +68,21 @@ pub enum PlanFormat {
     Json,
 }
 
+/// `text` as a Markdown code span, in prose: delimited by one more backquote than the longest
+/// run inside it (and a space inside each delimiter when it starts or ends with one), so that a
+/// value holding backquotes stays one span. The text renderer shows the delimiters as they are.
+#[must_use]
+pub fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
 /// A restore procedure of the "What to Restore" table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -166,6 +181,22 @@ pub struct Step {
     pub text: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
+    /// Set when a value the commands need failed its check: the commands are left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+}
+
+/// Why a step's commands are left out: a value they need cannot be what it names, and the
+/// finding that reports it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Withheld {
+    /// `IN009`, or `IN006` for a value holding a template placeholder.
+    pub code: &'static str,
+    pub name: &'static str,
+    /// The value and why it fails (`` `x` is not an FQDN: ... ``).
+    pub message: String,
+    /// Where the check run reported it (`database.csv:2:88`), when it did.
+    pub location: Option<String>,
 }
 
 /// What a prerequisite is about.
@@ -391,7 +422,12 @@ pub fn build(
     }
     let built = steps::sections(&cx, &selection);
     let prerequisites = prereq::prerequisites(&cx, &built.needs);
-    let blocked = prerequisites.iter().any(|p| p.status == Status::Blocked);
+    let blocked = prerequisites.iter().any(|p| p.status == Status::Blocked)
+        || built
+            .sections
+            .iter()
+            .flat_map(|s| &s.steps)
+            .any(|step| step.withheld.is_some());
     Ok(Plan {
         schema_version: 1,
         topology: ws.files.get(t.file).display.clone(),
