@@ -103,11 +103,7 @@ fn has_extension(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// Whether two paths name the same file.
-#[must_use]
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-}
+pub use crate::identity::same_file;
 
 #[cfg(test)]
 mod tests {

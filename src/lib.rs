@@ -20,6 +20,7 @@ pub mod error;
 pub mod escape;
 pub mod finding;
 pub mod fuzzing;
+pub mod identity;
 pub mod inspect;
 pub mod load;
 pub mod model;

@@ -1,5 +1,8 @@
 //! Rich diagnostics through miette: the source snippet, labels on the exact attribute, help, the
 //! rule's doc link, and a second file as a related snippet. Then the closing summary.
+//!
+//! Every text from the inputs (messages, labels, help, paths, reasons, the snippet itself) goes
+//! through [`terminal`], so the only control codes written are miette's colours.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -7,6 +10,7 @@ use std::io::{self, Write};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::engine::{Report, Verdict};
+use crate::escape::{Term, terminal};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
 use crate::render::excerpt::Excerpt;
@@ -79,10 +83,11 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
         });
         writeln!(
             out,
-            "  {place}{}[{}] {}{reason}",
+            "  {}{}[{}] {}",
+            Term(&place),
             f.severity.as_str(),
             f.rule.code,
-            f.message
+            Term(&format!("{}{reason}", f.message))
         )?;
     }
     if any {
@@ -104,7 +109,11 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.rules_run, "rule")
     )?;
     if let Some(backup) = &s.backup_topology {
-        writeln!(out, "Compared with the backup-time topology {backup}.")?;
+        writeln!(
+            out,
+            "Compared with the backup-time topology {}.",
+            Term(backup)
+        )?;
     }
     if s.deployments.len() > 1 {
         writeln!(out, "Deployments:")?;
@@ -117,7 +126,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             writeln!(
                 out,
                 "  {}: {}: {}, {}, {}{scope}",
-                d.topology,
+                Term(&d.topology),
                 verdict(d.verdict),
                 plural(d.errors, "error"),
                 plural(d.warnings, "warning"),
@@ -128,7 +137,8 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         for path in &s.structural_only {
             writeln!(
                 out,
-                "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
+                "Readiness rules (BK, RS, HA) did not run for {}: it has no backup worksheets beside it, or they were not selected.",
+                Term(path)
             )?;
         }
     }
@@ -159,13 +169,21 @@ fn verdict(verdict: Verdict) -> &'static str {
 /// How many lines apart two labels may be and still share one snippet.
 const NEAR_LINES: usize = 6;
 
-/// A finding seen through miette's eyes, with its source attached at render time.
+/// Rules whose findings are about a file that is not a topology or a worksheet: their snippet
+/// stops at the first bad position, so that such a file (a secret, a process's environment)
+/// is never repeated.
+const NOT_AN_INPUT: &[&str] = &["IN002", "IN003", "IN004"];
+
+/// A finding seen through miette's eyes, with its source attached at render time; its texts
+/// escaped for the terminal.
 struct Adapter<'a> {
     finding: &'a Finding,
     code: String,
+    message: String,
+    help: String,
     /// The lines of the primary label's file the snippet shows, with `labels` in them.
     source: Option<Excerpt>,
-    labels: Vec<&'a Label>,
+    labels: Vec<(&'a Label, String)>,
     related: Vec<Related>,
 }
 
@@ -183,15 +201,26 @@ impl<'a> Adapter<'a> {
             .chain(&finding.secondary)
             .partition(|l| Some(*l) == primary || near(l));
         let spans: Vec<crate::span::Span> = labels.iter().map(|l| l.span).collect();
+        let end = primary
+            .filter(|_| NOT_AN_INPUT.contains(&finding.rule.code))
+            .map(|p| p.span.start as usize);
         Self {
             finding,
             code: format!("{} {}", finding.rule.code, finding.rule.name),
-            source: primary_file.map(|f| Excerpt::new(ws.files.get(f), &spans)),
-            labels,
+            message: terminal(&finding.message).into_owned(),
+            help: terminal(&finding.help).into_owned(),
+            source: primary_file.map(|f| {
+                let file = ws.files.get(f);
+                Excerpt::until(file, &spans, end.unwrap_or(file.text.len()))
+            }),
+            labels: labels
+                .into_iter()
+                .map(|l| (l, terminal(&l.message).into_owned()))
+                .collect(),
             related: others
                 .into_iter()
                 .map(|l| Related {
-                    message: l.message.clone(),
+                    message: terminal(&l.message).into_owned(),
                     source: Excerpt::new(ws.files.get(l.file), &[l.span]),
                 })
                 .collect(),
@@ -201,13 +230,13 @@ impl<'a> Adapter<'a> {
 
 impl fmt::Debug for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -227,7 +256,7 @@ impl Diagnostic for Adapter<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.help))
+        Some(Box::new(&self.help))
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -242,8 +271,8 @@ impl Diagnostic for Adapter<'_> {
         let primary = self.finding.primary.as_ref();
         let spans = self.source.as_ref().map_or(&[][..], Excerpt::spans);
         Some(Box::new(self.labels.iter().zip(spans).map(
-            move |(l, span)| {
-                let text = Some(l.message.clone());
+            move |((l, message), span)| {
+                let text = Some(message.clone());
                 if Some(*l) == primary {
                     LabeledSpan::new_primary_with_span(text, *span)
                 } else {
