@@ -95,12 +95,12 @@ impl Excerpt {
         Self::until(file, spans, file.text.len())
     }
 
-    /// Like [`Excerpt::new`], showing nothing of the file from byte `end` on: for a file that
+    /// Like [`Excerpt::new`], showing nothing of the file from byte `stop` on: for a file that
     /// is not a topology or a worksheet, whatever it holds past the first bad position is not
-    /// repeated.
+    /// repeated. A `…` marks the cut, and a label that falls past it points at the `…`.
     #[must_use]
-    pub fn until(file: &SourceFile, spans: &[Span], end: usize) -> Self {
-        let text = &file.text[..floor(&file.text, end.min(file.text.len()))];
+    pub fn until(file: &SourceFile, spans: &[Span], stop: usize) -> Self {
+        let text = &file.text[..floor(&file.text, stop.min(file.text.len()))];
         let len = text.len();
         // Each label, cut to a readable size.
         let cut: Vec<(usize, usize)> = spans
@@ -176,6 +176,20 @@ impl Excerpt {
             }
             start = end;
         }
+        let stopped = len < file.text.len();
+        if stopped {
+            if excerpt.is_empty() || excerpt.ends_with('\n') {
+                // The cut is at the start of a line: the mark gets a line of its own.
+                lines.push(Window {
+                    line_start: len,
+                    from: len,
+                    to: len,
+                    at: excerpt.len(),
+                    escapes: Vec::new(),
+                });
+            }
+            excerpt.push_str(CUT);
+        }
         let mut this = Self {
             name: escape::terminal(&file.display).into_owned(),
             text: excerpt,
@@ -187,6 +201,12 @@ impl Excerpt {
             .iter()
             .map(|&(s, e)| {
                 let (s, e) = (this.map(s), this.map(e));
+                // A label emptied by the cut points at its mark.
+                let e = if stopped && s == e && s + CUT.len() == this.text.len() {
+                    s + CUT.len()
+                } else {
+                    e
+                };
                 SourceSpan::new(s.into(), e.saturating_sub(s))
             })
             .collect();
@@ -365,10 +385,19 @@ mod tests {
     fn nothing_is_shown_past_the_end_given() {
         let f = file("SECRET_A=1\0SECRET_B=2\0\nline two\n");
         let e = Excerpt::until(&f, &[Span::new(10, 11)], 10);
-        assert_eq!(e.text, "SECRET_A=1");
-        assert_eq!(shown(&e, 0), "");
+        assert_eq!(e.text, "SECRET_A=1…");
+        assert_eq!(shown(&e, 0), "…");
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (0, 10));
         let e = Excerpt::until(&f, &[Span::new(0, 30)], 0);
-        assert_eq!(e.text, "");
+        assert_eq!(e.text, "…");
+        assert_eq!(shown(&e, 0), "…");
+        // A cut at the start of a line: the mark is on that line, where the label was.
+        let f = file("<a>\n<b>\nsecret\n");
+        let e = Excerpt::until(&f, &[Span::new(8, 14)], 8);
+        assert_eq!(e.text, "<b>\n…");
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (2, 0));
     }
 
     #[test]
