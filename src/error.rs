@@ -100,8 +100,12 @@ impl Fatal {
             miette::GraphicalTheme::unicode_nocolor()
         };
         let mut text = String::new();
+        // Paths, flags and cmdlets hold hyphens: wrap at spaces only, as findings do.
         let _ = miette::GraphicalReportHandler::new_themed(theme)
             .with_width(width)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_break_words(false)
             .render_report(&mut text, &Shown::new(self));
         text
     }

@@ -111,20 +111,25 @@ impl fmt::Display for Term<'_> {
 }
 
 /// Serialised JSON with every `#` that would complete a CI logging command written as
-/// `\u0023`. A `#` can only stand inside a JSON string, where the escape reads back as the
-/// same character, so the document means exactly what it meant.
+/// `\u0023`, and the hidden characters serde leaves as they are (DEL, C1 controls, line
+/// separators, bidirectional controls) written as `\uXXXX` escapes too. Such characters can
+/// only stand inside a JSON string, where the escape reads back as the same character, so the
+/// document means exactly what it meant.
 #[must_use]
 pub fn json(text: String) -> String {
-    if !text.contains("##") {
+    let needs = |i: usize, c: char| {
+        (c == '#' && completes_command(&text, i)) || (is_hidden(c) && u32::from(c) >= 0x7f)
+    };
+    if !text.char_indices().any(|(i, c)| needs(i, c)) {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 12);
     let mut done = 0;
-    for (i, _) in text.match_indices('#') {
-        if completes_command(&text, i) {
+    for (i, c) in text.char_indices() {
+        if needs(i, c) {
             out.push_str(&text[done..i]);
-            out.push_str("\\u0023");
-            done = i + 1;
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            done = i + c.len_utf8();
         }
     }
     out.push_str(&text[done..]);
@@ -221,5 +226,15 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
         assert_eq!(back, value);
         assert_eq!(json("{\"a\":\"#\"}".to_string()), "{\"a\":\"#\"}");
+        let hidden = serde_json::json!({"m": "csi\u{9b}2J del\u{7f} rlo\u{202e} ls\u{2028}"});
+        let text = json(serde_json::to_string(&hidden).expect("json"));
+        assert_eq!(
+            text,
+            "{\"m\":\"csi\\u009b2J del\\u007f rlo\\u202e ls\\u2028\"}"
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).expect("JSON"),
+            hidden
+        );
     }
 }

@@ -5,9 +5,11 @@
 //! Every value taken from the topology becomes a cell through [`cell`]: it must pass its check
 //! ([`crate::model::valid`]) and must not start like a spreadsheet formula (`= + - @`, a tab or
 //! a line break: OWASP's CSV injection). A value that fails is left blank and listed, and the
-//! command exits 1; `topolint check` reports it as IN009. Values are never altered, so a
-//! worksheet reads back exactly as written. The files are created anew: never written through
-//! a symbolic link, never over the topology they are made from.
+//! command exits 1; `topolint check` reports it as IN009. A value holding a template
+//! placeholder (`$SkypeFQDN`) is IN006's: it is written as it is, unless it starts like a
+//! formula or holds a control character, so that the template keeps its rows. Values are never
+//! altered, so a worksheet reads back exactly as written. The files are created anew: never
+//! written through a symbolic link, never over the topology they are made from.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use crate::identity::Identity;
 use crate::model::restore::{self, Server};
 use crate::model::valid::{Invalid, Valid, What};
 use crate::model::worksheet::Kind;
-use crate::model::{Topology, Workspace};
+use crate::model::{Topology, Workspace, placeholder};
 use crate::powershell::Command;
 
 /// One worksheet to write: its kind and its data rows (cells in the kind's column order).
@@ -66,20 +68,30 @@ pub struct Templates {
 /// Characters a cell must not start with: a spreadsheet reads what follows as a formula.
 const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r', '\n'];
 
-/// The one way a value from the topology becomes a cell: it passes its check as a `what` and
-/// does not start like a formula.
+/// The one way a value from the topology becomes a cell: it passes its check as a `what`
+/// (a placeholder only has to hold no control character) and does not start like a formula.
 ///
 /// # Errors
 /// The value, and why it cannot be written.
 pub fn cell(what: What, text: &str) -> Result<String, Invalid> {
-    let value = Valid::new(what, text)?;
-    match value.as_str().chars().next() {
-        Some(c) if FORMULA_START.contains(&c) => Err(Invalid {
-            what,
-            value: value.as_str().to_string(),
-            why: format!("it starts with `{c}`, which a spreadsheet reads as a formula"),
-        }),
-        _ => Ok(value.as_str().to_string()),
+    let text = text.trim();
+    let invalid = |why: String| Invalid {
+        what,
+        value: text.to_string(),
+        why,
+    };
+    if !placeholder::contains(text) {
+        Valid::new(what, text)?;
+    } else if text.chars().any(crate::escape::is_hidden) {
+        return Err(invalid(
+            "it holds a control character or a line break".to_string(),
+        ));
+    }
+    match text.chars().next() {
+        Some(c) if FORMULA_START.contains(&c) => Err(invalid(format!(
+            "it starts with `{c}`, which a spreadsheet reads as a formula"
+        ))),
+        _ => Ok(text.to_string()),
     }
 }
 
@@ -416,13 +428,21 @@ pub fn run(args: &InitArgs, env: &Env) -> Result<Outcome, Fatal> {
     }
     if !withheld.is_empty() {
         report.push_str(&format!(
-            "left blank: {} from the topology that cannot be what {} (`topolint check` reports {} as IN009):\n",
+            "left blank: {} from the topology that cannot be what {} (`topolint check` reports {}):\n",
             if withheld.len() == 1 { "a value" } else { "values" },
             if withheld.len() == 1 { "it names" } else { "they name" },
-            if withheld.len() == 1 { "it" } else { "them" },
+            if withheld.len() == 1 { "it" } else { "each" },
         ));
         for invalid in &withheld {
-            report.push_str(&format!("  {}\n", terminal(&invalid.to_string())));
+            let finding = if placeholder::contains(&invalid.value) {
+                "IN006 unresolved-placeholder"
+            } else {
+                "IN009 invalid-value"
+            };
+            report.push_str(&format!(
+                "  {} ({finding})\n",
+                terminal(&invalid.to_string())
+            ));
         }
     }
     let topology_dir = parent(&env.cwd.join(&args.topology));
@@ -593,6 +613,10 @@ mod tests {
         }
         // Surrounding spaces, tabs and line breaks are not part of a value.
         assert_eq!(cell(What::Path, "\tx\r\n").as_deref(), Ok("x"));
+        // A placeholder is written for IN006 to report, unless it would be a formula.
+        assert_eq!(cell(What::Fqdn, "$SkypeFQDN").as_deref(), Ok("$SkypeFQDN"));
+        assert!(cell(What::Fqdn, "=HYPERLINK($Url)").is_err());
+        assert!(cell(What::Fqdn, "$Pool\n=1").is_err());
         assert_eq!(cell(What::Path, "\\\\b\\s").as_deref(), Ok("\\\\b\\s"));
     }
 }

@@ -193,10 +193,13 @@ pub struct Withheld {
     /// `IN009`, or `IN006` for a value holding a template placeholder.
     pub code: &'static str,
     pub name: &'static str,
-    /// The value and why it fails (`` `x` is not an FQDN: ... ``).
+    /// Why the value fails, without repeating it (`a value it needs is not an FQDN: ...`).
     pub message: String,
     /// Where the check run reported it (`database.csv:2:88`), when it did.
     pub location: Option<String>,
+    /// The value itself: never written into the plan (see [`scrub`]).
+    #[serde(skip)]
+    pub value: String,
 }
 
 /// What a prerequisite is about.
@@ -420,8 +423,9 @@ pub fn build(
             ),
         });
     }
-    let built = steps::sections(&cx, &selection);
-    let prerequisites = prereq::prerequisites(&cx, &built.needs);
+    let mut built = steps::sections(&cx, &selection);
+    let mut prerequisites = prereq::prerequisites(&cx, &built.needs);
+    scrub(&cx, &mut built.sections, &mut prerequisites);
     let blocked = prerequisites.iter().any(|p| p.status == Status::Blocked)
         || built
             .sections
@@ -438,6 +442,72 @@ pub fn build(
         prerequisites,
         blocked,
     })
+}
+
+/// What stands in the plan for a value that is not valid: where it is, and the finding.
+fn reference(code: &str, location: Option<&str>) -> String {
+    match location {
+        Some(at) => format!("(a value that is not valid: {code} at {at})"),
+        None => format!("(a value that is not valid: {code})"),
+    }
+}
+
+/// Replaces, in every sentence of the plan, each value that is not valid (every value IN009
+/// or IN006 reported in the deployment, and every value a step found invalid) with a
+/// reference to its finding. Such a value is then written nowhere in the plan: not in a
+/// command (those are built from checked values only), and not in the prose either, where a
+/// wrapped line could start with what it holds. Commands are left as they are.
+fn scrub(cx: &Cx<'_>, sections: &mut [Section], prerequisites: &mut [Prerequisite]) {
+    let mut values: Vec<(String, String)> = Vec::new();
+    for f in &cx.findings {
+        if !matches!(f.rule.code, "IN009" | "IN006") {
+            continue;
+        }
+        let value = match f.rule.code {
+            "IN006" => f.entity.split('@').next().unwrap_or(""),
+            _ => f.entity.strip_suffix('…').unwrap_or(&f.entity),
+        };
+        let at = f.primary.as_ref().map(|l| {
+            let p = crate::render::Position::of(cx.ws, l.file, l.span);
+            format!("{}:{}:{}", p.path, p.line, p.column)
+        });
+        values.push((value.to_string(), reference(f.rule.code, at.as_deref())));
+    }
+    for w in sections
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.withheld.as_ref())
+    {
+        values.push((w.value.clone(), reference(w.code, w.location.as_deref())));
+    }
+    values.retain(|(v, _)| !v.trim().is_empty());
+    // The longest first, so that a value is replaced whole before a part of it.
+    values.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    values.dedup_by(|a, b| a.0 == b.0);
+    if values.is_empty() {
+        return;
+    }
+    let apply = |text: &mut String| {
+        for (value, with) in &values {
+            if text.contains(value.as_str()) {
+                *text = text.replace(value.as_str(), with);
+            }
+        }
+    };
+    for section in sections.iter_mut() {
+        apply(&mut section.subject);
+        apply(&mut section.why);
+        for step in &mut section.steps {
+            apply(&mut step.text);
+        }
+    }
+    for p in prerequisites.iter_mut() {
+        apply(&mut p.subject);
+        apply(&mut p.detail);
+        for f in &mut p.findings {
+            apply(&mut f.message);
+        }
+    }
 }
 
 #[cfg(test)]

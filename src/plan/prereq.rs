@@ -12,7 +12,7 @@ use crate::model::{Fqdn, restore};
 use crate::powershell::{Literal, Part};
 
 use super::steps::Needs;
-use super::{Blocker, Check, Cx, Prerequisite, Status};
+use super::{Blocker, Check, Cx, Prerequisite, Status, code};
 
 /// A backup a step reads, as the worksheets record it.
 #[derive(Clone, Debug)]
@@ -259,11 +259,11 @@ pub fn certificate_sources(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<String> {
             let name = r.certificate.text.trim();
             let location = r.location.text.trim();
             if r.exportable.value == Some(true) && !location.is_empty() {
-                format!("{name} from {location}")
+                format!("{} from {}", code(name), code(location))
             } else if r.reenroll.value == Some(true) {
-                format!("{name} re-enrolled from the internal CA")
+                format!("{} re-enrolled from the internal CA", code(name))
             } else {
-                format!("{name} (no way back recorded)")
+                format!("{} (no way back recorded)", code(name))
             }
         })
         .collect()
@@ -404,7 +404,9 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
             sql_release(cx, r),
             cx.sheets.first_row_per_instance().get(r),
         ) {
-            (Some(release), Some(row)) => format!("{release} ({})", place(cx, row.at)),
+            (Some(release), Some(row)) => {
+                format!("recorded as {} ({})", code(&release), place(cx, row.at))
+            }
             _ => "not recorded in the sql-instances worksheet".to_string(),
         };
         out.push(checked(Check::SqlInstance, key, detail, found));
@@ -424,7 +426,7 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
         let detail = if sources.is_empty() {
             "no certificate recorded in the certificates worksheet".to_string()
         } else {
-            sources.join("; ")
+            format!("recorded: {}", sources.join("; "))
         };
         out.push(checked(
             Check::Certificates,
@@ -476,9 +478,9 @@ fn artefact(cx: &Cx<'_>, a: &Artefact, sheets: bool) -> Prerequisite {
             findings: blockers(&found),
         };
     };
-    let mut detail = a.path();
+    let mut detail = format!("in {}", code(&a.path()));
     if let Some(set) = &a.set_name {
-        detail.push_str(&format!(", backup set {}", super::code(set)));
+        detail.push_str(&format!(", backup set {}", code(set)));
     }
     if let Some(date) = &a.last_backup {
         detail.push_str(&format!(", last backup {date}"));
@@ -498,6 +500,6 @@ fn shown_or_blank(text: &str) -> String {
     if t.is_empty() {
         "(blank)".to_string()
     } else {
-        super::code(t)
+        code(t)
     }
 }

@@ -11,7 +11,12 @@ use crate::escape::{self, terminal};
 
 const WIDTH: usize = 100;
 
-/// Wraps `text` at spaces only (commands, paths and FQDNs hold hyphens and backslashes).
+/// Stands for a space the wrap must not break at.
+const GLUE: char = '\u{e000}';
+
+/// Wraps `text` at spaces only (commands, paths and FQDNs hold hyphens and backslashes), and
+/// never inside a code span or just before one: a value in a code span stays on the line of
+/// the word before it, so that no line starts with what a value holds.
 fn wrap(text: &str, first: &str, rest: &str) -> String {
     let options = textwrap::Options::new(WIDTH)
         .initial_indent(first)
@@ -19,7 +24,52 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .break_words(false);
-    textwrap::fill(text, options)
+    let text = text.replace(GLUE, " ");
+    let mut glued = text.clone();
+    for span in code_spans(&text).into_iter().rev() {
+        let start = if text[..span.start].ends_with(' ') {
+            span.start - 1
+        } else {
+            span.start
+        };
+        let joined = text[start..span.end].replace(' ', &GLUE.to_string());
+        glued.replace_range(start..span.end, &joined);
+    }
+    textwrap::fill(&glued, options).replace(GLUE, " ")
+}
+
+/// The code spans of `text`: a run of backquotes up to the next run of the same length, as
+/// CommonMark reads them (see [`super::code`]).
+fn code_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let run = |at: usize| text[at..].bytes().take_while(|&b| b == b'`').count();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while let Some(found) = text[i..].find('`') {
+        let open = i + found;
+        let n = run(open);
+        let mut j = open + n;
+        let close = loop {
+            match text[j..].find('`') {
+                None => break None,
+                Some(k) => {
+                    let at = j + k;
+                    let m = run(at);
+                    if m == n {
+                        break Some(at);
+                    }
+                    j = at + m;
+                }
+            }
+        };
+        match close {
+            Some(close) => {
+                spans.push(open..close + n);
+                i = close + n;
+            }
+            None => i = open + n,
+        }
+    }
+    spans
 }
 
 fn title(plan: &Plan) -> String {
@@ -201,42 +251,16 @@ fn md(text: &str) -> String {
     out
 }
 
-/// Prose: its code spans (a run of backquotes up to the next run of the same length, as
-/// CommonMark reads them; see [`super::code`]) are kept as they are, since Markdown reads
-/// nothing inside them; everything else goes through [`md`].
+/// Prose: its code spans ([`code_spans`]) are kept as they are, since Markdown reads nothing
+/// inside them; everything else goes through [`md`].
 fn md_prose(text: &str) -> String {
     let text = terminal(text);
-    let run = |at: usize| text[at..].bytes().take_while(|&b| b == b'`').count();
     let mut out = String::new();
     let mut plain = 0;
-    let mut i = 0;
-    while let Some(found) = text[i..].find('`') {
-        let open = i + found;
-        let n = run(open);
-        // The closing run: the next run of exactly `n` backquotes.
-        let mut j = open + n;
-        let close = loop {
-            match text[j..].find('`') {
-                None => break None,
-                Some(k) => {
-                    let at = j + k;
-                    let m = run(at);
-                    if m == n {
-                        break Some(at);
-                    }
-                    j = at + m;
-                }
-            }
-        };
-        match close {
-            Some(close) => {
-                out.push_str(&md(&text[plain..open]));
-                out.push_str(&text[open..close + n]);
-                plain = close + n;
-                i = plain;
-            }
-            None => i = open + n,
-        }
+    for span in code_spans(&text) {
+        out.push_str(&md(&text[plain..span.start]));
+        out.push_str(&text[span.clone()]);
+        plain = span.end;
     }
     out.push_str(&md(&text[plain..]));
     out
@@ -347,4 +371,42 @@ pub fn markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 /// Writing fails.
 pub fn json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     escape::write_json(out, plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_pair_runs_of_the_same_length() {
+        let text = "a `b` c ``d ` e`` f ` g";
+        let spans: Vec<&str> = code_spans(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(spans, ["`b`", "``d ` e``"]);
+    }
+
+    #[test]
+    fn a_code_span_is_never_wrapped_to_the_start_of_a_line() {
+        let value = super::super::code(r"\\b\s\x; Remove-Item C:\ -Recurse; y");
+        let text = format!(
+            "{} restore it from the backup in {value} then go on",
+            "word ".repeat(14)
+        );
+        let wrapped = wrap(&text, "", "  ");
+        for line in wrapped.lines() {
+            assert!(!line.trim_start().starts_with('`'), "{wrapped}");
+            assert!(!line.trim_start().starts_with("Remove-Item"), "{wrapped}");
+        }
+        assert!(
+            wrapped.contains("in `\\\\b\\s\\x; Remove-Item C:\\ -Recurse; y`"),
+            "{wrapped}"
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_code_spans_and_escapes_the_rest() {
+        assert_eq!(md_prose("a *b* `c*d` [e]"), "a \\*b\\* `c*d` \\[e\\]");
+        assert_eq!(md_prose("x\ny"), "x\\\\ny");
+        assert_eq!(fence(&["a ```` b".to_string()]), "`````");
+        assert_eq!(fence(&["plain".to_string()]), "```");
+    }
 }

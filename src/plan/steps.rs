@@ -219,7 +219,12 @@ impl Writer<'_, '_> {
         Withheld {
             code,
             name: crate::rules::find(code).map_or("", |r| r.meta.name),
-            message: invalid.to_string(),
+            value: invalid.value.clone(),
+            message: format!(
+                "a value it needs is not {}: {}",
+                invalid.what.noun(),
+                invalid.why
+            ),
             location,
         }
     }
@@ -295,7 +300,7 @@ impl Writer<'_, '_> {
         let recorded = prereq::sql_release(self.cx, r);
         let release = recorded.map_or_else(
             || "SQL Server 2012 or SQL Server 2008 R2".to_string(),
-            |v| format!("{v} (as recorded in the sql-instances worksheet)"),
+            |v| format!("{} (as recorded in the sql-instances worksheet)", code(&v)),
         );
         let name = if r.instance.is_empty() {
             "as the default instance".to_string()
@@ -439,7 +444,7 @@ impl Writer<'_, '_> {
             self.say(format!(
                 "In SQL Server Management Studio, connect to {shown}, right-click Databases, choose Restore Database, select `{}` as the database and restore it from the backup in {}{set}. Under Options, check that the data and log files go to the original folders.",
                 display_db(*db),
-                artefact.path()
+                code(&artefact.path())
             ));
         }
     }
@@ -497,7 +502,7 @@ impl Writer<'_, '_> {
         } else {
             self.say(format!(
                 "Restore the Persistent Chat database (mgc) on {r} with the method its backup used: SQL Server restore for a SQL Server backup, Import-CsPersistentChatData for an Export-CsPersistentChatData file. The worksheet does not say which ({}).",
-                artefact.path()
+                code(&artefact.path())
             ));
         }
     }
@@ -511,7 +516,7 @@ impl Writer<'_, '_> {
             "In SQL Server Management Studio, connect to {}, choose Restore Database, select `{}` and restore it from the backup in {}{set}; check that the data and log files go to the original folders.",
             self.cx.t.sql_display(sql),
             display_db(db),
-            artefact.path()
+            code(&artefact.path())
         ));
     }
 
@@ -813,7 +818,7 @@ impl Writer<'_, '_> {
             format!(
                 "On {host}, create the folder and share it as {}, so that the path is exactly {} as before; then copy the file store back into it:",
                 code(&store.share.value),
-                store.unc
+                code(&store.unc)
             ),
             artefact.argument(None).and_then(|from| {
                 Ok(vec![

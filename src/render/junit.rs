@@ -173,8 +173,9 @@ fn detail(ws: &Workspace, f: &Finding) -> String {
     )
 }
 
-/// Text made safe for XML content and attribute values; characters XML 1.0 cannot hold are
-/// replaced, a line break is a character reference (no value starts a line of the file), and
+/// Text made safe for XML content and attribute values; characters XML 1.0 cannot hold,
+/// controls, line separators and bidirectional controls are replaced with U+FFFD, a line break
+/// is a character reference (no value starts a line of the file), and
 /// the `#` that would complete a CI logging command (`##vso[`, `##[`) is written `&#35;`, which
 /// reads back as the same text.
 #[must_use]
@@ -190,7 +191,7 @@ pub fn escape(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\t' | '\r' => out.push(' '),
-            c if u32::from(c) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+            c if crate::escape::is_hidden(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
                 out.push('\u{FFFD}');
             }
             c => out.push(c),

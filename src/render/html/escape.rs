@@ -3,8 +3,9 @@
 
 /// What stands for the character at byte `i` of `text`, when it cannot stand as itself: `& < >
 /// " '` become character references, line breaks too (they read the same, and no value starts
-/// a line of the file), control characters (which HTML forbids) become U+FFFD, and the `#` that
-/// would complete a CI logging command (`##vso[`, `##[`) is written `&#35;`.
+/// a line of the file), control characters (which HTML forbids), line separators and
+/// bidirectional controls (which would reorder what the page shows) become U+FFFD, and the `#`
+/// that would complete a CI logging command (`##vso[`, `##[`) is written `&#35;`.
 fn replacement(text: &str, i: usize, c: char) -> Option<&'static str> {
     match c {
         '&' => Some("&amp;"),
@@ -16,7 +17,7 @@ fn replacement(text: &str, i: usize, c: char) -> Option<&'static str> {
         '\r' => Some("&#13;"),
         '\t' => None,
         '#' if crate::escape::completes_command(text, i) => Some("&#35;"),
-        c if c.is_control() => Some("\u{fffd}"),
+        c if crate::escape::is_hidden(c) => Some("\u{fffd}"),
         _ => None,
     }
 }
