@@ -1058,12 +1058,21 @@ impl RowReader<'_> {
         self.typed(header, yes_no, "yes or no (also y/n, true/false)")
     }
 
-    /// A cell holding a name [`super::valid`] checks. One that fails the check is not read
-    /// (`None`) and not reported here: IN009 reports it, saying why.
-    fn checked<T>(&mut self, header: &'static str, parse: impl Fn(&str) -> Option<T>) -> Typed<T> {
+    /// A cell holding a name [`super::valid`] checks (`parse` checks it). One that fails the
+    /// check is not read (`None`) and not reported here: IN009 reports it, saying why. A cell
+    /// holding a template placeholder is read as written (`template`): IN006 reports it, and
+    /// the rules do not trust what it says.
+    fn checked<T>(
+        &mut self,
+        header: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        template: impl Fn(&str) -> T,
+    ) -> Typed<T> {
         let cell = self.cell(header);
         let value = if cell.is_blank() {
             None
+        } else if placeholder::contains(&cell.text) {
+            Some(template(&cell.text))
         } else {
             parse(&cell.text)
         };
@@ -1071,15 +1080,25 @@ impl RowReader<'_> {
     }
 
     fn fqdn(&mut self, header: &'static str) -> Typed<Fqdn> {
-        self.checked(header, |t| What::Fqdn.check(t).ok().map(|()| Fqdn::new(t)))
+        self.checked(
+            header,
+            |t| What::Fqdn.check(t).ok().map(|()| Fqdn::new(t)),
+            Fqdn::new,
+        )
     }
 
     fn instance(&mut self, header: &'static str) -> Typed<String> {
-        self.checked(header, instance_name)
+        self.checked(header, instance_name, |t| t.trim().to_lowercase())
     }
 
     fn sql_ref(&mut self, header: &'static str) -> Typed<SqlRef> {
-        self.checked(header, SqlRef::parse)
+        self.checked(header, SqlRef::parse, |t| {
+            let (server, instance) = t.trim().split_once('\\').unwrap_or((t, ""));
+            SqlRef {
+                server: Fqdn::new(server),
+                instance: instance.trim().to_lowercase(),
+            }
+        })
     }
 
     fn schedule(&mut self, header: &'static str) -> Typed<Schedule> {

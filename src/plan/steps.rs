@@ -906,3 +906,95 @@ fn display_db(db: Db) -> &'static str {
         other => other.name(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::test_support::plan;
+    use crate::plan::{Plan, Step};
+    use crate::rules::test_util::EXAMPLE;
+
+    /// The example with each (file, from, to) edit applied.
+    fn example_with(edits: &[(&str, &str, &str)]) -> Vec<(&'static str, String)> {
+        EXAMPLE
+            .iter()
+            .map(|(name, text)| {
+                let mut text = (*text).to_string();
+                for (file, from, to) in edits {
+                    if file == name {
+                        assert!(text.contains(from), "{name}: {from}");
+                        text = text.replacen(from, to, 1);
+                    }
+                }
+                (*name, text)
+            })
+            .collect()
+    }
+
+    fn plan_of(files: &[(&'static str, String)], failed: &str) -> Plan {
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        plan(&borrowed, &[failed]).expect("plan")
+    }
+
+    fn steps(plan: &Plan) -> impl Iterator<Item = &Step> {
+        plan.sections.iter().flat_map(|s| &s.steps)
+    }
+
+    #[test]
+    fn a_step_whose_value_fails_is_written_without_its_command() {
+        let files = example_with(&[(
+            "settings.csv",
+            "CsConfiguration.zip",
+            "Cs|Configuration.zip",
+        )]);
+        let plan = plan_of(&files, "sql01.contoso.com");
+        let step = steps(&plan)
+            .find(|s| s.text.starts_with("Import the configuration"))
+            .expect("the import step");
+        assert!(step.commands.is_empty());
+        let withheld = step.withheld.as_ref().expect("withheld");
+        assert_eq!((withheld.code, withheld.name), ("IN009", "invalid-value"));
+        assert_eq!(withheld.location.as_deref(), Some("settings.csv:2:58"));
+        assert!(
+            withheld
+                .message
+                .starts_with("a value it needs is not a file name")
+        );
+        assert!(plan.blocked);
+        // The value is nowhere in the plan, not even in the prerequisites.
+        let json = serde_json::to_string(&plan).expect("json");
+        assert!(!json.contains("Cs|Configuration"), "{json}");
+        assert!(json.contains("(a value that is not valid: IN009 at settings.csv:2:58)"));
+    }
+
+    #[test]
+    fn a_placeholder_names_in006() {
+        let files = example_with(&[(
+            "settings.csv",
+            "CsConfiguration.zip,\\\\backup01.contoso.com\\lync\\2026-11-20",
+            "CsConfiguration.zip,\\\\$BackupHost\\lync",
+        )]);
+        let plan = plan_of(&files, "sql01.contoso.com");
+        let withheld = steps(&plan)
+            .find_map(|s| s.withheld.as_ref())
+            .expect("withheld");
+        assert_eq!(withheld.code, "IN006");
+        assert!(withheld.location.is_some());
+    }
+
+    #[test]
+    fn valid_values_are_single_quoted_literals() {
+        let files = example_with(&[("settings.csv", "CsConfiguration.zip", "it's $(x).zip")]);
+        let plan = plan_of(&files, "sql01.contoso.com");
+        let commands: Vec<&str> = steps(&plan)
+            .flat_map(|s| &s.commands)
+            .map(String::as_str)
+            .collect();
+        assert!(
+            commands.contains(
+                &"Import-CsConfiguration -FileName '\\\\backup01.contoso.com\\lync\\2026-11-20\\it''s $(x).zip'"
+            ),
+            "{commands:?}"
+        );
+        assert!(!plan.blocked);
+    }
+}
