@@ -545,6 +545,7 @@ impl<'r, R: SheetRow> RowsByHost<'r, R> {
 mod tests {
     use super::*;
     use crate::model::values::Unc;
+    use crate::model::values::SqlRef;
     use crate::model::worksheet::{self, Rows, ServerRow};
     use crate::rules::test_util::{cluster, published, service, sql};
     use crate::source::FileId;
@@ -663,4 +664,69 @@ mod tests {
         assert!(index.is_empty());
         assert!(index.rows_for(&Fqdn::new("fe01.contoso.com")).is_empty());
     }
+
+    #[test]
+    fn a_literal_mssqlserver_is_the_default_instance() {
+        let text = published(
+            &[
+                cluster(1, "pool01.contoso.com", &["fe01.contoso.com"]),
+                cluster(2, "sql01.contoso.com", &["sql01.contoso.com"]),
+            ]
+            .join("\n"),
+            &sql(2, "MSSQLSERVER"),
+            &[
+                service("UserServices", 1, 1, None, &[("UserStore", 1)], ""),
+                service("UserStore", 1, 2, Some("MSSQLSERVER"), &[], ""),
+            ]
+            .join("\n"),
+        );
+        let t = crate::rules::test_util::topology(&text);
+        let r = sql_ref(&t, 0).expect("server known");
+        assert_eq!(r, SqlRef::parse("SQL01.contoso.com").expect("ref"));
+        assert_eq!(r.to_string(), "sql01.contoso.com");
+        let header = "Database,Server name (FQDN),SQL instance,Backup schedule,Database backup tool,Backup destination\n";
+        let rows = |instance: &str| match worksheet::lower(
+            crate::table::parse(&format!(
+                "{header}rtcxds,sql01.contoso.com,{instance},daily,SSMS,x\n"
+            )),
+            FileId(1),
+        ) {
+            worksheet::Read::Worksheet(sheet, _) => match sheet.rows {
+                Rows::Database(rows) => rows,
+                other => panic!("not database rows: {other:?}"),
+            },
+            worksheet::Read::Unrecognized { .. } => panic!("not recognised"),
+        };
+        for default in ["(default)", "MSSQLSERVER", ""] {
+            let row = &rows(default)[0];
+            assert!(
+                database_row_covers(&t, row, Db::Rtcxds, Some(0), None),
+                "{default:?}"
+            );
+        }
+        assert!(!database_row_covers(&t, &rows("rtc")[0], Db::Rtcxds, Some(0), None));
+    }
+
+    #[test]
+    fn rows_naming_a_worksheet_host_match_either_way() {
+        let rows = server_rows(
+            "sql05.contoso.com,SQL,ready,yes\n\
+             sql05.fabrikam.com,SQL,ready,yes\n\
+             SQL05,SQL,ready,yes\n\
+             sql06.contoso.com,SQL,ready,yes\n",
+            0,
+        );
+        let index = RowsByHost::new(&rows, |r| r.server.value.as_ref());
+        assert_eq!(
+            hosts(&index.rows_naming(&Fqdn::new("sql05"))),
+            ["sql05.contoso.com", "sql05.fabrikam.com", "SQL05"]
+        );
+        assert_eq!(
+            hosts(&index.rows_naming(&Fqdn::new("sql05.contoso.com"))),
+            ["sql05.contoso.com", "SQL05"]
+        );
+        // A topology name keeps the one-way match.
+        assert_eq!(hosts(&index.rows_for(&Fqdn::new("sql05"))), ["SQL05"]);
+    }
 }
+

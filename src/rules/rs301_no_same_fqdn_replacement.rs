@@ -290,4 +290,105 @@ mod tests {
         );
         assert!(checked.findings.is_empty());
     }
+
+    #[test]
+    fn the_mirror_and_the_witness_are_servers_to_rebuild() {
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "servers.csv",
+                    "sql03.contoso.com,SQL Back End (mirror),ready,yes,\n",
+                    "",
+                ),
+                (
+                    "servers.csv",
+                    "sql04.contoso.com,SQL mirroring witness,planned",
+                    "sql04.contoso.com,SQL mirroring witness,",
+                ),
+            ],
+        );
+        // Findings are sorted by file: servers.csv, then topology.xml.
+        assert_eq!(
+            checked.entities(),
+            ["sql04.contoso.com", "sql03.contoso.com"]
+        );
+        assert_eq!(checked.labelled(), ["", "sql03.contoso.com"]);
+        let mirror = &checked.findings[1];
+        assert_eq!(
+            mirror.message,
+            "sql03.contoso.com (SQL Server) has no row in the servers worksheet: no replacement with its FQDN is recorded"
+        );
+        let witness = &checked.findings[0];
+        assert!(witness.message.contains("not recorded"), "{}", witness.message);
+        assert_eq!(witness.secondary[0].message, "SQL Server machine of sql04.contoso.com");
+    }
+
+    #[test]
+    fn a_mirror_only_the_worksheet_names_is_reported_at_its_cell() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "sql-instances.csv",
+                "sql03.contoso.com\\rtc,5022",
+                "sql05.contoso.com\\rtc,5022",
+            )],
+        );
+        assert_eq!(checked.entities(), ["sql05.contoso.com"]);
+        assert_eq!(checked.labelled(), ["sql05.contoso.com\\rtc"]);
+        let f = &checked.findings[0];
+        assert_eq!(
+            f.message,
+            "sql05.contoso.com (mirror of sql01.contoso.com\\rtc) has no row in the servers worksheet: no replacement with its FQDN is recorded"
+        );
+        assert_eq!(checked.ws.files.get(f.primary.as_ref().expect("at").file).display, "sql-instances.csv");
+    }
+
+    #[test]
+    fn a_named_witness_with_replacement_none_shows_its_cell() {
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "sql-instances.csv",
+                    "sql04.contoso.com\\witness,7022",
+                    "SQL05\\witness,7022",
+                ),
+                (
+                    "servers.csv",
+                    "fs01.contoso.com,File server,ready,yes,\n",
+                    "fs01.contoso.com,File server,ready,yes,\nsql05.contoso.com,SQL witness,none,yes,\n",
+                ),
+            ],
+        );
+        // A single-label host in the cell finds the row written with the FQDN, and the other
+        // way round.
+        assert_eq!(checked.entities(), ["sql05"]);
+        assert_eq!(checked.labelled(), ["none"]);
+        let related = &checked.findings[0].secondary[0];
+        assert_eq!(
+            related.message,
+            "witness of sql01.contoso.com\\rtc, not declared in the topology"
+        );
+        assert_eq!(checked.ws.files.get(related.file).slice(related.span), "SQL05\\witness");
+    }
+
+    #[test]
+    fn a_partner_the_topology_declares_is_checked_once_as_a_topology_server() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "sql-instances.csv",
+                "sql04.contoso.com\\witness,7022",
+                "SQL04\\witness,7022",
+            )],
+        );
+        assert!(checked.findings.is_empty());
+        assert_eq!(
+            checked.checked.iter().filter(|c| c.starts_with("sql04")).count(),
+            1,
+            "{:?}",
+            checked.checked
+        );
+    }
 }

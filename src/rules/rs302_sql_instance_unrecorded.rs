@@ -538,4 +538,128 @@ mod tests {
         );
         assert!(checked.findings[0].secondary.is_empty());
     }
+
+    #[test]
+    fn the_mirror_and_the_witness_need_rows_for_their_versions() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "sql-instances.csv",
+                "sql03.contoso.com,rtc,SQL Server 2012 SP4,Enterprise,,5022,,,mirror of sql01.contoso.com\\rtc\n",
+                "",
+            )],
+        );
+        assert_eq!(checked.entities(), ["sql03.contoso.com\\rtc"]);
+        assert_eq!(checked.labelled(), ["rtc"]);
+        let f = &checked.findings[0];
+        assert_eq!(
+            f.message,
+            "SQL instance sql03.contoso.com\\rtc (mirror of sql01.contoso.com\\rtc) has no row in the sql-instances worksheet; its SQL Server version and edition are not on record, so HA404 cannot compare them with the principal's"
+        );
+        assert!(f.help.contains("failed mirror is rebuilt"), "{}", f.help);
+    }
+
+    #[test]
+    fn a_blank_witness_instance_name_is_not_recorded() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "sql-instances.csv",
+                "sql04.contoso.com,witness,",
+                "sql04.contoso.com,,",
+            )],
+        );
+        assert_eq!(checked.entities(), ["sql04.contoso.com\\witness"]);
+        assert_eq!(checked.labelled(), [""]);
+        assert_eq!(checked.lines(), [4]);
+    }
+
+    #[test]
+    fn a_witness_only_the_worksheet_names_is_reported_at_its_cell() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "sql-instances.csv",
+                "sql04.contoso.com\\witness,7022",
+                "sql05.contoso.com\\witness,7022",
+            )],
+        );
+        assert_eq!(checked.entities(), ["sql05.contoso.com\\witness"]);
+        assert_eq!(checked.labelled(), ["sql05.contoso.com\\witness"]);
+        let f = &checked.findings[0];
+        assert!(
+            f.message.starts_with(
+                "SQL instance sql05.contoso.com\\witness (witness of sql01.contoso.com\\rtc) has no row"
+            ),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.secondary[0].message, "no row for sql05.contoso.com\\witness here");
+        // A row under another name is a misnaming, said in the cell's words.
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "sql-instances.csv",
+                    "sql04.contoso.com\\witness,7022",
+                    "sql05.contoso.com\\witness,7022",
+                ),
+                (
+                    "sql-instances.csv",
+                    "sql04.contoso.com,witness,",
+                    "SQL05,witnes,SQL Server 2012 SP4,Standard,,,,,\nsql04.contoso.com,witness,",
+                ),
+            ],
+        );
+        assert_eq!(checked.labelled(), ["witnes"]);
+        assert!(
+            checked.findings[0]
+                .message
+                .contains("recorded as `witnes`, the `Witness` cell says `witness`"),
+            "{}",
+            checked.findings[0].message
+        );
+    }
+
+    #[test]
+    fn mssqlserver_is_the_default_instance_both_ways() {
+        // The topology names the default instance literally; the worksheet writes `(default)`.
+        let literal = example_with(
+            &RULE,
+            &[
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
+                ("sql-instances.csv", "sql02.contoso.com,monitoring,", "sql02.contoso.com,(default),"),
+            ],
+        );
+        assert!(literal.findings.is_empty(), "{:?}", literal.entities());
+        // The topology writes an empty name; the worksheet writes `MSSQLSERVER`.
+        let empty = example_with(
+            &RULE,
+            &[
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"\""),
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"\""),
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"\""),
+                ("sql-instances.csv", "sql02.contoso.com,monitoring,", "sql02.contoso.com,MSSQLSERVER,"),
+            ],
+        );
+        assert!(empty.findings.is_empty(), "{:?}", empty.entities());
+        // And a named instance is still not the default one.
+        let named = example_with(
+            &RULE,
+            &[
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
+                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
+            ],
+        );
+        assert_eq!(named.labelled(), ["monitoring"]);
+        assert!(
+            named.findings[0].message.contains("the topology says `(default)`"),
+            "{}",
+            named.findings[0].message
+        );
+    }
 }
+

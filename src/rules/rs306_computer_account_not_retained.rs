@@ -247,4 +247,60 @@ mod tests {
         );
         assert!(checked.findings.is_empty());
     }
+
+    #[test]
+    fn the_mirror_and_the_witness_keep_their_accounts() {
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "servers.csv",
+                    "sql03.contoso.com,SQL Back End (mirror),ready,yes",
+                    "sql03.contoso.com,SQL Back End (mirror),ready,",
+                ),
+                (
+                    "servers.csv",
+                    "sql04.contoso.com,SQL mirroring witness,planned,yes",
+                    "sql04.contoso.com,SQL mirroring witness,planned,n/a",
+                ),
+            ],
+        );
+        assert_eq!(
+            checked.entities(),
+            ["sql03.contoso.com", "sql04.contoso.com"]
+        );
+        assert_eq!(checked.labelled(), ["", "n/a"]);
+        assert!(checked.findings[0].message.contains("not recorded"));
+        assert_eq!(
+            checked.findings[1].message,
+            "sql04.contoso.com (SQL Server) is not an Edge Server: `n/a` is only for servers outside the domain, such as Edge Servers"
+        );
+    }
+
+    #[test]
+    fn a_mirror_only_the_worksheet_names_is_checked_too() {
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "sql-instances.csv",
+                    "sql03.contoso.com\\rtc,5022",
+                    "sql05.contoso.com\\rtc,5022",
+                ),
+                (
+                    "servers.csv",
+                    "fs01.contoso.com,File server,ready,yes,\n",
+                    "fs01.contoso.com,File server,ready,yes,\nSQL05,SQL mirror,ready,no,\n",
+                ),
+            ],
+        );
+        assert_eq!(checked.entities(), ["sql05.contoso.com"]);
+        assert_eq!(checked.labelled(), ["no"]);
+        let related = &checked.findings[0].secondary[0];
+        assert_eq!(
+            related.message,
+            "mirror of sql01.contoso.com\\rtc, not declared in the topology"
+        );
+    }
 }
+
