@@ -163,24 +163,38 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 "write `{}` in `Instance name`: a replacement SQL Server must be installed with the same instance name",
                 written(&w.name)
             )),
-            Verdict::Misnamed(row) => Draft::new(
-                &w.entity,
-                format!(
-                    "the instance on {} is recorded as `{}`, {} says `{}`",
-                    w.sql.server,
-                    shown(&row.instance.cell.text),
-                    w.source(),
-                    written(&w.name)
-                ),
-            )
-            .at(row.at.file, row.instance.span(), "not the instance name it is known by")
-            .also(file, span, w.declared_label())
-            .help(format!(
-                "record the instance as SQL Server names it; if it really is `{}`, the worksheet and {} disagree: correct the one that is wrong, or reinstall SQL Server as `{}`",
-                shown(&row.instance.cell.text),
-                w.source(),
-                written(&w.name)
-            )),
+            Verdict::Misnamed(row) => {
+                let recorded = shown(&row.instance.cell.text);
+                let name = written(&w.name);
+                let (label, there, help) = match &w.declared {
+                    Declared::Topology { .. } => (
+                        "not the topology's instance name".to_string(),
+                        "the instance the topology publishes".to_string(),
+                        format!(
+                            "record the instance as SQL Server names it; if it really is `{recorded}`, the topology and the SQL server disagree: correct the store in Topology Builder and publish, or reinstall SQL Server as `{name}`"
+                        ),
+                    ),
+                    Declared::Cell(cell) => (
+                        format!("not the name the `{}` cell gives", cell.partner.column()),
+                        format!("named here as the {}", cell.describe()),
+                        format!(
+                            "record the instance as SQL Server names it; if it really is `{recorded}`, correct the `{}` cell to name it",
+                            cell.partner.column()
+                        ),
+                    ),
+                };
+                Draft::new(
+                    &w.entity,
+                    format!(
+                        "the instance on {} is recorded as `{recorded}`, {} says `{name}`",
+                        shown(w.sql.server.as_str()),
+                        w.source(),
+                    ),
+                )
+                .at(row.at.file, row.instance.span(), label)
+                .also(file, span, there)
+                .help(help)
+            }
             Verdict::Missing => w.missing(file, span, &partners, header),
         };
         out.emit(draft);
@@ -284,13 +298,10 @@ impl Wanted<'_> {
     }
 
     /// Who names the instance, in words.
-    fn source(&self) -> &'static str {
+    fn source(&self) -> String {
         match &self.declared {
-            Declared::Topology { .. } => "the topology",
-            Declared::Cell(cell) => match cell.partner {
-                restore::Partner::Mirror => "the `Mirror` cell",
-                restore::Partner::Witness => "the `Witness` cell",
-            },
+            Declared::Topology { .. } => "the topology".to_string(),
+            Declared::Cell(cell) => format!("the `{}` cell", cell.partner.column()),
         }
     }
 
@@ -323,8 +334,12 @@ impl Wanted<'_> {
             message.push_str(
                 "; its SQL Server version and edition are not on record, so HA404 cannot compare them with the principal's",
             );
+            let must_match = match cell.partner {
+                restore::Partner::Mirror => "its version and edition must match the principal's",
+                restore::Partner::Witness => "its version must match the principal's",
+            };
             help = format!(
-                "add a row for {entity} with its instance name (`{}`), SQL Server version and edition: a failed {} is rebuilt with the same FQDN and instance name, and its version and edition must match the principal's",
+                "add a row for {entity} with its instance name (`{}`), SQL Server version and edition: a failed {} is rebuilt with the same FQDN and instance name, and {must_match}",
                 written(&self.name),
                 cell.partner.label()
             );
