@@ -247,21 +247,31 @@ fn sql_instances(t: &Topology) -> Template {
     Template { kind, rows }
 }
 
+/// A row for each server that needs certificates; two for an Edge Server, one for each
+/// interface, named as the Certificate Wizard names them (RS303 looks for both).
 fn certificates(t: &Topology) -> Template {
     let kind = Kind::Certificates;
-    let rows = restore::servers(t)
+    let mut rows = Vec::new();
+    for s in restore::servers(t)
         .iter()
         .filter(|s| s.needs_certificates())
-        .map(|s| {
-            row(
+    {
+        let names: &[&str] = if s.is_edge() {
+            &["Edge internal", "Edge external"]
+        } else {
+            &[""]
+        };
+        for name in names {
+            rows.push(row(
                 kind,
                 &[
                     ("Server FQDN", s.fqdn.value.to_string()),
+                    ("Certificate", (*name).to_string()),
                     ("Notes", s.role_labels()),
                 ],
-            )
-        })
-        .collect();
+            ));
+        }
+    }
     Template { kind, rows }
 }
 
@@ -397,10 +407,7 @@ mod tests {
             ]
         );
         // The mirror and the witness hold no store: they are SQL servers to rebuild all the same.
-        assert_eq!(
-            column(&t[3], "Role")[8..],
-            ["SQL Server", "SQL Server"]
-        );
+        assert_eq!(column(&t[3], "Role")[8..], ["SQL Server", "SQL Server"]);
         assert_eq!(column(&t[3], "Notes")[8], NO_STORE);
         assert_eq!(
             column(&t[4], "Instance name"),
@@ -411,7 +418,18 @@ mod tests {
             ["sql03.contoso.com", "sql04.contoso.com"]
         );
         assert_eq!(column(&t[4], "Notes")[3], NO_STORE);
-        assert_eq!(column(&t[5], "Server FQDN").len(), 5);
+        assert_eq!(
+            column(&t[5], "Certificate"),
+            [
+                "Edge internal",
+                "Edge external",
+                "Edge internal",
+                "Edge external",
+                "",
+                "",
+                ""
+            ]
+        );
         assert!(t[6].rows.is_empty());
     }
 

@@ -212,7 +212,10 @@ pub enum Rebuilt<'a> {
     Topology(&'a Server),
     /// A host named in a `Mirror` or `Witness` cell that is no server of the topology, with the
     /// first cell naming it.
-    Named { fqdn: Fqdn, cell: PartnerCell<'a> },
+    Named {
+        fqdn: Fqdn,
+        cell: PartnerCell<'a>,
+    },
 }
 
 impl Rebuilt<'_> {
@@ -280,11 +283,7 @@ impl Rebuilt<'_> {
 #[must_use]
 pub fn rebuilt<'a>(t: &'a Topology, sheets: &'a Sheets) -> Vec<Rebuilt<'a>> {
     let known = servers(t);
-    let is_server = |fqdn: &Fqdn| {
-        known
-            .binary_search_by(|s| s.fqdn.value.cmp(fqdn))
-            .is_ok()
-    };
+    let is_server = |fqdn: &Fqdn| known.binary_search_by(|s| s.fqdn.value.cmp(fqdn)).is_ok();
     let mut out: Vec<Rebuilt<'a>> = known.iter().map(Rebuilt::Topology).collect();
     let mut named: BTreeSet<Fqdn> = BTreeSet::new();
     for cell in partner_cells(sheets) {
@@ -544,8 +543,8 @@ impl<'r, R: SheetRow> RowsByHost<'r, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::values::Unc;
     use crate::model::values::SqlRef;
+    use crate::model::values::Unc;
     use crate::model::worksheet::{self, Rows, ServerRow};
     use crate::rules::test_util::{cluster, published, service, sql};
     use crate::source::FileId;
@@ -704,7 +703,13 @@ mod tests {
                 "{default:?}"
             );
         }
-        assert!(!database_row_covers(&t, &rows("rtc")[0], Db::Rtcxds, Some(0), None));
+        assert!(!database_row_covers(
+            &t,
+            &rows("rtc")[0],
+            Db::Rtcxds,
+            Some(0),
+            None
+        ));
     }
 
     #[test]
@@ -729,4 +734,3 @@ mod tests {
         assert_eq!(hosts(&index.rows_for(&Fqdn::new("sql05"))), ["SQL05"]);
     }
 }
-

@@ -179,7 +179,10 @@ mod tests {
         );
         let also = &f.secondary[0];
         assert_eq!(also.message, "also the witness of sql21.contoso.com\\rtc");
-        assert_eq!(checked.ws.files.get(also.file).line_col(also.span.start).0, 5);
+        assert_eq!(
+            checked.ws.files.get(also.file).line_col(also.span.start).0,
+            5
+        );
     }
 
     #[test]
@@ -194,7 +197,11 @@ mod tests {
     #[test]
     fn a_witness_for_each_pair_and_a_principal_recorded_twice_are_quiet() {
         let (file, from, to) = second_pair("sql24.contoso.com\\witness");
-        assert!(example_with(&RULE, &[(file, from, &to)]).findings.is_empty());
+        assert!(
+            example_with(&RULE, &[(file, from, &to)])
+                .findings
+                .is_empty()
+        );
         let twice = example_with(
             &RULE,
             &[(

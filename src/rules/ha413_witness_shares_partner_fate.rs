@@ -95,20 +95,17 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
         let entity = principal.to_string();
         out.checked(&entity);
-        if witness.server.same_host(&principal.server) || witness.server.same_host(&mirror.server)
-        {
+        if witness.server.same_host(&principal.server) || witness.server.same_host(&mirror.server) {
             continue;
         }
         let Some(witness_row) = no_replacement(&by_host, &witness.server) else {
             continue;
         };
-        let partners: Vec<(&str, &Fqdn, &ServerRow)> = [
-            ("principal", &principal.server),
-            ("mirror", &mirror.server),
-        ]
-        .into_iter()
-        .filter_map(|(role, host)| no_replacement(&by_host, host).map(|r| (role, host, r)))
-        .collect();
+        let partners: Vec<(&str, &Fqdn, &ServerRow)> =
+            [("principal", &principal.server), ("mirror", &mirror.server)]
+                .into_iter()
+                .filter_map(|(role, host)| no_replacement(&by_host, host).map(|r| (role, host, r)))
+                .collect();
         if partners.is_empty() || !seen.insert(entity.clone()) {
             continue;
         }
@@ -178,7 +175,12 @@ mod tests {
         let labels: Vec<(&str, &str)> = f
             .secondary
             .iter()
-            .map(|l| (checked.ws.files.get(l.file).slice(l.span), l.message.as_str()))
+            .map(|l| {
+                (
+                    checked.ws.files.get(l.file).slice(l.span),
+                    l.message.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             labels,

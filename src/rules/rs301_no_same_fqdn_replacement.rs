@@ -225,7 +225,9 @@ mod tests {
             .find(|f| f.entity == "sql03.contoso.com")
             .expect("the mirror is a server to rebuild");
         assert!(
-            sql03.message.starts_with("sql03.contoso.com (SQL Server) has no"),
+            sql03
+                .message
+                .starts_with("sql03.contoso.com (SQL Server) has no"),
             "{}",
             sql03.message
         );
@@ -320,8 +322,15 @@ mod tests {
             "sql03.contoso.com (SQL Server) has no row in the servers worksheet: no replacement with its FQDN is recorded"
         );
         let witness = &checked.findings[0];
-        assert!(witness.message.contains("not recorded"), "{}", witness.message);
-        assert_eq!(witness.secondary[0].message, "SQL Server machine of sql04.contoso.com");
+        assert!(
+            witness.message.contains("not recorded"),
+            "{}",
+            witness.message
+        );
+        assert_eq!(
+            witness.secondary[0].message,
+            "SQL Server machine of sql04.contoso.com"
+        );
     }
 
     #[test]
@@ -341,7 +350,14 @@ mod tests {
             f.message,
             "sql05.contoso.com (mirror of sql01.contoso.com\\rtc) has no row in the servers worksheet: no replacement with its FQDN is recorded"
         );
-        assert_eq!(checked.ws.files.get(f.primary.as_ref().expect("at").file).display, "sql-instances.csv");
+        assert_eq!(
+            checked
+                .ws
+                .files
+                .get(f.primary.as_ref().expect("at").file)
+                .display,
+            "sql-instances.csv"
+        );
     }
 
     #[test]
@@ -370,7 +386,10 @@ mod tests {
             related.message,
             "witness of sql01.contoso.com\\rtc, not declared in the topology"
         );
-        assert_eq!(checked.ws.files.get(related.file).slice(related.span), "SQL05\\witness");
+        assert_eq!(
+            checked.ws.files.get(related.file).slice(related.span),
+            "SQL05\\witness"
+        );
     }
 
     #[test]
@@ -385,7 +404,11 @@ mod tests {
         );
         assert!(checked.findings.is_empty());
         assert_eq!(
-            checked.checked.iter().filter(|c| c.starts_with("sql04")).count(),
+            checked
+                .checked
+                .iter()
+                .filter(|c| c.starts_with("sql04"))
+                .count(),
             1,
             "{:?}",
             checked.checked

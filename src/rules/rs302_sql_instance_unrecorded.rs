@@ -253,7 +253,10 @@ fn judge<'r>(
     name: &str,
     known: Option<&BTreeSet<&str>>,
 ) -> Verdict<'r> {
-    if rows.iter().any(|r| r.instance.value.as_deref() == Some(name)) {
+    if rows
+        .iter()
+        .any(|r| r.instance.value.as_deref() == Some(name))
+    {
         return Verdict::Recorded;
     }
     if let Some(row) = rows
@@ -540,9 +543,9 @@ mod tests {
             ]
         );
         assert!(
-            checked.findings[3]
-                .message
-                .starts_with("SQL instance sql04.contoso.com\\witness (holding no store) is not recorded"),
+            checked.findings[3].message.starts_with(
+                "SQL instance sql04.contoso.com\\witness (holding no store) is not recorded"
+            ),
             "{}",
             checked.findings[3].message
         );
@@ -609,7 +612,10 @@ mod tests {
             "{}",
             f.message
         );
-        assert_eq!(f.secondary[0].message, "no row for sql05.contoso.com\\witness here");
+        assert_eq!(
+            f.secondary[0].message,
+            "no row for sql05.contoso.com\\witness here"
+        );
         // A row under another name is a misnaming, said in the cell's words.
         let checked = example_with(
             &RULE,
@@ -642,10 +648,26 @@ mod tests {
         let literal = example_with(
             &RULE,
             &[
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
-                ("sql-instances.csv", "sql02.contoso.com,monitoring,", "sql02.contoso.com,(default),"),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"MSSQLSERVER\"",
+                ),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"MSSQLSERVER\"",
+                ),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"MSSQLSERVER\"",
+                ),
+                (
+                    "sql-instances.csv",
+                    "sql02.contoso.com,monitoring,",
+                    "sql02.contoso.com,(default),",
+                ),
             ],
         );
         assert!(literal.findings.is_empty(), "{:?}", literal.entities());
@@ -653,10 +675,26 @@ mod tests {
         let empty = example_with(
             &RULE,
             &[
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"\""),
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"\""),
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"\""),
-                ("sql-instances.csv", "sql02.contoso.com,monitoring,", "sql02.contoso.com,MSSQLSERVER,"),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"\"",
+                ),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"\"",
+                ),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"\"",
+                ),
+                (
+                    "sql-instances.csv",
+                    "sql02.contoso.com,monitoring,",
+                    "sql02.contoso.com,MSSQLSERVER,",
+                ),
             ],
         );
         assert!(empty.findings.is_empty(), "{:?}", empty.entities());
@@ -664,17 +702,30 @@ mod tests {
         let named = example_with(
             &RULE,
             &[
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
-                ("topology.xml", "SqlInstanceId Name=\"monitoring\"", "SqlInstanceId Name=\"MSSQLSERVER\""),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"MSSQLSERVER\"",
+                ),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"MSSQLSERVER\"",
+                ),
+                (
+                    "topology.xml",
+                    "SqlInstanceId Name=\"monitoring\"",
+                    "SqlInstanceId Name=\"MSSQLSERVER\"",
+                ),
             ],
         );
         assert_eq!(named.labelled(), ["monitoring"]);
         assert!(
-            named.findings[0].message.contains("the topology says `(default)`"),
+            named.findings[0]
+                .message
+                .contains("the topology says `(default)`"),
             "{}",
             named.findings[0].message
         );
     }
 }
-

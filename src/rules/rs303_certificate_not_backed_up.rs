@@ -458,4 +458,3 @@ mod tests {
         assert!(blank.findings.is_empty(), "{:?}", blank.entities());
     }
 }
-
