@@ -59,6 +59,13 @@ impl Fqdn {
     }
 }
 
+/// Names compare as their text does, so maps keyed by [`Fqdn`] can be searched by text ranges.
+impl std::borrow::Borrow<str> for Fqdn {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for Fqdn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -4,9 +4,8 @@
 //! The readiness rules and `worksheet init` share these answers, so a template written by
 //! `worksheet init` holds exactly the rows the rules look for.
 
-use std::collections::BTreeMap;
-
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use super::Fqdn;
 use super::topology::{Host, HostRef, PoolRole, Topology};
@@ -211,10 +210,12 @@ pub fn topology_name(t: &Topology, host: &Fqdn) -> Fqdn {
 pub enum Rebuilt<'a> {
     Topology(&'a Server),
     /// A host named in a `Mirror` or `Witness` cell that is no server of the topology, with the
-    /// first cell naming it.
+    /// first cell naming it, and whether the topology declares the name at all (as an Office
+    /// Web Apps server, say).
     Named {
         fqdn: Fqdn,
         cell: PartnerCell<'a>,
+        in_topology: bool,
     },
 }
 
@@ -257,10 +258,16 @@ impl Rebuilt<'_> {
                     t.pool_name(server.pool)
                 ),
             ),
-            Self::Named { cell, .. } => (
+            Self::Named {
+                cell, in_topology, ..
+            } => (
                 cell.row.at.file,
                 cell.cell().span(),
-                format!("{}, not declared in the topology", cell.describe()),
+                if *in_topology {
+                    format!("{}, named here", cell.describe())
+                } else {
+                    format!("{}, not declared in the topology", cell.describe())
+                },
             ),
         }
     }
@@ -288,12 +295,17 @@ pub fn rebuilt<'a>(t: &'a Topology, sheets: &'a Sheets) -> Vec<Rebuilt<'a>> {
     let mut named: BTreeSet<Fqdn> = BTreeSet::new();
     for cell in partner_cells(sheets) {
         let host = &cell.sql.server;
-        if find_host(t, host).iter().any(|(name, _)| is_server(name)) {
+        let found = find_host(t, host);
+        if found.iter().any(|(name, _)| is_server(name)) {
             continue;
         }
         let fqdn = topology_name(t, host);
         if named.insert(fqdn.clone()) {
-            out.push(Rebuilt::Named { fqdn, cell });
+            out.push(Rebuilt::Named {
+                fqdn,
+                cell,
+                in_topology: !found.is_empty(),
+            });
         }
     }
     out.sort_by(|a, b| a.fqdn().cmp(b.fqdn()));
@@ -436,9 +448,12 @@ pub fn find_host<'t>(t: &'t Topology, host: &Fqdn) -> Vec<(&'t Fqdn, HostRef)> {
     if !host.is_single_label() {
         return Vec::new();
     }
+    // The names whose first label is `host` are those starting with `host.`: one range of the
+    // sorted names (`/` follows `.`), found without looking at the others.
+    let from = format!("{host}.");
+    let to = format!("{host}/");
     t.hosts
-        .iter()
-        .filter(|(name, _)| name.matches_host(host))
+        .range::<str, _>((Bound::Included(from.as_str()), Bound::Excluded(to.as_str())))
         .flat_map(|(name, refs)| refs.iter().map(move |r| (name, *r)))
         .collect()
 }
@@ -606,6 +621,15 @@ mod tests {
         let t = example();
         assert_eq!(find_host(&t, &Fqdn::new("FE01")).len(), 1);
         assert_eq!(find_host(&t, &Fqdn::new("fe01.fabrikam.com")).len(), 0);
+        // A label is a whole label: `fe0` is not `fe01`'s, and `sql01` names the SQL server's
+        // cluster and its machine.
+        assert!(find_host(&t, &Fqdn::new("fe0")).is_empty());
+        assert!(find_host(&t, &Fqdn::new("pool01.contoso")).is_empty());
+        let sql01: Vec<String> = find_host(&t, &Fqdn::new("SQL01"))
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        assert_eq!(sql01, ["sql01.contoso.com", "sql01.contoso.com"]);
         let unc = Unc::parse(r"\\SQL01.contoso.com\backup").expect("unc");
         assert!(unc_in_topology(&t, &unc).is_some());
     }

@@ -414,4 +414,32 @@ mod tests {
             checked.checked
         );
     }
+
+    #[test]
+    fn a_witness_on_a_server_the_restore_would_not_rebuild_is_rebuilt_all_the_same() {
+        // wac01 is the Office Web Apps server: not rebuilt from the Lync backups, unless it is
+        // also the witness.
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "sql-instances.csv",
+                    "sql04.contoso.com\\witness,7022",
+                    "WAC01\\witness,7022",
+                ),
+                (
+                    "servers.csv",
+                    "fs01.contoso.com,File server,ready,yes,\n",
+                    "fs01.contoso.com,File server,ready,yes,\nwac01.contoso.com,Office Web Apps,,yes,\n",
+                ),
+            ],
+        );
+        assert_eq!(checked.entities(), ["wac01.contoso.com"]);
+        assert_eq!(checked.labelled(), [""]);
+        assert_eq!(
+            checked.findings[0].secondary[0].message,
+            "witness of sql01.contoso.com\\rtc, named here"
+        );
+    }
 }
+
