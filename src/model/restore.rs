@@ -192,6 +192,34 @@ pub fn partner_cells(sheets: &Sheets) -> impl Iterator<Item = PartnerCell<'_>> {
     })
 }
 
+/// A mirrored pair with a witness, as a row of the `sql-instances` worksheet records it.
+#[derive(Clone, Copy, Debug)]
+pub struct Witnessed<'s> {
+    pub row: &'s SqlInstanceRow,
+    pub mirror: &'s SqlRef,
+    pub witness: &'s SqlRef,
+}
+
+/// Every mirrored pair with a witness, in worksheet order, with the principal (the row's own
+/// instance); pairs whose principal, mirror or witness server holds a template placeholder are
+/// left out (facts built from placeholders are not trusted).
+pub fn witnessed(sheets: &Sheets) -> impl Iterator<Item = (SqlRef, Witnessed<'_>)> {
+    sheets.mirrored().filter_map(|(row, principal, mirror)| {
+        let witness = row.witness.value.as_ref()?;
+        let placeholder = [&principal.server, &mirror.server, &witness.server]
+            .iter()
+            .any(|f| f.is_placeholder());
+        (!placeholder).then_some((
+            principal,
+            Witnessed {
+                row,
+                mirror,
+                witness,
+            },
+        ))
+    })
+}
+
 /// The name a host written in a worksheet has in the topology: the topology's FQDN when the
 /// host names exactly one name of it (a single-label host may name several), else the host as
 /// written.

@@ -2,6 +2,7 @@ use std::collections::BTreeSet;
 
 use super::prelude::*;
 use crate::finding::shown;
+use crate::model::restore::{self, Witnessed};
 
 declare_rule! {
     /// ## What it checks
@@ -57,16 +58,12 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut seen = BTreeSet::new();
-    for (row, principal, mirror) in cx.sheets().mirrored() {
-        let Some(witness) = &row.witness.value else {
-            continue;
-        };
-        if [&principal.server, &mirror.server, &witness.server]
-            .iter()
-            .any(|f| f.is_placeholder())
-        {
-            continue;
-        }
+    for (principal, pair) in restore::witnessed(cx.sheets()) {
+        let Witnessed {
+            row,
+            mirror,
+            witness,
+        } = pair;
         out.checked(principal.to_string());
         let on_principal = witness.server.same_host(&principal.server);
         let on_mirror = witness.server.same_host(&mirror.server);

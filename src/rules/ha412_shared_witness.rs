@@ -84,13 +84,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     // The pairs each witness server serves, in worksheet order, each principal once.
     let mut by_witness: BTreeMap<Fqdn, Vec<Served<'_>>> = BTreeMap::new();
     let mut counted: BTreeSet<(Fqdn, SqlRef)> = BTreeSet::new();
-    for (row, principal, _) in cx.sheets().mirrored() {
-        let Some(witness) = &row.witness.value else {
-            continue;
-        };
-        if witness.server.is_placeholder() || principal.server.is_placeholder() {
-            continue;
-        }
+    for (principal, pair) in restore::witnessed(cx.sheets()) {
+        let (row, witness) = (pair.row, pair.witness);
         let host = t.map_or_else(
             || witness.server.clone(),
             |t| restore::topology_name(t, &witness.server),

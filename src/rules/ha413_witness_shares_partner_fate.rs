@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use super::prelude::*;
 use crate::finding::shown;
 use crate::model::Fqdn;
-use crate::model::restore::RowsByHost;
+use crate::model::restore::{self, RowsByHost, Witnessed};
 use crate::model::values::Replacement;
 use crate::model::worksheet::ServerRow;
 
@@ -83,16 +83,12 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let sheets = cx.sheets();
     let by_host = RowsByHost::new(&sheets.servers, |r| r.server.value.as_ref());
     let mut seen = BTreeSet::new();
-    for (row, principal, mirror) in sheets.mirrored() {
-        let Some(witness) = &row.witness.value else {
-            continue;
-        };
-        if [&principal.server, &mirror.server, &witness.server]
-            .iter()
-            .any(|f| f.is_placeholder())
-        {
-            continue;
-        }
+    for (principal, pair) in restore::witnessed(sheets) {
+        let Witnessed {
+            row,
+            mirror,
+            witness,
+        } = pair;
         let entity = principal.to_string();
         out.checked(&entity);
         if witness.server.same_host(&principal.server) || witness.server.same_host(&mirror.server) {

@@ -642,83 +642,32 @@ mod tests {
         );
     }
 
+    /// The example with the Monitoring instance named `topology` in the topology (its three
+    /// mentions) and, when given, `worksheet` in its row.
+    fn monitoring_named(
+        topology: &str,
+        worksheet: Option<&str>,
+    ) -> super::super::test_util::Checked {
+        let to = format!("SqlInstanceId Name=\"{topology}\"");
+        let from = "SqlInstanceId Name=\"monitoring\"";
+        let row = worksheet.map(|w| format!("sql02.contoso.com,{w},"));
+        let mut edits = vec![("topology.xml", from, to.as_str()); 3];
+        if let Some(row) = &row {
+            edits.push(("sql-instances.csv", "sql02.contoso.com,monitoring,", row));
+        }
+        example_with(&RULE, &edits)
+    }
+
     #[test]
     fn mssqlserver_is_the_default_instance_both_ways() {
         // The topology names the default instance literally; the worksheet writes `(default)`.
-        let literal = example_with(
-            &RULE,
-            &[
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"MSSQLSERVER\"",
-                ),
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"MSSQLSERVER\"",
-                ),
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"MSSQLSERVER\"",
-                ),
-                (
-                    "sql-instances.csv",
-                    "sql02.contoso.com,monitoring,",
-                    "sql02.contoso.com,(default),",
-                ),
-            ],
-        );
+        let literal = monitoring_named("MSSQLSERVER", Some("(default)"));
         assert!(literal.findings.is_empty(), "{:?}", literal.entities());
         // The topology writes an empty name; the worksheet writes `MSSQLSERVER`.
-        let empty = example_with(
-            &RULE,
-            &[
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"\"",
-                ),
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"\"",
-                ),
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"\"",
-                ),
-                (
-                    "sql-instances.csv",
-                    "sql02.contoso.com,monitoring,",
-                    "sql02.contoso.com,MSSQLSERVER,",
-                ),
-            ],
-        );
+        let empty = monitoring_named("", Some("MSSQLSERVER"));
         assert!(empty.findings.is_empty(), "{:?}", empty.entities());
         // And a named instance is still not the default one.
-        let named = example_with(
-            &RULE,
-            &[
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"MSSQLSERVER\"",
-                ),
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"MSSQLSERVER\"",
-                ),
-                (
-                    "topology.xml",
-                    "SqlInstanceId Name=\"monitoring\"",
-                    "SqlInstanceId Name=\"MSSQLSERVER\"",
-                ),
-            ],
-        );
+        let named = monitoring_named("MSSQLSERVER", None);
         assert_eq!(named.labelled(), ["monitoring"]);
         assert!(
             named.findings[0]
