@@ -315,6 +315,9 @@ pub fn instance_key(name: &str) -> String {
 /// cannot be an instance name (SQL Server allows at most 16 letters, digits, `_`, `$` and `#`).
 #[must_use]
 pub fn instance_name(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return None;
+    }
     let key = instance_key(text);
     if key.is_empty() {
         return Some(key);
@@ -546,6 +549,14 @@ mod tests {
         assert_eq!(SqlRef::parse(r"sql01 contoso\x"), None);
         assert_eq!(instance_name("(default)").as_deref(), Some(""));
         assert_eq!(instance_name("bad name"), None);
+        assert_eq!(instance_name(" "), None);
+        assert_eq!(SqlRef::parse(r"sql01.contoso.com\"), None);
+        assert_eq!(instance_key(" MSSQLServer "), "");
+        assert_eq!(instance_key("RTC"), "rtc");
+        assert_eq!(
+            SqlRef::new(Fqdn::new("SQL01.contoso.com"), "MSSQLSERVER"),
+            SqlRef::parse("sql01.contoso.com\\(default)").expect("ref")
+        );
     }
 
     #[test]
