@@ -296,16 +296,22 @@ fn settings(t: &Topology, fill: &mut Fill) -> Template {
     Template { kind, rows }
 }
 
+/// What the Notes cell says of a SQL server or instance that holds no store of the topology.
+const NO_STORE: &str =
+    "no store in the topology: a mirror or a witness? Record the pair on the principal's row";
+
 fn servers(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::Servers;
     let rows = restore::servers(t)
         .iter()
         .map(|s: &Server| {
+            let notes = if s.roles.is_empty() { NO_STORE } else { "" };
             row(
                 kind,
                 &[
                     ("Server FQDN", fill.value(What::Fqdn, s.fqdn.value.as_str())),
                     ("Role", s.role_labels()),
+                    ("Notes", notes.to_string()),
                 ],
             )
         })
@@ -313,17 +319,24 @@ fn servers(t: &Topology, fill: &mut Fill) -> Template {
     Template { kind, rows }
 }
 
+/// A row for every SQL instance of the topology, mirrors and witnesses included.
 fn sql_instances(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::SqlInstances;
-    let rows = restore::instances_in_use(t)
+    let rows = restore::instances(t)
         .into_iter()
         .map(|sql| {
+            let stores = t.stores_on(sql);
+            let notes = if stores.is_empty() {
+                NO_STORE.to_string()
+            } else {
+                stores.join(", ")
+            };
             row(
                 kind,
                 &[
                     ("SQL server FQDN", fill.server(t, sql)),
                     ("Instance name", fill.instance(t, sql)),
-                    ("Notes", t.stores_on(sql).join(", ")),
+                    ("Notes", notes),
                 ],
             )
         })
@@ -331,21 +344,31 @@ fn sql_instances(t: &Topology, fill: &mut Fill) -> Template {
     Template { kind, rows }
 }
 
+/// A row for each server that needs certificates; two for an Edge Server, one for each
+/// interface, named as the Certificate Wizard names them (RS303 looks for both).
 fn certificates(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::Certificates;
-    let rows = restore::servers(t)
+    let mut rows = Vec::new();
+    for s in restore::servers(t)
         .iter()
         .filter(|s| s.needs_certificates())
-        .map(|s| {
-            row(
+    {
+        let names: &[&str] = if s.is_edge() {
+            &["Edge internal", "Edge external"]
+        } else {
+            &[""]
+        };
+        for name in names {
+            rows.push(row(
                 kind,
                 &[
                     ("Server FQDN", fill.value(What::Fqdn, s.fqdn.value.as_str())),
+                    ("Certificate", (*name).to_string()),
                     ("Notes", s.role_labels()),
                 ],
-            )
-        })
-        .collect();
+            ));
+        }
+    }
     Template { kind, rows }
 }
 
@@ -549,10 +572,34 @@ mod tests {
                 "fs01.contoso.com",
                 "sql01.contoso.com",
                 "sql02.contoso.com",
+                "sql03.contoso.com",
+                "sql04.contoso.com",
             ]
         );
-        assert_eq!(column(&t[4], "Instance name"), vec!["rtc", "monitoring"]);
-        assert_eq!(column(&t[5], "Server FQDN").len(), 5);
+        // The mirror and the witness hold no store: they are SQL servers to rebuild all the same.
+        assert_eq!(column(&t[3], "Role")[8..], ["SQL Server", "SQL Server"]);
+        assert_eq!(column(&t[3], "Notes")[8], NO_STORE);
+        assert_eq!(
+            column(&t[4], "Instance name"),
+            vec!["rtc", "monitoring", "rtc", "witness"]
+        );
+        assert_eq!(
+            column(&t[4], "SQL server FQDN")[2..],
+            ["sql03.contoso.com", "sql04.contoso.com"]
+        );
+        assert_eq!(column(&t[4], "Notes")[3], NO_STORE);
+        assert_eq!(
+            column(&t[5], "Certificate"),
+            [
+                "Edge internal",
+                "Edge external",
+                "Edge internal",
+                "Edge external",
+                "",
+                "",
+                ""
+            ]
+        );
         assert!(t[6].rows.is_empty());
     }
 

@@ -140,8 +140,8 @@ fn junit_failing_fixture_fails_one_case_and_passes_the_other_servers() {
     let (counts, failing) = check_document(&xml);
     assert_eq!(failing, ["RS301 no-same-fqdn-replacement fe02.contoso.com"]);
     assert_eq!(counts.failures, 1);
-    // The topology has eight servers to rebuild (the worksheet's mirror and witness are not
-    // in it): one case each.
-    assert_eq!(counts.tests, 8, "{counts:?}");
+    // The topology has ten servers to rebuild, the mirror and the witness included (they hold
+    // no store): one case each.
+    assert_eq!(counts.tests, 10, "{counts:?}");
     insta::assert_snapshot!("junit_rs301_fail_replacement_none", xml);
 }

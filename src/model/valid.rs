@@ -235,14 +235,10 @@ fn fqdn(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether an instance cell names the default instance.
+/// Whether an instance name (as a topology or a cell writes it) names the default instance.
 #[must_use]
 pub fn is_default_instance(text: &str) -> bool {
-    let t = text.trim();
-    t.is_empty()
-        || t.eq_ignore_ascii_case("(default)")
-        || t.eq_ignore_ascii_case("default")
-        || t.eq_ignore_ascii_case("mssqlserver")
+    super::values::instance_key(text).is_empty()
 }
 
 fn instance(text: &str) -> Result<(), String> {
