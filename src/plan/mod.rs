@@ -287,6 +287,15 @@ impl Cx<'_> {
         crate::model::restore::sql_ref(self.t, sql)
     }
 
+    /// Where a finding points, as `path:line:column`.
+    #[must_use]
+    pub fn location(&self, f: &Finding) -> Option<String> {
+        f.primary.as_ref().map(|l| {
+            let p = crate::render::Position::of(self.ws, l.file, l.span);
+            format!("{}:{}:{}", p.path, p.line, p.column)
+        })
+    }
+
     /// The topology's instance for a reference.
     #[must_use]
     pub fn instance(&self, r: &SqlRef) -> Option<usize> {
@@ -464,10 +473,7 @@ fn scrub(cx: &Cx<'_>, sections: &mut [Section], prerequisites: &mut [Prerequisit
             "IN006" => f.entity.split('@').next().unwrap_or(""),
             _ => f.entity.strip_suffix('…').unwrap_or(&f.entity),
         };
-        let at = f.primary.as_ref().map(|l| {
-            let p = crate::render::Position::of(cx.ws, l.file, l.span);
-            format!("{}:{}:{}", p.path, p.line, p.column)
-        });
+        let at = cx.location(f);
         values.push((value.to_string(), reference(f.rule.code, at.as_deref())));
     }
     for w in sections

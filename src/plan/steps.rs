@@ -7,7 +7,6 @@ use crate::model::valid::{self, Invalid, Valid};
 use crate::model::values::{Db, SqlRef};
 use crate::model::{Fqdn, PoolRole, placeholder, restore};
 use crate::powershell::{Command, Literal, Part};
-use crate::render::Position;
 
 use super::prereq::{self, Artefact};
 use super::select::{MEMBER_ROLES, Pick, Selection, What, backend_pools, database_types};
@@ -212,10 +211,7 @@ impl Writer<'_, '_> {
             .findings
             .iter()
             .find(|f| f.rule.code == code && reports(f, invalid));
-        let location = finding.and_then(|f| f.primary.as_ref()).map(|l| {
-            let p = Position::of(self.cx.ws, l.file, l.span);
-            format!("{}:{}:{}", p.path, p.line, p.column)
-        });
+        let location = finding.and_then(|f| self.cx.location(f));
         Withheld {
             code,
             name: crate::rules::find(code).map_or("", |r| r.meta.name),
