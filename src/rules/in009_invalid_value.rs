@@ -88,8 +88,16 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
+    let as_of = cx.options.as_of;
     let mut found = Found {
         drafts: Unique::new(RULE.meta.severity),
+        as_of,
+        // Without `--as-of`, today is the UTC date: a time zone east of UTC may be a day ahead.
+        latest: if cx.options.as_of_is_today {
+            Date::from_days(as_of.days() + 1)
+        } else {
+            as_of
+        },
     };
     out.checked(&cx.file(topology).display);
     let file = topology.file;
@@ -146,6 +154,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 /// The findings of one deployment, one per distinct value.
 struct Found {
     drafts: Unique,
+    as_of: Date,
+    /// The latest date a backup can have been taken.
+    latest: Date,
 }
 
 impl Found {
@@ -178,17 +189,10 @@ impl Found {
         }
     }
 
-    /// Reports a date after `latest` in a column where only the past makes sense.
-    fn past(
-        &mut self,
-        file: FileId,
-        date: &Typed<Date>,
-        latest: Date,
-        as_of: Date,
-        entity: String,
-        column: &str,
-    ) {
-        let Some(value) = date.value.filter(|d| *d > latest) else {
+    /// Reports a date after the latest possible in a column where only the past makes sense.
+    fn past(&mut self, file: FileId, date: &Typed<Date>, entity: String, column: &str) {
+        let as_of = self.as_of;
+        let Some(value) = date.value.filter(|d| *d > self.latest) else {
             return;
         };
         let draft = Draft::new(
@@ -201,17 +205,16 @@ impl Found {
         .help("write the date the backup finished; if the check measures against the wrong day, give the right one with --as-of");
         self.drafts.push(draft, "the same date again");
     }
+
+    /// A `Last backup` cell of the row about `subject`.
+    fn last_backup(&mut self, file: FileId, date: &Typed<Date>, subject: &str) {
+        self.past(file, date, format!("{subject}/last-backup"), "Last backup");
+    }
 }
 
 /// Every checked cell of the deployment's worksheets.
 fn worksheets(cx: &Context<'_>, found: &mut Found) {
     let sheets = cx.sheets();
-    let as_of = cx.options.as_of;
-    let latest = if cx.options.as_of_is_today {
-        Date::from_days(as_of.days() + 1)
-    } else {
-        as_of
-    };
     let server = |found: &mut Found,
                   file: FileId,
                   typed: &Typed<crate::model::Fqdn>,
@@ -227,28 +230,14 @@ fn worksheets(cx: &Context<'_>, found: &mut Found) {
         if r.set_name.text.to_lowercase().ends_with(".zip") {
             found.cell(f, &r.set_name, What::FileName, k, "Backup set name");
         }
-        found.past(
-            f,
-            &r.last_backup,
-            latest,
-            as_of,
-            format!("{}/last-backup", r.subject()),
-            "Last backup",
-        );
+        found.last_backup(f, &r.last_backup, &r.subject());
     }
     for r in &sheets.file_store {
         let (f, k) = (r.at.file, Kind::FileStore);
         server(found, f, &r.server, k, "Server name (FQDN)");
         found.cell(f, &r.share, What::Path, k, "File share to be backed up");
         found.cell(f, &r.destination, What::Path, k, "Backup destination");
-        found.past(
-            f,
-            &r.last_backup,
-            latest,
-            as_of,
-            format!("{}/last-backup", r.subject()),
-            "Last backup",
-        );
+        found.last_backup(f, &r.last_backup, &r.subject());
     }
     for r in &sheets.settings {
         let (f, k) = (r.at.file, Kind::Settings);
@@ -261,14 +250,7 @@ fn worksheets(cx: &Context<'_>, found: &mut Found) {
             "Configuration file name",
         );
         found.cell(f, &r.location, What::Path, k, "Backup location");
-        found.past(
-            f,
-            &r.last_backup,
-            latest,
-            as_of,
-            format!("{}/last-backup", r.subject()),
-            "Last backup",
-        );
+        found.last_backup(f, &r.last_backup, &r.subject());
     }
     for r in &sheets.servers {
         server(found, r.at.file, &r.server, Kind::Servers, "Server FQDN");
@@ -288,7 +270,7 @@ fn worksheets(cx: &Context<'_>, found: &mut Found) {
     for r in &sheets.backup_runs {
         let (f, k) = (r.at.file, Kind::BackupRuns);
         found.cell(f, &r.share, What::Path, k, "Backup share");
-        found.past(f, &r.date, latest, as_of, r.subject(), "Backup run date");
+        found.past(f, &r.date, r.subject(), "Backup run date");
     }
 }
 
