@@ -660,6 +660,17 @@ fn outputs_never_replace_a_file_the_run_reads() {
     assert_eq!(before, after);
 }
 
+/// `worksheet init topology.xml --out out`, with `--force` or not.
+#[cfg(unix)]
+fn init(dir: &Path, force: bool) -> Command {
+    let mut cmd = topolint(dir);
+    cmd.args(["worksheet", "init", "topology.xml", "--out", "out"]);
+    if force {
+        cmd.arg("--force");
+    }
+    cmd
+}
+
 #[cfg(unix)]
 #[test]
 fn worksheet_init_never_writes_through_a_link_or_over_its_topology() {
@@ -680,12 +691,7 @@ fn worksheet_init_never_writes_through_a_link_or_over_its_topology() {
     )
     .unwrap();
     for force in [false, true] {
-        let mut cmd = topolint(d);
-        cmd.args(["worksheet", "init", "topology.xml", "--out", "out"]);
-        if force {
-            cmd.arg("--force");
-        }
-        let out = run_unchanged(d, &mut cmd);
+        let out = run_unchanged(d, &mut init(d, force));
         assert_eq!(out.status.code(), Some(2));
         assert!(
             text(&out.stderr).contains("is a symbolic link"),
@@ -700,33 +706,13 @@ fn worksheet_init_never_writes_through_a_link_or_over_its_topology() {
     // A dangling link too.
     fs::remove_file(d.join("out/servers.csv")).unwrap();
     symlink(elsewhere.path().join("new.txt"), d.join("out/servers.csv")).unwrap();
-    let out = run_unchanged(
-        d,
-        topolint(d).args([
-            "worksheet",
-            "init",
-            "topology.xml",
-            "--out",
-            "out",
-            "--force",
-        ]),
-    );
+    let out = run_unchanged(d, &mut init(d, true));
     assert_eq!(out.status.code(), Some(2));
     assert!(!elsewhere.path().join("new.txt").exists());
     // The topology itself, under a worksheet's name.
     fs::remove_file(d.join("out/servers.csv")).unwrap();
     fs::hard_link(d.join("topology.xml"), d.join("out/servers.csv")).unwrap();
-    let out = run_unchanged(
-        d,
-        topolint(d).args([
-            "worksheet",
-            "init",
-            "topology.xml",
-            "--out",
-            "out",
-            "--force",
-        ]),
-    );
+    let out = run_unchanged(d, &mut init(d, true));
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("is the topology this command reads"),

@@ -25,15 +25,9 @@ fn replacement(text: &str, i: usize, c: char) -> Option<&'static str> {
 /// Appends `text` to `out` so that it reads as the same characters in element content and
 /// inside a double- or single-quoted attribute value (see [`replacement`]).
 pub fn push(out: &mut String, text: &str) {
-    let mut done = 0;
-    for (i, c) in text.char_indices() {
-        if let Some(r) = replacement(text, i, c) {
-            out.push_str(&text[done..i]);
-            out.push_str(r);
-            done = i + c.len_utf8();
-        }
-    }
-    out.push_str(&text[done..]);
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{}", Esc(text));
 }
 
 /// `text`, escaped (see [`push`]).
