@@ -33,6 +33,26 @@ pub struct Workspace {
     /// Files read for the run that are not inputs (the configuration, the baseline): findings
     /// may point into them, but no input rule reads them.
     pub auxiliary: Vec<FileId>,
+    /// Files found that topolint does not read (an archive, a workbook, a CSV file that is no
+    /// worksheet), reported once the deployments are known ([`crate::load::form_deployments`]).
+    pub unread: Vec<Unread>,
+    /// XML files that could be their folder's topology but could not be read (unreadable,
+    /// undecodable, ill-formed, or in no topology namespace).
+    pub broken_topologies: Vec<FileId>,
+}
+
+/// A file found but not read as a topology or worksheet: what topolint took it for and why.
+#[derive(Clone, Debug)]
+pub struct Unread {
+    pub file: FileId,
+    /// Named on the command line (reported as an error), or met in a walk (reported as a
+    /// warning, and only in a deployment folder).
+    pub explicit: bool,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+    /// Places in the file worth pointing at (the header cells that nearly match a column).
+    pub labels: Vec<(Span, String)>,
 }
 
 impl Workspace {
@@ -55,6 +75,9 @@ pub struct Deployment {
     pub worksheets: Vec<usize>,
     /// Their rows, merged by kind.
     pub sheets: Sheets,
+    /// Worksheets in the folder that could not be joined with this topology, because another
+    /// topology document shares the folder: its readiness cannot be judged.
+    pub unjoined: usize,
 }
 
 impl Deployment {
@@ -89,6 +112,10 @@ pub struct InputProblem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// The finding's own severity, when it is not the rule's default.
+    pub severity: Option<crate::finding::Severity>,
+    /// More places to show: in this file or another (the other topology of a folder).
+    pub related: Vec<crate::finding::Label>,
 }
 
 #[cfg(test)]

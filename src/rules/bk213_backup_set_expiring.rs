@@ -1,5 +1,6 @@
 use super::prelude::*;
 use crate::date::Expiry;
+use crate::finding::State;
 use crate::finding::{Severity, shown};
 
 declare_rule! {
@@ -79,7 +80,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 ),
             )
             .at(row.at.file, row.set_expiration.span(), "expired")
-            .severity(Severity::Error),
+            .severity(Severity::Error)
+            .state(State::Expired),
             Expiry::Expiring(left) => {
                 let (when, label) = if left == 0 {
                     (
@@ -100,6 +102,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 ),
             )
             .at(row.at.file, row.set_expiration.span(), label)
+            .state(State::Expiring)
             }
         };
         drafts.push(draft, "another backup set of it expires here");

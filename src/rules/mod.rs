@@ -429,6 +429,12 @@ pub(crate) fn report_problems(
         if let Some(help) = &problem.help {
             draft = draft.help(help.clone());
         }
+        if let Some(severity) = problem.severity {
+            draft = draft.severity(severity);
+        }
+        for related in &problem.related {
+            draft = draft.also(related.file, related.span, related.message.clone());
+        }
         out.emit(draft);
     }
 }
@@ -498,6 +504,7 @@ pub(crate) fn stamp(
         secondary: draft.secondary.into_iter().map(bounded).collect(),
         fingerprint,
         suppression: None,
+        state: draft.state,
     }
 }
 

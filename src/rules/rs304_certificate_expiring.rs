@@ -2,6 +2,7 @@ use std::collections::BTreeSet;
 
 use super::prelude::*;
 use crate::date::Expiry;
+use crate::finding::State;
 use crate::finding::{Severity, shown};
 
 declare_rule! {
@@ -93,7 +94,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 ),
             )
             .at(row.at.file, row.expires.span(), "expired")
-            .severity(Severity::Error),
+            .severity(Severity::Error)
+            .state(State::Expired),
             Expiry::Expiring(left) => {
                 let when = if left == 0 {
                     "today".to_string()
@@ -105,6 +107,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                     format!("{certificate}{of} expires on {expires}, {when}"),
                 )
                 .at(row.at.file, row.expires.span(), format!("expires {when}"))
+                .state(State::Expiring)
             }
         };
         out.emit(draft);
