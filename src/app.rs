@@ -595,7 +595,7 @@ fn rules_cmd(format: RulesFormat, out: &mut dyn Write) -> Result<u8, Fatal> {
                         "severity": m.severity.as_str(),
                         "category": m.category(),
                         "summary": m.summary,
-                        "requirements": m.sources,
+                        "sources": m.sources(),
                         "url": m.url(),
                     })
                 })

@@ -68,7 +68,6 @@ declare_rule! {
         severity: Error,
         scope: Deployment,
         summary: "`Last backup` older than its `Backup schedule` allows, plus `max-backup-age-days` of grace, before `--as-of`",
-        sources: ["R25"],
         help: "find out why the backup has not run, run it and record the new date; correct the `Backup schedule` if it is wrong, or raise `max-backup-age-days` in topolint.toml if the policy allows more slack",
         check: check,
     }

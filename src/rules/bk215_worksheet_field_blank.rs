@@ -41,16 +41,14 @@ declare_rule! {
     /// administrator knows.
     ///
     /// ## Source
-    /// R26: the backup worksheets must be completed, verified and kept in a secure location
-    /// (*Backup and restoration worksheets*, Hh202169; *Establishing a backup and restoration
-    /// plan*, Hh202183).
+    /// The backup worksheets must be completed, verified and kept in a secure location (*Backup and
+    /// restoration worksheets*, Hh202169; *Establishing a backup and restoration plan*, Hh202183).
     pub static RULE = {
         code: "BK215",
         name: "worksheet-field-blank",
         severity: Error,
         scope: Deployment,
         summary: "a required cell left blank",
-        sources: ["R26"],
         help: "fill in the cell: the worksheets are what a restore is carried out from",
         check: check,
     }

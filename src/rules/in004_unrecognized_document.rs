@@ -58,7 +58,6 @@ declare_rule! {
         severity: Error,
         scope: Input,
         summary: "a named file, or a file of a deployment folder (warning), that is none of what topolint reads",
-        sources: [],
         help: "name the topology export itself (`Get-CsTopology -AsXml`) or a Topology Builder .tbxml file",
         check: check,
     }

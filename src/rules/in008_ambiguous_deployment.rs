@@ -50,7 +50,6 @@ declare_rule! {
         severity: Warning,
         scope: Input,
         summary: "worksheets beside no topology document (warning), or beside several or an unreadable one (error)",
-        sources: ["R26"],
         help: "keep one topology document and its worksheets together in one folder per deployment",
         check: check,
     }

@@ -147,8 +147,6 @@ pub struct RuleMeta {
     pub scope: Scope,
     /// One line, lower-case start, no trailing period.
     pub summary: &'static str,
-    /// Requirement numbers from the requirements catalogue (`R17`).
-    pub sources: &'static [&'static str],
     /// General advice, used when a finding has none more specific.
     pub help: &'static str,
     /// Markdown body: what it checks, why it breaks a restore, example, how to fix, source.
@@ -184,6 +182,28 @@ impl RuleMeta {
             env!("CARGO_PKG_REPOSITORY"),
             self.code
         )
+    }
+
+    /// The TechNet IDs of the Microsoft pages its `## Source` section cites (`Hh202184`,
+    /// `JJ205248`), each once, in the order cited.
+    #[must_use]
+    pub fn sources(&self) -> Vec<&'static str> {
+        let section = self
+            .docs
+            .split_once("## Source")
+            .map_or("", |(_, rest)| rest);
+        let mut ids: Vec<&'static str> = Vec::new();
+        for word in section.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let bytes = word.as_bytes();
+            let is_id = bytes.len() == 8
+                && bytes[..2].iter().all(u8::is_ascii_alphabetic)
+                && bytes[0].is_ascii_uppercase()
+                && bytes[2..].iter().all(u8::is_ascii_digit);
+            if is_id && !ids.contains(&word) {
+                ids.push(word);
+            }
+        }
+        ids
     }
 
     /// The documentation body with the one leading space of each doc-comment line removed.
@@ -518,7 +538,6 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             scope: $scope:ident,
             summary: $summary:literal,
-            sources: [$($source:literal),* $(,)?],
             help: $help:literal,
             check: $check:path $(,)?
         }
@@ -530,7 +549,6 @@ macro_rules! declare_rule {
                 severity: $crate::finding::Severity::$severity,
                 scope: $crate::rules::Scope::$scope,
                 summary: $summary,
-                sources: &[$($source),*],
                 help: $help,
                 docs: concat!($($doc, "\n"),*),
             },

@@ -41,17 +41,16 @@ declare_rule! {
     /// `Publish-CsTopology` and the exported configuration refer to it.
     ///
     /// ## Source
-    /// R30: a clean or new server with the same FQDN as the failed server must be available
-    /// (*Preparing to restore Lync Server 2013*, Hh202179, "Gathering Hardware, Software, and
-    /// Tools"; step 1 of each restore procedure, for example *Restoring a Standard Edition
-    /// server*, Hh202190, and *Restoring an Enterprise Edition Back End Server*, Hh202163).
+    /// A clean or new server with the same FQDN as the failed server must be available (*Preparing to
+    /// restore Lync Server 2013*, Hh202179, "Gathering Hardware, Software, and Tools"; step 1 of each
+    /// restore procedure, for example *Restoring a Standard Edition server*, Hh202190, and *Restoring
+    /// an Enterprise Edition Back End Server*, Hh202163).
     pub static RULE = {
         code: "RS301",
         name: "no-same-fqdn-replacement",
         severity: Error,
         scope: Deployment,
         summary: "a server of the topology with no replacement that can take the same FQDN (`none` or not recorded)",
-        sources: ["R30"],
         help: "arrange a clean server that can be built with the same FQDN before a restore is needed, and record `ready`, or `planned` when one is arranged but not standing by",
         check: check,
     }

@@ -48,17 +48,16 @@ declare_rule! {
     /// differ, correct whichever is wrong before a restore is needed.
     ///
     /// ## Source
-    /// R34: install SQL Server keeping the instance names the same as before the failure, with
-    /// the same procedure, permissions and logins (*Restoring an Enterprise Edition Back End
-    /// Server*, Hh202163, step 3; the same step in the other restore procedures, such as
-    /// *Restoring the server hosting the Central Management store*, Hh202172).
+    /// Install SQL Server keeping the instance names the same as before the failure, with the same
+    /// procedure, permissions and logins (*Restoring an Enterprise Edition Back End Server*,
+    /// Hh202163, step 3; the same step in the other restore procedures, such as *Restoring the
+    /// server hosting the Central Management store*, Hh202172).
     pub static RULE = {
         code: "RS302",
         name: "sql-instance-unrecorded",
         severity: Error,
         scope: Deployment,
         summary: "a SQL instance of the topology not recorded with the same server FQDN and instance name",
-        sources: ["R34"],
         help: "record the SQL instance with its server FQDN and instance name (`(default)` for the default instance), so that a replacement is installed with the same name",
         check: check,
     }

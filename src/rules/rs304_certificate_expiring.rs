@@ -42,17 +42,16 @@ declare_rule! {
     /// re-enroll it), and record the new expiry date.
     ///
     /// ## Source
-    /// R19: certificates are backed up and kept available to restore (*Backup and restoration
-    /// requirements: data*, Hh202194, "Additional Backup Requirements"), and R35: they are
-    /// restored or re-enrolled before the Lync Server components (*Preparing to restore Lync
-    /// Server 2013*, Hh202179, step 3). An expired certificate satisfies neither.
+    /// Certificates are backed up and kept available to restore (*Backup and restoration
+    /// requirements: data*, Hh202194, "Additional Backup Requirements"), and they are restored or
+    /// re-enrolled before the Lync Server components (*Preparing to restore Lync Server 2013*,
+    /// Hh202179, step 3). An expired certificate satisfies neither.
     pub static RULE = {
         code: "RS304",
         name: "certificate-expiring",
         severity: Warning,
         scope: Deployment,
         summary: "a certificate expired (error) or expiring within `expiry-warning-days`",
-        sources: ["R19"],
         help: "renew the certificate (Certificate Wizard or `Request-CsCertificate` and `Set-CsCertificate`), back up or re-enroll the new one, and record its expiry date",
         check: check,
     }

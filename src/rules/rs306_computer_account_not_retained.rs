@@ -41,16 +41,15 @@ declare_rule! {
     /// record `yes`.
     ///
     /// ## Source
-    /// R33: when installing the operating system of the replacement, do not delete the
-    /// computer account in AD DS and check that its group permissions are kept (*Preparing to
-    /// restore Lync Server 2013*, Hh202179).
+    /// When installing the operating system of the replacement, do not delete the computer account in
+    /// AD DS, and check that its group permissions are kept (*Preparing to restore Lync Server 2013*,
+    /// Hh202179).
     pub static RULE = {
         code: "RS306",
         name: "computer-account-not-retained",
         severity: Error,
         scope: Deployment,
         summary: "a server whose AD computer account is not kept for the rebuild",
-        sources: ["R33"],
         help: "keep the server's computer account in AD DS for the rebuild (do not delete it, keep its group memberships) and record `yes`",
         check: check,
     }
