@@ -187,9 +187,9 @@ pub fn read_workspace_with_backup(
 /// The usage error of a `--backup-topology` that names the topology being checked.
 fn own_topology(shown: &str, own: &str) -> Fatal {
     let what = if shown == own {
-        "the topology of the worksheets beside it".to_string()
+        "the topology of the deployment being checked".to_string()
     } else {
-        format!("the deployment's own topology (`{own}`, same content)")
+        format!("the deployment's own topology file (`{own}`)")
     };
     Fatal::Usage {
         message: format!(
@@ -222,8 +222,9 @@ fn own_topology_in_walk(ws: &Workspace, walked: &Path, cwd: &Path) -> Result<(),
     Ok(())
 }
 
-/// The backup-time topology must not be a deployment's own topology: the same file, or a
-/// file with the same content.
+/// The backup-time topology must not be a deployment's own topology file (by path, link or
+/// hard link). A different file with the same content is what a backup taken since the last
+/// change exports, and is accepted; the summary says that the two are identical.
 fn not_the_deployments_own(ws: &Workspace, backup: &Path) -> Result<(), Fatal> {
     let Some(then) = &ws.backup else {
         return Ok(());
@@ -232,9 +233,6 @@ fn not_the_deployments_own(ws: &Workspace, backup: &Path) -> Result<(), Fatal> {
     for d in &ws.deployments {
         let now = ws.files.get(ws.topologies[d.topology].file);
         if discover::same_file(&now.path, backup) {
-            return Err(own_topology(&then.display, &then.display));
-        }
-        if now.text == then.text {
             return Err(own_topology(&then.display, &now.display));
         }
     }

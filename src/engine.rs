@@ -199,6 +199,10 @@ pub struct Summary {
     /// The backup-time topology the deployment was compared with, as displayed.
     #[serde(skip)]
     pub backup_topology: Option<String>,
+    /// The backup-time topology has the same text as the deployment's: nothing changed since
+    /// the backup (or the same export was named twice).
+    #[serde(skip)]
+    pub backup_identical: bool,
 }
 
 /// One deployment's outcome: the findings about its topology and worksheets.
@@ -409,6 +413,12 @@ pub fn run_with(
                 .backup
                 .as_ref()
                 .map(|b| ws.files.get(b.file).display.clone()),
+            backup_identical: ws.backup.as_ref().is_some_and(|b| {
+                let then = &ws.files.get(b.file).text;
+                ws.deployments
+                    .iter()
+                    .any(|d| ws.files.get(ws.topologies[d.topology].file).text == *then)
+            }),
         },
         findings,
         baselined,

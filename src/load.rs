@@ -491,6 +491,7 @@ fn problem(
         message,
         help,
         severity: None,
+        label: None,
         related: Vec::new(),
     });
 }
@@ -598,6 +599,7 @@ pub fn form_deployments(ws: &mut Workspace) {
                     ),
                     help: Some("give each deployment its own folder holding one topology document and its worksheets; keep the export taken with a backup elsewhere and name it with `--backup-topology`".to_string()),
                     severity: Some(Severity::Error),
+                    label: Some("a second topology document".to_string()),
                     related: std::iter::once(Label::new(
                         first.file,
                         first.root,
@@ -620,6 +622,7 @@ pub fn form_deployments(ws: &mut Workspace) {
                 ),
                 help: Some("fix the topology document (its own finding says what is wrong) or export it again with `(Get-CsTopology -AsXml).ToString() > topology.xml`".to_string()),
                 severity: Some(Severity::Error),
+                label: Some("not read as a topology".to_string()),
                 related: sheet_labels("not checked"),
             });
         } else {
@@ -647,6 +650,7 @@ pub fn form_deployments(ws: &mut Workspace) {
                 ),
                 help: Some("keep the worksheets in the same folder as the topology export they describe (`Get-CsTopology -AsXml`)".to_string()),
                 severity,
+                label: None,
                 related,
             });
         }
@@ -671,6 +675,7 @@ pub fn form_deployments(ws: &mut Workspace) {
             message: unread.message.clone(),
             help: Some(unread.help.clone()),
             severity: (!unread.explicit).then_some(Severity::Warning),
+            label: None,
             related: unread
                 .labels
                 .iter()

@@ -114,6 +114,8 @@ pub struct InputProblem {
     pub help: Option<String>,
     /// The finding's own severity, when it is not the rule's default.
     pub severity: Option<crate::finding::Severity>,
+    /// What the primary label says, when it is not the rule's usual label.
+    pub label: Option<String>,
     /// More places to show: in this file or another (the other topology of a folder).
     pub related: Vec<crate::finding::Label>,
 }

@@ -159,10 +159,15 @@ fn row_entry<'a>(
             crate::finding::shown(&blank.row_key)
         )
     };
+    // One rule: its heading and page, as for a single finding.
+    let (code, url) = match (codes.as_slice(), group.first()) {
+        ([_], Some(f)) => (format!("{} {}", f.rule.code, f.rule.name), Some(f.url())),
+        _ => (codes.join(", "), None),
+    };
     let mut labels = labels.into_iter();
     Entry {
-        code: codes.join(", "),
-        url: None,
+        code,
+        url,
         severity: group
             .iter()
             .map(|f| f.severity)
@@ -221,7 +226,14 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.rules_run, "rule")
     )?;
     if let Some(backup) = &s.backup_topology {
-        writeln!(out, "Compared with the backup-time topology {backup}.")?;
+        if s.backup_identical {
+            writeln!(
+                out,
+                "Compared with the backup-time topology {backup}: identical to today's, so nothing changed since the backup."
+            )?;
+        } else {
+            writeln!(out, "Compared with the backup-time topology {backup}.")?;
+        }
     }
     if s.deployments.len() > 1 {
         writeln!(out, "Deployments:")?;

@@ -444,8 +444,11 @@ pub(crate) fn report_problems(
     message: impl Fn(&InputProblem, &SourceFile) -> String,
 ) {
     for (problem, file) in cx.problems(kind) {
-        let mut draft =
-            Draft::new(&file.display, message(problem, file)).at(problem.file, problem.span, label);
+        let mut draft = Draft::new(&file.display, message(problem, file)).at(
+            problem.file,
+            problem.span,
+            problem.label.as_deref().unwrap_or(label),
+        );
         if let Some(help) = &problem.help {
             draft = draft.help(help.clone());
         }
