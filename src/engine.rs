@@ -393,6 +393,15 @@ pub fn run_with(
             files: ws
                 .files
                 .len()
+                // Archives and workbooks skipped outside deployment folders were not read.
+                .saturating_sub(
+                    ws.unread
+                        .iter()
+                        .filter(|u| {
+                            ws.files.get(u.file).encoding == crate::source::Encoding::Binary
+                        })
+                        .count(),
+                )
                 .saturating_sub(usize::from(waivers.config_file.is_some()))
                 .saturating_sub(usize::from(
                     matches!(waivers.baseline, BaselineUse::Apply(b) if b.file.is_some()),

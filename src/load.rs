@@ -161,6 +161,7 @@ fn unread_binary(
         file: id,
         explicit: input.explicit,
         span: Span::default(),
+        label: None,
         message: format!("`{name}` is {what} ({why}); {unread}"),
         help: help.to_string(),
         labels: Vec::new(),
@@ -464,10 +465,19 @@ fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
                 ),
                 _ => "a worksheet's kind is recognised by its header row: `topolint worksheet init TOPOLOGY --out DIR` writes the seven kinds with their columns; a file that is not a worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
             };
+            // The first cell that differs carries the primary label: labels nested in one
+            // spanning the whole header row would be drawn apart from their cells.
+            let (span, label) = if labels.is_empty() {
+                (header, None)
+            } else {
+                let (span, label) = labels.remove(0);
+                (span, Some(label))
+            };
             ws.unread.push(Unread {
                 file: id,
                 explicit,
-                span: header,
+                span,
+                label,
                 message,
                 help,
                 labels,
@@ -675,14 +685,13 @@ pub fn form_deployments(ws: &mut Workspace) {
             message: unread.message.clone(),
             help: Some(unread.help.clone()),
             severity: (!unread.explicit).then_some(Severity::Warning),
-            label: None,
+            label: unread.label.clone(),
             related: unread
                 .labels
                 .iter()
                 .map(|(span, text)| Label::new(unread.file, *span, text.clone()))
                 .collect(),
         });
-        ws.unread.push(unread);
     }
 }
 

@@ -34,7 +34,9 @@ pub struct Workspace {
     /// may point into them, but no input rule reads them.
     pub auxiliary: Vec<FileId>,
     /// Files found that topolint does not read (an archive, a workbook, a CSV file that is no
-    /// worksheet), reported once the deployments are known ([`crate::load::form_deployments`]).
+    /// worksheet): until the deployments are known, all of them; then
+    /// ([`crate::load::form_deployments`]) those reported leave the list, and it holds the files
+    /// a walk met outside every deployment folder and skipped.
     pub unread: Vec<Unread>,
     /// XML files that could be their folder's topology but could not be read (unreadable,
     /// undecodable, ill-formed, or in no topology namespace).
@@ -49,9 +51,11 @@ pub struct Unread {
     /// warning, and only in a deployment folder).
     pub explicit: bool,
     pub span: Span,
+    /// What the label at `span` says, when not the rule's usual label.
+    pub label: Option<String>,
     pub message: String,
     pub help: String,
-    /// Places in the file worth pointing at (the header cells that nearly match a column).
+    /// More places in the file worth pointing at (header cells that nearly match a column).
     pub labels: Vec<(Span, String)>,
 }
 

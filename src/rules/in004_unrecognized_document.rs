@@ -195,8 +195,9 @@ mod tests {
             f.message
         );
         let hints: Vec<(&str, &str)> = f
-            .secondary
+            .primary
             .iter()
+            .chain(&f.secondary)
             .map(|l| {
                 (
                     checked.ws.files.get(l.file).slice(l.span),
