@@ -179,10 +179,13 @@ fn inspect_says_how_each_worksheet_was_read() {
     );
 }
 
+/// A byte edit of one file: the file, the bytes there, the bytes to write instead.
+type Edit = (&'static str, Vec<u8>, Vec<u8>);
+
 #[test]
 fn findings_point_at_the_right_cell_in_every_dialect() {
     // (deployment, edit, the finding expected and where: line and column in characters)
-    let cases: Vec<(&str, (&str, Vec<u8>, Vec<u8>), &str, &str)> = vec![
+    let cases: Vec<(&str, Edit, &str, &str)> = vec![
         (
             "powershell-export-csv",
             (
