@@ -24,7 +24,7 @@ pub const FILE_NAME: &str = "topolint.toml";
 pub struct Options {
     /// The date expiry and age rules measure against.
     pub as_of: Date,
-    /// BK212: a backup older than this many days before `as_of` is stale.
+    /// BK212: days of grace beyond each row's backup schedule.
     pub max_backup_age_days: u32,
     /// BK213, RS304: warn this many days before an expiry.
     pub expiry_warning_days: u32,
@@ -43,7 +43,7 @@ impl Options {
     pub fn new(as_of: Date) -> Self {
         Self {
             as_of,
-            max_backup_age_days: 1,
+            max_backup_age_days: 0,
             expiry_warning_days: 30,
             product: None,
             record_checked: true,
@@ -486,7 +486,10 @@ mod tests {
     #[test]
     fn defaults_without_a_file() {
         let options = Config::default().options(Date::parse("2026-11-21").expect("date"));
-        assert_eq!(options.max_backup_age_days, 1);
+        assert_eq!(
+            options.max_backup_age_days, 0,
+            "no grace beyond the schedule"
+        );
         assert_eq!(options.expiry_warning_days, 30);
         assert_eq!(options.product, None);
     }

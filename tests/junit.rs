@@ -147,8 +147,8 @@ fn junit_failing_fixture_fails_one_case_and_passes_the_other_servers() {
         ]
     );
     assert_eq!(counts.failures, 2);
-    // The topology has eight servers to rebuild (the worksheet's mirror and witness are not
-    // in it): one case each, and one for the verdict.
-    assert_eq!(counts.tests, 9, "{counts:?}");
+    // The topology has ten servers to rebuild, the mirror and the witness included (they hold
+    // no store): one case each, and one for the verdict.
+    assert_eq!(counts.tests, 11, "{counts:?}");
     insta::assert_snapshot!("junit_rs301_fail_replacement_none", xml);
 }

@@ -8,22 +8,22 @@ declare_rule! {
     /// ## What it checks
     /// Reports a backup older than its schedule allows: every `Last backup` date of the
     /// `database`, `file-store` and `settings` worksheets is measured against the row's own
-    /// `Backup schedule`, plus a grace of `max-backup-age-days` days (1 by default, set in
+    /// `Backup schedule`, plus a grace of `max-backup-age-days` days (none by default, set in
     /// `topolint.toml`), before the `--as-of` date (today by default). The finding is at the
     /// date cell and gives the date, its age in days, the `--as-of` date and the allowance.
     ///
-    /// | `Backup schedule` | allowed age (default grace of 1 day) |
-    /// |---|---|
-    /// | `hourly`, `every N hours` under 24 | the grace alone: 1 day (today's or yesterday's date) |
-    /// | `daily`, `nightly`, `every 24 hours` | 1 day plus the grace: 2 days |
-    /// | `every N hours` from 24 up | N/24 days rounded up, plus the grace (`every 48 hours`: 3 days) |
-    /// | `weekly` | 7 days plus the grace: 8 days |
-    /// | `monthly` | 31 days plus the grace: 32 days |
-    /// | blank, or text not recognised | measured as `daily` (Microsoft's recommendation), and the message says so; BK211 reports the schedule itself |
+    /// | `Backup schedule` | allowed age | with the default grace (0) |
+    /// |---|---|---|
+    /// | `hourly`, `every N hours` under 24 | the grace alone | 0 days: a backup dated the `--as-of` day |
+    /// | `daily`, `nightly`, `every 24 hours` | 1 day plus the grace | 1 day: last night's backup |
+    /// | `every N hours` from 24 up | N/24 days rounded up, plus the grace | `every 48 hours`: 2 days |
+    /// | `weekly` | 7 days plus the grace | 7 days |
+    /// | `monthly` | 31 days plus the grace | 31 days |
+    /// | blank, or text not recognised | measured as `daily`, Microsoft's recommendation, and the message says so (BK211 reports the schedule itself) | 1 day |
     ///
-    /// Dates are days, not times, hence a grace: a backup that ran late yesterday evening is a
-    /// day old this morning whatever its schedule. Set `max-backup-age-days = 0` for no grace
-    /// at all.
+    /// Dates are days, not times: one day of grace (`max-backup-age-days = 1`) tolerates one
+    /// missed run of a daily backup, and keeps an hourly backup checked just after midnight,
+    /// whose last run is dated the day before, from being reported.
     ///
     /// The `backup-runs` worksheet is checked as a whole: when it has dated rows and the newest
     /// of them is too old, one finding is reported at that row's `Date` cell (the backups have
@@ -49,7 +49,7 @@ declare_rule! {
     /// rtcxds,sql01.contoso.com,rtc,Daily 22:00,Export-CsUserData,\\backup01.contoso.com\lync,2026-11-02
     /// ```
     /// Checked with `--as-of 2026-11-21`, the user data backup is 19 days old where its daily
-    /// schedule allows 2.
+    /// schedule allows 1.
     ///
     /// ## How to fix
     /// Find out why the backup has not run (the scheduled task's history, the SQL Server Agent
@@ -67,7 +67,7 @@ declare_rule! {
         name: "backup-stale",
         severity: Error,
         scope: Deployment,
-        summary: "`Last backup` older than its `Backup schedule` allows, plus `max-backup-age-days` of grace, before `--as-of`",
+        summary: "`Last backup` older than its `Backup schedule` allows (plus `max-backup-age-days` of grace) before `--as-of`",
         help: "find out why the backup has not run, run it and record the new date; correct the `Backup schedule` if it is wrong, or raise `max-backup-age-days` in topolint.toml if the policy allows more slack",
         check: check,
     }
@@ -87,38 +87,41 @@ fn interval_days(schedule: Option<&Schedule>) -> Option<i64> {
 
 /// How old a backup may be under a schedule: its interval plus the grace, and in words.
 fn allowance(schedule: Option<&Schedule>, written: &str, grace: i64) -> (i64, String) {
-    let grace_words = format!(
-        "{} of grace (`max-backup-age-days` in topolint.toml)",
-        days(grace)
-    );
-    match interval_days(schedule) {
-        Some(0) => (
-            grace,
-            format!("a `{written}` schedule allows {grace_words}"),
+    let config = "`max-backup-age-days` in topolint.toml";
+    let (interval, prefix) = match interval_days(schedule) {
+        Some(interval) => (interval, format!("a `{written}` schedule")),
+        None if written.is_empty() => (
+            1,
+            "with no schedule recorded it is measured as daily:".to_string(),
         ),
-        Some(interval) => (
-            interval + grace,
-            format!(
-                "a `{written}` schedule allows {} plus {grace_words}, {} in all",
-                days(interval),
-                days(interval + grace)
-            ),
+        None => (
+            1,
+            format!("with a schedule not recognised (`{written}`) it is measured as daily:"),
         ),
-        None => {
-            let seen = if written.is_empty() {
-                "with no schedule recorded".to_string()
-            } else {
-                format!("with a schedule not recognised (`{written}`)")
-            };
-            (
-                1 + grace,
-                format!(
-                    "{seen} it is measured as daily: 1 day plus {grace_words}, {} in all",
-                    days(1 + grace)
-                ),
-            )
+    };
+    let known = interval_days(schedule).is_some();
+    let allows = if known {
+        "allows"
+    } else {
+        "a daily one allows"
+    };
+    let words = match (interval, grace) {
+        (0, 0) => {
+            format!("{prefix} wants a backup on the `--as-of` date itself ({config} adds no grace)")
         }
-    }
+        (0, _) => format!("{prefix} allows {} of grace ({config})", days(grace)),
+        (_, 0) => format!(
+            "{prefix} {allows} {} ({config} adds no grace)",
+            days(interval)
+        ),
+        (_, _) => format!(
+            "{prefix} {allows} {} plus {} of grace ({config}), {} in all",
+            days(interval),
+            days(grace),
+            days(interval + grace)
+        ),
+    };
+    (interval + grace, words)
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
@@ -219,7 +222,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::{EXAMPLE, check_with, example_with, options};
+    use super::super::test_util::{Checked, EXAMPLE, check_with, example_with, options};
     use super::RULE;
 
     #[test]
@@ -244,29 +247,26 @@ mod tests {
             "2026-11-02",
             "19 days",
             "2026-11-21",
-            "a `Daily 22:00` schedule allows 1 day plus 1 day of grace",
-            "2 days in all",
-            "max-backup-age-days",
+            "a `Daily 22:00` schedule allows 1 day (`max-backup-age-days` in topolint.toml adds no grace)",
         ] {
             assert!(m.contains(part), "{part}: {m}");
         }
     }
 
     #[test]
-    fn a_daily_backup_may_miss_one_night_within_the_grace() {
+    fn one_missed_night_of_a_daily_backup_is_reported() {
         let edit = |date: &'static str| {
             example_with(&RULE, &[("file-store.csv", "\\filestore,2026-11-20", date)])
         };
-        assert!(edit("\\filestore,2026-11-19").findings.is_empty(), "2 days");
         assert_eq!(
-            edit("\\filestore,2026-11-18").entities(),
+            edit("\\filestore,2026-11-19").entities(),
             ["\\\\fs01.contoso.com\\lyncshare"],
-            "3 days"
+            "2 days"
         );
     }
 
-    /// The file-store row with its schedule and last backup replaced.
-    fn file_store(schedule: &'static str, last: &'static str) -> super::super::test_util::Checked {
+    /// The file-store row with its schedule and last backup replaced, checked with `grace`.
+    fn file_store(schedule: &str, last: &str, grace: u32) -> Checked {
         let row = format!(
             "Lync Server File Store,fs01.contoso.com,{schedule},Robocopy,\\\\fs01.contoso.com\\LyncShare,Meeting.Active,\\\\backup01.contoso.com\\lync\\2026-11-20\\filestore,{last},"
         );
@@ -279,32 +279,40 @@ mod tests {
             .map(|(n, t)| (*n, t.as_bytes()))
             .chain(std::iter::once(("file-store.csv", text.as_bytes())))
             .collect();
-        check_with(&RULE, &files, &options())
+        let mut opts = options();
+        opts.max_backup_age_days = grace;
+        check_with(&RULE, &files, &opts)
     }
 
     #[test]
     fn each_schedule_has_its_own_allowance() {
-        // (schedule, last backup, stale?) as of 2026-11-21 with the default grace of 1 day.
+        // (schedule, last backup, grace, stale?) as of 2026-11-21.
         let cases = [
-            ("Weekly (Sunday)", "2026-11-13", false),
-            ("Weekly (Sunday)", "2026-11-12", true),
-            ("Monthly", "2026-10-20", false),
-            ("Monthly", "2026-10-19", true),
-            ("Hourly", "2026-11-20", false),
-            ("Hourly", "2026-11-19", true),
-            ("every 6 hours", "2026-11-19", true),
-            ("every 48 hours", "2026-11-18", false),
-            ("every 48 hours", "2026-11-17", true),
-            ("when we remember", "2026-11-19", false),
-            ("when we remember", "2026-11-18", true),
-            ("", "2026-11-18", true),
+            ("Weekly (Sunday)", "2026-11-14", 0, false),
+            ("Weekly (Sunday)", "2026-11-13", 0, true),
+            ("Weekly (Sunday)", "2026-11-13", 1, false),
+            ("Weekly (Sunday)", "2026-11-12", 1, true),
+            ("Monthly", "2026-10-21", 0, false),
+            ("Monthly", "2026-10-20", 0, true),
+            ("Daily", "2026-11-20", 0, false),
+            ("Daily", "2026-11-19", 0, true),
+            ("Daily", "2026-11-19", 1, false),
+            ("Hourly", "2026-11-21", 0, false),
+            ("Hourly", "2026-11-20", 0, true),
+            ("Hourly", "2026-11-20", 1, false),
+            ("every 6 hours", "2026-11-20", 0, true),
+            ("every 48 hours", "2026-11-19", 0, false),
+            ("every 48 hours", "2026-11-18", 0, true),
+            ("when we remember", "2026-11-20", 0, false),
+            ("when we remember", "2026-11-19", 0, true),
+            ("", "2026-11-19", 0, true),
         ];
-        for (schedule, last, stale) in cases {
-            let checked = file_store(schedule, last);
+        for (schedule, last, grace, stale) in cases {
+            let checked = file_store(schedule, last, grace);
             assert_eq!(
                 checked.findings.len(),
                 usize::from(stale),
-                "{schedule} last backed up {last}: {:?}",
+                "{schedule} last backed up {last}, grace {grace}: {:?}",
                 checked
                     .findings
                     .iter()
@@ -312,29 +320,30 @@ mod tests {
                     .collect::<Vec<_>>()
             );
         }
-        let weekly = file_store("Weekly (Sunday)", "2026-11-12");
-        assert!(
-            weekly.findings[0]
+        let message = |schedule: &str, last: &str, grace: u32| {
+            file_store(schedule, last, grace).findings[0]
                 .message
-                .contains("a `Weekly (Sunday)` schedule allows 7 days plus 1 day of grace (`max-backup-age-days` in topolint.toml), 8 days in all"),
-            "{}",
-            weekly.findings[0].message
-        );
-        let unknown = file_store("when we remember", "2026-11-18");
+                .clone()
+        };
+        let weekly = message("Weekly (Sunday)", "2026-11-12", 1);
         assert!(
-            unknown.findings[0].message.contains(
-                "with a schedule not recognised (`when we remember`) it is measured as daily"
-            ),
-            "{}",
-            unknown.findings[0].message
+            weekly.contains("a `Weekly (Sunday)` schedule allows 7 days plus 1 day of grace (`max-backup-age-days` in topolint.toml), 8 days in all"),
+            "{weekly}"
         );
-        let hourly = file_store("Hourly", "2026-11-19");
+        let unknown = message("when we remember", "2026-11-19", 0);
         assert!(
-            hourly.findings[0]
-                .message
-                .contains("a `Hourly` schedule allows 1 day of grace"),
-            "{}",
-            hourly.findings[0].message
+            unknown.contains("with a schedule not recognised (`when we remember`) it is measured as daily: a daily one allows 1 day"),
+            "{unknown}"
+        );
+        let hourly = message("Hourly", "2026-11-20", 0);
+        assert!(
+            hourly.contains("a `Hourly` schedule wants a backup on the `--as-of` date itself"),
+            "{hourly}"
+        );
+        let hourly = message("Hourly", "2026-11-19", 1);
+        assert!(
+            hourly.contains("a `Hourly` schedule allows 1 day of grace"),
+            "{hourly}"
         );
     }
 
@@ -359,25 +368,8 @@ mod tests {
         );
         opts.max_backup_age_days = 6;
         assert!(check_with(&RULE, &files, &opts).findings.is_empty());
-        // No grace at all: yesterday's nightly backup is fine, the day before's is not.
-        opts.max_backup_age_days = 0;
-        let checked = {
-            let files: Vec<(&str, &[u8])> = EXAMPLE
-                .iter()
-                .map(|(n, t)| {
-                    let t: &[u8] = if *n == "settings.csv" {
-                        b"Database,Server name (FQDN),Backup schedule,Backup tool,Configuration file name,Backup location,Last backup\n\
-                          lis,sql01.contoso.com,Daily,Export-CsLisConfiguration,CsLisConfiguration.zip,\\\\backup01.contoso.com\\lync,2026-11-19\n\
-                          xds,sql01.contoso.com,Daily,Export-CsConfiguration,CsConfiguration.zip,\\\\backup01.contoso.com\\lync,2026-11-20\n"
-                    } else {
-                        t.as_bytes()
-                    };
-                    (*n, t)
-                })
-                .collect();
-            check_with(&RULE, &files, &opts)
-        };
-        assert_eq!(checked.entities(), ["lis@sql01.contoso.com"]);
+        opts.max_backup_age_days = 5;
+        assert_eq!(check_with(&RULE, &files, &opts).findings.len(), 1);
     }
 
     #[test]
@@ -397,36 +389,55 @@ mod tests {
     fn backup_runs_are_judged_by_the_newest_run_and_the_most_frequent_schedule() {
         let checked = example_with(
             &RULE,
-            &[
-                (
-                    "backup-runs.csv",
-                    "2026-11-20,\\\\backup01.contoso.com\\lync\\2026-11-20,",
-                    "2026-11-15,\\\\backup01.contoso.com\\lync\\2026-11-15,",
-                ),
-                (
-                    "backup-runs.csv",
-                    "2026-11-19,\\\\backup01.contoso.com\\lync\\2026-11-19,",
-                    "2026-11-14,\\\\backup01.contoso.com\\lync\\2026-11-14,",
-                ),
-            ],
-        );
-        assert_eq!(checked.labelled(), ["2026-11-18"]);
-        assert_eq!(checked.entities(), ["backup-runs"]);
-        let m = &checked.findings[0].message;
-        assert!(m.contains("3 days"), "{m}");
-        assert!(
-            m.contains("(the most frequent schedule the worksheets record)"),
-            "{m}"
-        );
-        // Two days old is within a daily schedule's allowance.
-        let fine = example_with(
-            &RULE,
             &[(
                 "backup-runs.csv",
                 "2026-11-20,\\\\backup01.contoso.com\\lync\\2026-11-20,",
                 "2026-11-15,\\\\backup01.contoso.com\\lync\\2026-11-15,",
             )],
         );
-        assert!(fine.findings.is_empty());
+        assert_eq!(checked.labelled(), ["2026-11-19"]);
+        assert_eq!(checked.entities(), ["backup-runs"]);
+        let m = &checked.findings[0].message;
+        assert!(m.contains("2 days"), "{m}");
+        assert!(
+            m.contains("(the most frequent schedule the worksheets record)"),
+            "{m}"
+        );
+        // With a weekly schedule recorded for every row, a run five days old is on time.
+        let weekly: Vec<(&str, String)> = EXAMPLE
+            .iter()
+            .map(|(n, t)| {
+                let t = if matches!(*n, "database.csv" | "file-store.csv" | "settings.csv") {
+                    t.lines()
+                        .enumerate()
+                        .map(|(i, l)| {
+                            if i == 0 {
+                                l.to_string()
+                            } else {
+                                l.replace("Daily", "Weekly")
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                } else if *n == "backup-runs.csv" {
+                    "Date,Backup share\n2026-11-16,\\\\backup01.contoso.com\\lync\\2026-11-16\n"
+                        .to_string()
+                } else {
+                    (*t).to_string()
+                };
+                (*n, t)
+            })
+            .collect();
+        let files: Vec<(&str, &[u8])> = weekly.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+        let checked = check_with(&RULE, &files, &options());
+        assert!(
+            !checked.entities().contains(&"backup-runs"),
+            "{:?}",
+            checked
+                .findings
+                .iter()
+                .map(|f| &f.message)
+                .collect::<Vec<_>>()
+        );
     }
 }

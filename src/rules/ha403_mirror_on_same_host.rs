@@ -57,9 +57,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         }
         out.checked(principal.to_string());
-        if !(principal.server.matches_host(&mirror.server)
-            || mirror.server.matches_host(&principal.server))
-        {
+        if !principal.server.same_host(&mirror.server) {
             continue;
         }
         let entity = principal.to_string();

@@ -40,6 +40,8 @@ mod ha404_mirror_version_mismatch;
 mod ha405_mirror_cross_domain;
 mod ha406_mirror_port_conflict;
 mod ha407_mirroring_unsupported;
+mod ha412_shared_witness;
+mod ha413_witness_shares_partner_fate;
 mod in001_io_error;
 mod in002_decode_error;
 mod in003_xml_syntax;
@@ -96,6 +98,8 @@ pub static ALL: &[&RuleDef] = &[
     &ha405_mirror_cross_domain::RULE,
     &ha406_mirror_port_conflict::RULE,
     &ha407_mirroring_unsupported::RULE,
+    &ha412_shared_witness::RULE,
+    &ha413_witness_shares_partner_fate::RULE,
     &in001_io_error::RULE,
     &in002_decode_error::RULE,
     &in003_xml_syntax::RULE,
