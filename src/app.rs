@@ -133,11 +133,16 @@ pub fn read_workspace_with_backup(
     }
     let mut ws = load::read(&inputs, &walk_errors, &env.cwd);
     // A topology named on the command line still joins the worksheets beside it.
+    let explicit: std::collections::BTreeSet<&Path> = inputs
+        .iter()
+        .filter(|i| i.explicit)
+        .map(|i| i.path.as_path())
+        .collect();
     let named: Vec<PathBuf> = ws
         .topologies
         .iter()
         .map(|t| ws.files.get(t.file).path.clone())
-        .filter(|p| inputs.iter().any(|i| i.explicit && i.path == *p))
+        .filter(|p| explicit.contains(p.as_path()))
         .collect();
     for topology in named {
         let (mut more, errors) = discover::beside(&topology, no_ignore, &inputs);

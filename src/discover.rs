@@ -83,7 +83,11 @@ pub fn beside(topology: &Path, no_ignore: bool, known: &[Input]) -> (Vec<Input>,
         &mut inputs,
         &mut errors,
     );
-    inputs.retain(|i| !known.iter().any(|k| same_file(&k.path, &i.path)));
+    // Each path resolved once: a file named and also beside is read once.
+    let resolved = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let known: std::collections::BTreeSet<PathBuf> =
+        known.iter().map(|k| resolved(&k.path)).collect();
+    inputs.retain(|i| !known.contains(&resolved(&i.path)));
     (inputs, errors)
 }
 

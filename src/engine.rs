@@ -187,10 +187,6 @@ pub struct Summary {
     pub baselined_errors: usize,
     #[serde(skip)]
     pub rules_run: usize,
-    /// Topologies of deployments no readiness rule looked at (no worksheets, or the readiness
-    /// rules were not selected).
-    #[serde(skip)]
-    pub structural_only: Vec<String>,
     #[serde(skip)]
     pub verdict: Verdict,
     /// Each deployment's own outcome, in the order the deployments were found.
@@ -369,11 +365,6 @@ pub fn run_with(
         .filter(|f| f.severity == Severity::Error)
         .count();
     let deployments = deployment_summaries(ws, &findings, &baselined, readiness_selected);
-    let structural_only: Vec<String> = deployments
-        .iter()
-        .filter(|d| d.verdict == Verdict::StructureOnly)
-        .map(|d| d.topology.clone())
-        .collect();
     // Ready only when every deployment is, and nothing outside them is in error either; not
     // ready when nothing was judged at all.
     let verdict = if errors > 0
@@ -382,10 +373,13 @@ pub fn run_with(
         || deployments.iter().any(|d| d.verdict == Verdict::NotReady)
     {
         Verdict::NotReady
-    } else if structural_only.is_empty() {
-        Verdict::Ready
-    } else {
+    } else if deployments
+        .iter()
+        .any(|d| d.verdict == Verdict::StructureOnly)
+    {
         Verdict::StructureOnly
+    } else {
+        Verdict::Ready
     };
     Report {
         summary: Summary {
@@ -415,7 +409,6 @@ pub fn run_with(
             baselined: baselined.len(),
             baselined_errors,
             rules_run,
-            structural_only,
             verdict,
             deployments,
             backup_topology: ws

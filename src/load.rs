@@ -597,8 +597,14 @@ pub fn form_deployments(ws: &mut Workspace) {
         if let [first, others @ ..] = folder.topologies.as_slice() {
             let first = &ws.topologies[*first];
             let first_name = ws.files.get(first.file).display.clone();
-            for &other in others {
+            for (n, &other) in others.iter().enumerate() {
                 let other = &ws.topologies[other];
+                // The worksheets are pointed at once, from the first extra topology.
+                let sheets_here = if n == 0 {
+                    sheet_labels("joined with neither topology")
+                } else {
+                    Vec::new()
+                };
                 let other_name = &ws.files.get(other.file).display;
                 problems.push(InputProblem {
                     kind: ProblemKind::Ambiguous,
@@ -615,7 +621,7 @@ pub fn form_deployments(ws: &mut Workspace) {
                         first.root,
                         "the first topology document of the folder",
                     ))
-                    .chain(sheet_labels("joined with neither topology"))
+                    .chain(sheets_here)
                     .collect(),
                 });
             }

@@ -136,15 +136,6 @@ impl Baseline {
         text
     }
 
-    /// The fingerprints it lists.
-    #[must_use]
-    pub fn fingerprints(&self) -> BTreeSet<&str> {
-        self.entries
-            .iter()
-            .map(|e| e.fingerprint.as_str())
-            .collect()
-    }
-
     /// The entries by fingerprint (the first, when one is listed twice).
     #[must_use]
     pub fn by_fingerprint(&self) -> BTreeMap<&str, &BaselineEntry> {

@@ -488,24 +488,32 @@ fn the_html_headline_says_each_verdict() {
 // Baselines
 // ---------------------------------------------------------------------------------------------
 
-/// The example with its rtcxds backup set expiring on `date`.
+/// The example in `dir` with its rtcxds backup set expiring on `date`.
 fn expiring_on(dir: &Path, date: &str) {
     let path = dir.join("database.csv");
     let text = fs::read_to_string(&path).unwrap();
-    let row = "UserData-pool01,2027-05-31";
-    let current = text
+    let edited: Vec<String> = text
         .lines()
-        .find(|l| l.starts_with("rtcxds"))
-        .and_then(|l| l.split(',').nth(6))
-        .unwrap()
-        .to_string();
-    let edited = text.replacen(
-        &row.replace("2027-05-31", &current),
-        &format!("UserData-pool01,{date}"),
-        1,
-    );
-    assert_ne!(edited, text);
-    fs::write(&path, edited).unwrap();
+        .map(|line| {
+            if !line.starts_with("rtcxds,") {
+                return line.to_string();
+            }
+            let mut cells: Vec<&str> = line.split(',').collect();
+            // Database, Server, SQL instance, schedule, tool, set name, set expiration...
+            cells[6] = date;
+            cells.join(",")
+        })
+        .collect();
+    assert_ne!(edited.join("\n"), text.trim_end());
+    fs::write(&path, edited.join("\n") + "\n").unwrap();
+}
+
+/// The JSON report of a check of `dir` with its `baseline.json`.
+fn with_baseline(dir: &Path) -> Value {
+    json(&check(
+        dir,
+        &["--baseline", "baseline.json", "--format", "json", "."],
+    ))
 }
 
 #[test]
@@ -524,10 +532,7 @@ fn a_finding_that_got_worse_since_the_baseline_is_new() {
     );
 
     // Unchanged: hidden.
-    let same = json(&check(
-        dir.path(),
-        &["--baseline", "baseline.json", "--format", "json", "."],
-    ));
+    let same = with_baseline(dir.path());
     assert_eq!(same["summary"]["baselined"], 1);
     assert_eq!(same["verdict"], "ready");
 
@@ -563,16 +568,10 @@ fn a_finding_that_got_worse_since_the_baseline_is_new() {
     .unwrap();
     expiring_on(dir.path(), "2026-12-10");
     check(dir.path(), &["--write-baseline", "baseline.json", "."]);
-    let same = json(&check(
-        dir.path(),
-        &["--baseline", "baseline.json", "--format", "json", "."],
-    ));
+    let same = with_baseline(dir.path());
     assert_eq!(same["summary"]["baselined"], 1, "{same:#}");
     expiring_on(dir.path(), "2026-11-15");
-    let report = json(&check(
-        dir.path(),
-        &["--baseline", "baseline.json", "--format", "json", "."],
-    ));
+    let report = with_baseline(dir.path());
     assert_eq!(report["summary"]["baselined"], 0, "{report:#}");
     assert_eq!(report["summary"]["errors"], 1);
     assert!(
@@ -600,17 +599,11 @@ fn a_baseline_written_before_severities_were_recorded_is_still_read() {
     }
     fs::write(dir.path().join("baseline.json"), baseline.to_string()).unwrap();
     // At the rule's default severity (warning) it still hides the expiring set...
-    let report = json(&check(
-        dir.path(),
-        &["--baseline", "baseline.json", "--format", "json", "."],
-    ));
+    let report = with_baseline(dir.path());
     assert_eq!(report["summary"]["baselined"], 1, "{report:#}");
     // ... and not an expired one, an error.
     expiring_on(dir.path(), "2026-11-15");
-    let report = json(&check(
-        dir.path(),
-        &["--baseline", "baseline.json", "--format", "json", "."],
-    ));
+    let report = with_baseline(dir.path());
     assert_eq!(report["summary"]["baselined"], 0, "{report:#}");
     assert_eq!(report["summary"]["errors"], 1);
 }

@@ -362,8 +362,12 @@ pub struct Closest {
 
 /// How alike a header cell is to a column's header (both normalised), from 0 to 1: the
 /// edit-distance similarity, or 0.8 when one holds the other whole (`Server name` and
-/// `Server name (FQDN)`).
+/// `Server name (FQDN)`). A cell much longer than any column header is no near miss, and is
+/// not compared (edit distance costs the product of the lengths).
 fn likeness(cell: &str, column: &str) -> f64 {
+    if cell.len() > 2 * column.len() + 16 {
+        return 0.0;
+    }
     let edit = strsim::normalized_damerau_levenshtein(cell, column);
     let (short, long) = if cell.len() <= column.len() {
         (cell, column)
@@ -384,17 +388,40 @@ fn near_misses(
     names: &[String],
     kind: Kind,
 ) -> (Vec<NearMiss>, Vec<&'static str>) {
-    let matched = |n: &String| kind.columns().iter().any(|c| c.matches(n));
+    let columns: Vec<Vec<String>> = kind
+        .columns()
+        .iter()
+        .map(|c| {
+            std::iter::once(c.header)
+                .chain(c.aliases.iter().copied())
+                .map(normalise_header)
+                .collect()
+        })
+        .collect();
+    // Which header cells some column of the kind matches, and which required columns no cell
+    // matches: each cell compared once with each column.
+    let mut matched = vec![false; names.len()];
+    let mut found = vec![false; columns.len()];
+    for (hi, name) in names.iter().enumerate() {
+        for (ci, accepted) in columns.iter().enumerate() {
+            if accepted.iter().any(|a| a == name) {
+                matched[hi] = true;
+                found[ci] = true;
+            }
+        }
+    }
     let missing: Vec<&Column> = kind
         .columns()
         .iter()
-        .filter(|c| c.required && !names.iter().any(|n| c.matches(n)))
+        .zip(&found)
+        .filter(|(c, found)| c.required && !**found)
+        .map(|(c, _)| c)
         .collect();
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (ci, col) in missing.iter().enumerate() {
         let wanted = normalise_header(col.header);
         for (hi, name) in names.iter().enumerate() {
-            if name.is_empty() || matched(name) {
+            if name.is_empty() || matched[hi] {
                 continue;
             }
             let score = likeness(name, &wanted);
@@ -1020,12 +1047,21 @@ pub fn lower(table: Table, file: FileId) -> Read {
                 .position(|c| col.matches(&normalise_header(&c.text)))
         })
         .collect();
-    let names: Vec<String> = header
-        .cells
+    let any_missing = kind
+        .columns()
         .iter()
-        .map(|c| normalise_header(&c.text))
-        .collect();
-    let (near, _) = near_misses(&header.cells, &names, kind);
+        .zip(&positions)
+        .any(|(c, p)| c.required && p.is_none());
+    let near = if any_missing {
+        let names: Vec<String> = header
+            .cells
+            .iter()
+            .map(|c| normalise_header(&c.text))
+            .collect();
+        near_misses(&header.cells, &names, kind).0
+    } else {
+        Vec::new()
+    };
     for (col, pos) in kind.columns().iter().zip(&positions) {
         if !col.required || pos.is_some() {
             continue;

@@ -105,8 +105,18 @@ fn entries<'a>(ws: &Workspace, report: &'a Report) -> Vec<Entry<'a>> {
             continue;
         };
         let key = (sheet.file, blank.row);
+        // Several blank cells, not several findings about one cell.
+        let cells = |group: &[&Finding]| {
+            let mut at: Vec<u32> = group
+                .iter()
+                .filter_map(|f| f.primary.as_ref().map(|l| l.span.start))
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            at.len()
+        };
         match rows.get(&key) {
-            Some(group) if group.len() > 1 => {
+            Some(group) if cells(group) > 1 => {
                 // The row's entry stands where its first blank cell's finding would.
                 if std::ptr::eq(group[0], f) {
                     entries.push(row_entry(sheet, blank, group, &blanks));

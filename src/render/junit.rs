@@ -8,9 +8,9 @@
 //! it ran (a topology, or `inputs`).
 //!
 //! A last suite, `verdict`, has a case per deployment: it passes when the deployment is READY,
-//! fails when its verdict fails the run (errors at or above `--fail-on`, worksheets that could
-//! not be joined, or STRUCTURE ONLY with `--require-readiness`), and is skipped with the verdict
-//! otherwise (STRUCTURE ONLY, or NOT READY through errors the baseline waived).
+//! fails when what makes it not ready fails the run (its errors at or above `--fail-on`, or,
+//! with `--require-readiness`, readiness not judged), and is skipped with the verdict otherwise
+//! (STRUCTURE ONLY, or NOT READY through errors the baseline waived).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -132,9 +132,9 @@ impl Suite {
                 self.body.push_str("/>\n");
                 return;
             }
+            // As the exit code: its own errors, or readiness required and not judged.
             Verdict::NotReady => {
-                (errors_fail && (d.errors > 0 || d.unjoined > 0))
-                    || (require_readiness && d.baselined_errors == 0)
+                (errors_fail && d.errors > 0) || (require_readiness && d.baselined_errors == 0)
             }
             Verdict::StructureOnly => require_readiness,
         };
