@@ -225,14 +225,20 @@ fn decode_as(mut bytes: Vec<u8>, windows_1252: bool) -> Decoded {
         });
         return decoded;
     }
-    if windows_1252 && std::str::from_utf8(&bytes).is_err() {
-        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
-        let text = text.into_owned();
-        let problem = nul_problem(&text, 0, "NUL byte in text: the file is binary");
-        return Decoded {
-            text,
-            encoding: Encoding::Windows1252,
-            problem,
+    if windows_1252 {
+        return match String::from_utf8(bytes) {
+            Ok(text) => utf8_text(text),
+            Err(err) => {
+                let bytes = err.into_bytes();
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+                let text = text.into_owned();
+                let problem = nul_problem(&text, 0, "NUL byte in text: the file is binary");
+                Decoded {
+                    text,
+                    encoding: Encoding::Windows1252,
+                    problem,
+                }
+            }
         };
     }
     decode_utf8(bytes)
@@ -258,20 +264,23 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
     }
 }
 
+/// Text that is valid UTF-8, unless it holds a NUL character.
+fn utf8_text(text: String) -> Decoded {
+    let problem = nul_problem(
+        &text,
+        0,
+        "NUL byte in text: the file is binary or not UTF-8",
+    );
+    Decoded {
+        text,
+        encoding: Encoding::Utf8,
+        problem,
+    }
+}
+
 fn decode_utf8(bytes: Vec<u8>) -> Decoded {
     match String::from_utf8(bytes) {
-        Ok(text) => {
-            let problem = nul_problem(
-                &text,
-                0,
-                "NUL byte in text: the file is binary or not UTF-8",
-            );
-            Decoded {
-                text,
-                encoding: Encoding::Utf8,
-                problem,
-            }
-        }
+        Ok(text) => utf8_text(text),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let bad = err.as_bytes().get(at).copied().unwrap_or_default();
