@@ -121,7 +121,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub backup_topology: Option<PathBuf>,
 
-    /// Leave out the findings recorded in this baseline file; report only new ones
+    /// Leave out the findings recorded in this baseline file; report only new ones and those
+    /// that got worse (its errors still keep the verdict NOT READY)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
