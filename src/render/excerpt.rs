@@ -52,6 +52,9 @@ struct Window {
     /// The characters shown escaped, in order: (offset in the file, bytes in the file, bytes
     /// of the escape).
     escapes: Vec<(usize, usize, usize)>,
+    /// Characters of the file's line before `from`: columns count characters, as in every
+    /// other format.
+    chars_before: usize,
 }
 
 impl Window {
@@ -67,24 +70,19 @@ impl Window {
         self.at + (offset - self.from) + grown
     }
 
-    /// The file offset an excerpt offset of this window shows (an offset inside an escape
-    /// shows the escaped character).
-    fn to_file(&self, offset: usize) -> usize {
-        let (mut excerpt, mut file) = (self.at, self.from);
-        for &(at, was, now) in &self.escapes {
-            let plain = at - file;
-            if offset <= excerpt + plain {
-                break;
-            }
-            excerpt += plain;
-            file = at;
-            if offset < excerpt + now {
-                return file;
-            }
-            excerpt += now;
-            file += was;
-        }
-        (file + offset.saturating_sub(excerpt)).min(self.to)
+    /// The characters of the file from `from` to what excerpt offset `offset` shows (in
+    /// `text`, the excerpt's): an escape stands for one character.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let shown = text
+            .get(self.at..offset.max(self.at))
+            .map_or(0, |t| t.chars().count());
+        let grown: usize = self
+            .escapes
+            .iter()
+            .filter(|(at, _, _)| self.to_excerpt(*at) < offset)
+            .map(|(_, _, now)| now - 1)
+            .sum();
+        shown.saturating_sub(grown)
     }
 }
 
@@ -154,6 +152,11 @@ impl Excerpt {
             if from > start {
                 excerpt.push_str(CUT);
             }
+            let chars_before = if from > start {
+                file.line_col(u32::try_from(from).unwrap_or(u32::MAX)).1 - 1
+            } else {
+                0
+            };
             let at = excerpt.len();
             let mut escapes = Vec::new();
             escape::terminal_into(&mut excerpt, &text[from..to], |i, a, b| {
@@ -166,6 +169,7 @@ impl Excerpt {
                 to,
                 at,
                 escapes,
+                chars_before,
             });
             if to < content_end {
                 excerpt.push_str(CUT);
@@ -186,6 +190,7 @@ impl Excerpt {
                     to: len,
                     at: excerpt.len(),
                     escapes: Vec::new(),
+                    chars_before: 0,
                 });
             }
             excerpt.push_str(CUT);
@@ -240,15 +245,16 @@ impl SourceCode for Excerpt {
             self.text
                 .as_str()
                 .read_span(span, context_lines_before, context_lines_after)?;
-        // Columns are those of the file: count from the file's line start, not the cut.
+        // Columns are those of the file, in characters: count from the file's line start, not
+        // the cut.
         let column = if context_lines_before == 0 {
             let index = self
                 .lines
                 .partition_point(|w| w.at <= span.offset())
                 .saturating_sub(1);
-            self.lines
-                .get(index)
-                .map_or(inner.column(), |w| w.to_file(span.offset()) - w.line_start)
+            self.lines.get(index).map_or(inner.column(), |w| {
+                w.chars_before + w.chars_to(&self.text, span.offset())
+            })
         } else {
             inner.column()
         };
@@ -314,6 +320,12 @@ mod tests {
         assert_eq!(shown(&e, 0), "<x/>");
         let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
         assert_eq!((c.line(), c.column()), (2, 2));
+        // A character of two bytes before the label counts as one column.
+        let f = file("a\nbé <x/>\n");
+        let e = Excerpt::new(&f, &[Span::new(6, 10)]);
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (1, 3));
+        assert_eq!(f.line_col(6), (2, 4), "the same column, 1-based");
     }
 
     #[test]
@@ -329,8 +341,9 @@ mod tests {
         assert!(e.text.len() < 3 * WINDOW, "{} bytes", e.text.len());
         assert_eq!(shown(&e, 0), "<Cluster Fqdn=\"pool\"/>");
         assert!(e.text.contains("…é") && e.text.contains("z…\n</T>"));
+        // Columns count characters: 5000 `é` before the label.
         let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
-        assert_eq!((c.line(), c.column()), (1, 10_000));
+        assert_eq!((c.line(), c.column()), (1, 5000));
     }
 
     #[test]

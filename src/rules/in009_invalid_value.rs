@@ -67,18 +67,17 @@ declare_rule! {
     /// from anything it names.
     ///
     /// ## Source
-    /// R32: DNS, FQDNs and file store paths must be the same at restore time as at backup time
+    /// DNS, FQDNs and file store paths must be the same at restore time as at backup time
     /// (*Backup and restoration process overview*, Hh202192), so they must be on record as they
-    /// are; SQL Server's rules for instance names (*Installation Wizard help*, Instance
-    /// Configuration); Windows' rules for names (*Naming Files, Paths, and Namespaces*); RFC 1123
-    /// for host names.
+    /// are. SQL Server's rules for instance names: *Installation Wizard help*, Instance
+    /// Configuration (SQL Server documentation). Windows' rules for names: *Naming Files, Paths,
+    /// and Namespaces* (Win32 documentation). Host names: RFC 1123, section 2.1.
     pub static RULE = {
         code: "IN009",
         name: "invalid-value",
         severity: Error,
         scope: Topology,
         summary: "a value that cannot be what it names (an FQDN, SQL instance name, share or file path with characters those cannot have, a date after `--as-of` where only the past makes sense)",
-        sources: ["R32"],
         help: "write the real value; topolint writes no command, worksheet cell or CI annotation from this one",
         check: check,
     }
