@@ -40,7 +40,8 @@ declare_rule! {
     /// Decisions: T-SQL reserved words are not refused as instance names, nor Windows device
     /// names (`CON`, `NUL`) as file names: they are inert wherever topolint writes them, and a
     /// restore stumbles on them visibly. Non-ASCII letters are accepted in paths and instance
-    /// names, not in host names.
+    /// names, not in host names. Worksheets that join no deployment (IN008) are not checked:
+    /// nothing is built from them.
     ///
     /// ## Why it breaks a restore
     /// `topolint plan` fills every command of a runbook from these values, the runbook is
