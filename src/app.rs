@@ -14,7 +14,7 @@ use crate::finding::Severity;
 use crate::model::Workspace;
 use crate::render::{annotations, concise, html, human, json, junit, sarif};
 use crate::waiver::{Baseline, BaselineUse, Waivers};
-use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
+use crate::{config, discover, docs, identity, inspect, load, rules, worksheet_init};
 
 /// Set by the binary: the process ends right after the command, so the memory of a large
 /// workspace is left to the operating system instead of being freed piece by piece.
@@ -72,9 +72,9 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
             Ok(0)
         }
         Command::Worksheet(WorksheetCommand::Init(args)) => {
-            let report = worksheet_init::run(&args, env)?;
-            write(out, report.as_bytes())?;
-            Ok(0)
+            let outcome = worksheet_init::run(&args, env)?;
+            write(out, outcome.report.as_bytes())?;
+            Ok(outcome.code)
         }
         Command::Plan(args) => crate::plan::run(&args, env, out),
     }
@@ -260,6 +260,7 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let mut options = config.options(as_of);
+    options.as_of_is_today = args.as_of.is_none();
     options.require_readiness |= args.require_readiness;
     // Only the JUnit report lists what each rule checked.
     options.record_checked = destinations.iter().any(|(f, _)| *f == Format::Junit);
@@ -275,6 +276,15 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
         (Some(path), None) => Some(read_baseline(&mut ws, path, env)?),
         _ => None,
     };
+    // Nothing is written over a file this run reads.
+    let mut outputs: Vec<(&str, &Path)> = destinations
+        .iter()
+        .filter_map(|(_, d)| d.as_deref().map(|d| ("--output", d)))
+        .collect();
+    if let Some(path) = &args.write_baseline {
+        outputs.push(("--write-baseline", path));
+    }
+    refuse_replacing_inputs(&ws, config.path.as_deref(), &outputs, env)?;
     let waivers = Waivers {
         exemptions: &config.exemptions,
         config_file,
@@ -334,6 +344,39 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     release((ws, report));
     Ok(code)
+}
+
+/// Refuses (exit 2) to write any of `outputs` (the flag, and the path as given) over a file
+/// the run reads: an input, the configuration, the baseline, the backup-time topology.
+/// Files are compared by identity, so a symlink or another spelling of the path is caught.
+///
+/// # Errors
+/// An output that names one of those files.
+pub fn refuse_replacing_inputs(
+    ws: &Workspace,
+    config: Option<&Path>,
+    outputs: &[(&str, &Path)],
+    env: &Env,
+) -> Result<(), Fatal> {
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    let reads = identity::of_all(ws.files.iter().map(|f| f.path.as_path()).chain(config));
+    for (flag, given) in outputs {
+        if let Some(input) = identity::replaces(&env.cwd.join(given), &reads) {
+            return Err(Fatal::Usage {
+                message: format!(
+                    "`{flag} {}` would replace `{}`, which this run reads",
+                    given.display(),
+                    crate::source::display_path(input, &env.cwd)
+                ),
+                help: Some(
+                    "write reports and baselines to files that are not inputs, the configuration or the baseline".to_string(),
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// With `--require-readiness`: readiness was not judged somewhere (a deployment with only its

@@ -733,6 +733,10 @@ mod tests {
             "IN007",
             "its context holds only the stale exemptions and baseline entries it reports",
         ),
+        (
+            "IN009",
+            "each file it read passes by its path; a value that fails is a case of its own",
+        ),
     ];
 
     fn read(path: &Path) -> Workspace {

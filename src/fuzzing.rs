@@ -6,8 +6,6 @@
 
 use std::path::PathBuf;
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
-
 use crate::cli::Format;
 use crate::config::Options;
 use crate::date::Date;
@@ -81,11 +79,7 @@ pub fn config(text: &str) -> String {
             }
             let _ = config.options(AS_OF);
         }
-        Err(fatal) => {
-            let _ = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-                .with_width(100)
-                .render_report(&mut rendered, &fatal);
-        }
+        Err(fatal) => rendered = fatal.render(false, 100),
     }
     rendered
 }

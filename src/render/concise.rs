@@ -10,9 +10,11 @@ use std::io::{self, Write};
 use super::human::Style;
 use super::primary_position;
 use crate::engine::Report;
+use crate::escape::Term;
 use crate::model::Workspace;
 
-/// Writes the findings, one per line, in report order, then the closing line.
+/// Writes the findings, one per line, in report order, then the closing line; paths, messages
+/// and reasons through [`crate::escape::terminal`], so that each finding stays one line.
 ///
 /// # Errors
 /// Propagates write errors.
@@ -36,7 +38,7 @@ pub fn render(
 fn findings(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
     for f in &report.findings {
         match primary_position(ws, f) {
-            Some(p) => write!(out, "{}:{}:{}: ", p.path, p.line, p.column)?,
+            Some(p) => write!(out, "{}:{}:{}: ", Term(&p.path), p.line, p.column)?,
             None => write!(out, "topolint: ")?,
         }
         match &f.suppression {
@@ -45,13 +47,17 @@ fn findings(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
                 "{}[{}] {} ({})",
                 f.severity.as_str(),
                 f.rule.code,
-                f.message,
+                Term(&f.message),
                 f.rule.name
             )?,
             Some(s) => writeln!(
                 out,
                 "suppressed[{}] {} ({}; exempted until {}: {})",
-                f.rule.code, f.message, f.rule.name, s.expires, s.reason
+                f.rule.code,
+                Term(&f.message),
+                f.rule.name,
+                s.expires,
+                Term(&s.reason)
             )?,
         }
     }

@@ -1,5 +1,8 @@
 //! Rich diagnostics through miette: the source snippet, labels on the exact attribute, help, the
 //! rule's doc link, and a second file as a related snippet. Then the closing summary.
+//!
+//! Every text from the inputs (messages, labels, help, paths, reasons, the snippet itself) goes
+//! through [`terminal`], so the only control codes written are miette's colours.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -9,6 +12,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 use std::collections::BTreeMap;
 
 use crate::engine::Report;
+use crate::escape::{Term, terminal};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
 use crate::model::worksheet::{BlankCell, Worksheet};
@@ -166,7 +170,7 @@ fn row_entry<'a>(
         format!(
             "the {} row `{}`",
             sheet.kind.name(),
-            crate::finding::shown(&blank.row_key)
+            terminal(&crate::finding::shown(&blank.row_key))
         )
     };
     // One rule: its heading and page, as for a single finding.
@@ -192,6 +196,7 @@ fn row_entry<'a>(
         help: help.into(),
         primary: labels.next().map(std::borrow::Cow::Owned),
         secondary: labels.map(std::borrow::Cow::Owned).collect(),
+        stops_at_primary: false,
     }
 }
 
@@ -211,10 +216,11 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
         });
         writeln!(
             out,
-            "  {place}{}[{}] {}{reason}",
+            "  {}{}[{}] {}",
+            Term(&place),
             f.severity.as_str(),
             f.rule.code,
-            f.message
+            Term(&format!("{}{reason}", f.message))
         )?;
     }
     if any {
@@ -236,6 +242,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.rules_run, "rule")
     )?;
     if let Some(backup) = &s.backup_topology {
+        let backup = Term(backup);
         if s.backup_identical {
             writeln!(
                 out,
@@ -250,7 +257,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         for d in &s.deployments {
             let mut line = format!(
                 "  {}: {}: {}, {}, {}",
-                d.topology,
+                Term(&d.topology),
                 d.verdict.headline(),
                 plural(d.errors, "error"),
                 plural(d.warnings, "warning"),
@@ -270,7 +277,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 writeln!(
                     out,
                     "Readiness rules (BK, RS, HA) did not run for {}: {why}.",
-                    d.topology
+                    Term(&d.topology)
                 )?;
             }
         }
@@ -295,6 +302,13 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 /// How many lines apart two labels may be and still share one snippet.
 const NEAR_LINES: usize = 6;
 
+/// Rules whose findings are about a file that may be no topology or worksheet at all: their
+/// snippet stops at the first bad position, so that such a file (a secret, a process's
+/// environment) is never repeated. For a CSV or text file that is no worksheet (`IN004`), the
+/// bad position is its header row, which is shown whole, with what each cell should read; the
+/// rows after it are not.
+const NOT_AN_INPUT: &[&str] = &["IN002", "IN003", "IN004"];
+
 /// What one diagnostic says: a finding, or the blank cells of one worksheet row.
 struct Entry<'a> {
     /// The heading: `CODE name`, or the codes of a row's blank cells.
@@ -305,6 +319,8 @@ struct Entry<'a> {
     help: std::borrow::Cow<'a, str>,
     primary: Option<std::borrow::Cow<'a, Label>>,
     secondary: Vec<std::borrow::Cow<'a, Label>>,
+    /// The snippet shows nothing of the file from the primary label on ([`NOT_AN_INPUT`]).
+    stops_at_primary: bool,
 }
 
 impl<'a> Entry<'a> {
@@ -313,19 +329,21 @@ impl<'a> Entry<'a> {
             code: format!("{} {}", finding.rule.code, finding.rule.name),
             url: Some(finding.url()),
             severity: finding.severity,
-            message: finding.message.as_str().into(),
-            help: finding.help.as_str().into(),
+            message: terminal(&finding.message),
+            help: terminal(&finding.help),
             primary: finding.primary.as_ref().map(std::borrow::Cow::Borrowed),
             secondary: finding
                 .secondary
                 .iter()
                 .map(std::borrow::Cow::Borrowed)
                 .collect(),
+            stops_at_primary: NOT_AN_INPUT.contains(&finding.rule.code),
         }
     }
 }
 
-/// A diagnostic seen through miette's eyes, with its source attached at render time.
+/// A diagnostic seen through miette's eyes, with its source attached at render time and its
+/// texts escaped for the terminal.
 struct Adapter<'a> {
     entry: Entry<'a>,
     /// The lines of the primary label's file the snippet shows, with `labels` in them.
@@ -337,6 +355,10 @@ struct Adapter<'a> {
 
 impl<'a> Adapter<'a> {
     fn new(ws: &Workspace, entry: Entry<'a>) -> Self {
+        let shown = |l: &Label| Label {
+            message: terminal(&l.message).into_owned(),
+            ..l.clone()
+        };
         let primary = entry.primary.as_deref();
         let primary_file = primary.map(|l| l.file);
         // Labels far from the primary one get their own snippet rather than stretching it.
@@ -345,21 +367,41 @@ impl<'a> Adapter<'a> {
             primary.is_some_and(|p| p.file == l.file && line(p).abs_diff(line(l)) <= NEAR_LINES)
         };
         let mut labels: Vec<(Label, bool)> =
-            primary.map(|p| (p.clone(), true)).into_iter().collect();
+            primary.map(|p| (shown(p), true)).into_iter().collect();
         let mut related = Vec::new();
         for l in entry.secondary.iter().map(|l| &**l) {
             if near(l) {
-                labels.push((l.clone(), false));
+                labels.push((shown(l), false));
             } else {
                 related.push(Related {
-                    message: l.message.clone(),
+                    message: terminal(&l.message).into_owned(),
                     source: Excerpt::new(ws.files.get(l.file), &[l.span]),
                 });
             }
         }
         let spans: Vec<Span> = labels.iter().map(|(l, _)| l.span).collect();
+        let stop = primary.filter(|_| entry.stops_at_primary).map(|p| {
+            let file = ws.files.get(p.file);
+            let start = p.span.start as usize;
+            let worksheet_like = file
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+            if entry.code.starts_with("IN004") && worksheet_like {
+                // The end of the header row.
+                file.text
+                    .get(start..)
+                    .and_then(|rest| rest.find(['\r', '\n']))
+                    .map_or(file.text.len(), |end| start + end)
+            } else {
+                start
+            }
+        });
         Self {
-            source: primary_file.map(|f| Excerpt::new(ws.files.get(f), &spans)),
+            source: primary_file.map(|f| {
+                let file = ws.files.get(f);
+                Excerpt::until(file, &spans, stop.unwrap_or(file.text.len()))
+            }),
             entry,
             labels,
             related,

@@ -66,8 +66,7 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Resul
             },
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
+    crate::escape::write_json(out, &log)
 }
 
 fn level(severity: Severity) -> &'static str {
