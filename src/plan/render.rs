@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use super::pages::{self, Page};
 use super::{Plan, Prerequisite, Status, Step};
 use crate::escape::{self, terminal};
 
@@ -179,20 +180,17 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         writeln!(
             out,
             "{}",
-            wrap(
-                &format!(
-                    "{} (TechNet {})",
-                    section.source.title, section.source.technet
-                ),
-                "   Procedure: ",
-                "   "
-            )
+            wrap(&procedure(section.source), "   Procedure: ", "   ")
         )?;
         for (k, step) in section.steps.iter().enumerate() {
             let number = format!("   {n}.{} ", k + 1);
             let indent = " ".repeat(number.len());
             writeln!(out)?;
-            writeln!(out, "{}", wrap(&terminal(&step.text), &number, &indent))?;
+            writeln!(
+                out,
+                "{}",
+                wrap(&with_cites(&terminal(&step.text), step), &number, &indent)
+            )?;
             for command in &step.commands {
                 writeln!(out, "{indent}    {}", terminal(command))?;
             }
@@ -222,7 +220,7 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
                 out,
                 "{}",
                 wrap(
-                    &format!("{} {}: {}", f.code, f.severity, terminal(&f.message)),
+                    &format!("{}: {}", finding_head(f), terminal(&f.message)),
                     &format!("{indent}- "),
                     &format!("{indent}  ")
                 )
@@ -230,8 +228,54 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         }
     }
     writeln!(out)?;
+    writeln!(out, "Sources")?;
+    for page in &plan.sources {
+        writeln!(out, "{}", wrap(&source_line(page), "  ", "    "))?;
+    }
+    writeln!(out)?;
     writeln!(out, "{}", wrap(&verdict(plan), "", ""))?;
     Ok(())
+}
+
+/// A finding beside a prerequisite: `RS301 error`, or `RS305 error, a note` when it does not
+/// stop this restore.
+fn finding_head(f: &super::Blocker) -> String {
+    if f.blocks || f.severity != "error" {
+        format!("{} {}", f.code, f.severity)
+    } else {
+        format!(
+            "{} {} (a note: it does not stop this restore)",
+            f.code, f.severity
+        )
+    }
+}
+
+/// The procedure a section follows: its title, and its TechNet ID or its path.
+fn procedure(page: &Page) -> String {
+    match page.technet {
+        Some(id) => format!("{} (TechNet {id})", page.title),
+        None => format!("{} ({})", page.title, page.path),
+    }
+}
+
+/// A step's text followed by the steps of Microsoft's pages it carries out.
+fn with_cites(text: &str, step: &Step) -> String {
+    if step.cites.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text} [{}]", pages::labels(&step.cites))
+    }
+}
+
+/// A page of the sources list: how steps name it, its title, ID and source.
+fn source_line(page: &Page) -> String {
+    let id = page
+        .technet
+        .map_or_else(String::new, |id| format!(", TechNet {id}"));
+    format!(
+        "{}: {}{id}; {}: {}",
+        page.name, page.title, page.repository, page.path
+    )
 }
 
 /// Markdown text: shown as [`terminal`] shows it (so no value breaks the line), with
@@ -308,15 +352,15 @@ pub fn markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         writeln!(out)?;
         writeln!(out, "**Why:** {}", md_prose(&section.why))?;
         writeln!(out)?;
-        writeln!(
-            out,
-            "**Procedure:** *{}* (TechNet {})",
-            md(section.source.title),
-            section.source.technet
-        )?;
+        writeln!(out, "**Procedure:** {}", md(&procedure(section.source)))?;
         writeln!(out)?;
         for (k, step) in section.steps.iter().enumerate() {
-            writeln!(out, "{}. {}", k + 1, md_prose(&step.text))?;
+            writeln!(
+                out,
+                "{}. {}",
+                k + 1,
+                md_prose(&with_cites(&step.text, step))
+            )?;
             if !step.commands.is_empty() {
                 let fence = fence(&step.commands);
                 writeln!(out)?;
@@ -351,14 +395,14 @@ pub fn markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
             md_prose(&p.detail)
         )?;
         for f in &p.findings {
-            writeln!(
-                out,
-                "  - {} {}: {}",
-                f.code,
-                f.severity,
-                md_prose(&f.message)
-            )?;
+            writeln!(out, "  - {}: {}", finding_head(f), md_prose(&f.message))?;
         }
+    }
+    writeln!(out)?;
+    writeln!(out, "## Sources")?;
+    writeln!(out)?;
+    for page in &plan.sources {
+        writeln!(out, "- {}", md(&source_line(page)))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", md_prose(&verdict(plan)))?;
