@@ -779,13 +779,26 @@ fn monitoring_archiving(
             )
         }
     };
+    let on_instance = cx.t.stores_on(sql);
+    let holds = if ["UserStore", "ApplicationStore", "CentralMgmtStore"]
+        .iter()
+        .any(|r| has(&on_instance, r))
+    {
+        format!(
+            "holds {} databases beside the Back End of {}, which is not restored",
+            kinds.join(" and "),
+            pools_text(cx, sql)
+        )
+    } else {
+        format!(
+            "holds stand-alone {} databases (no Back End on it)",
+            kinds.join(" and ")
+        )
+    };
     Pick {
         scenario: Scenario::MonitoringArchiving,
         subject: shown.clone(),
-        why: format!(
-            "{shown} holds stand-alone {} databases (no Back End on it); {how}. Their data is not needed to bring the pools back",
-            kinds.join(" and ")
-        ),
+        why: format!("{shown} {holds}; {how}. Their data is not needed to bring the pools back"),
         what: What::MonitoringArchiving {
             sql,
             server_lost,

@@ -997,6 +997,9 @@ impl Writer<'_, '_> {
             }
             Data::NotStarted(on) => {
                 cites.remove(1);
+                if steps.shell != steps.copy {
+                    cites.insert(1, at(page, steps.shell));
+                }
                 cites.push(at(&pages::IMPORT_CS_USER_DATA, "description"));
                 let place = on.map_or_else(|| "that computer".to_string(), ToString::to_string);
                 let commands = copy(&artefact).and_then(|mut c| {
@@ -1015,8 +1018,14 @@ impl Writer<'_, '_> {
             Data::Pool => {
                 cites.push(at(page, steps.start));
                 cites.push(at(&pages::IMPORT_CS_USER_DATA, "description"));
-                let on =
-                    self.shell_once(&[pool], vec![at(page, steps.shell)], Account::ServerAdmins);
+                let on = self.shell_once(
+                    &[pool],
+                    vec![at(&pages::IMPORT_CS_USER_DATA, "description")],
+                    Account::ServerAdmins,
+                );
+                if steps.shell != steps.copy {
+                    cites.insert(1, at(page, steps.shell));
+                }
                 let fes = self.cx.machines(pool);
                 let (running, down): (Vec<Fqdn>, Vec<Fqdn>) =
                     fes.into_iter().partition(|f| self.usable(f));
@@ -1351,17 +1360,22 @@ impl Writer<'_, '_> {
         });
         let mut on = None;
         if let Some((page, b)) = &restored {
-            let steps = data_steps(page);
-            on = self.shell(&[pool], vec![at(page, steps.shell)], Account::ServerAdmins);
+            on = self.shell(
+                &[pool],
+                vec![at(&pages::IMPORT_CS_USER_DATA, "description")],
+                Account::ServerAdmins,
+            );
             if let Some((_, a)) = b.users.iter().find(|(p, _)| *p == pool) {
                 self.user_data(page, pool, a.clone(), Data::NotStarted(on.as_ref()), false);
             }
         }
         let fe_names: Vec<String> = fes.iter().map(ToString::to_string).collect();
         let mut start = vec![at(&pages::HH202191, "4.4")];
-        if let Some((page, _)) = &restored {
-            start.push(at(page, data_steps(page).start));
-        }
+        // The restore page's own start of the services, where the product starts a pool with
+        // them (Start-CsPool takes their place on Skype for Business Server).
+        let page_start = restored
+            .as_ref()
+            .map(|(page, _)| at(page, data_steps(page).start));
         // A Back End whose mirror was set up again: this start is the restart JJ204992 asks for.
         let mirrored = backend.is_some_and(|r| {
             cx.sql_ref(r.sql)
@@ -1389,16 +1403,20 @@ impl Writer<'_, '_> {
                 fqdn(&name).map(|pool| vec![Command::new("Start-CsPool").param("PoolFqdn", pool)]),
             );
         } else {
-            let section = if n == 2 {
-                "two-server pools"
+            let (section, recovery_section) = if n == 2 {
+                ("two-server pools", "two-server pools recovery")
             } else {
-                "routing group quorum"
+                (
+                    "routing group quorum table",
+                    "routing group quorum recovery",
+                )
             };
             let mut cites = vec![
                 at(&pages::GG412996, section),
                 at(&pages::START_CS_WINDOWS_SERVICE, "-NoWait"),
             ];
             cites.extend(start);
+            cites.extend(page_start);
             let rule = if n == 2 {
                 "when both servers of a two-server pool were down, they are started together"
                     .to_string()
@@ -1436,7 +1454,7 @@ impl Writer<'_, '_> {
             };
             self.run(
                 vec![
-                    at(&pages::GG412996, section),
+                    at(&pages::GG412996, recovery_section),
                     at(&pages::RESET_CS_POOL_REGISTRAR_STATE, "-ResetType"),
                 ],
                 recovery,
@@ -1540,6 +1558,34 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// Hh202163 steps 1 to 3 and Hh202172 steps 1, 2 and 4: the Back End server rebuilt, and
+    /// its mirror with it when both were lost, each step of the page done on both servers
+    /// before the next.
+    fn back_end_servers(
+        &mut self,
+        r: &SqlRef,
+        role: &str,
+        mirror: Option<&SqlRef>,
+        account: Account,
+        sql_step: &'static str,
+    ) {
+        let servers: Vec<(&SqlRef, &str)> = std::iter::once((r, role))
+            .chain(mirror.map(|m| (m, "mirror of the Back End")))
+            .collect();
+        for (s, role) in &servers {
+            self.rebuild(&s.server, role, self.at("1"));
+        }
+        for (s, _) in &servers {
+            self.log_on(&s.server, account, vec![self.at("2")]);
+        }
+        for (s, _) in &servers {
+            self.install_sql(s, self.at(sql_step));
+        }
+        for (s, _) in &servers {
+            self.image(&s.server, self.at("tip"));
+        }
+    }
+
     /// The step that sends a down pool's data imports to its start section.
     fn later(&mut self, pool: usize) {
         let name = self.cx.t.pool_name(pool);
@@ -1569,22 +1615,14 @@ impl Writer<'_, '_> {
         if let Some(m) = working {
             self.fresh_backup(sql, &r, m, &pools, &b);
         }
-        self.rebuild(
-            &r.server,
-            "Back End Server holding the Central Management store",
-            self.at("1"),
-        );
-        self.log_on(&r.server, Account::ServerAndLocalAdmins, vec![self.at("2")]);
-        self.install_sql(&r, self.at("4b"));
         let lost_mirror = mirroring.filter(|_| mirror_lost);
-        if let Some(m) = lost_mirror {
-            self.rebuild(&m.mirror.server, "mirror of the Back End", self.at("1"));
-            self.install_sql(&m.mirror, self.at("4b"));
-        }
-        self.image(&r.server, self.at("tip"));
-        if let Some(m) = lost_mirror {
-            self.image(&m.mirror.server, self.at("tip"));
-        }
+        self.back_end_servers(
+            &r,
+            "Back End Server holding the Central Management store",
+            lost_mirror.map(|m| &m.mirror),
+            Account::ServerAndLocalAdmins,
+            "4b",
+        );
         let on = self.shell(&pools, vec![self.at("5")], Account::ServerAdmins);
         self.install_cms(&r, &b.xds, mirroring.is_some(), on.as_ref());
         self.databases(sql, mirroring, true, &CMS_DATABASES, working.is_some());
@@ -1772,17 +1810,13 @@ impl Writer<'_, '_> {
             return;
         };
         let pools = backend_pools(cx, sql);
-        self.rebuild(&r.server, "Back End Server", self.at("1"));
-        self.log_on(&r.server, Account::ServerAdmins, vec![self.at("2")]);
-        self.install_sql(&r, self.at("3"));
-        if let Some(m) = mirroring {
-            self.rebuild(&m.mirror.server, "mirror of the Back End", self.at("1"));
-            self.install_sql(&m.mirror, self.at("3"));
-        }
-        self.image(&r.server, self.at("tip"));
-        if let Some(m) = mirroring {
-            self.image(&m.mirror.server, self.at("tip"));
-        }
+        self.back_end_servers(
+            &r,
+            "Back End Server",
+            mirroring.map(|m| &m.mirror),
+            Account::ServerAdmins,
+            "3",
+        );
         self.databases(sql, mirroring, false, &BACK_END_DATABASES, false);
         for &pool in &pools {
             if self.sel.pool_down(pool) {
@@ -1832,7 +1866,14 @@ impl Writer<'_, '_> {
         match &m.witness {
             Some(wit) => {
                 self.run(
-                    vec![at(&pages::JJ204991, "1-2")],
+                    vec![at(
+                        &pages::JJ204991,
+                        if types.contains(&"CentralMgmt") {
+                            "1-2"
+                        } else {
+                            "1"
+                        },
+                    )],
                     format!(
                         "The mirroring witness {wit} makes failover automatic: check which database types already run on {}, and fail over by hand only those still on {r}:",
                         m.mirror
@@ -2065,11 +2106,7 @@ impl Writer<'_, '_> {
         let export = w.edge_export();
         let install = w.edge_install();
         let (shell_step, export_step, copy_step) = if w.is_sfb() {
-            (
-                "Export your Edge Server topology",
-                "Export your Edge Server topology",
-                "Export your Edge Server topology",
-            )
+            ("Export 1", "Export 2", "Export 3")
         } else {
             ("1", "2", "3")
         };
@@ -2077,8 +2114,8 @@ impl Writer<'_, '_> {
             (
                 "Installation 1",
                 "Installation 2",
-                "Installation 3-9",
-                "Installation 10",
+                "Installation 3-Installation 9",
+                "Installation 10-Installation 11",
             )
         } else {
             ("1", "2", "3-5", "6-7")
