@@ -36,7 +36,31 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
         let joined = text[start..span.end].replace(' ', &GLUE.to_string());
         glued.replace_range(start..span.end, &joined);
     }
-    textwrap::fill(&glued, options).replace(GLUE, " ")
+    textwrap::fill(&glue_cmdlets(&glued), options).replace(GLUE, " ")
+}
+
+/// Whether a word reads as a command (`Verb-Noun`: `Import-CsUserData`, `Copy-Item`).
+fn is_cmdlet(word: &str) -> bool {
+    let Some((verb, noun)) = word.split_once('-') else {
+        return false;
+    };
+    let mut v = verb.chars();
+    v.next().is_some_and(|c| c.is_ascii_uppercase())
+        && v.all(|c| c.is_ascii_lowercase())
+        && noun.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// Glues each word that reads as a command to the word before it, so that in prose no line
+/// starts with what looks like a command to paste: only command lines do.
+fn glue_cmdlets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(if is_cmdlet(word) { GLUE } else { ' ' });
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The code spans of `text`: a run of backquotes up to the next run of the same length, as
@@ -230,7 +254,7 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Sources")?;
     for page in &plan.sources {
-        writeln!(out, "{}", wrap(&source_line(page), "  ", "    "))?;
+        writeln!(out, "{}", wrap(&source_line(page), "  - ", "    "))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", wrap(&verdict(plan), "", ""))?;
@@ -444,6 +468,22 @@ mod tests {
             wrapped.contains("in `\\\\b\\s\\x; Remove-Item C:\\ -Recurse; y`"),
             "{wrapped}"
         );
+    }
+
+    #[test]
+    fn a_cmdlet_in_prose_never_starts_a_line() {
+        let text = format!(
+            "{} see the Install-CsMirrorDatabase reference and Import-CsUserData too",
+            "word ".repeat(17)
+        );
+        let wrapped = wrap(&text, "", "");
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        for line in wrapped.lines() {
+            let first = line.split(' ').next().unwrap_or("");
+            assert!(!is_cmdlet(first), "{wrapped}");
+        }
+        assert!(is_cmdlet("Import-CsUserData") && is_cmdlet("Copy-Item"));
+        assert!(!is_cmdlet("-FileShare") && !is_cmdlet("read-only") && !is_cmdlet("E9-1-1"));
     }
 
     #[test]

@@ -183,21 +183,21 @@ fn list(items: &[String]) -> String {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Account {
     /// RTCUniversalServerAdmins.
-    ServerAdmins,
+    Server,
     /// RTCUniversalServerAdmins and the local Administrators group (the Deployment Wizard).
-    ServerAndLocalAdmins,
+    ServerAndLocal,
     /// The local Administrators group.
-    LocalAdmins,
+    Local,
 }
 
 impl Account {
     fn words(self) -> &'static str {
         match self {
-            Self::ServerAdmins => "a member of RTCUniversalServerAdmins",
-            Self::ServerAndLocalAdmins => {
+            Self::Server => "a member of RTCUniversalServerAdmins",
+            Self::ServerAndLocal => {
                 "a member of RTCUniversalServerAdmins and of the local Administrators group"
             }
-            Self::LocalAdmins => "a member of the local Administrators group",
+            Self::Local => "a member of the local Administrators group",
         }
     }
 }
@@ -564,7 +564,13 @@ impl Writer<'_, '_> {
                         crate::model::HostRef::Machine(p, _) => Some(*p),
                         crate::model::HostRef::Pool(_) => None,
                     })
-                    .map_or_else(String::new, |p| format!(" of {}", self.cx.t.pool_name(p)));
+                    .map_or_else(String::new, |p| {
+                        if self.cx.t.is_standard_edition(p) {
+                            " (a Standard Edition server)".to_string()
+                        } else {
+                            format!(" of {}", self.cx.t.pool_name(p))
+                        }
+                    });
                 self.say_on(
                     cites,
                     format!(
@@ -1021,7 +1027,7 @@ impl Writer<'_, '_> {
                 let on = self.shell_once(
                     &[pool],
                     vec![at(&pages::IMPORT_CS_USER_DATA, "description")],
-                    Account::ServerAdmins,
+                    Account::Server,
                 );
                 if steps.shell != steps.copy {
                     cites.insert(1, at(page, steps.shell));
@@ -1358,13 +1364,12 @@ impl Writer<'_, '_> {
             let b = backups(cx, r.sql, &sql_ref.server, from.flatten().as_ref());
             Some((page, b))
         });
-        let mut on = None;
+        let first = match &restored {
+            Some(_) => at(&pages::IMPORT_CS_USER_DATA, "description"),
+            None => at(&pages::HH202191, "4.4"),
+        };
+        let on = self.shell(&[pool], vec![first], Account::Server);
         if let Some((page, b)) = &restored {
-            on = self.shell(
-                &[pool],
-                vec![at(&pages::IMPORT_CS_USER_DATA, "description")],
-                Account::ServerAdmins,
-            );
             if let Some((_, a)) = b.users.iter().find(|(p, _)| *p == pool) {
                 self.user_data(page, pool, a.clone(), Data::NotStarted(on.as_ref()), false);
             }
@@ -1479,7 +1484,7 @@ impl Writer<'_, '_> {
     fn standard(&mut self, pool: usize, fqdn: &Fqdn) {
         let cx = self.cx;
         self.rebuild(fqdn, "Standard Edition server", self.at("1"));
-        self.log_on(fqdn, Account::ServerAndLocalAdmins, vec![self.at("2")]);
+        self.log_on(fqdn, Account::ServerAndLocal, vec![self.at("2")]);
         self.image(fqdn, self.at("tip"));
         for store in cx.t.file_stores().iter().filter(|s| s.pool == pool) {
             self.copy_file_store(store, self.at("3"));
@@ -1520,7 +1525,7 @@ impl Writer<'_, '_> {
         let cx = self.cx;
         let w = cx.words;
         self.rebuild(fqdn, "Standard Edition server", self.at("1"));
-        self.log_on(fqdn, Account::ServerAndLocalAdmins, vec![self.at("2")]);
+        self.log_on(fqdn, Account::ServerAndLocal, vec![self.at("2")]);
         self.image(fqdn, self.at("tip"));
         for store in cx.t.file_stores().iter().filter(|s| s.pool == pool) {
             self.copy_file_store(store, self.at("3"));
@@ -1620,10 +1625,10 @@ impl Writer<'_, '_> {
             &r,
             "Back End Server holding the Central Management store",
             lost_mirror.map(|m| &m.mirror),
-            Account::ServerAndLocalAdmins,
+            Account::ServerAndLocal,
             "4b",
         );
-        let on = self.shell(&pools, vec![self.at("5")], Account::ServerAdmins);
+        let on = self.shell(&pools, vec![self.at("5")], Account::Server);
         self.install_cms(&r, &b.xds, mirroring.is_some(), on.as_ref());
         self.databases(sql, mirroring, true, &CMS_DATABASES, working.is_some());
         for (p, a) in &b.users {
@@ -1661,7 +1666,7 @@ impl Writer<'_, '_> {
         b: &Backups,
     ) {
         let cx = self.cx;
-        let on = self.shell(pools, vec![self.at("note")], Account::ServerAdmins);
+        let on = self.shell(pools, vec![self.at("note")], Account::Server);
         let types = database_types(cx, sql);
         if let Some(&pool) = pools.first() {
             let name = cx.t.pool_name(pool);
@@ -1814,7 +1819,7 @@ impl Writer<'_, '_> {
             &r,
             "Back End Server",
             mirroring.map(|m| &m.mirror),
-            Account::ServerAdmins,
+            Account::Server,
             "3",
         );
         self.databases(sql, mirroring, false, &BACK_END_DATABASES, false);
@@ -1845,11 +1850,7 @@ impl Writer<'_, '_> {
             .first()
             .map_or_else(|| "the pool".to_string(), |&p| cx.t.pool_name(p));
         let types = database_types(cx, sql);
-        let on = self.shell(
-            &pools,
-            vec![self.at("1"), self.at("2")],
-            Account::ServerAdmins,
-        );
+        let on = self.shell(&pools, vec![self.at("1"), self.at("2")], Account::Server);
         let failover = |pool: &Valid| -> Vec<Command> {
             types
                 .iter()
@@ -1933,10 +1934,10 @@ impl Writer<'_, '_> {
             uninstall_mirroring(&m.mirror, &types),
         );
         self.rebuild(&r.server, "new mirror of the Back End", self.at("6"));
-        self.log_on(&r.server, Account::ServerAdmins, vec![self.at("7")]);
+        self.log_on(&r.server, Account::Server, vec![self.at("7")]);
         self.install_sql(&r, self.at("8"));
         self.image(&r.server, at(&pages::HH202179, "preparing a server"));
-        self.shell(&pools, vec![self.at("9")], Account::ServerAdmins);
+        self.shell(&pools, vec![self.at("9")], Account::Server);
         let witness = m
             .witness
             .as_ref()
@@ -2022,11 +2023,7 @@ impl Writer<'_, '_> {
         let cx = self.cx;
         let pools = principal.map(|i| backend_pools(cx, i)).unwrap_or_default();
         let types = principal.map_or_else(|| vec!["User"], |i| database_types(cx, i));
-        let on = self.shell(
-            &pools,
-            vec![self.at("1"), self.at("2")],
-            Account::ServerAdmins,
-        );
+        let on = self.shell(&pools, vec![self.at("1"), self.at("2")], Account::Server);
         self.run(
             vec![self.at("3")],
             format!(
@@ -2037,10 +2034,10 @@ impl Writer<'_, '_> {
             uninstall_mirroring(&m.principal, &types),
         );
         self.rebuild(&m.mirror.server, "new mirror of the Back End", self.at("4"));
-        self.log_on(&m.mirror.server, Account::ServerAdmins, vec![self.at("5")]);
+        self.log_on(&m.mirror.server, Account::Server, vec![self.at("5")]);
         self.install_sql(&m.mirror, self.at("6"));
         self.image(&m.mirror.server, at(&pages::HH202179, "preparing a server"));
-        self.shell(&pools, vec![self.at("7")], Account::ServerAdmins);
+        self.shell(&pools, vec![self.at("7")], Account::Server);
         let w = cx.words;
         let lead = format!(
             "Start {}: the topology still holds the mirroring{}, so nothing changes in it. ",
@@ -2079,7 +2076,7 @@ impl Writer<'_, '_> {
         }
         self.log_on(
             fqdn,
-            Account::ServerAndLocalAdmins,
+            Account::ServerAndLocal,
             vec![self.at("2"), at(&pages::HH202171, "permissions")],
         );
         self.image(fqdn, self.at("tip"));
@@ -2129,7 +2126,7 @@ impl Writer<'_, '_> {
         );
         self.image(fqdn, self.at("tip"));
         let file = format!("{LOCAL_FOLDER}\\{EDGE_EXPORT}");
-        let on = self.shell(&[], vec![at(export, shell_step)], Account::ServerAdmins);
+        let on = self.shell(&[], vec![at(export, shell_step)], Account::Server);
         let place = on
             .as_ref()
             .map_or_else(|| "that computer".to_string(), ToString::to_string);
@@ -2199,7 +2196,7 @@ impl Writer<'_, '_> {
         } else if server_lost {
             let preparing = at(&pages::HH202179, "preparing a server");
             self.rebuild(&host, "file server", preparing);
-            self.log_on(&host, Account::ServerAndLocalAdmins, vec![preparing]);
+            self.log_on(&host, Account::ServerAndLocal, vec![preparing]);
         }
         self.copy_file_store(store, self.at("1"));
         self.run(
@@ -2218,7 +2215,7 @@ impl Writer<'_, '_> {
         };
         let preparing = at(&pages::HH202179, "preparing a server");
         self.rebuild(&r.server, role, preparing);
-        self.log_on(&r.server, Account::LocalAdmins, vec![log_on]);
+        self.log_on(&r.server, Account::Local, vec![log_on]);
         self.install_sql(&r, preparing);
         self.image(&r.server, preparing);
         self.run(
@@ -2251,7 +2248,7 @@ impl Writer<'_, '_> {
         if server_lost {
             self.rebuild_database_server(sql, "Monitoring/Archiving database server", self.at("1"));
         } else if let Some(r) = self.cx.sql_ref(sql) {
-            self.log_on(&r.server, Account::LocalAdmins, vec![self.at("1")]);
+            self.log_on(&r.server, Account::Local, vec![self.at("1")]);
         }
         self.say(
             vec![self.at("intro")],
@@ -2277,7 +2274,7 @@ impl Writer<'_, '_> {
             .map_or_else(|| "the pool".to_string(), |&p| cx.t.pool_name(p));
         let preparing = at(&pages::HH202179, "preparing a server");
         self.rebuild(&witness.server, "mirroring witness", preparing);
-        self.log_on(&witness.server, Account::ServerAdmins, vec![preparing]);
+        self.log_on(&witness.server, Account::Server, vec![preparing]);
         self.install_sql(witness, preparing);
         let w = cx.words;
         self.say(
@@ -2390,5 +2387,50 @@ mod tests {
             "{commands:?}"
         );
         assert!(!plan.blocked);
+    }
+
+    #[test]
+    fn a_file_store_behind_a_namespace_rebuilds_no_server() {
+        // The file server renamed to the domain's own name, as a DFS namespace is reached.
+        let from = "Fqdn=\"fs01.contoso.com\"";
+        let to = "Fqdn=\"contoso.com\"";
+        let files = example_with(&[("topology.xml", from, to), ("topology.xml", from, to)]);
+        let plan = plan_of(&files, &["contoso.com"]);
+        assert_eq!(plan.sections.len(), 1);
+        assert!(
+            plan.sections[0]
+                .why
+                .contains("names a namespace, not a server")
+        );
+        assert!(steps(&plan).all(|s| s.rebuilds.is_none()));
+        assert!(
+            plan.prerequisites
+                .iter()
+                .all(|p| p.subject != "contoso.com")
+        );
+        // The same share on a server: it is rebuilt.
+        let plan = plan_of(&example_with(&[]), &["fs01.contoso.com"]);
+        assert_eq!(
+            steps(&plan).find_map(|s| s.rebuilds.as_deref()),
+            Some("fs01.contoso.com")
+        );
+    }
+
+    #[test]
+    fn a_fresh_backup_into_a_folder_that_is_not_valid_is_left_out() {
+        let files = example_with(&[(
+            "settings.csv",
+            "CsConfiguration.zip,\\\\backup01.contoso.com\\lync\\2026-11-20,",
+            "CsConfiguration.zip,\\\\backup01.contoso.com\\lync|x,",
+        )]);
+        let plan = plan_of(&files, &["sql01.contoso.com"]);
+        let withheld: Vec<&Step> = steps(&plan).filter(|s| s.withheld.is_some()).collect();
+        // The exports from the mirror, and the import of the configuration.
+        assert_eq!(withheld.len(), 2, "{withheld:?}");
+        assert!(withheld[0].text.starts_with("Take a fresh backup"));
+        assert!(withheld[1].text.starts_with("Import the configuration"));
+        let json = serde_json::to_string(&plan).expect("json");
+        assert!(!json.contains("lync|x"), "{json}");
+        assert!(plan.blocked);
     }
 }
