@@ -533,6 +533,17 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// `fe01.contoso.com is rebuilt in section 3`, `... and ... are rebuilt in sections 3 to 5`.
+    fn rebuilt_later(&self, servers: &[Fqdn]) -> String {
+        let names: Vec<String> = servers.iter().map(ToString::to_string).collect();
+        let verb = if names.len() == 1 { "is" } else { "are" };
+        format!(
+            "{} {verb} rebuilt {}",
+            list(&names),
+            self.sections_of(servers)
+        )
+    }
+
     /// Logs on to a running Front End Server and opens the Management Shell. When none runs
     /// at this point (every one failed and is rebuilt later), the steps are done from a
     /// domain computer with the administrative tools, which Microsoft's pages allow.
@@ -583,19 +594,13 @@ impl Writer<'_, '_> {
             }
             None => {
                 let down: Vec<Fqdn> = pools.iter().flat_map(|&p| self.cx.machines(p)).collect();
-                let names: Vec<String> = down.iter().map(ToString::to_string).collect();
                 let mut cites = cites;
                 cites.push(at(&pages::GG195756, "intro"));
                 self.say(
                     cites,
                     format!(
-                        "No Front End Server runs at this point of the plan ({} {}): do this from a domain computer with the {} installed (they install on computers other than the servers too), logged on with an account that is {}, in the {shell}.",
-                        list(&names),
-                        if names.len() == 1 {
-                            format!("is rebuilt {}", self.sections_of(&down))
-                        } else {
-                            format!("are rebuilt {}", self.sections_of(&down))
-                        },
+                        "No Front End Server runs at this point of the plan ({}): do this from a domain computer with the {} installed (they install on computers other than the servers too), logged on with an account that is {}, in the {shell}.",
+                        self.rebuilt_later(&down),
                         self.cx.words.admin_tools,
                         account.words()
                     ),
@@ -916,17 +921,8 @@ impl Writer<'_, '_> {
             let later = if down.is_empty() {
                 String::new()
             } else {
-                let shown: Vec<String> = down.iter().map(ToString::to_string).collect();
-                format!(
-                    " ({} {} and read{} it then)",
-                    list(&shown),
-                    if shown.len() == 1 {
-                        format!("is rebuilt {}", self.sections_of(&down))
-                    } else {
-                        format!("are rebuilt {}", self.sections_of(&down))
-                    },
-                    if shown.len() == 1 { "s" } else { "" }
-                )
+                let reads = if down.len() == 1 { "reads" } else { "read" };
+                format!(" ({} and {reads} it then)", self.rebuilt_later(&down))
             };
             self.run(
                 cites.clone(),
@@ -1042,17 +1038,8 @@ impl Writer<'_, '_> {
                 let down_text = if down.is_empty() {
                     String::new()
                 } else {
-                    let shown: Vec<String> = down.iter().map(ToString::to_string).collect();
-                    format!(
-                        " {} {} and start{} then.",
-                        list(&shown),
-                        if shown.len() == 1 {
-                            "is rebuilt"
-                        } else {
-                            "are rebuilt"
-                        },
-                        if shown.len() == 1 { "s" } else { "" }
-                    ) + &format!(" ({})", self.sections_of(&down))
+                    let starts = if down.len() == 1 { "starts" } else { "start" };
+                    format!(" {} and {starts} then.", self.rebuilt_later(&down))
                 };
                 let mirror_text = if mirror_changed {
                     cites.push(at(&pages::JJ204992, "important"));
@@ -1669,61 +1656,22 @@ impl Writer<'_, '_> {
         let on = self.shell(pools, vec![self.at("note")], Account::Server);
         let types = database_types(cx, sql);
         if let Some(&pool) = pools.first() {
-            let name = cx.t.pool_name(pool);
-            let failover = |pool: &Valid| -> Vec<Command> {
-                types
-                    .iter()
-                    .map(|ty| {
-                        Command::new("Invoke-CsDatabaseFailover")
-                            .param("PoolFqdn", pool)
-                            .word("DatabaseType", ty)
-                            .word("NewPrincipal", "Mirror")
-                            .switch("Force")
-                            .switch("Verbose")
-                    })
-                    .collect()
+            let failover = if types.contains(&"CentralMgmt") {
+                "3-4"
+            } else {
+                "3"
             };
-            let force = at(&pages::INVOKE_CS_DATABASE_FAILOVER, "-Force");
-            match &m.witness {
-                Some(w) => {
-                    self.run(
-                        vec![at(&pages::JJ204991, "1-2")],
-                        format!(
-                            "The witness {w} fails the databases over to the mirror by itself: check which database types already run on {}:",
-                            m.mirror
-                        ),
-                        on.as_ref(),
-                        fqdn(&name).map(|pool| {
-                            types
-                                .iter()
-                                .map(|ty| {
-                                    Command::new("Get-CsDatabaseMirrorState")
-                                        .param("PoolFqdn", &pool)
-                                        .word("DatabaseType", ty)
-                                })
-                                .collect()
-                        }),
-                    );
-                    self.run(
-                        vec![at(&pages::JJ204991, "3-4"), force],
-                        format!(
-                            "Fail over to {} the database types still on {r} (-Force: the principal cannot be reached):",
-                            m.mirror
-                        ),
-                        on.as_ref(),
-                        fqdn(&name).map(|pool| failover(&pool)),
-                    );
-                }
-                None => self.run(
-                    vec![at(&pages::JJ204991, "3-4"), force],
-                    format!(
-                        "There is no witness: fail every database type of {r} over to the mirror {}, so that its databases can be read (-Force: the principal cannot be reached):",
-                        m.mirror
-                    ),
-                    on.as_ref(),
-                    fqdn(&name).map(|pool| failover(&pool)),
-                ),
-            }
+            self.fail_over(
+                r,
+                m,
+                pool,
+                &types,
+                on.as_ref(),
+                vec![
+                    at(&pages::JJ204991, failover),
+                    at(&pages::INVOKE_CS_DATABASE_FAILOVER, "-Force"),
+                ],
+            );
         }
         let mut cites = vec![
             self.at("note"),
@@ -1851,62 +1799,8 @@ impl Writer<'_, '_> {
             .map_or_else(|| "the pool".to_string(), |&p| cx.t.pool_name(p));
         let types = database_types(cx, sql);
         let on = self.shell(&pools, vec![self.at("1"), self.at("2")], Account::Server);
-        let failover = |pool: &Valid| -> Vec<Command> {
-            types
-                .iter()
-                .map(|ty| {
-                    Command::new("Invoke-CsDatabaseFailover")
-                        .param("PoolFqdn", pool)
-                        .word("DatabaseType", ty)
-                        .word("NewPrincipal", "Mirror")
-                        .switch("Force")
-                        .switch("Verbose")
-                })
-                .collect()
-        };
-        match &m.witness {
-            Some(wit) => {
-                self.run(
-                    vec![at(
-                        &pages::JJ204991,
-                        if types.contains(&"CentralMgmt") {
-                            "1-2"
-                        } else {
-                            "1"
-                        },
-                    )],
-                    format!(
-                        "The mirroring witness {wit} makes failover automatic: check which database types already run on {}, and fail over by hand only those still on {r}:",
-                        m.mirror
-                    ),
-                    on.as_ref(),
-                    fqdn(&pool_name).map(|pool| {
-                        types
-                            .iter()
-                            .map(|ty| {
-                                Command::new("Get-CsDatabaseMirrorState")
-                                    .param("PoolFqdn", &pool)
-                                    .word("DatabaseType", ty)
-                            })
-                            .collect()
-                    }),
-                );
-                self.run(
-                    vec![self.at("3")],
-                    format!("Fail over to the mirror {} where needed:", m.mirror),
-                    on.as_ref(),
-                    fqdn(&pool_name).map(|pool| failover(&pool)),
-                );
-            }
-            None => self.run(
-                vec![self.at("3")],
-                format!(
-                    "There is no witness, so fail every database type of {r} over to the mirror {} by hand:",
-                    m.mirror
-                ),
-                on.as_ref(),
-                fqdn(&pool_name).map(|pool| failover(&pool)),
-            ),
+        if let Some(&pool) = pools.first() {
+            self.fail_over(&r, m, pool, &types, on.as_ref(), vec![self.at("3")]);
         }
         let clear = self.monitoring_archiving_reminder(&pools, "Clear");
         self.say(
@@ -1968,6 +1862,71 @@ impl Writer<'_, '_> {
                 m.mirror, m.mirror.server, r.server
             ),
         );
+    }
+
+    /// Every database type of a failed principal failed over to its mirror
+    /// (`Invoke-CsDatabaseFailover -Force`: the principal cannot be reached). With a witness the
+    /// failover may have happened by itself: which types already moved is checked first
+    /// (*Failing over a mirrored database*, JJ204991).
+    fn fail_over(
+        &mut self,
+        r: &SqlRef,
+        m: &Mirroring,
+        pool: usize,
+        types: &[&'static str],
+        on: Option<&Fqdn>,
+        cites: Vec<Cite>,
+    ) {
+        let name = self.cx.t.pool_name(pool);
+        let failover = |pool: &Valid| -> Vec<Command> {
+            types
+                .iter()
+                .map(|ty| {
+                    Command::new("Invoke-CsDatabaseFailover")
+                        .param("PoolFqdn", pool)
+                        .word("DatabaseType", ty)
+                        .word("NewPrincipal", "Mirror")
+                        .switch("Force")
+                        .switch("Verbose")
+                })
+                .collect()
+        };
+        let text = match &m.witness {
+            Some(w) => {
+                let check = if types.contains(&"CentralMgmt") {
+                    "1-2"
+                } else {
+                    "1"
+                };
+                self.run(
+                    vec![at(&pages::JJ204991, check)],
+                    format!(
+                        "The mirroring witness {w} makes failover automatic: check which database types already run on {}:",
+                        m.mirror
+                    ),
+                    on,
+                    fqdn(&name).map(|pool| {
+                        types
+                            .iter()
+                            .map(|ty| {
+                                Command::new("Get-CsDatabaseMirrorState")
+                                    .param("PoolFqdn", &pool)
+                                    .word("DatabaseType", ty)
+                            })
+                            .collect()
+                    }),
+                );
+                format!(
+                    "Fail over to the mirror {} the database types still on {r} (-Force: the principal cannot be reached):",
+                    m.mirror
+                )
+            }
+            None => format!(
+                "There is no witness, so fail every database type of {r} over to the mirror {} by hand (-Force: the principal cannot be reached):",
+                m.mirror
+            ),
+        };
+        self.run(cites, text, on, fqdn(&name).map(|pool| failover(&pool)));
     }
 
     /// Install Database and Create Mirror Database in Topology Builder, or
