@@ -403,35 +403,31 @@ impl Writer<'_, '_> {
         at(self.page, step)
     }
 
-    fn push(&mut self, cites: Vec<Cite>, text: String, on: Option<&Fqdn>, commands: Commands) {
-        let (commands, withheld) = match commands {
+    /// A step without commands.
+    fn say(&mut self, cites: Vec<Cite>, text: impl Into<String>) {
+        self.run(cites, text, None, Ok(Vec::new()));
+    }
+
+    /// A step done on a server, without commands.
+    fn say_on(&mut self, cites: Vec<Cite>, text: impl Into<String>, on: &Fqdn) {
+        self.run(cites, text, Some(on), Ok(Vec::new()));
+    }
+
+    /// A step with commands; when a value they need failed its check, the step is written
+    /// without them, naming the finding that reports the value.
+    fn run(&mut self, cites: Vec<Cite>, text: impl Into<String>, on: Option<&Fqdn>, c: Commands) {
+        let (commands, withheld) = match c {
             Ok(commands) => (commands.into_iter().map(String::from).collect(), None),
             Err(invalid) => (Vec::new(), Some(self.withheld(&invalid))),
         };
         self.steps.push(Step {
-            text,
+            text: text.into(),
             cites,
             on: on.map(ToString::to_string),
             rebuilds: None,
             commands,
             withheld,
         });
-    }
-
-    /// A step without commands.
-    fn say(&mut self, cites: Vec<Cite>, text: impl Into<String>) {
-        self.push(cites, text.into(), None, Ok(Vec::new()));
-    }
-
-    /// A step done on a server, without commands.
-    fn say_on(&mut self, cites: Vec<Cite>, text: impl Into<String>, on: &Fqdn) {
-        self.push(cites, text.into(), Some(on), Ok(Vec::new()));
-    }
-
-    /// A step with commands; when a value they need failed its check, the step is written
-    /// without them, naming the finding that reports the value.
-    fn run(&mut self, cites: Vec<Cite>, text: impl Into<String>, on: Option<&Fqdn>, c: Commands) {
-        self.push(cites, text.into(), on, c);
     }
 
     fn withheld(&self, invalid: &Invalid) -> Withheld {
@@ -463,10 +459,12 @@ impl Writer<'_, '_> {
         match &pick.what {
             What::Pool { pool } => self.pool(*pool),
             What::PoolStart { pool, backend } => self.pool_start(*pool, *backend),
-            What::Standard { pool, fqdn, cms } => match cms.and_then(|i| self.cx.sql_ref(i)) {
-                Some(r) => self.standard_cms(*pool, fqdn, cms.unwrap_or_default(), &r),
-                None => self.standard(*pool, fqdn),
-            },
+            What::Standard { pool, fqdn, cms } => {
+                match cms.and_then(|i| self.cx.sql_ref(i).map(|r| (i, r))) {
+                    Some((sql, r)) => self.standard_cms(*pool, fqdn, sql, &r),
+                    None => self.standard(*pool, fqdn),
+                }
+            }
             What::Cms {
                 sql,
                 mirroring,
