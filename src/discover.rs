@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
+use crate::paths::{self, Platform};
 
 /// A file to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,10 +50,23 @@ pub fn discover(
             });
         }
     }
-    // A file named twice, or named and also found by a walk, is read once (named wins).
-    inputs.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
-    inputs.dedup_by(|later, first| same_file(&later.path, &first.path));
+    dedup(&mut inputs);
     Ok((inputs, errors))
+}
+
+/// Reads a file named twice, or named and also found by a walk, once (named wins), then puts the
+/// inputs in path order. Spellings of one path that the platform treats as the same (on Windows
+/// `Deploy\TOPOLOGY.xml` and `deploy\topology.xml`) sort together by their [`paths::key`];
+/// other routes to one file (a symlink) are caught by [`same_file`] where they sort together.
+fn dedup(inputs: &mut Vec<Input>) {
+    let platform = Platform::CURRENT;
+    inputs.sort_by_cached_key(|i| (paths::key(&i.path.to_string_lossy(), platform), !i.explicit));
+    inputs.dedup_by(|later, first| {
+        paths::key(&later.path.to_string_lossy(), platform)
+            == paths::key(&first.path.to_string_lossy(), platform)
+            || same_file(&later.path, &first.path)
+    });
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 fn walk(dir: &Path, no_ignore: bool, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {

@@ -95,8 +95,8 @@ pub fn config(text: &str) -> String {
 pub struct Checked {
     pub workspace: Workspace,
     pub report: Report,
-    /// Every output format, one after another (human twice: plain, and coloured and narrow),
-    /// then `inspect` as text and as JSON, then the restore plans.
+    /// Every output format, one after another (human twice: plain, and coloured, narrow, in
+    /// ASCII with `\` paths), then `inspect` as text and as JSON, then the restore plans.
     pub output: Vec<u8>,
 }
 
@@ -112,11 +112,15 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         color: false,
         width: 100,
         quiet: false,
+        ascii: false,
+        backslashes: false,
     };
     let narrow = human::Style {
         color: true,
         width: 40,
         quiet: false,
+        ascii: true,
+        backslashes: true,
     };
     for format in <Format as clap::ValueEnum>::value_variants() {
         let _ = app::render(

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod date;
 pub mod discover;
 pub mod docs;
@@ -19,6 +20,7 @@ pub mod fuzzing;
 pub mod inspect;
 pub mod load;
 pub mod model;
+pub mod paths;
 pub mod plan;
 pub mod render;
 pub mod rules;

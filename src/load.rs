@@ -313,7 +313,14 @@ pub fn from_memory(files: &[(&str, &[u8])]) -> Workspace {
 ///
 /// Worksheets in a directory with no topology, or with several, join nothing and are reported.
 pub fn form_deployments(ws: &mut Workspace) {
-    let dir_of = |ws: &Workspace, file: FileId| parent_dir(&ws.files.get(file).display);
+    // On Windows `Deploy/Contoso` and `deploy/contoso` are one folder.
+    let dir_of = |ws: &Workspace, file: FileId| {
+        crate::paths::fold(
+            &parent_dir(&ws.files.get(file).display),
+            crate::paths::Platform::CURRENT,
+        )
+        .into_owned()
+    };
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, topology) in ws.topologies.iter().enumerate() {
         by_dir
@@ -342,7 +349,7 @@ pub fn form_deployments(ws: &mut Workspace) {
         }
         ws.deployments.push(Deployment {
             topology: index,
-            dir,
+            dir: parent_dir(&ws.files.get(topology.file).display),
             worksheets,
             sheets,
         });

@@ -4,9 +4,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use miette::{GraphicalReportHandler, GraphicalTheme};
+use miette::GraphicalReportHandler;
 use topolint::app::{self, Env};
 use topolint::cli::{self, Cli};
+use topolint::render::human;
 
 /// mimalloc: a topology is lowered into many small strings and vectors, which the system
 /// allocator serves noticeably slower (see the README's Performance section).
@@ -37,16 +38,17 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(fatal)) => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !env.no_color;
-            let theme = if color {
-                GraphicalTheme::unicode()
-            } else {
-                GraphicalTheme::unicode_nocolor()
-            };
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && env.console.color
+                && !env.no_color;
+            let ascii = !env.console.unicode;
             let mut text = String::new();
-            let _ = GraphicalReportHandler::new_themed(theme)
+            let _ = GraphicalReportHandler::new_themed(human::theme(color, ascii))
                 .with_width(100)
                 .render_report(&mut text, &fatal);
+            if ascii {
+                text = topolint::console::ascii_symbols(&text).into_owned();
+            }
             let _ = std::io::stderr().write_all(text.as_bytes());
             ExitCode::from(2)
         }

@@ -9,6 +9,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 use crate::engine::{Report, Verdict};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
+use crate::paths::for_humans;
 use crate::render::excerpt::Excerpt;
 
 /// How to draw.
@@ -19,6 +20,10 @@ pub struct Style {
     pub width: usize,
     /// Leave out the closing summary.
     pub quiet: bool,
+    /// ASCII frames and symbols only, for a console whose code page is not UTF-8.
+    pub ascii: bool,
+    /// Paths with `\` separators (see [`crate::paths::for_humans`]).
+    pub backslashes: bool,
 }
 
 /// Writes every finding and the summary.
@@ -31,11 +36,29 @@ pub fn render(
     report: &Report,
     style: Style,
 ) -> io::Result<()> {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
+    let mut buffer = Vec::new();
+    draw(&mut buffer, ws, report, style)?;
+    if style.ascii {
+        let text = String::from_utf8_lossy(&buffer);
+        out.write_all(crate::console::ascii_symbols(&text).as_bytes())
     } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+        out.write_all(&buffer)
+    }
+}
+
+/// The miette theme: Unicode or ASCII frames, with or without colour.
+#[must_use]
+pub fn theme(color: bool, ascii: bool) -> GraphicalTheme {
+    match (color, ascii) {
+        (true, false) => GraphicalTheme::unicode(),
+        (false, false) => GraphicalTheme::unicode_nocolor(),
+        (true, true) => GraphicalTheme::ascii(),
+        (false, true) => GraphicalTheme::none(),
+    }
+}
+
+fn draw(out: &mut dyn Write, ws: &Workspace, report: &Report, style: Style) -> io::Result<()> {
+    let theme = theme(style.color, style.ascii);
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(style.color)
@@ -47,7 +70,7 @@ pub fn render(
         .with_break_words(false);
     for finding in report.active() {
         let mut text = String::new();
-        let adapter = Adapter::new(ws, finding);
+        let adapter = Adapter::new(ws, finding, style.backslashes);
         handler
             .render_report(&mut text, &adapter)
             .map_err(io::Error::other)?;
@@ -57,14 +80,19 @@ pub fn render(
         if report.active().next().is_some() {
             writeln!(out)?;
         }
-        exempted(out, ws, report)?;
-        summary(out, report)?;
+        exempted(out, ws, report, style.backslashes)?;
+        summary(out, report, style.backslashes)?;
     }
     Ok(())
 }
 
 /// The findings exemptions waive, one line each with the reason and the expiry date.
-fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
+fn exempted(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    backslashes: bool,
+) -> io::Result<()> {
     let mut any = false;
     for f in report.suppressed() {
         if !any {
@@ -72,7 +100,14 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
             any = true;
         }
         let place = super::primary_position(ws, f)
-            .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
+            .map(|p| {
+                format!(
+                    "{}:{}:{}: ",
+                    for_humans(&p.path, backslashes),
+                    p.line,
+                    p.column
+                )
+            })
             .unwrap_or_default();
         let reason = f.suppression.as_ref().map_or(String::new(), |s| {
             format!(" — exempted until {}: {}", s.expires, s.reason)
@@ -93,8 +128,9 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
 
 use super::plural;
 
-fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Result<()> {
     let s = &report.summary;
+    let shown = |path: &str| for_humans(path, backslashes).into_owned();
     writeln!(
         out,
         "Checked {} and {} in {} read; {} run.",
@@ -104,7 +140,11 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.rules_run, "rule")
     )?;
     if let Some(backup) = &s.backup_topology {
-        writeln!(out, "Compared with the backup-time topology {backup}.")?;
+        writeln!(
+            out,
+            "Compared with the backup-time topology {}.",
+            shown(backup)
+        )?;
     }
     if s.deployments.len() > 1 {
         writeln!(out, "Deployments:")?;
@@ -117,7 +157,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             writeln!(
                 out,
                 "  {}: {}: {}, {}, {}{scope}",
-                d.topology,
+                shown(&d.topology),
                 verdict(d.verdict),
                 plural(d.errors, "error"),
                 plural(d.warnings, "warning"),
@@ -128,7 +168,8 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         for path in &s.structural_only {
             writeln!(
                 out,
-                "Readiness rules (BK, RS, HA) did not run for {path}: it has no backup worksheets beside it, or they were not selected."
+                "Readiness rules (BK, RS, HA) did not run for {}: it has no backup worksheets beside it, or they were not selected.",
+                shown(path)
             )?;
         }
     }
@@ -170,7 +211,7 @@ struct Adapter<'a> {
 }
 
 impl<'a> Adapter<'a> {
-    fn new(ws: &'a Workspace, finding: &'a Finding) -> Self {
+    fn new(ws: &'a Workspace, finding: &'a Finding, backslashes: bool) -> Self {
         let primary = finding.primary.as_ref();
         let primary_file = primary.map(|l| l.file);
         // Labels far from the primary one get their own snippet rather than stretching it.
@@ -186,13 +227,13 @@ impl<'a> Adapter<'a> {
         Self {
             finding,
             code: format!("{} {}", finding.rule.code, finding.rule.name),
-            source: primary_file.map(|f| Excerpt::new(ws.files.get(f), &spans)),
+            source: primary_file.map(|f| Excerpt::new(ws.files.get(f), &spans).shown(backslashes)),
             labels,
             related: others
                 .into_iter()
                 .map(|l| Related {
                     message: l.message.clone(),
-                    source: Excerpt::new(ws.files.get(l.file), &[l.span]),
+                    source: Excerpt::new(ws.files.get(l.file), &[l.span]).shown(backslashes),
                 })
                 .collect(),
         }
