@@ -162,6 +162,17 @@ check "same file, two cases: exit 0" exit_is 0
 check "same file, two cases: read once" has "$out" "Checked 1 topology and 7 worksheets in 8 files read"
 check "same file, two cases: READY" last_line_is "$out" "READY"
 
+# Worksheets named in another case than their topology's folder join its deployment.
+tl check 'deploy\contoso\servers.csv' 'deploy\contoso\sql-instances.csv' 'DEPLOY\Contoso\TOPOLOGY.XML' \
+  --as-of "$as_of" --format json
+check "worksheets and topology in two cases: one deployment" py '
+import json, sys
+report = json.load(open(sys.argv[1], encoding="utf-8"))
+assert report["summary"]["topologies"] == 1 and report["summary"]["worksheets"] == 2, report["summary"]
+assert len(report["deployments"]) == 1 and report["deployments"][0]["readiness_checked"], report["deployments"]
+assert not [f for f in report["findings"] if f["code"] == "IN008"]
+' "$out"
+
 # A UTF-16 export reads as the UTF-8 one does.
 tl check 'deploy\utf16' --as-of "$as_of"
 check "UTF-16 export: exit 0" exit_is 0
@@ -235,7 +246,7 @@ cp "$work/deploy/contoso/topology.xml" "$work/deploy/contoso/backup-topology.xml
 tl check 'deploy\contoso' --backup-topology 'DEPLOY\Contoso\Backup-Topology.XML' --as-of "$as_of"
 check "backup topology: exit 0" exit_is 0
 check "backup topology: one deployment" has "$out" "Checked 1 topology and 7 worksheets"
-check "backup topology: compared" has "$out" 'Compared with the backup-time topology deploy\contoso\backup-topology.xml.'
+check "backup topology: named as typed" has "$out" 'Compared with the backup-time topology DEPLOY\Contoso\Backup-Topology.XML.'
 rm "$work/deploy/contoso/backup-topology.xml"
 
 # plan: the runbook for a failed Back End server.
@@ -285,21 +296,29 @@ check "legacy console: verdict" last_line_is "$work/legacy.txt" "NOT READY FOR R
 tl check 'deploy\broken' --as-of "$as_of"
 check "no console: ASCII frames" has "$out" ",-[deploy\\broken\\servers.csv:"
 
-# Colour: only on a terminal that shows it, never with NO_COLOR, never in a file.
-esc=$'\033['
+# Colour: only on a terminal that shows it (Wine's console takes virtual-terminal processing),
+# never with NO_COLOR, never in a file. Wine's console adds cursor codes of its own, so the test
+# looks for the red of an error (`ESC[31m`) and the dim line numbers (`ESC[2m`).
+red=$'\033[31m'
+dim=$'\033[2m'
 colour_run() {
-  # colour_run ENV: the check under a pseudo-terminal, its screen in $out.
-  (cd "$work" && env $1 script -qec "$wine $harness/bin/topolint.exe check deploy\\\\broken --as-of $as_of --format concise" /dev/null </dev/null >"$out" 2>&1) || true
+  # colour_run ENV...: the check under a pseudo-terminal, the screen in $out.
+  (cd "$work" && env "$@" script -qec "$wine $harness/bin/topolint.exe check deploy\\\\broken --as-of $as_of" /dev/null </dev/null >"$out" 2>&1) || true
 }
-colour_run "TERM=xterm"
-check "terminal: colour" has "$out" "${esc}"
-check "terminal: the finding" has "$out" "RS301"
+colour_run TERM=xterm
+check "terminal: colour" has "$out" "$red"
+check "terminal: dim line numbers" has "$out" "$dim"
+check "terminal: the finding" has "$out" "fe02.contoso.com has no replacement server"
+colour_run TERM=xterm NO_COLOR=1
+check "NO_COLOR: the finding" has "$out" "fe02.contoso.com has no replacement server"
+check "NO_COLOR: no colour" lacks "$out" "$red"
+check "NO_COLOR: no dim" lacks "$out" "$dim"
 tl check 'deploy\broken' --as-of "$as_of" --color always --output 'reports\colour.txt'
-check "--color always: no colour in a file" lacks "$r/colour.txt" "${esc}"
+check "--color always: no colour in a file" lacks "$r/colour.txt" "$red"
 tl check 'deploy\broken' --as-of "$as_of" --color always
-check "--color always: colour on a pipe" has "$out" "${esc}"
+check "--color always: colour on a pipe" has "$out" "$red"
 tl check 'deploy\broken' --as-of "$as_of"
-check "a pipe: no colour" lacks "$out" "${esc}"
+check "a pipe: no colour" lacks "$out" "$red"
 
 echo "windows-smoke: $((SECONDS - start)) s in all"
 echo "$passed passed, $failed failed"
