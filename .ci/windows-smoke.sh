@@ -225,21 +225,20 @@ check "github annotation" has "$r/github.txt" "::error file=deploy/broken/server
 check "azure annotation" has "$r/azure.txt" "sourcepath=deploy/broken/servers.csv;"
 check "html report" has "$r/report.html" "NOT READY FOR RESTORE"
 
-# A UNC path: human output as typed, JSON with `//server/share`, SARIF with a file: URI.
-tl check '\\backup01\lync\deploy\broken' --as-of "$as_of" --format concise,json,sarif \
-  --output - --output 'reports\unc.json' --output 'reports\unc.sarif'
-check "UNC: exit 1" exit_is 1
-check "UNC: human path as typed" has "$out" '\\backup01\lync\deploy\broken\servers.csv:'
-check "UNC: json path" has "$r/unc.json" '"path": "//backup01/lync/deploy/broken/servers.csv"'
-check "UNC: sarif uri" has "$r/unc.sarif" '"uri": "file://backup01/lync/deploy/broken/servers.csv"'
-
-# Another drive: absolute paths, since no relative one exists.
-tl check 'C:\lync\broken' --as-of "$as_of" --format concise,json,sarif \
-  --output - --output 'reports\drive.json' --output 'reports\drive.sarif'
-check "drive C: exit 1" exit_is 1
-check "drive C: human path as typed" has "$out" 'C:\lync\broken\servers.csv:'
-check "drive C: json path" has "$r/drive.json" '"path": "C:/lync/broken/servers.csv"'
-check "drive C: sarif uri" has "$r/drive.sarif" '"uri": "file:///C:/lync/broken/servers.csv"'
+# Outside the working directory there is no relative path: human output shows the path as
+# typed, JSON in full with `/`, SARIF a file: URI. A UNC path (Wine maps \\backup01\lync to the
+# work folder), and another drive.
+while IFS='|' read -r typed json_path uri; do
+  tl check "$typed" --as-of "$as_of" --format concise,json,sarif \
+    --output - --output 'reports\elsewhere.json' --output 'reports\elsewhere.sarif'
+  check "$typed: exit 1" exit_is 1
+  check "$typed: human path as typed" has "$out" "$typed\\servers.csv:"
+  check "$typed: json path" has "$r/elsewhere.json" "\"path\": \"$json_path/servers.csv\""
+  check "$typed: sarif uri" has "$r/elsewhere.sarif" "\"uri\": \"$uri/servers.csv\""
+done <<'CASES'
+\\backup01\lync\deploy\broken|//backup01/lync/deploy/broken|file://backup01/lync/deploy/broken
+C:\lync\broken|C:/lync/broken|file:///C:/lync/broken
+CASES
 
 # The backup-time topology, named in another case, is not read as a second deployment.
 cp "$work/deploy/contoso/topology.xml" "$work/deploy/contoso/backup-topology.xml"
