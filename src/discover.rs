@@ -59,13 +59,13 @@ pub fn discover(
 /// `Deploy\TOPOLOGY.xml` and `deploy\topology.xml`) sort together by their [`paths::key`];
 /// other routes to one file (a symlink) are caught by [`same_file`] where they sort together.
 fn dedup(inputs: &mut Vec<Input>) {
-    let platform = Platform::CURRENT;
-    inputs.sort_by_cached_key(|i| (paths::key(&i.path.to_string_lossy(), platform), !i.explicit));
-    inputs.dedup_by(|later, first| {
-        paths::key(&later.path.to_string_lossy(), platform)
-            == paths::key(&first.path.to_string_lossy(), platform)
-            || same_file(&later.path, &first.path)
-    });
+    let mut keyed: Vec<(String, Input)> = inputs
+        .drain(..)
+        .map(|i| (paths::key(&i.path.to_string_lossy(), Platform::CURRENT), i))
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then(b.explicit.cmp(&a.explicit)));
+    keyed.dedup_by(|(kl, later), (kf, first)| kl == kf || same_file(&later.path, &first.path));
+    inputs.extend(keyed.into_iter().map(|(_, i)| i));
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
