@@ -7,8 +7,8 @@
 #
 # The archives are reproducible: the same commit gives the same bytes wherever it is built.
 # Entries are in a fixed order with fixed owners and modes, every time is SOURCE_DATE_EPOCH
-# (default: the time of the last commit), and the build directory, Cargo's home and rustup's
-# home are remapped out of the binaries. Needs the Rust targets x86_64-unknown-linux-gnu and
+# (default: the time of the last commit), the build directory, Cargo's home and rustup's home
+# are remapped out of the binaries, and the binaries carry no symbol table. Needs the Rust targets x86_64-unknown-linux-gnu and
 # x86_64-pc-windows-gnu and MinGW-w64 (Debian: gcc-mingw-w64-x86-64); python3 writes the archives.
 #
 #   scripts/dist.sh                 both targets
@@ -36,14 +36,15 @@ mkdir -p "$dist"
 
 cargo_home=${CARGO_HOME:-$HOME/.cargo}
 rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
-# Paths that would otherwise be written into panic messages and debug sections.
-remap="--remap-path-prefix=$root=/topolint --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$rustup_home=/rustup"
+# Paths that would otherwise be written into panic messages and debug sections; and no symbol
+# table, which on Windows names the temporary folder rustc links from (a new one each build).
+common="--remap-path-prefix=$root=/topolint --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$rustup_home=/rustup -C strip=symbols"
 # The release builds have their own target directory: other RUSTFLAGS would rebuild the
 # everyday debug build from scratch each time.
 export CARGO_TARGET_DIR=$root/target/dist
 
 for target in "${targets[@]}"; do
-  flags="$remap"
+  flags="$common"
   case "$target" in
     *-windows-gnu)
       if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
