@@ -36,14 +36,13 @@ pub fn render(
     report: &Report,
     style: Style,
 ) -> io::Result<()> {
+    if !style.ascii {
+        return draw(out, ws, report, style);
+    }
     let mut buffer = Vec::new();
     draw(&mut buffer, ws, report, style)?;
-    if style.ascii {
-        let text = String::from_utf8_lossy(&buffer);
-        out.write_all(crate::console::ascii_symbols(&text).as_bytes())
-    } else {
-        out.write_all(&buffer)
-    }
+    let text = String::from_utf8_lossy(&buffer);
+    out.write_all(crate::console::ascii_symbols(&text).as_bytes())
 }
 
 /// The miette theme: Unicode or ASCII frames, with or without colour.
