@@ -162,13 +162,14 @@ check "same file, two cases: exit 0" exit_is 0
 check "same file, two cases: read once" has "$out" "Checked 1 topology and 7 worksheets in 8 files read"
 check "same file, two cases: READY" last_line_is "$out" "READY"
 
-# Worksheets named in another case than their topology's folder join its deployment.
+# Worksheets named in another case than their topology's folder join its deployment, and are
+# not read a second time when the worksheets beside the named topology join it.
 tl check 'deploy\contoso\servers.csv' 'deploy\contoso\sql-instances.csv' 'DEPLOY\Contoso\TOPOLOGY.XML' \
   --as-of "$as_of" --format json
 check "worksheets and topology in two cases: one deployment" py '
 import json, sys
 report = json.load(open(sys.argv[1], encoding="utf-8"))
-assert report["summary"]["topologies"] == 1 and report["summary"]["worksheets"] == 2, report["summary"]
+assert report["summary"]["topologies"] == 1 and report["summary"]["worksheets"] == 7, report["summary"]
 assert len(report["deployments"]) == 1 and report["deployments"][0]["readiness_checked"], report["deployments"]
 assert not [f for f in report["findings"] if f["code"] == "IN008"]
 ' "$out"
@@ -245,8 +246,24 @@ cp "$work/deploy/contoso/topology.xml" "$work/deploy/contoso/backup-topology.xml
 tl check 'deploy\contoso' --backup-topology 'DEPLOY\Contoso\Backup-Topology.XML' --as-of "$as_of"
 check "backup topology: exit 0" exit_is 0
 check "backup topology: one deployment" has "$out" "Checked 1 topology and 7 worksheets"
-check "backup topology: named as typed" has "$out" 'Compared with the backup-time topology DEPLOY\Contoso\Backup-Topology.XML.'
+check "backup topology: named as typed" has "$out" 'Compared with the backup-time topology DEPLOY\Contoso\Backup-Topology.XML:'
 rm "$work/deploy/contoso/backup-topology.xml"
+
+# No output replaces a file the run reads, however its path is spelled: Windows compares names
+# without regard to case, and a hard link is the same file (its volume and file index).
+topology_sum() { sha256sum "$work/deploy/contoso/topology.xml" | cut -d' ' -f1; }
+before=$(topology_sum)
+tl check 'deploy\contoso' --as-of "$as_of" --format json --output 'DEPLOY\Contoso\TOPOLOGY.XML'
+check "--output over an input in another case: exit 2" exit_is 2
+check "--output over an input: said so" has "$err" "would replace \`deploy/contoso/topology.xml\`"
+check "--output over an input: the input unchanged" test "$(topology_sum)" = "$before"
+tl check 'deploy\contoso' --as-of "$as_of" --write-baseline '.\deploy\CONTOSO\Servers.CSV'
+check "--write-baseline over a worksheet: exit 2" exit_is 2
+ln "$work/deploy/contoso/topology.xml" "$work/hard-link.xml"
+tl check 'deploy\contoso' --as-of "$as_of" --format sarif --output 'hard-link.xml'
+check "--output over a hard link to an input: exit 2" exit_is 2
+check "--output over a hard link: the input unchanged" test "$(topology_sum)" = "$before"
+rm "$work/hard-link.xml"
 
 # plan: the runbook for a failed Back End server.
 tl plan --failed sql01.contoso.com 'deploy\contoso' --as-of "$as_of"
@@ -312,7 +329,9 @@ colour_run TERM=xterm NO_COLOR=1
 check "NO_COLOR: the finding" has "$out" "fe02.contoso.com has no replacement server"
 check "NO_COLOR: no colour" lacks "$out" "$red"
 check "NO_COLOR: no dim" lacks "$out" "$dim"
-tl check 'deploy\broken' --as-of "$as_of" --color always --output 'reports\colour.txt'
+tl check 'deploy\broken' --as-of "$as_of" --color always --format human --output 'reports\colour.txt'
+check "--color always to a file: exit 1" exit_is 1
+check "--color always to a file: the report" has "$r/colour.txt" "fe02.contoso.com has no replacement server"
 check "--color always: no colour in a file" lacks "$r/colour.txt" "$red"
 tl check 'deploy\broken' --as-of "$as_of" --color always
 check "--color always: colour on a pipe" has "$out" "$red"

@@ -24,7 +24,10 @@ pub const FILE_NAME: &str = "topolint.toml";
 pub struct Options {
     /// The date expiry and age rules measure against.
     pub as_of: Date,
-    /// BK212: a backup older than this many days before `as_of` is stale.
+    /// `as_of` was not given: it is today's date in UTC, and a time zone east of UTC may
+    /// already be one day later (IN009 allows that day).
+    pub as_of_is_today: bool,
+    /// BK212: days of grace beyond each row's backup schedule.
     pub max_backup_age_days: u32,
     /// BK213, RS304: warn this many days before an expiry.
     pub expiry_warning_days: u32,
@@ -33,6 +36,8 @@ pub struct Options {
     /// Whether rules list every entity they checked (only the JUnit report shows them; on a
     /// large topology the lists cost time and memory).
     pub record_checked: bool,
+    /// Exit 1 when readiness was not judged (`--require-readiness`, `require-readiness`).
+    pub require_readiness: bool,
 }
 
 impl Options {
@@ -41,10 +46,12 @@ impl Options {
     pub fn new(as_of: Date) -> Self {
         Self {
             as_of,
-            max_backup_age_days: 1,
+            as_of_is_today: false,
+            max_backup_age_days: 0,
             expiry_warning_days: 30,
             product: None,
             record_checked: true,
+            require_readiness: false,
         }
     }
 }
@@ -61,6 +68,8 @@ pub struct Config {
     pub product: Option<Product>,
     /// `[options] backup-topology`, resolved against the configuration file's folder.
     pub backup_topology: Option<PathBuf>,
+    /// `[options] require-readiness`.
+    pub require_readiness: bool,
     /// Where `backup-topology`'s value is in the file, for pointing at it.
     backup_topology_span: Option<std::ops::Range<usize>>,
     /// `[[exemptions]]`, in file order.
@@ -94,6 +103,7 @@ impl Config {
         let defaults = Options::new(as_of);
         Options {
             as_of,
+            as_of_is_today: defaults.as_of_is_today,
             max_backup_age_days: self
                 .max_backup_age_days
                 .unwrap_or(defaults.max_backup_age_days),
@@ -102,6 +112,7 @@ impl Config {
                 .unwrap_or(defaults.expiry_warning_days),
             product: self.product,
             record_checked: defaults.record_checked,
+            require_readiness: self.require_readiness,
         }
     }
 }
@@ -134,6 +145,7 @@ struct RawOptions {
     expiry_warning_days: Option<u32>,
     product: Option<toml::Spanned<String>>,
     backup_topology: Option<toml::Spanned<String>>,
+    require_readiness: Option<bool>,
 }
 
 /// Finds and reads the configuration: `explicit` when given, otherwise the nearest
@@ -158,10 +170,36 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
         reason: e.to_string(),
     })?;
     let mut config = parse(&text, &shown)?;
-    // A relative `backup-topology` is relative to the configuration file, wherever it is run.
+    // A relative `backup-topology` is relative to the configuration file, wherever it is run,
+    // and stays inside its folder: a committed configuration must not read the machine.
     if let Some(backup) = config.backup_topology.take() {
         let base = path.parent().unwrap_or(cwd);
         let resolved = base.join(&backup);
+        let escape = if is_rooted(&backup.to_string_lossy()) {
+            Some("is an absolute path, not inside")
+        } else if climbs(&backup.to_string_lossy()) {
+            Some("climbs out of")
+        } else {
+            None
+        };
+        let outside = |why: &str| {
+            config_error(
+                &text,
+                &shown,
+                format!(
+                    "backup-topology `{}` {why} the folder of {shown}",
+                    crate::finding::shown(&backup.to_string_lossy())
+                ),
+                config.backup_topology_span.clone(),
+                Some(
+                    "a path in the configuration stays inside the folder of the configuration file (or its subfolders); to compare with a file elsewhere, name it on the command line: --backup-topology PATH"
+                        .to_string(),
+                ),
+            )
+        };
+        if let Some(why) = escape {
+            return Err(outside(why));
+        }
         if !resolved.is_file() {
             return Err(config_error(
                 &text,
@@ -176,10 +214,45 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
                 )),
             ));
         }
+        // A link inside the folder may still lead out of it.
+        let inside = match (base.canonicalize(), resolved.canonicalize()) {
+            (Ok(base), Ok(target)) => target.starts_with(base),
+            _ => false,
+        };
+        if !inside {
+            return Err(outside("leads (through a link) out of"));
+        }
         config.backup_topology = Some(resolved);
     }
     config.path = Some(path);
     Ok(config)
+}
+
+/// Whether a path written in the configuration is absolute or rooted, on any system the file
+/// may be read on: `/x`, `\\x`, `\\server\share`, `C:\x`, `C:x`.
+fn is_rooted(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with(['/', '\\'])
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+        || Path::new(path).has_root()
+}
+
+/// Whether a relative path climbs above its starting folder with `..`.
+fn climbs(path: &str) -> bool {
+    let mut depth: i64 = 0;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
 }
 
 fn config_error(
@@ -245,6 +318,7 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
     config.shown = shown.to_string();
     config.max_backup_age_days = raw.options.max_backup_age_days;
     config.expiry_warning_days = raw.options.expiry_warning_days;
+    config.require_readiness = raw.options.require_readiness.unwrap_or(false);
     if let Some(product) = &raw.options.product {
         config.product = match product.get_ref().as_str() {
             "auto" => None,
@@ -337,6 +411,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "expiry-warning-days",
             "product",
             "backup-topology",
+            "require-readiness",
         ],
     ),
     ("[[exemptions]]", &["rule", "entity", "reason", "expires"]),
@@ -365,7 +440,7 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .min_by_key(|(d, _, _)| *d);
     Some(match closest {
         Some((_, table, k)) => format!("did you mean `{k}` (in {table})?"),
-        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
+        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology, require-readiness) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
     })
 }
 
@@ -389,7 +464,7 @@ mod tests {
     #[test]
     fn reads_rules_and_options() {
         let config = parse(
-            "[rules]\nBK211 = \"warning\"\n\"mirror-without-witness\" = \"error\"\nTP108 = \"off\"\n\n[options]\nmax-backup-age-days = 2\nexpiry-warning-days = 60\nproduct = \"sfb2015\"\n",
+            "[rules]\nBK211 = \"warning\"\n\"mirror-without-witness\" = \"error\"\nTP108 = \"off\"\n\n[options]\nmax-backup-age-days = 2\nexpiry-warning-days = 60\nproduct = \"sfb2015\"\nrequire-readiness = true\n",
             "topolint.toml",
         )
         .expect("valid");
@@ -400,6 +475,13 @@ mod tests {
         assert_eq!(options.max_backup_age_days, 2);
         assert_eq!(options.expiry_warning_days, 60);
         assert_eq!(options.product, Some(Product::Sfb2015));
+        assert!(options.require_readiness);
+        let defaults = parse("", "t.toml").expect("empty");
+        assert!(
+            !defaults
+                .options(Date::parse("2026-11-21").expect("date"))
+                .require_readiness
+        );
     }
 
     #[test]
@@ -458,6 +540,64 @@ mod tests {
     }
 
     #[test]
+    fn backup_topology_stays_inside_the_folder_of_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join("backups")).expect("mkdir");
+        std::fs::write(repo.join("backups/t.xml"), "<x/>").expect("write");
+        std::fs::write(dir.path().join("secret.xml"), "<x/>").expect("write");
+        let load_with = |value: &str| {
+            let text = format!("[options]\nbackup-topology = {value:?}\n");
+            std::fs::write(repo.join(FILE_NAME), &text).expect("write");
+            (load(None, &repo), text)
+        };
+        let secret = dir.path().join("secret.xml").display().to_string();
+        for (value, says) in [
+            (
+                secret.as_str(),
+                "is an absolute path, not inside the folder of",
+            ),
+            (
+                "/etc/passwd",
+                "is an absolute path, not inside the folder of",
+            ),
+            (
+                "C:\\Windows\\win.ini",
+                "is an absolute path, not inside the folder of",
+            ),
+            (
+                "\\\\server\\share\\t.xml",
+                "is an absolute path, not inside the folder of",
+            ),
+            ("../secret.xml", "climbs out of the folder of"),
+            ("backups/../../secret.xml", "climbs out of the folder of"),
+        ] {
+            let (result, text) = load_with(value);
+            let err = result.expect_err(value);
+            assert!(message(&err).contains(says), "{value}: {}", message(&err));
+            let Fatal::Config(config_error) = &err else {
+                panic!("config error, got {err:?}")
+            };
+            assert_eq!(
+                config_error.span.map(|s| s.offset()),
+                text.find(&format!("{value:?}")),
+                "{value}"
+            );
+        }
+        let (result, _) = load_with("./backups/../backups/t.xml");
+        assert!(result.is_ok(), "a path that stays inside is fine");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.xml"), repo.join("link.xml"))
+                .expect("symlink");
+            let (result, _) = load_with("link.xml");
+            assert!(
+                message(&result.expect_err("a link out")).contains("leads (through a link) out of")
+            );
+        }
+    }
+
+    #[test]
     fn backup_topology_must_be_a_non_empty_string() {
         let err = parse("[options]\nbackup-topology = \" \"\n", "t.toml").expect_err("empty");
         assert_eq!(message(&err), "backup-topology is empty");
@@ -470,7 +610,10 @@ mod tests {
     #[test]
     fn defaults_without_a_file() {
         let options = Config::default().options(Date::parse("2026-11-21").expect("date"));
-        assert_eq!(options.max_backup_age_days, 1);
+        assert_eq!(
+            options.max_backup_age_days, 0,
+            "no grace beyond the schedule"
+        );
         assert_eq!(options.expiry_warning_days, 30);
         assert_eq!(options.product, None);
     }

@@ -6,8 +6,6 @@
 
 use std::path::PathBuf;
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
-
 use crate::cli::Format;
 use crate::config::Options;
 use crate::date::Date;
@@ -81,11 +79,7 @@ pub fn config(text: &str) -> String {
             }
             let _ = config.options(AS_OF);
         }
-        Err(fatal) => {
-            let _ = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-                .with_width(100)
-                .render_report(&mut rendered, &fatal);
-        }
+        Err(fatal) => rendered = fatal.render(false, true, 100),
     }
     rendered
 }
@@ -114,6 +108,7 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         quiet: false,
         ascii: false,
         backslashes: false,
+        statistics: false,
     };
     let narrow = human::Style {
         color: true,
@@ -121,6 +116,7 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         quiet: false,
         ascii: true,
         backslashes: true,
+        statistics: true,
     };
     for format in <Format as clap::ValueEnum>::value_variants() {
         let _ = app::render(
@@ -130,6 +126,7 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
             &report,
             AS_OF,
             Some(Severity::Error),
+            false,
             plain,
         );
     }

@@ -4,10 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use miette::GraphicalReportHandler;
 use topolint::app::{self, Env};
 use topolint::cli::{self, Cli};
-use topolint::render::human;
 
 /// mimalloc: a topology is lowered into many small strings and vectors, which the system
 /// allocator serves noticeably slower (see the README's Performance section).
@@ -42,14 +40,7 @@ fn main() -> ExitCode {
                 && env.console.color
                 && !env.no_color;
             let ascii = !env.console.unicode;
-            let mut text = String::new();
-            let _ = GraphicalReportHandler::new_themed(human::theme(color, ascii))
-                .with_width(100)
-                .render_report(&mut text, &fatal);
-            if ascii {
-                text = topolint::console::ascii_symbols(&text).into_owned();
-            }
-            let _ = std::io::stderr().write_all(text.as_bytes());
+            let _ = std::io::stderr().write_all(fatal.render(color, ascii, 100).as_bytes());
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

@@ -148,7 +148,10 @@ fn a_blocked_prerequisite_names_its_finding_and_exits_1() {
     assert_eq!(blocked[0]["check"], "backup-artefact");
     assert_eq!(blocked[0]["findings"][0]["code"], "BK204");
     // The command still names the pool, and says the file is not recorded.
-    assert!(stdout.contains("Import-CsUserData -PoolFqdn pool01.contoso.com -FileName \\\"<no backup of rtcxds@pool01.contoso.com recorded>\\\""), "{stdout}");
+    assert!(
+        stdout.contains("Import-CsUserData -PoolFqdn 'pool01.contoso.com' -FileName '<no user data export (Export-CsUserData) recorded>'"),
+        "{stdout}"
+    );
 }
 
 #[test]

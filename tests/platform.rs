@@ -70,6 +70,7 @@ fn legacy_code_page_output_is_ascii_with_backslash_paths() {
         quiet: false,
         ascii: true,
         backslashes: true,
+        statistics: false,
     });
     assert!(
         text.contains(r",-[deploy\contoso\servers.csv:3:28]"),
@@ -89,6 +90,7 @@ fn utf8_output_keeps_unicode_frames_and_portable_paths() {
         quiet: false,
         ascii: false,
         backslashes: false,
+        statistics: false,
     });
     assert!(
         text.contains("╭─[deploy/contoso/servers.csv:3:28]"),
@@ -105,7 +107,15 @@ fn concise_paths_take_the_separator_typed() {
         (false, "deploy/contoso/servers.csv:3:28: error[RS301]"),
     ] {
         let mut out = Vec::new();
-        concise::render(&mut out, &ws, &report, backslashes).unwrap();
+        let style = human::Style {
+            color: false,
+            width: 100,
+            quiet: true,
+            ascii: false,
+            backslashes,
+            statistics: false,
+        };
+        concise::render(&mut out, &ws, &report, style).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains(path), "{text}");
     }

@@ -176,6 +176,7 @@ fn rule_fixtures() {
                 quiet: true,
                 ascii: false,
                 backslashes: false,
+                statistics: false,
             };
             human::render(&mut text, &ws, &only_this, style).unwrap();
             snapshots.push((format!("{code}__{case}"), String::from_utf8(text).unwrap()));

@@ -68,6 +68,21 @@ pub enum PlanFormat {
     Json,
 }
 
+/// `text` as a Markdown code span, in prose: delimited by one more backquote than the longest
+/// run inside it (and a space inside each delimiter when it starts or ends with one), so that a
+/// value holding backquotes stays one span. The text renderer shows the delimiters as they are.
+#[must_use]
+pub fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
 /// A restore procedure of the "What to Restore" table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -166,6 +181,25 @@ pub struct Step {
     pub text: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
+    /// Set when a value the commands need failed its check: the commands are left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+}
+
+/// Why a step's commands are left out: a value they need cannot be what it names, and the
+/// finding that reports it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Withheld {
+    /// `IN009`, or `IN006` for a value holding a template placeholder.
+    pub code: &'static str,
+    pub name: &'static str,
+    /// Why the value fails, without repeating it (`a value it needs is not an FQDN: ...`).
+    pub message: String,
+    /// Where the check run reported it (`database.csv:2:88`), when it did.
+    pub location: Option<String>,
+    /// The value itself: never written into the plan (see [`scrub`]).
+    #[serde(skip)]
+    pub value: String,
 }
 
 /// What a prerequisite is about.
@@ -253,6 +287,15 @@ impl Cx<'_> {
         crate::model::restore::sql_ref(self.t, sql)
     }
 
+    /// Where a finding points, as `path:line:column`.
+    #[must_use]
+    pub fn location(&self, f: &Finding) -> Option<String> {
+        f.primary.as_ref().map(|l| {
+            let p = crate::render::Position::of(self.ws, l.file, l.span);
+            format!("{}:{}:{}", p.path, p.line, p.column)
+        })
+    }
+
     /// The topology's instance for a reference.
     #[must_use]
     pub fn instance(&self, r: &SqlRef) -> Option<usize> {
@@ -311,7 +354,8 @@ pub fn run(args: &PlanArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal>
     for (code, level) in &config.rules {
         rules.set(code, *level);
     }
-    let options = config.options(as_of);
+    let mut options = config.options(as_of);
+    options.as_of_is_today = args.as_of.is_none();
     let mut ws = read_workspace(&args.paths, args.no_ignore, env)?;
     // The exemptions of topolint.toml apply as they do to `check`: a waived finding blocks
     // nothing. Baselines are for CI runs and play no part here.
@@ -385,9 +429,15 @@ pub fn build(
             ),
         });
     }
-    let built = steps::sections(&cx, &selection);
-    let prerequisites = prereq::prerequisites(&cx, &built.needs);
-    let blocked = prerequisites.iter().any(|p| p.status == Status::Blocked);
+    let mut built = steps::sections(&cx, &selection);
+    let mut prerequisites = prereq::prerequisites(&cx, &built.needs);
+    scrub(&cx, &mut built.sections, &mut prerequisites);
+    let blocked = prerequisites.iter().any(|p| p.status == Status::Blocked)
+        || built
+            .sections
+            .iter()
+            .flat_map(|s| &s.steps)
+            .any(|step| step.withheld.is_some());
     Ok(Plan {
         schema_version: 1,
         topology: ws.files.get(t.file).display.clone(),
@@ -398,6 +448,69 @@ pub fn build(
         prerequisites,
         blocked,
     })
+}
+
+/// What stands in the plan for a value that is not valid: where it is, and the finding.
+fn reference(code: &str, location: Option<&str>) -> String {
+    match location {
+        Some(at) => format!("(a value that is not valid: {code} at {at})"),
+        None => format!("(a value that is not valid: {code})"),
+    }
+}
+
+/// Replaces, in every sentence of the plan, each value that is not valid (every value IN009
+/// or IN006 reported in the deployment, and every value a step found invalid) with a
+/// reference to its finding. Such a value is then written nowhere in the plan: not in a
+/// command (those are built from checked values only), and not in the prose either, where a
+/// wrapped line could start with what it holds. Commands are left as they are.
+fn scrub(cx: &Cx<'_>, sections: &mut [Section], prerequisites: &mut [Prerequisite]) {
+    let mut values: Vec<(String, String)> = Vec::new();
+    for f in &cx.findings {
+        if !matches!(f.rule.code, "IN009" | "IN006") {
+            continue;
+        }
+        let value = match f.rule.code {
+            "IN006" => f.entity.split('@').next().unwrap_or(""),
+            _ => f.entity.strip_suffix('…').unwrap_or(&f.entity),
+        };
+        let at = cx.location(f);
+        values.push((value.to_string(), reference(f.rule.code, at.as_deref())));
+    }
+    for w in sections
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.withheld.as_ref())
+    {
+        values.push((w.value.clone(), reference(w.code, w.location.as_deref())));
+    }
+    values.retain(|(v, _)| !v.trim().is_empty());
+    // The longest first, so that a value is replaced whole before a part of it.
+    values.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    values.dedup_by(|a, b| a.0 == b.0);
+    if values.is_empty() {
+        return;
+    }
+    let apply = |text: &mut String| {
+        for (value, with) in &values {
+            if text.contains(value.as_str()) {
+                *text = text.replace(value.as_str(), with);
+            }
+        }
+    };
+    for section in sections.iter_mut() {
+        apply(&mut section.subject);
+        apply(&mut section.why);
+        for step in &mut section.steps {
+            apply(&mut step.text);
+        }
+    }
+    for p in prerequisites.iter_mut() {
+        apply(&mut p.subject);
+        apply(&mut p.detail);
+        for f in &mut p.findings {
+            apply(&mut f.message);
+        }
+    }
 }
 
 #[cfg(test)]

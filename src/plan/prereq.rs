@@ -5,12 +5,14 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::topology::FileStore;
+use crate::model::valid::{Invalid, Valid, What};
 use crate::model::values::{Db, SqlRef, Unc};
 use crate::model::worksheet::{At, Kind};
 use crate::model::{Fqdn, restore};
+use crate::powershell::{Literal, Part};
 
 use super::steps::Needs;
-use super::{Blocker, Check, Cx, Prerequisite, Status};
+use super::{Blocker, Check, Cx, Prerequisite, Status, code};
 
 /// A backup a step reads, as the worksheets record it.
 #[derive(Clone, Debug)]
@@ -18,7 +20,7 @@ pub struct Artefact {
     /// `xds@sql01.contoso.com`, `rtcxds@pool01.contoso.com`, `\\fs01.contoso.com\lyncshare`.
     pub subject: String,
     /// What it is, in words.
-    pub what: String,
+    pub what: &'static str,
     pub sheet: Kind,
     /// The worksheet row that records it.
     pub row: Option<At>,
@@ -36,7 +38,7 @@ pub struct Artefact {
 }
 
 impl Artefact {
-    fn new(subject: String, what: String, sheet: Kind) -> Self {
+    fn new(subject: String, what: &'static str, sheet: Kind) -> Self {
         Self {
             keys: vec![subject.to_lowercase()],
             subject,
@@ -64,13 +66,48 @@ impl Artefact {
         let Some(location) = &self.location else {
             return format!("<no backup of {} recorded>", self.subject);
         };
-        let file = self
-            .file
-            .as_deref()
-            .or(default.filter(|_| !location.to_lowercase().ends_with(".zip")));
-        match file {
+        match self.file_or(default) {
             Some(file) => format!("{}\\{file}", location.trim_end_matches('\\')),
             None => location.clone(),
+        }
+    }
+
+    /// The file in the folder: the one the row names, else `default` unless the folder is
+    /// itself a `.zip`.
+    fn file_or<'a>(&'a self, default: Option<&'a str>) -> Option<&'a str> {
+        let zip = self
+            .location
+            .as_ref()
+            .is_some_and(|l| l.to_lowercase().ends_with(".zip"));
+        self.file.as_deref().or(default.filter(|_| !zip))
+    }
+
+    /// The path as a command argument (see [`Self::path_or`]), built from the row's folder and
+    /// file once each has passed its check; when no row records the backup, topolint's words
+    /// `<no ... recorded>`.
+    ///
+    /// # Errors
+    /// The folder or the file name fails its check (IN009).
+    pub fn argument(&self, default: Option<&str>) -> Result<Literal, Invalid> {
+        let Some(location) = &self.location else {
+            return Ok(Literal::join(&[
+                Part::Text("<no "),
+                Part::Text(self.what),
+                Part::Text(" recorded>"),
+            ]));
+        };
+        Valid::new(What::Path, location)?;
+        let folder = Valid::new(What::Path, location.trim_end_matches('\\'))?;
+        match self.file_or(default) {
+            Some(file) => {
+                let file = Valid::new(What::FileName, file)?;
+                Ok(Literal::join(&[
+                    Part::Value(&folder),
+                    Part::Text("\\"),
+                    Part::Value(&file),
+                ]))
+            }
+            None => Ok(Literal::from(&Valid::new(What::Path, location)?)),
         }
     }
 }
@@ -88,7 +125,7 @@ pub fn settings(cx: &Cx<'_>, db: Db, host: &Fqdn) -> Artefact {
         Db::Lis => "E9-1-1 location export (Export-CsLisConfiguration)",
         _ => "Response Group export (Export-CsRgsConfiguration)",
     };
-    let mut a = Artefact::new(format!("{db}@{host}"), what.to_string(), Kind::Settings);
+    let mut a = Artefact::new(format!("{db}@{host}"), what, Kind::Settings);
     if let Some(row) = cx
         .sheets
         .settings
@@ -117,7 +154,7 @@ pub fn user_data(cx: &Cx<'_>, pool: usize, sql: Option<usize>) -> Artefact {
     let name = cx.t.pool_name(pool);
     let mut a = Artefact::new(
         format!("rtcxds@{name}"),
-        "user data export (Export-CsUserData)".to_string(),
+        "user data export (Export-CsUserData)",
         Kind::Database,
     );
     if let Some(row) = cx
@@ -160,7 +197,7 @@ pub fn sql_backup(cx: &Cx<'_>, db: Db, sql: usize) -> Artefact {
         Db::Mgc => "Persistent Chat database backup",
         _ => "database backup",
     };
-    let mut a = Artefact::new(format!("{db}@{shown}"), what.to_string(), Kind::Database);
+    let mut a = Artefact::new(format!("{db}@{shown}"), what, Kind::Database);
     if let Some(server) = cx.t.sql_server(sql) {
         a.keys.push(format!("{db}@{}", server.value));
     }
@@ -189,7 +226,7 @@ pub fn file_store(cx: &Cx<'_>, store: &FileStore) -> Artefact {
     let unc = store.unc.to_lowercase();
     let mut a = Artefact::new(
         unc.clone(),
-        "file store copy (Robocopy or another file tool)".to_string(),
+        "file store copy (Robocopy or another file tool)",
         Kind::FileStore,
     );
     if let Some(row) = cx
@@ -222,11 +259,11 @@ pub fn certificate_sources(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<String> {
             let name = r.certificate.text.trim();
             let location = r.location.text.trim();
             if r.exportable.value == Some(true) && !location.is_empty() {
-                format!("{name} from {location}")
+                format!("{} from {}", code(name), code(location))
             } else if r.reenroll.value == Some(true) {
-                format!("{name} re-enrolled from the internal CA")
+                format!("{} re-enrolled from the internal CA", code(name))
             } else {
-                format!("{name} (no way back recorded)")
+                format!("{} (no way back recorded)", code(name))
             }
         })
         .collect()
@@ -367,7 +404,9 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
             sql_release(cx, r),
             cx.sheets.first_row_per_instance().get(r),
         ) {
-            (Some(release), Some(row)) => format!("{release} ({})", place(cx, row.at)),
+            (Some(release), Some(row)) => {
+                format!("recorded as {} ({})", code(&release), place(cx, row.at))
+            }
             _ => "not recorded in the sql-instances worksheet".to_string(),
         };
         out.push(checked(Check::SqlInstance, key, detail, found));
@@ -387,7 +426,7 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
         let detail = if sources.is_empty() {
             "no certificate recorded in the certificates worksheet".to_string()
         } else {
-            sources.join("; ")
+            format!("recorded: {}", sources.join("; "))
         };
         out.push(checked(
             Check::Certificates,
@@ -439,9 +478,9 @@ fn artefact(cx: &Cx<'_>, a: &Artefact, sheets: bool) -> Prerequisite {
             findings: blockers(&found),
         };
     };
-    let mut detail = a.path();
+    let mut detail = format!("in {}", code(&a.path()));
     if let Some(set) = &a.set_name {
-        detail.push_str(&format!(", backup set `{set}`"));
+        detail.push_str(&format!(", backup set {}", code(set)));
     }
     if let Some(date) = &a.last_backup {
         detail.push_str(&format!(", last backup {date}"));
@@ -461,6 +500,6 @@ fn shown_or_blank(text: &str) -> String {
     if t.is_empty() {
         "(blank)".to_string()
     } else {
-        format!("`{t}`")
+        code(t)
     }
 }

@@ -1,13 +1,16 @@
 //! The ordered steps of each procedure, with every command filled in from the topology and the
 //! worksheets. The wording is topolint's own; each section names Microsoft's page.
 
+use crate::finding::Finding;
 use crate::model::topology::FileStore;
+use crate::model::valid::{self, Invalid, Valid};
 use crate::model::values::{Db, SqlRef};
-use crate::model::{Fqdn, PoolRole, restore};
+use crate::model::{Fqdn, PoolRole, placeholder, restore};
+use crate::powershell::{Command, Literal, Part};
 
 use super::prereq::{self, Artefact};
 use super::select::{MEMBER_ROLES, Pick, Selection, What, backend_pools, database_types};
-use super::{Cx, Mirroring, Scenario, Section, Step};
+use super::{Cx, Mirroring, Scenario, Section, Step, Withheld, code};
 
 /// What the procedures need, for the prerequisites checklist.
 #[derive(Clone, Debug, Default)]
@@ -112,7 +115,7 @@ fn pool_section(cx: &Cx<'_>, pool: usize, selection: &Selection, first_pick: usi
                     first_pick + i,
                     pick.scenario.label()
                 ),
-                commands: Vec::new(),
+                ..Step::default()
             });
         }
     }
@@ -132,17 +135,38 @@ struct Writer<'c, 'a> {
     needs: &'c mut Needs,
 }
 
-/// `"text"` for a command argument.
-fn quoted(text: &str) -> String {
-    format!("\"{text}\"")
+/// The commands of a step, or the value that stops them from being written.
+type Commands = Result<Vec<Command>, Invalid>;
+
+fn fqdn(text: &str) -> Result<Valid, Invalid> {
+    Valid::new(valid::What::Fqdn, text)
 }
 
-/// ` -SqlInstanceName NAME`, or nothing for the default instance.
-fn instance_arg(r: &SqlRef) -> String {
+/// `-SqlServerFqdn 'fqdn'`, and `-SqlInstanceName 'name'` unless it is the default instance.
+fn sql_server(command: Command, r: &SqlRef) -> Result<Command, Invalid> {
+    let command = command.param("SqlServerFqdn", fqdn(r.server.as_str())?);
     if r.instance.is_empty() {
-        String::new()
+        Ok(command)
     } else {
-        format!(" -SqlInstanceName {}", r.instance)
+        Ok(command.param(
+            "SqlInstanceName",
+            Valid::new(valid::What::Instance, &r.instance)?,
+        ))
+    }
+}
+
+/// Whether a finding reports the value `invalid` holds (entities are cut when very long).
+fn reports(f: &Finding, invalid: &Invalid) -> bool {
+    match f.rule.code {
+        "IN009" => match f.entity.strip_suffix('…') {
+            Some(cut) => invalid.value.starts_with(cut),
+            None => f.entity == invalid.value,
+        },
+        "IN006" => {
+            let name = f.entity.split('@').next().unwrap_or("");
+            !name.is_empty() && invalid.value.contains(name)
+        }
+        _ => false,
     }
 }
 
@@ -158,15 +182,47 @@ impl Writer<'_, '_> {
     fn say(&mut self, text: impl Into<String>) {
         self.steps.push(Step {
             text: text.into(),
-            commands: Vec::new(),
+            ..Step::default()
         });
     }
 
-    fn run(&mut self, text: impl Into<String>, commands: Vec<String>) {
+    /// A step with commands; when a value they need failed its check, the step is written
+    /// without them, naming the finding that reports the value.
+    fn run(&mut self, text: impl Into<String>, commands: Commands) {
+        let (commands, withheld) = match commands {
+            Ok(commands) => (commands.into_iter().map(String::from).collect(), None),
+            Err(invalid) => (Vec::new(), Some(self.withheld(&invalid))),
+        };
         self.steps.push(Step {
             text: text.into(),
             commands,
+            withheld,
         });
+    }
+
+    fn withheld(&self, invalid: &Invalid) -> Withheld {
+        let code = if placeholder::contains(&invalid.value) {
+            "IN006"
+        } else {
+            "IN009"
+        };
+        let finding = self
+            .cx
+            .findings
+            .iter()
+            .find(|f| f.rule.code == code && reports(f, invalid));
+        let location = finding.and_then(|f| self.cx.location(f));
+        Withheld {
+            code,
+            name: crate::rules::find(code).map_or("", |r| r.meta.name),
+            value: invalid.value.clone(),
+            message: format!(
+                "a value it needs is not {}: {}",
+                invalid.what.noun(),
+                invalid.why
+            ),
+            location,
+        }
     }
 
     fn pick(&mut self, pick: &Pick) {
@@ -240,12 +296,12 @@ impl Writer<'_, '_> {
         let recorded = prereq::sql_release(self.cx, r);
         let release = recorded.map_or_else(
             || "SQL Server 2012 or SQL Server 2008 R2".to_string(),
-            |v| format!("{v} (as recorded in the sql-instances worksheet)"),
+            |v| format!("{} (as recorded in the sql-instances worksheet)", code(&v)),
         );
         let name = if r.instance.is_empty() {
             "as the default instance".to_string()
         } else {
-            format!("with the instance name `{}`", r.instance)
+            format!("with the instance name {}", code(&r.instance))
         };
         self.say(format!(
             "Install {release} on {} {name}, as before the failure, with the same procedure, permissions and logins as the original installation.",
@@ -304,9 +360,14 @@ impl Writer<'_, '_> {
                 t.sql_display(sql),
                 types.join(", ")
             ),
-            vec![format!(
-                "Install-CsDatabase -ConfiguredDatabases -SqlServerFqdn {server} -Verbose"
-            )],
+            fqdn(server.as_str()).map(|server| {
+                vec![
+                    Command::new("Install-CsDatabase")
+                        .switch("ConfiguredDatabases")
+                        .param("SqlServerFqdn", server)
+                        .switch("Verbose"),
+                ]
+            }),
         );
     }
 
@@ -329,14 +390,15 @@ impl Writer<'_, '_> {
                 "Restore the user data of {name}{assumed}. Stop the Lync services on every Front End Server of the pool ({}) first, import once, then start the services on all of them together:",
                 list(&front_ends)
             ),
-            vec![
-                "Stop-CsWindowsService".to_string(),
-                format!(
-                    "Import-CsUserData -PoolFqdn {name} -FileName {}",
-                    quoted(&artefact.path())
-                ),
-                "Start-CsWindowsService".to_string(),
-            ],
+            fqdn(&name).and_then(|pool| {
+                Ok(vec![
+                    Command::new("Stop-CsWindowsService"),
+                    Command::new("Import-CsUserData")
+                        .param("PoolFqdn", pool)
+                        .param("FileName", artefact.argument(None)?),
+                    Command::new("Start-CsWindowsService"),
+                ])
+            }),
         );
     }
 
@@ -350,11 +412,20 @@ impl Writer<'_, '_> {
             format!(
                 "Restore the Response Group configuration of {name}. -OverwriteOwner is needed even for a pool with the same FQDN: the Response Group contact objects are still in Active Directory."
             ),
-            vec![format!(
-                "Import-CsRgsConfiguration -Destination {} -OverwriteOwner -FileName {}",
-                quoted(&format!("service:ApplicationServer:{name}")),
-                quoted(&artefact.path())
-            )],
+            fqdn(&name).and_then(|pool| {
+                Ok(vec![
+                    Command::new("Import-CsRgsConfiguration")
+                        .param(
+                            "Destination",
+                            Literal::join(&[
+                                Part::Text("service:ApplicationServer:"),
+                                Part::Value(&pool),
+                            ]),
+                        )
+                        .switch("OverwriteOwner")
+                        .param("FileName", artefact.argument(None)?),
+                ])
+            }),
         );
     }
 
@@ -365,11 +436,11 @@ impl Writer<'_, '_> {
             let set = artefact
                 .set_name
                 .as_ref()
-                .map_or_else(String::new, |s| format!(" (backup set `{s}`)"));
+                .map_or_else(String::new, |s| format!(" (backup set {})", code(s)));
             self.say(format!(
                 "In SQL Server Management Studio, connect to {shown}, right-click Databases, choose Restore Database, select `{}` as the database and restore it from the backup in {}{set}. Under Options, check that the data and log files go to the original folders.",
                 display_db(*db),
-                artefact.path()
+                code(&artefact.path())
             ));
         }
     }
@@ -413,11 +484,13 @@ impl Writer<'_, '_> {
                         ""
                     }
                 ),
-                vec![format!(
-                    "Import-CsPersistentChatData -DBInstance {} -FileName {}",
-                    quoted(&r),
-                    quoted(&artefact.path_or(Some("PersistentChat.zip")))
-                )],
+                Valid::new(valid::What::SqlInstance, &r).and_then(|instance| {
+                    Ok(vec![
+                        Command::new("Import-CsPersistentChatData")
+                            .param("DBInstance", instance)
+                            .param("FileName", artefact.argument(Some("PersistentChat.zip"))?),
+                    ])
+                }),
             );
         } else if tool.contains("sql") || tool.contains("ssms") {
             self.say("The Persistent Chat database was backed up with SQL Server backup, so restore it with SQL Server (not Import-CsPersistentChatData):".to_string());
@@ -425,7 +498,7 @@ impl Writer<'_, '_> {
         } else {
             self.say(format!(
                 "Restore the Persistent Chat database (mgc) on {r} with the method its backup used: SQL Server restore for a SQL Server backup, Import-CsPersistentChatData for an Export-CsPersistentChatData file. The worksheet does not say which ({}).",
-                artefact.path()
+                code(&artefact.path())
             ));
         }
     }
@@ -434,12 +507,12 @@ impl Writer<'_, '_> {
         let set = artefact
             .set_name
             .as_ref()
-            .map_or_else(String::new, |s| format!(" (backup set `{s}`)"));
+            .map_or_else(String::new, |s| format!(" (backup set {})", code(s)));
         self.say(format!(
             "In SQL Server Management Studio, connect to {}, choose Restore Database, select `{}` and restore it from the backup in {}{set}; check that the data and log files go to the original folders.",
             self.cx.t.sql_display(sql),
             display_db(db),
-            artefact.path()
+            code(&artefact.path())
         ));
     }
 
@@ -447,31 +520,26 @@ impl Writer<'_, '_> {
         let xds = self
             .needs
             .artefact(prereq::settings(self.cx, Db::Xds, &r.server));
-        let inst = instance_arg(r);
+        let install = Command::new("Install-CsDatabase")
+            .switch("CentralManagementDatabase")
+            .switch("Clean");
         self.run(
             "Re-create the Central Management store:",
-            vec![format!(
-                "Install-CsDatabase -CentralManagementDatabase -Clean -SqlServerFqdn {}{inst} -Verbose",
-                r.server
-            )],
+            sql_server(install, r).map(|c| vec![c.switch("Verbose")]),
         );
         self.run(
             "Point Active Directory at it (run it again if the connection point is ever lost):",
-            vec![format!(
-                "Set-CsConfigurationStoreLocation -SqlServerFqdn {}{inst} -Verbose",
-                r.server
-            )],
+            sql_server(Command::new("Set-CsConfigurationStoreLocation"), r)
+                .map(|c| vec![c.switch("Verbose")]),
         );
         self.run(
             "Import the configuration exported with Export-CsConfiguration:",
-            vec![format!(
-                "Import-CsConfiguration -FileName {}",
-                quoted(&xds.path())
-            )],
+            xds.argument(None)
+                .map(|file| vec![Command::new("Import-CsConfiguration").param("FileName", file)]),
         );
         self.run(
             "Enable the imported topology, policies and settings:",
-            vec!["Enable-CsTopology".to_string()],
+            Ok(vec![Command::new("Enable-CsTopology")]),
         );
     }
 
@@ -481,10 +549,9 @@ impl Writer<'_, '_> {
             .artefact(prereq::settings(self.cx, Db::Lis, server));
         self.run(
             "Restore the E9-1-1 location information into the Central Management store:",
-            vec![format!(
-                "Import-CsLisConfiguration -FileName {}",
-                quoted(&lis.path())
-            )],
+            lis.argument(None).map(|file| {
+                vec![Command::new("Import-CsLisConfiguration").param("FileName", file)]
+            }),
         );
     }
 
@@ -609,14 +676,19 @@ impl Writer<'_, '_> {
         let pool_name = pool.map_or_else(|| "?".to_string(), |p| self.cx.t.pool_name(p));
         let types = database_types(self.cx, sql);
         self.shell_on_front_end(pool);
-        let failover: Vec<String> = types
-            .iter()
-            .map(|ty| {
-                format!(
-                    "Invoke-CsDatabaseFailover -PoolFqdn {pool_name} -DatabaseType {ty} -NewPrincipal Mirror -Force -Verbose"
-                )
-            })
-            .collect();
+        let failover = |pool: &Valid| -> Vec<Command> {
+            types
+                .iter()
+                .map(|ty| {
+                    Command::new("Invoke-CsDatabaseFailover")
+                        .param("PoolFqdn", pool)
+                        .word("DatabaseType", ty)
+                        .word("NewPrincipal", "Mirror")
+                        .switch("Force")
+                        .switch("Verbose")
+                })
+                .collect()
+        };
         match &m.witness {
             Some(w) => {
                 self.run(
@@ -624,18 +696,20 @@ impl Writer<'_, '_> {
                         "The mirroring witness {w} makes failover automatic: check which database types already run on {}, and fail over by hand only those still on {r}:",
                         m.mirror
                     ),
-                    types
-                        .iter()
-                        .map(|ty| {
-                            format!(
-                                "Get-CsDatabaseMirrorState -PoolFqdn {pool_name} -DatabaseType {ty}"
-                            )
-                        })
-                        .collect(),
+                    fqdn(&pool_name).map(|pool| {
+                        types
+                            .iter()
+                            .map(|ty| {
+                                Command::new("Get-CsDatabaseMirrorState")
+                                    .param("PoolFqdn", &pool)
+                                    .word("DatabaseType", ty)
+                            })
+                            .collect()
+                    }),
                 );
                 self.run(
                     format!("Fail over to the mirror {} where needed:", m.mirror),
-                    failover,
+                    fqdn(&pool_name).map(|pool| failover(&pool)),
                 );
             }
             None => self.run(
@@ -643,7 +717,7 @@ impl Writer<'_, '_> {
                     "There is no witness, so fail every database type of {r} over to the mirror {} by hand:",
                     m.mirror
                 ),
-                failover,
+                fqdn(&pool_name).map(|pool| failover(&pool)),
             ),
         }
         self.say(format!(
@@ -661,26 +735,17 @@ impl Writer<'_, '_> {
                 "On each Front End Server of {pool_name} ({}), restart the services so that it reads the new topology:",
                 list(&fes)
             ),
-            vec![
-                "Stop-CsWindowsService".to_string(),
-                "Start-CsWindowsService".to_string(),
-            ],
+            Ok(vec![
+                Command::new("Stop-CsWindowsService"),
+                Command::new("Start-CsWindowsService"),
+            ]),
         );
         self.run(
             format!(
                 "Remove mirroring from the surviving principal {}, for each database type:",
                 m.mirror
             ),
-            types
-                .iter()
-                .map(|ty| {
-                    format!(
-                        "Uninstall-CsMirrorDatabase -SqlServerFqdn {}{} -DatabaseType {ty} -Verbose",
-                        m.mirror.server,
-                        instance_arg(&m.mirror)
-                    )
-                })
-                .collect(),
+            uninstall_mirroring(&m.mirror, &types),
         );
         self.rebuild(&r.server, "new mirror of the Back End");
         self.log_on(&r.server, false);
@@ -708,16 +773,7 @@ impl Writer<'_, '_> {
                 "Remove mirroring from the principal {}, for each database type on it:",
                 m.principal
             ),
-            types
-                .iter()
-                .map(|ty| {
-                    format!(
-                        "Uninstall-CsMirrorDatabase -SqlServerFqdn {}{} -DatabaseType {ty} -Verbose",
-                        m.principal.server,
-                        instance_arg(&m.principal)
-                    )
-                })
-                .collect(),
+            uninstall_mirroring(&m.principal, &types),
         );
         self.rebuild(&m.mirror.server, "new mirror of the Back End");
         self.log_on(&m.mirror.server, false);
@@ -756,14 +812,18 @@ impl Writer<'_, '_> {
         let host = self.cx.t.pool_name(store.pool);
         self.run(
             format!(
-                "On {host}, create the folder and share it as `{}`, so that the path is exactly {} as before; then copy the file store back into it:",
-                store.share.value, store.unc
+                "On {host}, create the folder and share it as {}, so that the path is exactly {} as before; then copy the file store back into it:",
+                code(&store.share.value),
+                code(&store.unc)
             ),
-            vec![format!(
-                "robocopy {} {} /E",
-                quoted(&artefact.path()),
-                quoted(&store.unc)
-            )],
+            artefact.argument(None).and_then(|from| {
+                Ok(vec![
+                    Command::new("robocopy")
+                        .arg(from)
+                        .arg(Valid::new(valid::What::Path, &store.unc)?)
+                        .option("/E"),
+                ])
+            }),
         );
     }
 
@@ -776,7 +836,7 @@ impl Writer<'_, '_> {
         self.copy_file_store(store);
         self.run(
             "Set the access control lists of the file store (needed only if Topology Builder did not run during this restore):",
-            vec!["Enable-CsTopology".to_string()],
+            Ok(vec![Command::new("Enable-CsTopology")]),
         );
     }
 
@@ -822,6 +882,17 @@ impl Writer<'_, '_> {
     }
 }
 
+/// `Uninstall-CsMirrorDatabase` on an instance, once per database type.
+fn uninstall_mirroring(r: &SqlRef, types: &[&'static str]) -> Commands {
+    types
+        .iter()
+        .map(|ty| {
+            sql_server(Command::new("Uninstall-CsMirrorDatabase"), r)
+                .map(|c| c.word("DatabaseType", ty).switch("Verbose"))
+        })
+        .collect()
+}
+
 /// A database's name as SQL Server Management Studio lists it.
 fn display_db(db: Db) -> &'static str {
     match db {
@@ -829,5 +900,97 @@ fn display_db(db: Db) -> &'static str {
         Db::Lcscdr => "LcsCDR",
         Db::Qoemetrics => "QoEMetrics",
         other => other.name(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::test_support::plan;
+    use crate::plan::{Plan, Step};
+    use crate::rules::test_util::EXAMPLE;
+
+    /// The example with each (file, from, to) edit applied.
+    fn example_with(edits: &[(&str, &str, &str)]) -> Vec<(&'static str, String)> {
+        EXAMPLE
+            .iter()
+            .map(|(name, text)| {
+                let mut text = (*text).to_string();
+                for (file, from, to) in edits {
+                    if file == name {
+                        assert!(text.contains(from), "{name}: {from}");
+                        text = text.replacen(from, to, 1);
+                    }
+                }
+                (*name, text)
+            })
+            .collect()
+    }
+
+    fn plan_of(files: &[(&'static str, String)], failed: &str) -> Plan {
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        plan(&borrowed, &[failed]).expect("plan")
+    }
+
+    fn steps(plan: &Plan) -> impl Iterator<Item = &Step> {
+        plan.sections.iter().flat_map(|s| &s.steps)
+    }
+
+    #[test]
+    fn a_step_whose_value_fails_is_written_without_its_command() {
+        let files = example_with(&[(
+            "settings.csv",
+            "CsConfiguration.zip",
+            "Cs|Configuration.zip",
+        )]);
+        let plan = plan_of(&files, "sql01.contoso.com");
+        let step = steps(&plan)
+            .find(|s| s.text.starts_with("Import the configuration"))
+            .expect("the import step");
+        assert!(step.commands.is_empty());
+        let withheld = step.withheld.as_ref().expect("withheld");
+        assert_eq!((withheld.code, withheld.name), ("IN009", "invalid-value"));
+        assert_eq!(withheld.location.as_deref(), Some("settings.csv:2:58"));
+        assert!(
+            withheld
+                .message
+                .starts_with("a value it needs is not a file name")
+        );
+        assert!(plan.blocked);
+        // The value is nowhere in the plan, not even in the prerequisites.
+        let json = serde_json::to_string(&plan).expect("json");
+        assert!(!json.contains("Cs|Configuration"), "{json}");
+        assert!(json.contains("(a value that is not valid: IN009 at settings.csv:2:58)"));
+    }
+
+    #[test]
+    fn a_placeholder_names_in006() {
+        let files = example_with(&[(
+            "settings.csv",
+            "CsConfiguration.zip,\\\\backup01.contoso.com\\lync\\2026-11-20",
+            "CsConfiguration.zip,\\\\$BackupHost\\lync",
+        )]);
+        let plan = plan_of(&files, "sql01.contoso.com");
+        let withheld = steps(&plan)
+            .find_map(|s| s.withheld.as_ref())
+            .expect("withheld");
+        assert_eq!(withheld.code, "IN006");
+        assert!(withheld.location.is_some());
+    }
+
+    #[test]
+    fn valid_values_are_single_quoted_literals() {
+        let files = example_with(&[("settings.csv", "CsConfiguration.zip", "it's $(x).zip")]);
+        let plan = plan_of(&files, "sql01.contoso.com");
+        let commands: Vec<&str> = steps(&plan)
+            .flat_map(|s| &s.commands)
+            .map(String::as_str)
+            .collect();
+        assert!(
+            commands.contains(
+                &"Import-CsConfiguration -FileName '\\\\backup01.contoso.com\\lync\\2026-11-20\\it''s $(x).zip'"
+            ),
+            "{commands:?}"
+        );
+        assert!(!plan.blocked);
     }
 }

@@ -1,21 +1,43 @@
 //! One line per finding: `path:line:col: severity[CODE] message (name)`.
 //!
 //! An exempted finding is written with `suppressed` in place of the severity, and its reason and
-//! expiry date after the name, so that tools matching `error|warning|note` skip it. Paths are in
-//! the human form: with `\` separators when `backslashes` (see [`crate::paths::for_humans`]).
+//! expiry date after the name, so that tools matching `error|warning|note` skip it. A closing
+//! line gives the counts and the verdict (left out with `--quiet`); `--statistics` gives the
+//! number of findings of each rule instead of the findings. Paths are in the human form: with
+//! `\` separators when `style.backslashes` (see [`crate::paths::for_humans`]).
 
 use std::io::{self, Write};
 
+use super::human::Style;
 use super::primary_position;
 use crate::engine::Report;
+use crate::escape::Term;
 use crate::model::Workspace;
 use crate::paths::for_humans;
 
-/// Writes the findings, one per line, in report order.
+/// Writes the findings, one per line, in report order, then the closing line; paths, messages
+/// and reasons through [`crate::escape::terminal`], so that each finding stays one line.
 ///
 /// # Errors
 /// Propagates write errors.
 pub fn render(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    style: Style,
+) -> io::Result<()> {
+    if style.statistics {
+        super::statistics(out, report)?;
+    } else {
+        findings(out, ws, report, style.backslashes)?;
+    }
+    if !style.quiet {
+        writeln!(out, "{}", super::closing_line(&report.summary))?;
+    }
+    Ok(())
+}
+
+fn findings(
     out: &mut dyn Write,
     ws: &Workspace,
     report: &Report,
@@ -26,7 +48,7 @@ pub fn render(
             Some(p) => write!(
                 out,
                 "{}:{}:{}: ",
-                for_humans(&p.path, backslashes),
+                Term(&for_humans(&p.path, backslashes)),
                 p.line,
                 p.column
             )?,
@@ -38,13 +60,17 @@ pub fn render(
                 "{}[{}] {} ({})",
                 f.severity.as_str(),
                 f.rule.code,
-                f.message,
+                Term(&f.message),
                 f.rule.name
             )?,
             Some(s) => writeln!(
                 out,
                 "suppressed[{}] {} ({}; exempted until {}: {})",
-                f.rule.code, f.message, f.rule.name, s.expires, s.reason
+                f.rule.code,
+                Term(&f.message),
+                f.rule.name,
+                s.expires,
+                Term(&s.reason)
             )?,
         }
     }

@@ -1,16 +1,25 @@
 //! Rich diagnostics through miette: the source snippet, labels on the exact attribute, help, the
 //! rule's doc link, and a second file as a related snippet. Then the closing summary.
+//!
+//! Every text from the inputs (messages, labels, help, paths, reasons, the snippet itself) goes
+//! through [`terminal`], so the only control codes written are miette's colours.
 
 use std::fmt;
 use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
-use crate::engine::{Report, Verdict};
+use std::collections::BTreeMap;
+
+use crate::engine::Report;
+use crate::escape::{Term, terminal};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
+use crate::model::worksheet::{BlankCell, Worksheet};
 use crate::paths::for_humans;
 use crate::render::excerpt::Excerpt;
+use crate::source::FileId;
+use crate::span::Span;
 
 /// How to draw.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +29,8 @@ pub struct Style {
     pub width: usize,
     /// Leave out the closing summary.
     pub quiet: bool,
+    /// Print the number of findings of each rule instead of the findings.
+    pub statistics: bool,
     /// ASCII frames and symbols only, for a console whose code page is not UTF-8.
     pub ascii: bool,
     /// Paths with `\` separators (see [`crate::paths::for_humans`]).
@@ -67,13 +78,16 @@ fn draw(out: &mut dyn Write, ws: &Workspace, report: &Report, style: Style) -> i
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
-    for finding in report.active() {
-        let mut text = String::new();
-        let adapter = Adapter::new(ws, finding, style.backslashes);
-        handler
-            .render_report(&mut text, &adapter)
-            .map_err(io::Error::other)?;
-        out.write_all(text.as_bytes())?;
+    if style.statistics {
+        super::statistics(out, report)?;
+    } else {
+        for entry in entries(ws, report) {
+            let mut text = String::new();
+            handler
+                .render_report(&mut text, &Adapter::new(ws, entry, style.backslashes))
+                .map_err(io::Error::other)?;
+            out.write_all(text.as_bytes())?;
+        }
     }
     if !style.quiet {
         if report.active().next().is_some() {
@@ -83,6 +97,129 @@ fn draw(out: &mut dyn Write, ws: &Workspace, report: &Report, style: Style) -> i
         summary(out, report, style.backslashes)?;
     }
     Ok(())
+}
+
+/// The diagnostics to show, in report order: one per finding, except that the findings about
+/// the blank cells of one worksheet row, when there are several, make one entry listing them
+/// (a fresh template reads as a to-do list, row by row).
+fn entries<'a>(ws: &Workspace, report: &'a Report) -> Vec<Entry<'a>> {
+    // Every blank cell of every worksheet, by where it is.
+    let mut blanks: BTreeMap<(FileId, u32), (&Worksheet, &BlankCell)> = BTreeMap::new();
+    for sheet in &ws.worksheets {
+        for blank in &sheet.blanks {
+            blanks.insert((sheet.file, blank.span.start), (sheet, blank));
+        }
+    }
+    let at_blank = |f: &Finding| {
+        f.primary
+            .as_ref()
+            .filter(|l| l.span.is_empty())
+            .and_then(|l| blanks.get(&(l.file, l.span.start)))
+            .copied()
+    };
+    // The findings at the blank cells of each row.
+    let mut rows: BTreeMap<(FileId, Span), Vec<&Finding>> = BTreeMap::new();
+    for f in report.active() {
+        if let Some((sheet, blank)) = at_blank(f) {
+            rows.entry((sheet.file, blank.row)).or_default().push(f);
+        }
+    }
+    let mut entries = Vec::new();
+    for f in report.active() {
+        let Some((sheet, blank)) = at_blank(f) else {
+            entries.push(Entry::of(f));
+            continue;
+        };
+        let key = (sheet.file, blank.row);
+        // Several blank cells, not several findings about one cell.
+        let cells = |group: &[&Finding]| {
+            let mut at: Vec<u32> = group
+                .iter()
+                .filter_map(|f| f.primary.as_ref().map(|l| l.span.start))
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            at.len()
+        };
+        match rows.get(&key) {
+            Some(group) if cells(group) > 1 => {
+                // The row's entry stands where its first blank cell's finding would.
+                if std::ptr::eq(group[0], f) {
+                    entries.push(row_entry(sheet, blank, group, &blanks));
+                }
+            }
+            _ => entries.push(Entry::of(f)),
+        }
+    }
+    entries
+}
+
+/// One entry for the blank cells of a worksheet row: each cell labelled with its column and
+/// the rule that reports it, and what to write in each.
+fn row_entry<'a>(
+    sheet: &Worksheet,
+    blank: &BlankCell,
+    group: &[&Finding],
+    blanks: &BTreeMap<(FileId, u32), (&Worksheet, &BlankCell)>,
+) -> Entry<'a> {
+    let mut codes: Vec<&str> = group.iter().map(|f| f.rule.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut columns = Vec::new();
+    let mut labels = Vec::new();
+    let mut help = String::from("write in each:");
+    for f in group {
+        let Some(label) = &f.primary else { continue };
+        let Some((_, cell)) = blanks.get(&(label.file, label.span.start)) else {
+            continue;
+        };
+        if columns.contains(&cell.column) {
+            continue;
+        }
+        columns.push(cell.column);
+        labels.push(Label::new(
+            label.file,
+            label.span,
+            format!("{} ({})", cell.column, f.rule.code),
+        ));
+        if let Some(column) = sheet.kind.column(cell.column) {
+            help.push_str(&format!("\n- {}: {}", cell.column, column.what));
+        }
+    }
+    let row = if blank.row_key.is_empty() {
+        format!("a row of the {} worksheet", sheet.kind.name())
+    } else {
+        format!(
+            "the {} row `{}`",
+            sheet.kind.name(),
+            terminal(&crate::finding::shown(&blank.row_key))
+        )
+    };
+    // One rule: its heading and page, as for a single finding.
+    let (code, url) = match (codes.as_slice(), group.first()) {
+        ([_], Some(f)) => (format!("{} {}", f.rule.code, f.rule.name), Some(f.url())),
+        _ => (codes.join(", "), None),
+    };
+    let mut labels = labels.into_iter();
+    Entry {
+        code,
+        url,
+        severity: group
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Error),
+        message: format!(
+            "{row} has {} blank cells to fill in: {}",
+            columns.len(),
+            crate::rules::and_list(&columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>())
+        )
+        .into(),
+        help: help.into(),
+        primary: labels.next().map(std::borrow::Cow::Owned),
+        secondary: labels.map(std::borrow::Cow::Owned).collect(),
+        stops_at_primary: false,
+    }
 }
 
 /// The findings exemptions waive, one line each with the reason and the expiry date.
@@ -113,10 +250,11 @@ fn exempted(
         });
         writeln!(
             out,
-            "  {place}{}[{}] {}{reason}",
+            "  {}{}[{}] {}",
+            Term(&place),
             f.severity.as_str(),
             f.rule.code,
-            f.message
+            Term(&format!("{}{reason}", f.message))
         )?;
     }
     if any {
@@ -139,37 +277,44 @@ fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Resul
         plural(s.rules_run, "rule")
     )?;
     if let Some(backup) = &s.backup_topology {
-        writeln!(
-            out,
-            "Compared with the backup-time topology {}.",
-            shown(backup)
-        )?;
+        let backup = Term(&shown(backup));
+        if s.backup_identical {
+            writeln!(
+                out,
+                "Compared with the backup-time topology {backup}: identical to today's, so nothing changed since the backup."
+            )?;
+        } else {
+            writeln!(out, "Compared with the backup-time topology {backup}.")?;
+        }
     }
     if s.deployments.len() > 1 {
         writeln!(out, "Deployments:")?;
         for d in &s.deployments {
-            let scope = match (d.readiness_checked, d.has_worksheets) {
-                (true, _) => "",
-                (false, false) => "; structural rules only (no worksheets beside it)",
-                (false, true) => "; structural rules only (readiness rules not selected)",
-            };
-            writeln!(
-                out,
-                "  {}: {}: {}, {}, {}{scope}",
-                shown(&d.topology),
-                verdict(d.verdict),
+            let mut line = format!(
+                "  {}: {}: {}, {}, {}",
+                Term(&shown(&d.topology)),
+                d.verdict.headline(),
                 plural(d.errors, "error"),
                 plural(d.warnings, "warning"),
                 plural(d.notes, "note"),
-            )?;
+            );
+            if d.baselined_errors > 0 {
+                line.push_str(&format!(", {}", super::known_errors(d.baselined_errors)));
+            }
+            if let Some(why) = d.unjudged_because() {
+                line.push_str(&format!("; readiness not judged: {why}"));
+            }
+            writeln!(out, "{line}")?;
         }
     } else {
-        for path in &s.structural_only {
-            writeln!(
-                out,
-                "Readiness rules (BK, RS, HA) did not run for {}: it has no backup worksheets beside it, or they were not selected.",
-                shown(path)
-            )?;
+        for d in &s.deployments {
+            if let Some(why) = d.unjudged_because() {
+                writeln!(
+                    out,
+                    "Readiness rules (BK, RS, HA) did not run for {}: {why}.",
+                    Term(&shown(&d.topology))
+                )?;
+            }
         }
     }
     let mut waived = String::new();
@@ -186,68 +331,128 @@ fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Resul
         plural(s.warnings, "warning"),
         plural(s.notes, "note")
     )?;
-    writeln!(out, "{}", verdict(s.verdict))
-}
-
-fn verdict(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Ready => "READY",
-        Verdict::NotReady => "NOT READY FOR RESTORE",
-    }
+    writeln!(out, "{}", super::verdict_line(s))
 }
 
 /// How many lines apart two labels may be and still share one snippet.
 const NEAR_LINES: usize = 6;
 
-/// A finding seen through miette's eyes, with its source attached at render time.
-struct Adapter<'a> {
-    finding: &'a Finding,
+/// Rules whose findings are about a file that may be no topology or worksheet at all: their
+/// snippet stops at the first bad position, so that such a file (a secret, a process's
+/// environment) is never repeated. For a CSV or text file that is no worksheet (`IN004`), the
+/// bad position is its header row, which is shown whole, with what each cell should read; the
+/// rows after it are not.
+const NOT_AN_INPUT: &[&str] = &["IN002", "IN003", "IN004"];
+
+/// What one diagnostic says: a finding, or the blank cells of one worksheet row.
+struct Entry<'a> {
+    /// The heading: `CODE name`, or the codes of a row's blank cells.
     code: String,
+    url: Option<String>,
+    severity: Severity,
+    message: std::borrow::Cow<'a, str>,
+    help: std::borrow::Cow<'a, str>,
+    primary: Option<std::borrow::Cow<'a, Label>>,
+    secondary: Vec<std::borrow::Cow<'a, Label>>,
+    /// The snippet shows nothing of the file from the primary label on ([`NOT_AN_INPUT`]).
+    stops_at_primary: bool,
+}
+
+impl<'a> Entry<'a> {
+    fn of(finding: &'a Finding) -> Self {
+        Self {
+            code: format!("{} {}", finding.rule.code, finding.rule.name),
+            url: Some(finding.url()),
+            severity: finding.severity,
+            message: terminal(&finding.message),
+            help: terminal(&finding.help),
+            primary: finding.primary.as_ref().map(std::borrow::Cow::Borrowed),
+            secondary: finding
+                .secondary
+                .iter()
+                .map(std::borrow::Cow::Borrowed)
+                .collect(),
+            stops_at_primary: NOT_AN_INPUT.contains(&finding.rule.code),
+        }
+    }
+}
+
+/// A diagnostic seen through miette's eyes, with its source attached at render time and its
+/// texts escaped for the terminal.
+struct Adapter<'a> {
+    entry: Entry<'a>,
     /// The lines of the primary label's file the snippet shows, with `labels` in them.
     source: Option<Excerpt>,
-    labels: Vec<&'a Label>,
+    /// The labels shown in that snippet, the primary one first when there is one.
+    labels: Vec<(Label, bool)>,
     related: Vec<Related>,
 }
 
 impl<'a> Adapter<'a> {
-    fn new(ws: &'a Workspace, finding: &'a Finding, backslashes: bool) -> Self {
-        let primary = finding.primary.as_ref();
+    fn new(ws: &Workspace, entry: Entry<'a>, backslashes: bool) -> Self {
+        let shown = |l: &Label| Label {
+            message: terminal(&l.message).into_owned(),
+            ..l.clone()
+        };
+        let primary = entry.primary.as_deref();
         let primary_file = primary.map(|l| l.file);
         // Labels far from the primary one get their own snippet rather than stretching it.
         let line = |l: &Label| ws.files.get(l.file).line_col(l.span.start).0;
         let near = |l: &Label| {
             primary.is_some_and(|p| p.file == l.file && line(p).abs_diff(line(l)) <= NEAR_LINES)
         };
-        let (labels, others): (Vec<&Label>, Vec<&Label>) = primary
-            .into_iter()
-            .chain(&finding.secondary)
-            .partition(|l| Some(*l) == primary || near(l));
-        let spans: Vec<crate::span::Span> = labels.iter().map(|l| l.span).collect();
-        Self {
-            finding,
-            code: format!("{} {}", finding.rule.code, finding.rule.name),
-            source: primary_file.map(|f| Excerpt::new(ws.files.get(f), &spans).shown(backslashes)),
-            labels,
-            related: others
-                .into_iter()
-                .map(|l| Related {
-                    message: l.message.clone(),
+        let mut labels: Vec<(Label, bool)> =
+            primary.map(|p| (shown(p), true)).into_iter().collect();
+        let mut related = Vec::new();
+        for l in entry.secondary.iter().map(|l| &**l) {
+            if near(l) {
+                labels.push((shown(l), false));
+            } else {
+                related.push(Related {
+                    message: terminal(&l.message).into_owned(),
                     source: Excerpt::new(ws.files.get(l.file), &[l.span]).shown(backslashes),
-                })
-                .collect(),
+                });
+            }
+        }
+        let spans: Vec<Span> = labels.iter().map(|(l, _)| l.span).collect();
+        let stop = primary.filter(|_| entry.stops_at_primary).map(|p| {
+            let file = ws.files.get(p.file);
+            let start = p.span.start as usize;
+            let worksheet_like = file
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+            if entry.code.starts_with("IN004") && worksheet_like {
+                // The end of the header row.
+                file.text
+                    .get(start..)
+                    .and_then(|rest| rest.find(['\r', '\n']))
+                    .map_or(file.text.len(), |end| start + end)
+            } else {
+                start
+            }
+        });
+        Self {
+            source: primary_file.map(|f| {
+                let file = ws.files.get(f);
+                Excerpt::until(file, &spans, stop.unwrap_or(file.text.len())).shown(backslashes)
+            }),
+            entry,
+            labels,
+            related,
         }
     }
 }
 
 impl fmt::Debug for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.entry.message)
     }
 }
 
 impl fmt::Display for Adapter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.entry.message)
     }
 }
 
@@ -255,11 +460,11 @@ impl std::error::Error for Adapter<'_> {}
 
 impl Diagnostic for Adapter<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.code))
+        Some(Box::new(&self.entry.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
+        Some(match self.entry.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Note => miette::Severity::Advice,
@@ -267,11 +472,14 @@ impl Diagnostic for Adapter<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.help))
+        Some(Box::new(&self.entry.help))
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.finding.url()))
+        self.entry
+            .url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display + 'b>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -279,12 +487,11 @@ impl Diagnostic for Adapter<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = self.finding.primary.as_ref();
         let spans = self.source.as_ref().map_or(&[][..], Excerpt::spans);
         Some(Box::new(self.labels.iter().zip(spans).map(
-            move |(l, span)| {
+            |((l, primary), span)| {
                 let text = Some(l.message.clone());
-                if Some(*l) == primary {
+                if *primary {
                     LabeledSpan::new_primary_with_span(text, *span)
                 } else {
                     LabeledSpan::new_with_span(text, *span)

@@ -57,10 +57,17 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Resul
             "invocations": [{ "executionSuccessful": true }],
             "columnKind": "unicodeCodePoints",
             "results": results,
+            // The verdict beside the results: findings the baseline left out are not results,
+            // but their errors keep the run from being ready.
+            "properties": {
+                "verdict": report.summary.verdict.as_str(),
+                "verdictText": super::verdict_line(&report.summary),
+                "baselined": report.summary.baselined,
+                "baselinedErrors": report.summary.baselined_errors,
+            },
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
+    crate::escape::write_json(out, &log)
 }
 
 fn level(severity: Severity) -> &'static str {

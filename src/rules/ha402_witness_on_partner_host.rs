@@ -41,16 +41,15 @@ declare_rule! {
     /// in the worksheet.
     ///
     /// ## Source
-    /// R53: a witness is what makes Back End failover automatic (*Back End Server high
-    /// availability in Lync Server 2013*, JJ205248): a witness that fails together with a
-    /// partner leaves the pair without automatic failover.
+    /// A witness is what makes Back End failover automatic (*Back End Server high availability in
+    /// Lync Server 2013*, JJ205248): a witness that fails together with a partner leaves the pair
+    /// without automatic failover.
     pub static RULE = {
         code: "HA402",
         name: "witness-on-partner-host",
         severity: Error,
         scope: Deployment,
         summary: "the witness on the primary's or mirror's host",
-        sources: ["R53"],
         help: "move the witness to a SQL instance on a third server that hosts neither partner: in Topology Builder remove and re-add mirroring with the new witness, publish, restart the pool's Front End Servers, and record it in the Witness column",
         check: check,
     }

@@ -64,7 +64,6 @@ declare_rule! {
         severity: Note,
         scope: Deployment,
         summary: "one witness server for several mirrored pairs: supported, but less resilient than a witness for each pair",
-        sources: [],
         help: "keep the shared witness server patched and monitored, or give each mirrored pair its own witness on its own server (Topology Builder: remove and re-add mirroring with the new witness, publish, restart the pool's Front End Servers)",
         check: check,
     }

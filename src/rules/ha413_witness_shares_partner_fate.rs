@@ -65,7 +65,6 @@ declare_rule! {
         severity: Warning,
         scope: Deployment,
         summary: "a witness and one mirroring partner that cannot be rebuilt, both with replacement `none`: losing them together stops the Back End",
-        sources: [],
         help: "arrange a replacement that can take the FQDN of the witness or of the partner and record `ready` or `planned`, or move the witness to a server that can be rebuilt",
         check: check,
     }

@@ -26,7 +26,6 @@ declare_rule! {
         severity: Error,
         scope: Input,
         summary: "a file cannot be read",
-        sources: [],
         help: "give the account running topolint read access to the file, or remove it from the checked folder",
         check: check,
     }

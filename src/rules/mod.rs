@@ -50,6 +50,7 @@ mod in005_worksheet_syntax;
 mod in006_unresolved_placeholder;
 mod in007_stale_exemption;
 mod in008_ambiguous_deployment;
+mod in009_invalid_value;
 mod rs301_no_same_fqdn_replacement;
 mod rs302_sql_instance_unrecorded;
 mod rs303_certificate_not_backed_up;
@@ -108,6 +109,7 @@ pub static ALL: &[&RuleDef] = &[
     &in006_unresolved_placeholder::RULE,
     &in007_stale_exemption::RULE,
     &in008_ambiguous_deployment::RULE,
+    &in009_invalid_value::RULE,
     &rs301_no_same_fqdn_replacement::RULE,
     &rs302_sql_instance_unrecorded::RULE,
     &rs303_certificate_not_backed_up::RULE,
@@ -151,8 +153,6 @@ pub struct RuleMeta {
     pub scope: Scope,
     /// One line, lower-case start, no trailing period.
     pub summary: &'static str,
-    /// Requirement numbers from the requirements catalogue (`R17`).
-    pub sources: &'static [&'static str],
     /// General advice, used when a finding has none more specific.
     pub help: &'static str,
     /// Markdown body: what it checks, why it breaks a restore, example, how to fix, source.
@@ -188,6 +188,28 @@ impl RuleMeta {
             env!("CARGO_PKG_REPOSITORY"),
             self.code
         )
+    }
+
+    /// The TechNet IDs of the Microsoft pages its `## Source` section cites (`Hh202184`,
+    /// `JJ205248`), each once, in the order cited.
+    #[must_use]
+    pub fn sources(&self) -> Vec<&'static str> {
+        let section = self
+            .docs
+            .split_once("## Source")
+            .map_or("", |(_, rest)| rest);
+        let mut ids: Vec<&'static str> = Vec::new();
+        for word in section.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let bytes = word.as_bytes();
+            let is_id = bytes.len() == 8
+                && bytes[..2].iter().all(u8::is_ascii_alphabetic)
+                && bytes[0].is_ascii_uppercase()
+                && bytes[2..].iter().all(u8::is_ascii_digit);
+            if is_id && !ids.contains(&word) {
+                ids.push(word);
+            }
+        }
+        ids
     }
 
     /// The documentation body with the one leading space of each doc-comment line removed.
@@ -428,10 +450,19 @@ pub(crate) fn report_problems(
     message: impl Fn(&InputProblem, &SourceFile) -> String,
 ) {
     for (problem, file) in cx.problems(kind) {
-        let mut draft =
-            Draft::new(&file.display, message(problem, file)).at(problem.file, problem.span, label);
+        let mut draft = Draft::new(&file.display, message(problem, file)).at(
+            problem.file,
+            problem.span,
+            problem.label.as_deref().unwrap_or(label),
+        );
         if let Some(help) = &problem.help {
             draft = draft.help(help.clone());
+        }
+        if let Some(severity) = problem.severity {
+            draft = draft.severity(severity);
+        }
+        for related in &problem.related {
+            draft = draft.also(related.file, related.span, related.message.clone());
         }
         out.emit(draft);
     }
@@ -502,6 +533,7 @@ pub(crate) fn stamp(
         secondary: draft.secondary.into_iter().map(bounded).collect(),
         fingerprint,
         suppression: None,
+        state: draft.state,
     }
 }
 
@@ -515,7 +547,6 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             scope: $scope:ident,
             summary: $summary:literal,
-            sources: [$($source:literal),* $(,)?],
             help: $help:literal,
             check: $check:path $(,)?
         }
@@ -527,7 +558,6 @@ macro_rules! declare_rule {
                 severity: $crate::finding::Severity::$severity,
                 scope: $crate::rules::Scope::$scope,
                 summary: $summary,
-                sources: &[$($source),*],
                 help: $help,
                 docs: concat!($($doc, "\n"),*),
             },

@@ -66,7 +66,6 @@ declare_rule! {
         severity: Error,
         scope: Deployment,
         summary: "a server of the topology with no replacement that can take the same FQDN (`none` or not recorded)",
-        sources: ["R30"],
         help: "arrange a clean server that can be built with the same FQDN before a restore is needed, and record `ready`, or `planned` when one is arranged but not standing by",
         check: check,
     }

@@ -80,7 +80,6 @@ declare_rule! {
         severity: Error,
         scope: Deployment,
         summary: "a SQL instance of the topology, or a mirror or witness, not recorded with the same server FQDN and instance name",
-        sources: ["R34"],
         help: "record the SQL instance with its server FQDN and instance name (`(default)` for the default instance), so that a replacement is installed with the same name",
         check: check,
     }

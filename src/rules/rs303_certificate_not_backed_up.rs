@@ -61,21 +61,20 @@ declare_rule! {
     /// `Re-enroll from internal CA` and keep the CA itself backed up.
     ///
     /// ## Source
-    /// R19: back up certificates with exportable private keys, or keep an internal CA to
-    /// re-enroll, and keep private keys in a secure location (*Backup and restoration
-    /// requirements: data*, Hh202194, "Additional Backup Requirements"). R35: restore or
-    /// re-enroll certificates before restoring Lync Server components (*Preparing to restore
-    /// Lync Server 2013*, Hh202179, "Preparing to Restore a Server", step 3). An Edge Server
-    /// needs certificates for its internal and its external interfaces (*Set up Edge
-    /// certificates for Lync Server 2013*, Gg412858; *Certificate requirements for external
-    /// user access in Lync Server 2013*, Gg398920).
+    /// Back up certificates with exportable private keys, or keep an internal CA to re-enroll, and
+    /// keep private keys in a secure location (*Backup and restoration requirements: data*,
+    /// Hh202194, "Additional Backup Requirements"); restore or re-enroll certificates before
+    /// restoring Lync Server components (*Preparing to restore Lync Server 2013*, Hh202179,
+    /// "Preparing to Restore a Server", step 3). An Edge Server needs certificates for its
+    /// internal and its external interfaces (*Set up Edge certificates for Lync Server 2013*,
+    /// Gg412858; *Certificate requirements for external user access in Lync Server 2013*,
+    /// Gg398920).
     pub static RULE = {
         code: "RS303",
         name: "certificate-not-backed-up",
         severity: Error,
         scope: Deployment,
         summary: "a server that needs certificates with neither an exportable key backed up nor internal-CA re-enrolment",
-        sources: ["R19", "R35"],
         help: "export the certificate with its private key to a secure location off the server and record it, or record `yes` in `Re-enroll from internal CA` when an internal CA can issue it again",
         check: check,
     }

@@ -57,7 +57,6 @@ declare_rule! {
         severity: Error,
         scope: Deployment,
         summary: "a server whose AD computer account is not kept for the rebuild",
-        sources: ["R33"],
         help: "keep the server's computer account in AD DS for the rebuild (do not delete it, keep its group memberships) and record `yes`",
         check: check,
     }
