@@ -80,7 +80,17 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
             write(out, outcome.report.as_bytes())?;
             Ok(outcome.code)
         }
-        Command::Plan(args) => crate::plan::run(&args, env, out),
+        Command::Plan(args) => {
+            // The text and Markdown runbooks are read in the console's code page too.
+            if env.console.unicode || args.format == crate::plan::PlanFormat::Json {
+                return crate::plan::run(&args, env, out);
+            }
+            let mut buffer = Vec::new();
+            let code = crate::plan::run(&args, env, &mut buffer)?;
+            let text = String::from_utf8_lossy(&buffer);
+            write(out, crate::console::ascii_symbols(&text).as_bytes())?;
+            Ok(code)
+        }
     }
 }
 
