@@ -496,8 +496,13 @@ fn run_rule(
                 (Scope::Drift, Some(topology)) => Some(topology.file),
                 _ => draft.primary.as_ref().map(|l| l.file),
             };
+            // On Windows the folder is named without regard to case, so a baseline written
+            // after `check Deploy` still matches after `check deploy`.
             let scope = file
-                .map(|f| parent_dir(&ws.files.get(f).display))
+                .map(|f| {
+                    let dir = parent_dir(&ws.files.get(f).display);
+                    crate::paths::fold(&dir, crate::paths::Platform::CURRENT).into_owned()
+                })
                 .unwrap_or_default();
             findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
         }
@@ -745,6 +750,10 @@ mod tests {
             no_color: true,
             stdout_is_terminal: false,
             width: None,
+            console: crate::console::Console {
+                color: false,
+                unicode: true,
+            },
         };
         read_workspace(&[path.to_path_buf()], false, &env).expect("readable")
     }

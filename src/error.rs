@@ -91,14 +91,11 @@ impl Fatal {
 impl Fatal {
     /// The error as the binary prints it: miette's report, with everything a path, the
     /// configuration or a command-line value said shown through [`crate::escape::terminal`]
-    /// (the configuration's snippet too), so that the only control codes are miette's colours.
+    /// (the configuration's snippet too), so that the only control codes are miette's colours;
+    /// with `ascii`, in ASCII frames and symbols (see [`crate::console`]).
     #[must_use]
-    pub fn render(&self, color: bool, width: usize) -> String {
-        let theme = if color {
-            miette::GraphicalTheme::unicode()
-        } else {
-            miette::GraphicalTheme::unicode_nocolor()
-        };
+    pub fn render(&self, color: bool, ascii: bool, width: usize) -> String {
+        let theme = crate::render::human::theme(color, ascii);
         let mut text = String::new();
         // Paths, flags and cmdlets hold hyphens: wrap at spaces only, as findings do.
         let _ = miette::GraphicalReportHandler::new_themed(theme)
@@ -107,6 +104,9 @@ impl Fatal {
             .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
             .with_break_words(false)
             .render_report(&mut text, &Shown::new(self));
+        if ascii {
+            text = crate::console::ascii_symbols(&text).into_owned();
+        }
         text
     }
 }
@@ -196,7 +196,7 @@ mod tests {
     fn fatal_errors_show_what_the_configuration_said_escaped() {
         let text = "[rules]\n\"x\\n##vso[task.setvariable variable=a]b\\u001b[2J\" = \"off\"\n";
         let fatal = crate::config::parse(text, "topolint.toml").expect_err("unknown rule");
-        let shown = fatal.render(false, 100);
+        let shown = fatal.render(false, false, 100);
         assert!(
             !shown.contains("##vso[") && !shown.contains('\u{1b}'),
             "{shown}"
@@ -209,7 +209,7 @@ mod tests {
             message: "::error::x names nothing".to_string(),
             help: Some("a\nb".to_string()),
         };
-        let shown = usage.render(false, 100);
+        let shown = usage.render(false, false, 100);
         assert!(
             shown.contains(":\\u{3a}error::x") && shown.contains("a\\nb"),
             "{shown}"

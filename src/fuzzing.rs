@@ -79,7 +79,7 @@ pub fn config(text: &str) -> String {
             }
             let _ = config.options(AS_OF);
         }
-        Err(fatal) => rendered = fatal.render(false, 100),
+        Err(fatal) => rendered = fatal.render(false, true, 100),
     }
     rendered
 }
@@ -89,8 +89,8 @@ pub fn config(text: &str) -> String {
 pub struct Checked {
     pub workspace: Workspace,
     pub report: Report,
-    /// Every output format, one after another (human twice: plain, and coloured and narrow),
-    /// then `inspect` as text and as JSON, then the restore plans.
+    /// Every output format, one after another (human twice: plain, and coloured, narrow, in
+    /// ASCII with `\` paths), then `inspect` as text and as JSON, then the restore plans.
     pub output: Vec<u8>,
 }
 
@@ -106,12 +106,16 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         color: false,
         width: 100,
         quiet: false,
+        ascii: false,
+        backslashes: false,
         statistics: false,
     };
     let narrow = human::Style {
         color: true,
         width: 40,
         quiet: false,
+        ascii: true,
+        backslashes: true,
         statistics: true,
     };
     for format in <Format as clap::ValueEnum>::value_variants() {

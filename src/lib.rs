@@ -12,6 +12,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod date;
 pub mod discover;
 pub mod docs;
@@ -24,6 +25,7 @@ pub mod identity;
 pub mod inspect;
 pub mod load;
 pub mod model;
+pub mod paths;
 pub mod plan;
 pub mod powershell;
 pub mod render;

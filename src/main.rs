@@ -36,8 +36,11 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(fatal)) => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !env.no_color;
-            let _ = std::io::stderr().write_all(fatal.render(color, 100).as_bytes());
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && env.console.color
+                && !env.no_color;
+            let ascii = !env.console.unicode;
+            let _ = std::io::stderr().write_all(fatal.render(color, ascii, 100).as_bytes());
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

@@ -218,6 +218,15 @@ impl Excerpt {
         this
     }
 
+    /// The file named in the human form: with `\` separators when `backslashes`.
+    #[must_use]
+    pub fn shown(mut self, backslashes: bool) -> Self {
+        if let std::borrow::Cow::Owned(name) = crate::paths::for_humans(&self.name, backslashes) {
+            self.name = name;
+        }
+        self
+    }
+
     /// The excerpt's span of each label given to [`Excerpt::new`], in order.
     #[must_use]
     pub fn spans(&self) -> &[SourceSpan] {

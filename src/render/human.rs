@@ -16,6 +16,7 @@ use crate::escape::{Term, terminal};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
 use crate::model::worksheet::{BlankCell, Worksheet};
+use crate::paths::for_humans;
 use crate::render::excerpt::Excerpt;
 use crate::source::FileId;
 use crate::span::Span;
@@ -30,6 +31,10 @@ pub struct Style {
     pub quiet: bool,
     /// Print the number of findings of each rule instead of the findings.
     pub statistics: bool,
+    /// ASCII frames and symbols only, for a console whose code page is not UTF-8.
+    pub ascii: bool,
+    /// Paths with `\` separators (see [`crate::paths::for_humans`]).
+    pub backslashes: bool,
 }
 
 /// Writes every finding and the summary.
@@ -42,11 +47,28 @@ pub fn render(
     report: &Report,
     style: Style,
 ) -> io::Result<()> {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    if !style.ascii {
+        return draw(out, ws, report, style);
+    }
+    let mut buffer = Vec::new();
+    draw(&mut buffer, ws, report, style)?;
+    let text = String::from_utf8_lossy(&buffer);
+    out.write_all(crate::console::ascii_symbols(&text).as_bytes())
+}
+
+/// The miette theme: Unicode or ASCII frames, with or without colour.
+#[must_use]
+pub fn theme(color: bool, ascii: bool) -> GraphicalTheme {
+    match (color, ascii) {
+        (true, false) => GraphicalTheme::unicode(),
+        (false, false) => GraphicalTheme::unicode_nocolor(),
+        (true, true) => GraphicalTheme::ascii(),
+        (false, true) => GraphicalTheme::none(),
+    }
+}
+
+fn draw(out: &mut dyn Write, ws: &Workspace, report: &Report, style: Style) -> io::Result<()> {
+    let theme = theme(style.color, style.ascii);
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(style.color)
@@ -62,7 +84,7 @@ pub fn render(
         for entry in entries(ws, report) {
             let mut text = String::new();
             handler
-                .render_report(&mut text, &Adapter::new(ws, entry))
+                .render_report(&mut text, &Adapter::new(ws, entry, style.backslashes))
                 .map_err(io::Error::other)?;
             out.write_all(text.as_bytes())?;
         }
@@ -71,8 +93,8 @@ pub fn render(
         if report.active().next().is_some() {
             writeln!(out)?;
         }
-        exempted(out, ws, report)?;
-        summary(out, report)?;
+        exempted(out, ws, report, style.backslashes)?;
+        summary(out, report, style.backslashes)?;
     }
     Ok(())
 }
@@ -201,7 +223,12 @@ fn row_entry<'a>(
 }
 
 /// The findings exemptions waive, one line each with the reason and the expiry date.
-fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
+fn exempted(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    backslashes: bool,
+) -> io::Result<()> {
     let mut any = false;
     for f in report.suppressed() {
         if !any {
@@ -209,7 +236,14 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
             any = true;
         }
         let place = super::primary_position(ws, f)
-            .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
+            .map(|p| {
+                format!(
+                    "{}:{}:{}: ",
+                    for_humans(&p.path, backslashes),
+                    p.line,
+                    p.column
+                )
+            })
             .unwrap_or_default();
         let reason = f.suppression.as_ref().map_or(String::new(), |s| {
             format!(" — exempted until {}: {}", s.expires, s.reason)
@@ -231,8 +265,9 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
 
 use super::plural;
 
-fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Result<()> {
     let s = &report.summary;
+    let shown = |path: &str| for_humans(path, backslashes).into_owned();
     writeln!(
         out,
         "Checked {} and {} in {} read; {} run.",
@@ -242,7 +277,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.rules_run, "rule")
     )?;
     if let Some(backup) = &s.backup_topology {
-        let backup = Term(backup);
+        let backup = Term(&shown(backup));
         if s.backup_identical {
             writeln!(
                 out,
@@ -257,7 +292,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         for d in &s.deployments {
             let mut line = format!(
                 "  {}: {}: {}, {}, {}",
-                Term(&d.topology),
+                Term(&shown(&d.topology)),
                 d.verdict.headline(),
                 plural(d.errors, "error"),
                 plural(d.warnings, "warning"),
@@ -277,7 +312,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 writeln!(
                     out,
                     "Readiness rules (BK, RS, HA) did not run for {}: {why}.",
-                    Term(&d.topology)
+                    Term(&shown(&d.topology))
                 )?;
             }
         }
@@ -354,7 +389,7 @@ struct Adapter<'a> {
 }
 
 impl<'a> Adapter<'a> {
-    fn new(ws: &Workspace, entry: Entry<'a>) -> Self {
+    fn new(ws: &Workspace, entry: Entry<'a>, backslashes: bool) -> Self {
         let shown = |l: &Label| Label {
             message: terminal(&l.message).into_owned(),
             ..l.clone()
@@ -375,7 +410,7 @@ impl<'a> Adapter<'a> {
             } else {
                 related.push(Related {
                     message: terminal(&l.message).into_owned(),
-                    source: Excerpt::new(ws.files.get(l.file), &[l.span]),
+                    source: Excerpt::new(ws.files.get(l.file), &[l.span]).shown(backslashes),
                 });
             }
         }
@@ -400,7 +435,7 @@ impl<'a> Adapter<'a> {
         Self {
             source: primary_file.map(|f| {
                 let file = ws.files.get(f);
-                Excerpt::until(file, &spans, stop.unwrap_or(file.text.len()))
+                Excerpt::until(file, &spans, stop.unwrap_or(file.text.len())).shown(backslashes)
             }),
             entry,
             labels,

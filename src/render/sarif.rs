@@ -17,6 +17,7 @@ use super::Position;
 use crate::engine::Report;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
+use crate::paths::{self, Platform};
 use crate::rules::{self, RuleMeta};
 
 /// The schema the output follows.
@@ -151,7 +152,7 @@ fn result(ws: &Workspace, f: &Finding, occurrence: usize) -> Value {
 fn physical(p: &Position, message: Option<&str>) -> Value {
     let mut location = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(&p.path) },
+            "artifactLocation": { "uri": paths::uri(&p.path, Platform::CURRENT) },
             "region": {
                 "startLine": p.line,
                 "startColumn": p.column,
@@ -164,22 +165,6 @@ fn physical(p: &Position, message: Option<&str>) -> Value {
         location["message"] = json!({ "text": text });
     }
     location
-}
-
-/// A relative path as a URI reference: `/` separators, and percent-encoding for what a URI
-/// cannot hold as is (spaces, `%`, `#`, `?`, non-ASCII).
-#[must_use]
-pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.replace('\\', "/").bytes() {
-        let keep = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
-        if keep {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// The body of a `## title` section of a rule page.
@@ -242,13 +227,6 @@ fn cut(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_become_uri_references() {
-        assert_eq!(uri("deploy/topology.xml"), "deploy/topology.xml");
-        assert_eq!(uri("my sites\\EMEA #1.xml"), "my%20sites/EMEA%20%231.xml");
-        assert_eq!(uri("Zürich.csv"), "Z%C3%BCrich.csv");
-    }
 
     #[test]
     fn descriptions_are_plain_sentences_within_the_limit() {
