@@ -700,7 +700,7 @@ impl Writer<'_, '_> {
     }
 
     /// The Deployment Wizard's four steps on a server; Step 4 left for the pool's start when
-    /// `start` is `None`, else its section number.
+    /// `later` gives its section number.
     fn deployment_wizard(&mut self, fqdn: &Fqdn, cites: Vec<Cite>, later: Option<usize>) {
         let w = self.cx.words;
         let step4 = match later {
@@ -1465,15 +1465,21 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// Hh202190: a Standard Edition server that does not hold the Central Management store.
-    fn standard(&mut self, pool: usize, fqdn: &Fqdn) {
-        let cx = self.cx;
+    /// Steps 1 to 3 of Hh202190 and Hh202172 for a Standard Edition server: rebuilt, logged on
+    /// to, imaged, and its file store copied back.
+    fn standard_server(&mut self, pool: usize, fqdn: &Fqdn) {
         self.rebuild(fqdn, "Standard Edition server", self.at("1"));
         self.log_on(fqdn, Account::ServerAndLocal, vec![self.at("2")]);
         self.image(fqdn, self.at("tip"));
-        for store in cx.t.file_stores().iter().filter(|s| s.pool == pool) {
+        for store in self.cx.t.file_stores().iter().filter(|s| s.pool == pool) {
             self.copy_file_store(store, self.at("3"));
         }
+    }
+
+    /// Hh202190: a Standard Edition server that does not hold the Central Management store.
+    fn standard(&mut self, pool: usize, fqdn: &Fqdn) {
+        let cx = self.cx;
+        self.standard_server(pool, fqdn);
         self.say_on(
             vec![self.at("4.1-4.3")],
             format!(
@@ -1509,12 +1515,7 @@ impl Writer<'_, '_> {
     fn standard_cms(&mut self, pool: usize, fqdn: &Fqdn, sql: usize, r: &SqlRef) {
         let cx = self.cx;
         let w = cx.words;
-        self.rebuild(fqdn, "Standard Edition server", self.at("1"));
-        self.log_on(fqdn, Account::ServerAndLocal, vec![self.at("2")]);
-        self.image(fqdn, self.at("tip"));
-        for store in cx.t.file_stores().iter().filter(|s| s.pool == pool) {
-            self.copy_file_store(store, self.at("3"));
-        }
+        self.standard_server(pool, fqdn);
         self.say_on(
             vec![self.at("4a")],
             format!(
