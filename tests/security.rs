@@ -200,8 +200,11 @@ fn plan(dir: &Path, format: &str) -> Output {
         dir,
         topolint(dir).args([
             "plan",
+            // The store's host and its mirror: the scheduled backups are read.
             "--failed",
             "sql01.contoso.com",
+            "--failed",
+            "sql03.contoso.com",
             ".",
             "--as-of",
             AS_OF,

@@ -4,9 +4,11 @@
 //! prerequisites, each satisfied or blocked by the findings of a normal check run.
 //!
 //! The plan is plain data ([`Plan`]); [`render`] turns it into text, Markdown or JSON.
-//! [`target`] reads the `--failed` values, [`select`] picks the scenarios, [`steps`] writes
-//! the procedures and [`prereq`] judges the prerequisites.
+//! [`target`] reads the `--failed` values, [`select`] picks the scenarios and their order,
+//! [`steps`] writes the procedures, each step citing the page and step it carries out
+//! ([`pages`]), and [`prereq`] judges the prerequisites.
 
+pub mod pages;
 pub mod prereq;
 pub mod render;
 pub mod select;
@@ -28,6 +30,8 @@ use crate::model::topology::Topology;
 use crate::model::values::SqlRef;
 use crate::model::{Deployment, Fqdn, Sheets, Workspace};
 use crate::waiver::{BaselineUse, Waivers};
+
+use pages::{Cite, Page, Words};
 
 /// `topolint plan` options.
 #[derive(Debug, Args)]
@@ -100,6 +104,9 @@ pub enum Scenario {
     PersistentChat,
     /// A mirroring witness: no row of the table; rebuilt so failover is automatic again.
     Witness,
+    /// Starting a Front End pool whose every Front End Server was down, and what needs it
+    /// running: not a row of the table, but the end of an entire pool's restore.
+    PoolStart,
 }
 
 impl Scenario {
@@ -118,49 +125,29 @@ impl Scenario {
             Self::MonitoringArchiving => "Monitoring or Archiving database",
             Self::PersistentChat => "Persistent Chat database",
             Self::Witness => "SQL mirroring witness (not in the table)",
+            Self::PoolStart => "Starting the pool",
         }
     }
 
-    /// Microsoft's page for the procedure: title and TechNet ID.
+    /// Microsoft's page for the procedure, in the product's words where they differ.
     #[must_use]
-    pub fn source(self) -> Source {
-        let (title, technet) = match self {
-            Self::Pool => ("Restoring a Lync Server pool", "Hh202176"),
-            Self::CentralManagement => (
-                "Restoring the server hosting the Central Management store",
-                "Hh202172",
-            ),
-            Self::StandardEdition => ("Restoring a Standard Edition server", "Hh202190"),
-            Self::BackEnd => (
-                "Restoring an Enterprise Edition Back End Server",
-                "Hh202163",
-            ),
-            Self::MirroredPrimary => (
-                "Restoring a mirrored Enterprise Edition Back End Server - primary",
-                "JJ945648",
-            ),
-            Self::MirroredMirror => (
-                "Restoring a mirrored Enterprise Edition Back End Server - mirror",
-                "JJ945626",
-            ),
-            Self::FileStore => ("Restoring a file store", "Hh202180"),
-            Self::MemberServer => ("Restoring an Enterprise Edition member server", "Hh202191"),
-            Self::MonitoringArchiving => ("Restoring monitoring or archiving data", "Hh202175"),
-            Self::PersistentChat => ("Restoring Persistent Chat data", "JJ945649"),
-            Self::Witness => (
-                "Deploying SQL mirroring for Back End Server high availability",
-                "JJ204992",
-            ),
-        };
-        Source { title, technet }
+    pub fn page(self, words: &Words) -> &'static Page {
+        match self {
+            Self::Pool => &pages::HH202176,
+            Self::CentralManagement => &pages::HH202172,
+            Self::StandardEdition => &pages::HH202190,
+            Self::BackEnd => &pages::HH202163,
+            Self::MirroredPrimary => &pages::JJ945648,
+            Self::MirroredMirror => &pages::JJ945626,
+            Self::FileStore => &pages::HH202180,
+            Self::MemberServer => &pages::HH202191,
+            Self::MonitoringArchiving => &pages::HH202175,
+            Self::PersistentChat => &pages::JJ945649,
+            Self::Witness => &pages::JJ204992,
+            Self::PoolStart if words.is_sfb() => &pages::SFB_INSTALL,
+            Self::PoolStart => &pages::GG412996,
+        }
     }
-}
-
-/// A Microsoft page: its title and TechNet ID.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Source {
-    pub title: &'static str,
-    pub technet: &'static str,
 }
 
 /// One restore procedure of the plan, for one thing that failed.
@@ -171,7 +158,7 @@ pub struct Section {
     pub subject: String,
     /// Why this procedure applies.
     pub why: String,
-    pub source: Source,
+    pub source: &'static Page,
     pub steps: Vec<Step>,
 }
 
@@ -179,6 +166,14 @@ pub struct Section {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Step {
     pub text: String,
+    /// The steps of Microsoft's pages this one carries out.
+    pub cites: Vec<Cite>,
+    /// The server the step is done on, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// The server this step starts to rebuild.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rebuilds: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
     /// Set when a value the commands need failed its check: the commands are left out.
@@ -211,6 +206,10 @@ pub enum Check {
     Certificates,
     SystemImage,
     BackupArtefact,
+    /// A backup the plan takes first, from a mirror that still works.
+    FreshBackup,
+    /// The file share SQL Server mirroring copies the databases through.
+    MirroringShare,
 }
 
 impl Check {
@@ -221,7 +220,9 @@ impl Check {
             Self::SqlInstance => "SQL Server with the same instance name",
             Self::Certificates => "certificates restored or re-enrolled",
             Self::SystemImage => "system image taken",
-            Self::BackupArtefact => "backup artefact present",
+            Self::BackupArtefact => "backup artefact recorded",
+            Self::FreshBackup => "fresh backup from the working mirror",
+            Self::MirroringShare => "file share for mirroring",
         }
     }
 }
@@ -241,6 +242,8 @@ pub struct Blocker {
     pub code: &'static str,
     pub severity: &'static str,
     pub message: String,
+    /// Whether it stops this restore; when not, it is shown as a note.
+    pub blocks: bool,
 }
 
 /// One line of the prerequisites checklist.
@@ -268,6 +271,8 @@ pub struct Plan {
     pub sections: Vec<Section>,
     pub prerequisites: Vec<Prerequisite>,
     pub blocked: bool,
+    /// Every page the plan cites, in the order first cited.
+    pub sources: Vec<&'static Page>,
 }
 
 /// What the plan is built from: one deployment and the findings of a check run over it.
@@ -278,6 +283,10 @@ pub struct Cx<'a> {
     pub sheets: &'a Sheets,
     /// Findings about this deployment's files.
     pub findings: Vec<&'a Finding>,
+    /// The product's names for its tools.
+    pub words: Words,
+    /// The date the plan is made for (it names the files of a fresh backup).
+    pub as_of: Date,
 }
 
 impl Cx<'_> {
@@ -394,7 +403,7 @@ pub fn build(
     failed: &[String],
     as_of: Date,
 ) -> Result<Plan, Fatal> {
-    let deployment = target::deployment_for(ws, failed)?;
+    let deployment = target::deployment_for(ws, failed, as_of)?;
     let t = &ws.topologies[deployment.topology];
     let mut files = vec![t.file];
     files.extend(deployment.worksheets.iter().map(|&i| ws.worksheets[i].file));
@@ -407,6 +416,8 @@ pub fn build(
             .iter()
             .filter(|f| f.primary.as_ref().is_some_and(|l| files.contains(&l.file)))
             .collect(),
+        words: Words::of(t.product()),
+        as_of,
     };
     let mut targets = Vec::new();
     for text in failed {
@@ -438,6 +449,7 @@ pub fn build(
             .iter()
             .flat_map(|s| &s.steps)
             .any(|step| step.withheld.is_some());
+    let sources = sources(&built.sections);
     Ok(Plan {
         schema_version: 1,
         topology: ws.files.get(t.file).display.clone(),
@@ -447,7 +459,27 @@ pub fn build(
         sections: built.sections,
         prerequisites,
         blocked,
+        sources,
     })
+}
+
+/// Every page the sections name, in the order first named; topolint's own steps name none.
+fn sources(sections: &[Section]) -> Vec<&'static Page> {
+    let mut out: Vec<&'static Page> = Vec::new();
+    for section in sections {
+        let pages = std::iter::once(section.source).chain(
+            section
+                .steps
+                .iter()
+                .flat_map(|s| s.cites.iter().map(|c| c.page)),
+        );
+        for page in pages {
+            if page.key != pages::TOPOLINT.key && !out.iter().any(|p| p.key == page.key) {
+                out.push(page);
+            }
+        }
+    }
+    out
 }
 
 /// What stands in the plan for a value that is not valid: where it is, and the finding.

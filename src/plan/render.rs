@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use super::pages::{self, Page};
 use super::{Plan, Prerequisite, Status, Step};
 use crate::escape::{self, terminal};
 
@@ -35,7 +36,31 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
         let joined = text[start..span.end].replace(' ', &GLUE.to_string());
         glued.replace_range(start..span.end, &joined);
     }
-    textwrap::fill(&glued, options).replace(GLUE, " ")
+    textwrap::fill(&glue_cmdlets(&glued), options).replace(GLUE, " ")
+}
+
+/// Whether a word reads as a command (`Verb-Noun`: `Import-CsUserData`, `Copy-Item`).
+fn is_cmdlet(word: &str) -> bool {
+    let Some((verb, noun)) = word.split_once('-') else {
+        return false;
+    };
+    let mut v = verb.chars();
+    v.next().is_some_and(|c| c.is_ascii_uppercase())
+        && v.all(|c| c.is_ascii_lowercase())
+        && noun.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// Glues each word that reads as a command to the word before it, so that in prose no line
+/// starts with what looks like a command to paste: only command lines do.
+fn glue_cmdlets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(if is_cmdlet(word) { GLUE } else { ' ' });
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The code spans of `text`: a run of backquotes up to the next run of the same length, as
@@ -179,20 +204,17 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         writeln!(
             out,
             "{}",
-            wrap(
-                &format!(
-                    "{} (TechNet {})",
-                    section.source.title, section.source.technet
-                ),
-                "   Procedure: ",
-                "   "
-            )
+            wrap(&procedure(section.source), "   Procedure: ", "   ")
         )?;
         for (k, step) in section.steps.iter().enumerate() {
             let number = format!("   {n}.{} ", k + 1);
             let indent = " ".repeat(number.len());
             writeln!(out)?;
-            writeln!(out, "{}", wrap(&terminal(&step.text), &number, &indent))?;
+            writeln!(
+                out,
+                "{}",
+                wrap(&with_cites(&terminal(&step.text), step), &number, &indent)
+            )?;
             for command in &step.commands {
                 writeln!(out, "{indent}    {}", terminal(command))?;
             }
@@ -222,7 +244,7 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
                 out,
                 "{}",
                 wrap(
-                    &format!("{} {}: {}", f.code, f.severity, terminal(&f.message)),
+                    &format!("{}: {}", finding_head(f), terminal(&f.message)),
                     &format!("{indent}- "),
                     &format!("{indent}  ")
                 )
@@ -230,8 +252,54 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         }
     }
     writeln!(out)?;
+    writeln!(out, "Sources")?;
+    for page in &plan.sources {
+        writeln!(out, "{}", wrap(&source_line(page), "  - ", "    "))?;
+    }
+    writeln!(out)?;
     writeln!(out, "{}", wrap(&verdict(plan), "", ""))?;
     Ok(())
+}
+
+/// A finding beside a prerequisite: `RS301 error`, or `RS305 error, a note` when it does not
+/// stop this restore.
+fn finding_head(f: &super::Blocker) -> String {
+    if f.blocks || f.severity != "error" {
+        format!("{} {}", f.code, f.severity)
+    } else {
+        format!(
+            "{} {} (a note: it does not stop this restore)",
+            f.code, f.severity
+        )
+    }
+}
+
+/// The procedure a section follows: its title, and its TechNet ID or its path.
+fn procedure(page: &Page) -> String {
+    match page.technet {
+        Some(id) => format!("{} (TechNet {id})", page.title),
+        None => format!("{} ({})", page.title, page.path),
+    }
+}
+
+/// A step's text followed by the steps of Microsoft's pages it carries out.
+fn with_cites(text: &str, step: &Step) -> String {
+    if step.cites.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text} [{}]", pages::labels(&step.cites))
+    }
+}
+
+/// A page of the sources list: how steps name it, its title, ID and source.
+fn source_line(page: &Page) -> String {
+    let id = page
+        .technet
+        .map_or_else(String::new, |id| format!(", TechNet {id}"));
+    format!(
+        "{}: {}{id}; {}: {}",
+        page.name, page.title, page.repository, page.path
+    )
 }
 
 /// Markdown text: shown as [`terminal`] shows it (so no value breaks the line), with
@@ -308,15 +376,15 @@ pub fn markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         writeln!(out)?;
         writeln!(out, "**Why:** {}", md_prose(&section.why))?;
         writeln!(out)?;
-        writeln!(
-            out,
-            "**Procedure:** *{}* (TechNet {})",
-            md(section.source.title),
-            section.source.technet
-        )?;
+        writeln!(out, "**Procedure:** {}", md(&procedure(section.source)))?;
         writeln!(out)?;
         for (k, step) in section.steps.iter().enumerate() {
-            writeln!(out, "{}. {}", k + 1, md_prose(&step.text))?;
+            writeln!(
+                out,
+                "{}. {}",
+                k + 1,
+                md_prose(&with_cites(&step.text, step))
+            )?;
             if !step.commands.is_empty() {
                 let fence = fence(&step.commands);
                 writeln!(out)?;
@@ -351,14 +419,14 @@ pub fn markdown(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
             md_prose(&p.detail)
         )?;
         for f in &p.findings {
-            writeln!(
-                out,
-                "  - {} {}: {}",
-                f.code,
-                f.severity,
-                md_prose(&f.message)
-            )?;
+            writeln!(out, "  - {}: {}", finding_head(f), md_prose(&f.message))?;
         }
+    }
+    writeln!(out)?;
+    writeln!(out, "## Sources")?;
+    writeln!(out)?;
+    for page in &plan.sources {
+        writeln!(out, "- {}", md(&source_line(page)))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", md_prose(&verdict(plan)))?;
@@ -400,6 +468,22 @@ mod tests {
             wrapped.contains("in `\\\\b\\s\\x; Remove-Item C:\\ -Recurse; y`"),
             "{wrapped}"
         );
+    }
+
+    #[test]
+    fn a_cmdlet_in_prose_never_starts_a_line() {
+        let text = format!(
+            "{} see the Install-CsMirrorDatabase reference and Import-CsUserData too",
+            "word ".repeat(17)
+        );
+        let wrapped = wrap(&text, "", "");
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        for line in wrapped.lines() {
+            let first = line.split(' ').next().unwrap_or("");
+            assert!(!is_cmdlet(first), "{wrapped}");
+        }
+        assert!(is_cmdlet("Import-CsUserData") && is_cmdlet("Copy-Item"));
+        assert!(!is_cmdlet("-FileShare") && !is_cmdlet("read-only") && !is_cmdlet("E9-1-1"));
     }
 
     #[test]
