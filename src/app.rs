@@ -8,11 +8,11 @@ use crate::cli::{
     CheckArgs, ColorChoice, Command, FailOn, Format, InspectArgs, RulesFormat, WorksheetCommand,
 };
 use crate::console::Console;
-use crate::date::Date;
 use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Severity;
 use crate::model::Workspace;
+use crate::model::date::Date;
 use crate::render::{annotations, concise, html, human, json, junit, sarif};
 use crate::waiver::{Baseline, BaselineUse, Waivers};
 use crate::{config, discover, docs, identity, inspect, load, paths, rules, worksheet_init};

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::date::Date;
 use crate::error::{ConfigError, Fatal};
 use crate::finding::Severity;
 use crate::model::Product;
+use crate::model::date::Date;
 use crate::rules;
 use crate::span::Span;
 

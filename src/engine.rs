@@ -722,7 +722,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use crate::app::{Env, read_workspace};
-    use crate::date::Date;
+    use crate::model::date::Date;
 
     /// Rules whose subject the example deployment does not have, so they check nothing there.
     const NOTHING_IN_THE_EXAMPLE: &[(&str, &str)] =

@@ -169,7 +169,7 @@ pub struct Suppression {
     /// The exemption's required reason.
     pub reason: String,
     /// The last day the exemption applies.
-    pub expires: crate::date::Date,
+    pub expires: crate::model::date::Date,
 }
 
 impl Finding {

@@ -8,12 +8,13 @@ use std::path::PathBuf;
 
 use crate::cli::Format;
 use crate::config::Options;
-use crate::date::Date;
 use crate::engine::{self, Report, RuleSet};
 use crate::finding::{Finding, Severity};
+use crate::input::csv as table;
+use crate::model::date::Date;
 use crate::model::{self, Workspace, worksheet};
 use crate::render::human;
-use crate::{app, config, inspect, load, plan, source, table, xml};
+use crate::{app, config, inspect, load, plan, source, xml};
 
 /// The date the whole-pipeline entry point measures against (that of `testdata/example`).
 pub const AS_OF: Date = Date {

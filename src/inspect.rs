@@ -105,7 +105,7 @@ pub fn inventory(ws: &Workspace) -> Inventory {
                     kind: w.kind.name().to_string(),
                     rows: w.row_count,
                     encoding: file.encoding.label(),
-                    dialect: w.dialect.describe(),
+                    dialect: w.layout.describe(),
                 }
             })
             .collect(),

@@ -401,8 +401,8 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 
 fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
     let text = std::sync::Arc::clone(&ws.files.get(id).text);
-    let table = crate::table::parse(&text);
-    let dialect = table.dialect;
+    let table = crate::input::csv::parse(&text);
+    let layout = table.layout;
     match worksheet::lower(table, id) {
         worksheet::Read::Worksheet(sheet, problems) => {
             for p in problems {
@@ -420,7 +420,7 @@ fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
             let read_as = format!(
                 "`{name}` was read as CSV text ({}, {}) for its .{} name",
                 file.encoding.label(),
-                dialect.describe(),
+                layout.describe(),
                 file.path
                     .extension()
                     .map(|e| e.to_string_lossy().to_lowercase())

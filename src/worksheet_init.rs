@@ -21,7 +21,9 @@ use crate::escape::terminal;
 use crate::identity::Identity;
 use crate::model::restore::{self, Server};
 use crate::model::valid::{Invalid, Valid, What};
-use crate::model::worksheet::Kind;
+use crate::model::worksheet::{
+    CertificateRow, Column, DatabaseRow, FileStoreRow, Kind, ServerRow, SettingsRow, SqlInstanceRow,
+};
 use crate::model::{Topology, Workspace, placeholder};
 use crate::powershell::Command;
 
@@ -142,14 +144,15 @@ impl Fill {
     }
 }
 
-/// Builds a row from (column header, value) pairs; other columns are blank.
-fn row(kind: Kind, cells: &[(&str, String)]) -> Vec<String> {
+/// Builds a row of `kind` from (column, value) pairs; other columns are blank.
+fn row(kind: Kind, cells: &[(&Column, String)]) -> Vec<String> {
+    debug_assert!(cells.iter().all(|(c, _)| c.sheet == kind.name()));
     kind.columns()
         .iter()
         .map(|c| {
             cells
                 .iter()
-                .find(|(h, _)| *h == c.header)
+                .find(|(column, _)| column.is(c))
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default()
         })
@@ -179,7 +182,7 @@ pub fn templates(t: &Topology) -> Templates {
 }
 
 fn database(t: &Topology, fill: &mut Fill) -> Template {
-    let kind = Kind::Database;
+    let (kind, c) = (DatabaseRow::KIND, &DatabaseRow::COLUMNS);
     let mut rows = Vec::new();
     for store in restore::user_stores(t) {
         let pool = fill.pool(t, store.pool);
@@ -198,11 +201,11 @@ fn database(t: &Topology, fill: &mut Fill) -> Template {
         rows.push(row(
             kind,
             &[
-                ("Database", "rtcxds".into()),
-                ("Server name (FQDN)", server),
-                ("SQL instance", instance),
-                ("Database backup tool", "Export-CsUserData".into()),
-                ("Notes", notes),
+                (&c.database, "rtcxds".into()),
+                (&c.server, server),
+                (&c.instance, instance),
+                (&c.tool, "Export-CsUserData".into()),
+                (&c.notes, notes),
             ],
         ));
     }
@@ -226,10 +229,10 @@ fn database(t: &Topology, fill: &mut Fill) -> Template {
                 rows.push(row(
                     kind,
                     &[
-                        ("Database", (*db).to_string()),
-                        ("Server name (FQDN)", fill.server(t, sql)),
-                        ("SQL instance", fill.instance(t, sql)),
-                        ("Database backup tool", (*tool).to_string()),
+                        (&c.database, (*db).to_string()),
+                        (&c.server, fill.server(t, sql)),
+                        (&c.instance, fill.instance(t, sql)),
+                        (&c.tool, (*tool).to_string()),
                     ],
                 ));
             }
@@ -239,7 +242,7 @@ fn database(t: &Topology, fill: &mut Fill) -> Template {
 }
 
 fn file_store(t: &Topology, fill: &mut Fill) -> Template {
-    let kind = Kind::FileStore;
+    let (kind, c) = (FileStoreRow::KIND, &FileStoreRow::COLUMNS);
     let rows = t
         .file_stores()
         .into_iter()
@@ -247,17 +250,17 @@ fn file_store(t: &Topology, fill: &mut Fill) -> Template {
             row(
                 kind,
                 &[
-                    ("Content", "Lync Server File Store".into()),
-                    ("Server name (FQDN)", fill.pool(t, f.pool)),
-                    ("File system backup tool", "Robocopy".into()),
+                    (&c.content, "Lync Server File Store".into()),
+                    (&c.server, fill.pool(t, f.pool)),
+                    (&c.tool, "Robocopy".into()),
                     (
-                        "File share to be backed up",
+                        &c.share,
                         fill.value(
                             What::Path,
                             &format!("\\\\{}\\{}", t.pool_name(f.pool), f.share.value),
                         ),
                     ),
-                    ("Excluded files", "Meeting.Active".into()),
+                    (&c.excluded, "Meeting.Active".into()),
                 ],
             )
         })
@@ -266,7 +269,7 @@ fn file_store(t: &Topology, fill: &mut Fill) -> Template {
 }
 
 fn settings(t: &Topology, fill: &mut Fill) -> Template {
-    let kind = Kind::Settings;
+    let (kind, c) = (SettingsRow::KIND, &SettingsRow::COLUMNS);
     let mut rows = Vec::new();
     if let Some(cms) = t.central_management_store() {
         for (db, tool) in [
@@ -276,9 +279,9 @@ fn settings(t: &Topology, fill: &mut Fill) -> Template {
             rows.push(row(
                 kind,
                 &[
-                    ("Database", db.to_string()),
-                    ("Server name (FQDN)", fill.server(t, cms)),
-                    ("Backup tool", tool.to_string()),
+                    (&c.database, db.to_string()),
+                    (&c.server, fill.server(t, cms)),
+                    (&c.tool, tool.to_string()),
                 ],
             ));
         }
@@ -287,9 +290,9 @@ fn settings(t: &Topology, fill: &mut Fill) -> Template {
         rows.push(row(
             kind,
             &[
-                ("Database", "rgsconfig".into()),
-                ("Server name (FQDN)", fill.pool(t, pool)),
-                ("Backup tool", "Export-CsRgsConfiguration".into()),
+                (&c.database, "rgsconfig".into()),
+                (&c.server, fill.pool(t, pool)),
+                (&c.tool, "Export-CsRgsConfiguration".into()),
             ],
         ));
     }
@@ -301,7 +304,7 @@ const NO_STORE: &str =
     "no store in the topology: a mirror or a witness? Record the pair on the principal's row";
 
 fn servers(t: &Topology, fill: &mut Fill) -> Template {
-    let kind = Kind::Servers;
+    let (kind, c) = (ServerRow::KIND, &ServerRow::COLUMNS);
     let rows = restore::servers(t)
         .iter()
         .map(|s: &Server| {
@@ -309,9 +312,9 @@ fn servers(t: &Topology, fill: &mut Fill) -> Template {
             row(
                 kind,
                 &[
-                    ("Server FQDN", fill.value(What::Fqdn, s.fqdn.value.as_str())),
-                    ("Role", s.role_labels()),
-                    ("Notes", notes.to_string()),
+                    (&c.server, fill.value(What::Fqdn, s.fqdn.value.as_str())),
+                    (&c.role, s.role_labels()),
+                    (&c.notes, notes.to_string()),
                 ],
             )
         })
@@ -321,7 +324,7 @@ fn servers(t: &Topology, fill: &mut Fill) -> Template {
 
 /// A row for every SQL instance of the topology, mirrors and witnesses included.
 fn sql_instances(t: &Topology, fill: &mut Fill) -> Template {
-    let kind = Kind::SqlInstances;
+    let (kind, c) = (SqlInstanceRow::KIND, &SqlInstanceRow::COLUMNS);
     let rows = restore::instances(t)
         .into_iter()
         .map(|sql| {
@@ -334,9 +337,9 @@ fn sql_instances(t: &Topology, fill: &mut Fill) -> Template {
             row(
                 kind,
                 &[
-                    ("SQL server FQDN", fill.server(t, sql)),
-                    ("Instance name", fill.instance(t, sql)),
-                    ("Notes", notes),
+                    (&c.server, fill.server(t, sql)),
+                    (&c.instance, fill.instance(t, sql)),
+                    (&c.notes, notes),
                 ],
             )
         })
@@ -347,7 +350,7 @@ fn sql_instances(t: &Topology, fill: &mut Fill) -> Template {
 /// A row for each server that needs certificates; two for an Edge Server, one for each
 /// interface, named as the Certificate Wizard names them (RS303 looks for both).
 fn certificates(t: &Topology, fill: &mut Fill) -> Template {
-    let kind = Kind::Certificates;
+    let (kind, c) = (CertificateRow::KIND, &CertificateRow::COLUMNS);
     let mut rows = Vec::new();
     for s in restore::servers(t)
         .iter()
@@ -362,9 +365,9 @@ fn certificates(t: &Topology, fill: &mut Fill) -> Template {
             rows.push(row(
                 kind,
                 &[
-                    ("Server FQDN", fill.value(What::Fqdn, s.fqdn.value.as_str())),
-                    ("Certificate", (*name).to_string()),
-                    ("Notes", s.role_labels()),
+                    (&c.server, fill.value(What::Fqdn, s.fqdn.value.as_str())),
+                    (&c.certificate, (*name).to_string()),
+                    (&c.notes, s.role_labels()),
                 ],
             ));
         }

@@ -571,8 +571,7 @@ fn tokenize(code: &str) -> Vec<String> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
-        } else if c.is_alphanumeric() || c == '_' || (c == '$' && chars.get(i + 1) == Some(&'c'))
-        {
+        } else if c.is_alphanumeric() || c == '_' || (c == '$' && chars.get(i + 1) == Some(&'c')) {
             let start = i;
             i += 1;
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
@@ -706,10 +705,11 @@ fn uses(tokens: &[String]) -> Vec<Use> {
             continue;
         }
         let public = i > 0
-            && (tokens[i - 1] == "pub" || (tokens[i - 1] == ")" && {
-                let open = tokens[..i - 1].iter().rposition(|t| t == "(");
-                open.is_some_and(|o| o > 0 && tokens[o - 1] == "pub")
-            }));
+            && (tokens[i - 1] == "pub"
+                || (tokens[i - 1] == ")" && {
+                    let open = tokens[..i - 1].iter().rposition(|t| t == "(");
+                    open.is_some_and(|o| o > 0 && tokens[o - 1] == "pub")
+                }));
         let end = tokens[i..]
             .iter()
             .position(|t| t == ";")

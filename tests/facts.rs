@@ -21,9 +21,9 @@ use std::fs;
 use std::time::Duration;
 
 use topolint::config::Options;
-use topolint::date::Date;
 use topolint::engine::{self, RuleSet, Verdict};
 use topolint::load;
+use topolint::model::date::Date;
 use topolint::model::worksheet::Kind;
 
 use common::{AS_OF, example_copy, root};

@@ -15,11 +15,11 @@ use std::time::Duration;
 
 use common::{AS_OF, example_copy, run_clean, topolint};
 use topolint::config::Options;
-use topolint::date::Date;
 use topolint::engine::Report;
 use topolint::engine::{self, RuleSet};
 use topolint::load;
 use topolint::model::Workspace;
+use topolint::model::date::Date;
 use topolint::render::{concise, human};
 
 /// The example with fe02 left without a replacement (RS301), read from memory under `folder`.

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use topolint::app::{Env, attach_config, read_workspace, read_workspace_with_backup};
 use topolint::config::{self, Options};
-use topolint::date::Date;
 use topolint::engine::{self, RuleSet};
+use topolint::model::date::Date;
 use topolint::render::human;
 use topolint::waiver::Waivers;
 

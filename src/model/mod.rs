@@ -1,5 +1,6 @@
 //! The typed model rules work on: a [`Workspace`] of files, topologies and deployments.
 
+pub mod date;
 pub mod drift;
 mod fqdn;
 mod lower;

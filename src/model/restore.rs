@@ -10,7 +10,7 @@ use std::ops::Bound;
 use super::Fqdn;
 use super::topology::{Host, HostRef, PoolRole, Topology};
 use super::values::{Db, SqlRef, Unc};
-use super::worksheet::{DatabaseRow, SettingsRow, SheetRow, Sheets, SqlInstanceRow, Typed};
+use super::worksheet::{Column, DatabaseRow, SettingsRow, SheetRow, Sheets, SqlInstanceRow, Typed};
 use crate::source::FileId;
 use crate::span::{Span, Spanned};
 
@@ -137,10 +137,10 @@ impl Partner {
 
     /// The worksheet column that names it.
     #[must_use]
-    pub fn column(self) -> &'static str {
+    pub fn column(self) -> &'static Column {
         match self {
-            Self::Mirror => "Mirror",
-            Self::Witness => "Witness",
+            Self::Mirror => &SqlInstanceRow::COLUMNS.mirror,
+            Self::Witness => &SqlInstanceRow::COLUMNS.witness,
         }
     }
 }
@@ -429,7 +429,7 @@ pub fn database_row_covers(
     sql: Option<usize>,
     pool: Option<usize>,
 ) -> bool {
-    if !row.databases.contains(&db) {
+    if !row.databases().contains(&db) {
         return false;
     }
     let Some(server) = &row.server.value else {
@@ -458,7 +458,7 @@ pub fn database_row_covers(
 /// Whether a `settings` row exports database `db` from the server `host` (a SQL server or pool).
 #[must_use]
 pub fn settings_row_covers(row: &SettingsRow, db: Db, host: &Fqdn) -> bool {
-    row.databases.contains(&db)
+    row.databases().contains(&db)
         && row
             .server
             .value
@@ -666,7 +666,7 @@ mod tests {
     fn server_rows(text: &str, file: u32) -> Vec<ServerRow> {
         let header = "Server FQDN,Role,Replacement server,Computer account retained\n";
         match worksheet::lower(
-            crate::table::parse(&format!("{header}{text}")),
+            crate::input::csv::parse(&format!("{header}{text}")),
             FileId(file),
         ) {
             worksheet::Read::Worksheet(sheet, _) => match sheet.rows {
@@ -737,7 +737,7 @@ mod tests {
         assert_eq!(r.to_string(), "sql01.contoso.com");
         let header = "Database,Server name (FQDN),SQL instance,Backup schedule,Database backup tool,Backup destination\n";
         let rows = |instance: &str| match worksheet::lower(
-            crate::table::parse(&format!(
+            crate::input::csv::parse(&format!(
                 "{header}rtcxds,sql01.contoso.com,{instance},daily,SSMS,x\n"
             )),
             FileId(1),

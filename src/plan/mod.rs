@@ -22,10 +22,10 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::app::{Env, read_workspace};
-use crate::date::Date;
 use crate::engine::{self, RuleSet};
 use crate::error::Fatal;
 use crate::finding::Finding;
+use crate::model::date::Date;
 use crate::model::topology::Topology;
 use crate::model::values::SqlRef;
 use crate::model::{Deployment, Fqdn, Sheets, Workspace};
@@ -601,7 +601,7 @@ pub(crate) mod test_support {
         let ws = workspace(files);
         let report = engine::run(&ws, &RuleSet::all(), &options());
         let failed: Vec<String> = failed.iter().map(|f| (*f).to_string()).collect();
-        let as_of = crate::date::Date::parse(AS_OF).expect("date");
+        let as_of = crate::model::date::Date::parse(AS_OF).expect("date");
         build(&ws, &report.findings, &failed, as_of)
     }
 }

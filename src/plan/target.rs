@@ -7,7 +7,7 @@ use crate::model::{Deployment, Fqdn, HostRef, Workspace, restore};
 
 use super::Cx;
 use super::pages::Words;
-use crate::date::Date;
+use crate::model::date::Date;
 
 /// Something that failed, resolved against the topology.
 #[derive(Clone, Debug, PartialEq, Eq)]

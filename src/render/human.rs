@@ -173,18 +173,16 @@ fn row_entry<'a>(
         let Some((_, cell)) = blanks.get(&(label.file, label.span.start)) else {
             continue;
         };
-        if columns.contains(&cell.column) {
+        if columns.contains(&cell.column.header) {
             continue;
         }
-        columns.push(cell.column);
+        columns.push(cell.column.header);
         labels.push(Label::new(
             label.file,
             label.span,
-            format!("{} ({})", cell.column, f.rule.code),
+            format!("{} ({})", cell.column.header, f.rule.code),
         ));
-        if let Some(column) = sheet.kind.column(cell.column) {
-            help.push_str(&format!("\n- {}: {}", cell.column, column.what));
-        }
+        help.push_str(&format!("\n- {}: {}", cell.column.header, cell.column.what));
     }
     let row = if blank.row_key.is_empty() {
         format!("a row of the {} worksheet", sheet.kind.name())

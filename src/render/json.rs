@@ -5,10 +5,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Position, primary_position};
-use crate::date::Date;
 use crate::engine::{DeploymentSummary, Report, Summary, Verdict};
 use crate::finding::Severity;
 use crate::model::Workspace;
+use crate::model::date::Date;
 
 #[derive(Serialize)]
 struct Json<'a> {

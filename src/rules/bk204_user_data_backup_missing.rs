@@ -66,7 +66,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         sheets
             .database
             .iter()
-            .filter(|row| row.databases.contains(&Db::Rtcxds)),
+            .filter(|row| row.databases().contains(&Db::Rtcxds)),
         |row| row.server.value.as_ref(),
     );
     for store in restore::user_stores(t) {

@@ -119,7 +119,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             Kind::Settings,
             format!("no {db} row for {} here", server.value),
         );
-        for row in sheets.settings.iter().filter(|r| r.databases.contains(&db)) {
+        for row in sheets
+            .settings
+            .iter()
+            .filter(|r| r.databases().contains(&db))
+        {
             if let Some(other) = &row.server.value {
                 draft = draft.also(
                     row.at.file,

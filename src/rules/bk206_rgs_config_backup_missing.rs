@@ -61,7 +61,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         sheets
             .settings
             .iter()
-            .filter(|row| row.databases.contains(&Db::Rgsconfig)),
+            .filter(|row| row.databases().contains(&Db::Rgsconfig)),
         |row| row.server.value.as_ref(),
     );
     for p in restore::response_group_pools(t) {

@@ -84,7 +84,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let sheets = cx.sheets();
     let rows = RowsByHost::new(
         sheets.database.iter().filter(|row| {
-            row.databases
+            row.databases()
                 .iter()
                 .any(|d| matches!(d, Db::Lcslog | Db::Lcscdr | Db::Qoemetrics))
         }),
@@ -125,7 +125,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 // Near misses: rows for the database on the instance's server, naming another
                 // instance.
                 for row in &candidates {
-                    if row.databases.contains(&db) && !row.instance.is_blank() {
+                    if row.databases().contains(&db) && !row.instance.is_blank() {
                         draft = draft.also(
                             row.at.file,
                             row.instance.span(),

@@ -73,7 +73,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         sheets
             .database
             .iter()
-            .filter(|row| row.databases.contains(&Db::Mgc)),
+            .filter(|row| row.databases().contains(&Db::Mgc)),
         |row| row.server.value.as_ref(),
     );
     for sql in restore::instances_with(t, "PersistentChatStore") {

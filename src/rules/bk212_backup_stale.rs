@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::date::Date;
+use crate::model::date::Date;
 use crate::model::values::Schedule;
 use crate::model::worksheet::Typed;
 use crate::source::FileId;

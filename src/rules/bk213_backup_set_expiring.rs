@@ -1,7 +1,7 @@
 use super::prelude::*;
-use crate::date::Expiry;
 use crate::finding::State;
 use crate::finding::{Severity, shown};
+use crate::model::date::Expiry;
 
 declare_rule! {
     /// ## What it checks

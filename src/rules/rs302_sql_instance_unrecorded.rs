@@ -174,11 +174,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                         ),
                     ),
                     Declared::Cell(cell) => (
-                        format!("not the name the `{}` cell gives", cell.partner.column()),
+                        format!("not the name the `{}` cell gives", cell.partner.column().header),
                         format!("named here as the {}", cell.describe()),
                         format!(
                             "record the instance as SQL Server names it; if it really is `{recorded}`, correct the `{}` cell to name it",
-                            cell.partner.column()
+                            cell.partner.column().header
                         ),
                     ),
                 };
@@ -303,7 +303,7 @@ impl Wanted<'_> {
     fn source(&self) -> String {
         match &self.declared {
             Declared::Topology { .. } => "the topology".to_string(),
-            Declared::Cell(cell) => format!("the `{}` cell", cell.partner.column()),
+            Declared::Cell(cell) => format!("the `{}` cell", cell.partner.column().header),
         }
     }
 

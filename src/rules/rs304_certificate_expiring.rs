@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 
 use super::prelude::*;
-use crate::date::Expiry;
 use crate::finding::State;
 use crate::finding::{Severity, shown};
+use crate::model::date::Expiry;
 
 declare_rule! {
     /// ## What it checks

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use crate::config::Options;
-use crate::date::Date;
 use crate::discover::Input;
 use crate::engine::{self, RuleSet};
 use crate::finding::Finding;
 use crate::load;
+use crate::model::date::Date;
 use crate::model::{Recognized, Topology, Workspace};
 use crate::rules::RuleDef;
 use crate::source::FileId;

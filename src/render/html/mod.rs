@@ -18,10 +18,10 @@ use escape::Esc;
 use estate::Estate;
 
 use super::{Position, primary_position};
-use crate::date::Date;
 use crate::engine::{Report, Verdict};
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
+use crate::model::date::Date;
 use crate::rules;
 use crate::source::FileId;
 

@@ -9,47 +9,8 @@
 //! skipped, and the separator is the one of `,`, `;` and TAB the header row uses most (European
 //! Excel writes `;`, its "Unicode Text" TAB). Spans stay offsets into the whole text.
 
+use super::table::{Cell, Layout, Record, Table, TableProblem};
 use crate::span::Span;
-
-/// One cell: its unquoted text with surrounding spaces removed, and where it is written.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Cell {
-    pub text: String,
-    /// The cell's content in the file (inside the quotes when quoted; empty for a blank cell,
-    /// placed where the cell starts).
-    pub span: Span,
-}
-
-impl Cell {
-    #[must_use]
-    pub fn is_blank(&self) -> bool {
-        self.text.is_empty()
-    }
-}
-
-/// One CSV record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    /// The whole record, without its line ending.
-    pub span: Span,
-    pub cells: Vec<Cell>,
-}
-
-/// A problem with the CSV structure itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableProblem {
-    pub span: Span,
-    pub message: String,
-}
-
-/// A parsed CSV document: the header record, the data records, and what was wrong.
-#[derive(Clone, Debug, Default)]
-pub struct Table {
-    pub header: Option<Record>,
-    pub rows: Vec<Record>,
-    pub problems: Vec<TableProblem>,
-    pub dialect: Dialect,
-}
 
 /// How a CSV file is written: its separator, and the line skipped before its header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,9 +135,13 @@ impl Dialect {
 pub fn parse(text: &str) -> Table {
     let dialect = Dialect::detect(text);
     let mut table = Table {
-        dialect,
+        layout: Layout::Csv(dialect),
         ..Table::default()
     };
+    let help = format!(
+        "quote a cell that holds the separator (`{}`) or a line break (\"...\"), and double any quote inside it",
+        dialect.separator_name()
+    );
     let separator = dialect.separator;
     let base = dialect.start as u64;
     let mut cut_short = false;
@@ -197,6 +162,7 @@ pub fn parse(text: &str) -> Table {
                 table.problems.push(TableProblem {
                     span: Span::at(at.min(text.len())),
                     message: format!("unreadable CSV record: {err}"),
+                    help: help.clone(),
                 });
                 break;
             }
@@ -214,6 +180,7 @@ pub fn parse(text: &str) -> Table {
                 span: Span::new(quote, quote + 1),
                 message: "this quote is never closed: the rest of the file is read as one cell"
                     .to_string(),
+                help: help.clone(),
             });
         }
         let cells = record
@@ -256,6 +223,7 @@ pub fn parse(text: &str) -> Table {
                         row.cells.len(),
                         if row.cells.len() == 1 { "" } else { "s" }
                     ),
+                    help: help.clone(),
                 });
             }
         }
@@ -353,6 +321,11 @@ mod tests {
             .collect()
     }
 
+    fn dialect_of(table: &Table) -> Dialect {
+        let Layout::Csv(dialect) = table.layout;
+        dialect
+    }
+
     #[test]
     fn spans_point_at_each_cell_including_quoted_ones() {
         let text = "A,B,C\r\nx,\"y, \"\"z\"\"\",  w  \r\n";
@@ -415,7 +388,7 @@ mod tests {
         let text =
             "#TYPE System.Management.Automation.PSCustomObject\r\n\"A\",\"B\"\r\n\"x\",\"y\"\r\n";
         let table = parse(text);
-        assert_eq!(table.dialect.preamble, Some(Preamble::PowerShellType));
+        assert_eq!(dialect_of(&table).preamble, Some(Preamble::PowerShellType));
         assert!(table.problems.is_empty(), "{:?}", table.problems);
         let header = table.header.as_ref().expect("header");
         assert_eq!(header.cells[0].text, "A");
@@ -430,19 +403,19 @@ mod tests {
     fn semicolons_tabs_and_excel_sep_lines() {
         let text = "A;B;\"C;D\"\n1,5;2;3\n";
         let table = parse(text);
-        assert_eq!(table.dialect.separator, b';');
-        assert_eq!(table.dialect.describe(), "semicolon-separated");
+        assert_eq!(dialect_of(&table).separator, b';');
+        assert_eq!(dialect_of(&table).describe(), "semicolon-separated");
         assert_eq!(cells(&table, 0, text)[0], ("1,5".into(), "1,5".into()));
         assert_eq!(table.header.expect("header").cells[2].text, "C;D");
 
         let text = "A\tB\r\nx y\tz\r\n";
         let table = parse(text);
-        assert_eq!(table.dialect.separator_name(), "TAB");
+        assert_eq!(dialect_of(&table).separator_name(), "TAB");
         assert_eq!(cells(&table, 0, text)[1], ("z".into(), "z".into()));
 
         let text = "sep=;\nA,1;B\nx;y\n";
         let table = parse(text);
-        assert_eq!(table.dialect.preamble, Some(Preamble::Separator));
+        assert_eq!(dialect_of(&table).preamble, Some(Preamble::Separator));
         assert_eq!(table.header.expect("header").cells[0].text, "A,1");
         // A comma inside a header cell does not outvote the separator the row uses.
         assert_eq!(Dialect::detect("\"A,B\";C\n").separator, b';');
