@@ -13,8 +13,10 @@
 //! (STRUCTURE ONLY, or NOT READY through errors the baseline waived).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::primary_position;
 use crate::engine::{DeploymentSummary, Report, RuleRun, Verdict};
@@ -32,46 +34,33 @@ pub fn render(
     fail_on: Option<Severity>,
     require_readiness: bool,
 ) -> io::Result<()> {
-    let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
+    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for run in &report.runs {
-        let suite = suites.entry(run.rule.prefix()).or_insert_with(|| Suite {
-            name: format!("{} {}", run.rule.prefix(), run.rule.category()),
-            ..Suite::default()
-        });
+        let suite = suites
+            .entry(run.rule.prefix())
+            .or_insert_with(|| suite(format!("{} {}", run.rule.prefix(), run.rule.category())));
         for (entity, findings) in cases(run, report) {
-            suite.add(ws, run, &entity, &findings, fail_on);
+            suite.add_test_case(case(ws, run, &entity, &findings, fail_on));
         }
     }
     // After every category (its key sorts after the two-letter prefixes).
-    let verdicts = suites.entry("~verdict").or_insert_with(|| Suite {
-        name: "verdict".to_string(),
-        ..Suite::default()
-    });
+    let verdicts = suites
+        .entry("~verdict")
+        .or_insert_with(|| suite("verdict".to_string()));
     for d in &report.summary.deployments {
-        verdicts.verdict(d, fail_on, require_readiness);
+        verdicts.add_test_case(verdict(d, fail_on, require_readiness));
     }
-    let total = |f: fn(&Suite) -> usize| suites.values().map(f).sum::<usize>();
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        out,
-        r#"<testsuites name="topolint" tests="{}" failures="{}" errors="0" skipped="{}" time="0">"#,
-        total(|s| s.tests),
-        total(|s| s.failures),
-        total(|s| s.skipped)
-    )?;
-    for suite in suites.values() {
-        writeln!(
-            out,
-            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="0" skipped="{}" time="0">"#,
-            escape(&suite.name),
-            suite.tests,
-            suite.failures,
-            suite.skipped
-        )?;
-        out.write_all(suite.body.as_bytes())?;
-        writeln!(out, "  </testsuite>")?;
-    }
-    writeln!(out, "</testsuites>")
+    let mut document = quick_junit::Report::new("topolint");
+    document.set_time(Duration::ZERO);
+    document.add_test_suites(suites.into_values());
+    let xml = document.to_string().map_err(io::Error::other)?;
+    out.write_all(escape(&xml).as_bytes())
+}
+
+fn suite(name: String) -> TestSuite {
+    let mut suite = TestSuite::new(name);
+    suite.set_time(Duration::ZERO);
+    suite
 }
 
 /// The cases of one rule: each checked entity with its findings, sorted by entity.
@@ -95,132 +84,96 @@ fn cases<'r>(run: &RuleRun, report: &'r Report) -> BTreeMap<String, Vec<&'r Find
     cases
 }
 
-#[derive(Default)]
-struct Suite {
-    name: String,
-    tests: usize,
-    failures: usize,
-    skipped: usize,
-    body: String,
+/// A deployment's verdict as a case: passed when READY; failed when it fails the run;
+/// skipped, with the verdict, otherwise.
+fn verdict(d: &DeploymentSummary, fail_on: Option<Severity>, require_readiness: bool) -> TestCase {
+    let errors_fail = fail_on.is_some_and(|t| Severity::Error >= t);
+    let mut text = d.verdict.headline().to_string();
+    if d.baselined_errors > 0 {
+        text.push_str(&format!(" ({})", super::known_errors(d.baselined_errors)));
+    }
+    if let Some(why) = d.unjudged_because() {
+        text.push_str(&format!(": readiness not judged: {why}"));
+    }
+    let fails = match d.verdict {
+        Verdict::Ready => None,
+        // As the exit code: its own errors, or readiness required and not judged.
+        Verdict::NotReady => {
+            Some((errors_fail && d.errors > 0) || (require_readiness && d.baselined_errors == 0))
+        }
+        Verdict::StructureOnly => Some(require_readiness),
+    };
+    let status = match fails {
+        None => TestCaseStatus::success(),
+        Some(true) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(text.as_str())
+                .set_type(d.verdict.as_str())
+                .set_description(text.as_str());
+            status
+        }
+        Some(false) => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(text);
+            status
+        }
+    };
+    let mut case = TestCase::new(d.topology.as_str(), status);
+    case.set_classname("topolint verdict")
+        .set_time(Duration::ZERO);
+    case
 }
 
-impl Suite {
-    /// A deployment's verdict as a case: passed when READY; failed when it fails the run;
-    /// skipped, with the verdict, otherwise.
-    fn verdict(
-        &mut self,
-        d: &DeploymentSummary,
-        fail_on: Option<Severity>,
-        require_readiness: bool,
-    ) {
-        self.tests += 1;
-        let _ = write!(
-            self.body,
-            r#"    <testcase name="{}" classname="topolint verdict" time="0""#,
-            escape(&d.topology)
-        );
-        let errors_fail = fail_on.is_some_and(|t| Severity::Error >= t);
-        let mut text = d.verdict.headline().to_string();
-        if d.baselined_errors > 0 {
-            text.push_str(&format!(" ({})", super::known_errors(d.baselined_errors)));
-        }
-        if let Some(why) = d.unjudged_because() {
-            text.push_str(&format!(": readiness not judged: {why}"));
-        }
-        let fails = match d.verdict {
-            Verdict::Ready => {
-                self.body.push_str("/>\n");
-                return;
-            }
-            // As the exit code: its own errors, or readiness required and not judged.
-            Verdict::NotReady => {
-                (errors_fail && d.errors > 0) || (require_readiness && d.baselined_errors == 0)
-            }
-            Verdict::StructureOnly => require_readiness,
-        };
-        if fails {
-            self.failures += 1;
-            let _ = writeln!(
-                self.body,
-                ">\n      <failure message=\"{0}\" type=\"{1}\">{0}</failure>\n    </testcase>",
-                escape(&text),
-                d.verdict.as_str()
-            );
-        } else {
-            self.skipped += 1;
-            let _ = writeln!(
-                self.body,
-                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                escape(&text)
-            );
-        }
-    }
-
-    fn add(
-        &mut self,
-        ws: &Workspace,
-        run: &RuleRun,
-        entity: &str,
-        findings: &[&Finding],
-        fail_on: Option<Severity>,
-    ) {
-        self.tests += 1;
-        let classname = format!("{} {}", run.rule.code, run.rule.name);
-        let _ = write!(
-            self.body,
-            r#"    <testcase name="{}" classname="{}" time="0""#,
-            escape(entity),
-            escape(&classname)
-        );
-        if findings.is_empty() {
-            self.body.push_str("/>\n");
-            return;
-        }
-        self.body.push_str(">\n");
-        let (active, waived): (Vec<&Finding>, Vec<&Finding>) =
-            findings.iter().partition(|f| f.is_active());
-        let failing: Vec<&Finding> = active
+/// One rule's case for one entity: failed by its findings at or above `--fail-on`, skipped
+/// when every finding is exempted, passed otherwise (with the findings below the threshold in
+/// its output).
+fn case(
+    ws: &Workspace,
+    run: &RuleRun,
+    entity: &str,
+    findings: &[&Finding],
+    fail_on: Option<Severity>,
+) -> TestCase {
+    let (active, waived): (Vec<&Finding>, Vec<&Finding>) =
+        findings.iter().partition(|f| f.is_active());
+    let failing: Vec<&Finding> = active
+        .iter()
+        .copied()
+        .filter(|f| fail_on.is_some_and(|t| f.severity >= t))
+        .collect();
+    let status = if let Some(first) = failing.first() {
+        let text: Vec<String> = failing.iter().map(|f| detail(ws, f)).collect();
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status
+            .set_message(first.message.as_str())
+            .set_type(first.severity.as_str())
+            .set_description(text.join("\n\n"));
+        status
+    } else if active.is_empty() && !waived.is_empty() {
+        let reasons: Vec<String> = waived
             .iter()
-            .copied()
-            .filter(|f| fail_on.is_some_and(|t| f.severity >= t))
+            .filter_map(|f| f.suppression.as_ref())
+            .map(|s| format!("exempted until {}: {}", s.expires, s.reason))
             .collect();
-        if let Some(first) = failing.first() {
-            self.failures += 1;
-            let text: Vec<String> = failing.iter().map(|f| detail(ws, f)).collect();
-            let _ = writeln!(
-                self.body,
-                r#"      <failure message="{}" type="{}">{}</failure>"#,
-                escape(&first.message),
-                first.severity.as_str(),
-                escape(&text.join("\n\n"))
-            );
-        } else if active.is_empty() {
-            self.skipped += 1;
-            let reasons: Vec<String> = waived
-                .iter()
-                .filter_map(|f| f.suppression.as_ref())
-                .map(|s| format!("exempted until {}: {}", s.expires, s.reason))
-                .collect();
-            let _ = writeln!(
-                self.body,
-                r#"      <skipped message="{}"/>"#,
-                escape(&reasons.join("; "))
-            );
-        }
-        let below: Vec<String> = active
-            .iter()
-            .filter(|f| fail_on.is_none_or(|t| f.severity < t))
-            .map(|f| detail(ws, f))
-            .collect();
-        if !below.is_empty() {
-            let _ = writeln!(
-                self.body,
-                "      <system-out>{}</system-out>",
-                escape(&below.join("\n\n"))
-            );
-        }
-        self.body.push_str("    </testcase>\n");
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(reasons.join("; "));
+        status
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut case = TestCase::new(entity, status);
+    case.set_classname(format!("{} {}", run.rule.code, run.rule.name))
+        .set_time(Duration::ZERO);
+    let below: Vec<String> = active
+        .iter()
+        .filter(|f| fail_on.is_none_or(|t| f.severity < t))
+        .map(|f| detail(ws, f))
+        .collect();
+    if !below.is_empty() {
+        case.set_system_out(below.join("\n\n"));
     }
+    case
 }
 
 /// A finding in full: place, severity, message, help and documentation.
@@ -238,31 +191,68 @@ fn detail(ws: &Workspace, f: &Finding) -> String {
     )
 }
 
-/// Text made safe for XML content and attribute values; characters XML 1.0 cannot hold,
-/// controls, line separators and bidirectional controls are replaced with U+FFFD, a line break
-/// is a character reference (no value starts a line of the file), and
-/// the `#` that would complete a CI logging command (`##vso[`, `##[`) is written `&#35;`, which
-/// reads back as the same text.
+/// The document as written, with what the inputs put in it made safe: every line break,
+/// tab or carriage return inside a tag (an attribute value) or in a text that is not layout is a
+/// character reference, so that no value starts a line of the file; characters XML 1.0 cannot
+/// hold, controls, line separators and bidirectional controls become U+FFFD; and the `#` that
+/// would complete a CI logging command (`##vso[`, `##[`) is written `&#35;`, which reads back
+/// as the same text. quick-junit has escaped the markup of every value already.
 #[must_use]
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+pub fn escape(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len() + 64);
+    let mut in_tag = false;
+    // The text since the last tag: the layout between elements, or a value.
+    let mut text_start = 0;
+    for (i, c) in xml.char_indices() {
+        match c {
+            '<' => {
+                let text = &xml[text_start..i];
+                push_text(&mut out, text);
+                in_tag = true;
+                out.push('<');
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                out.push('>');
+                text_start = i + 1;
+            }
+            _ if in_tag => match c {
+                '\n' => out.push_str("&#10;"),
+                '\r' => out.push_str("&#13;"),
+                '\t' => out.push_str("&#9;"),
+                '#' if crate::escape::completes_command(xml, i) => out.push_str("&#35;"),
+                c if crate::escape::is_hidden(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+                    out.push('\u{FFFD}');
+                }
+                c => out.push(c),
+            },
+            _ => {}
+        }
+    }
+    if !in_tag {
+        push_text(&mut out, &xml[text_start..]);
+    }
+    out
+}
+
+/// A text between tags: the layout kept as it is, a value escaped as [`escape`] says.
+fn push_text(out: &mut String, text: &str) {
+    if text.chars().all(char::is_whitespace) {
+        out.push_str(text);
+        return;
+    }
     for (i, c) in text.char_indices() {
         match c {
-            '#' if crate::escape::completes_command(text, i) => out.push_str("&#35;"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push(' '),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '#' if crate::escape::completes_command(text, i) => out.push_str("&#35;"),
             c if crate::escape::is_hidden(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
                 out.push('\u{FFFD}');
             }
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -270,15 +260,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_characters_xml_cannot_hold() {
+    fn values_are_made_safe_and_the_layout_is_kept() {
+        let xml = "<?xml version=\"1.0\"?>\n<a>\n    <b name=\"x\n##vso[y]\t\u{202e}\">one\ntwo ##[error]\u{FFFF}</b>\n</a>\n";
         assert_eq!(
-            escape("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}"
+            escape(xml),
+            "<?xml version=\"1.0\"?>\n<a>\n    <b name=\"x&#10;#&#35;vso[y]&#9;\u{FFFD}\">one&#10;two #&#35;[error]\u{FFFD}</b>\n</a>\n"
         );
-        assert_eq!(escape("a\nb"), "a&#10;b");
+    }
+
+    #[test]
+    fn a_hostile_case_reads_back_as_written_and_starts_no_line() {
+        let mut case = TestCase::new("a\n::error::x", TestCaseStatus::skipped());
+        case.set_system_out("one\n##vso[task.complete]\n<b>&");
+        let mut suite = suite("s".to_string());
+        suite.add_test_case(case);
+        let mut report = quick_junit::Report::new("topolint");
+        report.add_test_suite(suite);
+        let xml = escape(&report.to_string().expect("serialised"));
+        for line in xml.lines() {
+            let line = line.trim_start();
+            assert!(line.is_empty() || line.starts_with('<'), "{xml}");
+        }
+        assert!(!xml.contains("##vso["), "{xml}");
+        // Read back as an XML reader does: references resolved.
+        let raw = |from: &str, to: &str| {
+            let start = xml.find(from).expect("present") + from.len();
+            let end = start + xml[start..].find(to).expect("closed");
+            quick_xml::escape::unescape(&xml[start..end])
+                .expect("references")
+                .into_owned()
+        };
+        assert_eq!(raw("<testcase name=\"", "\""), "a\n::error::x");
         assert_eq!(
-            escape("x ##vso[task.complete result=Failed]##[error]"),
-            "x #&#35;vso[task.complete result=Failed]#&#35;[error]"
+            raw("<system-out>", "</system-out>"),
+            "one\n##vso[task.complete]\n<b>&"
         );
     }
 }
