@@ -4,10 +4,12 @@
 //! holding its machines, SQL instances (with their stores) and file stores; a site with many
 //! pools shows compact tiles, one per pool, whose hover text lists what is inside. Text keeps
 //! one size whatever the estate: a large estate makes a taller picture, never smaller letters.
+//!
+//! The layout is worked out here into a list of [`Item`]s; `templates/diagram.svg` draws them.
 
-use std::fmt::Write as _;
+use askama::Template;
 
-use super::escape::{Esc, cut};
+use super::escape::cut;
 use super::estate::{Estate, Kind};
 use crate::finding::Severity;
 
@@ -129,10 +131,81 @@ fn pool_height(estate: &Estate, pool: usize) -> u32 {
     h + 6
 }
 
-/// Writes the diagram of one deployment.
-pub fn render(out: &mut String, estate: &Estate, id: &str) {
+/// The diagram of one deployment, laid out, ready for its template.
+#[derive(Template)]
+#[template(path = "diagram.svg", config = "src/render/html/askama.toml")]
+pub struct Diagram<'a> {
+    id: &'a str,
+    title: &'a str,
+    width: u32,
+    height: u32,
+    items: Vec<Item>,
+    links: Vec<(&'static str, String)>,
+}
+
+/// One thing drawn, in drawing order.
+enum Item {
+    /// A site's panel: its box, in a group of its own that the overview links to.
+    Panel { anchor: String, boxed: Boxed },
+    /// A box (a pool, a machine, a SQL instance...), linked to its findings when it has any.
+    Box(Boxed),
+    /// The frame and heading of the overview of sites.
+    Overview {
+        frame: Rect,
+        x: u32,
+        sites: usize,
+        pools: usize,
+    },
+    /// One site in the overview, linking to its panel.
+    SiteTile {
+        anchor: String,
+        severity: &'static str,
+        title: [String; 2],
+        shapes: Vec<Shape>,
+    },
+    /// The panel of the hosts outside every pool.
+    Outside { frame: Rect, text: Shape },
+    /// The machines of a pool beyond those listed, in a hover text.
+    More { names: Vec<String>, text: Shape },
+}
+
+/// A box: what it links to, its classes, its hover text and what it is drawn with.
+struct Boxed {
+    link: Option<String>,
+    class: &'static str,
+    severity: &'static str,
+    anchor: String,
+    /// The lines of its hover text.
+    title: Vec<String>,
+    shapes: Vec<Shape>,
+}
+
+enum Shape {
+    Rect {
+        frame: bool,
+        r: Rect,
+        rx: u32,
+    },
+    Text {
+        x: u32,
+        y: u32,
+        class: &'static str,
+        value: String,
+    },
+    /// A site's heading: its name, then its detail.
+    Head {
+        x: u32,
+        y: u32,
+        name: String,
+        detail: String,
+    },
+}
+
+/// Lays out the diagram of one deployment.
+#[must_use]
+pub fn layout<'a>(estate: &'a Estate, id: &'a str) -> Diagram<'a> {
     let mut rects: Vec<Option<Rect>> = vec![None; estate.nodes.len()];
-    let mut body = String::new();
+    let mut items = Vec::new();
     let inner = WIDTH - 2 * PAD;
     let mut y = 0;
 
@@ -145,7 +218,7 @@ pub fn render(out: &mut String, estate: &Estate, id: &str) {
         panels.push((None, estate.outside.clone()));
     }
     if estate.sites.len() >= OVERVIEW_SITES {
-        y = overview(&mut body, estate, inner);
+        y = overview(&mut items, estate, inner);
     }
     for (site, members) in &panels {
         let expanded = site.is_some() && members.len() <= EXPANDED_MAX;
@@ -169,16 +242,16 @@ pub fn render(out: &mut String, estate: &Estate, id: &str) {
         match site {
             Some(s) => {
                 rects[*s] = Some(panel);
-                site_panel(&mut body, estate, *s, panel, members.len(), expanded);
+                items.push(site_panel(estate, *s, panel, members.len(), expanded));
             }
-            None => outside_panel(&mut body, panel),
+            None => items.push(outside_panel(panel)),
         }
         for (&m, &r) in members.iter().zip(&placed) {
             rects[m] = Some(r);
             if expanded {
-                pool_box(&mut body, estate, m, r, &mut rects);
+                pool_box(&mut items, estate, m, r, &mut rects);
             } else {
-                tile(&mut body, estate, m, r);
+                items.push(Item::Box(tile(estate, m, r)));
             }
         }
         y += panel.h + GAP;
@@ -193,90 +266,65 @@ pub fn render(out: &mut String, estate: &Estate, id: &str) {
             rects[i] = rects[parent];
         }
     }
-    let mut lines = String::new();
+    let mut links = Vec::new();
     for link in &estate.links {
         if let (Some(a), Some(b)) = (rects[link.from], rects[link.to])
             && a != b
         {
-            link_path(&mut lines, a, b, link.witness);
+            links.push(link_path(a, b, link.witness));
         }
     }
-
-    let _ = writeln!(
-        out,
-        "<svg class=\"diagram\" id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"Topology diagram of {}\">",
-        Esc(&estate.title)
-    );
-    out.push_str(&body);
-    out.push_str(&lines);
-    out.push_str("</svg>\n");
+    Diagram {
+        id,
+        title: &estate.title,
+        width: WIDTH,
+        height,
+        items,
+        links,
+    }
 }
 
 /// Longest line of a box's hover text (a hostile 32 MB name is not repeated in full).
 const HOVER_LINE: usize = 300;
 
-/// Opens a box: a link to its findings when it has any, a group with its classes and hover
-/// text.
-fn open(out: &mut String, estate: &Estate, node: usize, class: &str) {
+/// A box: a link to its findings when it has any, a group with its classes and hover text,
+/// drawn with `shapes`.
+fn boxed(estate: &Estate, node: usize, class: &'static str, shapes: Vec<Shape>) -> Boxed {
     let n = &estate.nodes[node];
-    if let Some(target) = estate.link_target(node) {
-        let _ = write!(out, "<a href=\"#{target}\">");
-    }
-    let _ = write!(
-        out,
-        "<g class=\"box {class} {}\" data-anchor=\"{}\"><title>{}: {}",
-        severity_class(n.worst),
-        n.anchor,
-        n.kind.noun(),
-        Esc(&cut(&n.label, HOVER_LINE))
-    );
+    let mut title = vec![format!("{}: {}", n.kind.noun(), cut(&n.label, HOVER_LINE))];
     if !n.detail.is_empty() {
-        let _ = write!(out, "\n{}", Esc(&cut(&n.detail, HOVER_LINE)));
+        title.push(cut(&n.detail, HOVER_LINE));
     }
     for line in n.more.iter().take(60) {
-        let _ = write!(out, "\n  {}", Esc(&cut(line, HOVER_LINE)));
+        title.push(format!("  {}", cut(line, HOVER_LINE)));
     }
     if n.more.len() > 60 {
-        let _ = write!(out, "\n  … {} more", n.more.len() - 60);
+        title.push(format!("  … {} more", n.more.len() - 60));
     }
     if let Some(worst) = n.worst {
-        let _ = write!(out, "\nworst finding: {}", worst.as_str());
+        title.push(format!("worst finding: {}", worst.as_str()));
     }
-    out.push_str("</title>");
-}
-
-fn close(out: &mut String, estate: &Estate, node: usize) {
-    out.push_str("</g>");
-    if estate.link_target(node).is_some() {
-        out.push_str("</a>");
+    Boxed {
+        link: estate.link_target(node).map(ToString::to_string),
+        class,
+        severity: severity_class(n.worst),
+        anchor: n.anchor.clone(),
+        title,
+        shapes,
     }
-    out.push('\n');
 }
 
-fn text(out: &mut String, x: u32, y: u32, class: &str, value: &str, max: usize) {
-    let _ = write!(
-        out,
-        "<text x=\"{x}\" y=\"{y}\" class=\"{class}\">{}</text>",
-        Esc(&cut(value, max))
-    );
+fn text(x: u32, y: u32, class: &'static str, value: &str, max: usize) -> Shape {
+    Shape::Text {
+        x,
+        y,
+        class,
+        value: cut(value, max),
+    }
 }
 
-fn site_panel(
-    out: &mut String,
-    estate: &Estate,
-    site: usize,
-    r: Rect,
-    pools: usize,
-    expanded: bool,
-) {
+fn site_panel(estate: &Estate, site: usize, r: Rect, pools: usize, expanded: bool) -> Item {
     let n = &estate.nodes[site];
-    let _ = write!(out, "<g id=\"{}-panel\">", n.anchor);
-    open(out, estate, site, "site");
-    let _ = write!(
-        out,
-        "<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>",
-        r.x, r.y, r.w, r.h
-    );
     let mut head = format!(
         "{} · {pools} pool{}",
         n.detail,
@@ -285,21 +333,28 @@ fn site_panel(
     if !expanded {
         head.push_str(" · shown as tiles: hover for machines");
     }
-    let _ = write!(
-        out,
-        "<text x=\"{}\" y=\"{}\"><tspan class=\"site-name\">{}</tspan><tspan class=\"detail\" dx=\"12\">{}</tspan></text>",
-        r.x + PAD,
-        r.y + 22,
-        Esc(&cut(&n.label, 48)),
-        Esc(&cut(&head, 110))
-    );
-    close(out, estate, site);
-    out.push_str("</g>\n");
+    let shapes = vec![
+        Shape::Rect {
+            frame: true,
+            r,
+            rx: 8,
+        },
+        Shape::Head {
+            x: r.x + PAD,
+            y: r.y + 22,
+            name: cut(&n.label, 48),
+            detail: cut(&head, 110),
+        },
+    ];
+    Item::Panel {
+        anchor: n.anchor.clone(),
+        boxed: boxed(estate, site, "site", shapes),
+    }
 }
 
 /// One tile per site, with its pool count and findings, linking to the site's panel; returns
 /// the height used.
-fn overview(out: &mut String, estate: &Estate, inner: u32) -> u32 {
+fn overview(items: &mut Vec<Item>, estate: &Estate, inner: u32) -> u32 {
     let sizes = vec![(TILE_W, TILE_H); estate.sites.len()];
     let (placed, used) = shelves(&sizes, PAD + PAD, SITE_HEAD, inner - 2 * PAD);
     let panel = Rect {
@@ -308,18 +363,12 @@ fn overview(out: &mut String, estate: &Estate, inner: u32) -> u32 {
         w: inner,
         h: SITE_HEAD + used + PAD,
     };
-    let pools: usize = estate.sites.iter().map(|&s| estate.pools_of(s).len()).sum();
-    let _ = write!(
-        out,
-        "<g class=\"overview\"><rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>",
-        panel.x, panel.y, panel.w, panel.h
-    );
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"22\"><tspan class=\"site-name\">Sites at a glance</tspan><tspan class=\"detail\" dx=\"12\">{} sites · {pools} pools · each site is drawn below</tspan></text></g>",
-        panel.x + PAD,
-        estate.sites.len()
-    );
+    items.push(Item::Overview {
+        frame: panel,
+        x: panel.x + PAD,
+        sites: estate.sites.len(),
+        pools: estate.sites.iter().map(|&s| estate.pools_of(s).len()).sum(),
+    });
     for (&site, r) in estate.sites.iter().zip(placed) {
         let n = &estate.nodes[site];
         let mut counts = [0usize; 3];
@@ -344,58 +393,54 @@ fn overview(out: &mut String, estate: &Estate, inner: u32) -> u32 {
                 ));
             }
         }
-        let _ = write!(
-            out,
-            "<a href=\"#{}-panel\"><g class=\"box site-tile {}\"><title>site {}\n{}</title>",
-            n.anchor,
-            severity_class(n.worst),
-            Esc(&n.label),
-            Esc(&detail)
-        );
-        outer_frame(out, r, 8, 20, &n.label);
-        text(
-            out,
+        let mut shapes = outer_frame(r, 8, 20, &n.label);
+        shapes.push(text(
             r.x + 8,
             r.y + 38,
             "detail",
             &detail,
             fits(r.w - 16, SMALL_CHAR),
-        );
-        out.push_str("</g></a>\n");
+        ));
+        items.push(Item::SiteTile {
+            anchor: n.anchor.clone(),
+            severity: severity_class(n.worst),
+            title: [format!("site {}", n.label), detail],
+            shapes,
+        });
     }
     panel.h + GAP
 }
 
-fn outside_panel(out: &mut String, r: Rect) {
-    let _ = write!(
-        out,
-        "<g class=\"outside\"><rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\"/>",
-        r.x, r.y, r.w, r.h
-    );
-    text(
-        out,
-        r.x + PAD,
-        r.y + 22,
-        "site-name",
-        "Outside every pool: backup share hosts and SQL partners the topology does not declare",
-        120,
-    );
-    out.push_str("</g>\n");
+fn outside_panel(r: Rect) -> Item {
+    Item::Outside {
+        frame: r,
+        text: text(
+            r.x + PAD,
+            r.y + 22,
+            "site-name",
+            "Outside every pool: backup share hosts and SQL partners the topology does not declare",
+            120,
+        ),
+    }
 }
 
-fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut [Option<Rect>]) {
+fn pool_box(
+    items: &mut Vec<Item>,
+    estate: &Estate,
+    pool: usize,
+    r: Rect,
+    rects: &mut [Option<Rect>],
+) {
     let n = &estate.nodes[pool];
-    open(out, estate, pool, "pool");
-    outer_frame(out, r, 10, 19, &n.label);
-    text(
-        out,
+    let mut shapes = outer_frame(r, 10, 19, &n.label);
+    shapes.push(text(
         r.x + 10,
         r.y + 36,
         "detail",
         &n.detail,
         fits(r.w - 20, SMALL_CHAR),
-    );
-    close(out, estate, pool);
+    ));
+    items.push(Item::Box(boxed(estate, pool, "pool", shapes)));
 
     let mut y = r.y + POOL_HEAD;
     let x = r.x + 8;
@@ -416,7 +461,7 @@ fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut
                     h: ROW - 4,
                 };
                 rects[i] = Some(cr);
-                member(out, estate, i, cr, "machine", &child.label, &[]);
+                items.push(member(estate, i, cr, "machine", &child.label, &[]));
                 y += ROW;
             }
             Kind::Sql => {
@@ -428,7 +473,7 @@ fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut
                     || "SQL default instance".to_string(),
                     |(_, i)| format!("SQL \\{i}"),
                 );
-                member(out, estate, i, cr, "sql", &label, &lines);
+                items.push(member(estate, i, cr, "sql", &label, &lines));
                 y += h;
             }
             _ => {
@@ -440,93 +485,87 @@ fn pool_box(out: &mut String, estate: &Estate, pool: usize, r: Rect, rects: &mut
                 };
                 rects[i] = Some(cr);
                 let label = format!("file share {}", child.detail);
-                member(out, estate, i, cr, "store", &label, &[]);
+                items.push(member(estate, i, cr, "store", &label, &[]));
                 y += ROW;
             }
         }
     }
     if machines.len() > MACHINES_SHOWN {
         let hidden = &machines[MACHINES_SHOWN..];
-        let _ = write!(out, "<g class=\"more\"><title>");
-        for &m in hidden {
-            let _ = writeln!(out, "{}", Esc(&estate.nodes[m].label));
-        }
-        out.push_str("</title>");
-        text(
-            out,
-            x + 8,
-            y + 13,
-            "detail",
-            &format!("+{} more machines (hover)", hidden.len()),
-            60,
-        );
-        out.push_str("</g>\n");
+        items.push(Item::More {
+            names: hidden
+                .iter()
+                .map(|&m| estate.nodes[m].label.clone())
+                .collect(),
+            text: text(
+                x + 8,
+                y + 13,
+                "detail",
+                &format!("+{} more machines (hover)", hidden.len()),
+                60,
+            ),
+        });
     }
 }
 
 /// One box inside a pool (a machine, a SQL instance, a file share): its frame, its label and
 /// any detail lines under it, linked to its findings.
 fn member(
-    out: &mut String,
     estate: &Estate,
     node: usize,
     r: Rect,
-    class: &str,
+    class: &'static str,
     label: &str,
     lines: &[String],
-) {
-    open(out, estate, node, class);
-    inner_rect(out, r);
-    text(out, r.x + 8, r.y + 14, "label", label, fits(r.w - 16, CHAR));
+) -> Item {
+    let mut shapes = vec![
+        Shape::Rect {
+            frame: false,
+            r,
+            rx: 4,
+        },
+        text(r.x + 8, r.y + 14, "label", label, fits(r.w - 16, CHAR)),
+    ];
     let mut line_y = r.y + 29;
     for line in lines {
-        text(
-            out,
+        shapes.push(text(
             r.x + 8,
             line_y,
             "detail",
             line,
             fits(r.w - 16, SMALL_CHAR),
-        );
+        ));
         line_y += STORE_LINE;
     }
-    close(out, estate, node);
+    Item::Box(boxed(estate, node, class, shapes))
 }
 
 /// The frame of a pool or tile and its title, `pad` in from the left and `baseline` down.
-fn outer_frame(out: &mut String, r: Rect, pad: u32, baseline: u32, title: &str) {
-    let _ = write!(
-        out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-        r.x, r.y, r.w, r.h
-    );
-    text(
-        out,
-        r.x + pad,
-        r.y + baseline,
-        "label strong",
-        title,
-        fits(r.w - 2 * pad, CHAR + 0.5),
-    );
+fn outer_frame(r: Rect, pad: u32, baseline: u32, title: &str) -> Vec<Shape> {
+    vec![
+        Shape::Rect {
+            frame: false,
+            r,
+            rx: 6,
+        },
+        text(
+            r.x + pad,
+            r.y + baseline,
+            "label strong",
+            title,
+            fits(r.w - 2 * pad, CHAR + 0.5),
+        ),
+    ]
 }
 
-fn inner_rect(out: &mut String, r: Rect) {
-    let _ = write!(
-        out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\"/>",
-        r.x, r.y, r.w, r.h
-    );
-}
-
-fn tile(out: &mut String, estate: &Estate, node: usize, r: Rect) {
+fn tile(estate: &Estate, node: usize, r: Rect) -> Boxed {
     let n = &estate.nodes[node];
     let class = match n.kind {
         Kind::Pool => "pool tile",
         Kind::BackupHost => "backup tile",
         _ => "sql outside-sql tile",
     };
-    open(out, estate, node, class);
-    outer_frame(out, r, 8, 20, &n.label);
+    let mut shapes = outer_frame(r, 8, 20, &n.label);
     let mut detail = n.detail.clone();
     if n.kind == Kind::Pool {
         let inside = estate.inside(node);
@@ -544,21 +583,20 @@ fn tile(out: &mut String, estate: &Estate, node: usize, r: Rect) {
             detail.push_str(&format!(" · {stores} share"));
         }
     }
-    text(
-        out,
+    shapes.push(text(
         r.x + 8,
         r.y + 38,
         "detail",
         detail.trim_start_matches(" · "),
         fits(r.w - 16, SMALL_CHAR),
-    );
-    close(out, estate, node);
+    ));
+    boxed(estate, node, class, shapes)
 }
 
 /// A curve between two boxes: between the facing sides of neighbours in a row, below the row
 /// for boxes further apart in it, and from the bottom of the upper box to the top of the lower
-/// one otherwise.
-fn link_path(out: &mut String, a: Rect, b: Rect, witness: bool) {
+/// one otherwise; with its class.
+fn link_path(a: Rect, b: Rect, witness: bool) -> (&'static str, String) {
     let cx = |r: Rect| r.x + r.w / 2;
     let cy = |r: Rect| r.y + r.h / 2;
     let bottom = |r: Rect| r.y + r.h;
@@ -605,7 +643,7 @@ fn link_path(out: &mut String, a: Rect, b: Rect, witness: bool) {
     } else {
         "link mirror"
     };
-    let _ = writeln!(out, "<path class=\"{class}\" d=\"{d}\"/>");
+    (class, d)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The one way input-derived text enters the report: escaped for HTML text and for quoted
-//! attribute values alike.
+//! attribute values alike, by the templates' escaper [`Html`].
 
 /// What stands for the character at byte `i` of `text`, when it cannot stand as itself: `& < >
 /// " '` become character references, line breaks too (they read the same, and no value starts
@@ -22,37 +22,21 @@ fn replacement(text: &str, i: usize, c: char) -> Option<&'static str> {
     }
 }
 
-/// Appends `text` to `out` so that it reads as the same characters in element content and
+/// Writes `text` to `dest` so that it reads as the same characters in element content and
 /// inside a double- or single-quoted attribute value (see [`replacement`]).
-pub fn push(out: &mut String, text: &str) {
-    use std::fmt::Write as _;
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{}", Esc(text));
-}
-
-/// `text`, escaped (see [`push`]).
-#[must_use]
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push(&mut out, text);
-    out
-}
-
-/// A value that writes itself escaped, for `write!` arguments.
-pub struct Esc<'a>(pub &'a str);
-
-impl std::fmt::Display for Esc<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut start = 0;
-        for (i, c) in self.0.char_indices() {
-            if let Some(r) = replacement(self.0, i, c) {
-                f.write_str(&self.0[start..i])?;
-                f.write_str(r)?;
-                start = i + c.len_utf8();
-            }
+///
+/// # Errors
+/// Propagates `dest`'s.
+pub fn write<W: std::fmt::Write>(mut dest: W, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if let Some(r) = replacement(text, i, c) {
+            dest.write_str(&text[start..i])?;
+            dest.write_str(r)?;
+            start = i + c.len_utf8();
         }
-        f.write_str(&self.0[start..])
     }
+    dest.write_str(&text[start..])
 }
 
 /// `text` cut to at most `max` characters, with an ellipsis when cut (not escaped).
@@ -66,9 +50,33 @@ pub fn cut(text: &str, max: usize) -> String {
     out
 }
 
+/// The templates' escaper (see `askama.toml`): every value a template writes goes through
+/// [`write`].
+#[derive(Clone, Copy, Debug)]
+pub struct Html;
+
+impl askama::filters::Escaper for Html {
+    fn write_escaped_str<W: std::fmt::Write>(&self, dest: W, string: &str) -> std::fmt::Result {
+        write(dest, string)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn escape(text: &str) -> String {
+        let mut out = String::new();
+        write(&mut out, text).expect("a String takes any text");
+        out
+    }
+
+    /// What a template writes of a value.
+    fn templated(text: &str) -> String {
+        askama::filters::escape(text, Html)
+            .expect("escapable")
+            .to_string()
+    }
 
     #[test]
     fn markup_and_quotes_become_references() {
@@ -78,7 +86,7 @@ mod tests {
             escaped,
             "&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; done"
         );
-        assert_eq!(Esc(hostile).to_string(), escaped);
+        assert_eq!(templated(hostile), escaped);
     }
 
     #[test]
@@ -87,7 +95,7 @@ mod tests {
             escape("a\u{0}b\u{7}c\td\ne"),
             "a\u{fffd}b\u{fffd}c\td&#10;e"
         );
-        assert_eq!(Esc("a\u{0}b\tc é\r").to_string(), "a\u{fffd}b\tc é&#13;");
+        assert_eq!(templated("a\u{0}b\tc é\r"), "a\u{fffd}b\tc é&#13;");
         assert_eq!(escape("\\\\fs01\\share"), "\\\\fs01\\share");
     }
 
@@ -99,7 +107,7 @@ mod tests {
             escaped,
             "#&#35;vso[task.setvariable variable=x]1 #&#35;[error]y # ##"
         );
-        assert_eq!(Esc(hostile).to_string(), escaped);
+        assert_eq!(templated(hostile), escaped);
     }
 
     #[test]

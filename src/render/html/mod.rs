@@ -2,7 +2,9 @@
 //! as inline SVG, and the findings grouped by entity and by rule, with a few lines of inline
 //! script to filter them.
 //!
-//! Every string that comes from an input goes through [`escape`]; no input ever reaches the
+//! The page is the template `templates/page.html` (a finding's card `templates/card.html`, the
+//! diagram `templates/diagram.svg`), filled from the data built here. Every value a template
+//! writes goes through [`escape::Html`], the templates' only escaper; no input ever reaches the
 //! script, which is a constant allowed by its hash in the page's Content-Security-Policy.
 
 mod diagram;
@@ -11,10 +13,9 @@ mod estate;
 mod style;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use escape::Esc;
+use askama::Template;
 use estate::Estate;
 
 use super::{Position, primary_position};
@@ -72,6 +73,120 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report, as_of: Date)
     out.write_all(page.as_bytes())
 }
 
+/// The page, as its template fills it.
+#[derive(Template)]
+#[template(path = "page.html", config = "src/render/html/askama.toml")]
+struct Page<'a> {
+    script_hash: &'static str,
+    version: &'static str,
+    css: &'static str,
+    script: &'static str,
+    verdict: String,
+    verdict_class: &'static str,
+    as_of: Date,
+    lead: String,
+    /// `1 topology, 7 worksheets, 8 files`.
+    inputs: String,
+    rules_run: usize,
+    counts: Vec<Count>,
+    suppressed: usize,
+    baselined: usize,
+    files: Vec<InputRow>,
+    deployments: Vec<DeploymentLine>,
+    unjudged: Vec<Unjudged>,
+    exemptions: &'a [ExemptionRow],
+    diagrams: Vec<DiagramSection>,
+    total: usize,
+    /// `finding`, `findings`.
+    total_words: &'static str,
+    groups: Vec<Group>,
+    rule_groups: Vec<RuleGroup>,
+}
+
+/// A count of findings of one severity, linking to the findings.
+struct Count {
+    severity: &'static str,
+    count: usize,
+    /// `errors`, `warning`...
+    words: String,
+}
+
+/// A file read, and what it was read as.
+struct InputRow {
+    path: String,
+    read_as: String,
+    encoding: &'static str,
+}
+
+struct DeploymentLine {
+    dir: String,
+    topology: String,
+    /// `7 worksheets`.
+    worksheets: String,
+}
+
+/// A deployment whose readiness was not judged, and why.
+struct Unjudged {
+    topology: String,
+    because: &'static str,
+}
+
+struct DiagramSection {
+    title: String,
+    /// The drawing, from its own template (its values escaped there).
+    svg: String,
+}
+
+/// The findings about one box of the diagram, or one entity that is on no box.
+struct Group {
+    id: String,
+    label: String,
+    place: String,
+    cards: Vec<Card>,
+}
+
+/// One finding in full.
+struct Card {
+    index: usize,
+    severity: &'static str,
+    exempt: bool,
+    code: &'static str,
+    name: &'static str,
+    location: String,
+    message: String,
+    /// Until when, and why, when an exemption waives it.
+    exempted: Option<(Date, String)>,
+    /// Each related place (`path:line:column`) and what it says.
+    related: Vec<(String, String)>,
+    help: String,
+    entity: String,
+    url: String,
+}
+
+/// The findings of one rule, with its documentation.
+struct RuleGroup {
+    code: &'static str,
+    name: &'static str,
+    category: &'static str,
+    severity: &'static str,
+    /// `2 findings`.
+    count_words: String,
+    summary: &'static str,
+    url: String,
+    docs: String,
+    refs: Vec<Ref>,
+}
+
+/// A line pointing at a finding's card.
+struct Ref {
+    index: usize,
+    severity: &'static str,
+    exempt: bool,
+    entity: String,
+    message: String,
+    location: String,
+}
+
 /// The whole document.
 #[must_use]
 pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[ExemptionRow]) -> String {
@@ -82,108 +197,86 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
         .map(|(i, d)| Estate::build(ws, d, i))
         .collect();
     let unplaced = place_findings(report, &mut estates);
-
     let s = &report.summary;
-    let verdict = super::verdict_line(s);
-    let mut h = String::with_capacity(64 * 1024);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{}'\">\n\
-         <meta name=\"generator\" content=\"topolint {}\">\n\
-         <title>{}: topolint readiness report as of {as_of}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
-        style::SCRIPT_HASH,
-        env!("CARGO_PKG_VERSION"),
-        Esc(&verdict),
-        style::CSS
-    );
-
-    // The verdict and the numbers.
-    let _ = write!(
-        h,
-        "<header class=\"top\">\n<p class=\"kicker\">Restore readiness report · Lync Server 2013 / Skype for Business Server</p>\n\
-         <h1 id=\"verdict\" class=\"verdict {}\">{}</h1>\n<p class=\"lead\">{}</p>\n",
-        s.verdict.as_str(),
-        Esc(&verdict),
-        Esc(&lead(report))
-    );
-    let _ = writeln!(
-        h,
-        "<dl class=\"facts\"><div><dt>As of</dt><dd id=\"as-of\">{as_of}</dd></div>\
-         <div><dt>Inputs</dt><dd>{} topolog{}, {} worksheet{}, {} file{}</dd></div>\
-         <div><dt>Rules run</dt><dd>{}</dd></div>\
-         <div><dt>Checked by</dt><dd>topolint {}</dd></div></dl>",
-        s.topologies,
-        if s.topologies == 1 { "y" } else { "ies" },
-        s.worksheets,
-        plural_s(s.worksheets),
-        s.files,
-        plural_s(s.files),
-        s.rules_run,
-        env!("CARGO_PKG_VERSION")
-    );
-    h.push_str("<div class=\"counts\">");
-    for (severity, n) in [
-        (Severity::Error, s.errors),
-        (Severity::Warning, s.warnings),
-        (Severity::Note, s.notes),
-    ] {
-        let _ = write!(
-            h,
-            "<a class=\"count {0}\" href=\"#findings\" data-count=\"{0}\"><b>{n}</b> {0}{1}</a>",
-            severity.as_str(),
-            plural_s(n)
-        );
-    }
-    let _ = write!(
-        h,
-        "<a class=\"count exempt\" href=\"#exemptions\" data-count=\"exempted\"><b>{}</b> exempted</a>",
-        s.suppressed
-    );
-    if s.baselined > 0 {
-        let _ = write!(
-            h,
-            "<span class=\"count exempt\" data-count=\"baselined\"><b>{}</b> in the baseline</span>",
-            s.baselined
-        );
-    }
-    h.push_str("</div>\n</header>\n");
-
-    inputs(&mut h, ws, report);
-    exemption_table(&mut h, exemptions);
-
-    // The diagram.
-    h.push_str("<section id=\"topology\">\n<h2>Topology</h2>\n");
-    legend(&mut h);
-    if estates.is_empty() {
-        h.push_str("<p class=\"empty\">No topology was read, so there is nothing to draw.</p>\n");
-    }
-    for (i, estate) in estates.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<h3 class=\"deployment\">{}</h3>\n<div class=\"scroll\">\n",
-            Esc(&estate.title)
-        );
-        diagram::render(&mut h, estate, &format!("diagram-{i}"));
-        h.push_str("</div>\n");
-    }
-    h.push_str("</section>\n");
-
-    findings(&mut h, ws, report, &estates, &unplaced);
-
-    let _ = write!(
-        h,
-        "<footer><p>Generated by topolint {} from the inputs listed above, measured against {as_of}. \
-         The diagram and the findings come from the same run.</p></footer>\n<script>{}</script>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        style::SCRIPT
-    );
-    h
-}
-
-fn plural_s(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    let plural = super::plural;
+    let page = Page {
+        script_hash: style::SCRIPT_HASH,
+        version: env!("CARGO_PKG_VERSION"),
+        css: style::CSS,
+        script: style::SCRIPT,
+        verdict: super::verdict_line(s),
+        verdict_class: s.verdict.as_str(),
+        as_of,
+        lead: lead(report),
+        inputs: format!(
+            "{}, {}, {}",
+            plural(s.topologies, "topology").replace("topologys", "topologies"),
+            plural(s.worksheets, "worksheet"),
+            plural(s.files, "file")
+        ),
+        rules_run: s.rules_run,
+        counts: [
+            (Severity::Error, s.errors),
+            (Severity::Warning, s.warnings),
+            (Severity::Note, s.notes),
+        ]
+        .into_iter()
+        .map(|(severity, count)| Count {
+            severity: severity.as_str(),
+            count,
+            words: plural(count, severity.as_str())
+                .split_once(' ')
+                .map_or_else(String::new, |(_, w)| w.to_string()),
+        })
+        .collect(),
+        suppressed: s.suppressed,
+        baselined: s.baselined,
+        files: inputs(ws),
+        deployments: ws
+            .deployments
+            .iter()
+            .map(|d| DeploymentLine {
+                dir: d.dir.clone(),
+                topology: ws.files.get(ws.topologies[d.topology].file).display.clone(),
+                worksheets: plural(d.worksheets.len(), "worksheet"),
+            })
+            .collect(),
+        unjudged: s
+            .deployments
+            .iter()
+            .filter_map(|d| {
+                d.unjudged_because().map(|because| Unjudged {
+                    topology: d.topology.clone(),
+                    because,
+                })
+            })
+            .collect(),
+        exemptions,
+        diagrams: estates
+            .iter()
+            .enumerate()
+            .map(|(i, estate)| {
+                let id = format!("diagram-{i}");
+                DiagramSection {
+                    title: estate.title.clone(),
+                    svg: diagram::layout(estate, &id).render().unwrap_or_default(),
+                }
+            })
+            .collect(),
+        total: report.findings.len(),
+        total_words: if report.findings.len() == 1 {
+            "finding"
+        } else {
+            "findings"
+        },
+        groups: groups(ws, report, &estates, &unplaced),
+        rule_groups: rule_groups(ws, report),
+    };
+    // Writing to a String cannot fail. A template file's last line break is not part of the
+    // template: the document's own is added here.
+    let mut html = page.render().unwrap_or_default();
+    html.push('\n');
+    html
 }
 
 /// The sentence under the verdict.
@@ -199,9 +292,8 @@ fn lead(report: &Report) -> String {
     let mut why = Vec::new();
     if s.errors > 0 {
         why.push(format!(
-            "{} error{} would stop a restore or lose data",
-            s.errors,
-            plural_s(s.errors)
+            "{} would stop a restore or lose data",
+            super::plural(s.errors, "error")
         ));
     }
     if s.baselined_errors > 0 {
@@ -255,7 +347,9 @@ fn place_findings(report: &Report, estates: &mut [Estate]) -> Vec<usize> {
     unplaced
 }
 
-fn inputs(h: &mut String, ws: &Workspace, report: &Report) {
+/// Each file read, and what it was read as.
+fn inputs(ws: &Workspace) -> Vec<InputRow> {
+    let plural = super::plural;
     let mut what: BTreeMap<FileId, String> = BTreeMap::new();
     for t in &ws.topologies {
         let form = match t.form {
@@ -265,12 +359,10 @@ fn inputs(h: &mut String, ws: &Workspace, report: &Report) {
         what.insert(
             t.file,
             format!(
-                "{form}, {}: {} site{}, {} pool{}",
+                "{form}, {}: {}, {}",
                 t.product().display_name(),
-                t.sites.len(),
-                plural_s(t.sites.len()),
-                t.pools.len(),
-                plural_s(t.pools.len())
+                plural(t.sites.len(), "site"),
+                plural(t.pools.len(), "pool")
             ),
         );
     }
@@ -284,43 +376,16 @@ fn inputs(h: &mut String, ws: &Workspace, report: &Report) {
         what.entry(p.file)
             .or_insert_with(|| "not read: see the findings".to_string());
     }
-    h.push_str(
-        "<section id=\"inputs\">\n<h2>Inputs read</h2>\n<table class=\"inputs\"><thead><tr><th>File</th><th>Read as</th><th>Encoding</th></tr></thead><tbody>\n",
-    );
-    for file in ws.files.iter() {
-        let _ = writeln!(
-            h,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            Esc(&file.display),
-            Esc(what
+    ws.files
+        .iter()
+        .map(|file| InputRow {
+            path: file.display.clone(),
+            read_as: what
                 .get(&file.id)
-                .map_or_else(|| other_file(&file.display), String::as_str)),
-            file.encoding.label()
-        );
-    }
-    h.push_str("</tbody></table>\n");
-    for d in &ws.deployments {
-        let t = &ws.topologies[d.topology];
-        let _ = writeln!(
-            h,
-            "<p class=\"deployment-line\">Deployment in <code>{}</code>: <code>{}</code> with {} worksheet{}.</p>",
-            Esc(&d.dir),
-            Esc(&ws.files.get(t.file).display),
-            d.worksheets.len(),
-            plural_s(d.worksheets.len())
-        );
-    }
-    for d in &report.summary.deployments {
-        if let Some(because) = d.unjudged_because() {
-            let _ = writeln!(
-                h,
-                "<p class=\"warning-line\">Readiness rules (BK, RS, HA) did not run for <code>{}</code>: {}.</p>",
-                Esc(&d.topology),
-                Esc(because)
-            );
-        }
-    }
-    h.push_str("</section>\n");
+                .map_or_else(|| other_file(&file.display).to_string(), Clone::clone),
+            encoding: file.encoding.label(),
+        })
+        .collect()
 }
 
 /// What a file that is neither a topology nor a worksheet was read for.
@@ -334,84 +399,24 @@ fn other_file(display: &str) -> &'static str {
     }
 }
 
-fn exemption_table(h: &mut String, exemptions: &[ExemptionRow]) {
-    h.push_str("<section id=\"exemptions\">\n<h2>Exemptions in force</h2>\n");
-    if exemptions.is_empty() {
-        h.push_str("<p class=\"empty\">None: every finding counts.</p>\n</section>\n");
-        return;
-    }
-    h.push_str("<p class=\"note-line\">Exempted findings are still listed below, marked, but do not count and do not change the verdict. The configuration file (<code>[[exemptions]]</code> in <code>topolint.toml</code>) records who accepted each risk and until when.</p>\n");
-    h.push_str("<table class=\"exemptions\"><thead><tr><th>Rule</th><th>Entity</th><th>Reason</th><th>Expires</th><th>Findings waived</th></tr></thead><tbody>\n");
-    for e in exemptions {
-        let _ = writeln!(
-            h,
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            Esc(e.rule),
-            Esc(&e.entity),
-            Esc(&e.reason),
-            e.expires,
-            e.findings
-        );
-    }
-    h.push_str("</tbody></table>\n</section>\n");
-}
-
-fn legend(h: &mut String) {
-    h.push_str(
-        "<ul class=\"legend\">\
-         <li><span class=\"swatch sev-error\"></span>error</li>\
-         <li><span class=\"swatch sev-warning\"></span>warning</li>\
-         <li><span class=\"swatch sev-note\"></span>note</li>\
-         <li><span class=\"swatch sev-ok\"></span>no finding</li>\
-         <li><span class=\"line mirror\"></span>SQL mirror</li>\
-         <li><span class=\"line witness\"></span>mirroring witness</li>\
-         <li class=\"hint\">A box takes the colour of the worst finding on it or inside it; click it for its findings.</li>\
-         </ul>\n",
-    );
-}
-
-fn findings(
-    h: &mut String,
-    ws: &Workspace,
-    report: &Report,
-    estates: &[Estate],
-    unplaced: &[usize],
-) {
-    let total = report.findings.len();
-    h.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
-    if total == 0 {
-        h.push_str("<p class=\"empty\">No findings: <span id=\"shown\">0</span> of <span id=\"total\">0</span>.</p>\n</section>\n");
-        return;
-    }
-    let _ = write!(
-        h,
-        "<form id=\"filter\" class=\"filter\" hidden>\
-         <label><input type=\"checkbox\" name=\"severity\" value=\"error\" checked> errors</label>\
-         <label><input type=\"checkbox\" name=\"severity\" value=\"warning\" checked> warnings</label>\
-         <label><input type=\"checkbox\" name=\"severity\" value=\"note\" checked> notes</label>\
-         <label><input type=\"checkbox\" name=\"severity\" value=\"exempted\" checked> exempted</label>\
-         <label class=\"search\">Text <input type=\"search\" name=\"q\" placeholder=\"host, rule, word\"></label>\
-         </form>\n<p class=\"shown\"><span id=\"shown\">{total}</span> of <span id=\"total\">{total}</span> finding{} shown</p>\n",
-        plural_s(total)
-    );
-
-    h.push_str("<h3>By entity</h3>\n");
+/// The findings grouped by the box they are about, then those on no box by entity.
+fn groups(ws: &Workspace, report: &Report, estates: &[Estate], unplaced: &[usize]) -> Vec<Group> {
+    let mut groups = Vec::new();
     for estate in estates {
         for (node, n) in estate.nodes.iter().enumerate() {
             if n.findings.is_empty() {
                 continue;
             }
-            let _ = writeln!(
-                h,
-                "<section class=\"group\" id=\"{}\"><h4><code>{}</code> <span class=\"place\">{}</span></h4>",
-                n.anchor,
-                Esc(&n.label),
-                Esc(&estate.place(node))
-            );
-            for &i in &n.findings {
-                card(h, ws, report, i);
-            }
-            h.push_str("</section>\n");
+            groups.push(Group {
+                id: n.anchor.clone(),
+                label: n.label.clone(),
+                place: estate.place(node),
+                cards: n
+                    .findings
+                    .iter()
+                    .filter_map(|&i| card(ws, report, i))
+                    .collect(),
+            });
         }
     }
     let mut others: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -421,60 +426,51 @@ fn findings(
         }
     }
     for (k, (entity, list)) in others.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "<section class=\"group\" id=\"other-{k}\"><h4><code>{}</code> <span class=\"place\">not on the diagram</span></h4>",
-            Esc(entity)
-        );
-        for &i in list {
-            card(h, ws, report, i);
-        }
-        h.push_str("</section>\n");
+        groups.push(Group {
+            id: format!("other-{k}"),
+            label: (*entity).to_string(),
+            place: "not on the diagram".to_string(),
+            cards: list.iter().filter_map(|&i| card(ws, report, i)).collect(),
+        });
     }
+    groups
+}
 
-    h.push_str("<h3>By rule</h3>\n");
+/// The findings of each rule that has any, in the registry's order.
+fn rule_groups(ws: &Workspace, report: &Report) -> Vec<RuleGroup> {
+    let mut groups = Vec::new();
     for rule in rules::ALL {
         let m = &rule.meta;
-        let list: Vec<usize> = (0..total)
-            .filter(|&i| report.findings[i].rule.code == m.code)
+        let refs: Vec<Ref> = report
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.rule.code == m.code)
+            .map(|(index, f)| Ref {
+                index,
+                severity: f.severity.as_str(),
+                exempt: !f.is_active(),
+                entity: f.entity.clone(),
+                message: f.message.clone(),
+                location: location(ws, f),
+            })
             .collect();
-        if list.is_empty() {
+        if refs.is_empty() {
             continue;
         }
-        let _ = write!(
-            h,
-            "<section class=\"rulegroup\" id=\"rule-{0}\"><h4><span class=\"code\">{0}</span> {1} <span class=\"place\">{2} · default {3} · {4} finding{5}</span></h4>\n\
-             <p class=\"summary\">Looks for: {6}. <a href=\"{7}\">Rule page</a></p>\n\
-             <details><summary>Documentation</summary><pre class=\"doc\">{8}</pre></details>\n<ul class=\"refs\">\n",
-            Esc(m.code),
-            Esc(m.name),
-            Esc(m.category()),
-            m.severity.as_str(),
-            list.len(),
-            plural_s(list.len()),
-            Esc(m.summary),
-            Esc(&m.url()),
-            Esc(&m.docs_markdown())
-        );
-        for i in list {
-            let f = &report.findings[i];
-            let _ = writeln!(
-                h,
-                "<li class=\"ref\" data-severity=\"{}\"{}><span class=\"badge {0}\">{0}</span> <a href=\"#f{i}\"><code>{}</code></a> {} <span class=\"loc\">{}</span></li>",
-                f.severity.as_str(),
-                if f.is_active() {
-                    ""
-                } else {
-                    " data-exempt=\"yes\""
-                },
-                Esc(&f.entity),
-                Esc(&f.message),
-                Esc(&location(ws, f))
-            );
-        }
-        h.push_str("</ul>\n</section>\n");
+        groups.push(RuleGroup {
+            code: m.code,
+            name: m.name,
+            category: m.category(),
+            severity: m.severity.as_str(),
+            count_words: super::plural(refs.len(), "finding"),
+            summary: m.summary,
+            url: m.url(),
+            docs: m.docs_markdown(),
+            refs,
+        });
     }
-    h.push_str("</section>\n");
+    groups
 }
 
 /// `path:line:column`, or a note that the finding has no location.
@@ -485,63 +481,33 @@ fn location(ws: &Workspace, f: &Finding) -> String {
     )
 }
 
-fn card(h: &mut String, ws: &Workspace, report: &Report, i: usize) {
-    let Some(f) = report.findings.get(i) else {
-        return;
-    };
-    let sev = f.severity.as_str();
-    let (exempt_class, exempt_attr, exempt_badge) = if f.is_active() {
-        ("", "", "")
-    } else {
-        (
-            " exempt",
-            " data-exempt=\"yes\"",
-            " <span class=\"badge exempt\">exempted</span>",
-        )
-    };
-    let _ = write!(
-        h,
-        "<article class=\"finding {sev}{exempt_class}\" id=\"f{i}\" data-severity=\"{sev}\"{exempt_attr}>\
-         <p class=\"head\"><span class=\"badge {sev}\">{sev}</span>{exempt_badge} <a class=\"code\" href=\"#rule-{0}\">{0}</a> <span class=\"name\">{1}</span> <span class=\"loc\">{2}</span></p>\n\
-         <p class=\"msg\">{3}</p>\n",
-        Esc(f.rule.code),
-        Esc(f.rule.name),
-        Esc(&location(ws, f)),
-        Esc(&f.message)
-    );
-    if let Some(s) = &f.suppression {
-        let _ = writeln!(
-            h,
-            "<p class=\"exempt-note\">Exempted until {}: {}</p>",
-            s.expires,
-            Esc(&s.reason)
-        );
-    }
-    let related: Vec<(Position, &str)> = f
-        .secondary
-        .iter()
-        .map(|l| (Position::of(ws, l.file, l.span), l.message.as_str()))
-        .collect();
-    if !related.is_empty() {
-        h.push_str("<ul class=\"related\">");
-        for (p, message) in related {
-            let _ = write!(
-                h,
-                "<li><span class=\"loc\">{}:{}:{}</span> {}</li>",
-                Esc(&p.path),
-                p.line,
-                p.column,
-                Esc(message)
-            );
-        }
-        h.push_str("</ul>\n");
-    }
-    let _ = write!(
-        h,
-        "<p class=\"help\"><b>Fix:</b> {}</p>\n<p class=\"entity\">Entity <code>{}</code> · <a href=\"{}\">{} documentation</a></p></article>\n",
-        Esc(&f.help),
-        Esc(&f.entity),
-        Esc(&f.url()),
-        Esc(f.rule.code)
-    );
+fn card(ws: &Workspace, report: &Report, index: usize) -> Option<Card> {
+    let f = report.findings.get(index)?;
+    Some(Card {
+        index,
+        severity: f.severity.as_str(),
+        exempt: !f.is_active(),
+        code: f.rule.code,
+        name: f.rule.name,
+        location: location(ws, f),
+        message: f.message.clone(),
+        exempted: f
+            .suppression
+            .as_ref()
+            .map(|s| (s.expires, s.reason.clone())),
+        related: f
+            .secondary
+            .iter()
+            .map(|l| {
+                let p = Position::of(ws, l.file, l.span);
+                (
+                    format!("{}:{}:{}", p.path, p.line, p.column),
+                    l.message.clone(),
+                )
+            })
+            .collect(),
+        help: f.help.clone(),
+        entity: f.entity.clone(),
+        url: f.url(),
+    })
 }
