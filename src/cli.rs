@@ -33,7 +33,7 @@ pub enum Command {
     #[command(subcommand)]
     Worksheet(WorksheetCommand),
     /// Print the restore runbook for what failed (`--failed`), with its prerequisites
-    Plan(crate::plan::PlanArgs),
+    Plan(crate::report::plan::PlanArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,14 +7,16 @@
 use std::path::PathBuf;
 
 use crate::cli::Format;
-use crate::config::Options;
-use crate::engine::{self, Report, RuleSet};
-use crate::finding::{Finding, Severity};
 use crate::input::csv as table;
+use crate::lint::config;
+use crate::lint::config::Options;
+use crate::lint::engine::{self, Report, RuleSet};
+use crate::lint::finding::{Finding, Severity};
 use crate::model::date::Date;
 use crate::model::{self, Workspace, worksheet};
-use crate::render::human;
-use crate::{app, config, inspect, load, plan, source, xml};
+use crate::report::human;
+use crate::report::{inspect, plan};
+use crate::{commands, load, source, xml};
 
 /// The date the whole-pipeline entry point measures against (that of `testdata/example`).
 pub const AS_OF: Date = Date {
@@ -120,7 +122,7 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         statistics: true,
     };
     for format in <Format as clap::ValueEnum>::value_variants() {
-        let _ = app::render(
+        let _ = commands::render(
             &mut output,
             *format,
             &ws,
@@ -232,7 +234,7 @@ mod tests {
         let output = String::from_utf8_lossy(&checked.output);
         assert!(
             output.contains("READY")
-                && output.contains(crate::render::sarif::SCHEMA)
+                && output.contains(crate::report::sarif::SCHEMA)
                 && output.contains("<testsuites")
         );
         assert!(

@@ -9,29 +9,16 @@
 //!
 //! [`fuzzing`] runs the same pipeline over in-memory bytes, for the fuzz targets and no-panic tests.
 
-pub mod app;
+pub mod analysis;
 pub mod cli;
-pub mod config;
-pub mod console;
-pub mod discover;
-pub mod docs;
-pub mod engine;
-pub mod error;
-pub mod escape;
-pub mod finding;
+pub mod commands;
 pub mod fuzzing;
-pub mod identity;
 pub mod input;
-pub mod inspect;
+pub mod lint;
 pub mod load;
 pub mod model;
-pub mod paths;
-pub mod plan;
-pub mod powershell;
-pub mod render;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod span;
-pub mod waiver;
-pub mod worksheet_init;
 pub mod xml;

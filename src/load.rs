@@ -5,10 +5,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::discover::{Input, WalkError};
+use crate::input::discover::{Input, WalkError};
 use std::collections::BTreeMap;
 
-use crate::finding::{Label, Severity};
+use crate::lint::finding::{Label, Severity};
 use crate::model::{
     self, Deployment, InputProblem, ProblemKind, Recognized, Sheets, Topology, Unread, Workspace,
     worksheet,
@@ -442,7 +442,7 @@ fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
                             .map(|n| {
                                 format!(
                                     "`{}` for `{}`",
-                                    crate::finding::shown(&n.written),
+                                    crate::lint::finding::shown(&n.written),
                                     n.column
                                 )
                             })
@@ -540,7 +540,8 @@ pub fn form_deployments(ws: &mut Workspace) {
     /// names apart, so that on Windows `Deploy/Contoso` and `deploy/contoso` are one folder.
     fn folder_of(ws: &Workspace, file: FileId) -> (String, String) {
         let dir = parent_dir(&ws.files.get(file).display);
-        let key = crate::paths::fold(&dir, crate::paths::Platform::CURRENT).into_owned();
+        let key =
+            crate::input::paths::fold(&dir, crate::input::paths::Platform::CURRENT).into_owned();
         (dir, key)
     }
     fn folder<'f>(

@@ -372,14 +372,14 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
     }
 }
 
-/// A path in portable form (see [`crate::paths`]): relative to `base` when under it, with `/`
+/// A path in portable form (see [`crate::input::paths`]): relative to `base` when under it, with `/`
 /// separators.
 #[must_use]
 pub fn display_path(path: &Path, base: &Path) -> String {
-    crate::paths::portable(
+    crate::input::paths::portable(
         &path.to_string_lossy(),
         &base.to_string_lossy(),
-        crate::paths::Platform::CURRENT,
+        crate::input::paths::Platform::CURRENT,
     )
 }
 

@@ -20,8 +20,8 @@ mod common;
 use std::fs;
 use std::time::Duration;
 
-use topolint::config::Options;
-use topolint::engine::{self, RuleSet, Verdict};
+use topolint::lint::config::Options;
+use topolint::lint::engine::{self, RuleSet, Verdict};
 use topolint::load;
 use topolint::model::date::Date;
 use topolint::model::worksheet::Kind;

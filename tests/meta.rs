@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use topolint::docs;
+use topolint::report::docs;
 use topolint::rules::ALL;
 
 fn root() -> PathBuf {

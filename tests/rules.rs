@@ -11,12 +11,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use topolint::app::{Env, attach_config, read_workspace, read_workspace_with_backup};
-use topolint::config::{self, Options};
-use topolint::engine::{self, RuleSet};
+use topolint::commands::{Env, attach_config, read_workspace, read_workspace_with_backup};
+use topolint::lint::config::{self, Options};
+use topolint::lint::engine::{self, RuleSet};
+use topolint::lint::waiver::Waivers;
 use topolint::model::date::Date;
-use topolint::render::human;
-use topolint::waiver::Waivers;
+use topolint::report::human;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,7 +33,7 @@ fn env() -> Env {
         no_color: true,
         stdout_is_terminal: false,
         width: None,
-        console: topolint::console::Console {
+        console: topolint::report::console::Console {
             color: false,
             unicode: true,
         },

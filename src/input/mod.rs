@@ -5,4 +5,7 @@
 //! text in the dialects Windows tools write.
 
 pub mod csv;
+pub mod discover;
+pub mod identity;
+pub mod paths;
 pub mod table;

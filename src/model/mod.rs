@@ -1,12 +1,9 @@
 //! The typed model rules work on: a [`Workspace`] of files, topologies and deployments.
 
 pub mod date;
-pub mod drift;
 mod fqdn;
 mod lower;
 pub mod placeholder;
-pub mod restore;
-pub mod sql_support;
 pub mod topology;
 pub mod valid;
 pub mod values;
@@ -119,11 +116,11 @@ pub struct InputProblem {
     pub message: String,
     pub help: Option<String>,
     /// The finding's own severity, when it is not the rule's default.
-    pub severity: Option<crate::finding::Severity>,
+    pub severity: Option<crate::lint::finding::Severity>,
     /// What the primary label says, when it is not the rule's usual label.
     pub label: Option<String>,
     /// More places to show: in this file or another (the other topology of a folder).
-    pub related: Vec<crate::finding::Label>,
+    pub related: Vec<crate::lint::finding::Label>,
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::escape::is_hidden;
-use crate::finding::shown;
+use crate::lint::finding::shown;
+use crate::report::escape::is_hidden;
 
 /// What a value names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

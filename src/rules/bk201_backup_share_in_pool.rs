@@ -1,11 +1,12 @@
 use super::prelude::*;
-use crate::finding::shown;
+use crate::analysis::restore;
 use crate::input::table::Cell;
+use crate::lint::finding::shown;
+use crate::model::HostRef;
 use crate::model::values::Unc;
 use crate::model::worksheet::{
     BackupRunRow, CertificateRow, Column, DatabaseRow, FileStoreRow, SettingsRow,
 };
-use crate::model::{HostRef, restore};
 
 declare_rule! {
     /// ## What it checks

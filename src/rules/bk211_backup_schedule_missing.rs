@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::prelude::*;
-use crate::finding::{Severity, shown};
+use crate::lint::finding::{Severity, shown};
 use crate::model::values::{Db, Schedule};
 use crate::model::worksheet::{Column, DatabaseRow, FileStoreRow, Kind, SettingsRow, Typed};
 use crate::source::FileId;
@@ -206,7 +206,7 @@ fn how_backed_up(db: Db) -> &'static str {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::finding::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -137,7 +137,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             return;
         };
         out.checked(&subject);
-        let written = crate::finding::shown(schedule.cell.text.trim()).into_owned();
+        let written = crate::lint::finding::shown(schedule.cell.text.trim()).into_owned();
         let (allowed, why) = allowance(schedule.value.as_ref(), &written, grace);
         let age = as_of.days() - date.days();
         if age <= allowed {
@@ -195,7 +195,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         .map(|(_, s)| s);
     let (allowed, why) = match most_frequent {
         Some(s) => {
-            let written = crate::finding::shown(s.cell.text.trim()).into_owned();
+            let written = crate::lint::finding::shown(s.cell.text.trim()).into_owned();
             let (allowed, why) = allowance(s.value.as_ref(), &written, grace);
             (
                 allowed,

@@ -1,6 +1,6 @@
 use super::prelude::*;
-use crate::finding::State;
-use crate::finding::{Severity, shown};
+use crate::lint::finding::State;
+use crate::lint::finding::{Severity, shown};
 use crate::model::date::Expiry;
 
 declare_rule! {
@@ -112,7 +112,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::finding::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -1,13 +1,14 @@
 use std::collections::BTreeMap;
 
 use super::prelude::*;
+use crate::analysis::restore;
 use crate::input::table::Cell;
+use crate::model::Fqdn;
 use crate::model::values::Unc;
 use crate::model::worksheet::{
     CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow, SqlInstanceRow,
     Typed,
 };
-use crate::model::{Fqdn, restore};
 use crate::source::FileId;
 use crate::span::Span;
 

@@ -98,7 +98,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             let about = if blank.row_key.is_empty() {
                 String::new()
             } else {
-                format!(" of `{}`", crate::finding::shown(&blank.row_key))
+                format!(" of `{}`", crate::lint::finding::shown(&blank.row_key))
             };
             out.emit(
                 Draft::new(

@@ -94,7 +94,7 @@ fn why(db: Db) -> &'static str {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::finding::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::model::drift::{Change, Entry};
+use crate::analysis::drift::{Change, Entry};
 
 declare_rule! {
     /// ## What it checks

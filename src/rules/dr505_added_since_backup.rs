@@ -1,6 +1,6 @@
 use super::prelude::*;
+use crate::analysis::drift::Change;
 use crate::model::Fqdn;
-use crate::model::drift::Change;
 
 declare_rule! {
     /// ## What it checks
@@ -48,7 +48,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for p in 0..drift.now.pools.len() {
         out.checked(drift.now.pool_name(p));
     }
-    for sql in crate::model::restore::instances_in_use(drift.now) {
+    for sql in crate::analysis::restore::instances_in_use(drift.now) {
         out.checked(drift.now.sql_display(sql));
     }
     for store in drift.now.file_stores() {

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::prelude::*;
-use crate::finding::shown;
+use crate::lint::finding::shown;
 use crate::model::Fqdn;
 use crate::model::values::SqlRef;
 use crate::model::worksheet::{SqlInstanceRow, Typed};
@@ -225,7 +225,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::finding::Severity;
 
     const LAST: &str =
         "sql02.contoso.com,monitoring,SQL Server 2012 SP4,Standard,,,,,Monitoring and Archiving";

@@ -42,8 +42,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use std::path::PathBuf;
 
-    use crate::discover::Input;
-    use crate::engine::{self, RuleSet};
+    use crate::input::discover::Input;
+    use crate::lint::engine::{self, RuleSet};
     use crate::model::Workspace;
 
     #[test]

@@ -78,7 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::{check, check_bytes, check_walked, published};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::finding::Severity;
 
     #[test]
     fn fires_for_another_xml_document() {

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::prelude::*;
-use crate::finding::shown;
+use crate::lint::finding::shown;
 use crate::source::FileId;
 use crate::span::{Span, Spanned};
 

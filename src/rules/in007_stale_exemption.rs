@@ -61,11 +61,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::config;
-    use crate::engine::{self, RuleSet};
-    use crate::finding::Finding;
+    use crate::lint::config;
+    use crate::lint::engine::{self, RuleSet};
+    use crate::lint::finding::Finding;
+    use crate::lint::waiver::{Baseline, BaselineUse, Waivers};
     use crate::rules::test_util::{EXAMPLE, options};
-    use crate::waiver::{Baseline, BaselineUse, Waivers};
 
     /// The example with RS301 broken for edge01 (its replacement is `none`).
     fn broken() -> crate::model::Workspace {

@@ -1,6 +1,6 @@
 use super::prelude::*;
-use crate::finding::shown;
 use crate::input::table::Cell;
+use crate::lint::finding::shown;
 use crate::model::date::Date;
 use crate::model::placeholder;
 use crate::model::valid::What;

@@ -6,8 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Options;
-use crate::finding::{Draft, Finding, Label, Severity, cut};
+use crate::analysis::facts::Facts;
+use crate::analysis::restore::Server;
+use crate::lint::config::Options;
+use crate::lint::finding::{Draft, Finding, Label, Severity, cut};
 use crate::model::worksheet::Kind;
 use crate::model::{Deployment, InputProblem, ProblemKind, Product, Sheets, Topology, Workspace};
 use crate::source::SourceFile;
@@ -234,9 +236,11 @@ pub struct RuleDef {
 pub struct Context<'a> {
     pub workspace: &'a Workspace,
     pub deployment: Option<&'a Deployment>,
+    /// What analysis derives from the deployment's topology (none for input rules).
+    pub facts: Option<&'a Facts<'a>>,
     pub options: &'a Options,
     /// Exemptions and baseline entries that waive nothing (for IN007; empty for other rules).
-    pub stale: &'a [crate::waiver::Stale],
+    pub stale: &'a [crate::lint::waiver::Stale],
 }
 
 impl<'a> Context<'a> {
@@ -254,6 +258,12 @@ impl<'a> Context<'a> {
             .product
             .or_else(|| self.topology().map(Topology::product))
             .unwrap_or(Product::Unknown)
+    }
+
+    /// The servers a restore of the deployment would rebuild (none for input rules).
+    #[must_use]
+    pub fn servers(&self) -> &'a [Server] {
+        self.facts.map_or(&[], Facts::servers)
     }
 
     /// The deployment's topology (none for input rules).
@@ -278,7 +288,7 @@ impl<'a> Context<'a> {
         Some(Drift {
             now,
             then,
-            diff: crate::model::drift::diff(then, now),
+            diff: crate::analysis::drift::diff(then, now),
         })
     }
 
@@ -304,7 +314,7 @@ impl<'a> Context<'a> {
 pub struct Drift<'a> {
     pub now: &'a Topology,
     pub then: &'a Topology,
-    pub diff: crate::model::drift::Diff,
+    pub diff: crate::analysis::drift::Diff,
 }
 
 /// Collects a rule's drafts, and the entities it checked (for JUnit's passing test cases).
@@ -312,7 +322,7 @@ pub struct Emitter<'a> {
     pub(crate) drafts: &'a mut Vec<Draft>,
     /// `None` when no report shows the checked entities ([`Options::record_checked`]).
     ///
-    /// [`Options::record_checked`]: crate::config::Options::record_checked
+    /// [`Options::record_checked`]: crate::lint::config::Options::record_checked
     pub(crate) checked: Option<&'a mut Vec<String>>,
 }
 
@@ -508,7 +518,7 @@ pub(crate) fn stamp(
     scope: &str,
 ) -> Finding {
     let fingerprint =
-        crate::finding::fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
+        crate::lint::finding::fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
     // A finding's own severity applies unless the configuration changed the rule's.
     let severity = match draft.severity {
         Some(own) if severity == rule.severity => own,
@@ -555,7 +565,7 @@ macro_rules! declare_rule {
             meta: $crate::rules::RuleMeta {
                 code: $code,
                 name: $name,
-                severity: $crate::finding::Severity::$severity,
+                severity: $crate::lint::finding::Severity::$severity,
                 scope: $crate::rules::Scope::$scope,
                 summary: $summary,
                 help: $help,
@@ -573,7 +583,7 @@ pub(crate) mod prelude {
         Context, Drift, Emitter, Unique, and_list, checked_inputs, days, declare_rule, missing_row,
         report_problems,
     };
-    pub(crate) use crate::finding::Draft;
+    pub(crate) use crate::lint::finding::Draft;
     pub(crate) use crate::model::ProblemKind;
 }
 

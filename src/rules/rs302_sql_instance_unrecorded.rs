@@ -1,8 +1,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::prelude::*;
-use crate::finding::shown;
-use crate::model::restore::{self, PartnerCell, RowsByHost};
+use crate::analysis::restore::{self, PartnerCell, RowsByHost};
+use crate::lint::finding::shown;
 use crate::model::values::SqlRef;
 use crate::model::worksheet::{Kind, SqlInstanceRow};
 use crate::model::{Fqdn, Topology};
@@ -373,7 +373,7 @@ fn written(name: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::super::test_util::{EXAMPLE, check_bytes, example_with};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::finding::Severity;
 
     #[test]
     fn the_example_is_quiet() {

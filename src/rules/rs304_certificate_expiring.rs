@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
 use super::prelude::*;
-use crate::finding::State;
-use crate::finding::{Severity, shown};
+use crate::lint::finding::State;
+use crate::lint::finding::{Severity, shown};
 use crate::model::date::Expiry;
 
 declare_rule! {
@@ -117,7 +117,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::{EXAMPLE, check_with, example_with, options};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::finding::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::config::Options;
-use crate::discover::Input;
-use crate::engine::{self, RuleSet};
-use crate::finding::Finding;
+use crate::input::discover::Input;
+use crate::lint::config::Options;
+use crate::lint::engine::{self, RuleSet};
+use crate::lint::finding::Finding;
 use crate::load;
 use crate::model::date::Date;
 use crate::model::{Recognized, Topology, Workspace};

@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::finding::shown;
+use crate::lint::finding::shown;
 use crate::model::HostRef;
 
 declare_rule! {

@@ -206,7 +206,7 @@ impl RowReader<'_> {
                 span: cell.span,
                 message: format!(
                     "`{}` is not a valid {} in the {} worksheet",
-                    crate::finding::shown(&cell.text),
+                    crate::lint::finding::shown(&cell.text),
                     column.header,
                     self.kind
                 ),

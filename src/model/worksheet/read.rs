@@ -4,8 +4,8 @@
 
 use super::column::{At, Column, Found, RowReader, SheetProblem, normalise_header};
 use super::kinds::{Kind, Rows, Worksheet};
-use crate::finding::shown;
 use crate::input::table::{Cell, Record, Table};
+use crate::lint::finding::shown;
 use crate::model::placeholder;
 use crate::source::FileId;
 use crate::span::{Span, Spanned};

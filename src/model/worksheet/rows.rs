@@ -9,8 +9,8 @@ use super::kinds::{
     BackupRunRow, CertificateRow, DatabaseRow, FileStoreRow, Kind, SettingsRow, Sheets,
     SqlInstanceRow,
 };
-use crate::finding::shown;
 use crate::input::table::Cell;
+use crate::lint::finding::shown;
 use crate::model::Fqdn;
 use crate::model::values::{Db, SqlRef, Unc};
 use crate::source::FileId;
