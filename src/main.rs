@@ -41,7 +41,8 @@ fn main() -> ExitCode {
                 && env.console.color
                 && !env.no_color;
             let ascii = !env.console.unicode;
-            let _ = std::io::stderr().write_all(fatal.render(color, ascii, 100).as_bytes());
+            let _ = std::io::stderr()
+                .write_all(topolint::report::fatal::render(&fatal, color, ascii, 100).as_bytes());
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

@@ -101,7 +101,11 @@ fn the_reader_sees_cycles_upward_uses_and_reexports() {
              #[cfg(test)]\nmod fixtures;",
         ),
         ("model/c/fixtures.rs", "use crate::lint::Z;"),
-        ("lint/mod.rs", "pub use crate::model::b::g as later;"),
+        (
+            "lint/mod.rs",
+            "pub mod e; pub use crate::model::b::g as later;\npub struct L; fn f() { e::x(); }",
+        ),
+        ("lint/e.rs", "use super::L; pub fn x() {}"),
         ("input/d.rs", "pub use crate::lint::later;"),
     ])
     .graph();
@@ -114,6 +118,8 @@ fn the_reader_sees_cycles_upward_uses_and_reexports() {
         edges,
         [
             ("input/a.rs", "model/b.rs"),
+            ("lint/e.rs", "lint/mod.rs"),
+            ("lint/mod.rs", "lint/e.rs"),
             ("model/b.rs", "input/a.rs"),
             ("model/b.rs", "model/c.rs"),
         ]
@@ -125,7 +131,13 @@ fn the_reader_sees_cycles_upward_uses_and_reexports() {
             "input/d.rs (input) re-exports model/b.rs (model)",
         ]
     );
-    assert_eq!(graph.cycles(), [vec!["input/a.rs", "model/b.rs"]]);
+    assert_eq!(
+        graph.cycles(),
+        [
+            vec!["input/a.rs", "model/b.rs"],
+            vec!["lint/e.rs", "lint/mod.rs"]
+        ]
+    );
 }
 
 // ---- the graph ----------------------------------------------------------------------------
@@ -378,8 +390,14 @@ impl Crate {
         let mut edges = BTreeSet::new();
         let mut reexports = BTreeSet::new();
         for (i, file) in self.files.iter().enumerate() {
-            // Modules brought into scope by name: what counts is what is used through them.
+            // Modules in scope by name (the file's own child modules, and those brought in by a
+            // `use`): what counts is what is used through them.
             let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for name in child_modules(&file.tokens) {
+                let mut path = file.module.clone();
+                path.push(name.clone());
+                aliases.insert(name, path);
+            }
             let mut targets = BTreeSet::new();
             for u in &file.uses {
                 let Some(path) = self.absolute(i, &u.path) else {
@@ -665,6 +683,15 @@ fn attribute_end(tokens: &[String], i: usize) -> usize {
         j += 1;
     }
     j
+}
+
+/// The modules a file declares (`mod x;`, `pub mod x;`), outside tests.
+fn child_modules(tokens: &[String]) -> Vec<String> {
+    tokens
+        .windows(3)
+        .filter(|w| w[0] == "mod" && w[2] == ";")
+        .map(|w| w[1].clone())
+        .collect()
 }
 
 // ---- paths --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use topolint::fuzzing::{self, Checked};
-use topolint::lint::finding::Severity;
+use topolint::lint::draft::Severity;
 
 /// xorshift64* (Vigna): small, fast, and the same sequence on every platform.
 struct Rng(u64);

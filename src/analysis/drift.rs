@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::input::span::Span;
 use crate::model::{Fqdn, Host, Topology};
-use crate::span::Span;
 
 /// What happened to an object between the two topologies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -7,14 +7,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
+use crate::input::source::FileId;
+use crate::input::span::{Span, Spanned};
 use crate::model::Fqdn;
 use crate::model::topology::{Host, HostRef, PoolRole, Topology};
 use crate::model::values::{Db, SqlRef, Unc};
 use crate::model::worksheet::{
     Column, DatabaseRow, SettingsRow, SheetRow, Sheets, SqlInstanceRow, Typed,
 };
-use crate::source::FileId;
-use crate::span::{Span, Spanned};
 
 /// Roles whose machines must be rebuilt with the same FQDN after a failure (RS301, RS306):
 /// everything that runs a Lync/Skype for Business role or holds its SQL or file stores. Office
@@ -170,7 +170,7 @@ impl PartnerCell<'_> {
         format!(
             "{} of {}",
             self.partner.label(),
-            crate::lint::finding::shown(&self.row.subject())
+            crate::input::text::shown(&self.row.subject())
         )
     }
 }
@@ -584,11 +584,11 @@ impl<'r, R: SheetRow> RowsByHost<'r, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::source::FileId;
     use crate::model::values::SqlRef;
     use crate::model::values::Unc;
     use crate::model::worksheet::{self, Rows, ServerRow};
     use crate::rules::test_util::{cluster, published, service, sql};
-    use crate::source::FileId;
 
     fn example() -> Topology {
         let text = published(

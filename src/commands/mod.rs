@@ -1,26 +1,30 @@
 //! Running a parsed command line: the library entry point the binary calls.
 
+pub mod args;
+mod plan;
+mod run;
 pub mod worksheet;
+
+pub use run::run;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::cli::{
-    CheckArgs, ColorChoice, Command, FailOn, Format, InspectArgs, RulesFormat, WorksheetCommand,
-};
 use crate::input::{discover, identity, paths};
 use crate::lint::config;
+use crate::lint::draft::Severity;
 use crate::lint::engine::{self, Report, RuleSet};
 use crate::lint::error::Fatal;
-use crate::lint::finding::Severity;
 use crate::lint::waiver::{Baseline, BaselineUse, Waivers};
 use crate::model::Workspace;
 use crate::model::date::Date;
+use crate::model::load;
 use crate::report::console::Console;
 use crate::report::{annotations, concise, html, human, json, junit, sarif};
 use crate::report::{docs, inspect};
-use crate::{load, rules};
+use crate::rules;
+use args::{CheckArgs, ColorChoice, FailOn, Format, InspectArgs, InspectFormat, RulesFormat};
 
 /// Set by the binary: the process ends right after the command, so the memory of a large
 /// workspace is left to the operating system instead of being freed piece by piece.
@@ -62,39 +66,6 @@ impl Env {
             stdout_is_terminal: std::io::stdout().is_terminal(),
             width: std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()),
             console: Console::detect(),
-        }
-    }
-}
-
-/// Runs a command; returns the exit code (0 or 1; fatal errors are `Err`, exit code 2).
-///
-/// # Errors
-/// Usage errors, missing paths, no input, unknown rules, unwritable outputs.
-pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {
-    match command {
-        Command::Check(args) => check(args, env, out),
-        Command::Inspect(args) => inspect_cmd(&args, env, out),
-        Command::Rules(args) => rules_cmd(args.format, out),
-        Command::Explain(args) => {
-            let rule = rules::find(&args.rule).ok_or_else(|| Fatal::unknown_rule(&args.rule))?;
-            write(out, docs::rule_page(&rule.meta).as_bytes())?;
-            Ok(0)
-        }
-        Command::Worksheet(WorksheetCommand::Init(args)) => {
-            let outcome = worksheet::run(&args, env)?;
-            write(out, outcome.report.as_bytes())?;
-            Ok(outcome.code)
-        }
-        Command::Plan(args) => {
-            // The text and Markdown runbooks are read in the console's code page too.
-            if env.console.unicode || args.format == crate::report::plan::PlanFormat::Json {
-                return crate::report::plan::run(&args, env, out);
-            }
-            let mut buffer = Vec::new();
-            let code = crate::report::plan::run(&args, env, &mut buffer)?;
-            let text = String::from_utf8_lossy(&buffer);
-            write(out, crate::report::console::ascii_symbols(&text).as_bytes())?;
-            Ok(code)
         }
     }
 }
@@ -229,7 +200,7 @@ fn own_topology(shown: &str, own: &str) -> Fatal {
 /// A walk met the backup-time topology in a folder whose worksheets have no other topology:
 /// it is that deployment's own topology.
 fn own_topology_in_walk(ws: &Workspace, walked: &Path, cwd: &Path) -> Result<(), Fatal> {
-    let shown = crate::source::display_path(walked, cwd);
+    let shown = crate::input::source::display_path(walked, cwd);
     let dir = shown.rsplit_once('/').map_or(".", |(d, _)| d);
     let has_sheets = ws.worksheets.iter().any(|w| {
         ws.files
@@ -263,7 +234,7 @@ fn not_the_deployments_own(ws: &Workspace, backup: &Path) -> Result<(), Fatal> {
     Ok(())
 }
 
-fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal> {
+pub(super) fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal> {
     let destinations = pair_outputs(&args.format, &args.output)?;
     let as_of = match &args.as_of {
         None => Date::today(),
@@ -272,8 +243,8 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             help: Some("write the date as YYYY-MM-DD, for example --as-of 2026-11-21".to_string()),
         })?,
     };
-    let config = config::load(args.config.as_deref(), &env.cwd)?;
-    let mut rules = RuleSet::all();
+    let config = config::load(args.config.as_deref(), &env.cwd, rules::REGISTRY)?;
+    let mut rules = RuleSet::all(rules::REGISTRY);
     for (code, level) in &config.rules {
         rules.set(code, *level);
     }
@@ -316,7 +287,10 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     let report = engine::run_with(&ws, &rules, &options, &waivers);
     if let Some(path) = &args.write_baseline {
         let path = env.cwd.join(path);
-        write_file(&path, Baseline::render(&report.baselined).as_bytes())?;
+        write_file(
+            &path,
+            crate::report::baseline::render(&report.baselined).as_bytes(),
+        )?;
     }
     let fail_on = threshold(args.fail_on);
 
@@ -396,7 +370,7 @@ pub fn refuse_replacing_inputs(
                 message: format!(
                     "`{flag} {}` would replace `{}`, which this run reads",
                     given.display(),
-                    crate::source::display_path(input, &env.cwd)
+                    crate::input::source::display_path(input, &env.cwd)
                 ),
                 help: Some(
                     "write reports and baselines to files that are not inputs, the configuration or the baseline".to_string(),
@@ -432,7 +406,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
 }
 
 /// Adds the configuration file to the workspace when it holds exemptions; returns its id.
-pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crate::source::FileId> {
+pub fn attach_config(
+    ws: &mut Workspace,
+    config: &config::Config,
+) -> Option<crate::input::source::FileId> {
     if config.exemptions.is_empty() {
         return None;
     }
@@ -440,7 +417,7 @@ pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crat
         config.path.clone().unwrap_or_default(),
         config.shown.clone(),
         config.text.clone(),
-        crate::source::Encoding::Utf8,
+        crate::input::source::Encoding::Utf8,
     );
     ws.auxiliary.push(file);
     Some(file)
@@ -452,7 +429,7 @@ pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crat
 /// A missing, unreadable or malformed file (exit 2).
 pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Baseline, Fatal> {
     let full = env.cwd.join(path);
-    let shown = crate::source::display_path(&full, &env.cwd);
+    let shown = crate::input::source::display_path(&full, &env.cwd);
     let text = std::fs::read_to_string(&full).map_err(|e| Fatal::PathNotFound {
         path: shown.clone(),
         reason: e.to_string(),
@@ -463,7 +440,7 @@ pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Basel
     })?;
     let file = ws
         .files
-        .add(full, shown, text, crate::source::Encoding::Utf8);
+        .add(full, shown, text, crate::input::source::Encoding::Utf8);
     ws.auxiliary.push(file);
     Ok(Baseline {
         file: Some(file),
@@ -569,7 +546,7 @@ fn exit_code(report: &Report, fail_on: Option<Severity>) -> u8 {
     })
 }
 
-fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {
+pub(super) fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {
     if let Some(sides) = &args.diff {
         return inspect_diff(sides, args.format, env, out);
     }
@@ -577,8 +554,8 @@ fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8,
     let inventory = inspect::inventory(&ws);
     let mut buffer = Vec::new();
     let result = match args.format {
-        crate::cli::InspectFormat::Text => inspect::render_text(&mut buffer, &inventory),
-        crate::cli::InspectFormat::Json => inspect::render_json(&mut buffer, &inventory),
+        InspectFormat::Text => inspect::render_text(&mut buffer, &inventory),
+        InspectFormat::Json => inspect::render_json(&mut buffer, &inventory),
     };
     result.map_err(|e| Fatal::Io {
         message: e.to_string(),
@@ -590,7 +567,7 @@ fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8,
 /// `inspect --diff OLD NEW`.
 fn inspect_diff(
     sides: &[PathBuf],
-    format: crate::cli::InspectFormat,
+    format: InspectFormat,
     env: &Env,
     out: &mut dyn Write,
 ) -> Result<u8, Fatal> {
@@ -611,7 +588,7 @@ fn inspect_diff(
         }
         let before = ws.problems.len();
         let topology = load::load_topology_file(&mut ws, &path, &env.cwd);
-        let shown = crate::source::display_path(&path, &env.cwd);
+        let shown = crate::input::source::display_path(&path, &env.cwd);
         topology.map(|t| (t, shown.clone())).ok_or_else(|| {
             let why = ws
                 .problems
@@ -631,8 +608,8 @@ fn inspect_diff(
     let view = inspect::diff_view(&old, &new, &old_name, &new_name);
     let mut buffer = Vec::new();
     let result = match format {
-        crate::cli::InspectFormat::Text => inspect::render_diff_text(&mut buffer, &view),
-        crate::cli::InspectFormat::Json => inspect::render_diff_json(&mut buffer, &view),
+        InspectFormat::Text => inspect::render_diff_text(&mut buffer, &view),
+        InspectFormat::Json => inspect::render_diff_json(&mut buffer, &view),
     };
     result.map_err(|e| Fatal::Io {
         message: e.to_string(),
@@ -641,7 +618,7 @@ fn inspect_diff(
     Ok(0)
 }
 
-fn rules_cmd(format: RulesFormat, out: &mut dyn Write) -> Result<u8, Fatal> {
+pub(super) fn rules_cmd(format: RulesFormat, out: &mut dyn Write) -> Result<u8, Fatal> {
     let text = match format {
         RulesFormat::Markdown => docs::index(),
         RulesFormat::Text => {
@@ -693,17 +670,17 @@ fn rules_cmd(format: RulesFormat, out: &mut dyn Write) -> Result<u8, Fatal> {
 fn write_text(
     out: &mut dyn Write,
     bytes: &[u8],
-    format: crate::cli::InspectFormat,
+    format: InspectFormat,
     env: &Env,
 ) -> Result<(), Fatal> {
-    if env.console.unicode || format == crate::cli::InspectFormat::Json {
+    if env.console.unicode || format == InspectFormat::Json {
         return write(out, bytes);
     }
     let text = String::from_utf8_lossy(bytes);
     write(out, crate::report::console::ascii_symbols(&text).as_bytes())
 }
 
-fn write(out: &mut dyn Write, bytes: &[u8]) -> Result<(), Fatal> {
+pub(super) fn write(out: &mut dyn Write, bytes: &[u8]) -> Result<(), Fatal> {
     out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(|e| Fatal::Io {

@@ -14,8 +14,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::args::InitArgs;
 use crate::analysis::restore::{self, Server};
-use crate::cli::InitArgs;
 use crate::commands::{Env, read_workspace};
 use crate::input::identity::Identity;
 use crate::lint::error::Fatal;
@@ -84,7 +84,7 @@ pub fn cell(what: What, text: &str) -> Result<String, Invalid> {
     };
     if !placeholder::contains(text) {
         Valid::new(what, text)?;
-    } else if text.chars().any(crate::report::escape::is_hidden) {
+    } else if text.chars().any(crate::input::text::is_hidden) {
         return Err(invalid(
             "it holds a control character or a line break".to_string(),
         ));
@@ -392,7 +392,7 @@ pub fn run(args: &InitArgs, env: &Env) -> Result<Outcome, Fatal> {
     let out = env.cwd.join(&args.out);
     let Templates { sheets, withheld } = templates(topology);
     let source = Identity::of(&env.cwd.join(&args.topology));
-    let shown = |p: &Path| terminal(&crate::source::display_path(p, &env.cwd)).into_owned();
+    let shown = |p: &Path| terminal(&crate::input::source::display_path(p, &env.cwd)).into_owned();
     let mut existing = Vec::new();
     for template in &sheets {
         let path = out.join(template.file_name());

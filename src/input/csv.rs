@@ -4,130 +4,14 @@
 //! record's raw text alongside to find where every cell sits. Problems (an unclosed quote, a
 //! row with more or fewer cells than the header) are collected and the reading goes on.
 //!
-//! The [`Dialect`] is read from the file itself, as Windows tools write it: a first line
+//! The [`Dialect`] (`dialect`) is read from the file itself, as Windows tools write it: a first line
 //! `#TYPE ...` (Windows PowerShell 5.1's `Export-Csv`) or `sep=;` (Excel's separator hint) is
 //! skipped, and the separator is the one of `,`, `;` and TAB the header row uses most (European
 //! Excel writes `;`, its "Unicode Text" TAB). Spans stay offsets into the whole text.
 
+use super::dialect::Dialect;
 use super::table::{Cell, Layout, Record, Table, TableProblem};
-use crate::span::Span;
-
-/// How a CSV file is written: its separator, and the line skipped before its header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dialect {
-    /// `,`, `;` or TAB.
-    pub separator: u8,
-    /// The first line, skipped: `#TYPE ...` or `sep=X`.
-    pub preamble: Option<Preamble>,
-    /// Where the header row starts (after the preamble).
-    pub start: usize,
-}
-
-/// A first line that is not the header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Preamble {
-    /// `#TYPE System.Management.Automation.PSCustomObject`: Windows PowerShell 5.1's
-    /// `Export-Csv` without `-NoTypeInformation`.
-    PowerShellType,
-    /// `sep=;`: Excel's hint naming the separator.
-    Separator,
-}
-
-impl Default for Dialect {
-    fn default() -> Self {
-        Self {
-            separator: b',',
-            preamble: None,
-            start: 0,
-        }
-    }
-}
-
-impl Dialect {
-    /// Reads the dialect from the start of the text.
-    #[must_use]
-    pub fn detect(text: &str) -> Self {
-        let first = text.split('\n').next().unwrap_or("");
-        let after_first = (first.len() + 1).min(text.len());
-        let trimmed = first.trim_end_matches('\r');
-        if trimmed.starts_with("#TYPE") {
-            let mut dialect = Self::from_header(&text[after_first..]);
-            dialect.preamble = Some(Preamble::PowerShellType);
-            dialect.start = after_first;
-            return dialect;
-        }
-        if let Some(sep) = trimmed.strip_prefix("sep=") {
-            if let [separator @ (b',' | b';' | b'\t' | b'|')] = sep.as_bytes() {
-                return Self {
-                    separator: *separator,
-                    preamble: Some(Preamble::Separator),
-                    start: after_first,
-                };
-            }
-        }
-        Self::from_header(text)
-    }
-
-    /// The separator the header row (the first record of `text`) uses most, outside quotes;
-    /// `,` on a tie or when it has none.
-    fn from_header(text: &str) -> Self {
-        let mut counts = [0usize; 3];
-        let mut quoted = false;
-        for b in text.bytes() {
-            match b {
-                b'"' => quoted = !quoted,
-                b'\n' if !quoted => break,
-                b',' if !quoted => counts[0] += 1,
-                b';' if !quoted => counts[1] += 1,
-                b'\t' if !quoted => counts[2] += 1,
-                _ => {}
-            }
-        }
-        let mut separator = b',';
-        let mut best = counts[0];
-        for (count, sep) in [(counts[1], b';'), (counts[2], b'\t')] {
-            if count > best {
-                best = count;
-                separator = sep;
-            }
-        }
-        Self {
-            separator,
-            preamble: None,
-            start: 0,
-        }
-    }
-
-    /// The separator as users name it: `,`, `;`, `TAB`.
-    #[must_use]
-    pub fn separator_name(self) -> &'static str {
-        match self.separator {
-            b';' => ";",
-            b'\t' => "TAB",
-            b'|' => "|",
-            _ => ",",
-        }
-    }
-
-    /// The dialect in words, for `inspect`: `semicolon-separated, after Export-Csv's #TYPE
-    /// line`.
-    #[must_use]
-    pub fn describe(self) -> String {
-        let mut text = match self.separator {
-            b';' => "semicolon-separated",
-            b'\t' => "tab-separated",
-            b'|' => "pipe-separated",
-            _ => "comma-separated",
-        }
-        .to_string();
-        match self.preamble {
-            Some(Preamble::PowerShellType) => text.push_str(", after Export-Csv's #TYPE line"),
-            Some(Preamble::Separator) => text.push_str(", after Excel's sep= line"),
-            None => {}
-        }
-        text
-    }
-}
+use crate::input::span::Span;
 
 /// Reads CSV text in the dialect it is written in. Never fails: structural problems are listed
 /// in [`Table::problems`].
@@ -312,6 +196,7 @@ fn trimmed(text: &str, start: usize, end: usize) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::dialect::Preamble;
 
     fn cells(table: &Table, row: usize, text: &str) -> Vec<(String, String)> {
         table.rows[row]

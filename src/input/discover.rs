@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::input::paths::{self, Platform};
-use crate::lint::error::Fatal;
 
 /// A file to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,20 +28,27 @@ pub const EXTENSIONS: &[&str] = &["xml", "tbxml", "csv", "txt", "xlsx", "xlsm", 
 /// its deployment folder besides the topology itself.
 pub const BESIDE_A_TOPOLOGY: &[&str] = &["csv", "txt", "xlsx", "xlsm", "zip"];
 
+/// A path named on the command line that cannot be read: as the user wrote it, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotFound {
+    pub path: String,
+    pub reason: String,
+}
+
 /// Expands paths (relative ones resolved against `cwd`) into input files.
 ///
 /// # Errors
-/// A path that does not exist is fatal, and is reported as the user wrote it.
+/// A path that does not exist ends the run; it is reported as the user wrote it.
 pub fn discover(
     paths: &[PathBuf],
     cwd: &Path,
     no_ignore: bool,
-) -> Result<(Vec<Input>, Vec<WalkError>), Fatal> {
+) -> Result<(Vec<Input>, Vec<WalkError>), NotFound> {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for given in paths {
         let path = cwd.join(given);
-        let meta = std::fs::metadata(&path).map_err(|e| Fatal::PathNotFound {
+        let meta = std::fs::metadata(&path).map_err(|e| NotFound {
             path: given.display().to_string(),
             reason: e.to_string(),
         })?;
@@ -279,7 +285,7 @@ mod tests {
             }]
         );
         match discover(&[PathBuf::from("missing.xml")], dir.path(), false) {
-            Err(Fatal::PathNotFound { path, .. }) => assert_eq!(path, "missing.xml"),
+            Err(NotFound { path, .. }) => assert_eq!(path, "missing.xml"),
             other => panic!("expected a missing path, got {other:?}"),
         }
     }

@@ -5,7 +5,13 @@
 //! text in the dialects Windows tools write.
 
 pub mod csv;
+pub mod dialect;
 pub mod discover;
 pub mod identity;
 pub mod paths;
+pub mod problem;
+pub mod source;
+pub mod span;
 pub mod table;
+pub mod text;
+pub mod xml;

@@ -3,7 +3,7 @@
 //! ([`super::csv`]) builds one; a workbook reader would build the same, its cells pointing at
 //! their places in the workbook.
 
-use crate::span::Span;
+use crate::input::span::Span;
 
 /// One cell: its unquoted text with surrounding spaces removed, and where it is written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub struct TableProblem {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
     /// CSV text in this dialect.
-    Csv(super::csv::Dialect),
+    Csv(super::dialect::Dialect),
 }
 
 impl Layout {
@@ -57,7 +57,7 @@ impl Layout {
 
 impl Default for Layout {
     fn default() -> Self {
-        Self::Csv(super::csv::Dialect::default())
+        Self::Csv(super::dialect::Dialect::default())
     }
 }
 

@@ -9,52 +9,17 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::input::span::Span;
+use crate::lint::draft::Severity;
 use crate::lint::error::{ConfigError, Fatal};
-use crate::lint::finding::Severity;
+use crate::lint::options::Options;
+use crate::lint::rule::Registry;
+use crate::lint::waiver::Exemption;
 use crate::model::Product;
 use crate::model::date::Date;
-use crate::rules;
-use crate::span::Span;
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "topolint.toml";
-
-/// What the rules are tuned with: `[options]` and `--as-of`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// The date expiry and age rules measure against.
-    pub as_of: Date,
-    /// `as_of` was not given: it is today's date in UTC, and a time zone east of UTC may
-    /// already be one day later (IN009 allows that day).
-    pub as_of_is_today: bool,
-    /// BK212: days of grace beyond each row's backup schedule.
-    pub max_backup_age_days: u32,
-    /// BK213, RS304: warn this many days before an expiry.
-    pub expiry_warning_days: u32,
-    /// The product, or `None` to take it from the topology's `ServiceVersion`.
-    pub product: Option<Product>,
-    /// Whether rules list every entity they checked (only the JUnit report shows them; on a
-    /// large topology the lists cost time and memory).
-    pub record_checked: bool,
-    /// Exit 1 when readiness was not judged (`--require-readiness`, `require-readiness`).
-    pub require_readiness: bool,
-}
-
-impl Options {
-    /// The defaults, measuring against `as_of`.
-    #[must_use]
-    pub fn new(as_of: Date) -> Self {
-        Self {
-            as_of,
-            as_of_is_today: false,
-            max_backup_age_days: 0,
-            expiry_warning_days: 30,
-            product: None,
-            record_checked: true,
-            require_readiness: false,
-        }
-    }
-}
 
 /// A read configuration.
 #[derive(Clone, Debug, Default)]
@@ -78,22 +43,6 @@ pub struct Config {
     pub text: String,
     /// The file as shown in diagnostics.
     pub shown: String,
-}
-
-/// One `[[exemptions]]` entry: waives the findings of `rule` about `entity` until `expires`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exemption {
-    /// The rule's code (names are resolved to codes when the file is read).
-    pub rule: &'static str,
-    /// The entity, as findings name it (`edge01.contoso.com`, `sql01.contoso.com\rtc`).
-    pub entity: String,
-    pub reason: String,
-    /// The last day the exemption applies.
-    pub expires: Date,
-    /// The entry in the file (its `rule = ...` line).
-    pub span: Span,
-    /// The `expires` value in the file.
-    pub expires_span: Span,
 }
 
 impl Config {
@@ -153,7 +102,7 @@ struct RawOptions {
 ///
 /// # Errors
 /// An unreadable or invalid file.
-pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
+pub fn load(explicit: Option<&Path>, cwd: &Path, rules: Registry) -> Result<Config, Fatal> {
     let path = match explicit {
         Some(p) => Some(cwd.join(p)),
         None => cwd
@@ -164,12 +113,12 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
     let Some(path) = path else {
         return Ok(Config::default());
     };
-    let shown = crate::source::display_path(&path, cwd);
+    let shown = crate::input::source::display_path(&path, cwd);
     let text = std::fs::read_to_string(&path).map_err(|e| Fatal::PathNotFound {
         path: shown.clone(),
         reason: e.to_string(),
     })?;
-    let mut config = parse(&text, &shown)?;
+    let mut config = parse(&text, &shown, rules)?;
     // A relative `backup-topology` is relative to the configuration file, wherever it is run,
     // and stays inside its folder: a committed configuration must not read the machine.
     if let Some(backup) = config.backup_topology.take() {
@@ -188,7 +137,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
                 &shown,
                 format!(
                     "backup-topology `{}` {why} the folder of {shown}",
-                    crate::lint::finding::shown(&backup.to_string_lossy())
+                    crate::input::text::shown(&backup.to_string_lossy())
                 ),
                 config.backup_topology_span.clone(),
                 Some(
@@ -206,7 +155,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
                 &shown,
                 format!(
                     "backup-topology `{}` is not a file",
-                    crate::lint::finding::shown(&backup.to_string_lossy())
+                    crate::input::text::shown(&backup.to_string_lossy())
                 ),
                 config.backup_topology_span.clone(),
                 Some(format!(
@@ -274,7 +223,7 @@ fn config_error(
 ///
 /// # Errors
 /// Invalid TOML, unknown keys, rules or values.
-pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
+pub fn parse(text: &str, shown: &str, rules: Registry) -> Result<Config, Fatal> {
     let error = |message: String, span: Option<std::ops::Range<usize>>, help: Option<String>| {
         config_error(text, shown, message, span, help)
     };
@@ -288,8 +237,8 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
     })?;
     let mut config = Config::default();
     for (key, value) in &raw.rules {
-        let Some(rule) = rules::find(key) else {
-            let suggestion = rules::suggest(key).map(|s| format!("did you mean `{s}`?"));
+        let Some(rule) = rules.find(key) else {
+            let suggestion = rules.suggest(key).map(|s| format!("did you mean `{s}`?"));
             return Err(error(
                 format!("unknown rule `{key}` in [rules]"),
                 find_key(text, key),
@@ -312,7 +261,7 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
         config.rules.insert(rule.meta.code, level);
     }
     for entry in &raw.exemptions {
-        config.exemptions.push(exemption(entry, &error)?);
+        config.exemptions.push(exemption(entry, rules, &error)?);
     }
     config.text = text.to_string();
     config.shown = shown.to_string();
@@ -352,11 +301,12 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
 /// Checks one `[[exemptions]]` entry.
 fn exemption(
     raw: &RawExemption,
+    rules: Registry,
     error: &dyn Fn(String, Option<std::ops::Range<usize>>, Option<String>) -> Fatal,
 ) -> Result<Exemption, Fatal> {
     let key = raw.rule.get_ref().trim();
-    let Some(rule) = rules::find(key) else {
-        let suggestion = rules::suggest(key).map(|s| format!("did you mean `{s}`?"));
+    let Some(rule) = rules.find(key) else {
+        let suggestion = rules.suggest(key).map(|s| format!("did you mean `{s}`?"));
         return Err(error(
             format!("unknown rule `{key}` in [[exemptions]]"),
             Some(raw.rule.span()),
@@ -456,6 +406,15 @@ fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The configuration of `text`, with every rule of the registry.
+    fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
+        super::parse(text, shown, crate::rules::REGISTRY)
+    }
+
+    fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
+        super::load(explicit, cwd, crate::rules::REGISTRY)
+    }
 
     fn message(err: &Fatal) -> String {
         err.to_string()

@@ -5,28 +5,39 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::facts::Facts;
-use crate::lint::config::Options;
+use crate::input::source::FileId;
+use crate::lint::draft::Severity;
 use crate::lint::error::Fatal;
-use crate::lint::finding::{Finding, Severity};
+use crate::lint::finding::{Finding, stamp};
+use crate::lint::meta::{RuleMeta, Scope};
+use crate::lint::options::Options;
+use crate::lint::rule::{Context, Emitter, Registry, RuleDef};
 use crate::lint::waiver::{BaselineUse, Stale, Waivers};
 use crate::model::Workspace;
-use crate::rules::{self, Context, Emitter, RuleDef, RuleMeta, Scope};
-use crate::source::FileId;
 
 /// Which rules run, at what severity.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
-    /// Parallel to [`rules::ALL`]: `None` = off.
+    /// The rules there are.
+    registry: Registry,
+    /// Parallel to the registry: `None` = off.
     levels: Vec<Option<Severity>>,
 }
 
 impl RuleSet {
-    /// Every rule at its default severity.
+    /// Every rule of the registry at its default severity.
     #[must_use]
-    pub fn all() -> Self {
+    pub fn all(registry: Registry) -> Self {
         Self {
-            levels: rules::ALL.iter().map(|r| Some(r.meta.severity)).collect(),
+            registry,
+            levels: registry.iter().map(|r| Some(r.meta.severity)).collect(),
         }
+    }
+
+    /// The rules there are, whether they run or not.
+    #[must_use]
+    pub fn registry(&self) -> Registry {
+        self.registry
     }
 
     /// Applies `--select` (only these, when given) and `--ignore` (not these).
@@ -37,9 +48,9 @@ impl RuleSet {
     /// An unknown key is fatal, with a suggestion.
     pub fn select(mut self, select: &[String], ignore: &[String]) -> Result<Self, Fatal> {
         if !select.is_empty() {
-            let mut keep = vec![false; rules::ALL.len()];
+            let mut keep = vec![false; self.levels.len()];
             for key in select {
-                for i in matching(key)? {
+                for i in matching(self.registry, key)? {
                     keep[i] = true;
                 }
             }
@@ -50,7 +61,7 @@ impl RuleSet {
             }
         }
         for key in ignore {
-            for i in matching(key)? {
+            for i in matching(self.registry, key)? {
                 self.levels[i] = None;
             }
         }
@@ -59,7 +70,7 @@ impl RuleSet {
 
     /// Sets one rule's severity, or turns it off.
     pub fn set(&mut self, code: &str, level: Option<Severity>) {
-        if let Some(i) = rules::ALL.iter().position(|r| r.meta.code == code) {
+        if let Some(i) = self.registry.position(code) {
             self.levels[i] = level;
         }
     }
@@ -71,17 +82,17 @@ impl RuleSet {
     }
 
     fn enabled(&self) -> impl Iterator<Item = (&'static RuleDef, Severity)> + '_ {
-        rules::ALL
+        self.registry
             .iter()
             .zip(&self.levels)
-            .filter_map(|(rule, level)| level.map(|l| (*rule, l)))
+            .filter_map(|(rule, level)| level.map(|l| (rule, l)))
     }
 }
 
 /// Indices of the rules a selection key names.
-fn matching(key: &str) -> Result<Vec<usize>, Fatal> {
+fn matching(registry: Registry, key: &str) -> Result<Vec<usize>, Fatal> {
     let key = key.trim();
-    let hits: Vec<usize> = rules::ALL
+    let hits: Vec<usize> = registry
         .iter()
         .enumerate()
         .filter(|(_, r)| {
@@ -95,7 +106,7 @@ fn matching(key: &str) -> Result<Vec<usize>, Fatal> {
         .map(|(i, _)| i)
         .collect();
     if hits.is_empty() {
-        return Err(Fatal::unknown_rule(key));
+        return Err(Fatal::unknown_rule(key, registry));
     }
     Ok(hits)
 }
@@ -386,7 +397,7 @@ pub fn run_with(
                     ws.unread
                         .iter()
                         .filter(|u| {
-                            ws.files.get(u.file).encoding == crate::source::Encoding::Binary
+                            ws.files.get(u.file).encoding == crate::input::source::Encoding::Binary
                         })
                         .count(),
                 )
@@ -516,7 +527,7 @@ fn run_rule(
                         .into_owned()
                 })
                 .unwrap_or_default();
-            findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
+            findings.push(stamp(&rule.meta, draft, severity, &scope));
         }
     }
     checked.sort();
@@ -617,7 +628,7 @@ fn baseline(
             for entry in &baseline.entries {
                 let ran =
                     rules.is_enabled(&entry.code) && runs.iter().any(|r| r.rule.code == entry.code);
-                let unknown = rules::find(&entry.code).is_none();
+                let unknown = rules.registry().find(&entry.code).is_none();
                 if !matched.contains(entry.fingerprint.as_str()) && (ran || unknown) {
                     stale.push(Stale {
                         at: baseline.file.map(|file| (file, entry.span)),
@@ -643,7 +654,7 @@ fn baseline(
                         " (worse than when the baseline was written: {then} then)"
                     ));
                     if let Some(file) = baseline.file {
-                        f.secondary.push(crate::lint::finding::Label::new(
+                        f.secondary.push(crate::lint::draft::Label::new(
                             file,
                             entry.span,
                             format!("the baseline recorded it as {then}"),
@@ -704,7 +715,7 @@ mod tests {
 
     #[test]
     fn select_by_code_name_and_prefix_then_ignore() {
-        let set = RuleSet::all()
+        let set = RuleSet::all(crate::rules::REGISTRY)
             .select(&["TP10".into(), "decode-error".into()], &["tp101".into()])
             .expect("valid");
         let codes = enabled(&set);
@@ -714,7 +725,7 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests_the_closest() {
-        let err = RuleSet::all()
+        let err = RuleSet::all(crate::rules::REGISTRY)
             .select(&["duplicate-fdqn".into()], &[])
             .expect_err("unknown");
         match err {
@@ -805,7 +816,7 @@ mod tests {
     #[test]
     fn every_rule_names_what_it_checked_in_the_ready_example() {
         let ws = read(Path::new("testdata/example"));
-        let report = run(&ws, &RuleSet::all(), &as_of());
+        let report = run(&ws, &RuleSet::all(crate::rules::REGISTRY), &as_of());
         assert_eq!(report.summary.verdict, Verdict::Ready);
         let mut wrong = Vec::new();
         for r in &report.runs {
@@ -825,7 +836,7 @@ mod tests {
             .iter()
             .filter(|r| matches!(r.rule.scope, Scope::Topology | Scope::Deployment))
             .count();
-        let expected = rules::ALL
+        let expected = crate::rules::ALL
             .iter()
             .filter(|r| matches!(r.meta.scope, Scope::Topology | Scope::Deployment))
             .count();
@@ -861,7 +872,7 @@ mod tests {
                 .expect("code folder")
                 .to_string_lossy()
                 .to_string();
-            let rule = rules::find(&code).expect("fixture folder names a rule");
+            let rule = crate::rules::find(&code).expect("fixture folder names a rule");
             if NAMED_OTHERWISE.iter().any(|(c, _)| *c == code) {
                 continue;
             }

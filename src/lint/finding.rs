@@ -1,147 +1,11 @@
-//! Findings: what rules report, as plain data (file ids and spans, no source text).
+//! Findings: what rules report, stamped with the rule's identity, as plain data (file ids and
+//! spans, no source text).
 
-use serde::{Deserialize, Serialize};
-
-use crate::rules::RuleMeta;
-use crate::source::FileId;
-use crate::span::Span;
-
-/// How bad a finding is.
-///
-/// `error`: a restore would fail or lose data; `warning`: a restore is slower, manual or riskier;
-/// `note`: worth knowing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Note,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Note => "note",
-        }
-    }
-}
-
-/// How far along a finding that can get worse is: a backup set or certificate that is
-/// expiring, then expired. A baseline records it, so that a finding that got worse since is
-/// reported again even when its severity did not change (a rule set to `warning` in the
-/// configuration).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum State {
-    Expiring,
-    Expired,
-}
-
-impl State {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Expiring => "expiring",
-            Self::Expired => "expired",
-        }
-    }
-
-    /// The state a baseline file names (`None` for a name this version does not know).
-    #[must_use]
-    pub fn parse(name: &str) -> Option<Self> {
-        [Self::Expiring, Self::Expired]
-            .into_iter()
-            .find(|s| s.as_str() == name)
-    }
-}
-
-/// A place in a file, with what to say about it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Label {
-    pub file: FileId,
-    pub span: Span,
-    pub message: String,
-}
-
-impl Label {
-    pub fn new(file: FileId, span: Span, message: impl Into<String>) -> Self {
-        Self {
-            file,
-            span,
-            message: message.into(),
-        }
-    }
-}
-
-/// What a rule reports, before the engine stamps it with the rule's identity.
-#[derive(Clone, Debug)]
-pub struct Draft {
-    pub entity: String,
-    pub message: String,
-    pub primary: Option<Label>,
-    pub secondary: Vec<Label>,
-    pub help: Option<String>,
-    /// This finding's own severity, when it differs from the rule's default (an expired backup
-    /// set is an error where one about to expire is a warning). A severity set in the
-    /// configuration wins over it.
-    pub severity: Option<Severity>,
-    /// How far along it is, for a finding that can get worse.
-    pub state: Option<State>,
-}
-
-impl Draft {
-    /// A finding about `entity` (the FQDN, `fqdn\instance`, `\\host\share`, database or file it
-    /// is about).
-    pub fn new(entity: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            entity: entity.into(),
-            message: message.into(),
-            primary: None,
-            secondary: Vec::new(),
-            help: None,
-            severity: None,
-            state: None,
-        }
-    }
-
-    /// The primary location.
-    #[must_use]
-    pub fn at(mut self, file: FileId, span: Span, label: impl Into<String>) -> Self {
-        self.primary = Some(Label::new(file, span, label));
-        self
-    }
-
-    /// A second location (in the same file or another one).
-    #[must_use]
-    pub fn also(mut self, file: FileId, span: Span, label: impl Into<String>) -> Self {
-        self.secondary.push(Label::new(file, span, label));
-        self
-    }
-
-    /// This finding's severity, when it is not the rule's default.
-    #[must_use]
-    pub fn severity(mut self, severity: Severity) -> Self {
-        self.severity = Some(severity);
-        self
-    }
-
-    /// How far along it is (expiring, expired), for a finding that can get worse.
-    #[must_use]
-    pub fn state(mut self, state: State) -> Self {
-        self.state = Some(state);
-        self
-    }
-
-    /// What to do about it, when it says more than the rule's general advice.
-    #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
+use super::draft::{
+    Draft, Label, MAX_ENTITY_CHARS, MAX_LABEL_CHARS, MAX_MESSAGE_CHARS, Severity, State,
+};
+use super::meta::RuleMeta;
+use crate::input::text::cut_owned;
 
 /// A reported finding.
 #[derive(Clone, Debug)]
@@ -185,26 +49,35 @@ impl Finding {
     }
 }
 
-/// A value quoted in a message, cut to a readable length (a hostile 32 MB attribute must not be
-/// repeated in full).
-#[must_use]
-pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 80;
-    match value.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &value[..cut]).into(),
-        None => value.into(),
+/// Stamps a finding with its rule (used by the engine).
+pub fn stamp(rule: &'static RuleMeta, draft: Draft, severity: Severity, scope: &str) -> Finding {
+    let fingerprint = fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
+    // A finding's own severity applies unless the configuration changed the rule's.
+    let severity = match draft.severity {
+        Some(own) if severity == rule.severity => own,
+        _ => severity,
+    };
+    // Whatever a rule quoted, a finding stays readable: a hostile 32 MB value is cut (the
+    // fingerprint above still tells entities apart by their whole text).
+    let bounded = |label: Label| Label {
+        message: cut_owned(label.message, MAX_LABEL_CHARS + 1),
+        ..label
+    };
+    Finding {
+        rule,
+        severity,
+        help: cut_owned(
+            draft.help.unwrap_or_else(|| rule.help.to_string()),
+            MAX_MESSAGE_CHARS + 1,
+        ),
+        entity: cut_owned(draft.entity, MAX_ENTITY_CHARS + 1),
+        message: cut_owned(draft.message, MAX_MESSAGE_CHARS + 1),
+        primary: draft.primary.map(bounded),
+        secondary: draft.secondary.into_iter().map(bounded).collect(),
+        fingerprint,
+        suppression: None,
+        state: draft.state,
     }
-}
-
-/// `text` cut to at most `max` characters, with `…` at the cut: what bounds every message, label
-/// and entity of a finding, whatever a rule quoted in it.
-#[must_use]
-pub fn cut(mut text: String, max: usize) -> String {
-    if let Some((at, _)) = text.char_indices().nth(max) {
-        text.truncate(at);
-        text.push('…');
-    }
-    text
 }
 
 /// A 64-bit FNV-1a hash of the parts, as 16 hex digits: stable across runs, platforms and
@@ -224,6 +97,31 @@ pub fn fingerprint(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::source::FileId;
+    use crate::input::span::Span;
+
+    #[test]
+    fn stamp_cuts_huge_text_but_fingerprints_all_of_it() {
+        let huge = format!("{}.contoso.com", "a".repeat(1 << 20));
+        let other = format!("{}b.contoso.com", "a".repeat(1 << 20));
+        let rule = &crate::rules::ALL[0].meta;
+        let stamped = |entity: &str| {
+            let d = Draft::new(entity, entity)
+                .at(FileId(0), Span::at(0), entity)
+                .also(FileId(0), Span::at(1), entity)
+                .help(entity);
+            stamp(rule, d, rule.severity, ".")
+        };
+        let f = stamped(&huge);
+        assert_eq!(f.entity.chars().count(), MAX_ENTITY_CHARS + 1);
+        assert_eq!(f.message.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert_eq!(f.help.chars().count(), MAX_MESSAGE_CHARS + 1);
+        for label in f.primary.iter().chain(&f.secondary) {
+            assert_eq!(label.message.chars().count(), MAX_LABEL_CHARS + 1);
+        }
+        assert_ne!(f.fingerprint, stamped(&other).fingerprint);
+        assert_eq!(stamped("fe01.contoso.com").entity, "fe01.contoso.com");
+    }
 
     #[test]
     fn fingerprint_is_stable_and_separates_parts() {
@@ -234,24 +132,5 @@ mod tests {
         assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
         // Pinned: changing the hash would silently invalidate every baseline.
         assert_eq!(fingerprint(&[""]), "af63bd4c8601b7df");
-    }
-
-    #[test]
-    fn long_values_are_cut_on_a_character_boundary() {
-        assert_eq!(shown("fe01.contoso.com"), "fe01.contoso.com");
-        let long = "é".repeat(100);
-        assert_eq!(shown(&long).chars().count(), 81);
-    }
-
-    #[test]
-    fn cut_bounds_text_on_a_character_boundary() {
-        assert_eq!(cut("short".to_string(), 10), "short");
-        assert_eq!(cut("ééé".to_string(), 2), "éé…");
-        assert_eq!(cut("x".repeat(5000), 1000).chars().count(), 1001);
-    }
-
-    #[test]
-    fn severities_order_by_gravity() {
-        assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Note);
     }
 }

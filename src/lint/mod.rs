@@ -3,7 +3,13 @@
 //! deployment into findings.
 
 pub mod config;
+pub mod draft;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod meta;
+pub mod options;
+pub mod prelude;
+pub mod rule;
+pub mod shared;
 pub mod waiver;

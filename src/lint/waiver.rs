@@ -12,10 +12,27 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::lint::config::Exemption;
-use crate::lint::finding::{Finding, Severity, State};
-use crate::source::FileId;
-use crate::span::Span;
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::lint::draft::{Severity, State};
+use crate::lint::finding::Finding;
+use crate::model::date::Date;
+
+/// One `[[exemptions]]` entry: waives the findings of `rule` about `entity` until `expires`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exemption {
+    /// The rule's code (names are resolved to codes when the file is read).
+    pub rule: &'static str,
+    /// The entity, as findings name it (`edge01.contoso.com`, `sql01.contoso.com\rtc`).
+    pub entity: String,
+    pub reason: String,
+    /// The last day the exemption applies.
+    pub expires: Date,
+    /// The entry in the file (its `rule = ...` line).
+    pub span: Span,
+    /// The `expires` value in the file.
+    pub expires_span: Span,
+}
 
 /// What a run waives.
 #[derive(Clone, Copy, Debug, Default)]
@@ -66,9 +83,10 @@ pub struct BaselineEntry {
     pub span: Span,
 }
 
+/// A baseline file as it is written and read.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BaselineFile {
+pub struct BaselineFile {
     schema_version: u32,
     #[serde(default)]
     tool: String,
@@ -106,9 +124,9 @@ impl Baseline {
     }
 
     /// The baseline file recording `findings` (each fingerprint once), sorted by rule, entity
-    /// and fingerprint so that it diffs cleanly.
+    /// and fingerprint so that it diffs cleanly; `crate::report::baseline` writes it.
     #[must_use]
-    pub fn render<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> String {
+    pub fn file<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> BaselineFile {
         let mut seen = BTreeSet::new();
         let mut entries: Vec<BaselineEntry> = findings
             .into_iter()
@@ -126,15 +144,11 @@ impl Baseline {
         entries.sort_by(|a, b| {
             (&a.code, &a.entity, &a.fingerprint).cmp(&(&b.code, &b.entity, &b.fingerprint))
         });
-        let file = BaselineFile {
+        BaselineFile {
             schema_version: BASELINE_VERSION,
             tool: env!("CARGO_PKG_NAME").to_string(),
             findings: entries,
-        };
-        let mut text =
-            crate::report::escape::json(serde_json::to_string_pretty(&file).unwrap_or_default());
-        text.push('\n');
-        text
+        }
     }
 
     /// The entries by fingerprint (the first, when one is listed twice).

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Fqdn;
-use crate::source::FileId;
-use crate::span::{Span, Spanned};
+use crate::input::source::FileId;
+use crate::input::span::{Span, Spanned};
 
 /// Which of the two document forms a topology was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -15,8 +15,9 @@
 use std::io::{self, Write};
 
 use super::primary_position;
+use crate::lint::draft::Severity;
 use crate::lint::engine::Report;
-use crate::lint::finding::{Finding, Severity};
+use crate::lint::finding::Finding;
 use crate::model::Workspace;
 use crate::report::escape::terminal;
 

@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::rules::{ALL, RuleMeta, Scope};
+use crate::lint::meta::{RuleMeta, Scope};
+use crate::rules::ALL;
 
 /// The Markdown page of one rule (`rules/<CODE>.md`).
 #[must_use]

@@ -12,9 +12,9 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::input::source::SourceFile;
+use crate::input::span::Span;
 use crate::report::escape;
-use crate::source::SourceFile;
-use crate::span::Span;
 
 /// Bytes of a line shown around a label; longer lines are cut, with `…` at the cut.
 const WINDOW: usize = 400;
@@ -305,7 +305,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::source::{Encoding, FileId};
+    use crate::input::source::{Encoding, FileId};
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(

@@ -12,14 +12,15 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 use std::collections::BTreeMap;
 
 use crate::input::paths::for_humans;
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::lint::draft::{Label, Severity};
 use crate::lint::engine::Report;
-use crate::lint::finding::{Finding, Label, Severity};
+use crate::lint::finding::Finding;
 use crate::model::Workspace;
 use crate::model::worksheet::{BlankCell, Worksheet};
 use crate::report::escape::{Term, terminal};
 use crate::report::excerpt::Excerpt;
-use crate::source::FileId;
-use crate::span::Span;
 
 /// How to draw.
 #[derive(Clone, Copy, Debug)]
@@ -190,7 +191,7 @@ fn row_entry<'a>(
         format!(
             "the {} row `{}`",
             sheet.kind.name(),
-            terminal(&crate::lint::finding::shown(&blank.row_key))
+            terminal(&crate::input::text::shown(&blank.row_key))
         )
     };
     // One rule: its heading and page, as for a single finding.
@@ -210,7 +211,9 @@ fn row_entry<'a>(
         message: format!(
             "{row} has {} blank cells to fill in: {}",
             columns.len(),
-            crate::rules::and_list(&columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>())
+            crate::input::text::and_list(
+                &columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>()
+            )
         )
         .into(),
         help: help.into(),

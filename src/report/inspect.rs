@@ -6,8 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::analysis::drift::{self, Change, Entry};
+use crate::input::problem::ProblemKind;
 use crate::model::topology::SiteKind;
-use crate::model::{Form, PoolRole, ProblemKind, Product, Topology, Workspace};
+use crate::model::{Form, PoolRole, Product, Topology, Workspace};
 
 #[derive(Serialize)]
 pub struct Inventory {
@@ -306,7 +307,7 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
     if !inventory.worksheets.is_empty() {
         line!(out, "worksheets:")?;
         for w in &inventory.worksheets {
-            let encoding = if w.encoding == crate::source::Encoding::Windows1252.label() {
+            let encoding = if w.encoding == crate::input::source::Encoding::Windows1252.label() {
                 "read as Windows-1252: the bytes are not UTF-8"
             } else {
                 w.encoding

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Position, primary_position};
+use crate::lint::draft::Severity;
 use crate::lint::engine::{DeploymentSummary, Report, Summary, Verdict};
-use crate::lint::finding::Severity;
 use crate::model::Workspace;
 use crate::model::date::Date;
 

@@ -19,8 +19,9 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::primary_position;
+use crate::lint::draft::Severity;
 use crate::lint::engine::{DeploymentSummary, Report, RuleRun, Verdict};
-use crate::lint::finding::{Finding, Severity};
+use crate::lint::finding::Finding;
 use crate::model::Workspace;
 
 /// Writes the report as one `<testsuites>` document.
@@ -221,9 +222,7 @@ pub fn escape(xml: &str) -> String {
                 '\r' => out.push_str("&#13;"),
                 '\t' => out.push_str("&#9;"),
                 '#' if crate::report::escape::completes_command(xml, i) => out.push_str("&#35;"),
-                c if crate::report::escape::is_hidden(c)
-                    || matches!(c, '\u{FFFE}' | '\u{FFFF}') =>
-                {
+                c if crate::input::text::is_hidden(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
                     out.push('\u{FFFD}');
                 }
                 c => out.push(c),
@@ -249,7 +248,7 @@ fn push_text(out: &mut String, text: &str) {
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
             '#' if crate::report::escape::completes_command(text, i) => out.push_str("&#35;"),
-            c if crate::report::escape::is_hidden(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+            c if crate::input::text::is_hidden(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
                 out.push('\u{FFFD}');
             }
             c => out.push(c),

@@ -1,11 +1,13 @@
 //! Renderers: each writes a whole report to a `dyn Write`.
 
 pub mod annotations;
+pub mod baseline;
 pub mod concise;
 pub mod console;
 pub mod docs;
 pub mod escape;
 pub mod excerpt;
+pub mod fatal;
 pub mod html;
 pub mod human;
 pub mod inspect;
@@ -15,9 +17,9 @@ pub mod plan;
 pub mod powershell;
 pub mod sarif;
 
+use crate::input::span::Span;
 use crate::lint::finding::Finding;
 use crate::model::Workspace;
-use crate::span::Span;
 
 /// The verdict as every text format closes with it: `READY`, `STRUCTURE ONLY`,
 /// `NOT READY FOR RESTORE`, and the errors the baseline waived when there are any
@@ -68,7 +70,7 @@ pub fn statistics(
     report: &crate::lint::engine::Report,
 ) -> std::io::Result<()> {
     let mut counts: std::collections::BTreeMap<
-        (&str, std::cmp::Reverse<crate::lint::finding::Severity>),
+        (&str, std::cmp::Reverse<crate::lint::draft::Severity>),
         (usize, &str),
     > = std::collections::BTreeMap::new();
     for f in report.active() {
@@ -113,7 +115,7 @@ pub struct Position {
 
 impl Position {
     #[must_use]
-    pub fn of(ws: &Workspace, file: crate::source::FileId, span: Span) -> Self {
+    pub fn of(ws: &Workspace, file: crate::input::source::FileId, span: Span) -> Self {
         let f = ws.files.get(file);
         let (line, column) = f.line_col(span.start);
         let (end_line, end_column) = f.line_col(span.end);

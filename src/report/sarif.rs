@@ -15,10 +15,12 @@ use serde_json::{Value, json};
 
 use super::Position;
 use crate::input::paths::{self, Platform};
+use crate::lint::draft::Severity;
 use crate::lint::engine::Report;
-use crate::lint::finding::{Finding, Severity};
+use crate::lint::finding::Finding;
+use crate::lint::meta::RuleMeta;
 use crate::model::Workspace;
-use crate::rules::{self, RuleMeta};
+use crate::rules;
 
 /// The schema the output follows.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

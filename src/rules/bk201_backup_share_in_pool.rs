@@ -1,7 +1,7 @@
-use super::prelude::*;
 use crate::analysis::restore;
 use crate::input::table::Cell;
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::HostRef;
 use crate::model::values::Unc;
 use crate::model::worksheet::{
@@ -55,7 +55,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let sheets = cx.sheets();
-    let mut locations: Vec<(crate::source::FileId, &Cell, &Column)> = Vec::new();
+    let mut locations: Vec<(crate::input::source::FileId, &Cell, &Column)> = Vec::new();
     for r in &sheets.database {
         locations.push((r.at.file, &r.destination, &DatabaseRow::COLUMNS.destination));
     }

@@ -1,14 +1,14 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
+use crate::input::source::FileId;
 use crate::input::table::Cell;
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::placeholder;
 use crate::model::values::Unc;
 use crate::model::worksheet::{
     BackupRunRow, CertificateRow, Column, DatabaseRow, FileStoreRow, SettingsRow,
 };
-use crate::source::FileId;
 
 declare_rule! {
     /// ## What it checks
@@ -229,7 +229,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["D:\\Backup\\2026-11-20"]);
         assert_eq!(checked.entities(), ["rtcxds@sql01.contoso.com\\rtc"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::lint::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert!(
             f.message
                 .starts_with("Backup destination `D:\\Backup\\2026-11-20` of `rtcxds@sql01.contoso.com\\rtc` is a local drive path"),

@@ -1,5 +1,5 @@
-use super::prelude::*;
 use crate::analysis::restore;
+use crate::lint::prelude::*;
 use crate::model::Host;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["CentralMgmtStore"]);
         assert_eq!(checked.entities(), ["lis@sql01.contoso.com"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::lint::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert_eq!(
             f.message,
             "the Central Management store on sql01.contoso.com\\rtc has no lis backup row (E9-1-1 location information)"

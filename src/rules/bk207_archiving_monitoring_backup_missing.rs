@@ -1,6 +1,6 @@
-use super::prelude::*;
 use crate::analysis::restore::{self, RowsByHost};
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Topology;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["<SqlInstanceId Name=\"monitoring\">"]);
         assert_eq!(checked.entities(), ["lcslog@sql02.contoso.com\\monitoring"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::lint::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert_eq!(
             f.message,
             "the Archiving store on sql02.contoso.com\\monitoring has no lcslog backup row (IM and meeting content)"

@@ -1,6 +1,6 @@
-use super::prelude::*;
 use crate::analysis::restore::{self, RowsByHost};
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Topology;
 use crate::model::values::Db;
 use crate::model::worksheet::{DatabaseRow, Kind};
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["<SqlInstanceId Name=\"pchat\">"]);
         assert_eq!(checked.entities(), ["mgc@sql02.contoso.com\\pchat"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::lint::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert!(
             f.message.starts_with(
                 "the Persistent Chat store on sql02.contoso.com\\pchat has no mgc backup row"

@@ -1,11 +1,12 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::lint::finding::{Severity, shown};
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::text::shown;
+use crate::lint::draft::Severity;
+use crate::lint::prelude::*;
 use crate::model::values::{Db, Schedule};
 use crate::model::worksheet::{Column, DatabaseRow, FileStoreRow, Kind, SettingsRow, Typed};
-use crate::source::FileId;
-use crate::span::Span;
 
 declare_rule! {
     /// ## What it checks
@@ -206,7 +207,7 @@ fn how_backed_up(db: Db) -> &'static str {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::lint::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -1,16 +1,16 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
 use crate::analysis::restore;
+use crate::input::source::FileId;
+use crate::input::span::Span;
 use crate::input::table::Cell;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
 use crate::model::values::Unc;
 use crate::model::worksheet::{
     CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow, SqlInstanceRow,
     Typed,
 };
-use crate::source::FileId;
-use crate::span::Span;
 
 declare_rule! {
     /// ## What it checks

@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 use crate::model::worksheet::{
     CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow, SqlInstanceRow,
 };
@@ -98,7 +98,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             let about = if blank.row_key.is_empty() {
                 String::new()
             } else {
-                format!(" of `{}`", crate::lint::finding::shown(&blank.row_key))
+                format!(" of `{}`", crate::input::text::shown(&blank.row_key))
             };
             out.emit(
                 Draft::new(

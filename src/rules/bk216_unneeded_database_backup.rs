@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 use crate::model::values::Db;
 use crate::model::worksheet::one_database_subject;
 
@@ -94,7 +94,7 @@ fn why(db: Db) -> &'static str {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::lint::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
 use crate::analysis::drift::{Change, Entry};
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks

@@ -1,5 +1,5 @@
-use super::prelude::*;
 use crate::analysis::drift::Change;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
 
 declare_rule! {
@@ -55,7 +55,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         out.checked(store.unc);
     }
     let mut drafts = Unique::new(RULE.meta.severity);
-    let mut push = |entity: &str, what: &str, span: Option<crate::span::Span>| {
+    let mut push = |entity: &str, what: &str, span: Option<crate::input::span::Span>| {
         let draft = Draft::new(
             entity,
             format!("{what} `{entity}` was added after the last backup, which holds none of its data or settings"),

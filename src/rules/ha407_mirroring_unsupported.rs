@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
 use crate::analysis::sql_support;
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Product;
 
 declare_rule! {
@@ -111,7 +111,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::{EXAMPLE, check_with, example_with, options};
     use super::RULE;
-    use crate::lint::finding::Severity;
+    use crate::lint::draft::Severity;
     use crate::model::Product;
 
     const VERSION: &str = "ServiceVersion=\"6\"";

@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -53,13 +53,15 @@ mod tests {
             path: PathBuf::from("gone.xml"),
             explicit: true,
         };
-        crate::load::ingest(
+        crate::model::load::ingest(
             &mut ws,
             &input,
             "gone.xml".into(),
             Err("No such file or directory".into()),
         );
-        let rules = RuleSet::all().select(&["IN001".into()], &[]).expect("rule");
+        let rules = RuleSet::all(crate::rules::REGISTRY)
+            .select(&["IN001".into()], &[])
+            .expect("rule");
         let findings = engine::run(&ws, &rules, &crate::rules::test_util::options()).findings;
         assert_eq!(findings.len(), 1);
         assert_eq!(

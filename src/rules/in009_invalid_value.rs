@@ -1,6 +1,8 @@
-use super::prelude::*;
+use crate::input::source::FileId;
+use crate::input::span::Span;
 use crate::input::table::Cell;
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::date::Date;
 use crate::model::placeholder;
 use crate::model::valid::What;
@@ -8,8 +10,6 @@ use crate::model::worksheet::{
     BackupRunRow, CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow,
     SqlInstanceRow, Typed,
 };
-use crate::source::FileId;
-use crate::span::Span;
 
 declare_rule! {
     /// ## What it checks

@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
 use crate::analysis::restore::RowsByHost;
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
 use crate::model::worksheet::{CertificateRow, Kind};
 
@@ -238,7 +238,7 @@ fn unrecoverable(row: &CertificateRow, fqdn: &Fqdn, entity: &str) -> Option<Draf
 mod tests {
     use super::super::test_util::{EXAMPLE, check_bytes, example_with};
     use super::RULE;
-    use crate::lint::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

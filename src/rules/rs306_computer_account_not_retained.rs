@@ -1,6 +1,6 @@
-use super::prelude::*;
 use crate::analysis::restore::{self, RowsByHost};
-use crate::lint::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::values::Retained;
 
 declare_rule! {
@@ -131,7 +131,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::lint::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -7,8 +7,8 @@
 //! unread for IN009 to report, and a name holding a template placeholder is read as written,
 //! for IN006.
 
+use crate::input::span::Span;
 use crate::input::table::{Cell, Record};
-use crate::span::Span;
 
 /// One column of a worksheet kind: what users see of it, and what its cells hold.
 #[derive(Debug, PartialEq, Eq)]
@@ -77,7 +77,7 @@ impl<T> Typed<T> {
 /// Where a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct At {
-    pub file: crate::source::FileId,
+    pub file: crate::input::source::FileId,
     /// The whole record.
     pub span: Span,
 }
@@ -206,7 +206,7 @@ impl RowReader<'_> {
                 span: cell.span,
                 message: format!(
                     "`{}` is not a valid {} in the {} worksheet",
-                    crate::lint::finding::shown(&cell.text),
+                    crate::input::text::shown(&cell.text),
                     column.header,
                     self.kind
                 ),

@@ -152,7 +152,7 @@ macro_rules! worksheets {
         pub struct Sheets {
             $( pub $sheets_field: Vec<$row>, )*
             /// Each file's kind and header record, in path order.
-            pub headers: Vec<(Kind, $crate::source::FileId, $crate::span::Span)>,
+            pub headers: Vec<(Kind, $crate::input::source::FileId, $crate::input::span::Span)>,
         }
 
         impl Sheets {

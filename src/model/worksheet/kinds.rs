@@ -10,9 +10,9 @@
 
 use super::column::{BlankCell, RequiredCell};
 use super::declare::worksheets;
+use crate::input::source::FileId;
+use crate::input::span::{Span, Spanned};
 use crate::input::table::Layout;
-use crate::source::FileId;
-use crate::span::{Span, Spanned};
 
 const SCHEDULE: &str = "how often the backup runs: `hourly`, `every N hours`, `daily`, `nightly`, `weekly` or `monthly`, optionally followed by the time (`Daily 22:00`)";
 const LAST_BACKUP: &str = "the date of the last successful backup, as YYYY-MM-DD";

@@ -4,11 +4,11 @@
 
 use super::column::{At, Column, Found, RowReader, SheetProblem, normalise_header};
 use super::kinds::{Kind, Rows, Worksheet};
+use crate::input::source::FileId;
+use crate::input::span::{Span, Spanned};
 use crate::input::table::{Cell, Record, Table};
-use crate::lint::finding::shown;
+use crate::input::text::shown;
 use crate::model::placeholder;
-use crate::source::FileId;
-use crate::span::{Span, Spanned};
 
 /// The kind a header row belongs to: the kind with the largest share of its required columns
 /// present, if that is more than half of them. `None` when no kind comes close.

@@ -9,12 +9,12 @@ use super::kinds::{
     BackupRunRow, CertificateRow, DatabaseRow, FileStoreRow, Kind, SettingsRow, Sheets,
     SqlInstanceRow,
 };
+use crate::input::source::FileId;
+use crate::input::span::Span;
 use crate::input::table::Cell;
-use crate::lint::finding::shown;
+use crate::input::text::shown;
 use crate::model::Fqdn;
 use crate::model::values::{Db, SqlRef, Unc};
-use crate::source::FileId;
-use crate::span::Span;
 
 impl SqlInstanceRow {
     /// The instance this row records, when both its server and instance name could be read.

@@ -11,7 +11,7 @@ use askama::Template;
 
 use super::escape::cut;
 use super::estate::{Estate, Kind};
-use crate::lint::finding::Severity;
+use crate::lint::draft::Severity;
 
 /// Width of the drawing, in CSS pixels.
 pub const WIDTH: u32 = 1040;

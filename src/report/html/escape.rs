@@ -17,7 +17,7 @@ fn replacement(text: &str, i: usize, c: char) -> Option<&'static str> {
         '\r' => Some("&#13;"),
         '\t' => None,
         '#' if crate::report::escape::completes_command(text, i) => Some("&#35;"),
-        c if crate::report::escape::is_hidden(c) => Some("\u{fffd}"),
+        c if crate::input::text::is_hidden(c) => Some("\u{fffd}"),
         _ => None,
     }
 }

@@ -9,11 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::restore;
+use crate::input::source::FileId;
+use crate::lint::draft::Severity;
 use crate::lint::engine::Report;
-use crate::lint::finding::Severity;
 use crate::model::values::{SqlRef, Unc};
 use crate::model::{Deployment, Fqdn, PoolRole, Topology, Workspace};
-use crate::source::FileId;
 
 /// What a box stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,12 +19,13 @@ use askama::Template;
 use estate::Estate;
 
 use super::{Position, primary_position};
+use crate::input::source::FileId;
+use crate::lint::draft::Severity;
 use crate::lint::engine::{Report, Verdict};
-use crate::lint::finding::{Finding, Severity};
+use crate::lint::finding::Finding;
 use crate::model::Workspace;
 use crate::model::date::Date;
 use crate::rules;
-use crate::source::FileId;
 
 /// An exemption in force (one that waives findings in this run), as the report lists it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -8,7 +8,8 @@
 //! A backup is "recorded": the worksheets say where it is; nothing here looks at the share.
 
 use crate::analysis::restore;
-use crate::lint::finding::{Finding, Severity};
+use crate::lint::draft::Severity;
+use crate::lint::finding::Finding;
 use crate::model::Fqdn;
 use crate::model::topology::FileStore;
 use crate::model::valid::{Invalid, Valid, What};
@@ -16,8 +17,7 @@ use crate::model::values::{Db, SqlRef, Unc};
 use crate::model::worksheet::{At, Kind};
 use crate::report::powershell::{Literal, Part};
 
-use super::steps::Needs;
-use super::{Blocker, Check, Cx, Prerequisite, Status, code};
+use super::model::{Blocker, Check, Cx, Prerequisite, Status, code};
 
 /// The local folder a step copies an export to before importing it, where Microsoft's page
 /// imports from a local copy.
@@ -420,6 +420,55 @@ const NO_WORKSHEETS: &str = "no worksheets beside the topology record it";
 /// release (RS305) is an advisory: the same release ran before.
 const INSTANCE_BLOCKS: &[&str] = &["RS302"];
 const MIRRORING_BLOCKS: &[&str] = &["HA403", "HA404", "HA406"];
+
+/// What the procedures need, for the prerequisites checklist.
+#[derive(Clone, Debug, Default)]
+pub struct Needs {
+    /// Servers rebuilt with the same FQDN, in plan order.
+    pub servers: Vec<Fqdn>,
+    /// SQL Server instances installed again with the same name.
+    pub instances: Vec<SqlRef>,
+    /// Backups the steps read.
+    pub artefacts: Vec<Artefact>,
+    /// Instances the plan sets up mirroring on again (as principal or mirror).
+    pub mirrored: Vec<SqlRef>,
+    /// Mirrored pairs set up again through a file share no input records: (principal, mirror).
+    pub mirror_shares: Vec<(SqlRef, SqlRef)>,
+}
+
+impl Needs {
+    pub(super) fn server(&mut self, fqdn: &Fqdn) {
+        if !self.servers.contains(fqdn) {
+            self.servers.push(fqdn.clone());
+        }
+    }
+
+    pub(super) fn instance(&mut self, r: &SqlRef) {
+        if !self.instances.contains(r) {
+            self.instances.push(r.clone());
+        }
+    }
+
+    /// Records an artefact and returns it, for the commands that read it.
+    pub(super) fn artefact(&mut self, a: Artefact) -> Artefact {
+        if !self.artefacts.iter().any(|b| b.subject == a.subject) {
+            self.artefacts.push(a.clone());
+        }
+        a
+    }
+
+    pub(super) fn mirroring(&mut self, principal: &SqlRef, mirror: &SqlRef) {
+        for r in [principal, mirror] {
+            if !self.mirrored.contains(r) {
+                self.mirrored.push(r.clone());
+            }
+        }
+        let pair = (principal.clone(), mirror.clone());
+        if !self.mirror_shares.contains(&pair) {
+            self.mirror_shares.push(pair);
+        }
+    }
+}
 
 /// The checklist for what the steps need.
 #[must_use]

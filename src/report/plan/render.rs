@@ -6,8 +6,8 @@
 
 use std::io::{self, Write};
 
+use super::model::{Plan, Prerequisite, Status, Step};
 use super::pages::{self, Page};
-use super::{Plan, Prerequisite, Status, Step};
 use crate::report::escape::{self, terminal};
 
 const WIDTH: usize = 100;
@@ -263,7 +263,7 @@ pub fn text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 
 /// A finding beside a prerequisite: `RS301 error`, or `RS305 error, a note` when it does not
 /// stop this restore.
-fn finding_head(f: &super::Blocker) -> String {
+fn finding_head(f: &super::model::Blocker) -> String {
     if f.blocks || f.severity != "error" {
         format!("{} {}", f.code, f.severity)
     } else {

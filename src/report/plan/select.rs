@@ -27,8 +27,8 @@ use crate::model::topology::{FileStore, PoolRole};
 use crate::model::values::SqlRef;
 use crate::model::{Fqdn, HostRef};
 
+use super::model::{Cx, Mirroring, Scenario};
 use super::target::Target;
-use super::{Cx, Mirroring, Scenario};
 
 /// The scenarios for a set of failures.
 #[derive(Clone, Debug, Default)]

@@ -13,62 +13,13 @@ use crate::model::values::{Db, SqlRef};
 use crate::model::{Fqdn, PoolRole, placeholder};
 use crate::report::powershell::{Command, Literal, Part};
 
+use super::model::{Cx, Mirroring, Scenario, Section, Step, Withheld, code};
 use super::pages::{self, Cite, Page, at};
-use super::prereq::{self, Artefact, LOCAL_FOLDER, MIRRORING_SHARE};
+use super::prereq::{self, Artefact, LOCAL_FOLDER, MIRRORING_SHARE, Needs};
 use super::select::{
     MEMBER_ROLES, Pick, Restored, Selection, What, backend_of, backend_pools, database_types,
     is_namespace,
 };
-use super::{Cx, Mirroring, Scenario, Section, Step, Withheld, code};
-
-/// What the procedures need, for the prerequisites checklist.
-#[derive(Clone, Debug, Default)]
-pub struct Needs {
-    /// Servers rebuilt with the same FQDN, in plan order.
-    pub servers: Vec<Fqdn>,
-    /// SQL Server instances installed again with the same name.
-    pub instances: Vec<SqlRef>,
-    /// Backups the steps read.
-    pub artefacts: Vec<Artefact>,
-    /// Instances the plan sets up mirroring on again (as principal or mirror).
-    pub mirrored: Vec<SqlRef>,
-    /// Mirrored pairs set up again through a file share no input records: (principal, mirror).
-    pub mirror_shares: Vec<(SqlRef, SqlRef)>,
-}
-
-impl Needs {
-    fn server(&mut self, fqdn: &Fqdn) {
-        if !self.servers.contains(fqdn) {
-            self.servers.push(fqdn.clone());
-        }
-    }
-
-    fn instance(&mut self, r: &SqlRef) {
-        if !self.instances.contains(r) {
-            self.instances.push(r.clone());
-        }
-    }
-
-    /// Records an artefact and returns it, for the commands that read it.
-    fn artefact(&mut self, a: Artefact) -> Artefact {
-        if !self.artefacts.iter().any(|b| b.subject == a.subject) {
-            self.artefacts.push(a.clone());
-        }
-        a
-    }
-
-    fn mirroring(&mut self, principal: &SqlRef, mirror: &SqlRef) {
-        for r in [principal, mirror] {
-            if !self.mirrored.contains(r) {
-                self.mirrored.push(r.clone());
-            }
-        }
-        let pair = (principal.clone(), mirror.clone());
-        if !self.mirror_shares.contains(&pair) {
-            self.mirror_shares.push(pair);
-        }
-    }
-}
 
 /// The sections of a plan and what they need.
 #[derive(Clone, Debug, Default)]

@@ -6,7 +6,7 @@ use crate::model::topology::Host;
 use crate::model::values::{SqlRef, Unc};
 use crate::model::{Deployment, Fqdn, HostRef, Workspace};
 
-use super::Cx;
+use super::model::Cx;
 use super::pages::Words;
 use crate::model::date::Date;
 

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
-use crate::span::{Span, offset_in};
+use crate::input::span::{Span, offset_in};
 
 /// Namespaces the topology formats use, interned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1200,7 +1200,7 @@ mod tests {
         let files = crate::rules::test_util::testdata_xml();
         let mut texts: Vec<String> = files
             .iter()
-            .map(|p| crate::source::decode(std::fs::read(p).expect("read")).text)
+            .map(|p| crate::input::source::decode(std::fs::read(p).expect("read")).text)
             .collect();
         for odd in [
             "<?xml version=\"1.0\"?>\n<!-- c --><a x=\"1>2\" y='\"'><b/><c >t</c ></a>\n",

@@ -8,13 +8,11 @@ use std::path::Path;
 use crate::input::discover::{Input, WalkError};
 use std::collections::BTreeMap;
 
-use crate::lint::finding::{Label, Severity};
-use crate::model::{
-    self, Deployment, InputProblem, ProblemKind, Recognized, Sheets, Topology, Unread, Workspace,
-    worksheet,
-};
-use crate::source::{self, Encoding, FileId};
-use crate::span::Span;
+use crate::input::problem::{InputProblem, ProblemKind, Unread};
+use crate::input::source::{self, Encoding, FileId};
+use crate::input::span::Span;
+use crate::lint::draft::{Label, Severity};
+use crate::model::{self, Deployment, Recognized, Sheets, Topology, Workspace, worksheet};
 
 /// Largest file read: spans are 32-bit.
 const MAX_FILE_BYTES: u64 = u32::MAX as u64;
@@ -442,7 +440,7 @@ fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
                             .map(|n| {
                                 format!(
                                     "`{}` for `{}`",
-                                    crate::lint::finding::shown(&n.written),
+                                    crate::input::text::shown(&n.written),
                                     n.column
                                 )
                             })
@@ -453,7 +451,7 @@ fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
                             c.kind.name(),
                             c.found,
                             c.required,
-                            crate::rules::and_list(&differs)
+                            crate::input::text::and_list(&differs)
                         )
                     }
                 }
