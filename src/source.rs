@@ -45,6 +45,17 @@ pub struct SourceFile {
     pub text: Arc<String>,
     pub encoding: Encoding,
     line_starts: OnceLock<Vec<u32>>,
+    /// The number of characters before every [`CHAR_MARK`]-th byte, for columns on long lines.
+    char_marks: OnceLock<Vec<u32>>,
+}
+
+/// Bytes between two entries of [`SourceFile`]'s character marks: a column is counted from the
+/// nearest mark, never from the start of a long line (a minified document is one line).
+const CHAR_MARK: usize = 1024;
+
+/// Characters in `bytes` (valid UTF-8 cut anywhere): the bytes that do not continue a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceFile {
@@ -63,6 +74,7 @@ impl SourceFile {
             text: Arc::new(text),
             encoding,
             line_starts: OnceLock::new(),
+            char_marks: OnceLock::new(),
         }
     }
 
@@ -80,18 +92,57 @@ impl SourceFile {
         })
     }
 
-    /// 1-based line and character column of a byte offset.
+    /// 1-based line and character column of a byte offset (an offset inside a character counts
+    /// as that character's).
     #[must_use]
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let text = self.text.as_str();
-        let offset = (offset as usize).min(text.len());
+        let offset = crate::span::floor_char_boundary(text, offset as usize);
+        let line = self.line_index(offset);
+        let start = self.line_starts()[line] as usize;
+        (
+            line + 1,
+            self.chars_before(offset) - self.chars_before(start) + 1,
+        )
+    }
+
+    /// 0-based index of the line holding a byte offset.
+    fn line_index(&self, offset: usize) -> usize {
+        self.line_starts()
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The byte range of the line holding `offset`, its line break included.
+    #[must_use]
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
         let starts = self.line_starts();
-        let line = starts.partition_point(|&s| s as usize <= offset).max(1);
-        let start = starts[line - 1] as usize;
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line, column + 1)
+        let line = self.line_index(offset.min(self.text.len()));
+        let start = starts[line] as usize;
+        let end = starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&s| s as usize);
+        start..end
+    }
+
+    /// Characters before a byte offset: counted from the nearest mark.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let offset = offset.min(bytes.len());
+        let block = offset / CHAR_MARK;
+        if block == 0 {
+            return count_chars(&bytes[..offset]);
+        }
+        let marks = self.char_marks.get_or_init(|| {
+            let mut total = 0;
+            let mut marks = vec![0];
+            for chunk in bytes.chunks_exact(CHAR_MARK) {
+                total += count_chars(chunk);
+                marks.push(u32::try_from(total).unwrap_or(u32::MAX));
+            }
+            marks
+        });
+        marks[block] as usize + count_chars(&bytes[block * CHAR_MARK..offset])
     }
 
     /// The text covered by a span (empty if the span does not fall on character boundaries).
@@ -430,6 +481,30 @@ mod tests {
         // "<x/>" starts after two 2-byte characters: byte 8, character column 3.
         assert_eq!(f.line_col(8), (2, 3));
         assert_eq!(f.line_col(1000), (3, 1));
+        // Inside a character: that character's column.
+        assert_eq!(f.line_col(5), (2, 1));
+        assert_eq!(f.line_col(7), (2, 2));
+        assert_eq!(f.line_range(5), 4..13);
+        assert_eq!(f.line_range(13), 13..13);
+    }
+
+    #[test]
+    fn columns_on_a_long_line_are_counted_from_marks() {
+        let line: String = (0..5000).map(|i| ["a", "é", "匢", "😀"][i % 4]).collect();
+        let text = format!("x\n{line}\n");
+        let f = SourceFile::new(
+            FileId(0),
+            PathBuf::from("x"),
+            "x".into(),
+            text.clone(),
+            Encoding::Utf8,
+        );
+        for (column, (at, _)) in text[2..].char_indices().enumerate().step_by(97) {
+            let offset = u32::try_from(2 + at).expect("small");
+            assert_eq!(f.line_col(offset), (2, column + 1), "byte {at}");
+        }
+        let end = u32::try_from(text.len() - 1).expect("small");
+        assert_eq!(f.line_col(end), (2, 5001));
     }
 
     #[test]
