@@ -103,20 +103,10 @@ pub fn read_workspace_with_backup(
     let backup = match backup {
         Some(given) => {
             let path = env.cwd.join(given);
-            std::fs::metadata(&path)
-                .and_then(|m| {
-                    if m.is_dir() {
-                        Err(std::io::Error::other(
-                            "it is a directory; name the topology file exported with the backup",
-                        ))
-                    } else {
-                        Ok(())
-                    }
-                })
-                .map_err(|e| Fatal::PathNotFound {
-                    path: given.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+            crate::source::check_regular(&path).map_err(|reason| Fatal::PathNotFound {
+                path: given.display().to_string(),
+                reason: format!("{reason}; name the topology file exported with the backup"),
+            })?;
             Some(path)
         }
         None => None,
@@ -276,10 +266,13 @@ pub fn attach_config(ws: &mut Workspace, config: &config::Config) -> Option<crat
 pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Baseline, Fatal> {
     let full = env.cwd.join(path);
     let shown = crate::source::display_path(&full, &env.cwd);
-    let text = std::fs::read_to_string(&full).map_err(|e| Fatal::PathNotFound {
-        path: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let text =
+        crate::source::read_text(&full, crate::waiver::MAX_BASELINE_BYTES).map_err(|reason| {
+            Fatal::PathNotFound {
+                path: shown.clone(),
+                reason,
+            }
+        })?;
     let parsed = Baseline::parse(&text, None).map_err(|reason| Fatal::Usage {
         message: format!("`{shown}` is not a topolint baseline: {reason}"),
         help: Some("write one with `topolint check --write-baseline FILE`".to_string()),
@@ -407,12 +400,10 @@ fn inspect_diff(
     let mut ws = Workspace::default();
     let mut read = |given: &PathBuf| -> Result<(crate::model::Topology, String), Fatal> {
         let path = env.cwd.join(given);
-        if !path.is_file() {
-            return Err(Fatal::PathNotFound {
-                path: given.display().to_string(),
-                reason: "no such file".to_string(),
-            });
-        }
+        crate::source::check_regular(&path).map_err(|reason| Fatal::PathNotFound {
+            path: given.display().to_string(),
+            reason,
+        })?;
         let before = ws.problems.len();
         let topology = load::load_topology_file(&mut ws, &path, &env.cwd);
         let shown = crate::source::display_path(&path, &env.cwd);

@@ -3,6 +3,7 @@
 //! Every position the tool reports is a byte span into the *decoded* text held here; lines and
 //! columns (1-based, columns counted in characters) are computed from it on demand.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -369,6 +370,124 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
     }
 }
 
+/// The most bytes read from one input: a topology, a worksheet, the backup-time topology. A
+/// larger file is an IN001 finding, and the run goes on without it.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a regular file of at most `cap` bytes.
+///
+/// Anything else (a directory, a FIFO, a socket, a device) is refused from its metadata, before
+/// it is opened; the opened file is checked again, so that a FIFO swapped in meanwhile is
+/// refused too (on Unix it is opened without blocking, so that opening it cannot hang). The cap
+/// is checked while reading: a file that grows, or never ends, costs at most `cap + 1` bytes.
+///
+/// # Errors
+/// Why the file was not read, in words.
+pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    check_regular(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    read_capped(file, meta.len(), cap)
+}
+
+/// [`read_file`] for a file that must be UTF-8 text (a configuration, a baseline).
+///
+/// # Errors
+/// As [`read_file`], and text that is not UTF-8.
+pub fn read_text(path: &Path, cap: u64) -> Result<String, String> {
+    String::from_utf8(read_file(path, cap)?).map_err(|e| {
+        format!(
+            "the file is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Whether `path` names a regular file (following symbolic links), without opening it.
+///
+/// # Errors
+/// What it is instead, or why its metadata could not be read.
+pub fn check_regular(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(not_regular(&meta))
+    }
+}
+
+/// Why a file whose metadata is `meta` is not read.
+fn not_regular(meta: &std::fs::Metadata) -> String {
+    let kind = meta.file_type();
+    let what = if kind.is_dir() {
+        "a directory"
+    } else {
+        special_kind(kind)
+    };
+    format!("it is {what}, not a regular file; only regular files are read")
+}
+
+#[cfg(unix)]
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Reads at most `cap` bytes from `reader`, `size` being what its metadata announced.
+///
+/// # Errors
+/// More than `cap` bytes (the reading stops one byte past the cap), or a read error.
+pub fn read_capped(reader: impl Read, size: u64, cap: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(cap)).unwrap_or(0));
+    reader
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > cap {
+        return Err(format!(
+            "the file is larger than {}, the most read from one file; it was not read",
+            size_in_words(cap)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// A byte count in words: `1 GiB`, `4 MiB`, `100 bytes`.
+#[must_use]
+pub fn size_in_words(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// A path as shown to users: relative to `base` when under it, with `/` separators.
 #[must_use]
 pub fn display_path(path: &Path, base: &Path) -> String {
@@ -505,6 +624,57 @@ mod tests {
         }
         let end = u32::try_from(text.len() - 1).expect("small");
         assert_eq!(f.line_col(end), (2, 5001));
+    }
+
+    #[test]
+    fn reads_stop_one_byte_past_the_cap() {
+        // A source that never ends (as /dev/zero, or a file that keeps growing).
+        let err = read_capped(std::io::repeat(b'x'), 0, 1000).expect_err("endless");
+        assert!(err.contains("larger than 1000 bytes"), "{err}");
+        let read = read_capped(&b"0123456789"[..], 10, 10).expect("at the cap");
+        assert_eq!(read, b"0123456789");
+        // The announced size does not matter: only what is read.
+        assert!(read_capped(&b"0123456789"[..], 0, 9).is_err());
+        assert_eq!(size_in_words(MAX_INPUT_BYTES), "1 GiB");
+        assert_eq!(size_in_words(4 << 20), "4 MiB");
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("t.xml");
+        std::fs::write(&file, "0123456789").expect("write");
+        assert_eq!(read_file(&file, 10).expect("read"), b"0123456789");
+        let err = read_file(&file, 9).expect_err("over the cap");
+        assert!(err.contains("larger than 9 bytes"), "{err}");
+        let err = read_file(dir.path(), 10).expect_err("a directory");
+        assert!(err.contains("it is a directory"), "{err}");
+        assert!(read_file(&dir.path().join("missing"), 10).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    #[allow(clippy::print_stderr, reason = "a skipped check says so")]
+    fn fifos_sockets_and_devices_are_refused_without_opening_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("socket");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+        let err = read_file(&socket, 10).expect_err("a socket");
+        assert!(err.contains("it is a socket"), "{err}");
+        let err = read_file(Path::new("/dev/zero"), 10).expect_err("a device");
+        assert!(err.contains("it is a character device"), "{err}");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if made {
+            // Opening a FIFO with no writer for reading would block.
+            let err = read_file(&fifo, 10).expect_err("a FIFO");
+            assert!(err.contains("it is a FIFO"), "{err}");
+        } else {
+            eprintln!("skipped: the FIFO case: mkfifo is not available");
+        }
     }
 
     #[test]

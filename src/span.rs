@@ -4,7 +4,8 @@ use std::ops::Range;
 
 /// A half-open byte range `start..end` into a file's decoded text.
 ///
-/// Offsets are `u32`: files larger than 4 GiB are refused when they are read.
+/// Offsets are `u32`: no input over 1 GiB is read (`source::MAX_INPUT_BYTES`), and its decoded
+/// text stays well under 4 GiB.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub start: u32,

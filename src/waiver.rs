@@ -66,6 +66,10 @@ struct BaselineFile {
     findings: Vec<BaselineEntry>,
 }
 
+/// The most bytes read from a baseline file (256 MiB: about a million entries); a larger one is
+/// exit 2.
+pub const MAX_BASELINE_BYTES: u64 = 256 << 20;
+
 /// The version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
 
