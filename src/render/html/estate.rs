@@ -9,9 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::Report;
-use crate::finding::Severity;
+use crate::finding::{Severity, cut, cut_str};
 use crate::model::values::{SqlRef, Unc};
 use crate::model::{Deployment, Fqdn, PoolRole, Topology, Workspace, restore};
+use crate::rules::MAX_ENTITY_CHARS;
 use crate::source::FileId;
 
 /// What a box stands for.
@@ -110,7 +111,14 @@ impl Estate {
             let slot = pool.site.filter(|&s| s < t.sites.len());
             by_site[slot.unwrap_or(t.sites.len())].push(p);
         }
-        let stores = t.file_stores();
+        // The file stores of each pool.
+        let mut stores: Vec<Vec<crate::model::topology::FileStore>> =
+            vec![Vec::new(); t.pools.len()];
+        for store in t.file_stores() {
+            if let Some(list) = stores.get_mut(store.pool) {
+                list.push(store);
+            }
+        }
         let partners = mirror_partners(t, deployment);
         for (s, pools) in by_site.iter_mut().enumerate() {
             let (label, detail) = match t.sites.get(s) {
@@ -147,7 +155,7 @@ impl Estate {
             let site_node = b.push(Kind::Site, None, label, detail);
             sites.push(site_node);
             for &p in pools.iter() {
-                b.pool(t, p, site_node, &stores);
+                b.pool(t, p, site_node, &stores[p]);
             }
             b.close(site_node);
         }
@@ -344,12 +352,20 @@ fn rank(t: &Topology, pool: usize) -> u8 {
 /// Pools that host the mirror (1) or witness (2) of an instance on another pool of the same
 /// site, with that pool: they are drawn right after it, so that the links stay short.
 fn mirror_partners(t: &Topology, deployment: &Deployment) -> BTreeMap<usize, (usize, u8)> {
+    // The pool of each SQL instance by server and instance name, looked up rather than
+    // scanned for every mirrored row; the first instance declared wins.
+    let mut pools: BTreeMap<(&Fqdn, String), usize> = BTreeMap::new();
+    for s in &t.sql_instances {
+        if let Some(p) = s.pool
+            && let Some(server) = &t.pools[p].fqdn
+        {
+            pools
+                .entry((&server.value, s.name.value.to_lowercase()))
+                .or_insert(p);
+        }
+    }
     let pool_of = |sql: &SqlRef| -> Option<usize> {
-        t.sql_instances.iter().find_map(|s| {
-            let p = s.pool?;
-            let server = t.pools[p].fqdn.as_ref()?;
-            (server.value == sql.server && s.name.value.to_lowercase() == sql.instance).then_some(p)
-        })
+        pools.get(&(&sql.server, sql.instance.clone())).copied()
     };
     let mut partners = BTreeMap::new();
     for (row, principal, mirror) in deployment.sheets.mirrored() {
@@ -403,7 +419,8 @@ impl Builder {
         let index = self.nodes.len();
         self.nodes.push(Node {
             kind,
-            label,
+            // Bounded as a finding's entity is: a hostile name is not kept in full.
+            label: cut(label, MAX_ENTITY_CHARS),
             detail,
             more: Vec::new(),
             parent,
@@ -425,6 +442,10 @@ impl Builder {
 
     /// Registers an entity key; the first box to claim a key keeps it.
     fn key(&mut self, key: &str, node: usize) {
+        // A finding's entity is cut to this length, so it can never name a longer key.
+        if key.len() > 4 * MAX_ENTITY_CHARS || key.chars().count() > MAX_ENTITY_CHARS {
+            return;
+        }
         self.keys.entry(key.to_lowercase()).or_insert(node);
     }
 
@@ -433,6 +454,7 @@ impl Builder {
         t: &Topology,
         p: usize,
         site: usize,
+        // The file stores of pool `p`.
         stores: &[crate::model::topology::FileStore],
     ) {
         let pool = &t.pools[p];
@@ -462,10 +484,10 @@ impl Builder {
                 .is_some_and(|m| m.inherited || m.fqdn.as_ref().map(|f| &f.value) == pool_fqdn);
         let mut names = Vec::new();
         for machine in &pool.machines {
-            let name = machine
-                .fqdn
-                .as_ref()
-                .map_or_else(|| "(no FQDN)".to_string(), |f| f.value.to_string());
+            let name = machine.fqdn.as_ref().map_or_else(
+                || "(no FQDN)".to_string(),
+                |f| cut_str(f.value.as_str(), MAX_ENTITY_CHARS),
+            );
             names.push(name.clone());
             if alone {
                 continue;
@@ -489,7 +511,7 @@ impl Builder {
                 self.key(&display, n);
             }
         }
-        for store in stores.iter().filter(|f| f.pool == p) {
+        for store in stores {
             let n = self.push(
                 Kind::FileStore,
                 Some(node),
