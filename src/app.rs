@@ -372,15 +372,15 @@ fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8,
     }
     let ws = read_workspace(&args.paths, args.no_ignore, env)?;
     let inventory = inspect::inventory(&ws);
-    let mut buffer = Vec::new();
+    // Written as it is rendered: the inventory shows every name in full, however long.
+    let mut out = std::io::BufWriter::new(out);
     let result = match args.format {
-        crate::cli::InspectFormat::Text => inspect::render_text(&mut buffer, &inventory),
-        crate::cli::InspectFormat::Json => inspect::render_json(&mut buffer, &inventory),
+        crate::cli::InspectFormat::Text => inspect::render_text(&mut out, &inventory),
+        crate::cli::InspectFormat::Json => inspect::render_json(&mut out, &inventory),
     };
-    result.map_err(|e| Fatal::Io {
-        message: e.to_string(),
+    result.and_then(|()| out.flush()).map_err(|e| Fatal::Io {
+        message: format!("cannot write to standard output: {e}"),
     })?;
-    write(out, &buffer)?;
     Ok(0)
 }
 

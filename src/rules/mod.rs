@@ -294,17 +294,18 @@ impl Emitter<'_> {
     /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
         if let Some(checked) = self.checked.as_deref_mut() {
-            checked.push(cut(draft.entity.clone(), MAX_ENTITY_CHARS));
+            checked.push(crate::finding::cut_str(&draft.entity, MAX_ENTITY_CHARS));
         }
         self.drafts.push(draft);
     }
 
     /// Records that the rule looked at `entity` (named as its findings would name it), whether
     /// or not it found anything.
-    pub fn checked(&mut self, entity: impl Into<String>) {
+    pub fn checked(&mut self, entity: impl AsRef<str>) {
         if let Some(checked) = self.checked.as_deref_mut() {
-            // Cut as the entity of a finding is, so that the two still match.
-            checked.push(cut(entity.into(), MAX_ENTITY_CHARS));
+            // Cut as the entity of a finding is, so that the two still match (and copied only
+            // as far as it is kept).
+            checked.push(crate::finding::cut_str(entity.as_ref(), MAX_ENTITY_CHARS));
         }
     }
 
@@ -459,7 +460,7 @@ pub fn suggest(key: &str) -> Option<&'static str> {
 }
 
 /// Longest entity kept (an FQDN has at most 255 characters, a UNC path rarely more).
-const MAX_ENTITY_CHARS: usize = 1024;
+pub(crate) const MAX_ENTITY_CHARS: usize = 1024;
 /// Longest message or help kept.
 const MAX_MESSAGE_CHARS: usize = 2000;
 /// Longest label kept.
