@@ -107,6 +107,16 @@ impl SourceFile {
         )
     }
 
+    /// 1-based line of a byte offset (what [`SourceFile::line_col`] gives, without counting the
+    /// column).
+    #[must_use]
+    pub fn line(&self, offset: u32) -> usize {
+        self.line_index(crate::span::floor_char_boundary(
+            &self.text,
+            offset as usize,
+        )) + 1
+    }
+
     /// 0-based index of the line holding a byte offset.
     fn line_index(&self, offset: usize) -> usize {
         self.line_starts()
@@ -600,6 +610,7 @@ mod tests {
         // "<x/>" starts after two 2-byte characters: byte 8, character column 3.
         assert_eq!(f.line_col(8), (2, 3));
         assert_eq!(f.line_col(1000), (3, 1));
+        assert_eq!((f.line(3), f.line(4), f.line(1000)), (1, 2, 3));
         // Inside a character: that character's column.
         assert_eq!(f.line_col(5), (2, 1));
         assert_eq!(f.line_col(7), (2, 2));

@@ -76,7 +76,7 @@ impl Excerpt {
         let line_end = |offset: usize| file.line_range(offset).end;
         let first = line_start(line_start(lowest).saturating_sub(1));
         let last = line_end(line_end(highest));
-        let first_line = file.line_col(u32::try_from(first).unwrap_or(u32::MAX)).0 - 1;
+        let first_line = file.line(u32::try_from(first).unwrap_or(u32::MAX)) - 1;
 
         let mut excerpt = String::new();
         let mut lines = Vec::new();
