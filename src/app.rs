@@ -112,10 +112,38 @@ pub fn read_workspace_with_backup(
         None => None,
     };
     let (mut inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
+    // A walk that meets the backup-time topology leaves it out: it is no deployment.
+    let mut walked_into_backup = None;
     if let Some(backup) = &backup {
+        walked_into_backup = inputs
+            .iter()
+            .find(|i| !i.explicit && discover::same_file(&i.path, backup))
+            .map(|i| i.path.clone());
         inputs.retain(|i| i.explicit || !discover::same_file(&i.path, backup));
     }
-    let mut ws = load::load(&inputs, &walk_errors, &env.cwd);
+    let mut ws = load::read(&inputs, &walk_errors, &env.cwd);
+    // A topology named on the command line still joins the worksheets beside it.
+    let explicit: std::collections::BTreeSet<&Path> = inputs
+        .iter()
+        .filter(|i| i.explicit)
+        .map(|i| i.path.as_path())
+        .collect();
+    let named: Vec<PathBuf> = ws
+        .topologies
+        .iter()
+        .map(|t| ws.files.get(t.file).path.clone())
+        .filter(|p| explicit.contains(p.as_path()))
+        .collect();
+    for topology in named {
+        let (mut more, errors) = discover::beside(&topology, no_ignore, &inputs);
+        if let Some(backup) = &backup {
+            more.retain(|i| !discover::same_file(&i.path, backup));
+        }
+        load::read_more(&mut ws, &more, &env.cwd);
+        load::add_walk_errors(&mut ws, &errors, &env.cwd);
+        inputs.extend(more);
+    }
+    load::form_deployments(&mut ws);
     // Files were found, but none is a topology and none is a problem worth reporting.
     if ws.topologies.is_empty() && ws.problems.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
@@ -142,9 +170,68 @@ pub fn read_workspace_with_backup(
                 ),
             });
         }
+        if let Some(walked) = &walked_into_backup {
+            own_topology_in_walk(&ws, walked, &env.cwd)?;
+        }
         load::load_backup(&mut ws, backup, &env.cwd);
+        not_the_deployments_own(&ws, backup)?;
     }
     Ok(ws)
+}
+
+/// The usage error of a `--backup-topology` that names the topology being checked.
+fn own_topology(shown: &str, own: &str) -> Fatal {
+    let what = if shown == own {
+        "the topology of the deployment being checked".to_string()
+    } else {
+        format!("the deployment's own topology file (`{own}`)")
+    };
+    Fatal::Usage {
+        message: format!(
+            "--backup-topology `{shown}` is {what}: compared with itself, it can show no drift"
+        ),
+        help: Some(
+            "name the topology exported with the last backup and kept with its files, for example `\\\\backup01\\lync\\2026-11-20\\topology.xml`"
+                .to_string(),
+        ),
+    }
+}
+
+/// A walk met the backup-time topology in a folder whose worksheets have no other topology:
+/// it is that deployment's own topology.
+fn own_topology_in_walk(ws: &Workspace, walked: &Path, cwd: &Path) -> Result<(), Fatal> {
+    let shown = crate::source::display_path(walked, cwd);
+    let dir = shown.rsplit_once('/').map_or(".", |(d, _)| d);
+    let has_sheets = ws.worksheets.iter().any(|w| {
+        ws.files
+            .get(w.file)
+            .display
+            .rsplit_once('/')
+            .map_or(".", |(d, _)| d)
+            == dir
+    });
+    let has_topology = ws.deployments.iter().any(|d| d.dir == dir);
+    if has_sheets && !has_topology {
+        return Err(own_topology(&shown, &shown));
+    }
+    Ok(())
+}
+
+/// The backup-time topology must not be a deployment's own topology file (by path, link or
+/// hard link). A different file with the same content is what a backup taken since the last
+/// change exports, and is accepted; the summary says that the two are identical.
+fn not_the_deployments_own(ws: &Workspace, backup: &Path) -> Result<(), Fatal> {
+    let Some(then) = &ws.backup else {
+        return Ok(());
+    };
+    let then = ws.files.get(then.file);
+    for d in &ws.deployments {
+        let now = ws.files.get(ws.topologies[d.topology].file);
+        if discover::same_file(&now.path, backup) {
+            return Err(own_topology(&then.display, &now.display));
+        }
+    }
+    Ok(())
 }
 
 fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal> {
@@ -163,6 +250,7 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let mut options = config.options(as_of);
+    options.require_readiness |= args.require_readiness;
     // Only the JUnit report lists what each rule checked.
     options.record_checked = destinations.iter().any(|(f, _)| *f == Format::Junit);
     // The command line wins over the configuration file.
@@ -214,10 +302,12 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             &report,
             as_of,
             fail_on,
+            options.require_readiness,
             human::Style {
                 color,
                 width,
                 quiet: args.quiet,
+                statistics: args.statistics,
             },
         )
         .map_err(|e| Fatal::Io {
@@ -228,9 +318,25 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
             Some(path) => write_file(&env.cwd.join(&path), &buffer)?,
         }
     }
-    let code = exit_code(&report, fail_on);
+    let mut code = exit_code(&report, fail_on);
+    if options.require_readiness && readiness_unmet(&report.summary) {
+        code = 1;
+    }
     release((ws, report));
     Ok(code)
+}
+
+/// With `--require-readiness`: readiness was not judged somewhere (a deployment with only its
+/// structure checked, worksheets that could not be joined, no deployment at all). Errors the
+/// baseline waived keep a deployment NOT READY but, as without the option, do not fail the run.
+fn readiness_unmet(summary: &engine::Summary) -> bool {
+    use engine::Verdict;
+    summary.deployments.is_empty()
+        || summary.deployments.iter().any(|d| match d.verdict {
+            Verdict::Ready => false,
+            Verdict::StructureOnly => true,
+            Verdict::NotReady => d.baselined_errors == 0,
+        })
 }
 
 /// Writes a report or baseline file, creating its directory when missing.
@@ -295,51 +401,44 @@ pub(crate) fn render(
     report: &Report,
     as_of: Date,
     fail_on: Option<Severity>,
+    require_readiness: bool,
     style: human::Style,
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::render(out, ws, report, style),
-        Format::Concise => concise::render(out, ws, report),
+        Format::Concise => concise::render(out, ws, report, style),
         Format::Json => json::render(out, ws, report, as_of),
         Format::Sarif => sarif::render(out, ws, report),
-        Format::Junit => junit::render(out, ws, report, fail_on),
+        Format::Junit => junit::render(out, ws, report, fail_on, require_readiness),
         Format::Github => annotations::render(out, ws, report, annotations::Dialect::Github),
         Format::Azure => annotations::render(out, ws, report, annotations::Dialect::Azure),
         Format::Html => html::render(out, ws, report, as_of),
     }
 }
 
-/// Pairs each `--format` with the `--output` at the same position (`None` = standard output).
+/// Pairs each `--format` with the `--output` at the same position (`None` = standard output);
+/// an `--output` beyond the formats takes its format from its extension.
 fn pair_outputs(
     formats: &[Format],
     outputs: &[PathBuf],
 ) -> Result<Vec<(Format, Option<PathBuf>)>, Fatal> {
-    let formats = if formats.is_empty() {
-        &[Format::Human][..]
-    } else {
-        formats
-    };
-    if outputs.len() > formats.len() {
-        return Err(Fatal::Usage {
-            message: format!(
-                "{} --output paths but only {} --format",
-                outputs.len(),
-                formats.len()
-            ),
-            help: Some("give one --format per --output, in the same order".to_string()),
-        });
+    let to_stdout = |p: &PathBuf| p.as_path() == Path::new("-");
+    let mut pairs: Vec<(Format, Option<PathBuf>)> = Vec::new();
+    for (i, output) in outputs.iter().enumerate() {
+        let format = match formats.get(i) {
+            Some(format) => *format,
+            // `--output -` alone is the default format on standard output.
+            None if formats.is_empty() && outputs.len() == 1 && to_stdout(output) => Format::Human,
+            None => format_of(output)?,
+        };
+        pairs.push((format, Some(output.clone()).filter(|p| !to_stdout(p))));
     }
-    let pairs: Vec<(Format, Option<PathBuf>)> = formats
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let dest = outputs
-                .get(i)
-                .filter(|p| p.as_path() != Path::new("-"))
-                .cloned();
-            (*f, dest)
-        })
-        .collect();
+    for format in formats.iter().skip(outputs.len()) {
+        pairs.push((*format, None));
+    }
+    if pairs.is_empty() {
+        pairs.push((Format::Human, None));
+    }
     if pairs.iter().filter(|(_, d)| d.is_none()).count() > 1 {
         return Err(Fatal::Usage {
             message: "more than one --format would go to standard output".to_string(),
@@ -347,6 +446,32 @@ fn pair_outputs(
         });
     }
     Ok(pairs)
+}
+
+/// The format an `--output` path names by its extension: `.json`, `.sarif`, `.xml` (JUnit),
+/// `.html`. Any other is a usage error: a report is never written in a format its name
+/// does not announce.
+fn format_of(output: &Path) -> Result<Format, Fatal> {
+    let extension = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("json") => Ok(Format::Json),
+        Some("sarif") => Ok(Format::Sarif),
+        Some("xml") => Ok(Format::Junit),
+        Some("html" | "htm") => Ok(Format::Html),
+        _ => Err(Fatal::Usage {
+            message: format!(
+                "--output `{}` has no --format, and its extension does not name one",
+                output.display()
+            ),
+            help: Some(
+                "give the format before it (`--format concise --output findings.txt`), or name the file .json, .sarif, .xml (JUnit) or .html"
+                    .to_string(),
+            ),
+        }),
+    }
 }
 
 /// The lowest severity that fails the run (`None`: nothing does).
@@ -464,7 +589,7 @@ fn rules_cmd(format: RulesFormat, out: &mut dyn Write) -> Result<u8, Fatal> {
                         "severity": m.severity.as_str(),
                         "category": m.category(),
                         "summary": m.summary,
-                        "requirements": m.sources,
+                        "sources": m.sources(),
                         "url": m.url(),
                     })
                 })

@@ -78,7 +78,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<Format>,
 
-    /// Where the format at the same position goes (`-` = standard output)
+    /// Where the format at the same position goes (`-` = standard output); an --output with no
+    /// --format of its own takes the format from its extension (.json, .sarif, .xml for JUnit,
+    /// .html)
     #[arg(long, short = 'o')]
     pub output: Vec<PathBuf>,
 
@@ -119,7 +121,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub backup_topology: Option<PathBuf>,
 
-    /// Leave out the findings recorded in this baseline file; report only new ones
+    /// Leave out the findings recorded in this baseline file; report only new ones and those
+    /// that got worse (its errors still keep the verdict NOT READY)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
@@ -127,6 +130,16 @@ pub struct CheckArgs {
     /// them
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Exit 1 unless readiness was judged: also when the verdict is STRUCTURE ONLY (a topology
+    /// with no worksheets beside it). Also `require-readiness = true` in [options]
+    #[arg(long)]
+    pub require_readiness: bool,
+
+    /// Print how many findings each rule reported instead of the findings themselves (human
+    /// and concise formats)
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Args)]

@@ -24,7 +24,7 @@ pub const FILE_NAME: &str = "topolint.toml";
 pub struct Options {
     /// The date expiry and age rules measure against.
     pub as_of: Date,
-    /// BK212: a backup older than this many days before `as_of` is stale.
+    /// BK212: days of grace beyond each row's backup schedule.
     pub max_backup_age_days: u32,
     /// BK213, RS304: warn this many days before an expiry.
     pub expiry_warning_days: u32,
@@ -33,6 +33,8 @@ pub struct Options {
     /// Whether rules list every entity they checked (only the JUnit report shows them; on a
     /// large topology the lists cost time and memory).
     pub record_checked: bool,
+    /// Exit 1 when readiness was not judged (`--require-readiness`, `require-readiness`).
+    pub require_readiness: bool,
 }
 
 impl Options {
@@ -41,10 +43,11 @@ impl Options {
     pub fn new(as_of: Date) -> Self {
         Self {
             as_of,
-            max_backup_age_days: 1,
+            max_backup_age_days: 0,
             expiry_warning_days: 30,
             product: None,
             record_checked: true,
+            require_readiness: false,
         }
     }
 }
@@ -61,6 +64,8 @@ pub struct Config {
     pub product: Option<Product>,
     /// `[options] backup-topology`, resolved against the configuration file's folder.
     pub backup_topology: Option<PathBuf>,
+    /// `[options] require-readiness`.
+    pub require_readiness: bool,
     /// Where `backup-topology`'s value is in the file, for pointing at it.
     backup_topology_span: Option<std::ops::Range<usize>>,
     /// `[[exemptions]]`, in file order.
@@ -102,6 +107,7 @@ impl Config {
                 .unwrap_or(defaults.expiry_warning_days),
             product: self.product,
             record_checked: defaults.record_checked,
+            require_readiness: self.require_readiness,
         }
     }
 }
@@ -134,6 +140,7 @@ struct RawOptions {
     expiry_warning_days: Option<u32>,
     product: Option<toml::Spanned<String>>,
     backup_topology: Option<toml::Spanned<String>>,
+    require_readiness: Option<bool>,
 }
 
 /// The most bytes read from a configuration file (4 MiB: some thousands of exemptions); a larger
@@ -252,6 +259,7 @@ pub fn parse(text: &str, shown: &str) -> Result<Config, Fatal> {
     config.shown = shown.to_string();
     config.max_backup_age_days = raw.options.max_backup_age_days;
     config.expiry_warning_days = raw.options.expiry_warning_days;
+    config.require_readiness = raw.options.require_readiness.unwrap_or(false);
     if let Some(product) = &raw.options.product {
         config.product = match product.get_ref().as_str() {
             "auto" => None,
@@ -344,6 +352,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "expiry-warning-days",
             "product",
             "backup-topology",
+            "require-readiness",
         ],
     ),
     ("[[exemptions]]", &["rule", "entity", "reason", "expires"]),
@@ -372,7 +381,7 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .min_by_key(|(d, _, _)| *d);
     Some(match closest {
         Some((_, table, k)) => format!("did you mean `{k}` (in {table})?"),
-        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
+        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology, require-readiness) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
     })
 }
 
@@ -396,7 +405,7 @@ mod tests {
     #[test]
     fn reads_rules_and_options() {
         let config = parse(
-            "[rules]\nBK211 = \"warning\"\n\"mirror-without-witness\" = \"error\"\nTP108 = \"off\"\n\n[options]\nmax-backup-age-days = 2\nexpiry-warning-days = 60\nproduct = \"sfb2015\"\n",
+            "[rules]\nBK211 = \"warning\"\n\"mirror-without-witness\" = \"error\"\nTP108 = \"off\"\n\n[options]\nmax-backup-age-days = 2\nexpiry-warning-days = 60\nproduct = \"sfb2015\"\nrequire-readiness = true\n",
             "topolint.toml",
         )
         .expect("valid");
@@ -407,6 +416,13 @@ mod tests {
         assert_eq!(options.max_backup_age_days, 2);
         assert_eq!(options.expiry_warning_days, 60);
         assert_eq!(options.product, Some(Product::Sfb2015));
+        assert!(options.require_readiness);
+        let defaults = parse("", "t.toml").expect("empty");
+        assert!(
+            !defaults
+                .options(Date::parse("2026-11-21").expect("date"))
+                .require_readiness
+        );
     }
 
     #[test]
@@ -477,7 +493,10 @@ mod tests {
     #[test]
     fn defaults_without_a_file() {
         let options = Config::default().options(Date::parse("2026-11-21").expect("date"));
-        assert_eq!(options.max_backup_age_days, 1);
+        assert_eq!(
+            options.max_backup_age_days, 0,
+            "no grace beyond the schedule"
+        );
         assert_eq!(options.expiry_warning_days, 30);
         assert_eq!(options.product, None);
     }

@@ -20,8 +20,13 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// File name endings a directory walk considers.
-pub const EXTENSIONS: &[&str] = &["xml", "tbxml", "csv"];
+/// File name endings a directory walk considers: topologies, worksheets (CSV, Excel's "Unicode
+/// Text", workbooks) and the archives the Export-Cs* cmdlets write.
+pub const EXTENSIONS: &[&str] = &["xml", "tbxml", "csv", "txt", "xlsx", "xlsm", "zip"];
+
+/// The endings of the files that join a topology named on the command line: what can sit in
+/// its deployment folder besides the topology itself.
+pub const BESIDE_A_TOPOLOGY: &[&str] = &["csv", "txt", "xlsx", "xlsm", "zip"];
 
 /// Expands paths (relative ones resolved against `cwd`) into input files.
 ///
@@ -55,7 +60,49 @@ pub fn discover(
     Ok((inputs, errors))
 }
 
+/// The files beside a topology named on the command line that belong to its deployment (its
+/// worksheets, workbooks and archives), as a walk of its folder would find them, without
+/// descending into subfolders; `known` are inputs already read, left out.
+#[must_use]
+pub fn beside(topology: &Path, no_ignore: bool, known: &[Input]) -> (Vec<Input>, Vec<WalkError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let Some(dir) = topology.parent() else {
+        return (inputs, errors);
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    walk_with(
+        dir,
+        no_ignore,
+        Some(1),
+        BESIDE_A_TOPOLOGY,
+        &mut inputs,
+        &mut errors,
+    );
+    // Each path resolved once: a file named and also beside is read once.
+    let resolved = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let known: std::collections::BTreeSet<PathBuf> =
+        known.iter().map(|k| resolved(&k.path)).collect();
+    inputs.retain(|i| !known.contains(&resolved(&i.path)));
+    (inputs, errors)
+}
+
 fn walk(dir: &Path, no_ignore: bool, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+    walk_with(dir, no_ignore, None, EXTENSIONS, inputs, errors);
+}
+
+fn walk_with(
+    dir: &Path,
+    no_ignore: bool,
+    depth: Option<usize>,
+    extensions: &[&str],
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<WalkError>,
+) {
     let filters = !no_ignore;
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(filters)
@@ -66,13 +113,14 @@ fn walk(dir: &Path, no_ignore: bool, inputs: &mut Vec<Input>, errors: &mut Vec<W
         .git_global(false)
         .require_git(false)
         .follow_links(false)
+        .max_depth(depth)
         .sort_by_file_name(Ord::cmp)
         .build();
     for entry in walker {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && has_extension(entry.path()) {
+                if is_file && has_extension(entry.path(), extensions) {
                     inputs.push(Input {
                         path: entry.into_path(),
                         explicit: false,
@@ -97,10 +145,10 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-fn has_extension(path: &Path) -> bool {
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
 /// Whether two paths name the same file.
@@ -126,7 +174,10 @@ mod tests {
             "b/topology.xml",
             "a/t.tbxml",
             "a/w.CSV",
+            "a/backup.zip",
+            "a/book.xlsx",
             "notes.txt",
+            "readme.md",
             ".hidden/x.xml",
             "build/x.xml",
         ] {
@@ -145,14 +196,62 @@ mod tests {
                     .replace('\\', "/")
             })
             .collect();
-        assert_eq!(names, ["a/t.tbxml", "a/w.CSV", "b/topology.xml"]);
+        assert_eq!(
+            names,
+            [
+                "a/backup.zip",
+                "a/book.xlsx",
+                "a/t.tbxml",
+                "a/w.CSV",
+                "b/topology.xml",
+                "notes.txt"
+            ]
+        );
 
         let (all, _) = discover(&[root.to_path_buf()], root, true).expect("discover");
         assert_eq!(
             all.len(),
-            5,
+            8,
             "--no-ignore includes hidden and ignored entries"
         );
+    }
+
+    #[test]
+    fn beside_a_named_topology_are_its_folders_worksheets_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for name in [
+            "d/topology.xml",
+            "d/other.xml",
+            "d/servers.csv",
+            "d/book.xlsx",
+            "d/sub/deeper.csv",
+            "d/.hidden.csv",
+        ] {
+            touch(&root.join(name));
+        }
+        let named = Input {
+            path: root.join("d/topology.xml"),
+            explicit: true,
+        };
+        let also_named = Input {
+            path: root.join("d/servers.csv"),
+            explicit: true,
+        };
+        let (found, errors) = beside(&named.path, false, &[named.clone(), also_named]);
+        assert!(errors.is_empty());
+        let names: Vec<String> = found
+            .iter()
+            .map(|i| {
+                i.path
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["book.xlsx"]);
+        assert!(found.iter().all(|i| !i.explicit));
     }
 
     #[test]

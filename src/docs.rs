@@ -26,8 +26,13 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         meta.prefix()
     );
     let _ = writeln!(page, "- **Runs on:** {runs_on}");
-    if !meta.sources.is_empty() {
-        let _ = writeln!(page, "- **Requirements:** {}", meta.sources.join(", "));
+    let sources = meta.sources();
+    if !sources.is_empty() {
+        let _ = writeln!(
+            page,
+            "- **Microsoft sources (TechNet):** {}",
+            sources.join(", ")
+        );
     }
     let _ = writeln!(
         page,
@@ -79,6 +84,16 @@ mod tests {
             !page.contains("\n ## "),
             "doc-comment indentation is stripped"
         );
+    }
+
+    #[test]
+    fn sources_are_the_technet_ids_the_source_section_cites() {
+        let bk212 = crate::rules::find("BK212").expect("BK212");
+        assert_eq!(bk212.meta.sources(), ["Hh202184", "Dn720912"]);
+        let page = rule_page(&bk212.meta);
+        assert!(page.contains("- **Microsoft sources (TechNet):** Hh202184, Dn720912\n"));
+        let ha401 = crate::rules::find("HA401").expect("HA401");
+        assert_eq!(ha401.meta.sources(), ["JJ205248", "JJ204991"]);
     }
 
     #[test]

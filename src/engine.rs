@@ -135,11 +135,40 @@ pub struct RuleRun {
     pub checked: Vec<String>,
 }
 
+/// What a run (or one deployment) comes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// Readiness was judged and no error stands in the way.
     Ready,
+    /// An error (one waived by the baseline too), or worksheets whose readiness could not be
+    /// judged.
     NotReady,
+    /// A topology with no worksheets (or with the readiness rules not selected): only the
+    /// input and structural rules ran, so readiness was not judged.
+    StructureOnly,
+}
+
+impl Verdict {
+    /// The verdict as the human summary, the annotations and the HTML headline print it.
+    #[must_use]
+    pub fn headline(self) -> &'static str {
+        match self {
+            Self::Ready => "READY",
+            Self::NotReady => "NOT READY FOR RESTORE",
+            Self::StructureOnly => "STRUCTURE ONLY",
+        }
+    }
+
+    /// The verdict as JSON writes it: `ready`, `not-ready`, `structure-only`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::NotReady => "not-ready",
+            Self::StructureOnly => "structure-only",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -154,12 +183,10 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings left out because the baseline lists them.
     pub baselined: usize,
+    /// The errors among them: they do not fail the run, but the verdict stays NOT READY.
+    pub baselined_errors: usize,
     #[serde(skip)]
     pub rules_run: usize,
-    /// Topologies of deployments no readiness rule looked at (no worksheets, or the readiness
-    /// rules were not selected).
-    #[serde(skip)]
-    pub structural_only: Vec<String>,
     #[serde(skip)]
     pub verdict: Verdict,
     /// Each deployment's own outcome, in the order the deployments were found.
@@ -168,6 +195,10 @@ pub struct Summary {
     /// The backup-time topology the deployment was compared with, as displayed.
     #[serde(skip)]
     pub backup_topology: Option<String>,
+    /// The backup-time topology has the same text as the deployment's: nothing changed since
+    /// the backup (or the same export was named twice).
+    #[serde(skip)]
+    pub backup_identical: bool,
 }
 
 /// One deployment's outcome: the findings about its topology and worksheets.
@@ -179,20 +210,47 @@ pub struct DeploymentSummary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Errors waived by the baseline: the deployment is not ready while there are any.
+    pub baselined_errors: usize,
     /// Whether the readiness rules (BK, RS, HA) ran: it has worksheets and they were selected.
     pub readiness_checked: bool,
     /// Whether worksheets were found beside the topology.
     #[serde(skip)]
     pub has_worksheets: bool,
+    /// Worksheets of its folder that could not be joined with it (another topology shares the
+    /// folder).
+    #[serde(skip)]
+    pub unjoined: usize,
+}
+
+impl DeploymentSummary {
+    /// Why the readiness of the deployment was not judged, when it was not.
+    #[must_use]
+    pub fn unjudged_because(&self) -> Option<&'static str> {
+        if self.readiness_checked {
+            None
+        } else if self.unjoined > 0 {
+            Some(
+                "another topology document shares its folder, so its worksheets were joined with neither",
+            )
+        } else if self.has_worksheets {
+            Some("the readiness rules were not selected")
+        } else {
+            Some("no worksheets beside it")
+        }
+    }
 }
 
 /// Each deployment's counts and verdict, from the findings whose primary location is in one of
 /// its files (its topology, its worksheets, or the backup-time topology it was compared with).
-/// A deployment is ready when it has no error and the readiness rules checked it.
+/// A deployment is ready when it has no error (none waived by the baseline either) and the
+/// readiness rules checked it; it is not ready with an error or with worksheets beside it that
+/// could not be joined; otherwise only its structure was checked.
 #[must_use]
 pub fn deployment_summaries(
     ws: &Workspace,
     findings: &[Finding],
+    baselined: &[Finding],
     readiness_selected: bool,
 ) -> Vec<DeploymentSummary> {
     let mut owner: BTreeMap<FileId, usize> = BTreeMap::new();
@@ -217,23 +275,34 @@ pub fn deployment_summaries(
         };
         counts[d][slot] += 1;
     }
+    let mut known = vec![0usize; ws.deployments.len()];
+    for f in baselined.iter().filter(|f| f.severity == Severity::Error) {
+        if let Some(&d) = f.primary.as_ref().and_then(|l| owner.get(&l.file)) {
+            known[d] += 1;
+        }
+    }
     ws.deployments
         .iter()
         .zip(counts)
-        .map(|(d, [errors, warnings, notes])| {
+        .zip(known)
+        .map(|((d, [errors, warnings, notes]), baselined_errors)| {
             let readiness_checked = d.has_worksheets() && readiness_selected;
             DeploymentSummary {
                 topology: ws.files.get(ws.topologies[d.topology].file).display.clone(),
-                verdict: if errors == 0 && readiness_checked {
+                verdict: if errors > 0 || baselined_errors > 0 || d.unjoined > 0 {
+                    Verdict::NotReady
+                } else if readiness_checked {
                     Verdict::Ready
                 } else {
-                    Verdict::NotReady
+                    Verdict::StructureOnly
                 },
                 errors,
                 warnings,
                 notes,
+                baselined_errors,
                 readiness_checked,
                 has_worksheets: d.has_worksheets(),
+                unjoined: d.unjoined,
             }
         })
         .collect()
@@ -290,25 +359,43 @@ pub fn run_with(
     let readiness_selected = rules
         .enabled()
         .any(|(r, _)| r.meta.scope == Scope::Deployment);
-    let structural_only: Vec<String> = ws
-        .deployments
-        .iter()
-        .filter(|d| !(d.has_worksheets() && readiness_selected))
-        .map(|d| ws.files.get(ws.topologies[d.topology].file).display.clone())
-        .collect();
     let errors = count(Severity::Error);
-    let verdict = if errors == 0 && structural_only.is_empty() && !ws.deployments.is_empty() {
-        Verdict::Ready
-    } else {
+    let baselined_errors = baselined
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let deployments = deployment_summaries(ws, &findings, &baselined, readiness_selected);
+    // Ready only when every deployment is, and nothing outside them is in error either; not
+    // ready when nothing was judged at all.
+    let verdict = if errors > 0
+        || baselined_errors > 0
+        || deployments.is_empty()
+        || deployments.iter().any(|d| d.verdict == Verdict::NotReady)
+    {
         Verdict::NotReady
+    } else if deployments
+        .iter()
+        .any(|d| d.verdict == Verdict::StructureOnly)
+    {
+        Verdict::StructureOnly
+    } else {
+        Verdict::Ready
     };
-    let deployments = deployment_summaries(ws, &findings, readiness_selected);
     Report {
         summary: Summary {
             // The configuration and baseline files are in the workspace only to be pointed at.
             files: ws
                 .files
                 .len()
+                // Archives and workbooks skipped outside deployment folders were not read.
+                .saturating_sub(
+                    ws.unread
+                        .iter()
+                        .filter(|u| {
+                            ws.files.get(u.file).encoding == crate::source::Encoding::Binary
+                        })
+                        .count(),
+                )
                 .saturating_sub(usize::from(waivers.config_file.is_some()))
                 .saturating_sub(usize::from(
                     matches!(waivers.baseline, BaselineUse::Apply(b) if b.file.is_some()),
@@ -320,14 +407,20 @@ pub fn run_with(
             notes: count(Severity::Note),
             suppressed: findings.iter().filter(|f| !f.is_active()).count(),
             baselined: baselined.len(),
+            baselined_errors,
             rules_run,
-            structural_only,
             verdict,
             deployments,
             backup_topology: ws
                 .backup
                 .as_ref()
                 .map(|b| ws.files.get(b.file).display.clone()),
+            backup_identical: ws.backup.as_ref().is_some_and(|b| {
+                let then = &ws.files.get(b.file).text;
+                ws.deployments
+                    .iter()
+                    .any(|d| ws.files.get(ws.topologies[d.topology].file).text == *then)
+            }),
         },
         findings,
         baselined,
@@ -497,11 +590,12 @@ fn baseline(
         BaselineUse::None => (findings, Vec::new()),
         BaselineUse::Record => findings.into_iter().partition(|f| !f.is_active()),
         BaselineUse::Apply(baseline) => {
-            let listed = baseline.fingerprints();
-            let matched: std::collections::BTreeSet<&str> = findings
+            let listed = baseline.by_fingerprint();
+            let mut matched: std::collections::BTreeSet<String> = findings
                 .iter()
                 .map(|f| f.fingerprint.as_str())
-                .filter(|fp| listed.contains(fp))
+                .filter(|fp| listed.contains_key(fp))
+                .map(str::to_string)
                 .collect();
             for entry in &baseline.entries {
                 let ran =
@@ -520,8 +614,27 @@ fn baseline(
                     });
                 }
             }
-            let matched: std::collections::BTreeSet<String> =
-                matched.into_iter().map(str::to_string).collect();
+            // A finding that got worse since the baseline recorded it is new again, pointing
+            // at the entry that no longer hides it.
+            let mut findings = findings;
+            for f in findings.iter_mut().filter(|f| f.is_active()) {
+                let Some(entry) = listed.get(f.fingerprint.as_str()) else {
+                    continue;
+                };
+                if let Some(then) = entry.worsened(f) {
+                    f.message.push_str(&format!(
+                        " (worse than when the baseline was written: {then} then)"
+                    ));
+                    if let Some(file) = baseline.file {
+                        f.secondary.push(crate::finding::Label::new(
+                            file,
+                            entry.span,
+                            format!("the baseline recorded it as {then}"),
+                        ));
+                    }
+                    matched.remove(&f.fingerprint);
+                }
+            }
             findings
                 .into_iter()
                 .partition(|f| !f.is_active() || !matched.contains(&f.fingerprint))

@@ -1,6 +1,6 @@
 //! Findings: what rules report, as plain data (file ids and spans, no source text).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rules::RuleMeta;
 use crate::source::FileId;
@@ -10,7 +10,7 @@ use crate::span::Span;
 ///
 /// `error`: a restore would fail or lose data; `warning`: a restore is slower, manual or riskier;
 /// `note`: worth knowing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Note,
@@ -26,6 +26,35 @@ impl Severity {
             Self::Warning => "warning",
             Self::Note => "note",
         }
+    }
+}
+
+/// How far along a finding that can get worse is: a backup set or certificate that is
+/// expiring, then expired. A baseline records it, so that a finding that got worse since is
+/// reported again even when its severity did not change (a rule set to `warning` in the
+/// configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Expiring,
+    Expired,
+}
+
+impl State {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Expiring => "expiring",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// The state a baseline file names (`None` for a name this version does not know).
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Expiring, Self::Expired]
+            .into_iter()
+            .find(|s| s.as_str() == name)
     }
 }
 
@@ -59,6 +88,8 @@ pub struct Draft {
     /// set is an error where one about to expire is a warning). A severity set in the
     /// configuration wins over it.
     pub severity: Option<Severity>,
+    /// How far along it is, for a finding that can get worse.
+    pub state: Option<State>,
 }
 
 impl Draft {
@@ -72,6 +103,7 @@ impl Draft {
             secondary: Vec::new(),
             help: None,
             severity: None,
+            state: None,
         }
     }
 
@@ -93,6 +125,13 @@ impl Draft {
     #[must_use]
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    /// How far along it is (expiring, expired), for a finding that can get worse.
+    #[must_use]
+    pub fn state(mut self, state: State) -> Self {
+        self.state = Some(state);
         self
     }
 
@@ -120,6 +159,8 @@ pub struct Finding {
     /// Set when an exemption waives this finding: it is still reported, but counted as
     /// suppressed, and it neither fails the run nor changes the verdict.
     pub suppression: Option<Suppression>,
+    /// How far along it is, for a finding that can get worse.
+    pub state: Option<State>,
 }
 
 /// Why a finding is waived.

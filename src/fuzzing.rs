@@ -154,11 +154,13 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         color: false,
         width: 100,
         quiet: false,
+        statistics: false,
     };
     let narrow = human::Style {
         color: true,
         width: 40,
         quiet: false,
+        statistics: true,
     };
     for format in <Format as clap::ValueEnum>::value_variants() {
         let _ = app::render(
@@ -168,6 +170,7 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
             &report,
             AS_OF,
             Some(Severity::Error),
+            false,
             plain,
         );
     }

@@ -74,6 +74,12 @@ pub struct WorksheetView {
     pub path: String,
     pub kind: String,
     pub rows: usize,
+    /// How the bytes were decoded: `UTF-8`, `UTF-16LE`, ... `Windows-1252` when they are not
+    /// UTF-8.
+    pub encoding: &'static str,
+    /// The separator and what came before the header: `semicolon-separated`,
+    /// `comma-separated, after Export-Csv's #TYPE line`.
+    pub dialect: String,
 }
 
 #[derive(Serialize)]
@@ -92,10 +98,15 @@ pub fn inventory(ws: &Workspace) -> Inventory {
         worksheets: ws
             .worksheets
             .iter()
-            .map(|w| WorksheetView {
-                path: ws.files.get(w.file).display.clone(),
-                kind: w.kind.name().to_string(),
-                rows: w.row_count,
+            .map(|w| {
+                let file = ws.files.get(w.file);
+                WorksheetView {
+                    path: file.display.clone(),
+                    kind: w.kind.name().to_string(),
+                    rows: w.row_count,
+                    encoding: file.encoding.label(),
+                    dialect: w.dialect.describe(),
+                }
             })
             .collect(),
         problems: ws
@@ -286,13 +297,19 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
     if !inventory.worksheets.is_empty() {
         writeln!(out, "worksheets:")?;
         for w in &inventory.worksheets {
+            let encoding = if w.encoding == crate::source::Encoding::Windows1252.label() {
+                "read as Windows-1252: the bytes are not UTF-8"
+            } else {
+                w.encoding
+            };
             writeln!(
                 out,
-                "  {} ({}, {} row{})",
+                "  {} ({}, {} row{}; {encoding}, {})",
                 w.path,
                 w.kind,
                 w.rows,
-                if w.rows == 1 { "" } else { "s" }
+                if w.rows == 1 { "" } else { "s" },
+                w.dialect
             )?;
         }
     }

@@ -7,19 +7,34 @@ use std::path::Path;
 use crate::discover::{Input, WalkError};
 use std::collections::BTreeMap;
 
+use crate::finding::{Label, Severity};
 use crate::model::{
-    self, Deployment, InputProblem, ProblemKind, Recognized, Sheets, Topology, Workspace, worksheet,
+    self, Deployment, InputProblem, ProblemKind, Recognized, Sheets, Topology, Unread, Workspace,
+    worksheet,
 };
 use crate::source::{self, Encoding, FileId};
 use crate::span::Span;
 
-/// Reads every input, in order, into a workspace.
+/// Reads every input, in order, into a workspace, and forms its deployments.
 #[must_use]
 pub fn load(inputs: &[Input], walk_errors: &[WalkError], cwd: &Path) -> Workspace {
+    let mut ws = read(inputs, walk_errors, cwd);
+    form_deployments(&mut ws);
+    ws
+}
+
+/// Reads every input, in order, into a workspace, without forming deployments yet (more files
+/// may join: the worksheets beside a topology named on the command line).
+#[must_use]
+pub fn read(inputs: &[Input], walk_errors: &[WalkError], cwd: &Path) -> Workspace {
     let mut ws = Workspace::default();
-    for input in inputs {
-        load_one(&mut ws, input, cwd);
-    }
+    read_more(&mut ws, inputs, cwd);
+    add_walk_errors(&mut ws, walk_errors, cwd);
+    ws
+}
+
+/// Records the directory entries a walk could not visit.
+pub fn add_walk_errors(ws: &mut Workspace, walk_errors: &[WalkError], cwd: &Path) {
     for err in walk_errors {
         let id = ws.files.add(
             err.path.clone(),
@@ -28,7 +43,7 @@ pub fn load(inputs: &[Input], walk_errors: &[WalkError], cwd: &Path) -> Workspac
             Encoding::Utf8,
         );
         problem(
-            &mut ws,
+            ws,
             ProblemKind::Io,
             id,
             Span::default(),
@@ -36,26 +51,152 @@ pub fn load(inputs: &[Input], walk_errors: &[WalkError], cwd: &Path) -> Workspac
             None,
         );
     }
-    form_deployments(&mut ws);
-    ws
+}
+
+/// Reads more inputs into a workspace.
+pub fn read_more(ws: &mut Workspace, inputs: &[Input], cwd: &Path) {
+    for input in inputs {
+        load_one(ws, input, cwd);
+    }
 }
 
 fn load_one(ws: &mut Workspace, input: &Input, cwd: &Path) {
     let display = source::display_path(&input.path, cwd);
+    // An archive or a workbook is never read as text: not even its bytes are needed.
+    if let Some(binary) = Binary::by_name(&input.path) {
+        unread_binary(ws, input, display, binary, None);
+        return;
+    }
     ingest(ws, input, display, read_bytes(&input.path));
+}
+
+/// A binary file that topolint does not read (yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Binary {
+    /// A ZIP archive: what the Export-Cs* cmdlets write.
+    Zip,
+    /// An Excel workbook (`.xlsx`, `.xlsm`: a ZIP archive inside).
+    Workbook,
+    /// An Excel 97-2003 workbook or another OLE compound file.
+    LegacyWorkbook,
+}
+
+impl Binary {
+    /// By the file's name: `.zip`, `.xlsx`, `.xlsm`.
+    fn by_name(path: &Path) -> Option<Self> {
+        if has_extension(path, &["zip"]) {
+            Some(Self::Zip)
+        } else if has_extension(path, &["xlsx", "xlsm"]) {
+            Some(Self::Workbook)
+        } else {
+            None
+        }
+    }
+
+    /// By the file's first bytes, whatever its name.
+    fn by_content(path: &Path, bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+            Some(if has_extension(path, &["xlsx", "xlsm"]) {
+                Self::Workbook
+            } else {
+                Self::Zip
+            })
+        } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            Some(Self::LegacyWorkbook)
+        } else {
+            None
+        }
+    }
+}
+
+/// Records a binary file as unread, saying what it was taken for and why: `content` is the
+/// first bytes that gave it away, when its name did not.
+fn unread_binary(
+    ws: &mut Workspace,
+    input: &Input,
+    display: String,
+    binary: Binary,
+    content: Option<&str>,
+) {
+    let name = input
+        .path
+        .file_name()
+        .map_or_else(|| display.clone(), |n| n.to_string_lossy().into_owned());
+    let why = match content {
+        Some(bytes) => format!("its first bytes are {bytes}"),
+        None => format!(
+            "its name ends in .{}",
+            input
+                .path
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default()
+        ),
+    };
+    let (what, unread, help) = match binary {
+        Binary::Zip => (
+            "a ZIP archive",
+            "topolint does not read archives yet, so nothing in it was checked",
+            "Export-CsConfiguration and the other Export-Cs* cmdlets write ZIP archives: they belong with the backups; the topology topolint checks is the XML `(Get-CsTopology -AsXml).ToString()` writes",
+        ),
+        Binary::Workbook => (
+            "an Excel workbook",
+            "topolint does not read workbooks yet, so its sheets were not checked",
+            "save each sheet as CSV in this folder (File > Save As > CSV UTF-8 (Comma delimited)): each file is recognised as a worksheet by its header row",
+        ),
+        Binary::LegacyWorkbook => (
+            "an Excel 97-2003 workbook (or another OLE compound file)",
+            "topolint does not read workbooks, so it was not checked",
+            "save each sheet as CSV in this folder (File > Save As > CSV UTF-8 (Comma delimited)): each file is recognised as a worksheet by its header row",
+        ),
+    };
+    let id = ws
+        .files
+        .add(input.path.clone(), display, String::new(), Encoding::Binary);
+    ws.unread.push(Unread {
+        file: id,
+        explicit: input.explicit,
+        span: Span::default(),
+        label: None,
+        message: format!("`{name}` is {what} ({why}); {unread}"),
+        help: help.to_string(),
+        labels: Vec::new(),
+    });
 }
 
 /// Adds one file's bytes (or the reason they could not be read) to the workspace.
 pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<Vec<u8>, String>) {
-    let Some(id) = decode_file(ws, input, display, bytes) else {
+    if let Some(binary) = Binary::by_name(&input.path) {
+        unread_binary(ws, input, display, binary, None);
         return;
+    }
+    if let Ok(bytes) = &bytes {
+        if let Some(binary) = Binary::by_content(&input.path, bytes) {
+            let magic = if bytes.starts_with(b"PK") {
+                "`PK`, a ZIP archive's signature"
+            } else {
+                "an OLE compound file's signature"
+            };
+            unread_binary(ws, input, display, binary, Some(magic));
+            return;
+        }
+    }
+    let is_table = has_extension(&input.path, &["csv", "txt"]);
+    let is_xml = has_extension(&input.path, &["xml", "tbxml"]);
+    let id = match decode_file(ws, input, display, bytes, is_table) {
+        Ok(id) => id,
+        Err(id) => {
+            if is_xml {
+                ws.broken_topologies.push(id);
+            }
+            return;
+        }
     };
-    let is_csv = has_extension(&input.path, &["csv"]);
-    let is_xml = has_extension(&input.path, &["xml", "tbxml"])
-        || (input.explicit && !is_csv && ws.files.get(id).text.trim_start().starts_with('<'));
-    if is_xml {
+    if is_xml
+        || (input.explicit && !is_table && ws.files.get(id).text.trim_start().starts_with('<'))
+    {
         load_xml(ws, id, input.explicit);
-    } else if is_csv {
+    } else if is_table {
         load_csv(ws, id, input.explicit);
     } else if input.explicit {
         problem(
@@ -69,14 +210,16 @@ pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<
     }
 }
 
-/// Adds a file's decoded text to the workspace; an unreadable or undecodable file is an input
-/// problem, and gives no id.
+/// Adds a file's decoded text to the workspace (a worksheet's bytes that are not UTF-8 are read
+/// as Windows-1252); an unreadable or undecodable file is an input problem, and gives its id
+/// as the error.
 fn decode_file(
     ws: &mut Workspace,
     input: &Input,
     display: String,
     bytes: Result<Vec<u8>, String>,
-) -> Option<FileId> {
+    worksheet: bool,
+) -> Result<FileId, FileId> {
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -84,16 +227,19 @@ fn decode_file(
                 .files
                 .add(input.path.clone(), display, String::new(), Encoding::Utf8);
             problem(ws, ProblemKind::Io, id, Span::default(), message, None);
-            return None;
+            return Err(id);
         }
     };
-    let decoded = source::decode(bytes);
+    let decoded = if worksheet {
+        source::decode_worksheet(bytes)
+    } else {
+        source::decode(bytes)
+    };
     let id = ws
         .files
         .add(input.path.clone(), display, decoded.text, decoded.encoding);
-    let is_csv = has_extension(&input.path, &["csv"]);
     if let Some(p) = decoded.problem {
-        if is_csv && p.nul {
+        if worksheet && p.nul {
             problem(
                 ws,
                 ProblemKind::Worksheet,
@@ -102,7 +248,7 @@ fn decode_file(
                 "NUL byte in a worksheet: the file is binary, or not saved as CSV".to_string(),
                 Some("save the worksheet from Excel as `CSV UTF-8 (Comma delimited)`".to_string()),
             );
-            return None;
+            return Err(id);
         }
         let help = "save the file as UTF-8, or as UTF-16 with a byte-order mark (Windows PowerShell's `Out-File -Encoding Unicode` writes one)";
         problem(
@@ -113,9 +259,9 @@ fn decode_file(
             p.message,
             Some(help.to_string()),
         );
-        return None;
+        return Err(id);
     }
-    Some(id)
+    Ok(id)
 }
 
 /// Reads the topology exported with the last backup (`--backup-topology`) into
@@ -152,7 +298,7 @@ fn topology_from_bytes(
         path: path.to_path_buf(),
         explicit: true,
     };
-    let id = decode_file(ws, &input, display, bytes)?;
+    let id = decode_file(ws, &input, display, bytes, false).ok()?;
     if !ws.files.get(id).text.trim_start().starts_with('<') {
         problem(
             ws,
@@ -171,8 +317,12 @@ fn topology_from_bytes(
 }
 
 fn load_xml(ws: &mut Workspace, id: FileId, explicit: bool) {
-    if let Some(topology) = read_topology(ws, id, explicit) {
-        ws.topologies.push(topology);
+    let problems = ws.problems.len();
+    match read_topology(ws, id, explicit) {
+        Some(topology) => ws.topologies.push(topology),
+        // Ill-formed, or nearly a topology: it may well be the folder's topology.
+        None if ws.problems.len() > problems => ws.broken_topologies.push(id),
+        None => {}
     }
 }
 
@@ -233,28 +383,88 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 
 fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
     let text = std::sync::Arc::clone(&ws.files.get(id).text);
-    match worksheet::lower(crate::table::parse(&text), id) {
+    let table = crate::table::parse(&text);
+    let dialect = table.dialect;
+    match worksheet::lower(table, id) {
         worksheet::Read::Worksheet(sheet, problems) => {
             for p in problems {
                 problem(ws, ProblemKind::Worksheet, id, p.span, p.message, p.help);
             }
             ws.worksheets.push(*sheet);
         }
-        // A CSV file found in a walk may be anything; one named explicitly must be a worksheet.
-        worksheet::Read::Unrecognized { header } if explicit => {
-            problem(
-                ws,
-                ProblemKind::Unrecognized,
-                id,
-                header,
-                "this header row matches no worksheet kind".to_string(),
-                Some(
-                    "a worksheet's kind is recognised by its header row; run `topolint worksheet init TOPOLOGY --out DIR` for the seven kinds and their columns"
-                        .to_string(),
-                ),
+        // Reported once the deployments are known: in a deployment folder, or when named.
+        worksheet::Read::Unrecognized { header, closest } => {
+            let file = ws.files.get(id);
+            let name = file.path.file_name().map_or_else(
+                || file.display.clone(),
+                |n| n.to_string_lossy().into_owned(),
             );
+            let read_as = format!(
+                "`{name}` was read as CSV text ({}, {}) for its .{} name",
+                file.encoding.label(),
+                dialect.describe(),
+                file.path
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_lowercase())
+                    .unwrap_or_default()
+            );
+            let mut labels = Vec::new();
+            let message = if header.is_empty() && text.trim().is_empty() {
+                format!("{read_as}, but it is empty: no header row")
+            } else {
+                match &closest {
+                    None => format!("{read_as}, but its header row matches no worksheet kind"),
+                    Some(c) => {
+                        for near in &c.near {
+                            labels.push((near.span, format!("did you mean `{}`?", near.column)));
+                        }
+                        let mut differs: Vec<String> = c
+                            .near
+                            .iter()
+                            .map(|n| {
+                                format!(
+                                    "`{}` for `{}`",
+                                    crate::finding::shown(&n.written),
+                                    n.column
+                                )
+                            })
+                            .collect();
+                        differs.extend(c.absent.iter().map(|a| format!("no `{a}`")));
+                        format!(
+                            "{read_as}, but its header row matches no worksheet kind: the closest is the {} worksheet ({} of its {} required columns; {})",
+                            c.kind.name(),
+                            c.found,
+                            c.required,
+                            crate::rules::and_list(&differs)
+                        )
+                    }
+                }
+            };
+            let help = match &closest {
+                Some(c) if !c.near.is_empty() => format!(
+                    "rename the header cells marked to the {} worksheet's column names (case, surrounding spaces and a trailing `*` do not matter)",
+                    c.kind.name()
+                ),
+                _ => "a worksheet's kind is recognised by its header row: `topolint worksheet init TOPOLOGY --out DIR` writes the seven kinds with their columns; a file that is not a worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
+            };
+            // The first cell that differs carries the primary label: labels nested in one
+            // spanning the whole header row would be drawn apart from their cells.
+            let (span, label) = if labels.is_empty() {
+                (header, None)
+            } else {
+                let (span, label) = labels.remove(0);
+                (span, Some(label))
+            };
+            ws.unread.push(Unread {
+                file: id,
+                explicit,
+                span,
+                label,
+                message,
+                help,
+                labels,
+            });
         }
-        worksheet::Read::Unrecognized { .. } => {}
     }
 }
 
@@ -272,6 +482,9 @@ fn problem(
         span,
         message,
         help,
+        severity: None,
+        label: None,
+        related: Vec::new(),
     });
 }
 
@@ -293,79 +506,189 @@ pub fn from_memory(files: &[(&str, &[u8])]) -> Workspace {
 
 /// Each topology is a deployment together with the worksheets of its directory.
 ///
-/// Worksheets in a directory with no topology, or with several, join nothing and are reported.
+/// Worksheets in a directory with no topology, with several, or with one that cannot be read
+/// join nothing and are reported once per directory (IN008); files of a deployment folder that
+/// are not read are reported too (IN004).
 pub fn form_deployments(ws: &mut Workspace) {
+    #[derive(Default)]
+    struct Folder {
+        topologies: Vec<usize>,
+        broken: Vec<FileId>,
+        sheets: Vec<usize>,
+    }
     let dir_of = |ws: &Workspace, file: FileId| parent_dir(&ws.files.get(file).display);
-    let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
     for (index, topology) in ws.topologies.iter().enumerate() {
-        by_dir
+        folders
             .entry(dir_of(ws, topology.file))
             .or_default()
+            .topologies
             .push(index);
     }
-    let mut sheets_by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &file in &ws.broken_topologies {
+        folders
+            .entry(dir_of(ws, file))
+            .or_default()
+            .broken
+            .push(file);
+    }
     for (index, sheet) in ws.worksheets.iter().enumerate() {
-        sheets_by_dir
+        folders
             .entry(dir_of(ws, sheet.file))
             .or_default()
+            .sheets
             .push(index);
     }
-    for (index, topology) in ws.topologies.iter().enumerate() {
-        let dir = dir_of(ws, topology.file);
-        let alone = by_dir.get(&dir).is_some_and(|t| t.len() == 1);
-        let worksheets = if alone {
-            sheets_by_dir.get(&dir).cloned().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let mut sheets = Sheets::default();
-        for &i in &worksheets {
-            sheets.add(&mut ws.worksheets[i]);
+    let no_topology_at_all = ws.topologies.is_empty();
+    let mut deployments = Vec::new();
+    let mut problems = Vec::new();
+    for (dir, folder) in &folders {
+        let alone = folder.topologies.len() == 1;
+        for &index in &folder.topologies {
+            let worksheets = if alone {
+                folder.sheets.clone()
+            } else {
+                Vec::new()
+            };
+            let mut sheets = Sheets::default();
+            for &i in &worksheets {
+                sheets.add(&mut ws.worksheets[i]);
+            }
+            deployments.push(Deployment {
+                topology: index,
+                dir: dir.clone(),
+                worksheets,
+                sheets,
+                unjoined: if alone { 0 } else { folder.sheets.len() },
+            });
         }
-        ws.deployments.push(Deployment {
-            topology: index,
-            dir,
-            worksheets,
-            sheets,
-        });
-    }
-    let mut ambiguous = Vec::new();
-    for (dir, sheets) in &sheets_by_dir {
-        let topologies = by_dir.get(dir).map_or(0, Vec::len);
-        if topologies == 1 {
+        if folder.sheets.is_empty() || alone {
             continue;
         }
-        for &i in sheets {
-            let sheet = &ws.worksheets[i];
-            let (message, help) = if topologies == 0 {
-                (
-                    format!(
-                        "this {} worksheet has no topology beside it, so no rule reads it",
-                        sheet.kind.name()
+        let sheets = worksheets_phrase(folder.sheets.len());
+        let sheet_labels = |label: &str| -> Vec<Label> {
+            folder
+                .sheets
+                .iter()
+                .map(|&i| {
+                    let sheet = &ws.worksheets[i];
+                    Label::new(sheet.file, sheet.header, label)
+                })
+                .collect()
+        };
+        if let [first, others @ ..] = folder.topologies.as_slice() {
+            let first = &ws.topologies[*first];
+            let first_name = ws.files.get(first.file).display.clone();
+            for (n, &other) in others.iter().enumerate() {
+                let other = &ws.topologies[other];
+                // The worksheets are pointed at once, from the first extra topology.
+                let sheets_here = if n == 0 {
+                    sheet_labels("joined with neither topology")
+                } else {
+                    Vec::new()
+                };
+                let other_name = &ws.files.get(other.file).display;
+                problems.push(InputProblem {
+                    kind: ProblemKind::Ambiguous,
+                    file: other.file,
+                    span: other.root,
+                    message: format!(
+                        "`{other_name}` is a second topology document in `{dir}` beside `{first_name}`: {sheets} there cannot be joined with either, so the readiness of neither is judged"
                     ),
-                    "keep the worksheets in the same folder as the topology export they describe (`Get-CsTopology -AsXml`)",
+                    help: Some("give each deployment its own folder holding one topology document and its worksheets; keep the export taken with a backup elsewhere and name it with `--backup-topology`".to_string()),
+                    severity: Some(Severity::Error),
+                    label: Some("a second topology document".to_string()),
+                    related: std::iter::once(Label::new(
+                        first.file,
+                        first.root,
+                        "the first topology document of the folder",
+                    ))
+                    .chain(sheets_here)
+                    .collect(),
+                });
+            }
+        } else if let Some(&broken) = folder.broken.first() {
+            let broken_name = ws.files.get(broken).display.clone();
+            problems.push(InputProblem {
+                kind: ProblemKind::Ambiguous,
+                file: broken,
+                span: Span::default(),
+                message: format!(
+                    "{sheets} in `{dir}` cannot be joined with the topology beside {}: `{broken_name}` could not be read, so {} readiness is not judged",
+                    if folder.sheets.len() == 1 { "it" } else { "them" },
+                    if folder.sheets.len() == 1 { "its" } else { "their" },
+                ),
+                help: Some("fix the topology document (its own finding says what is wrong) or export it again with `(Get-CsTopology -AsXml).ToString() > topology.xml`".to_string()),
+                severity: Some(Severity::Error),
+                label: Some("not read as a topology".to_string()),
+                related: sheet_labels("not checked"),
+            });
+        } else {
+            let first = &ws.worksheets[folder.sheets[0]];
+            let mut related = sheet_labels("not checked either");
+            related.remove(0);
+            let (severity, why) = if no_topology_at_all {
+                (
+                    Some(Severity::Error),
+                    "and the run read no topology at all: nothing was judged",
                 )
+            } else if folder.sheets.len() == 1 {
+                (None, "so no rule reads it")
             } else {
-                (
-                    format!(
-                        "this {} worksheet sits beside {topologies} topology documents, so it is joined with none of them",
-                        sheet.kind.name()
-                    ),
-                    "give each deployment its own folder holding one topology document and its worksheets",
-                )
+                (None, "so no rule reads them")
             };
-            ambiguous.push((sheet.file, sheet.header, message, help));
+            problems.push(InputProblem {
+                kind: ProblemKind::Ambiguous,
+                file: first.file,
+                span: first.header,
+                message: format!(
+                    "{sheets} in `{dir}` {} no topology document beside {}, {why}",
+                    if folder.sheets.len() == 1 { "has" } else { "have" },
+                    if folder.sheets.len() == 1 { "it" } else { "them" },
+                ),
+                help: Some("keep the worksheets in the same folder as the topology export they describe (`Get-CsTopology -AsXml`)".to_string()),
+                severity,
+                label: None,
+                related,
+            });
         }
     }
-    for (file, span, message, help) in ambiguous {
-        problem(
-            ws,
-            ProblemKind::Ambiguous,
-            file,
-            span,
-            message,
-            Some(help.to_string()),
-        );
+    deployments.sort_by_key(|d| d.topology);
+    ws.deployments = deployments;
+    ws.problems.extend(problems);
+
+    // Files that are not read: an error when named, a warning in a deployment folder.
+    for unread in std::mem::take(&mut ws.unread) {
+        let in_deployment = folders.get(&dir_of(ws, unread.file)).is_some_and(|f| {
+            !(f.topologies.is_empty() && f.broken.is_empty() && f.sheets.is_empty())
+        });
+        if !unread.explicit && !in_deployment {
+            ws.unread.push(unread);
+            continue;
+        }
+        ws.problems.push(InputProblem {
+            kind: ProblemKind::Unrecognized,
+            file: unread.file,
+            span: unread.span,
+            message: unread.message.clone(),
+            help: Some(unread.help.clone()),
+            severity: (!unread.explicit).then_some(Severity::Warning),
+            label: unread.label.clone(),
+            related: unread
+                .labels
+                .iter()
+                .map(|(span, text)| Label::new(unread.file, *span, text.clone()))
+                .collect(),
+        });
+    }
+}
+
+/// `the 3 worksheets`, `the database worksheet`.
+fn worksheets_phrase(n: usize) -> String {
+    if n == 1 {
+        "the worksheet".to_string()
+    } else {
+        format!("the {n} worksheets")
     }
 }
 

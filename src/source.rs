@@ -20,6 +20,11 @@ pub enum Encoding {
     Utf8Bom,
     Utf16Le,
     Utf16Be,
+    /// Bytes that are not UTF-8, in a worksheet: read as Windows-1252, the ANSI code page
+    /// Excel's "CSV (Comma delimited)" writes in Western Europe and the Americas.
+    Windows1252,
+    /// A binary file (an archive, a workbook) that is not read as text.
+    Binary,
 }
 
 impl Encoding {
@@ -30,6 +35,8 @@ impl Encoding {
             Self::Utf8Bom => "UTF-8 with BOM",
             Self::Utf16Le => "UTF-16LE",
             Self::Utf16Be => "UTF-16BE",
+            Self::Windows1252 => "Windows-1252",
+            Self::Binary => "binary (not read as text)",
         }
     }
 }
@@ -234,7 +241,19 @@ pub struct DecodeProblem {
 /// Anything else (invalid UTF-8, UTF-16 without BOM, unpaired surrogates, odd UTF-16 length,
 /// NUL bytes) is reported as a [`DecodeProblem`] pointing at the first bad byte.
 #[must_use]
-pub fn decode(mut bytes: Vec<u8>) -> Decoded {
+pub fn decode(bytes: Vec<u8>) -> Decoded {
+    decode_as(bytes, false)
+}
+
+/// Decodes a worksheet's bytes: as [`decode`] does, except that bytes without a BOM that are
+/// not UTF-8 are read as Windows-1252 (what Excel's "CSV (Comma delimited)" writes), which
+/// every byte sequence is: the text is kept, and [`Encoding::Windows1252`] says how it was read.
+#[must_use]
+pub fn decode_worksheet(bytes: Vec<u8>) -> Decoded {
+    decode_as(bytes, true)
+}
+
+fn decode_as(mut bytes: Vec<u8>, windows_1252: bool) -> Decoded {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
         let mut decoded = decode_utf8(bytes);
@@ -268,7 +287,34 @@ pub fn decode(mut bytes: Vec<u8>) -> Decoded {
         });
         return decoded;
     }
+    if windows_1252 {
+        return match String::from_utf8(bytes) {
+            Ok(text) => utf8_text(text),
+            Err(err) => {
+                let bytes = err.into_bytes();
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+                let text = text.into_owned();
+                let problem = nul_problem(&text, 0, "NUL byte in text: the file is binary");
+                Decoded {
+                    text,
+                    encoding: Encoding::Windows1252,
+                    problem,
+                }
+            }
+        };
+    }
     decode_utf8(bytes)
+}
+
+/// A NUL character in decoded text: a binary or mislabelled file. `prefix` is the number of
+/// bytes before the text (a BOM), for the byte offset of a single-byte encoding.
+fn nul_problem(text: &str, prefix: usize, message: &str) -> Option<DecodeProblem> {
+    text.find('\0').map(|at| DecodeProblem {
+        byte_offset: prefix + at,
+        span: Span::new(at, at + 1),
+        nul: true,
+        message: message.to_string(),
+    })
 }
 
 /// `Some(true)` for UTF-16LE-looking bytes (`<` then NUL), `Some(false)` for UTF-16BE.
@@ -280,21 +326,23 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
     }
 }
 
+/// Text that is valid UTF-8, unless it holds a NUL character.
+fn utf8_text(text: String) -> Decoded {
+    let problem = nul_problem(
+        &text,
+        0,
+        "NUL byte in text: the file is binary or not UTF-8",
+    );
+    Decoded {
+        text,
+        encoding: Encoding::Utf8,
+        problem,
+    }
+}
+
 fn decode_utf8(bytes: Vec<u8>) -> Decoded {
     match String::from_utf8(bytes) {
-        Ok(text) => {
-            let problem = text.find('\0').map(|at| DecodeProblem {
-                byte_offset: at,
-                span: Span::new(at, at + 1),
-                nul: true,
-                message: "NUL byte in text: the file is binary or not UTF-8".to_string(),
-            });
-            Decoded {
-                text,
-                encoding: Encoding::Utf8,
-                problem,
-            }
-        }
+        Ok(text) => utf8_text(text),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let bad = err.as_bytes().get(at).copied().unwrap_or_default();
@@ -315,53 +363,59 @@ fn decode_utf8(bytes: Vec<u8>) -> Decoded {
 }
 
 fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
-    let units = bytes.chunks_exact(2).map(|pair| {
-        if encoding == Encoding::Utf16Le {
-            u16::from_le_bytes([pair[0], pair[1]])
-        } else {
-            u16::from_be_bytes([pair[0], pair[1]])
-        }
-    });
-    let mut text = String::with_capacity(bytes.len() / 2);
+    let codec = if encoding == Encoding::Utf16Le {
+        encoding_rs::UTF_16LE
+    } else {
+        encoding_rs::UTF_16BE
+    };
+    let mut decoder = codec.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(bytes.len())
+            .unwrap_or(bytes.len()),
+    );
     let mut problem = None;
-    let mut unit_index = 0usize;
-    for item in char::decode_utf16(units) {
-        match item {
-            Ok(c) => {
-                unit_index += c.len_utf16();
-                text.push(c);
-            }
-            Err(err) => {
+    let mut read = 0;
+    loop {
+        let (result, consumed) =
+            decoder.decode_to_string_without_replacement(&bytes[read..], &mut text, true);
+        read += consumed;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => text.reserve(bytes.len() - read + 8),
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                let bad = usize::from(bad);
+                let start = read.saturating_sub(usize::from(after) + bad);
                 if problem.is_none() {
                     let at = text.len();
+                    let message = if start + bad >= bytes.len() && bad == 1 {
+                        format!(
+                            "invalid {}: odd number of bytes, the file is truncated",
+                            encoding.label()
+                        )
+                    } else {
+                        let unit = bytes.get(start..start + 2).map_or(0, |pair| {
+                            if encoding == Encoding::Utf16Le {
+                                u16::from_le_bytes([pair[0], pair[1]])
+                            } else {
+                                u16::from_be_bytes([pair[0], pair[1]])
+                            }
+                        });
+                        format!(
+                            "invalid {}: unpaired surrogate 0x{unit:04X}",
+                            encoding.label()
+                        )
+                    };
                     problem = Some(DecodeProblem {
-                        byte_offset: bom_len + unit_index * 2,
+                        byte_offset: bom_len + start,
                         span: Span::new(at, at + 3),
                         nul: false,
-                        message: format!(
-                            "invalid {}: unpaired surrogate 0x{:04X}",
-                            encoding.label(),
-                            err.unpaired_surrogate()
-                        ),
+                        message,
                     });
                 }
-                unit_index += 1;
                 text.push(char::REPLACEMENT_CHARACTER);
             }
         }
-    }
-    if problem.is_none() && bytes.len() % 2 == 1 {
-        let at = text.len();
-        text.push(char::REPLACEMENT_CHARACTER);
-        problem = Some(DecodeProblem {
-            byte_offset: bom_len + bytes.len() - 1,
-            span: Span::new(at, at + 3),
-            nul: false,
-            message: format!(
-                "invalid {}: odd number of bytes, the file is truncated",
-                encoding.label()
-            ),
-        });
     }
     if problem.is_none() {
         if let Some(at) = text.find('\0') {
@@ -587,6 +641,40 @@ mod tests {
         let p = decode(lone).problem.expect("surrogate");
         assert_eq!(p.byte_offset, 4);
         assert!(p.message.contains("D800"));
+    }
+
+    #[test]
+    fn an_unpaired_surrogate_inside_the_text_is_replaced_and_the_rest_kept() {
+        let mut bytes = vec![0xFF, 0xFE, b'<', 0];
+        bytes.extend(0xD800u16.to_le_bytes());
+        bytes.extend([b'A', 0, b'B', 0]);
+        let d = decode(bytes);
+        assert_eq!(d.text, "<\u{FFFD}AB");
+        let p = d.problem.expect("surrogate");
+        assert_eq!((p.byte_offset, p.span), (4, Span::new(1, 4)));
+    }
+
+    #[test]
+    fn worksheets_that_are_not_utf8_are_read_as_windows_1252() {
+        // Excel's "CSV (Comma delimited)" in a Western European locale: `é` is 0xE9, `€` 0x80.
+        let d = decode_worksheet(b"Caf\xE9;\x80\r\n".to_vec());
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("Café;€\r\n", Encoding::Windows1252)
+        );
+        assert!(d.problem.is_none());
+        // UTF-8 stays UTF-8, and a topology is never guessed at.
+        assert_eq!(
+            decode_worksheet("é".as_bytes().to_vec()).encoding,
+            Encoding::Utf8
+        );
+        assert!(decode(b"caf\xE9".to_vec()).problem.is_some());
+        // A NUL byte is still a binary file.
+        assert!(
+            decode_worksheet(b"a\xE9\0".to_vec())
+                .problem
+                .is_some_and(|p| p.nul)
+        );
     }
 
     #[test]

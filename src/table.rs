@@ -3,6 +3,11 @@
 //! The csv crate reads the records (RFC 4180 quoting, CRLF or LF); a small scanner walks each
 //! record's raw text alongside to find where every cell sits. Problems (an unclosed quote, a
 //! row with more or fewer cells than the header) are collected and the reading goes on.
+//!
+//! The [`Dialect`] is read from the file itself, as Windows tools write it: a first line
+//! `#TYPE ...` (Windows PowerShell 5.1's `Export-Csv`) or `sep=;` (Excel's separator hint) is
+//! skipped, and the separator is the one of `,`, `;` and TAB the header row uses most (European
+//! Excel writes `;`, its "Unicode Text" TAB). Spans stay offsets into the whole text.
 
 use crate::span::Span;
 
@@ -43,20 +48,146 @@ pub struct Table {
     pub header: Option<Record>,
     pub rows: Vec<Record>,
     pub problems: Vec<TableProblem>,
+    pub dialect: Dialect,
 }
 
-/// Reads CSV text. Never fails: structural problems are listed in [`Table::problems`].
+/// How a CSV file is written: its separator, and the line skipped before its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialect {
+    /// `,`, `;` or TAB.
+    pub separator: u8,
+    /// The first line, skipped: `#TYPE ...` or `sep=X`.
+    pub preamble: Option<Preamble>,
+    /// Where the header row starts (after the preamble).
+    pub start: usize,
+}
+
+/// A first line that is not the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preamble {
+    /// `#TYPE System.Management.Automation.PSCustomObject`: Windows PowerShell 5.1's
+    /// `Export-Csv` without `-NoTypeInformation`.
+    PowerShellType,
+    /// `sep=;`: Excel's hint naming the separator.
+    Separator,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Self {
+            separator: b',',
+            preamble: None,
+            start: 0,
+        }
+    }
+}
+
+impl Dialect {
+    /// Reads the dialect from the start of the text.
+    #[must_use]
+    pub fn detect(text: &str) -> Self {
+        let first = text.split('\n').next().unwrap_or("");
+        let after_first = (first.len() + 1).min(text.len());
+        let trimmed = first.trim_end_matches('\r');
+        if trimmed.starts_with("#TYPE") {
+            let mut dialect = Self::from_header(&text[after_first..]);
+            dialect.preamble = Some(Preamble::PowerShellType);
+            dialect.start = after_first;
+            return dialect;
+        }
+        if let Some(sep) = trimmed.strip_prefix("sep=") {
+            if let [separator @ (b',' | b';' | b'\t' | b'|')] = sep.as_bytes() {
+                return Self {
+                    separator: *separator,
+                    preamble: Some(Preamble::Separator),
+                    start: after_first,
+                };
+            }
+        }
+        Self::from_header(text)
+    }
+
+    /// The separator the header row (the first record of `text`) uses most, outside quotes;
+    /// `,` on a tie or when it has none.
+    fn from_header(text: &str) -> Self {
+        let mut counts = [0usize; 3];
+        let mut quoted = false;
+        for b in text.bytes() {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => break,
+                b',' if !quoted => counts[0] += 1,
+                b';' if !quoted => counts[1] += 1,
+                b'\t' if !quoted => counts[2] += 1,
+                _ => {}
+            }
+        }
+        let mut separator = b',';
+        let mut best = counts[0];
+        for (count, sep) in [(counts[1], b';'), (counts[2], b'\t')] {
+            if count > best {
+                best = count;
+                separator = sep;
+            }
+        }
+        Self {
+            separator,
+            preamble: None,
+            start: 0,
+        }
+    }
+
+    /// The separator as users name it: `,`, `;`, `TAB`.
+    #[must_use]
+    pub fn separator_name(self) -> &'static str {
+        match self.separator {
+            b';' => ";",
+            b'\t' => "TAB",
+            b'|' => "|",
+            _ => ",",
+        }
+    }
+
+    /// The dialect in words, for `inspect`: `semicolon-separated, after Export-Csv's #TYPE
+    /// line`.
+    #[must_use]
+    pub fn describe(self) -> String {
+        let mut text = match self.separator {
+            b';' => "semicolon-separated",
+            b'\t' => "tab-separated",
+            b'|' => "pipe-separated",
+            _ => "comma-separated",
+        }
+        .to_string();
+        match self.preamble {
+            Some(Preamble::PowerShellType) => text.push_str(", after Export-Csv's #TYPE line"),
+            Some(Preamble::Separator) => text.push_str(", after Excel's sep= line"),
+            None => {}
+        }
+        text
+    }
+}
+
+/// Reads CSV text in the dialect it is written in. Never fails: structural problems are listed
+/// in [`Table::problems`].
 #[must_use]
 pub fn parse(text: &str) -> Table {
-    let mut table = Table::default();
+    let dialect = Dialect::detect(text);
+    let mut table = Table {
+        dialect,
+        ..Table::default()
+    };
+    let separator = dialect.separator;
+    let base = dialect.start as u64;
     let mut cut_short = false;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .delimiter(separator)
+        .from_reader(&text.as_bytes()[dialect.start..]);
     let mut record = csv::StringRecord::new();
     loop {
-        let start = reader.position().byte();
+        let start = base + reader.position().byte();
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
@@ -71,13 +202,13 @@ pub fn parse(text: &str) -> Table {
             }
         }
         // The record begins after any blank lines the reader skipped.
-        let mut from = usize::try_from(record.position().map_or(start, csv::Position::byte))
+        let mut from = usize::try_from(record.position().map_or(start, |p| base + p.byte()))
             .unwrap_or(usize::MAX)
             .min(text.len());
         while matches!(text.as_bytes().get(from), Some(b'\r' | b'\n')) {
             from += 1;
         }
-        let scanned = scan_record(text, from);
+        let scanned = scan_record(text, from, separator);
         if let Some(quote) = scanned.unclosed_quote {
             table.problems.push(TableProblem {
                 span: Span::new(quote, quote + 1),
@@ -139,7 +270,7 @@ struct Scanned {
 }
 
 /// Finds the cells of the record starting at `from` in the raw text.
-fn scan_record(text: &str, from: usize) -> Scanned {
+fn scan_record(text: &str, from: usize, separator: u8) -> Scanned {
     let bytes = text.as_bytes();
     let mut cells = Vec::new();
     let mut at = from;
@@ -171,17 +302,19 @@ fn scan_record(text: &str, from: usize) -> Scanned {
                 }
             }
             // Anything between the closing quote and the separator belongs to the same cell.
-            while at < bytes.len() && !matches!(bytes[at], b',' | b'\r' | b'\n') {
+            while at < bytes.len() && !matches!(bytes[at], b'\r' | b'\n') && bytes[at] != separator
+            {
                 at += 1;
             }
         } else {
             let start = at;
-            while at < bytes.len() && !matches!(bytes[at], b',' | b'\r' | b'\n') {
+            while at < bytes.len() && !matches!(bytes[at], b'\r' | b'\n') && bytes[at] != separator
+            {
                 at += 1;
             }
             cells.push(trimmed(text, start, at));
         }
-        if bytes.get(at) == Some(&b',') {
+        if bytes.get(at) == Some(&separator) {
             at += 1;
         } else {
             break;
@@ -275,6 +408,45 @@ mod tests {
                 "this row has 1 cell but the header has 2",
             ]
         );
+    }
+
+    #[test]
+    fn powershell_type_line_is_skipped_and_spans_stay_in_the_whole_text() {
+        let text =
+            "#TYPE System.Management.Automation.PSCustomObject\r\n\"A\",\"B\"\r\n\"x\",\"y\"\r\n";
+        let table = parse(text);
+        assert_eq!(table.dialect.preamble, Some(Preamble::PowerShellType));
+        assert!(table.problems.is_empty(), "{:?}", table.problems);
+        let header = table.header.as_ref().expect("header");
+        assert_eq!(header.cells[0].text, "A");
+        assert_eq!(&text[header.cells[1].span.range()], "B");
+        assert_eq!(
+            cells(&table, 0, text),
+            [("x".into(), "x".into()), ("y".into(), "y".into())]
+        );
+    }
+
+    #[test]
+    fn semicolons_tabs_and_excel_sep_lines() {
+        let text = "A;B;\"C;D\"\n1,5;2;3\n";
+        let table = parse(text);
+        assert_eq!(table.dialect.separator, b';');
+        assert_eq!(table.dialect.describe(), "semicolon-separated");
+        assert_eq!(cells(&table, 0, text)[0], ("1,5".into(), "1,5".into()));
+        assert_eq!(table.header.expect("header").cells[2].text, "C;D");
+
+        let text = "A\tB\r\nx y\tz\r\n";
+        let table = parse(text);
+        assert_eq!(table.dialect.separator_name(), "TAB");
+        assert_eq!(cells(&table, 0, text)[1], ("z".into(), "z".into()));
+
+        let text = "sep=;\nA,1;B\nx;y\n";
+        let table = parse(text);
+        assert_eq!(table.dialect.preamble, Some(Preamble::Separator));
+        assert_eq!(table.header.expect("header").cells[0].text, "A,1");
+        // A comma inside a header cell does not outvote the separator the row uses.
+        assert_eq!(Dialect::detect("\"A,B\";C\n").separator, b';');
+        assert_eq!(Dialect::detect("").separator, b',');
     }
 
     #[test]

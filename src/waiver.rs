@@ -3,15 +3,17 @@
 //! An exemption waives the findings of one rule about one entity until a date: they are still
 //! reported, marked suppressed, and no longer fail the run. A baseline lists the fingerprints of
 //! findings accepted when the linter was adopted: those findings are left out of the report
-//! (and counted), so only new ones show. Exemptions and baseline entries that no longer do
+//! (and counted), so only new ones show, unless they got worse since: each entry records the
+//! finding's severity and state (expiring, expired), and a finding more severe or further along
+//! than its entry is reported as new. Exemptions and baseline entries that no longer do
 //! anything are reported by IN007.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::Exemption;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity, State};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -52,6 +54,13 @@ pub struct BaselineEntry {
     /// The message when it was recorded, for readers of the file; not used for matching.
     #[serde(default)]
     pub message: String,
+    /// The finding's severity when it was recorded (absent from baselines written before it
+    /// was recorded: the rule's default severity is assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// How far along the finding was (`expiring`, `expired`), when it can get worse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// Where the entry's fingerprint is in the file.
     #[serde(skip)]
     pub span: Span,
@@ -129,6 +138,8 @@ impl Baseline {
                 code: f.rule.code.to_string(),
                 entity: f.entity.clone(),
                 message: f.message.clone(),
+                severity: Some(f.severity),
+                state: f.state.map(|s| s.as_str().to_string()),
                 span: Span::default(),
             })
             .collect();
@@ -145,13 +156,48 @@ impl Baseline {
         text
     }
 
-    /// The fingerprints it lists.
+    /// The entries by fingerprint (the first, when one is listed twice).
     #[must_use]
-    pub fn fingerprints(&self) -> BTreeSet<&str> {
-        self.entries
-            .iter()
-            .map(|e| e.fingerprint.as_str())
-            .collect()
+    pub fn by_fingerprint(&self) -> BTreeMap<&str, &BaselineEntry> {
+        let mut map = BTreeMap::new();
+        for e in &self.entries {
+            map.entry(e.fingerprint.as_str()).or_insert(e);
+        }
+        map
+    }
+}
+
+impl BaselineEntry {
+    /// What this entry recorded, in words (`a warning`, `a warning (expiring)`), when
+    /// `finding` got worse since: more severe, or further along (expiring, then expired);
+    /// `None` when it is no worse. An entry written before severities were recorded is taken
+    /// at the rule's default severity, and its state is not compared.
+    #[must_use]
+    pub fn worsened(&self, finding: &Finding) -> Option<String> {
+        let recorded = self.severity.unwrap_or(finding.rule.severity);
+        let then = match &self.state {
+            Some(state) => format!("{} ({state})", a_severity(recorded)),
+            None => a_severity(recorded).to_string(),
+        };
+        if finding.severity > recorded {
+            return Some(then);
+        }
+        // An entry without a severity is older than states too.
+        self.severity?;
+        let state_then = self.state.as_deref().and_then(State::parse);
+        match finding.state {
+            Some(now) if state_then.is_none_or(|then| now > then) => Some(then),
+            _ => None,
+        }
+    }
+}
+
+/// `an error`, `a warning`, `a note`.
+fn a_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "an error",
+        Severity::Warning => "a warning",
+        Severity::Note => "a note",
     }
 }
 

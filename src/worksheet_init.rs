@@ -199,16 +199,22 @@ fn settings(t: &Topology) -> Template {
     Template { kind, rows }
 }
 
+/// What the Notes cell says of a SQL server or instance that holds no store of the topology.
+const NO_STORE: &str =
+    "no store in the topology: a mirror or a witness? Record the pair on the principal's row";
+
 fn servers(t: &Topology) -> Template {
     let kind = Kind::Servers;
     let rows = restore::servers(t)
         .iter()
         .map(|s: &Server| {
+            let notes = if s.roles.is_empty() { NO_STORE } else { "" };
             row(
                 kind,
                 &[
                     ("Server FQDN", s.fqdn.value.to_string()),
                     ("Role", s.role_labels()),
+                    ("Notes", notes.to_string()),
                 ],
             )
         })
@@ -216,17 +222,24 @@ fn servers(t: &Topology) -> Template {
     Template { kind, rows }
 }
 
+/// A row for every SQL instance of the topology, mirrors and witnesses included.
 fn sql_instances(t: &Topology) -> Template {
     let kind = Kind::SqlInstances;
-    let rows = restore::instances_in_use(t)
+    let rows = restore::instances(t)
         .into_iter()
         .map(|sql| {
+            let stores = t.stores_on(sql);
+            let notes = if stores.is_empty() {
+                NO_STORE.to_string()
+            } else {
+                stores.join(", ")
+            };
             row(
                 kind,
                 &[
                     ("SQL server FQDN", server_of(t, sql)),
                     ("Instance name", instance_cell(t, sql)),
-                    ("Notes", t.stores_on(sql).join(", ")),
+                    ("Notes", notes),
                 ],
             )
         })
@@ -234,21 +247,31 @@ fn sql_instances(t: &Topology) -> Template {
     Template { kind, rows }
 }
 
+/// A row for each server that needs certificates; two for an Edge Server, one for each
+/// interface, named as the Certificate Wizard names them (RS303 looks for both).
 fn certificates(t: &Topology) -> Template {
     let kind = Kind::Certificates;
-    let rows = restore::servers(t)
+    let mut rows = Vec::new();
+    for s in restore::servers(t)
         .iter()
         .filter(|s| s.needs_certificates())
-        .map(|s| {
-            row(
+    {
+        let names: &[&str] = if s.is_edge() {
+            &["Edge internal", "Edge external"]
+        } else {
+            &[""]
+        };
+        for name in names {
+            rows.push(row(
                 kind,
                 &[
                     ("Server FQDN", s.fqdn.value.to_string()),
+                    ("Certificate", (*name).to_string()),
                     ("Notes", s.role_labels()),
                 ],
-            )
-        })
-        .collect();
+            ));
+        }
+    }
     Template { kind, rows }
 }
 
@@ -379,10 +402,34 @@ mod tests {
                 "fs01.contoso.com",
                 "sql01.contoso.com",
                 "sql02.contoso.com",
+                "sql03.contoso.com",
+                "sql04.contoso.com",
             ]
         );
-        assert_eq!(column(&t[4], "Instance name"), vec!["rtc", "monitoring"]);
-        assert_eq!(column(&t[5], "Server FQDN").len(), 5);
+        // The mirror and the witness hold no store: they are SQL servers to rebuild all the same.
+        assert_eq!(column(&t[3], "Role")[8..], ["SQL Server", "SQL Server"]);
+        assert_eq!(column(&t[3], "Notes")[8], NO_STORE);
+        assert_eq!(
+            column(&t[4], "Instance name"),
+            vec!["rtc", "monitoring", "rtc", "witness"]
+        );
+        assert_eq!(
+            column(&t[4], "SQL server FQDN")[2..],
+            ["sql03.contoso.com", "sql04.contoso.com"]
+        );
+        assert_eq!(column(&t[4], "Notes")[3], NO_STORE);
+        assert_eq!(
+            column(&t[5], "Certificate"),
+            [
+                "Edge internal",
+                "Edge external",
+                "Edge internal",
+                "Edge external",
+                "",
+                "",
+                ""
+            ]
+        );
         assert!(t[6].rows.is_empty());
     }
 

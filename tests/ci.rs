@@ -156,7 +156,13 @@ fn one_run_writes_every_ci_format_with_consistent_counts() {
         .map(|f| f["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["RS301", "HA401"]);
-    assert_eq!(concise.lines().count(), 2, "{concise}");
+    // The two findings, then the counts and the verdict.
+    assert_eq!(concise.lines().count(), 3, "{concise}");
+    assert_eq!(
+        concise.lines().last(),
+        Some("topolint: 1 error, 1 warning, 0 notes: NOT READY FOR RESTORE"),
+        "{concise}"
+    );
     assert!(
         concise.contains("deploy/servers.csv:10:25: error[RS301]"),
         "{concise}"
@@ -195,10 +201,14 @@ fn one_run_writes_every_ci_format_with_consistent_counts() {
     assert_eq!(rs301["partialFingerprints"]["topolint/v1"], fingerprint);
 
     // JUnit: passing cases besides the two failing ones; only the error fails with the
-    // default --fail-on error, the warning is kept in the passing case's output.
+    // default --fail-on error, the warning is kept in the passing case's output. The
+    // deployment's verdict is a case of its own, failing with the error.
     let tests: usize = attribute(&junit, "testsuites", "tests").parse().unwrap();
     assert!(tests > 40, "{tests} test cases");
-    assert_eq!(attribute(&junit, "testsuites", "failures"), "1");
+    assert_eq!(attribute(&junit, "testsuites", "failures"), "2");
+    assert!(junit.contains(
+        r#"<failure message="NOT READY FOR RESTORE" type="not-ready">NOT READY FOR RESTORE</failure>"#
+    ));
     assert!(junit.contains(r#"<failure message="edge01.contoso.com has no replacement server"#));
     assert!(
         junit.contains("<system-out>deploy/sql-instances.csv:2:"),

@@ -383,9 +383,20 @@ fn concise_format() {
     let text = stdout(&out);
     let re = Regex::new(CONCISE_LINE).expect("regex");
     assert!(!text.is_empty(), "no concise output");
-    for line in text.lines() {
+    // One line per finding, then the closing line with the counts and the verdict.
+    let (findings, last) = text.trim_end().rsplit_once('\n').expect("lines");
+    for line in findings.lines() {
         assert!(re.is_match(line), "not a concise line: {line:?}");
     }
+    assert!(
+        Regex::new(r"^topolint: \d+ errors, \d+ warnings, \d+ notes: NOT READY FOR RESTORE$")
+            .expect("regex")
+            .is_match(last),
+        "{last:?}"
+    );
+    // `--quiet` leaves the closing line out.
+    let quiet = check_args(&["--format", "concise", "-q", "testdata/rules"]);
+    assert_eq!(stdout(&quiet), format!("{findings}\n"));
     insta::assert_snapshot!("concise_testdata_rules", text);
 }
 

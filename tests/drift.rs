@@ -123,6 +123,68 @@ fn an_identical_backup_topology_gives_no_drift_finding() {
 }
 
 #[test]
+fn an_identical_backup_topology_is_said_to_be_identical() {
+    let dir = variant(ToString::to_string);
+    let out = topolint(dir.path())
+        .args(["check", "deploy", "--backup-topology", BACKUP])
+        .args(["--as-of", AS_OF, "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "Compared with the backup-time topology backups/2026-11-20/topology.xml: identical to today's, so nothing changed since the backup."
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_deployments_own_topology_as_backup_topology_is_a_usage_error() {
+    let dir = variant(ToString::to_string);
+    // Named as the input and as the backup; met by the walk of its folder; and through a
+    // symbolic link to it.
+    let mut cases = vec![
+        vec![
+            "deploy/topology.xml",
+            "--backup-topology",
+            "deploy/topology.xml",
+        ],
+        vec!["deploy", "--backup-topology", "deploy/topology.xml"],
+        vec![
+            "deploy",
+            "--backup-topology",
+            "./deploy/../deploy/topology.xml",
+        ],
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            dir.path().join("deploy/topology.xml"),
+            dir.path().join("link.xml"),
+        )
+        .unwrap();
+        cases.push(vec!["deploy", "--backup-topology", "link.xml"]);
+    }
+    for args in cases {
+        let out = topolint(dir.path())
+            .args(["check", "--as-of", AS_OF])
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("--backup-topology"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the topology of the deployment being checked")
+                || stderr.contains("the deployment's own topology file (`deploy/topology.xml`)"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: no report is written");
+    }
+}
+
+#[test]
 fn a_renamed_machine_is_dr501() {
     let dir = variant(|t| t.replace("fe03.contoso.com", "fe04.contoso.com"));
     let (code, json) = check_drift(dir.path());
@@ -365,7 +427,7 @@ fn a_tree_of_deployments_is_checked_in_one_run() {
         rows,
         [
             ("east/topology.xml".into(), "ready".into(), true),
-            ("lab/topology.xml".into(), "not-ready".into(), false),
+            ("lab/topology.xml".into(), "structure-only".into(), false),
             ("west/topology.xml".into(), "not-ready".into(), true),
         ]
     );
@@ -393,7 +455,7 @@ fn a_tree_of_deployments_is_checked_in_one_run() {
         [
             "Deployments:",
             "  east/topology.xml: READY: 0 errors, 0 warnings, 0 notes",
-            "  lab/topology.xml: NOT READY FOR RESTORE: 0 errors, 0 warnings, 0 notes; structural rules only (no worksheets beside it)",
+            "  lab/topology.xml: STRUCTURE ONLY: 0 errors, 0 warnings, 0 notes; readiness not judged: no worksheets beside it",
             &format!(
                 "  west/topology.xml: NOT READY FOR RESTORE: {west_errors} errors, 0 warnings, 0 notes"
             ),

@@ -198,11 +198,75 @@ const BREAKS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "warning",
     ),
     (
-        "the witness on the mirror's host",
+        "the witness on the mirror's host (in the mirror's own instance, which has its row)",
         "sql-instances.csv",
         r"sql04.contoso.com\witness,7022",
-        r"sql03.contoso.com\witness,7022",
+        r"sql03.contoso.com\rtc,7022",
         "HA402",
+        "error",
+    ),
+    (
+        "the mirror's servers row gone",
+        "servers.csv",
+        "sql03.contoso.com,SQL Back End (mirror),ready,yes,\n",
+        "",
+        "RS301",
+        "error",
+    ),
+    (
+        "the witness's servers row gone",
+        "servers.csv",
+        "sql04.contoso.com,SQL mirroring witness,planned,yes,\n",
+        "",
+        "RS301",
+        "error",
+    ),
+    (
+        "the mirror's replacement not recorded",
+        "servers.csv",
+        "sql03.contoso.com,SQL Back End (mirror),ready,",
+        "sql03.contoso.com,SQL Back End (mirror),,",
+        "RS301",
+        "error",
+    ),
+    (
+        "the witness's computer account not recorded",
+        "servers.csv",
+        "sql04.contoso.com,SQL mirroring witness,planned,yes",
+        "sql04.contoso.com,SQL mirroring witness,planned,",
+        "RS306",
+        "error",
+    ),
+    (
+        "the mirror's sql-instances row gone",
+        "sql-instances.csv",
+        "sql03.contoso.com,rtc,SQL Server 2012 SP4,Enterprise,,5022,,,mirror of sql01.contoso.com\\rtc\n",
+        "",
+        "RS302",
+        "error",
+    ),
+    (
+        "the witness's sql-instances row gone",
+        "sql-instances.csv",
+        "sql04.contoso.com,witness,SQL Server 2012 SP4,Standard,,,,,mirroring witness\n",
+        "",
+        "RS302",
+        "error",
+    ),
+    (
+        "the mirror's instance name not recorded",
+        "sql-instances.csv",
+        "sql03.contoso.com,rtc,",
+        "sql03.contoso.com,,",
+        "RS302",
+        "error",
+    ),
+    (
+        "an Edge Server's external certificate gone",
+        "certificates.csv",
+        "edge02.contoso.com,Edge external,,2027-09-30,yes,\\\\backup01.contoso.com\\certs\\edge-external.pfx,no,public CA; same certificate on edge01\n",
+        "",
+        "RS303",
         "error",
     ),
     (
@@ -236,6 +300,18 @@ fn breaking_one_fact_fires_exactly_the_rule_that_names_it() {
         }
         if findings.iter().any(|f| f["severity"] != *severity) {
             failures.push(format!("{what}: expected severity {severity}"));
+        }
+        // An error is a deployment not ready for a restore; a warning leaves it ready.
+        let verdict = if *severity == "error" {
+            "not-ready"
+        } else {
+            "ready"
+        };
+        if json["verdict"] != verdict {
+            failures.push(format!(
+                "{what}: expected verdict {verdict}, got {}",
+                json["verdict"]
+            ));
         }
         // The finding points into a file and names what it is about.
         for f in findings {
@@ -382,7 +458,11 @@ fn a_fresh_template_lists_what_to_do_and_a_filled_one_passes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("wrote servers.csv (8 rows)"), "{said}");
+    // Eight servers with roles, and the mirror and the witness, which hold no store.
+    assert!(said.contains("wrote servers.csv (10 rows)"), "{said}");
+    assert!(said.contains("wrote sql-instances.csv (4 rows)"), "{said}");
+    // Two certificates for each Edge Server, one for each Front End Server.
+    assert!(said.contains("wrote certificates.csv (7 rows)"), "{said}");
 
     // Fresh: a precise to-do list, and not ready.
     let (exit, json) = check_json(dir.path(), &[]);

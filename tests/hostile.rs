@@ -450,16 +450,17 @@ fn billion_laughs_is_not_expanded() {
 #[test]
 fn external_entities_are_never_read() {
     let d = Dir::new();
-    d.write("secret.txt", SECRET);
+    // A name topolint never reads: a `.txt` beside a named topology is read as a worksheet.
+    d.write("secret.key", SECRET);
     // A FIFO beside the document: opening it for reading would block until the timeout.
     let fifo = d.path().join("fifo");
     let has_fifo = std::process::Command::new("mkfifo")
         .arg(&fifo)
         .status()
         .is_ok_and(|s| s.success());
-    let secret_url = format!("file://{}", d.path().join("secret.txt").display());
+    let secret_url = format!("file://{}", d.path().join("secret.key").display());
     let mut entities = format!(
-        "<!ENTITY passwd SYSTEM \"file:///etc/passwd\">\n<!ENTITY rel SYSTEM \"secret.txt\">\n<!ENTITY abs SYSTEM \"{secret_url}\">\n<!ENTITY % param SYSTEM \"secret.txt\">\n%param;\n"
+        "<!ENTITY passwd SYSTEM \"file:///etc/passwd\">\n<!ENTITY rel SYSTEM \"secret.key\">\n<!ENTITY abs SYSTEM \"{secret_url}\">\n<!ENTITY % param SYSTEM \"secret.key\">\n%param;\n"
     );
     let mut refs = "&passwd;&rel;&abs;".to_string();
     if has_fifo {
@@ -472,12 +473,12 @@ fn external_entities_are_never_read() {
             .replace("<Name>Redmond</Name>", &format!("<Name>{refs}</Name>"))
     );
     d.write("t.xml", &doc);
-    // `Dir::run` fails if the content of /etc/passwd or secret.txt appears in any output.
+    // `Dir::run` fails if the content of /etc/passwd or secret.key appears in any output.
     let run = d.run(&["t.xml"]);
     assert!(matches!(run.code(), 1 | 2), "exit {}", run.code());
     // A DOCTYPE pointing at an external DTD.
     let doc = format!(
-        "<?xml version=\"1.0\"?>\n<!DOCTYPE Topology SYSTEM \"secret.txt\">\n{}",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE Topology SYSTEM \"secret.key\">\n{}",
         topology_with("pool01.contoso.com")
     );
     d.write("t.xml", &doc);

@@ -138,10 +138,17 @@ fn junit_failing_fixture_fails_one_case_and_passes_the_other_servers() {
     ]);
     assert_eq!(code, 1);
     let (counts, failing) = check_document(&xml);
-    assert_eq!(failing, ["RS301 no-same-fqdn-replacement fe02.contoso.com"]);
-    assert_eq!(counts.failures, 1);
-    // The topology has eight servers to rebuild (the worksheet's mirror and witness are not
-    // in it): one case each.
-    assert_eq!(counts.tests, 8, "{counts:?}");
+    // The finding fails its case, and the deployment's verdict fails with it.
+    assert_eq!(
+        failing,
+        [
+            "RS301 no-same-fqdn-replacement fe02.contoso.com",
+            "topolint verdict testdata/rules/RS301/fail-replacement-none/topology.xml"
+        ]
+    );
+    assert_eq!(counts.failures, 2);
+    // The topology has ten servers to rebuild, the mirror and the witness included (they hold
+    // no store): one case each, and one for the verdict.
+    assert_eq!(counts.tests, 11, "{counts:?}");
     insta::assert_snapshot!("junit_rs301_fail_replacement_none", xml);
 }

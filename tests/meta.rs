@@ -178,3 +178,74 @@ fn rule_pages_are_generated_and_fresh() {
         "rules/ is stale ({stale:?}) or has pages of no rule ({extra:?}): run `UPDATE_RULE_DOCS=1 cargo test --test meta`"
     );
 }
+
+/// Whether `text` holds an internal requirement number (`R25`, `R69`): the shorthand of the
+/// requirements catalogue, never shown to users (`SQL Server 2008 R2` is a product name).
+fn requirement_numbers(text: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"\bR[0-9]{1,2}\b").unwrap();
+    re.find_iter(text)
+        .filter(|m| !text[..m.start()].ends_with("2008 "))
+        .map(|m| {
+            let from = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            let to = text[m.end()..]
+                .find('\n')
+                .map_or(text.len(), |i| m.end() + i);
+            text[from..to].trim().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn no_internal_requirement_numbers_where_users_read() {
+    let mut found = Vec::new();
+    let mut scan = |what: &str, text: &str| {
+        for line in requirement_numbers(text) {
+            found.push(format!("{what}: {line}"));
+        }
+    };
+    // Rule pages (and `explain`), the index, summaries and help.
+    scan("rules/README.md", &docs::index());
+    for rule in ALL {
+        scan(rule.meta.code, &docs::rule_page(&rule.meta));
+        scan(rule.meta.code, rule.meta.help);
+    }
+    // The README (its rule table comes from the specification's) and the changelog.
+    for file in ["README.md", "CHANGELOG.md"] {
+        scan(file, &std::fs::read_to_string(root().join(file)).unwrap());
+    }
+    // Every message, label and plan step is written in the sources.
+    let mut dirs = vec![root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let shown = path.strip_prefix(root()).unwrap().display().to_string();
+                scan(&shown, &std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    // The check itself finds what it must.
+    assert_eq!(
+        requirement_numbers("a rule (R25) and SQL Server 2008 R2").len(),
+        1
+    );
+}
+
+#[test]
+fn the_readme_rule_table_is_the_registry() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for rule in ALL {
+        let m = &rule.meta;
+        let row = format!(
+            "| {} | {} | {} | {} |",
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.summary.replace('|', "\\|")
+        );
+        assert!(readme.contains(&row), "README.md lacks the row\n{row}");
+    }
+}

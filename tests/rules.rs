@@ -170,6 +170,7 @@ fn rule_fixtures() {
                 color: false,
                 width: 100,
                 quiet: true,
+                statistics: false,
             };
             human::render(&mut text, &ws, &only_this, style).unwrap();
             snapshots.push((format!("{code}__{case}"), String::from_utf8(text).unwrap()));

@@ -256,15 +256,12 @@ fn machines(old: &Topology, new: &Topology, renamed: &BTreeMap<Fqdn, usize>) -> 
     out
 }
 
-/// A SQL instance's identity: its server FQDN and its instance name, lower-case.
-type SqlKey = (Fqdn, String);
+/// A SQL instance's identity: its server FQDN and its instance name (the default instance
+/// however it is written).
+type SqlKey = super::values::SqlRef;
 
 fn sql_key(t: &Topology, sql: usize) -> Option<SqlKey> {
-    let server = t.sql_server(sql)?;
-    Some((
-        server.value.clone(),
-        t.sql_instances[sql].name.value.trim().to_lowercase(),
-    ))
+    super::restore::sql_ref(t, sql)
 }
 
 fn sqls_by_key(t: &Topology) -> BTreeMap<SqlKey, usize> {
@@ -351,10 +348,10 @@ fn store_list(t: &Topology) -> Vec<Store> {
         let role = service.role.value.as_str();
         let located = match service.installed_on {
             Some(Host::Sql(sql)) if super::topology::STORE_ROLES.contains(&role) => sql_key(t, sql)
-                .map(|(server, name)| {
+                .map(|r| {
                     (
                         t.sql_display(sql),
-                        format!("{server}\\{name}"),
+                        format!("{}\\{}", r.server, r.instance),
                         t.sql_instances[sql].tag,
                     )
                 }),

@@ -62,6 +62,21 @@ impl Fqdn {
     pub fn matches_host(&self, host: &Fqdn) -> bool {
         self == host || (host.is_single_label() && self.first_label() == host.as_str())
     }
+
+    /// Whether two hosts written in worksheets name the same server: [`Fqdn::matches_host`]
+    /// either way round (`sql01` and `sql01.contoso.com` do; `sql01.contoso.com` and
+    /// `sql01.fabrikam.com` do not).
+    #[must_use]
+    pub fn same_host(&self, other: &Fqdn) -> bool {
+        self.matches_host(other) || other.matches_host(self)
+    }
+}
+
+/// Names compare as their text does, so maps keyed by [`Fqdn`] can be searched by text ranges.
+impl std::borrow::Borrow<str> for Fqdn {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
 }
 
 impl serde::Serialize for Fqdn {
@@ -101,5 +116,7 @@ mod tests {
         assert!(!f.is_single_label());
         assert!(f.matches_host(&Fqdn::new("FE01")));
         assert!(!f.matches_host(&Fqdn::new("fe02")));
+        assert!(Fqdn::new("FE01").same_host(&f) && f.same_host(&Fqdn::new("fe01")));
+        assert!(!f.same_host(&Fqdn::new("fe01.fabrikam.com")));
     }
 }

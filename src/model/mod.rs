@@ -33,6 +33,30 @@ pub struct Workspace {
     /// Files read for the run that are not inputs (the configuration, the baseline): findings
     /// may point into them, but no input rule reads them.
     pub auxiliary: Vec<FileId>,
+    /// Files found that topolint does not read (an archive, a workbook, a CSV file that is no
+    /// worksheet): until the deployments are known, all of them; then
+    /// ([`crate::load::form_deployments`]) those reported leave the list, and it holds the files
+    /// a walk met outside every deployment folder and skipped.
+    pub unread: Vec<Unread>,
+    /// XML files that could be their folder's topology but could not be read (unreadable,
+    /// undecodable, ill-formed, or in no topology namespace).
+    pub broken_topologies: Vec<FileId>,
+}
+
+/// A file found but not read as a topology or worksheet: what topolint took it for and why.
+#[derive(Clone, Debug)]
+pub struct Unread {
+    pub file: FileId,
+    /// Named on the command line (reported as an error), or met in a walk (reported as a
+    /// warning, and only in a deployment folder).
+    pub explicit: bool,
+    pub span: Span,
+    /// What the label at `span` says, when not the rule's usual label.
+    pub label: Option<String>,
+    pub message: String,
+    pub help: String,
+    /// More places in the file worth pointing at (header cells that nearly match a column).
+    pub labels: Vec<(Span, String)>,
 }
 
 impl Workspace {
@@ -55,6 +79,9 @@ pub struct Deployment {
     pub worksheets: Vec<usize>,
     /// Their rows, merged by kind.
     pub sheets: Sheets,
+    /// Worksheets in the folder that could not be joined with this topology, because another
+    /// topology document shares the folder: its readiness cannot be judged.
+    pub unjoined: usize,
 }
 
 impl Deployment {
@@ -89,6 +116,12 @@ pub struct InputProblem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// The finding's own severity, when it is not the rule's default.
+    pub severity: Option<crate::finding::Severity>,
+    /// What the primary label says, when it is not the rule's usual label.
+    pub label: Option<String>,
+    /// More places to show: in this file or another (the other topology of a folder).
+    pub related: Vec<crate::finding::Label>,
 }
 
 #[cfg(test)]

@@ -4,17 +4,21 @@
 //! The readiness rules and `worksheet init` share these answers, so a template written by
 //! `worksheet init` holds exactly the rows the rules look for.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use super::Fqdn;
 use super::topology::{Host, HostRef, PoolRole, Topology};
-use super::values::{Db, Unc};
-use super::worksheet::{DatabaseRow, SettingsRow, SheetRow};
-use crate::span::Spanned;
+use super::values::{Db, SqlRef, Unc};
+use super::worksheet::{DatabaseRow, SettingsRow, SheetRow, Sheets, SqlInstanceRow, Typed};
+use crate::source::FileId;
+use crate::span::{Span, Spanned};
 
 /// Roles whose machines must be rebuilt with the same FQDN after a failure (RS301, RS306):
 /// everything that runs a Lync/Skype for Business role or holds its SQL or file stores. Office
-/// Web Apps servers, PSTN gateways and third-party trusted applications are not included.
+/// Web Apps servers, PSTN gateways and third-party trusted applications are not included. Every
+/// SQL server of the topology is rebuilt too, whether or not a store is installed on it: a
+/// mirror or a witness holds none.
 const REBUILT_ROLES: &[PoolRole] = &[
     PoolRole::FrontEnd,
     PoolRole::Director,
@@ -60,9 +64,13 @@ impl Server {
         self.roles.contains(&PoolRole::Edge)
     }
 
-    /// The roles in words (`Front End, Mediation`).
+    /// The roles in words (`Front End, Mediation`); `SQL Server` for a SQL server whose
+    /// instances hold no store of the topology (a mirror or a witness, as a rule).
     #[must_use]
     pub fn role_labels(&self) -> String {
+        if self.roles.is_empty() {
+            return "SQL Server".to_string();
+        }
         self.roles
             .iter()
             .map(|r| r.label())
@@ -87,7 +95,8 @@ fn find_servers(t: &Topology) -> Vec<Server> {
             .into_iter()
             .filter(|r| REBUILT_ROLES.contains(r))
             .collect();
-        if roles.is_empty() {
+        let sql_server = t.index.pool_sql.get(p).is_some_and(|s| !s.is_empty());
+        if roles.is_empty() && !sql_server {
             continue;
         }
         for machine in &pool.machines {
@@ -106,6 +115,228 @@ fn find_servers(t: &Topology) -> Vec<Server> {
     }
     out.sort_by(|a, b| a.fqdn.value.cmp(&b.fqdn.value));
     out.dedup_by(|b, a| a.fqdn.value == b.fqdn.value);
+    out
+}
+
+/// Which partner of a mirrored pair a cell of the `sql-instances` worksheet names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Partner {
+    Mirror,
+    Witness,
+}
+
+impl Partner {
+    /// `mirror` or `witness`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Mirror => "mirror",
+            Self::Witness => "witness",
+        }
+    }
+
+    /// The worksheet column that names it.
+    #[must_use]
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Mirror => "Mirror",
+            Self::Witness => "Witness",
+        }
+    }
+}
+
+/// A mirror or witness instance named in a `Mirror` or `Witness` cell.
+#[derive(Clone, Copy, Debug)]
+pub struct PartnerCell<'s> {
+    pub partner: Partner,
+    /// The instance the cell names.
+    pub sql: &'s SqlRef,
+    /// The row: its own instance is the principal the partner serves.
+    pub row: &'s SqlInstanceRow,
+}
+
+impl PartnerCell<'_> {
+    /// The cell.
+    #[must_use]
+    pub fn cell(&self) -> &Typed<SqlRef> {
+        match self.partner {
+            Partner::Mirror => &self.row.mirror,
+            Partner::Witness => &self.row.witness,
+        }
+    }
+
+    /// What it is, in words: `mirror of sql01.contoso.com\rtc`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "{} of {}",
+            self.partner.label(),
+            crate::finding::shown(&self.row.subject())
+        )
+    }
+}
+
+/// Every readable `Mirror` and `Witness` cell of the `sql-instances` worksheet whose server
+/// holds no template placeholder, in worksheet order (the mirror before the witness of a row).
+pub fn partner_cells(sheets: &Sheets) -> impl Iterator<Item = PartnerCell<'_>> {
+    sheets.sql_instances.iter().flat_map(|row| {
+        [
+            (Partner::Mirror, row.mirror.value.as_ref()),
+            (Partner::Witness, row.witness.value.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(move |(partner, sql)| {
+            let sql = sql.filter(|s| !s.server.is_placeholder())?;
+            Some(PartnerCell { partner, sql, row })
+        })
+    })
+}
+
+/// A mirrored pair with a witness, as a row of the `sql-instances` worksheet records it.
+#[derive(Clone, Copy, Debug)]
+pub struct Witnessed<'s> {
+    pub row: &'s SqlInstanceRow,
+    pub mirror: &'s SqlRef,
+    pub witness: &'s SqlRef,
+}
+
+/// Every mirrored pair with a witness, in worksheet order, with the principal (the row's own
+/// instance); pairs whose principal, mirror or witness server holds a template placeholder are
+/// left out (facts built from placeholders are not trusted).
+pub fn witnessed(sheets: &Sheets) -> impl Iterator<Item = (SqlRef, Witnessed<'_>)> {
+    sheets.mirrored().filter_map(|(row, principal, mirror)| {
+        let witness = row.witness.value.as_ref()?;
+        let placeholder = [&principal.server, &mirror.server, &witness.server]
+            .iter()
+            .any(|f| f.is_placeholder());
+        (!placeholder).then_some((
+            principal,
+            Witnessed {
+                row,
+                mirror,
+                witness,
+            },
+        ))
+    })
+}
+
+/// The name a host written in a worksheet has in the topology: the topology's FQDN when the
+/// host names exactly one name of it (a single-label host may name several), else the host as
+/// written.
+#[must_use]
+pub fn topology_name(t: &Topology, host: &Fqdn) -> Fqdn {
+    let found = find_host(t, host);
+    match found.split_first() {
+        Some(((first, _), rest)) if rest.iter().all(|(name, _)| name == first) => (*first).clone(),
+        _ => host.clone(),
+    }
+}
+
+/// A server a restore would rebuild, as RS301 and RS306 check them: a machine of the topology,
+/// or a mirror or witness that only the `sql-instances` worksheet names.
+#[derive(Clone, Debug)]
+pub enum Rebuilt<'a> {
+    Topology(&'a Server),
+    /// A host named in a `Mirror` or `Witness` cell that is no server of the topology, with the
+    /// first cell naming it, and whether the topology declares the name at all (as an Office
+    /// Web Apps server, say).
+    Named {
+        fqdn: Fqdn,
+        cell: PartnerCell<'a>,
+        in_topology: bool,
+    },
+}
+
+impl Rebuilt<'_> {
+    #[must_use]
+    pub fn fqdn(&self) -> &Fqdn {
+        match self {
+            Self::Topology(server) => &server.fqdn.value,
+            Self::Named { fqdn, .. } => fqdn,
+        }
+    }
+
+    /// What it is, in words: its roles (`Front End, Mediation`), or `mirror of
+    /// sql01.contoso.com\rtc`.
+    #[must_use]
+    pub fn roles(&self) -> String {
+        match self {
+            Self::Topology(server) => server.role_labels(),
+            Self::Named { cell, .. } => cell.describe(),
+        }
+    }
+
+    /// Whether it is an Edge Server (outside the domain, as a rule).
+    #[must_use]
+    pub fn is_edge(&self) -> bool {
+        matches!(self, Self::Topology(server) if server.is_edge())
+    }
+
+    /// Where it is declared, with a label saying what it is there: its FQDN in the topology, or
+    /// the cell that names it.
+    #[must_use]
+    pub fn declared(&self, t: &Topology) -> (FileId, Span, String) {
+        match self {
+            Self::Topology(server) => (
+                t.file,
+                server.fqdn.span,
+                format!(
+                    "{} machine of {}",
+                    server.role_labels(),
+                    t.pool_name(server.pool)
+                ),
+            ),
+            Self::Named {
+                cell, in_topology, ..
+            } => (
+                cell.row.at.file,
+                cell.cell().span(),
+                if *in_topology {
+                    format!("{}, named here", cell.describe())
+                } else {
+                    format!("{}, not declared in the topology", cell.describe())
+                },
+            ),
+        }
+    }
+
+    /// The rows of a worksheet about this server. A host named only in a worksheet is matched
+    /// both ways, as two worksheet cells would be: `sql05` finds the row of
+    /// `sql05.contoso.com` too.
+    #[must_use]
+    pub fn rows<'r, R: SheetRow>(&self, index: &RowsByHost<'r, R>) -> Vec<&'r R> {
+        match self {
+            Self::Topology(server) => index.rows_for(&server.fqdn.value),
+            Self::Named { fqdn, .. } => index.rows_naming(fqdn),
+        }
+    }
+}
+
+/// Every server a restore would rebuild ([`servers`]), then every mirror or witness host the
+/// `sql-instances` worksheet names that is no server of the topology (each once, at the first
+/// cell naming it), sorted by FQDN.
+#[must_use]
+pub fn rebuilt<'a>(t: &'a Topology, sheets: &'a Sheets) -> Vec<Rebuilt<'a>> {
+    let known = servers(t);
+    let is_server = |fqdn: &Fqdn| known.binary_search_by(|s| s.fqdn.value.cmp(fqdn)).is_ok();
+    let mut out: Vec<Rebuilt<'a>> = known.iter().map(Rebuilt::Topology).collect();
+    let mut named: BTreeSet<Fqdn> = BTreeSet::new();
+    for cell in partner_cells(sheets) {
+        let host = &cell.sql.server;
+        let found = find_host(t, host);
+        if found.iter().any(|(name, _)| is_server(name)) {
+            continue;
+        }
+        let fqdn = topology_name(t, host);
+        if named.insert(fqdn.clone()) {
+            out.push(Rebuilt::Named {
+                fqdn,
+                cell,
+                in_topology: !found.is_empty(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.fqdn().cmp(b.fqdn()));
     out
 }
 
@@ -150,6 +381,25 @@ pub fn instances_with(t: &Topology, store_role: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The instance `sql` of the topology as worksheets name it (`fqdn\instance`), when its server
+/// is known: the form in which a topology's instance is compared with a worksheet's, or with
+/// another topology's.
+#[must_use]
+pub fn sql_ref(t: &Topology, sql: usize) -> Option<SqlRef> {
+    Some(SqlRef::new(
+        t.sql_server(sql)?.value.clone(),
+        &t.sql_instances[sql].name.value,
+    ))
+}
+
+/// Every SQL instance of the topology whose server is known, store or not, in document order.
+#[must_use]
+pub fn instances(t: &Topology) -> Vec<usize> {
+    (0..t.sql_instances.len())
+        .filter(|&i| t.sql_server(i).is_some())
+        .collect()
+}
+
 /// The SQL instances that hold at least one store, in document order.
 #[must_use]
 pub fn instances_in_use(t: &Topology) -> Vec<usize> {
@@ -190,7 +440,7 @@ pub fn database_row_covers(
             .sql_server(s)
             .is_some_and(|f| f.value.matches_host(server));
         let same_instance = match &row.instance.value {
-            Some(name) => *name == t.sql_instances[s].name.value.to_lowercase(),
+            Some(name) => sql_ref(t, s).is_some_and(|r| r.instance == *name),
             None => true,
         };
         same_server && same_instance
@@ -226,16 +476,30 @@ pub fn find_host<'t>(t: &'t Topology, host: &Fqdn) -> Vec<(&'t Fqdn, HostRef)> {
     if !host.is_single_label() {
         return Vec::new();
     }
+    // The names whose first label is `host` are those starting with `host.`: one range of the
+    // sorted names (`/` follows `.`), found without looking at the others.
+    let from = format!("{host}.");
+    let to = format!("{host}/");
     t.hosts
-        .iter()
-        .filter(|(name, _)| name.matches_host(host))
+        .range::<str, _>((Bound::Included(from.as_str()), Bound::Excluded(to.as_str())))
         .flat_map(|(name, refs)| refs.iter().map(move |r| (name, *r)))
         .collect()
 }
 
+/// Sorts rows by file, then position.
+fn in_worksheet_order<R: SheetRow>(rows: &mut [&R]) {
+    let key = |r: &&R| {
+        let at = r.at();
+        (at.file, at.span.start)
+    };
+    if !rows.is_sorted_by_key(key) {
+        rows.sort_by_key(key);
+    }
+}
+
 /// The span of the FQDN attribute of a pool or machine.
 #[must_use]
-pub fn host_span(t: &Topology, host: HostRef) -> Option<crate::span::Span> {
+pub fn host_span(t: &Topology, host: HostRef) -> Option<Span> {
     match host {
         HostRef::Pool(p) => t.pools[p].fqdn.as_ref().map(|f| f.span),
         HostRef::Machine(p, m) => t.pools[p].machines[m]
@@ -260,18 +524,24 @@ pub fn unc_in_topology<'t>(t: &'t Topology, unc: &Unc) -> Option<(&'t Fqdn, Host
 pub struct RowsByHost<'r, R> {
     /// Rows by their host as written (normalised).
     by_host: BTreeMap<&'r str, Vec<&'r R>>,
+    /// Rows whose host has a domain, by its first label.
+    by_label: BTreeMap<&'r str, Vec<&'r R>>,
 }
 
 impl<'r, R: SheetRow> RowsByHost<'r, R> {
     /// Indexes `rows` by the host `host` reads from each; rows without one are left out.
     pub fn new(rows: impl IntoIterator<Item = &'r R>, host: impl Fn(&R) -> Option<&Fqdn>) -> Self {
         let mut by_host: BTreeMap<&'r str, Vec<&'r R>> = BTreeMap::new();
+        let mut by_label: BTreeMap<&'r str, Vec<&'r R>> = BTreeMap::new();
         for row in rows {
             if let Some(name) = host(row) {
                 by_host.entry(name.as_str()).or_default().push(row);
+                if name.domain().is_some() {
+                    by_label.entry(name.first_label()).or_default().push(row);
+                }
             }
         }
-        Self { by_host }
+        Self { by_host, by_label }
     }
 
     /// The rows whose host names `fqdn`: the same FQDN, or a single-label host equal to its
@@ -287,12 +557,21 @@ impl<'r, R: SheetRow> RowsByHost<'r, R> {
         {
             rows.extend(more.iter().copied());
         }
-        let key = |r: &&R| {
-            let at = r.at();
-            (at.file, at.span.start)
-        };
-        if !rows.is_sorted_by_key(key) {
-            rows.sort_by_key(key);
+        in_worksheet_order(&mut rows);
+        rows
+    }
+
+    /// The rows naming the same server as `host`, itself written in a worksheet: as
+    /// [`RowsByHost::rows_for`], and when `host` is a single label, also the rows whose FQDN
+    /// starts with it.
+    #[must_use]
+    pub fn rows_naming(&self, host: &Fqdn) -> Vec<&'r R> {
+        let mut rows = self.rows_for(host);
+        if host.is_single_label()
+            && let Some(more) = self.by_label.get(host.as_str())
+        {
+            rows.extend(more.iter().copied());
+            in_worksheet_order(&mut rows);
         }
         rows
     }
@@ -307,6 +586,7 @@ impl<'r, R: SheetRow> RowsByHost<'r, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::values::SqlRef;
     use crate::model::values::Unc;
     use crate::model::worksheet::{self, Rows, ServerRow};
     use crate::rules::test_util::{cluster, published, service, sql};
@@ -369,6 +649,15 @@ mod tests {
         let t = example();
         assert_eq!(find_host(&t, &Fqdn::new("FE01")).len(), 1);
         assert_eq!(find_host(&t, &Fqdn::new("fe01.fabrikam.com")).len(), 0);
+        // A label is a whole label: `fe0` is not `fe01`'s, and `sql01` names the SQL server's
+        // cluster and its machine.
+        assert!(find_host(&t, &Fqdn::new("fe0")).is_empty());
+        assert!(find_host(&t, &Fqdn::new("pool01.contoso")).is_empty());
+        let sql01: Vec<String> = find_host(&t, &Fqdn::new("SQL01"))
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        assert_eq!(sql01, ["sql01.contoso.com", "sql01.contoso.com"]);
         let unc = Unc::parse(r"\\SQL01.contoso.com\backup").expect("unc");
         assert!(unc_in_topology(&t, &unc).is_some());
     }
@@ -425,5 +714,75 @@ mod tests {
         let index = RowsByHost::new(&rows, |r| r.server.value.as_ref());
         assert!(index.is_empty());
         assert!(index.rows_for(&Fqdn::new("fe01.contoso.com")).is_empty());
+    }
+
+    #[test]
+    fn a_literal_mssqlserver_is_the_default_instance() {
+        let text = published(
+            &[
+                cluster(1, "pool01.contoso.com", &["fe01.contoso.com"]),
+                cluster(2, "sql01.contoso.com", &["sql01.contoso.com"]),
+            ]
+            .join("\n"),
+            &sql(2, "MSSQLSERVER"),
+            &[
+                service("UserServices", 1, 1, None, &[("UserStore", 1)], ""),
+                service("UserStore", 1, 2, Some("MSSQLSERVER"), &[], ""),
+            ]
+            .join("\n"),
+        );
+        let t = crate::rules::test_util::topology(&text);
+        let r = sql_ref(&t, 0).expect("server known");
+        assert_eq!(r, SqlRef::parse("SQL01.contoso.com").expect("ref"));
+        assert_eq!(r.to_string(), "sql01.contoso.com");
+        let header = "Database,Server name (FQDN),SQL instance,Backup schedule,Database backup tool,Backup destination\n";
+        let rows = |instance: &str| match worksheet::lower(
+            crate::table::parse(&format!(
+                "{header}rtcxds,sql01.contoso.com,{instance},daily,SSMS,x\n"
+            )),
+            FileId(1),
+        ) {
+            worksheet::Read::Worksheet(sheet, _) => match sheet.rows {
+                Rows::Database(rows) => rows,
+                other => panic!("not database rows: {other:?}"),
+            },
+            worksheet::Read::Unrecognized { .. } => panic!("not recognised"),
+        };
+        for default in ["(default)", "MSSQLSERVER", ""] {
+            let row = &rows(default)[0];
+            assert!(
+                database_row_covers(&t, row, Db::Rtcxds, Some(0), None),
+                "{default:?}"
+            );
+        }
+        assert!(!database_row_covers(
+            &t,
+            &rows("rtc")[0],
+            Db::Rtcxds,
+            Some(0),
+            None
+        ));
+    }
+
+    #[test]
+    fn rows_naming_a_worksheet_host_match_either_way() {
+        let rows = server_rows(
+            "sql05.contoso.com,SQL,ready,yes\n\
+             sql05.fabrikam.com,SQL,ready,yes\n\
+             SQL05,SQL,ready,yes\n\
+             sql06.contoso.com,SQL,ready,yes\n",
+            0,
+        );
+        let index = RowsByHost::new(&rows, |r| r.server.value.as_ref());
+        assert_eq!(
+            hosts(&index.rows_naming(&Fqdn::new("sql05"))),
+            ["sql05.contoso.com", "sql05.fabrikam.com", "SQL05"]
+        );
+        assert_eq!(
+            hosts(&index.rows_naming(&Fqdn::new("sql05.contoso.com"))),
+            ["sql05.contoso.com", "SQL05"]
+        );
+        // A topology name keeps the one-way match.
+        assert_eq!(hosts(&index.rows_for(&Fqdn::new("sql05"))), ["SQL05"]);
     }
 }

@@ -1,5 +1,5 @@
 //! Which SQL Server releases and editions each product supports for its databases: the one
-//! place this knowledge lives (requirements R65, R66, R67).
+//! place this knowledge lives.
 //!
 //! - Lync Server 2013 (*Database software support*, Gg398990): SQL Server 2008 R2 or 2012,
 //!   Standard or Enterprise (Datacenter is the 2008 R2 edition above Enterprise); Standard

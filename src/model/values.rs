@@ -248,14 +248,27 @@ impl Unc {
 }
 
 /// A SQL Server instance as a worksheet writes it: `fqdn\instance`, or `fqdn` for the default.
+///
+/// Every comparison of SQL instances goes through this type: a topology's instance becomes one
+/// with [`SqlRef::new`] (see [`super::restore::sql_ref`]), a worksheet cell with
+/// [`SqlRef::parse`], and both spell the instance name as [`instance_key`] does.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SqlRef {
     pub server: Fqdn,
-    /// Lower-case; empty for the default instance.
+    /// As [`instance_key`] writes it: lower-case, empty for the default instance.
     pub instance: String,
 }
 
 impl SqlRef {
+    /// The instance `name` (as a topology or a cell writes it) on `server`.
+    #[must_use]
+    pub fn new(server: Fqdn, name: &str) -> Self {
+        Self {
+            server,
+            instance: instance_key(name),
+        }
+    }
+
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         let (server, instance) = match text.trim().split_once('\\') {
@@ -282,22 +295,38 @@ impl fmt::Display for SqlRef {
     }
 }
 
-/// An `Instance name` cell: `(default)` and `MSSQLSERVER` are the default instance (returned as
-/// the empty string); other names are lower-cased.
+/// An instance name in the one form names are compared in: lower-case, and the empty string
+/// for the default instance however it is written. A topology writes the default instance as
+/// an empty name; `MSSQLSERVER` is the default instance's own name in SQL Server (a topology or
+/// a worksheet may write it literally), and worksheets also write `(default)` or `default`.
 #[must_use]
-pub fn instance_name(text: &str) -> Option<String> {
-    let t = text.trim();
+pub fn instance_key(name: &str) -> String {
+    let t = name.trim();
     if t.eq_ignore_ascii_case("(default)")
         || t.eq_ignore_ascii_case("mssqlserver")
         || t.eq_ignore_ascii_case("default")
     {
-        return Some(String::new());
+        return String::new();
     }
-    let valid = !t.is_empty()
-        && t.len() <= 16
-        && t.chars()
+    t.to_lowercase()
+}
+
+/// An `Instance name` cell: the instance as [`instance_key`] writes it, or `None` for text that
+/// cannot be an instance name (SQL Server allows at most 16 letters, digits, `_`, `$` and `#`).
+#[must_use]
+pub fn instance_name(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let key = instance_key(text);
+    if key.is_empty() {
+        return Some(key);
+    }
+    let valid = key.chars().count() <= 16
+        && key
+            .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '#'));
-    valid.then(|| t.to_lowercase())
+    valid.then_some(key)
 }
 
 /// A yes/no cell: yes/no/true/false/y/n.
@@ -520,6 +549,14 @@ mod tests {
         assert_eq!(SqlRef::parse(r"sql01 contoso\x"), None);
         assert_eq!(instance_name("(default)").as_deref(), Some(""));
         assert_eq!(instance_name("bad name"), None);
+        assert_eq!(instance_name(" "), None);
+        assert_eq!(SqlRef::parse(r"sql01.contoso.com\"), None);
+        assert_eq!(instance_key(" MSSQLServer "), "");
+        assert_eq!(instance_key("RTC"), "rtc");
+        assert_eq!(
+            SqlRef::new(Fqdn::new("SQL01.contoso.com"), "MSSQLSERVER"),
+            SqlRef::parse("sql01.contoso.com\\(default)").expect("ref")
+        );
     }
 
     #[test]

@@ -41,100 +41,209 @@ pub struct Column {
     /// Other headers accepted for it (Microsoft's own wording).
     pub aliases: &'static [&'static str],
     pub required: bool,
+    /// What to write in it, completing "write ...": the help of a blank or unreadable cell.
+    pub what: &'static str,
 }
 
-const fn req(header: &'static str) -> Column {
+const fn req(header: &'static str, what: &'static str) -> Column {
     Column {
         header,
         aliases: &[],
         required: true,
+        what,
     }
 }
 
-const fn opt(header: &'static str) -> Column {
+const fn opt(header: &'static str, what: &'static str) -> Column {
     Column {
         header,
         aliases: &[],
         required: false,
+        what,
     }
 }
 
+const SCHEDULE: &str = "how often the backup runs: `hourly`, `every N hours`, `daily`, `nightly`, `weekly` or `monthly`, optionally followed by the time (`Daily 22:00`)";
+const LAST_BACKUP: &str = "the date of the last successful backup, as YYYY-MM-DD";
+const NOTES: &str = "anything the person restoring should know (optional)";
+const DESTINATION: &str =
+    "the `\\\\host\\share\\folder` the backup is written to, on a server outside every pool";
+
 const DATABASE: &[Column] = &[
-    req("Database"),
-    req("Server name (FQDN)"),
-    opt("SQL instance"),
-    req("Backup schedule"),
-    req("Database backup tool"),
+    req(
+        "Database",
+        "the database: `rtcxds`, `rtcshared`, `rtcab`, `lcslog`, `lcscdr`, `qoemetrics`, `mgc`... (Microsoft's row text such as `Rtc database` works too)",
+    ),
+    req(
+        "Server name (FQDN)",
+        "the FQDN of the SQL server hosting the database, as the topology names it (for `rtcxds` exported with Export-CsUserData, the pool's FQDN)",
+    ),
+    opt(
+        "SQL instance",
+        "the SQL Server instance, or `(default)`; blank matches any instance of the server",
+    ),
+    req("Backup schedule", SCHEDULE),
+    req(
+        "Database backup tool",
+        "the tool or cmdlet that backs the database up (Export-CsUserData, SQL Server Management Studio, a SQL Server Agent job...)",
+    ),
     Column {
         header: "Backup set name",
         aliases: &["Backup set"],
         required: false,
+        what: "the name the backup set is kept under",
     },
-    opt("Backup set expiration"),
-    req("Backup destination"),
-    opt("Last backup"),
-    opt("Notes"),
+    opt(
+        "Backup set expiration",
+        "the date the backup set expires, as YYYY-MM-DD",
+    ),
+    req("Backup destination", DESTINATION),
+    opt("Last backup", LAST_BACKUP),
+    opt("Notes", NOTES),
 ];
 
 const FILE_STORE: &[Column] = &[
-    req("Content"),
-    req("Server name (FQDN)"),
-    req("Backup schedule"),
-    req("File system backup tool"),
-    req("File share to be backed up"),
-    opt("Excluded files"),
-    req("Backup destination"),
-    opt("Last backup"),
-    opt("Notes"),
+    req(
+        "Content",
+        "what the share holds, for example `Lync file store`",
+    ),
+    req(
+        "Server name (FQDN)",
+        "the FQDN of the file server, as the topology names it",
+    ),
+    req("Backup schedule", SCHEDULE),
+    req(
+        "File system backup tool",
+        "the tool that copies the share (Robocopy, Windows Server Backup...)",
+    ),
+    req(
+        "File share to be backed up",
+        "the file store's `\\\\host\\share`, exactly as the topology names it",
+    ),
+    opt(
+        "Excluded files",
+        "what the copy leaves out; `Meeting.Active` must be among it",
+    ),
+    req("Backup destination", DESTINATION),
+    opt("Last backup", LAST_BACKUP),
+    opt("Notes", NOTES),
 ];
 
 const SETTINGS: &[Column] = &[
-    req("Database"),
-    req("Server name (FQDN)"),
-    req("Backup schedule"),
-    req("Backup tool"),
+    req(
+        "Database",
+        "`xds` (Export-CsConfiguration), `lis` (Export-CsLisConfiguration) or `rgsconfig` (Export-CsRgsConfiguration)",
+    ),
+    req(
+        "Server name (FQDN)",
+        "for `xds` and `lis` the SQL server of the Central Management store; for `rgsconfig` the pool whose Response Group configuration is exported",
+    ),
+    req("Backup schedule", SCHEDULE),
+    req(
+        "Backup tool",
+        "the export cmdlet (Export-CsConfiguration, Export-CsLisConfiguration, Export-CsRgsConfiguration)",
+    ),
     Column {
         header: "Configuration file name",
         aliases: &["Configuration file (.xml) name"],
         required: true,
+        what: "the file the export cmdlet writes (for example CsConfiguration.zip)",
     },
-    req("Backup location"),
-    opt("Last backup"),
-    opt("Notes"),
+    req(
+        "Backup location",
+        "the `\\\\host\\share\\folder` the exported configuration is written to, on a server outside every pool",
+    ),
+    opt("Last backup", LAST_BACKUP),
+    opt("Notes", NOTES),
 ];
 
 const SERVERS: &[Column] = &[
-    req("Server FQDN"),
-    req("Role"),
-    req("Replacement server"),
-    req("Computer account retained"),
-    opt("Notes"),
+    req(
+        "Server FQDN",
+        "the server's fully qualified domain name, as the topology names it",
+    ),
+    req(
+        "Role",
+        "what the server runs (Front End, Edge, SQL Back End, file server...)",
+    ),
+    req(
+        "Replacement server",
+        "`ready` (a clean server that can take the same FQDN stands by), `planned` (one is arranged) or `none`",
+    ),
+    req(
+        "Computer account retained",
+        "`yes` when the server's Active Directory computer account is kept for the rebuild, `no`, or `n/a` for a server outside the domain such as an Edge Server",
+    ),
+    opt("Notes", NOTES),
 ];
 
 const SQL_INSTANCES: &[Column] = &[
-    req("SQL server FQDN"),
-    req("Instance name"),
-    req("SQL Server version"),
-    req("Edition"),
-    opt("Mirror"),
-    opt("Mirroring port"),
-    opt("Witness"),
-    opt("Witness port"),
-    opt("Notes"),
+    req(
+        "SQL server FQDN",
+        "the SQL server's fully qualified domain name, as the topology names it",
+    ),
+    req(
+        "Instance name",
+        "the instance name as SQL Server knows it, or `(default)` (also `MSSQLSERVER`) for the default instance",
+    ),
+    req(
+        "SQL Server version",
+        "the SQL Server release, for example `SQL Server 2012 SP4`",
+    ),
+    req(
+        "Edition",
+        "the SQL Server edition: Standard or Enterprise (Express on a Standard Edition server)",
+    ),
+    opt(
+        "Mirror",
+        "on the principal's row, the mirror as `fqdn\\instance` (the FQDN alone for a default instance); blank when not mirrored",
+    ),
+    opt(
+        "Mirroring port",
+        "the mirroring endpoint's TCP port (5022 by default)",
+    ),
+    opt(
+        "Witness",
+        "the mirroring witness as `fqdn\\instance`; blank when there is none",
+    ),
+    opt("Witness port", "the witness's TCP port (7022 by default)"),
+    opt("Notes", NOTES),
 ];
 
 const CERTIFICATES: &[Column] = &[
-    req("Server FQDN"),
-    req("Certificate"),
-    opt("Thumbprint"),
-    req("Expires"),
-    req("Private key exportable"),
-    req("Backup location"),
-    req("Re-enroll from internal CA"),
-    opt("Notes"),
+    req(
+        "Server FQDN",
+        "the fully qualified domain name of the server the certificate is assigned to",
+    ),
+    req(
+        "Certificate",
+        "the certificate's use (Default, WebServicesExternal, OAuthTokenIssuer, AccessEdgeExternal...)",
+    ),
+    opt("Thumbprint", "the certificate's thumbprint"),
+    req("Expires", "the certificate's expiry date as YYYY-MM-DD"),
+    req(
+        "Private key exportable",
+        "`yes` when the private key can be exported with the certificate, else `no`",
+    ),
+    req(
+        "Backup location",
+        "where the exported certificate with its private key (.pfx) is kept",
+    ),
+    req(
+        "Re-enroll from internal CA",
+        "`yes` when an internal certification authority can issue the certificate again, else `no`",
+    ),
+    opt("Notes", NOTES),
 ];
 
-const BACKUP_RUNS: &[Column] = &[req("Date"), req("Backup share"), opt("Notes")];
+const BACKUP_RUNS: &[Column] = &[
+    req("Date", "the date of the backup run as YYYY-MM-DD"),
+    req(
+        "Backup share",
+        "the `\\\\host\\share\\folder` the run was written to",
+    ),
+    opt("Notes", NOTES),
+];
 
 impl Kind {
     pub const ALL: [Self; 7] = [
@@ -159,6 +268,12 @@ impl Kind {
             Self::Certificates => "certificates",
             Self::BackupRuns => "backup-runs",
         }
+    }
+
+    /// The column with this header (as topolint writes it).
+    #[must_use]
+    pub fn column(self, header: &str) -> Option<&'static Column> {
+        self.columns().iter().find(|c| c.header == header)
     }
 
     /// The columns, in the order `worksheet init` writes them.
@@ -218,6 +333,168 @@ pub fn recognise(header: &[Cell]) -> Option<Kind> {
         }
     }
     best.map(|(k, _, _)| k)
+}
+
+/// A header cell that looks like a column it does not match: a misspelling, or the column's
+/// name cut short.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NearMiss {
+    /// The header cell as written, and where.
+    pub written: String,
+    pub span: Span,
+    /// The column it is probably meant to be.
+    pub column: &'static str,
+}
+
+/// The worksheet kind a header row comes closest to, and the cells that differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Closest {
+    pub kind: Kind,
+    /// Required columns matched exactly.
+    pub found: usize,
+    /// Required columns of the kind.
+    pub required: usize,
+    /// Header cells that nearly match a required column the header lacks.
+    pub near: Vec<NearMiss>,
+    /// Required columns neither matched nor nearly matched.
+    pub absent: Vec<&'static str>,
+}
+
+/// How alike a header cell is to a column's header (both normalised), from 0 to 1: the
+/// edit-distance similarity, or 0.8 when one holds the other whole (`Server name` and
+/// `Server name (FQDN)`). A cell much longer than any column header is no near miss, and is
+/// not compared (edit distance costs the product of the lengths).
+fn likeness(cell: &str, column: &str) -> f64 {
+    if cell.len() > 2 * column.len() + 16 {
+        return 0.0;
+    }
+    let edit = strsim::normalized_damerau_levenshtein(cell, column);
+    let (short, long) = if cell.len() <= column.len() {
+        (cell, column)
+    } else {
+        (column, cell)
+    };
+    let contained = short.len() >= 4 && long.contains(short);
+    if contained { edit.max(0.8) } else { edit }
+}
+
+/// The least likeness that counts as a near miss.
+const NEAR: f64 = 0.7;
+
+/// Pairs the header cells no column matched with the required columns of `kind` the header
+/// lacks, most alike first, each cell and column once.
+fn near_misses(
+    header: &[Cell],
+    names: &[String],
+    kind: Kind,
+) -> (Vec<NearMiss>, Vec<&'static str>) {
+    let columns: Vec<Vec<String>> = kind
+        .columns()
+        .iter()
+        .map(|c| {
+            std::iter::once(c.header)
+                .chain(c.aliases.iter().copied())
+                .map(normalise_header)
+                .collect()
+        })
+        .collect();
+    // Which header cells some column of the kind matches, and which required columns no cell
+    // matches: each cell compared once with each column.
+    let mut matched = vec![false; names.len()];
+    let mut found = vec![false; columns.len()];
+    for (hi, name) in names.iter().enumerate() {
+        for (ci, accepted) in columns.iter().enumerate() {
+            if accepted.iter().any(|a| a == name) {
+                matched[hi] = true;
+                found[ci] = true;
+            }
+        }
+    }
+    let missing: Vec<&Column> = kind
+        .columns()
+        .iter()
+        .zip(&found)
+        .filter(|(c, found)| c.required && !**found)
+        .map(|(c, _)| c)
+        .collect();
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (ci, col) in missing.iter().enumerate() {
+        let wanted = normalise_header(col.header);
+        for (hi, name) in names.iter().enumerate() {
+            if name.is_empty() || matched[hi] {
+                continue;
+            }
+            let score = likeness(name, &wanted);
+            if score >= NEAR {
+                pairs.push((score, hi, ci));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut used_cells = vec![false; names.len()];
+    let mut used_columns = vec![false; missing.len()];
+    let mut near = Vec::new();
+    for (_, hi, ci) in pairs {
+        if used_cells[hi] || used_columns[ci] {
+            continue;
+        }
+        used_cells[hi] = true;
+        used_columns[ci] = true;
+        near.push(NearMiss {
+            written: header[hi].text.clone(),
+            span: header[hi].span,
+            column: missing[ci].header,
+        });
+    }
+    near.sort_by_key(|n| n.span.start);
+    let absent = missing
+        .iter()
+        .zip(&used_columns)
+        .filter(|(_, used)| !**used)
+        .map(|(c, _)| c.header)
+        .collect();
+    (near, absent)
+}
+
+/// The kind a header row that [`recognise`] rejects comes closest to: the one with the largest
+/// share of its required columns matched exactly or nearly, when that is at least half of them.
+#[must_use]
+pub fn closest(header: &[Cell]) -> Option<Closest> {
+    // A header row of a thousand cells is no worksheet: comparing each cell with each column
+    // would only cost time.
+    if header.len() > 64 {
+        return None;
+    }
+    let names: Vec<String> = header.iter().map(|c| normalise_header(&c.text)).collect();
+    let mut best: Option<Closest> = None;
+    for kind in Kind::ALL {
+        let required = kind.columns().iter().filter(|c| c.required).count();
+        let found = kind
+            .columns()
+            .iter()
+            .filter(|c| c.required && names.iter().any(|n| c.matches(n)))
+            .count();
+        let (near, absent) = near_misses(header, &names, kind);
+        let score = found + near.len();
+        if score * 2 < required || near.is_empty() && found == 0 {
+            continue;
+        }
+        let better = best.as_ref().is_none_or(|b| {
+            let best_score = b.found + b.near.len();
+            score * b.required > best_score * required
+                || (score * b.required == best_score * required && found > b.found)
+        });
+        if better {
+            best = Some(Closest {
+                kind,
+                found,
+                required,
+                near,
+                absent,
+            });
+        }
+    }
+    best
 }
 
 /// A cell and what it means, when it could be read. `value` is `None` for a blank cell and for
@@ -627,6 +904,8 @@ pub struct RequiredCell {
 pub struct Worksheet {
     pub file: FileId,
     pub kind: Kind,
+    /// How the file is written: its separator, and a line skipped before the header.
+    pub dialect: crate::table::Dialect,
     /// The header record.
     pub header: Span,
     /// The rows, until [`Sheets::add`] moves them into the deployment the worksheet joins.
@@ -728,6 +1007,8 @@ pub enum Read {
     /// The header matches no worksheet kind.
     Unrecognized {
         header: Span,
+        /// The kind it comes closest to, if any comes close.
+        closest: Option<Closest>,
     },
 }
 
@@ -740,17 +1021,19 @@ pub fn lower(table: Table, file: FileId) -> Read {
         .map(|p| SheetProblem {
             span: p.span,
             message: p.message.clone(),
-            help: Some("quote a cell that holds a comma or a line break (\"...\"), and double any quote inside it".to_string()),
+            help: Some(format!("quote a cell that holds the separator (`{}`) or a line break (\"...\"), and double any quote inside it", table.dialect.separator_name())),
         })
         .collect();
     let Some(header) = table.header else {
         return Read::Unrecognized {
             header: Span::default(),
+            closest: None,
         };
     };
     let Some(kind) = recognise(&header.cells) else {
         return Read::Unrecognized {
             header: header.span,
+            closest: closest(&header.cells),
         };
     };
     // Which header cell each column of the kind is in.
@@ -764,9 +1047,40 @@ pub fn lower(table: Table, file: FileId) -> Read {
                 .position(|c| col.matches(&normalise_header(&c.text)))
         })
         .collect();
+    let any_missing = kind
+        .columns()
+        .iter()
+        .zip(&positions)
+        .any(|(c, p)| c.required && p.is_none());
+    let near = if any_missing {
+        let names: Vec<String> = header
+            .cells
+            .iter()
+            .map(|c| normalise_header(&c.text))
+            .collect();
+        near_misses(&header.cells, &names, kind).0
+    } else {
+        Vec::new()
+    };
     for (col, pos) in kind.columns().iter().zip(&positions) {
-        if col.required && pos.is_none() {
-            problems.push(SheetProblem {
+        if !col.required || pos.is_some() {
+            continue;
+        }
+        let problem = match near.iter().find(|n| n.column == col.header) {
+            Some(n) => SheetProblem {
+                span: n.span,
+                message: format!(
+                    "the {} worksheet has no `{}` column: did you mean it by `{}`?",
+                    kind.name(),
+                    col.header,
+                    shown(&n.written)
+                ),
+                help: Some(format!(
+                    "rename the header cell to `{}` (case, surrounding spaces and a trailing `*` do not matter)",
+                    col.header
+                )),
+            },
+            None => SheetProblem {
                 span: header.span,
                 message: format!(
                     "the {} worksheet has no `{}` column",
@@ -783,12 +1097,14 @@ pub fn lower(table: Table, file: FileId) -> Read {
                         .collect::<Vec<_>>()
                         .join(", ")
                 )),
-            });
-        }
+            },
+        };
+        problems.push(problem);
     }
     let mut sheet = Worksheet {
         file,
         kind,
+        dialect: table.dialect,
         header: header.span,
         rows: empty_rows(kind),
         row_count: 0,
@@ -1134,6 +1450,50 @@ mod tests {
             read("Server FQDN,Role,Replacement server\nfe01.contoso.com,FE,ready\n");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("`Computer account retained`"));
+    }
+
+    #[test]
+    fn a_missing_column_written_nearly_right_is_pointed_at_with_a_did_you_mean() {
+        let text = "Server FQDN,Role,Replacement server,Computer acount retained\nfe01.contoso.com,FE,ready,yes\n";
+        let (_, problems) = read(text);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].message,
+            "the servers worksheet has no `Computer account retained` column: did you mean it by `Computer acount retained`?"
+        );
+        assert_eq!(&text[problems[0].span.range()], "Computer acount retained");
+        // Nothing alike: the header row is pointed at, with the columns the kind needs.
+        let (_, problems) = read("Server FQDN,Role,Replacement server,Notes\nfe01,FE,ready,\n");
+        assert_eq!(
+            problems[0].message,
+            "the servers worksheet has no `Computer account retained` column"
+        );
+    }
+
+    #[test]
+    fn the_closest_kind_of_an_unknown_header() {
+        let header = |t: &str| table::parse(t).header.expect("header").cells;
+        let found = closest(&header(
+            "Datbase,Server name,Backup schedule,Backup tool,Configuration file,Notes",
+        ))
+        .expect("close to settings");
+        assert_eq!(found.kind, Kind::Settings);
+        assert_eq!((found.found, found.required), (2, 6));
+        let near: Vec<(&str, &str)> = found
+            .near
+            .iter()
+            .map(|n| (n.written.as_str(), n.column))
+            .collect();
+        assert_eq!(
+            near,
+            [
+                ("Datbase", "Database"),
+                ("Server name", "Server name (FQDN)"),
+                ("Configuration file", "Configuration file name")
+            ]
+        );
+        assert_eq!(found.absent, ["Backup location"]);
+        assert_eq!(closest(&header("Name,Address,Phone")), None);
     }
 
     #[test]

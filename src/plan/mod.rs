@@ -250,10 +250,7 @@ impl Cx<'_> {
     /// The instance as worksheets name it, when its server is known.
     #[must_use]
     pub fn sql_ref(&self, sql: usize) -> Option<SqlRef> {
-        Some(SqlRef {
-            server: self.t.sql_server(sql)?.value.clone(),
-            instance: self.t.sql_instances[sql].name.value.to_lowercase(),
-        })
+        crate::model::restore::sql_ref(self.t, sql)
     }
 
     /// The topology's instance for a reference.

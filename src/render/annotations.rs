@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use super::primary_position;
-use crate::engine::{Report, Verdict};
+use crate::engine::Report;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 
@@ -45,25 +45,7 @@ pub fn render(
         };
         writeln!(out, "{line}")?;
     }
-    let s = &report.summary;
-    let mut waived = String::new();
-    if s.suppressed > 0 {
-        waived.push_str(&format!(", {} exempted", s.suppressed));
-    }
-    if s.baselined > 0 {
-        waived.push_str(&format!(", {} in the baseline", s.baselined));
-    }
-    writeln!(
-        out,
-        "topolint: {}, {}, {}{waived}: {}",
-        super::plural(s.errors, "error"),
-        super::plural(s.warnings, "warning"),
-        super::plural(s.notes, "note"),
-        match s.verdict {
-            Verdict::Ready => "READY",
-            Verdict::NotReady => "NOT READY FOR RESTORE",
-        }
-    )
+    writeln!(out, "{}", super::closing_line(&report.summary))
 }
 
 /// `path:line:col: severity[CODE] message` on one line, for plain log lines.

@@ -1,19 +1,39 @@
 //! One line per finding: `path:line:col: severity[CODE] message (name)`.
 //!
 //! An exempted finding is written with `suppressed` in place of the severity, and its reason and
-//! expiry date after the name, so that tools matching `error|warning|note` skip it.
+//! expiry date after the name, so that tools matching `error|warning|note` skip it. A closing
+//! line gives the counts and the verdict (left out with `--quiet`); `--statistics` gives the
+//! number of findings of each rule instead of the findings.
 
 use std::io::{self, Write};
 
+use super::human::Style;
 use super::primary_position;
 use crate::engine::Report;
 use crate::model::Workspace;
 
-/// Writes the findings, one per line, in report order.
+/// Writes the findings, one per line, in report order, then the closing line.
 ///
 /// # Errors
 /// Propagates write errors.
-pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
+pub fn render(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    style: Style,
+) -> io::Result<()> {
+    if style.statistics {
+        super::statistics(out, report)?;
+    } else {
+        findings(out, ws, report)?;
+    }
+    if !style.quiet {
+        writeln!(out, "{}", super::closing_line(&report.summary))?;
+    }
+    Ok(())
+}
+
+fn findings(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
     for f in &report.findings {
         match primary_position(ws, f) {
             Some(p) => write!(out, "{}:{}:{}: ", p.path, p.line, p.column)?,

@@ -44,6 +44,9 @@ struct Window {
     to: usize,
     /// Where `from` landed in the excerpt (after any `…`).
     at: usize,
+    /// Characters of the file's line before `from`: columns count characters, as in every
+    /// other format.
+    chars_before: usize,
 }
 
 impl Excerpt {
@@ -106,11 +109,17 @@ impl Excerpt {
             if from > start {
                 excerpt.push_str(CUT);
             }
+            let chars_before = if from > start {
+                file.line_col(u32::try_from(from).unwrap_or(u32::MAX)).1 - 1
+            } else {
+                0
+            };
             lines.push(Window {
                 line_start: start,
                 from,
                 to,
                 at: excerpt.len(),
+                chars_before,
             });
             excerpt.push_str(&text[from..to]);
             if to < content_end {
@@ -168,15 +177,19 @@ impl SourceCode for Excerpt {
             self.text
                 .as_str()
                 .read_span(span, context_lines_before, context_lines_after)?;
-        // Columns are those of the file: count from the file's line start, not the cut.
+        // Columns are those of the file, in characters: count from the file's line start, not
+        // the cut.
         let column = if context_lines_before == 0 {
             let index = self
                 .lines
                 .partition_point(|w| w.at <= span.offset())
                 .saturating_sub(1);
             self.lines.get(index).map_or(inner.column(), |w| {
-                let cut = if w.from > w.line_start { CUT.len() } else { 0 };
-                (w.from - w.line_start) + inner.column().saturating_sub(cut)
+                let shown = self
+                    .text
+                    .get(w.at..span.offset().max(w.at))
+                    .map_or(0, |t| t.chars().count());
+                w.chars_before + shown
             })
         } else {
             inner.column()
@@ -223,6 +236,12 @@ mod tests {
         assert_eq!(shown(&e, 0), "<x/>");
         let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
         assert_eq!((c.line(), c.column()), (2, 2));
+        // A character of two bytes before the label counts as one column.
+        let f = file("a\nbé <x/>\n");
+        let e = Excerpt::new(&f, &[Span::new(6, 10)]);
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (1, 3));
+        assert_eq!(f.line_col(6), (2, 4), "the same column, 1-based");
     }
 
     #[test]
@@ -238,8 +257,9 @@ mod tests {
         assert!(e.text.len() < 3 * WINDOW, "{} bytes", e.text.len());
         assert_eq!(shown(&e, 0), "<Cluster Fqdn=\"pool\"/>");
         assert!(e.text.contains("…é") && e.text.contains("z…\n</T>"));
+        // Columns count characters: 5000 `é` before the label.
         let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
-        assert_eq!((c.line(), c.column()), (1, 10_000));
+        assert_eq!((c.line(), c.column()), (1, 5000));
     }
 
     #[test]

@@ -6,13 +6,18 @@
 //! are written to the passing case's `<system-out>`. A case whose findings are all exempted is
 //! `<skipped>`, with the reason. A rule that names no entity it checked gets one case per place
 //! it ran (a topology, or `inputs`).
+//!
+//! A last suite, `verdict`, has a case per deployment: it passes when the deployment is READY,
+//! fails when what makes it not ready fails the run (its errors at or above `--fail-on`, or,
+//! with `--require-readiness`, readiness not judged), and is skipped with the verdict otherwise
+//! (STRUCTURE ONLY, or NOT READY through errors the baseline waived).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::primary_position;
-use crate::engine::{Report, RuleRun};
+use crate::engine::{DeploymentSummary, Report, RuleRun, Verdict};
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 
@@ -25,6 +30,7 @@ pub fn render(
     ws: &Workspace,
     report: &Report,
     fail_on: Option<Severity>,
+    require_readiness: bool,
 ) -> io::Result<()> {
     let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
     for run in &report.runs {
@@ -35,6 +41,14 @@ pub fn render(
         for (entity, findings) in cases(run, report) {
             suite.add(ws, run, &entity, &findings, fail_on);
         }
+    }
+    // After every category (its key sorts after the two-letter prefixes).
+    let verdicts = suites.entry("~verdict").or_insert_with(|| Suite {
+        name: "verdict".to_string(),
+        ..Suite::default()
+    });
+    for d in &report.summary.deployments {
+        verdicts.verdict(d, fail_on, require_readiness);
     }
     let total = |f: fn(&Suite) -> usize| suites.values().map(f).sum::<usize>();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -91,6 +105,57 @@ struct Suite {
 }
 
 impl Suite {
+    /// A deployment's verdict as a case: passed when READY; failed when it fails the run;
+    /// skipped, with the verdict, otherwise.
+    fn verdict(
+        &mut self,
+        d: &DeploymentSummary,
+        fail_on: Option<Severity>,
+        require_readiness: bool,
+    ) {
+        self.tests += 1;
+        let _ = write!(
+            self.body,
+            r#"    <testcase name="{}" classname="topolint verdict" time="0""#,
+            escape(&d.topology)
+        );
+        let errors_fail = fail_on.is_some_and(|t| Severity::Error >= t);
+        let mut text = d.verdict.headline().to_string();
+        if d.baselined_errors > 0 {
+            text.push_str(&format!(" ({})", super::known_errors(d.baselined_errors)));
+        }
+        if let Some(why) = d.unjudged_because() {
+            text.push_str(&format!(": readiness not judged: {why}"));
+        }
+        let fails = match d.verdict {
+            Verdict::Ready => {
+                self.body.push_str("/>\n");
+                return;
+            }
+            // As the exit code: its own errors, or readiness required and not judged.
+            Verdict::NotReady => {
+                (errors_fail && d.errors > 0) || (require_readiness && d.baselined_errors == 0)
+            }
+            Verdict::StructureOnly => require_readiness,
+        };
+        if fails {
+            self.failures += 1;
+            let _ = writeln!(
+                self.body,
+                ">\n      <failure message=\"{0}\" type=\"{1}\">{0}</failure>\n    </testcase>",
+                escape(&text),
+                d.verdict.as_str()
+            );
+        } else {
+            self.skipped += 1;
+            let _ = writeln!(
+                self.body,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                escape(&text)
+            );
+        }
+    }
+
     fn add(
         &mut self,
         ws: &Workspace,

@@ -13,6 +13,78 @@ use crate::finding::Finding;
 use crate::model::Workspace;
 use crate::span::Span;
 
+/// The verdict as every text format closes with it: `READY`, `STRUCTURE ONLY`,
+/// `NOT READY FOR RESTORE`, and the errors the baseline waived when there are any
+/// (`NOT READY FOR RESTORE (3 known errors in the baseline)`): they do not fail the run, but
+/// they keep it from being ready.
+#[must_use]
+pub fn verdict_line(summary: &crate::engine::Summary) -> String {
+    let mut line = summary.verdict.headline().to_string();
+    if summary.baselined_errors > 0 {
+        line.push_str(&format!(" ({})", known_errors(summary.baselined_errors)));
+    }
+    line
+}
+
+/// The plain closing line of the concise and annotation formats: the counts and the verdict,
+/// `topolint: 1 error, 1 warning, 0 notes, 2 in the baseline: NOT READY FOR RESTORE (...)`.
+#[must_use]
+pub fn closing_line(s: &crate::engine::Summary) -> String {
+    let mut waived = String::new();
+    if s.suppressed > 0 {
+        waived.push_str(&format!(", {} exempted", s.suppressed));
+    }
+    if s.baselined > 0 {
+        waived.push_str(&format!(", {} in the baseline", s.baselined));
+    }
+    format!(
+        "topolint: {}, {}, {}{waived}: {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note"),
+        verdict_line(s)
+    )
+}
+
+/// `1 known error in the baseline`, `3 known errors in the baseline`.
+#[must_use]
+pub fn known_errors(n: usize) -> String {
+    format!("{} in the baseline", plural(n, "known error"))
+}
+
+/// `--statistics`: how many findings each rule reported (exempted ones left out), most first,
+/// one line per rule and severity: `  12  BK215  error    worksheet-field-blank`.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn statistics(
+    out: &mut dyn std::io::Write,
+    report: &crate::engine::Report,
+) -> std::io::Result<()> {
+    let mut counts: std::collections::BTreeMap<
+        (&str, std::cmp::Reverse<crate::finding::Severity>),
+        (usize, &str),
+    > = std::collections::BTreeMap::new();
+    for f in report.active() {
+        let entry = counts
+            .entry((f.rule.code, std::cmp::Reverse(f.severity)))
+            .or_insert((0, f.rule.name));
+        entry.0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    // Most findings first; then by code and severity, as sorted above.
+    rows.sort_by_key(|(_, (n, _))| std::cmp::Reverse(*n));
+    let width = rows.first().map_or(1, |(_, (n, _))| n.to_string().len());
+    for ((code, severity), (n, name)) in rows {
+        writeln!(
+            out,
+            "{n:>width$}  {code}  {:<7}  {name}",
+            severity.0.as_str()
+        )?;
+    }
+    Ok(())
+}
+
 /// `1 error`, `2 errors`.
 #[must_use]
 pub fn plural(n: usize, word: &str) -> String {

@@ -38,6 +38,14 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Resul
         runs: [Run {
             column_kind: "unicodeCodePoints",
             invocations: json!([{ "executionSuccessful": true }]),
+            // The verdict beside the results: findings the baseline left out are not results,
+            // but their errors keep the run from being ready.
+            properties: json!({
+                "verdict": report.summary.verdict.as_str(),
+                "verdictText": super::verdict_line(&report.summary),
+                "baselined": report.summary.baselined,
+                "baselinedErrors": report.summary.baselined_errors,
+            }),
             results: Results { ws, report },
             tool: json!({
                 "driver": {
@@ -67,6 +75,7 @@ struct Log<'a> {
 struct Run<'a> {
     column_kind: &'static str,
     invocations: Value,
+    properties: Value,
     results: Results<'a>,
     tool: Value,
 }

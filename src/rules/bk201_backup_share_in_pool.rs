@@ -33,15 +33,14 @@ declare_rule! {
     /// each run, and record that path in the worksheet.
     ///
     /// ## Source
-    /// R1: the backup location is a shared folder on a stand-alone computer that is not part of
-    /// any pool (*Backup and restoration process overview*, Hh202192).
+    /// The backup location is a shared folder on a stand-alone computer that is not part of any
+    /// pool (*Backup and restoration process overview*, Hh202192).
     pub static RULE = {
         code: "BK201",
         name: "backup-share-in-pool",
         severity: Error,
         scope: Deployment,
         summary: "a backup destination/location/share is on a machine or pool of the topology",
-        sources: ["R1"],
         help: "move the backup share to a stand-alone server that is in no pool, and record the new `\\\\host\\share` path",
         check: check,
     }

@@ -37,16 +37,15 @@ declare_rule! {
     /// row is a copy-and-paste slip, correct it to the folder the run really wrote.
     ///
     /// ## Source
-    /// R2: each backup run uses a new shared folder and `$Backup` is changed to reference it
-    /// (*Backup and restoration process overview*, Hh202192; *Backing up core data and
-    /// settings*, Hh202170, step 2).
+    /// Each backup run uses a new shared folder, and `$Backup` is changed to reference it (*Backup
+    /// and restoration process overview*, Hh202192; *Backing up core data and settings*, Hh202170,
+    /// step 2).
     pub static RULE = {
         code: "BK202",
         name: "backup-share-reused",
         severity: Warning,
         scope: Deployment,
         summary: "two backup runs used the same shared folder",
-        sources: ["R2"],
         help: "create a new shared folder for every backup run, point `$Backup` at it, and record it in the run's row",
         check: check,
     }

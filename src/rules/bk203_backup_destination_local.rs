@@ -42,18 +42,16 @@ declare_rule! {
     /// and record the `\\host\share\folder` path in the worksheet.
     ///
     /// ## Source
-    /// R1: the backup location is a shared folder on a stand-alone computer that is not part of
-    /// any pool (*Backup and restoration process overview*, Hh202192). R3: the location must be
-    /// secure and reachable for both backup and restoration, and a remote location is
-    /// recommended (*Setting up a backup location*, Hh202158; *Best practices for backup and
-    /// restoration*, Hh202184).
+    /// The backup location is a shared folder on a stand-alone computer that is not part of any
+    /// pool (*Backup and restoration process overview*, Hh202192); it must be secure and reachable
+    /// for both backup and restoration, and a remote location is recommended (*Setting up a backup
+    /// location*, Hh202158; *Best practices for backup and restoration*, Hh202184).
     pub static RULE = {
         code: "BK203",
         name: "backup-destination-local",
         severity: Error,
         scope: Deployment,
         summary: "a backup destination is a local path, not a `\\\\host\\share`",
-        sources: ["R1", "R3"],
         help: "write the backup to a shared folder on a stand-alone server outside every pool, and record its `\\\\host\\share\\folder` path",
         check: check,
     }

@@ -43,16 +43,15 @@ declare_rule! {
     /// server and instance), the schedule, the tool and the destination.
     ///
     /// ## Source
-    /// R9: back up the user data of every Front End pool back end and every Standard Edition
-    /// server with `Export-CsUserData` (*Backing up core data and settings*, Hh202170, step 8;
-    /// *Backup and restoration requirements: data*, Hh202194).
+    /// Back up the user data of every Front End pool back end and every Standard Edition server with
+    /// `Export-CsUserData` (*Backing up core data and settings*, Hh202170, step 8; *Backup and
+    /// restoration requirements: data*, Hh202194).
     pub static RULE = {
         code: "BK204",
         name: "user-data-backup-missing",
         severity: Error,
         scope: Deployment,
         summary: "a user store (Front End pool or Standard Edition server) has no rtcxds row",
-        sources: ["R9"],
         help: "back up the pool's user data with `Export-CsUserData -PoolFqdn <pool>` and add an rtcxds row for the pool to the database worksheet",
         check: check,
     }

@@ -42,17 +42,16 @@ declare_rule! {
     /// (`Get-CsConfigurationStoreLocation` shows which server that is).
     ///
     /// ## Source
-    /// R6: back up the Central Management store (xds) with `Export-CsConfiguration`, regularly and
-    /// after configuration changes. R7: back up the Location Information data (lis) with
-    /// `Export-CsLisConfiguration` (*Backup and restoration requirements: data*, Hh202194;
-    /// *Backing up core data and settings*, Hh202170, steps 4 to 7).
+    /// Back up the Central Management store (xds) with `Export-CsConfiguration`, regularly and after
+    /// configuration changes, and the Location Information data (lis) with
+    /// `Export-CsLisConfiguration` (*Backup and restoration requirements: data*, Hh202194; *Backing up
+    /// core data and settings*, Hh202170, steps 4 to 7).
     pub static RULE = {
         code: "BK205",
         name: "cms-backup-missing",
         severity: Error,
         scope: Deployment,
         summary: "no Xds or no Lis settings row for the Central Management store",
-        sources: ["R6", "R7"],
         help: "export the Central Management store with `Export-CsConfiguration` and `Export-CsLisConfiguration`, and add xds and lis rows naming its SQL server to the settings worksheet",
         check: check,
     }

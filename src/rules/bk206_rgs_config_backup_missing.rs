@@ -38,16 +38,15 @@ declare_rule! {
     /// for each pool, and add an rgsconfig row naming the pool to the settings worksheet.
     ///
     /// ## Source
-    /// R8: on every pool that runs the Response Group application, back up its configuration
-    /// with `Export-CsRgsConfiguration` (*Backing up core data and settings*, Hh202170, step 10;
-    /// *Backup and restoration requirements: data*, Hh202194).
+    /// On every pool that runs the Response Group application, back up its configuration with
+    /// `Export-CsRgsConfiguration` (*Backing up core data and settings*, Hh202170, step 10; *Backup
+    /// and restoration requirements: data*, Hh202194).
     pub static RULE = {
         code: "BK206",
         name: "rgs-config-backup-missing",
         severity: Error,
         scope: Deployment,
         summary: "a pool running the Application server has no RgsConfig settings row",
-        sources: ["R8"],
         help: "export the pool's Response Group configuration with `Export-CsRgsConfiguration` and add an rgsconfig row naming the pool to the settings worksheet",
         check: check,
     }

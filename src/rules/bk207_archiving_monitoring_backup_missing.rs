@@ -43,17 +43,15 @@ declare_rule! {
     /// worksheet.
     ///
     /// ## Source
-    /// R10: if Archiving is deployed with a SQL store, back up LcsLog. R11: if Monitoring is
-    /// deployed, back up LcsCDR and QoEMetrics; both with SQL Server tools (*Backing up Archiving
-    /// and Monitoring databases*, Hh202188; *Backup and restoration requirements: data*,
-    /// Hh202194).
+    /// Where Archiving is deployed with a SQL store, back up LcsLog; where Monitoring is deployed,
+    /// back up LcsCDR and QoEMetrics; both with SQL Server tools (*Backing up Archiving and
+    /// Monitoring databases*, Hh202188; *Backup and restoration requirements: data*, Hh202194).
     pub static RULE = {
         code: "BK207",
         name: "archiving-monitoring-backup-missing",
         severity: Error,
         scope: Deployment,
         summary: "an Archiving store without LcsLog, or a Monitoring store without LcsCdr and QoEMetrics rows",
-        sources: ["R10", "R11"],
         help: "back up the database with SQL Server backup and add a row naming it, its SQL server and instance to the database worksheet",
         check: check,
     }

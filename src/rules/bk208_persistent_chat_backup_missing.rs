@@ -44,16 +44,15 @@ declare_rule! {
     /// matching one.
     ///
     /// ## Source
-    /// R12: if Persistent Chat is deployed, back up its database with SQL Server backup or
-    /// `Export-CsPersistentChatData`, and restore with the matching method (*Backing up
-    /// Persistent Chat databases*, JJ945646; *Restoring Persistent Chat data*, JJ945649).
+    /// Where Persistent Chat is deployed, back up its database with SQL Server backup or
+    /// `Export-CsPersistentChatData`, and restore with the matching method (*Backing up Persistent
+    /// Chat databases*, JJ945646; *Restoring Persistent Chat data*, JJ945649).
     pub static RULE = {
         code: "BK208",
         name: "persistent-chat-backup-missing",
         severity: Error,
         scope: Deployment,
         summary: "a Persistent Chat store without an mgc row naming SQL backup or Export-CsPersistentChatData",
-        sources: ["R12"],
         help: "back up mgc with SQL Server backup or `Export-CsPersistentChatData`, and name the method in the row's `Database backup tool`",
         check: check,
     }

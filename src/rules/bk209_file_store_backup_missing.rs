@@ -49,17 +49,16 @@ declare_rule! {
     /// path, correct it, and back up the share at the path the topology has now.
     ///
     /// ## Source
-    /// R14: back up every file store listed in Topology Builder's File stores node (*Backing up
-    /// file stores*, Hh202167; *Backup and restoration requirements: data*, Hh202194). R32: file
-    /// store paths must be the same at restore time as at backup time (*Backup and restoration
-    /// process overview*, Hh202192).
+    /// Back up every file store listed in Topology Builder's File stores node (*Backing up file
+    /// stores*, Hh202167; *Backup and restoration requirements: data*, Hh202194); file store paths
+    /// must be the same at restore time as at backup time (*Backup and restoration process
+    /// overview*, Hh202192).
     pub static RULE = {
         code: "BK209",
         name: "file-store-backup-missing",
         severity: Error,
         scope: Deployment,
         summary: "a topology file store without a file-store row for the identical `\\\\host\\share`",
-        sources: ["R14", "R32"],
         help: "copy the share to `$Backup\\filestore` with Robocopy or the backup product, and add a file-store row whose `File share to be backed up` is exactly the store's `\\\\host\\share`",
         check: check,
     }

@@ -30,16 +30,15 @@ declare_rule! {
     /// product) and write `Meeting.Active` in `Excluded files`.
     ///
     /// ## Source
-    /// R15: files named Meeting.Active are not to be backed up, since they are in use and
-    /// locked during a meeting (*Backup and restoration worksheets*, Hh202169; *Backup and
-    /// restoration requirements: tools and permissions*, Hh202171).
+    /// Files named Meeting.Active are not to be backed up, since they are in use and locked during a
+    /// meeting (*Backup and restoration worksheets*, Hh202169; *Backup and restoration
+    /// requirements: tools and permissions*, Hh202171).
     pub static RULE = {
         code: "BK210",
         name: "meeting-active-not-excluded",
         severity: Warning,
         scope: Deployment,
         summary: "a file-store row that does not exclude `Meeting.Active`",
-        sources: ["R15"],
         help: "exclude files named Meeting.Active from the copy (`robocopy ... /XF Meeting.Active`) and write `Meeting.Active` in `Excluded files`",
         check: check,
     }

@@ -45,16 +45,14 @@ declare_rule! {
     /// frequency in `Backup schedule` (`Daily 22:00`, `every 6 hours`).
     ///
     /// ## Source
-    /// R25: take full backups regularly, generally every 24 hours, at a time of low usage
-    /// (*Best practices for backup and restoration*, Hh202184; *Performing and monitoring
-    /// backups*, Dn720912).
+    /// Take full backups regularly, generally every 24 hours, at a time of low usage (*Best practices
+    /// for backup and restoration*, Hh202184; *Performing and monitoring backups*, Dn720912).
     pub static RULE = {
         code: "BK211",
         name: "backup-schedule-missing",
         severity: Error,
         scope: Deployment,
         summary: "a row without a schedule; rtcxds or xds backed up less often than daily is a warning",
-        sources: ["R25"],
         help: "write how often the backup runs in `Backup schedule` (`Daily 22:00`, `every 6 hours`), and back up rtcxds and xds at least once a day",
         check: check,
     }

@@ -1,5 +1,6 @@
 use super::prelude::*;
 use crate::date::Expiry;
+use crate::finding::State;
 use crate::finding::{Severity, shown};
 
 declare_rule! {
@@ -35,18 +36,16 @@ declare_rule! {
     /// the retention of the existing set, and record the new date in `Backup set expiration`.
     ///
     /// ## Source
-    /// R25: regular full backups (*Best practices for backup and restoration*, Hh202184;
-    /// *Performing and monitoring backups*, Dn720912). R39: the backup artefacts each restore
-    /// needs, SQL backups among them, must exist when it is carried out (*Restoring the server
-    /// hosting the Central Management store*, Hh202172; *Restoring a Standard Edition server*,
-    /// Hh202190).
+    /// Regular full backups (*Best practices for backup and restoration*, Hh202184; *Performing and
+    /// monitoring backups*, Dn720912), and the backup files each restore reads, SQL backups among
+    /// them, must exist when it is carried out (*Restoring the server hosting the Central Management
+    /// store*, Hh202172; *Restoring a Standard Edition server*, Hh202190).
     pub static RULE = {
         code: "BK213",
         name: "backup-set-expiring",
         severity: Warning,
         scope: Deployment,
         summary: "a backup set expired (error) or expiring within `expiry-warning-days` of `--as-of`",
-        sources: ["R25", "R39"],
         help: "take a new full backup with a later expiration, or extend the set's retention, and record the new date in `Backup set expiration`",
         check: check,
     }
@@ -79,7 +78,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 ),
             )
             .at(row.at.file, row.set_expiration.span(), "expired")
-            .severity(Severity::Error),
+            .severity(Severity::Error)
+            .state(State::Expired),
             Expiry::Expiring(left) => {
                 let (when, label) = if left == 0 {
                     (
@@ -100,6 +100,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 ),
             )
             .at(row.at.file, row.set_expiration.span(), label)
+            .state(State::Expiring)
             }
         };
         drafts.push(draft, "another backup set of it expires here");

@@ -51,15 +51,14 @@ declare_rule! {
     /// backups up to date with the topology as published now.
     ///
     /// ## Source
-    /// R32: computer FQDNs and file store paths must be the same at restore time as at backup
-    /// time (*Backup and restoration process overview*, Hh202192).
+    /// Computer FQDNs and file store paths must be the same at restore time as at backup time
+    /// (*Backup and restoration process overview*, Hh202192).
     pub static RULE = {
         code: "BK214",
         name: "worksheet-unknown-server",
         severity: Warning,
         scope: Deployment,
         summary: "a worksheet FQDN that is not in the topology (renamed or mistyped)",
-        sources: ["R32"],
         help: "write the FQDN as the topology has it (Topology Builder, Get-CsPool), or bring the worksheet up to date if the server was renamed or replaced",
         check: check,
     }

@@ -41,16 +41,14 @@ declare_rule! {
     /// administrator knows.
     ///
     /// ## Source
-    /// R26: the backup worksheets must be completed, verified and kept in a secure location
-    /// (*Backup and restoration worksheets*, Hh202169; *Establishing a backup and restoration
-    /// plan*, Hh202183).
+    /// The backup worksheets must be completed, verified and kept in a secure location (*Backup and
+    /// restoration worksheets*, Hh202169; *Establishing a backup and restoration plan*, Hh202183).
     pub static RULE = {
         code: "BK215",
         name: "worksheet-field-blank",
         severity: Error,
         scope: Deployment,
         summary: "a required cell left blank",
-        sources: ["R26"],
         help: "fill in the cell: the worksheets are what a restore is carried out from",
         check: check,
     }
@@ -108,32 +106,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     }
 }
 
-/// What to write in a blank cell.
+/// What to write in a blank cell: the column's own description.
 fn fill_in(kind: Kind, column: &str) -> String {
-    let what = match (kind, column) {
-        (_, "Server name (FQDN)" | "Server FQDN" | "SQL server FQDN") => {
-            "the server's fully qualified domain name, as the topology names it"
-        }
-        (_, "Backup destination" | "Backup share") => {
-            "the `\\\\host\\share\\folder` the backup was written to, on a server outside every pool"
-        }
-        (Kind::Settings, "Backup location") => {
-            "the `\\\\host\\share\\folder` the exported configuration was written to"
-        }
-        (_, "Database backup tool" | "Backup tool" | "File system backup tool") => {
-            "the tool or cmdlet the backup uses (Export-CsUserData, SQL Server Management Studio, Robocopy...)"
-        }
-        (_, "Configuration file name") => {
-            "the file the export cmdlet writes (for example CsConfiguration.zip)"
-        }
-        (_, "SQL Server version") => "the SQL Server release, for example `SQL Server 2012 SP4`",
-        (_, "Edition") => {
-            "the SQL Server edition: Standard or Enterprise (Express on a Standard Edition server)"
-        }
-        (_, "Expires") => "the certificate's expiry date as YYYY-MM-DD",
-        (_, "Date") => "the date of the backup run as YYYY-MM-DD",
-        _ => "what the column asks for",
-    };
+    let what = kind
+        .column(column)
+        .map_or("what the column asks for", |c| c.what);
     format!("write {what}")
 }
 
@@ -197,6 +174,34 @@ mod tests {
             ],
         );
         assert!(checked.findings.is_empty(), "{:?}", checked.entities());
+    }
+
+    #[test]
+    fn the_help_says_what_to_write_in_the_column() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "servers.csv",
+                "fe01.contoso.com,Front End,ready,yes,",
+                "fe01.contoso.com,,ready,yes,",
+            )],
+        );
+        assert_eq!(
+            checked.findings[0].help,
+            "write what the server runs (Front End, Edge, SQL Back End, file server...)"
+        );
+        // Every column of every kind says what goes in it.
+        for kind in crate::model::worksheet::Kind::ALL {
+            for column in kind.columns() {
+                assert!(
+                    column.what.len() > 10 && !column.what.ends_with('.'),
+                    "{}/{}: {:?}",
+                    kind.name(),
+                    column.header,
+                    column.what
+                );
+            }
+        }
     }
 
     #[test]

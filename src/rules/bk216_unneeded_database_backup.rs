@@ -35,16 +35,14 @@ declare_rule! {
     /// QoEMetrics, mgc) have their own rows.
     ///
     /// ## Source
-    /// R13: rtcdyn, rtcab (and rtcab1), rgsdyn, cpsdyn and mgccomp need no backup (*Backup and
-    /// restoration worksheets*, Hh202169; *Backup and restoration requirements: data*,
-    /// Hh202194).
+    /// rtcdyn, rtcab (and rtcab1), rgsdyn, cpsdyn and mgccomp need no backup (*Backup and
+    /// restoration worksheets*, Hh202169; *Backup and restoration requirements: data*, Hh202194).
     pub static RULE = {
         code: "BK216",
         name: "unneeded-database-backup",
         severity: Note,
         scope: Deployment,
         summary: "rtcdyn, rtcab, rgsdyn, cpsdyn or mgccomp listed for backup",
-        sources: ["R13"],
         help: "no backup is needed for this database; keep or drop the row, and make sure rtcxds, the Central Management store and the Archiving, Monitoring and Persistent Chat databases have rows of their own",
         check: check,
     }

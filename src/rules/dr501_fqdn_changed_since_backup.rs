@@ -31,16 +31,15 @@ declare_rule! {
     /// the old FQDN.
     ///
     /// ## Source
-    /// R32 (*Backup and restoration process overview*: computer FQDNs must be the same at
-    /// restoration as at backup time) and R30 (*Preparing to restore*: a server with the same
-    /// FQDN as the failed one).
+    /// Computer FQDNs must be the same at restoration as at backup time (*Backup and restoration
+    /// process overview*, Hh202192), and each restore starts from a server with the same FQDN as the
+    /// failed one (*Preparing to restore Lync Server 2013*, Hh202179).
     pub static RULE = {
         code: "DR501",
         name: "fqdn-changed-since-backup",
         severity: Error,
         scope: Drift,
         summary: "a pool or machine FQDN of the backup-time topology no longer exists (renamed or removed)",
-        sources: ["R30", "R32"],
         help: "take a new full backup after the rename and export the topology beside it (`Get-CsTopology -AsXml`); until then a restore needs a server with the old FQDN",
         check: check,
     }

@@ -26,16 +26,15 @@ declare_rule! {
     /// Until then, a restore from the old backup goes to the old path.
     ///
     /// ## Source
-    /// R32 (*Backup and restoration process overview*: file store paths must be the same at
-    /// restoration as at backup time) and R41 (*Restoring a Standard Edition server*: the
-    /// restored file store needs exactly the backed-up path and name).
+    /// File store paths must be the same at restoration as at backup time (*Backup and restoration
+    /// process overview*, Hh202192), and a restored file store needs exactly the backed-up path and
+    /// name (*Restoring a Standard Edition server*, Hh202190).
     pub static RULE = {
         code: "DR502",
         name: "file-store-path-changed",
         severity: Error,
         scope: Drift,
         summary: "a file store's `\\\\host\\share` differs from the backup-time topology",
-        sources: ["R32", "R41"],
         help: "back up the file store at its new path and export the topology beside that backup (`Get-CsTopology -AsXml`)",
         check: check,
     }

@@ -29,16 +29,16 @@ declare_rule! {
     /// worksheet, and export the topology beside the new backup with `Get-CsTopology -AsXml`.
     ///
     /// ## Source
-    /// R32 (*Backup and restoration process overview*: names must be the same at restoration
-    /// as at backup time) and R34 (*Restoring the Back End* procedures: keep the SQL instance
-    /// names the same as before the failure).
+    /// Names must be the same at restoration as at backup time (*Backup and restoration process
+    /// overview*, Hh202192), and the Back End restore procedures keep the SQL instance names the
+    /// same as before the failure (*Restoring an Enterprise Edition Back End Server*, Hh202163,
+    /// step 3).
     pub static RULE = {
         code: "DR503",
         name: "sql-instance-changed",
         severity: Error,
         scope: Drift,
         summary: "a store's SQL server FQDN or instance name differs from the backup-time topology",
-        sources: ["R32", "R34"],
         help: "back up the databases on their new instance and export the topology beside that backup (`Get-CsTopology -AsXml`)",
         check: check,
     }

@@ -25,16 +25,17 @@ declare_rule! {
     /// with `Get-CsConfigurationStoreLocation`.
     ///
     /// ## Source
-    /// R42 (*Restoring the server hosting the Central Management store*: the restore needs its
-    /// SQL server FQDN and instance name), R6 (*Backing up core data and settings*: export the
-    /// configuration after every change) and R32.
+    /// The restore of the Central Management store needs its SQL server FQDN and instance name
+    /// (*Restoring the server hosting the Central Management store*, Hh202172); the configuration is
+    /// exported after every change (*Backing up core data and settings*, Hh202170); names must be
+    /// the same at restoration as at backup time (*Backup and restoration process overview*,
+    /// Hh202192).
     pub static RULE = {
         code: "DR504",
         name: "cms-moved",
         severity: Error,
         scope: Drift,
         summary: "the Central Management store is not where it was when the configuration was exported",
-        sources: ["R6", "R32", "R42"],
         help: "export the configuration again (`Export-CsConfiguration`, `Export-CsLisConfiguration`) with the topology beside it (`Get-CsTopology -AsXml`)",
         check: check,
     }

@@ -26,15 +26,15 @@ declare_rule! {
     /// worksheets.
     ///
     /// ## Source
-    /// R25 (*Backup and restoration requirements: data*: regular full backups) and R39 (the
-    /// backup artefacts each restore needs).
+    /// Regular full backups (*Backup and restoration requirements: data*, Hh202194), and the backup
+    /// files each restore reads must exist (*Restoring the server hosting the Central Management
+    /// store*, Hh202172; *Restoring a Standard Edition server*, Hh202190).
     pub static RULE = {
         code: "DR505",
         name: "added-since-backup",
         severity: Warning,
         scope: Drift,
         summary: "a pool, SQL instance or file store that the last backup cannot contain (added after it)",
-        sources: ["R25", "R39"],
         help: "run a full backup now and export the topology beside it (`Get-CsTopology -AsXml`)",
         check: check,
     }

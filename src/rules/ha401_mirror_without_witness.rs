@@ -43,16 +43,15 @@ declare_rule! {
     /// and waive the finding with an exemption.
     ///
     /// ## Source
-    /// R53: a witness makes Back End failover automatic; without it an administrator must fail
-    /// over by hand (*Back End Server high availability in Lync Server 2013*, JJ205248;
-    /// *Failing over a mirrored database in Lync Server 2013*, JJ204991).
+    /// A witness makes Back End failover automatic; without it an administrator must fail over by
+    /// hand (*Back End Server high availability in Lync Server 2013*, JJ205248; *Failing over a
+    /// mirrored database in Lync Server 2013*, JJ204991).
     pub static RULE = {
         code: "HA401",
         name: "mirror-without-witness",
         severity: Warning,
         scope: Deployment,
         summary: "a mirrored store without a witness: failover is manual",
-        sources: ["R53"],
         help: "add a mirroring witness on a third server in Topology Builder (pool properties: Use SQL mirroring witness to enable automatic failover), publish, and record it in the Witness column; until then, fail over by hand with Invoke-CsDatabaseFailover",
         check: check,
     }

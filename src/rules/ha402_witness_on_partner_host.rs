@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use super::prelude::*;
 use crate::finding::shown;
-use crate::model::Fqdn;
+use crate::model::restore::{self, Witnessed};
 
 declare_rule! {
     /// ## What it checks
@@ -41,41 +41,31 @@ declare_rule! {
     /// in the worksheet.
     ///
     /// ## Source
-    /// R53: a witness is what makes Back End failover automatic (*Back End Server high
-    /// availability in Lync Server 2013*, JJ205248): a witness that fails together with a
-    /// partner leaves the pair without automatic failover.
+    /// A witness is what makes Back End failover automatic (*Back End Server high availability in
+    /// Lync Server 2013*, JJ205248): a witness that fails together with a partner leaves the pair
+    /// without automatic failover.
     pub static RULE = {
         code: "HA402",
         name: "witness-on-partner-host",
         severity: Error,
         scope: Deployment,
         summary: "the witness on the primary's or mirror's host",
-        sources: ["R53"],
         help: "move the witness to a SQL instance on a third server that hosts neither partner: in Topology Builder remove and re-add mirroring with the new witness, publish, restart the pool's Front End Servers, and record it in the Witness column",
         check: check,
     }
 }
 
-/// Whether two worksheet host names name the same server.
-fn same_host(a: &Fqdn, b: &Fqdn) -> bool {
-    a.matches_host(b) || b.matches_host(a)
-}
-
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut seen = BTreeSet::new();
-    for (row, principal, mirror) in cx.sheets().mirrored() {
-        let Some(witness) = &row.witness.value else {
-            continue;
-        };
-        if [&principal.server, &mirror.server, &witness.server]
-            .iter()
-            .any(|f| f.is_placeholder())
-        {
-            continue;
-        }
+    for (principal, pair) in restore::witnessed(cx.sheets()) {
+        let Witnessed {
+            row,
+            mirror,
+            witness,
+        } = pair;
         out.checked(principal.to_string());
-        let on_principal = same_host(&witness.server, &principal.server);
-        let on_mirror = same_host(&witness.server, &mirror.server);
+        let on_principal = witness.server.same_host(&principal.server);
+        let on_mirror = witness.server.same_host(&mirror.server);
         let partner = match (on_principal, on_mirror) {
             (true, true) => "the principal's and the mirror's",
             (true, false) => "the principal's",

@@ -35,17 +35,16 @@ declare_rule! {
     /// and record the new mirror in the worksheet.
     ///
     /// ## Source
-    /// R53 (*Back End Server high availability in Lync Server 2013*, JJ205248: the mirror is the
-    /// second Back End Server that takes over when the principal fails) and R55 (*Deploying SQL
-    /// mirroring for Back End Server high availability in Lync Server 2013*, JJ204992: the
-    /// mirroring pair is two Back End Servers).
+    /// The mirror is the second Back End Server, which takes over when the principal fails (*Back End
+    /// Server high availability in Lync Server 2013*, JJ205248), and the mirroring pair is two Back
+    /// End Servers (*Deploying SQL mirroring for Back End Server high availability in Lync Server
+    /// 2013*, JJ204992).
     pub static RULE = {
         code: "HA403",
         name: "mirror-on-same-host",
         severity: Error,
         scope: Deployment,
         summary: "the mirror on the primary's host",
-        sources: ["R53", "R55"],
         help: "move the mirror to a second server: in Topology Builder remove mirroring from the old mirror, add the new mirror SQL store, publish, restart the pool's Front End Servers, and record it in the Mirror column",
         check: check,
     }
@@ -58,9 +57,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         }
         out.checked(principal.to_string());
-        if !(principal.server.matches_host(&mirror.server)
-            || mirror.server.matches_host(&principal.server))
-        {
+        if !principal.server.same_host(&mirror.server) {
             continue;
         }
         let entity = principal.to_string();

@@ -50,16 +50,15 @@ declare_rule! {
     /// `SELECT @@VERSION` and `SERVERPROPERTY('Edition')` report on each instance.
     ///
     /// ## Source
-    /// R55: the principal, the mirror and the witness run the same SQL Server version; the
-    /// principal and the mirror run the same edition, the witness may differ (*Deploying SQL
-    /// mirroring for Back End Server high availability in Lync Server 2013*, JJ204992).
+    /// The principal, the mirror and the witness run the same SQL Server version; the principal and
+    /// the mirror run the same edition, the witness may differ (*Deploying SQL mirroring for Back End
+    /// Server high availability in Lync Server 2013*, JJ204992).
     pub static RULE = {
         code: "HA404",
         name: "mirror-version-mismatch",
         severity: Error,
         scope: Deployment,
         summary: "primary, mirror and witness SQL versions differ, or primary and mirror editions differ",
-        sources: ["R55"],
         help: "run the same SQL Server release on the principal, the mirror and the witness, and the same edition on the principal and the mirror, then record what each instance reports",
         check: check,
     }

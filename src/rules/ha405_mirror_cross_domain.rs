@@ -40,17 +40,15 @@ declare_rule! {
     /// that in the Notes and waive the finding with an exemption.
     ///
     /// ## Source
-    /// R56: setting up and removing SQL mirroring with Topology Builder or the cmdlets is
-    /// supported only when the principal, the mirror and the witness are in the same domain
-    /// (*Deploying SQL mirroring for Back End Server high availability in Lync Server 2013*,
-    /// JJ204992).
+    /// Setting up and removing SQL mirroring with Topology Builder or the cmdlets is supported only
+    /// when the principal, the mirror and the witness are in the same domain (*Deploying SQL
+    /// mirroring for Back End Server high availability in Lync Server 2013*, JJ204992).
     pub static RULE = {
         code: "HA405",
         name: "mirror-cross-domain",
         severity: Warning,
         scope: Deployment,
         summary: "primary, mirror and witness not in the same AD domain",
-        sources: ["R56"],
         help: "put the mirror and the witness in the principal's domain: in Topology Builder remove and re-add mirroring with SQL stores of that domain, publish, and restart the pool's Front End Servers",
         check: check,
     }

@@ -60,17 +60,15 @@ declare_rule! {
     /// SQL Server (`sys.database_mirroring_endpoints`) and record the port actually used.
     ///
     /// ## Source
-    /// R57: the mirroring ports default to 5022 for the principal and the mirror and 7022 for
-    /// the witness, and SQL instances on the same server must not share a mirroring port
-    /// (*Deploying SQL mirroring for Back End Server high availability in Lync Server 2013*,
-    /// JJ204992).
+    /// The mirroring ports default to 5022 for the principal and the mirror and 7022 for the
+    /// witness, and SQL instances on the same server must not share a mirroring port (*Deploying SQL
+    /// mirroring for Back End Server high availability in Lync Server 2013*, JJ204992).
     pub static RULE = {
         code: "HA406",
         name: "mirror-port-conflict",
         severity: Error,
         scope: Deployment,
         summary: "two mirrored instances on one host share a mirroring port",
-        sources: ["R57"],
         help: "give each SQL instance on the server its own mirroring port in Topology Builder (SQL store: This SQL instance is in mirroring relation), publish, open it in Windows Firewall, and record it in the worksheet",
         check: check,
     }

@@ -40,16 +40,15 @@ declare_rule! {
     /// worksheet.
     ///
     /// ## Source
-    /// R67: SQL mirroring is available in Skype for Business Server 2015 but not supported in
-    /// Skype for Business Server 2019 (*Back End Server high availability in Skype for Business
-    /// Server*).
+    /// SQL mirroring is available in Skype for Business Server 2015 but not supported in Skype for
+    /// Business Server 2019 (*Back End Server high availability in Skype for Business Server*, in the
+    /// Skype for Business Server documentation; the page has no TechNet ID).
     pub static RULE = {
         code: "HA407",
         name: "mirroring-unsupported",
         severity: Error,
         scope: Deployment,
         summary: "SQL mirroring in a Skype for Business Server 2019 topology",
-        sources: ["R67"],
         help: "replace mirroring with an AlwaysOn Availability Group, an AlwaysOn Failover Cluster Instance or SQL failover clustering in Topology Builder, publish, and clear the Mirror and Witness cells",
         check: check,
     }

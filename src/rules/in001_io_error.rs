@@ -28,7 +28,6 @@ declare_rule! {
         severity: Error,
         scope: Input,
         summary: "a file cannot be read",
-        sources: [],
         help: "give the account running topolint read access to the file, or remove it from the checked folder",
         check: check,
     }

@@ -32,7 +32,6 @@ declare_rule! {
         severity: Error,
         scope: Input,
         summary: "bytes are not valid UTF-8/UTF-16 as declared by BOM",
-        sources: [],
         help: "save the file as UTF-8, or as UTF-16 with a byte-order mark",
         check: check,
     }

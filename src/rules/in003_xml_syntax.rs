@@ -39,7 +39,6 @@ declare_rule! {
         severity: Error,
         scope: Input,
         summary: "ill-formed XML, pointing at the offending markup",
-        sources: [],
         help: "export the topology again with `Get-CsTopology -AsXml` rather than repairing it by hand",
         check: check,
     }

@@ -32,15 +32,14 @@ declare_rule! {
     /// before saving, and save as `CSV UTF-8 (Comma delimited)`.
     ///
     /// ## Source
-    /// R26: the worksheets must be completed and verified (*Establishing a backup and
-    /// restoration plan*, Hh202183).
+    /// The worksheets must be completed and verified (*Establishing a backup and restoration plan*,
+    /// Hh202183).
     pub static RULE = {
         code: "IN005",
         name: "worksheet-syntax",
         severity: Error,
         scope: Input,
         summary: "malformed CSV, missing required column, bad date/yes-no/enum value",
-        sources: ["R26"],
         help: "correct the worksheet cell as described; dates are YYYY-MM-DD",
         check: check,
     }

@@ -33,16 +33,14 @@ declare_rule! {
     /// template it was made from.
     ///
     /// ## Source
-    /// R32: DNS, domain names, computer FQDNs and file store paths must be the same at restore
-    /// time as at backup time (*Backup and restoration process overview*, Hh202192), so they must
-    /// be on record.
+    /// DNS, domain names, computer FQDNs and file store paths must be the same at restore time as at
+    /// backup time (*Backup and restoration process overview*, Hh202192), so they must be on record.
     pub static RULE = {
         code: "IN006",
         name: "unresolved-placeholder",
         severity: Error,
         scope: Topology,
         summary: "template placeholders left in a topology or worksheet",
-        sources: ["R32"],
         help: "check in the topology exported after publishing (`Get-CsTopology -AsXml`), not the template it was generated from",
         check: check,
     }

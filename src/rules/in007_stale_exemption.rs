@@ -36,15 +36,14 @@ declare_rule! {
     /// only the findings that still exist.
     ///
     /// ## Source
-    /// R26 (*Backup and restoration requirements: data*, keep the worksheets current so a
-    /// restore can rely on them).
+    /// Keep the worksheets current so that a restore can rely on them (*Backup and restoration
+    /// requirements: data*, Hh202194; *Establishing a backup and restoration plan*, Hh202183).
     pub static RULE = {
         code: "IN007",
         name: "stale-exemption",
         severity: Warning,
         scope: Waivers,
         summary: "an exemption or baseline entry that expired or no longer matches any finding",
-        sources: ["R26"],
         help: "remove the exemption or baseline entry, or review it and give it a new expiry date",
         check: check,
     }

@@ -40,6 +40,8 @@ mod ha404_mirror_version_mismatch;
 mod ha405_mirror_cross_domain;
 mod ha406_mirror_port_conflict;
 mod ha407_mirroring_unsupported;
+mod ha412_shared_witness;
+mod ha413_witness_shares_partner_fate;
 mod in001_io_error;
 mod in002_decode_error;
 mod in003_xml_syntax;
@@ -96,6 +98,8 @@ pub static ALL: &[&RuleDef] = &[
     &ha405_mirror_cross_domain::RULE,
     &ha406_mirror_port_conflict::RULE,
     &ha407_mirroring_unsupported::RULE,
+    &ha412_shared_witness::RULE,
+    &ha413_witness_shares_partner_fate::RULE,
     &in001_io_error::RULE,
     &in002_decode_error::RULE,
     &in003_xml_syntax::RULE,
@@ -147,8 +151,6 @@ pub struct RuleMeta {
     pub scope: Scope,
     /// One line, lower-case start, no trailing period.
     pub summary: &'static str,
-    /// Requirement numbers from the requirements catalogue (`R17`).
-    pub sources: &'static [&'static str],
     /// General advice, used when a finding has none more specific.
     pub help: &'static str,
     /// Markdown body: what it checks, why it breaks a restore, example, how to fix, source.
@@ -184,6 +186,28 @@ impl RuleMeta {
             env!("CARGO_PKG_REPOSITORY"),
             self.code
         )
+    }
+
+    /// The TechNet IDs of the Microsoft pages its `## Source` section cites (`Hh202184`,
+    /// `JJ205248`), each once, in the order cited.
+    #[must_use]
+    pub fn sources(&self) -> Vec<&'static str> {
+        let section = self
+            .docs
+            .split_once("## Source")
+            .map_or("", |(_, rest)| rest);
+        let mut ids: Vec<&'static str> = Vec::new();
+        for word in section.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let bytes = word.as_bytes();
+            let is_id = bytes.len() == 8
+                && bytes[..2].iter().all(u8::is_ascii_alphabetic)
+                && bytes[0].is_ascii_uppercase()
+                && bytes[2..].iter().all(u8::is_ascii_digit);
+            if is_id && !ids.contains(&word) {
+                ids.push(word);
+            }
+        }
+        ids
     }
 
     /// The documentation body with the one leading space of each doc-comment line removed.
@@ -425,10 +449,19 @@ pub(crate) fn report_problems(
     message: impl Fn(&InputProblem, &SourceFile) -> String,
 ) {
     for (problem, file) in cx.problems(kind) {
-        let mut draft =
-            Draft::new(&file.display, message(problem, file)).at(problem.file, problem.span, label);
+        let mut draft = Draft::new(&file.display, message(problem, file)).at(
+            problem.file,
+            problem.span,
+            problem.label.as_deref().unwrap_or(label),
+        );
         if let Some(help) = &problem.help {
             draft = draft.help(help.clone());
+        }
+        if let Some(severity) = problem.severity {
+            draft = draft.severity(severity);
+        }
+        for related in &problem.related {
+            draft = draft.also(related.file, related.span, related.message.clone());
         }
         out.emit(draft);
     }
@@ -499,6 +532,7 @@ pub(crate) fn stamp(
         secondary: draft.secondary.into_iter().map(bounded).collect(),
         fingerprint,
         suppression: None,
+        state: draft.state,
     }
 }
 
@@ -512,7 +546,6 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             scope: $scope:ident,
             summary: $summary:literal,
-            sources: [$($source:literal),* $(,)?],
             help: $help:literal,
             check: $check:path $(,)?
         }
@@ -524,7 +557,6 @@ macro_rules! declare_rule {
                 severity: $crate::finding::Severity::$severity,
                 scope: $crate::rules::Scope::$scope,
                 summary: $summary,
-                sources: &[$($source),*],
                 help: $help,
                 docs: concat!($($doc, "\n"),*),
             },

@@ -26,6 +26,14 @@ declare_rule! {
     /// skipped here. Where the backup location points (a share on a server of the topology, a
     /// local path) is BK201's and BK203's concern; when a certificate expires is RS304's.
     ///
+    /// An Edge Server has two certificates, one for its internal interface and one for its
+    /// external interface (the Access Edge, Web Conferencing Edge and A/V Authentication
+    /// services): its rows must name both, with the words `internal` and `external` in
+    /// `Certificate` as the Certificate Wizard names them (`Edge internal`, `External Edge
+    /// certificate`; one row naming both words covers both). A missing one is reported at the
+    /// server's FQDN in the topology. A row whose `Certificate` is blank is BK215's, and the
+    /// server's interfaces are then not checked.
+    ///
     /// A server without rows is reported at its FQDN in the topology; a row that cannot be
     /// recovered is reported at its `Private key exportable` cell, or at its `Backup location`
     /// cell when the key is exportable but no location is recorded. Two rows with the same
@@ -53,18 +61,20 @@ declare_rule! {
     /// `Re-enroll from internal CA` and keep the CA itself backed up.
     ///
     /// ## Source
-    /// R19: back up certificates with exportable private keys, or keep an internal CA to
-    /// re-enroll, and keep private keys in a secure location (*Backup and restoration
-    /// requirements: data*, Hh202194, "Additional Backup Requirements"). R35: restore or
-    /// re-enroll certificates before restoring Lync Server components (*Preparing to restore
-    /// Lync Server 2013*, Hh202179, "Preparing to Restore a Server", step 3).
+    /// Back up certificates with exportable private keys, or keep an internal CA to re-enroll, and
+    /// keep private keys in a secure location (*Backup and restoration requirements: data*,
+    /// Hh202194, "Additional Backup Requirements"); restore or re-enroll certificates before
+    /// restoring Lync Server components (*Preparing to restore Lync Server 2013*, Hh202179,
+    /// "Preparing to Restore a Server", step 3). An Edge Server needs certificates for its
+    /// internal and its external interfaces (*Set up Edge certificates for Lync Server 2013*,
+    /// Gg412858; *Certificate requirements for external user access in Lync Server 2013*,
+    /// Gg398920).
     pub static RULE = {
         code: "RS303",
         name: "certificate-not-backed-up",
         severity: Error,
         scope: Deployment,
         summary: "a server that needs certificates with neither an exportable key backed up nor internal-CA re-enrolment",
-        sources: ["R19", "R35"],
         help: "export the certificate with its private key to a secure location off the server and record it, or record `yes` in `Re-enroll from internal CA` when an internal CA can issue it again",
         check: check,
     }
@@ -105,6 +115,24 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             )));
             continue;
         }
+        if server.is_edge() {
+            for side in missing_edge_sides(&rows) {
+                let draft = Draft::new(
+                    format!("{fqdn}/{side}"),
+                    format!("{fqdn} (Edge) has no {side} certificate in the certificates worksheet: an Edge Server has one for its internal interface and one for its external interface, and a rebuilt one needs both"),
+                )
+                .at(t.file, server.fqdn.span, format!("Edge Server without an {side} certificate"))
+                .help(format!(
+                    "add a row for the {side} interface certificate of {fqdn}, with `{side}` in `Certificate` (as the Certificate Wizard names it: `Edge internal`, `External Edge certificate`), saying how it is recovered"
+                ));
+                out.emit(missing_row(
+                    draft,
+                    sheets,
+                    Kind::Certificates,
+                    format!("no {side} certificate of {fqdn} here"),
+                ));
+            }
+        }
         for row in rows {
             let name = row.certificate.text.to_lowercase();
             let entity = format!("{fqdn}/{name}");
@@ -119,6 +147,24 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             out.emit(draft);
         }
     }
+}
+
+/// The interfaces (`internal`, `external`) of an Edge Server that none of its certificate rows
+/// names. A row names an interface when its `Certificate` holds the word, in any case and even
+/// inside a longer word (`AccessEdgeExternal`); when a row's `Certificate` is blank (BK215's),
+/// it could be either, and nothing is reported.
+fn missing_edge_sides(rows: &[&CertificateRow]) -> Vec<&'static str> {
+    if rows.iter().any(|r| r.certificate.is_blank()) {
+        return Vec::new();
+    }
+    ["internal", "external"]
+        .into_iter()
+        .filter(|side| {
+            !rows
+                .iter()
+                .any(|r| r.certificate.text.to_lowercase().contains(side))
+        })
+        .collect()
 }
 
 /// The finding for a row that shows no way to recover its certificate, if it shows none.
@@ -346,5 +392,68 @@ mod tests {
             ],
         );
         assert!(checked.findings.is_empty());
+    }
+
+    #[test]
+    fn an_edge_server_needs_its_internal_and_external_certificates() {
+        let checked = example_with(
+            &RULE,
+            &[(
+                "certificates.csv",
+                "edge01.contoso.com,Edge external,,2027-09-30,yes,\\\\backup01.contoso.com\\certs\\edge-external.pfx,no,public CA; same certificate on edge02\n",
+                "",
+            )],
+        );
+        assert_eq!(checked.entities(), ["edge01.contoso.com/external"]);
+        assert_eq!(checked.labelled(), ["edge01.contoso.com"]);
+        let f = &checked.findings[0];
+        assert!(
+            f.message
+                .starts_with("edge01.contoso.com (Edge) has no external certificate"),
+            "{}",
+            f.message
+        );
+        assert_eq!(
+            f.secondary[0].message,
+            "no external certificate of edge01.contoso.com here"
+        );
+        let checked = example_with(
+            &RULE,
+            &[(
+                "certificates.csv",
+                "edge02.contoso.com,Edge internal,,2027-10-31,no,,yes,issued by the internal CA\n",
+                "",
+            )],
+        );
+        assert_eq!(checked.entities(), ["edge02.contoso.com/internal"]);
+    }
+
+    #[test]
+    fn one_row_may_name_both_edge_interfaces_and_a_blank_name_is_left_to_bk215() {
+        let both = example_with(
+            &RULE,
+            &[
+                (
+                    "certificates.csv",
+                    "edge01.contoso.com,Edge external,",
+                    "edge01.contoso.com,AccessEdgeExternal and Internal,",
+                ),
+                (
+                    "certificates.csv",
+                    "edge01.contoso.com,Edge internal,,2027-10-31,no,,yes,issued by the internal CA\n",
+                    "",
+                ),
+            ],
+        );
+        assert!(both.findings.is_empty(), "{:?}", both.entities());
+        let blank = example_with(
+            &RULE,
+            &[(
+                "certificates.csv",
+                "edge01.contoso.com,Edge external,",
+                "edge01.contoso.com,,",
+            )],
+        );
+        assert!(blank.findings.is_empty(), "{:?}", blank.entities());
     }
 }

@@ -2,6 +2,7 @@ use std::collections::BTreeSet;
 
 use super::prelude::*;
 use crate::date::Expiry;
+use crate::finding::State;
 use crate::finding::{Severity, shown};
 
 declare_rule! {
@@ -41,17 +42,16 @@ declare_rule! {
     /// re-enroll it), and record the new expiry date.
     ///
     /// ## Source
-    /// R19: certificates are backed up and kept available to restore (*Backup and restoration
-    /// requirements: data*, Hh202194, "Additional Backup Requirements"), and R35: they are
-    /// restored or re-enrolled before the Lync Server components (*Preparing to restore Lync
-    /// Server 2013*, Hh202179, step 3). An expired certificate satisfies neither.
+    /// Certificates are backed up and kept available to restore (*Backup and restoration
+    /// requirements: data*, Hh202194, "Additional Backup Requirements"), and they are restored or
+    /// re-enrolled before the Lync Server components (*Preparing to restore Lync Server 2013*,
+    /// Hh202179, step 3). An expired certificate satisfies neither.
     pub static RULE = {
         code: "RS304",
         name: "certificate-expiring",
         severity: Warning,
         scope: Deployment,
         summary: "a certificate expired (error) or expiring within `expiry-warning-days`",
-        sources: ["R19"],
         help: "renew the certificate (Certificate Wizard or `Request-CsCertificate` and `Set-CsCertificate`), back up or re-enroll the new one, and record its expiry date",
         check: check,
     }
@@ -93,7 +93,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 ),
             )
             .at(row.at.file, row.expires.span(), "expired")
-            .severity(Severity::Error),
+            .severity(Severity::Error)
+            .state(State::Expired),
             Expiry::Expiring(left) => {
                 let when = if left == 0 {
                     "today".to_string()
@@ -105,6 +106,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                     format!("{certificate}{of} expires on {expires}, {when}"),
                 )
                 .at(row.at.file, row.expires.span(), format!("expires {when}"))
+                .state(State::Expiring)
             }
         };
         out.emit(draft);

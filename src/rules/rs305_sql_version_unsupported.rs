@@ -58,20 +58,19 @@ declare_rule! {
     /// with the restore kit.
     ///
     /// ## Source
-    /// R65: Lync Server 2013 supports SQL Server 2008 R2 and 2012, Standard or Enterprise, and
-    /// SQL Server 2012 Express on Standard Edition servers (*Database software support in Lync
-    /// Server 2013*, Gg398990). R66: Skype for Business Server 2015 supports SQL Server 2012 to
-    /// 2019 and installs SQL Server 2014 Express on Standard Edition servers (*Server
-    /// requirements for Skype for Business Server 2015*). R67: Skype for Business Server 2019
-    /// supports SQL Server 2016, 2017 and 2019 (*Back End Server high availability in Skype
-    /// for Business Server*).
+    /// Lync Server 2013 supports SQL Server 2008 R2 and 2012, Standard or Enterprise, and SQL Server
+    /// 2012 Express on Standard Edition servers (*Database software support in Lync Server 2013*,
+    /// Gg398990). Skype for Business Server 2015 supports SQL Server 2012 to 2019 and installs SQL
+    /// Server 2014 Express on Standard Edition servers (*Server requirements for Skype for Business
+    /// Server 2015*). Skype for Business Server 2019 supports SQL Server 2016, 2017 and 2019 (*Back
+    /// End Server high availability in Skype for Business Server*). The last two pages are in the
+    /// Skype for Business Server documentation and have no TechNet ID.
     pub static RULE = {
         code: "RS305",
         name: "sql-version-unsupported",
         severity: Error,
         scope: Deployment,
         summary: "a recorded SQL Server version the product does not support",
-        sources: ["R65", "R66", "R67"],
         help: "run the product's stores on a SQL Server release and edition it supports, and record what the server runs (`SELECT @@VERSION`)",
         check: check,
     }

@@ -1,12 +1,15 @@
 use super::prelude::*;
+use crate::finding::shown;
 use crate::model::restore::{self, RowsByHost};
 use crate::model::values::Retained;
 
 declare_rule! {
     /// ## What it checks
-    /// For every server a restore would rebuild (the servers RS301 covers) that has a row in the
-    /// servers worksheet, the `Computer account retained` cell must say the server's computer
-    /// account in Active Directory Domain Services is kept for the rebuild:
+    /// For every server a restore would rebuild (the servers RS301 covers: each machine that
+    /// runs a role or holds a file store, each SQL server of the topology whether or not a store
+    /// is installed on it, and each host named in a `Mirror` or `Witness` cell) that has a row
+    /// in the servers worksheet, the `Computer account retained` cell must say the server's
+    /// computer account in Active Directory Domain Services is kept for the rebuild:
     ///
     /// - `yes` passes;
     /// - `no` is reported;
@@ -41,16 +44,19 @@ declare_rule! {
     /// record `yes`.
     ///
     /// ## Source
-    /// R33: when installing the operating system of the replacement, do not delete the
-    /// computer account in AD DS and check that its group permissions are kept (*Preparing to
-    /// restore Lync Server 2013*, Hh202179).
+    /// When installing the operating system of the replacement, do not delete the computer
+    /// account in AD DS, and check that its group permissions are kept (*Preparing to restore
+    /// Lync Server 2013*, Hh202179). A mirror and a witness are domain members too: the primary,
+    /// the mirror and the witness must belong to the same domain (*Deploying SQL mirroring for
+    /// Back End Server high availability*, JJ204992), which also grants the mirroring backup
+    /// share to the partners' computer accounts (`DOMAIN\SQLSERVER$`) when SQL Server runs as
+    /// Network Service.
     pub static RULE = {
         code: "RS306",
         name: "computer-account-not-retained",
         severity: Error,
         scope: Deployment,
         summary: "a server whose AD computer account is not kept for the rebuild",
-        sources: ["R33"],
         help: "keep the server's computer account in AD DS for the rebuild (do not delete it, keep its group memberships) and record `yes`",
         check: check,
     }
@@ -67,15 +73,18 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(t) = cx.topology() else {
         return;
     };
-    let by_host = RowsByHost::new(&cx.sheets().servers, |r| r.server.value.as_ref());
+    let sheets = cx.sheets();
+    let by_host = RowsByHost::new(&sheets.servers, |r| r.server.value.as_ref());
     if by_host.is_empty() {
         return;
     }
-    for server in restore::servers(t) {
-        let fqdn = &server.fqdn.value;
+    for server in restore::rebuilt(t, sheets) {
+        let fqdn = server.fqdn();
         out.checked(fqdn.to_string());
+        // As findings quote it: a name written only in a worksheet may be of any length.
+        let name = shown(fqdn.as_str());
         let edge = server.is_edge();
-        let problem = by_host.rows_for(fqdn).into_iter().find_map(|row| {
+        let problem = server.rows(&by_host).into_iter().find_map(|row| {
             let cell = &row.account;
             let problem = match cell.value {
                 Some(Retained::No) => Problem::No,
@@ -91,33 +100,26 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let (message, label) = match problem {
             Problem::No => (
                 format!(
-                    "the computer account of {fqdn} is not retained: the rebuilt server loses its group memberships"
+                    "the computer account of {name} is not retained: the rebuilt server loses its group memberships"
                 ),
                 "account not retained",
             ),
             Problem::Blank => (
-                format!("whether the computer account of {fqdn} is retained is not recorded"),
+                format!("whether the computer account of {name} is retained is not recorded"),
                 "not recorded",
             ),
             Problem::NotApplicable => (
                 format!(
-                    "{fqdn} is a {} server, not an Edge Server: `n/a` is only for servers outside the domain, such as Edge Servers",
-                    server.role_labels()
+                    "{name} ({}) is not an Edge Server: `n/a` is only for servers outside the domain, such as Edge Servers",
+                    shown(&server.roles())
                 ),
                 "`n/a` on a domain member",
             ),
         };
+        let (file, span, what) = server.declared(t);
         let mut draft = Draft::new(fqdn.to_string(), message)
             .at(row.at.file, row.account.span(), label)
-            .also(
-                t.file,
-                server.fqdn.span,
-                format!(
-                    "{} machine of {}",
-                    server.role_labels(),
-                    t.pool_name(server.pool)
-                ),
-            );
+            .also(file, span, what);
         if matches!(problem, Problem::NotApplicable) {
             draft = draft.help("record `yes` once the computer account is kept in AD DS for the rebuild; `n/a` is for workgroup servers such as Edge Servers");
         }
@@ -243,5 +245,60 @@ mod tests {
             )],
         );
         assert!(checked.findings.is_empty());
+    }
+
+    #[test]
+    fn the_mirror_and_the_witness_keep_their_accounts() {
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "servers.csv",
+                    "sql03.contoso.com,SQL Back End (mirror),ready,yes",
+                    "sql03.contoso.com,SQL Back End (mirror),ready,",
+                ),
+                (
+                    "servers.csv",
+                    "sql04.contoso.com,SQL mirroring witness,planned,yes",
+                    "sql04.contoso.com,SQL mirroring witness,planned,n/a",
+                ),
+            ],
+        );
+        assert_eq!(
+            checked.entities(),
+            ["sql03.contoso.com", "sql04.contoso.com"]
+        );
+        assert_eq!(checked.labelled(), ["", "n/a"]);
+        assert!(checked.findings[0].message.contains("not recorded"));
+        assert_eq!(
+            checked.findings[1].message,
+            "sql04.contoso.com (SQL Server) is not an Edge Server: `n/a` is only for servers outside the domain, such as Edge Servers"
+        );
+    }
+
+    #[test]
+    fn a_mirror_only_the_worksheet_names_is_checked_too() {
+        let checked = example_with(
+            &RULE,
+            &[
+                (
+                    "sql-instances.csv",
+                    "sql03.contoso.com\\rtc,5022",
+                    "sql05.contoso.com\\rtc,5022",
+                ),
+                (
+                    "servers.csv",
+                    "fs01.contoso.com,File server,ready,yes,\n",
+                    "fs01.contoso.com,File server,ready,yes,\nSQL05,SQL mirror,ready,no,\n",
+                ),
+            ],
+        );
+        assert_eq!(checked.entities(), ["sql05.contoso.com"]);
+        assert_eq!(checked.labelled(), ["no"]);
+        let related = &checked.findings[0].secondary[0];
+        assert_eq!(
+            related.message,
+            "mirror of sql01.contoso.com\\rtc, not declared in the topology"
+        );
     }
 }

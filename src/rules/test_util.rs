@@ -158,6 +158,24 @@ pub fn check_with(rule: &RuleDef, files: &[(&str, &[u8])], options: &Options) ->
     checked(ws, rule, &rules, options)
 }
 
+/// Runs `rule` alone over files given as (name, bytes), all found by a directory walk (none
+/// named on the command line).
+pub fn check_walked(rule: &RuleDef, files: &[(&str, &[u8])]) -> Checked {
+    let mut ws = Workspace::default();
+    for (name, bytes) in files {
+        let input = Input {
+            path: PathBuf::from(name),
+            explicit: false,
+        };
+        load::ingest(&mut ws, &input, (*name).to_string(), Ok(bytes.to_vec()));
+    }
+    load::form_deployments(&mut ws);
+    let rules = RuleSet::all()
+        .select(&[rule.meta.code.to_string()], &[])
+        .expect("registered rule");
+    checked(ws, rule, &rules, &options())
+}
+
 /// Runs `rules` over `ws` and keeps what `rule` found and checked.
 fn checked(ws: Workspace, rule: &RuleDef, rules: &RuleSet, options: &Options) -> Checked {
     let report = engine::run(&ws, rules, options);

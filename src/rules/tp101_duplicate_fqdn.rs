@@ -27,16 +27,15 @@ declare_rule! {
     /// the topology again; then export it with `Get-CsTopology -AsXml`.
     ///
     /// ## Source
-    /// R30 (a clean server with the same FQDN as the failed one, *Preparing to restore Lync
-    /// Server*, Hh202179) and R32 (computer FQDNs identical at restore time, *Backup and
-    /// restoration process overview*, Hh202192).
+    /// A clean server with the same FQDN as the failed one (*Preparing to restore Lync Server 2013*,
+    /// Hh202179), and computer FQDNs identical at restore time (*Backup and restoration process
+    /// overview*, Hh202192).
     pub static RULE = {
         code: "TP101",
         name: "duplicate-fqdn",
         severity: Error,
         scope: Topology,
         summary: "a machine or pool FQDN declared twice (case-insensitive)",
-        sources: ["R30", "R32"],
         help: "give every pool and machine its own FQDN in Topology Builder, publish, and export the topology again",
         check: check,
     }

@@ -26,15 +26,14 @@ declare_rule! {
     /// Topology from existing deployment*), correct it there, publish, and export it again.
     ///
     /// ## Source
-    /// R40 (the restore scenario is chosen from the topology: *Preparing to restore Lync Server*,
-    /// Hh202179).
+    /// The restore procedure is chosen from the topology (*Preparing to restore Lync Server 2013*,
+    /// Hh202179, "What to Restore").
     pub static RULE = {
         code: "TP102",
         name: "dangling-reference",
         severity: Error,
         scope: Topology,
         summary: "a ClusterId/ServiceId/SqlInstanceId/UniqueId reference to nothing",
-        sources: ["R40"],
         help: "correct the topology in Topology Builder, publish it, and export it again; do not edit the XML by hand",
         check: check,
     }

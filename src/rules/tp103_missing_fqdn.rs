@@ -23,15 +23,15 @@ declare_rule! {
     /// publish and export the topology again.
     ///
     /// ## Source
-    /// R30 (*Preparing to restore Lync Server*, Hh202179) and R69 (*Database installation using
-    /// Lync Server Management Shell*, Gg398832: refer to servers by FQDN).
+    /// Each restore starts from a server with the failed one's FQDN (*Preparing to restore Lync Server
+    /// 2013*, Hh202179), and servers are referred to by FQDN (*Database installation using Lync Server
+    /// Management Shell*, Gg398832).
     pub static RULE = {
         code: "TP103",
         name: "missing-fqdn",
         severity: Error,
         scope: Topology,
         summary: "a pool or multi-machine pool member without an FQDN",
-        sources: ["R30", "R69"],
         help: "give the pool and each of its computers an FQDN in Topology Builder, publish, and export the topology again",
         check: check,
     }

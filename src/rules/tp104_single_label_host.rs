@@ -25,15 +25,14 @@ declare_rule! {
     /// and export the topology again.
     ///
     /// ## Source
-    /// R69 (*Database installation using Lync Server Management Shell*, Gg398832: always use
-    /// FQDNs for SQL Server-based servers).
+    /// Always use FQDNs for SQL Server-based servers (*Database installation using Lync Server
+    /// Management Shell*, Gg398832).
     pub static RULE = {
         code: "TP104",
         name: "single-label-host",
         severity: Warning,
         scope: Topology,
-        summary: "a host name without a domain (R69; Topology Builder's NetBIOSNameNotAllowed)",
-        sources: ["R69"],
+        summary: "a host name without a domain (Topology Builder's NetBIOSNameNotAllowed)",
         help: "define the server by its fully qualified domain name in Topology Builder, publish, and export again",
         check: check,
     }

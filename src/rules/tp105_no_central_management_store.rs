@@ -23,16 +23,15 @@ declare_rule! {
     /// the store lives with `Get-CsConfigurationStoreLocation`.
     ///
     /// ## Source
-    /// R42 (*Restoring the server hosting the Central Management store*, Hh202172: the restore
-    /// needs the store's SQL server FQDN and instance name) and R6 (*Backing up core data and
-    /// settings*, Hh202170).
+    /// The restore of the Central Management store needs the store's SQL server FQDN and instance
+    /// name (*Restoring the server hosting the Central Management store*, Hh202172), and the store is
+    /// exported with `Export-CsConfiguration` (*Backing up core data and settings*, Hh202170).
     pub static RULE = {
         code: "TP105",
         name: "no-central-management-store",
         severity: Warning,
         scope: Topology,
         summary: "a published topology with no Central Management store",
-        sources: ["R6", "R42"],
         help: "export the complete published topology with `Get-CsTopology -AsXml`; `Get-CsConfigurationStoreLocation` shows where the store is",
         check: check,
     }

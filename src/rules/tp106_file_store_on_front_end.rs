@@ -29,16 +29,15 @@ declare_rule! {
     /// `Move-CsConferenceData` / Robocopy before removing the old one.
     ///
     /// ## Source
-    /// R17 (*Add Front End file store* in Topology Builder help: the file share cannot be on an
-    /// Enterprise Edition Front End Server; *Server collocation in an Enterprise Edition Front End
-    /// pool deployment*, Gg398102).
+    /// The file share cannot be on an Enterprise Edition Front End Server (*Add Front End file store*
+    /// in Topology Builder's help, in the Skype for Business Server documentation; *Server
+    /// collocation in an Enterprise Edition Front End pool deployment*, Gg398102).
     pub static RULE = {
         code: "TP106",
         name: "file-store-on-front-end",
         severity: Error,
         scope: Topology,
-        summary: "an Enterprise file share on a Front End server (R17)",
-        sources: ["R17"],
+        summary: "an Enterprise file share on a Front End server",
         help: "define the file store on a dedicated file server or the Back End SQL server in Topology Builder, publish, and move the content",
         check: check,
     }

@@ -26,16 +26,16 @@ declare_rule! {
     /// SQL Server store), publish, and move the users of one pool with `Move-CsUser`.
     ///
     /// ## Source
-    /// R66 (*Server requirements for Skype for Business Server 2015*: sharing SQL back ends
-    /// between pools is not supported) and R68 (*Server collocation in an Enterprise Edition
-    /// Front End pool deployment*, Gg398102: one back-end database per SQL instance).
+    /// Sharing SQL back ends between pools is not supported (*Server requirements for Skype for
+    /// Business Server 2015*, in the Skype for Business Server documentation), and each SQL instance
+    /// holds one pool's back-end database (*Server collocation in an Enterprise Edition Front End pool
+    /// deployment*, Gg398102).
     pub static RULE = {
         code: "TP107",
         name: "shared-sql-backend",
         severity: Error,
         scope: Topology,
-        summary: "one SQL instance hosting the user store of two pools (R66, R68)",
-        sources: ["R66", "R68"],
+        summary: "one SQL instance hosting the user store of two pools",
         help: "give each Front End pool its own SQL instance in Topology Builder and publish",
         check: check,
     }

@@ -22,15 +22,14 @@ declare_rule! {
     /// and tools) until the pool is migrated and decommissioned.
     ///
     /// ## Source
-    /// R23 (*Backup and restoration requirements: data*, Hh202194: coexisting earlier versions
-    /// need their own procedures).
+    /// Coexisting earlier versions need their own version's backup and restore procedures (*Backup and
+    /// restoration requirements: data*, Hh202194).
     pub static RULE = {
         code: "TP108",
         name: "legacy-pool-present",
         severity: Note,
         scope: Topology,
-        summary: "Lync Server 2010 services present: their restore follows 2010 procedures (R23)",
-        sources: ["R23"],
+        summary: "Lync Server 2010 services present: their restore follows 2010 procedures",
         help: "back up and restore this pool with the Lync Server 2010 procedures until it is migrated",
         check: check,
     }

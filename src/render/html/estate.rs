@@ -352,21 +352,14 @@ fn rank(t: &Topology, pool: usize) -> u8 {
 /// Pools that host the mirror (1) or witness (2) of an instance on another pool of the same
 /// site, with that pool: they are drawn right after it, so that the links stay short.
 fn mirror_partners(t: &Topology, deployment: &Deployment) -> BTreeMap<usize, (usize, u8)> {
-    // The pool of each SQL instance by server and instance name, looked up rather than
-    // scanned for every mirrored row; the first instance declared wins.
-    let mut pools: BTreeMap<(&Fqdn, String), usize> = BTreeMap::new();
-    for s in &t.sql_instances {
-        if let Some(p) = s.pool
-            && let Some(server) = &t.pools[p].fqdn
-        {
-            pools
-                .entry((&server.value, s.name.value.to_lowercase()))
-                .or_insert(p);
+    // Each instance's pool, by the instance as worksheets name it (the first one declared).
+    let mut pools: BTreeMap<SqlRef, usize> = BTreeMap::new();
+    for (i, sql) in t.sql_instances.iter().enumerate() {
+        if let (Some(r), Some(p)) = (restore::sql_ref(t, i), sql.pool) {
+            pools.entry(r).or_insert(p);
         }
     }
-    let pool_of = |sql: &SqlRef| -> Option<usize> {
-        pools.get(&(&sql.server, sql.instance.clone())).copied()
-    };
+    let pool_of = |sql: &SqlRef| pools.get(sql).copied();
     let mut partners = BTreeMap::new();
     for (row, principal, mirror) in deployment.sheets.mirrored() {
         let Some(home) = pool_of(&principal) else {

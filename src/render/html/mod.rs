@@ -84,12 +84,7 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
     let unplaced = place_findings(report, &mut estates);
 
     let s = &report.summary;
-    let ready = s.verdict == Verdict::Ready;
-    let verdict = if ready {
-        "READY"
-    } else {
-        "NOT READY FOR RESTORE"
-    };
+    let verdict = super::verdict_line(s);
     let mut h = String::with_capacity(64 * 1024);
     let _ = write!(
         h,
@@ -97,9 +92,10 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{}'\">\n\
          <meta name=\"generator\" content=\"topolint {}\">\n\
-         <title>{verdict}: topolint readiness report as of {as_of}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
+         <title>{}: topolint readiness report as of {as_of}</title>\n<style>\n{}</style>\n</head>\n<body>\n",
         style::SCRIPT_HASH,
         env!("CARGO_PKG_VERSION"),
+        Esc(&verdict),
         style::CSS
     );
 
@@ -107,8 +103,9 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
     let _ = write!(
         h,
         "<header class=\"top\">\n<p class=\"kicker\">Restore readiness report · Lync Server 2013 / Skype for Business Server</p>\n\
-         <h1 id=\"verdict\" class=\"verdict {}\">{verdict}</h1>\n<p class=\"lead\">{}</p>\n",
-        if ready { "ready" } else { "not-ready" },
+         <h1 id=\"verdict\" class=\"verdict {}\">{}</h1>\n<p class=\"lead\">{}</p>\n",
+        s.verdict.as_str(),
+        Esc(&verdict),
         Esc(&lead(report))
     );
     let _ = writeln!(
@@ -207,11 +204,19 @@ fn lead(report: &Report) -> String {
             plural_s(s.errors)
         ));
     }
-    if !s.structural_only.is_empty() {
+    if s.baselined_errors > 0 {
         why.push(format!(
-            "the readiness rules did not run for {}: no backup worksheets beside it, or they were not selected",
-            s.structural_only.join(", ")
+            "{} recorded in the baseline would stop it too: the baseline leaves them out of this report, not out of the restore",
+            super::plural(s.baselined_errors, "known error")
         ));
+    }
+    for d in &s.deployments {
+        if let Some(because) = d.unjudged_because() {
+            why.push(format!(
+                "the readiness of {} was not judged: {because}",
+                d.topology
+            ));
+        }
     }
     if s.topologies == 0 {
         why.push("no topology was read".to_string());
@@ -305,12 +310,15 @@ fn inputs(h: &mut String, ws: &Workspace, report: &Report) {
             plural_s(d.worksheets.len())
         );
     }
-    for path in &report.summary.structural_only {
-        let _ = writeln!(
-            h,
-            "<p class=\"warning-line\">Readiness rules (BK, RS, HA) did not run for <code>{}</code>: it has no backup worksheets beside it, or they were not selected.</p>",
-            Esc(path)
-        );
+    for d in &report.summary.deployments {
+        if let Some(because) = d.unjudged_because() {
+            let _ = writeln!(
+                h,
+                "<p class=\"warning-line\">Readiness rules (BK, RS, HA) did not run for <code>{}</code>: {}.</p>",
+                Esc(&d.topology),
+                Esc(because)
+            );
+        }
     }
     h.push_str("</section>\n");
 }

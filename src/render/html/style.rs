@@ -60,6 +60,7 @@ h4 { font-size: 15px; margin: 0 0 8px; }
   display: inline-block; color: #fff; }
 .verdict.ready { background: var(--ok); }
 .verdict.not-ready { background: var(--error); }
+.verdict.structure-only { background: var(--warning); }
 .lead { margin: 6px 0 14px; font-size: 16px; }
 .facts { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 0 0 14px; }
 .facts div { min-width: 120px; }
