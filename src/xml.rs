@@ -1547,6 +1547,36 @@ mod tests {
         }
     }
 
+    /// A prefix declared again inside an element hides the outer binding only until that
+    /// element ends, and a thousand declarations in scope change nothing.
+    #[test]
+    fn a_redeclared_prefix_is_restored_when_its_element_ends() {
+        let many: String = (0..1000)
+            .map(|i| format!(" xmlns:q{i}=\"urn:q{i}\""))
+            .collect();
+        let roles = "urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008";
+        let text = format!(
+            "<p:a xmlns:p=\"{T}\"{many}><p:b xmlns:p=\"{roles}\"><p:c/></p:b><p:d q999:x=\"1\"/></p:a>"
+        );
+        let doc = parse(&text).expect("well-formed");
+        let ns: Vec<_> = (0..doc.elements.len() as u32)
+            .map(|e| (doc.name(e), doc.elem(e).ns))
+            .collect();
+        assert_eq!(
+            ns,
+            [
+                ("a", Ns::Topology),
+                ("b", Ns::ServiceRoles),
+                ("c", Ns::ServiceRoles),
+                ("d", Ns::Topology)
+            ]
+        );
+        let err = parse(&format!("<a{many}><b/></a><!-- --><c q1:y=\"\"/>")).expect_err("closed");
+        assert!(err.message.contains("second root"), "{}", err.message);
+        let err = parse(&format!("<a><b{many}/><c q1:y=\"\"/></a>")).expect_err("out of scope");
+        assert!(err.message.contains("prefix `q1`"), "{}", err.message);
+    }
+
     /// Both readers give the same tree (or the same error) on every fixture and on odd texts;
     /// the quick one reads the fixtures without giving up, save for the unusual ones.
     #[test]

@@ -408,6 +408,27 @@ fn worksheet_cell_of_32_mib() {
     assert!(!codes.is_empty());
 }
 
+/// Found by fuzzing: an error position inside a multi-byte character made the underline slice
+/// inside it ("internal error", exit 2).
+#[test]
+fn an_error_inside_a_multibyte_character_is_a_finding() {
+    let d = Dir::new();
+    let text = topology_with("pool01.contoso.com");
+    for (name, doc) in [
+        ("comment.xml", format!("<!---é--->\n{text}")),
+        (
+            "deep.xml",
+            text.replace("<Name>Redmond</Name>", "<Name>Ré<!--é--é--></Name>"),
+        ),
+        ("control.xml", text.replace("Redmond", "Redé\u{1b}[2Jmond")),
+    ] {
+        d.write(name, &doc);
+        let report = d.run(&[name]).expect_one_of(&["IN003"]);
+        let location = &report["findings"][0]["location"];
+        assert!(location["line"].as_u64().is_some(), "{name}: {report:#}");
+    }
+}
+
 #[test]
 fn billion_laughs_is_not_expanded() {
     let mut doc =

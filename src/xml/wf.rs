@@ -154,8 +154,7 @@ pub fn check_reference(name: &str, span: Span, has_doctype: bool) -> Result<(), 
             None => Err(error(
                 span,
                 format!(
-                    "`&{}{};` is not a character reference: write `&#` and decimal digits, or `&#x` and hexadecimal digits, then `;`",
-                    '#',
+                    "`&#{};` is not a character reference: write `&#` and decimal digits, or `&#x` and hexadecimal digits, then `;`",
                     crate::finding::shown(number)
                 ),
             )),
@@ -163,8 +162,7 @@ pub fn check_reference(name: &str, span: Span, has_doctype: bool) -> Result<(), 
             Some(v) => Err(error(
                 span,
                 format!(
-                    "`&{}{};` refers to U+{v:04X}, a character XML does not allow (a control character, a surrogate, a non-character or beyond U+10FFFF)",
-                    '#',
+                    "`&#{};` refers to U+{v:04X}, a character XML does not allow (a control character, a surrogate, a non-character or beyond U+10FFFF)",
                     crate::finding::shown(number)
                 ),
             )),
