@@ -9,7 +9,7 @@
 # on the same files:
 #   xmllint --noout FILE              (libxml2 builds the whole tree)
 #   xmllint --noout --stream FILE     (libxml2's streaming reader)
-#   topolint check --format json FILE (every rule, the topology alone)
+#   topolint check --format json FILE (every rule, the topology alone in its folder)
 #   topolint check --format json DIR  (every rule, the topology and its seven worksheets)
 # and reports the median time, throughput, peak memory (RSS) against the file size, the ratios
 # to xmllint, and how time grows from the smallest to the largest size.
@@ -62,6 +62,10 @@ SHAPE=target/release/examples/gen-shapes
 
 for n in $SIZES; do
     "$GEN" --pools "$n" --as-of "$AS_OF" --out "$OUT/p$n" 2>/dev/null
+    # The topology alone, in a folder of its own: a topology named on the command line is
+    # checked with the worksheets beside it.
+    mkdir -p "$OUT/p$n-topology"
+    cp "$OUT/p$n/topology.xml" "$OUT/p$n-topology/topology.xml"
 done
 
 # Runs a command RUNS times; prints "median_seconds max_rss_kib". Wall time is taken with
@@ -87,7 +91,7 @@ declare -A T R GROWTH
 echo "== runs (median of $RUNS)"
 printf '%-8s %-22s %9s %9s %10s %9s\n' pools command seconds "MB/s" "RSS MiB" "RSS/size"
 for n in $SIZES; do
-    file="$OUT/p$n/topology.xml"
+    file="$OUT/p$n-topology/topology.xml"
     bytes=$(stat -c %s "$file")
     dir_bytes=$(cat "$OUT/p$n"/* | wc -c)
     for cmd in xmllint stream file dir; do
@@ -110,7 +114,7 @@ done
 echo "== ratios (topolint time / xmllint time, same files, same run)"
 status=0
 for n in $SIZES; do
-    file="$OUT/p$n/topology.xml"
+    file="$OUT/p$n-topology/topology.xml"
     bytes=$(stat -c %s "$file")
     awk -v n="$n" -v f="${T[$n,file]}" -v d="${T[$n,dir]}" -v x="${T[$n,xmllint]}" -v s="${T[$n,stream]}" \
         -v rss="${R[$n,file]}" -v bytes="$bytes" 'BEGIN {
@@ -129,7 +133,7 @@ if [ "$largest" != "$smallest" ]; then
 fi
 
 echo "== targets ($largest pools)"
-file="$OUT/p$largest/topology.xml"
+file="$OUT/p$largest-topology/topology.xml"
 bytes=$(stat -c %s "$file")
 check() { # name, value, limit
     if awk -v v="$2" -v l="$3" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v + 0 <= l + 0) }'; then
