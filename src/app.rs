@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::cli::{
     CheckArgs, ColorChoice, Command, FailOn, Format, InspectArgs, RulesFormat, WorksheetCommand,
 };
+use crate::console::Console;
 use crate::date::Date;
 use crate::engine::{self, Report, RuleSet};
 use crate::error::Fatal;
@@ -14,7 +15,7 @@ use crate::finding::Severity;
 use crate::model::Workspace;
 use crate::render::{annotations, concise, html, human, json, junit, sarif};
 use crate::waiver::{Baseline, BaselineUse, Waivers};
-use crate::{config, discover, docs, inspect, load, rules, worksheet_init};
+use crate::{config, discover, docs, identity, inspect, load, paths, rules, worksheet_init};
 
 /// Set by the binary: the process ends right after the command, so the memory of a large
 /// workspace is left to the operating system instead of being freed piece by piece.
@@ -42,6 +43,8 @@ pub struct Env {
     pub stdout_is_terminal: bool,
     /// Terminal width, when known.
     pub width: Option<usize>,
+    /// What the console shows: colour, Unicode frames.
+    pub console: Console,
 }
 
 impl Env {
@@ -53,6 +56,7 @@ impl Env {
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             stdout_is_terminal: std::io::stdout().is_terminal(),
             width: std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()),
+            console: Console::detect(),
         }
     }
 }
@@ -72,11 +76,21 @@ pub fn run(command: Command, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal
             Ok(0)
         }
         Command::Worksheet(WorksheetCommand::Init(args)) => {
-            let report = worksheet_init::run(&args, env)?;
-            write(out, report.as_bytes())?;
-            Ok(0)
+            let outcome = worksheet_init::run(&args, env)?;
+            write(out, outcome.report.as_bytes())?;
+            Ok(outcome.code)
         }
-        Command::Plan(args) => crate::plan::run(&args, env, out),
+        Command::Plan(args) => {
+            // The text and Markdown runbooks are read in the console's code page too.
+            if env.console.unicode || args.format == crate::plan::PlanFormat::Json {
+                return crate::plan::run(&args, env, out);
+            }
+            let mut buffer = Vec::new();
+            let code = crate::plan::run(&args, env, &mut buffer)?;
+            let text = String::from_utf8_lossy(&buffer);
+            write(out, crate::console::ascii_symbols(&text).as_bytes())?;
+            Ok(code)
+        }
     }
 }
 
@@ -250,6 +264,7 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let rules = rules.select(&args.select, &args.ignore)?;
     let mut options = config.options(as_of);
+    options.as_of_is_today = args.as_of.is_none();
     options.require_readiness |= args.require_readiness;
     // Only the JUnit report lists what each rule checked.
     options.record_checked = destinations.iter().any(|(f, _)| *f == Format::Junit);
@@ -265,6 +280,15 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
         (Some(path), None) => Some(read_baseline(&mut ws, path, env)?),
         _ => None,
     };
+    // Nothing is written over a file this run reads.
+    let mut outputs: Vec<(&str, &Path)> = destinations
+        .iter()
+        .filter_map(|(_, d)| d.as_deref().map(|d| ("--output", d)))
+        .collect();
+    if let Some(path) = &args.write_baseline {
+        outputs.push(("--write-baseline", path));
+    }
+    refuse_replacing_inputs(&ws, config.path.as_deref(), &outputs, env)?;
     let waivers = Waivers {
         exemptions: &config.exemptions,
         config_file,
@@ -281,13 +305,14 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     let fail_on = threshold(args.fail_on);
 
+    let backslashes = typed_with_backslashes(&args.paths);
     for (format, destination) in destinations {
         let to_stdout = destination.is_none();
         let color = to_stdout
             && match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
+                ColorChoice::Auto => env.stdout_is_terminal && env.console.color && !env.no_color,
             };
         let width = if to_stdout && env.stdout_is_terminal {
             env.width.unwrap_or(100)
@@ -307,6 +332,8 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
                 color,
                 width,
                 quiet: args.quiet,
+                ascii: !env.console.unicode,
+                backslashes,
                 statistics: args.statistics,
             },
         )
@@ -324,6 +351,45 @@ fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal
     }
     release((ws, report));
     Ok(code)
+}
+
+/// Whether human output writes paths with `\\` (see [`paths::backslashes`]).
+fn typed_with_backslashes(paths: &[PathBuf]) -> bool {
+    let typed: Vec<std::borrow::Cow<'_, str>> = paths.iter().map(|p| p.to_string_lossy()).collect();
+    paths::backslashes(paths::Platform::CURRENT, typed.iter().map(AsRef::as_ref))
+}
+
+/// Refuses (exit 2) to write any of `outputs` (the flag, and the path as given) over a file
+/// the run reads: an input, the configuration, the baseline, the backup-time topology.
+/// Files are compared by identity, so a symlink or another spelling of the path is caught.
+///
+/// # Errors
+/// An output that names one of those files.
+pub fn refuse_replacing_inputs(
+    ws: &Workspace,
+    config: Option<&Path>,
+    outputs: &[(&str, &Path)],
+    env: &Env,
+) -> Result<(), Fatal> {
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    let reads = identity::of_all(ws.files.iter().map(|f| f.path.as_path()).chain(config));
+    for (flag, given) in outputs {
+        if let Some(input) = identity::replaces(&env.cwd.join(given), &reads) {
+            return Err(Fatal::Usage {
+                message: format!(
+                    "`{flag} {}` would replace `{}`, which this run reads",
+                    given.display(),
+                    crate::source::display_path(input, &env.cwd)
+                ),
+                help: Some(
+                    "write reports and baselines to files that are not inputs, the configuration or the baseline".to_string(),
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// With `--require-readiness`: readiness was not judged somewhere (a deployment with only its
@@ -497,11 +563,21 @@ fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) -> Result<u8,
     }
     let ws = read_workspace(&args.paths, args.no_ignore, env)?;
     let inventory = inspect::inventory(&ws);
+    let text = args.format == crate::cli::InspectFormat::Text;
+    if text && !env.console.unicode {
+        let mut buffer = Vec::new();
+        inspect::render_text(&mut buffer, &inventory).map_err(|e| Fatal::Io {
+            message: e.to_string(),
+        })?;
+        write_text(out, &buffer, args.format, env)?;
+        return Ok(0);
+    }
     // Written as it is rendered: the inventory shows every name in full, however long.
     let mut out = std::io::BufWriter::new(out);
-    let result = match args.format {
-        crate::cli::InspectFormat::Text => inspect::render_text(&mut out, &inventory),
-        crate::cli::InspectFormat::Json => inspect::render_json(&mut out, &inventory),
+    let result = if text {
+        inspect::render_text(&mut out, &inventory)
+    } else {
+        inspect::render_json(&mut out, &inventory)
     };
     result.and_then(|()| out.flush()).map_err(|e| Fatal::Io {
         message: format!("cannot write to standard output: {e}"),
@@ -557,7 +633,7 @@ fn inspect_diff(
     result.map_err(|e| Fatal::Io {
         message: e.to_string(),
     })?;
-    write(out, &buffer)?;
+    write_text(out, &buffer, format, env)?;
     Ok(0)
 }
 
@@ -606,6 +682,21 @@ fn rules_cmd(format: RulesFormat, out: &mut dyn Write) -> Result<u8, Fatal> {
     };
     write(out, text.as_bytes())?;
     Ok(0)
+}
+
+/// Writes `inspect` output: the text form's symbols in ASCII when the console's code page is not
+/// UTF-8; JSON as it is.
+fn write_text(
+    out: &mut dyn Write,
+    bytes: &[u8],
+    format: crate::cli::InspectFormat,
+    env: &Env,
+) -> Result<(), Fatal> {
+    if env.console.unicode || format == crate::cli::InspectFormat::Json {
+        return write(out, bytes);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    write(out, crate::console::ascii_symbols(&text).as_bytes())
 }
 
 fn write(out: &mut dyn Write, bytes: &[u8]) -> Result<(), Fatal> {

@@ -24,6 +24,9 @@ pub const FILE_NAME: &str = "topolint.toml";
 pub struct Options {
     /// The date expiry and age rules measure against.
     pub as_of: Date,
+    /// `as_of` was not given: it is today's date in UTC, and a time zone east of UTC may
+    /// already be one day later (IN009 allows that day).
+    pub as_of_is_today: bool,
     /// BK212: days of grace beyond each row's backup schedule.
     pub max_backup_age_days: u32,
     /// BK213, RS304: warn this many days before an expiry.
@@ -43,6 +46,7 @@ impl Options {
     pub fn new(as_of: Date) -> Self {
         Self {
             as_of,
+            as_of_is_today: false,
             max_backup_age_days: 0,
             expiry_warning_days: 30,
             product: None,
@@ -99,6 +103,7 @@ impl Config {
         let defaults = Options::new(as_of);
         Options {
             as_of,
+            as_of_is_today: defaults.as_of_is_today,
             max_backup_age_days: self
                 .max_backup_age_days
                 .unwrap_or(defaults.max_backup_age_days),
@@ -172,10 +177,36 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
         }
     })?;
     let mut config = parse(&text, &shown)?;
-    // A relative `backup-topology` is relative to the configuration file, wherever it is run.
+    // A relative `backup-topology` is relative to the configuration file, wherever it is run,
+    // and stays inside its folder: a committed configuration must not read the machine.
     if let Some(backup) = config.backup_topology.take() {
         let base = path.parent().unwrap_or(cwd);
         let resolved = base.join(&backup);
+        let escape = if is_rooted(&backup.to_string_lossy()) {
+            Some("is an absolute path, not inside")
+        } else if climbs(&backup.to_string_lossy()) {
+            Some("climbs out of")
+        } else {
+            None
+        };
+        let outside = |why: &str| {
+            config_error(
+                &text,
+                &shown,
+                format!(
+                    "backup-topology `{}` {why} the folder of {shown}",
+                    crate::finding::shown(&backup.to_string_lossy())
+                ),
+                config.backup_topology_span.clone(),
+                Some(
+                    "a path in the configuration stays inside the folder of the configuration file (or its subfolders); to compare with a file elsewhere, name it on the command line: --backup-topology PATH"
+                        .to_string(),
+                ),
+            )
+        };
+        if let Some(why) = escape {
+            return Err(outside(why));
+        }
         if !resolved.is_file() {
             return Err(config_error(
                 &text,
@@ -190,10 +221,45 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, Fatal> {
                 )),
             ));
         }
+        // A link inside the folder may still lead out of it.
+        let inside = match (base.canonicalize(), resolved.canonicalize()) {
+            (Ok(base), Ok(target)) => target.starts_with(base),
+            _ => false,
+        };
+        if !inside {
+            return Err(outside("leads (through a link) out of"));
+        }
         config.backup_topology = Some(resolved);
     }
     config.path = Some(path);
     Ok(config)
+}
+
+/// Whether a path written in the configuration is absolute or rooted, on any system the file
+/// may be read on: `/x`, `\\x`, `\\server\share`, `C:\x`, `C:x`.
+fn is_rooted(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with(['/', '\\'])
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+        || Path::new(path).has_root()
+}
+
+/// Whether a relative path climbs above its starting folder with `..`.
+fn climbs(path: &str) -> bool {
+    let mut depth: i64 = 0;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
 }
 
 fn config_error(
@@ -478,6 +544,64 @@ mod tests {
             config_error.span.map(|s| s.offset()),
             text.find("\"backups/missing.xml\"")
         );
+    }
+
+    #[test]
+    fn backup_topology_stays_inside_the_folder_of_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join("backups")).expect("mkdir");
+        std::fs::write(repo.join("backups/t.xml"), "<x/>").expect("write");
+        std::fs::write(dir.path().join("secret.xml"), "<x/>").expect("write");
+        let load_with = |value: &str| {
+            let text = format!("[options]\nbackup-topology = {value:?}\n");
+            std::fs::write(repo.join(FILE_NAME), &text).expect("write");
+            (load(None, &repo), text)
+        };
+        let secret = dir.path().join("secret.xml").display().to_string();
+        for (value, says) in [
+            (
+                secret.as_str(),
+                "is an absolute path, not inside the folder of",
+            ),
+            (
+                "/etc/passwd",
+                "is an absolute path, not inside the folder of",
+            ),
+            (
+                "C:\\Windows\\win.ini",
+                "is an absolute path, not inside the folder of",
+            ),
+            (
+                "\\\\server\\share\\t.xml",
+                "is an absolute path, not inside the folder of",
+            ),
+            ("../secret.xml", "climbs out of the folder of"),
+            ("backups/../../secret.xml", "climbs out of the folder of"),
+        ] {
+            let (result, text) = load_with(value);
+            let err = result.expect_err(value);
+            assert!(message(&err).contains(says), "{value}: {}", message(&err));
+            let Fatal::Config(config_error) = &err else {
+                panic!("config error, got {err:?}")
+            };
+            assert_eq!(
+                config_error.span.map(|s| s.offset()),
+                text.find(&format!("{value:?}")),
+                "{value}"
+            );
+        }
+        let (result, _) = load_with("./backups/../backups/t.xml");
+        assert!(result.is_ok(), "a path that stays inside is fine");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.xml"), repo.join("link.xml"))
+                .expect("symlink");
+            let (result, _) = load_with("link.xml");
+            assert!(
+                message(&result.expect_err("a link out")).contains("leads (through a link) out of")
+            );
+        }
     }
 
     #[test]

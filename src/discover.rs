@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Fatal;
+use crate::paths::{self, Platform};
 
 /// A file to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,10 +55,23 @@ pub fn discover(
             });
         }
     }
-    // A file named twice, or named and also found by a walk, is read once (named wins).
-    inputs.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
-    inputs.dedup_by(|later, first| same_file(&later.path, &first.path));
+    dedup(&mut inputs);
     Ok((inputs, errors))
+}
+
+/// Reads a file named twice, or named and also found by a walk, once (named wins), then puts the
+/// inputs in path order. Spellings of one path that the platform treats as the same (on Windows
+/// `Deploy\TOPOLOGY.xml` and `deploy\topology.xml`) sort together by their [`paths::key`];
+/// other routes to one file (a symlink) are caught by [`same_file`] where they sort together.
+fn dedup(inputs: &mut Vec<Input>) {
+    let mut keyed: Vec<(String, Input)> = inputs
+        .drain(..)
+        .map(|i| (paths::key(&i.path.to_string_lossy(), Platform::CURRENT), i))
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then(b.explicit.cmp(&a.explicit)));
+    keyed.dedup_by(|(kl, later), (kf, first)| kl == kf || same_file(&later.path, &first.path));
+    inputs.extend(keyed.into_iter().map(|(_, i)| i));
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 /// The files beside a topology named on the command line that belong to its deployment (its
@@ -151,11 +165,7 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
         .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// Whether two paths name the same file.
-#[must_use]
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-}
+pub use crate::identity::same_file;
 
 #[cfg(test)]
 mod tests {

@@ -496,8 +496,13 @@ fn run_rule(
                 (Scope::Drift, Some(topology)) => Some(topology.file),
                 _ => draft.primary.as_ref().map(|l| l.file),
             };
+            // On Windows the folder is named without regard to case, so a baseline written
+            // after `check Deploy` still matches after `check deploy`.
             let scope = file
-                .map(|f| parent_dir(&ws.files.get(f).display))
+                .map(|f| {
+                    let dir = parent_dir(&ws.files.get(f).display);
+                    crate::paths::fold(&dir, crate::paths::Platform::CURRENT).into_owned()
+                })
                 .unwrap_or_default();
             findings.push(rules::stamp(&rule.meta, draft, severity, &scope));
         }
@@ -733,6 +738,10 @@ mod tests {
             "IN007",
             "its context holds only the stale exemptions and baseline entries it reports",
         ),
+        (
+            "IN009",
+            "each file it read passes by its path; a value that fails is a case of its own",
+        ),
     ];
 
     fn read(path: &Path) -> Workspace {
@@ -741,6 +750,10 @@ mod tests {
             no_color: true,
             stdout_is_terminal: false,
             width: None,
+            console: crate::console::Console {
+                color: false,
+                unicode: true,
+            },
         };
         read_workspace(&[path.to_path_buf()], false, &env).expect("readable")
     }

@@ -6,8 +6,6 @@
 
 use std::path::PathBuf;
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
-
 use crate::cli::Format;
 use crate::config::Options;
 use crate::date::Date;
@@ -123,11 +121,7 @@ pub fn config(text: &str) -> String {
             }
             let _ = config.options(AS_OF);
         }
-        Err(fatal) => {
-            let _ = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-                .with_width(100)
-                .render_report(&mut rendered, &fatal);
-        }
+        Err(fatal) => rendered = fatal.render(false, true, 100),
     }
     rendered
 }
@@ -137,8 +131,8 @@ pub fn config(text: &str) -> String {
 pub struct Checked {
     pub workspace: Workspace,
     pub report: Report,
-    /// Every output format, one after another (human twice: plain, and coloured and narrow),
-    /// then `inspect` as text and as JSON, then the restore plans.
+    /// Every output format, one after another (human twice: plain, and coloured, narrow, in
+    /// ASCII with `\` paths), then `inspect` as text and as JSON, then the restore plans.
     pub output: Vec<u8>,
 }
 
@@ -154,12 +148,16 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         color: false,
         width: 100,
         quiet: false,
+        ascii: false,
+        backslashes: false,
         statistics: false,
     };
     let narrow = human::Style {
         color: true,
         width: 40,
         quiet: false,
+        ascii: true,
+        backslashes: true,
         statistics: true,
     };
     for format in <Format as clap::ValueEnum>::value_variants() {

@@ -203,8 +203,15 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
 /// # Errors
 /// Propagates write errors.
 pub fn render_json(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, inventory).map_err(io::Error::other)?;
-    writeln!(out)
+    crate::escape::write_json(out, inventory)
+}
+
+/// Writes one line of text through [`crate::escape::terminal`]: what the inputs hold (names,
+/// paths) is shown with its line breaks and control characters escaped.
+macro_rules! line {
+    ($out:expr, $($arg:tt)*) => {
+        writeln!($out, "{}", crate::escape::Term(&format!($($arg)*)))
+    };
 }
 
 /// Writes the inventory as readable text.
@@ -217,7 +224,7 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
             Form::Published => "published topology",
             Form::Tbxml => "Topology Builder document",
         };
-        writeln!(out, "{} ({form}, {})", t.path, t.product.display_name())?;
+        line!(out, "{} ({form}, {})", t.path, t.product.display_name())?;
         let sites: Vec<String> = t
             .sites
             .iter()
@@ -229,7 +236,7 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 )
             })
             .collect();
-        writeln!(
+        line!(
             out,
             "  sites: {}",
             if sites.is_empty() {
@@ -238,10 +245,10 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 sites.join(", ")
             }
         )?;
-        writeln!(out, "  pools:")?;
+        line!(out, "  pools:")?;
         for p in &t.pools {
             let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
-            writeln!(
+            line!(
                 out,
                 "    {} [{}]{}",
                 p.fqdn.as_ref().map_or("(no FQDN)", Fqdn::as_str),
@@ -252,10 +259,10 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                     .unwrap_or_default()
             )?;
             for m in &p.machines {
-                writeln!(out, "      {m}")?;
+                line!(out, "      {m}")?;
             }
         }
-        writeln!(out, "  SQL instances:")?;
+        line!(out, "  SQL instances:")?;
         for s in &t.sql_instances {
             let server = s.server.as_ref().map_or("?", Fqdn::as_str);
             let name = if s.instance.is_empty() {
@@ -268,13 +275,13 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 .as_ref()
                 .map(|p| format!(" (AlwaysOn, primary {p})"))
                 .unwrap_or_default();
-            writeln!(out, "    {name}: {}{always_on}", s.stores.join(", "))?;
+            line!(out, "    {name}: {}{always_on}", s.stores.join(", "))?;
         }
-        writeln!(out, "  file stores:")?;
+        line!(out, "  file stores:")?;
         for f in &t.file_stores {
-            writeln!(out, "    {}", f.unc)?;
+            line!(out, "    {}", f.unc)?;
         }
-        writeln!(
+        line!(
             out,
             "  Central Management store: {}",
             t.central_management_store
@@ -282,27 +289,29 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 .unwrap_or("not in this topology")
         )?;
         if t.unmodelled.is_empty() {
-            writeln!(out, "  unmodelled: none")?;
+            line!(out, "  unmodelled: none")?;
         } else {
-            writeln!(out, "  unmodelled (kept out of the way):")?;
+            line!(out, "  unmodelled (kept out of the way):")?;
             for u in &t.unmodelled {
-                writeln!(
+                line!(
                     out,
                     "    {} ×{} (first at line {})",
-                    u.path, u.count, u.line
+                    u.path,
+                    u.count,
+                    u.line
                 )?;
             }
         }
     }
     if !inventory.worksheets.is_empty() {
-        writeln!(out, "worksheets:")?;
+        line!(out, "worksheets:")?;
         for w in &inventory.worksheets {
             let encoding = if w.encoding == crate::source::Encoding::Windows1252.label() {
                 "read as Windows-1252: the bytes are not UTF-8"
             } else {
                 w.encoding
             };
-            writeln!(
+            line!(
                 out,
                 "  {} ({}, {} row{}; {encoding}, {})",
                 w.path,
@@ -314,10 +323,12 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
         }
     }
     for p in &inventory.problems {
-        writeln!(
+        line!(
             out,
             "{}: not understood ({}): {}",
-            p.path, p.code, p.message
+            p.path,
+            p.code,
+            p.message
         )?;
     }
     Ok(())
@@ -413,8 +424,7 @@ pub fn diff_view(old: &Topology, new: &Topology, old_name: &str, new_name: &str)
 /// # Errors
 /// Propagates write errors.
 pub fn render_diff_json(out: &mut dyn Write, view: &DiffView) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, view).map_err(io::Error::other)?;
-    writeln!(out)
+    crate::escape::write_json(out, view)
 }
 
 /// Writes the comparison as readable text: `+` added, `-` removed, `~` changed.
@@ -422,9 +432,9 @@ pub fn render_diff_json(out: &mut dyn Write, view: &DiffView) -> io::Result<()> 
 /// # Errors
 /// Propagates write errors.
 pub fn render_diff_text(out: &mut dyn Write, view: &DiffView) -> io::Result<()> {
-    writeln!(out, "{} → {}", view.old, view.new)?;
+    line!(out, "{} → {}", view.old, view.new)?;
     if view.identical {
-        writeln!(
+        line!(
             out,
             "  no differences: the same pools, machines, SQL instances, stores and file stores, in the same places"
         )?;
@@ -441,12 +451,12 @@ pub fn render_diff_text(out: &mut dyn Write, view: &DiffView) -> io::Result<()> 
         if section.is_empty() {
             continue;
         }
-        writeln!(out, "  {title}:")?;
+        line!(out, "  {title}:")?;
         for e in &section.added {
-            writeln!(out, "    + {}{}", e.name, detail(place, e.after.as_deref()))?;
+            line!(out, "    + {}{}", e.name, detail(place, e.after.as_deref()))?;
         }
         for e in &section.removed {
-            writeln!(
+            line!(
                 out,
                 "    - {}{}",
                 e.name,
@@ -454,7 +464,7 @@ pub fn render_diff_text(out: &mut dyn Write, view: &DiffView) -> io::Result<()> 
             )?;
         }
         for e in &section.changed {
-            writeln!(
+            line!(
                 out,
                 "    ~ {}: {} → {}",
                 e.name,
@@ -464,8 +474,8 @@ pub fn render_diff_text(out: &mut dyn Write, view: &DiffView) -> io::Result<()> 
         }
     }
     if let Some(cms) = &view.central_management_store {
-        writeln!(out, "  Central Management store:")?;
-        writeln!(
+        line!(out, "  Central Management store:")?;
+        line!(
             out,
             "    ~ {} → {}",
             cms.before.as_deref().unwrap_or("none"),

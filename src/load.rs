@@ -512,37 +512,47 @@ pub fn from_memory(files: &[(&str, &[u8])]) -> Workspace {
 pub fn form_deployments(ws: &mut Workspace) {
     #[derive(Default)]
     struct Folder {
+        /// The folder as the first of its files names it.
+        shown: String,
         topologies: Vec<usize>,
         broken: Vec<FileId>,
         sheets: Vec<usize>,
     }
-    let dir_of = |ws: &Workspace, file: FileId| parent_dir(&ws.files.get(file).display);
+    /// The folder of `file` as shown, and as told apart from others: as the platform tells
+    /// names apart, so that on Windows `Deploy/Contoso` and `deploy/contoso` are one folder.
+    fn folder_of(ws: &Workspace, file: FileId) -> (String, String) {
+        let dir = parent_dir(&ws.files.get(file).display);
+        let key = crate::paths::fold(&dir, crate::paths::Platform::CURRENT).into_owned();
+        (dir, key)
+    }
+    fn folder<'f>(
+        folders: &'f mut BTreeMap<String, Folder>,
+        ws: &Workspace,
+        file: FileId,
+    ) -> &'f mut Folder {
+        let (dir, key) = folder_of(ws, file);
+        folders.entry(key).or_insert_with(|| Folder {
+            shown: dir,
+            ..Folder::default()
+        })
+    }
     let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
     for (index, topology) in ws.topologies.iter().enumerate() {
-        folders
-            .entry(dir_of(ws, topology.file))
-            .or_default()
+        folder(&mut folders, ws, topology.file)
             .topologies
             .push(index);
     }
     for &file in &ws.broken_topologies {
-        folders
-            .entry(dir_of(ws, file))
-            .or_default()
-            .broken
-            .push(file);
+        folder(&mut folders, ws, file).broken.push(file);
     }
     for (index, sheet) in ws.worksheets.iter().enumerate() {
-        folders
-            .entry(dir_of(ws, sheet.file))
-            .or_default()
-            .sheets
-            .push(index);
+        folder(&mut folders, ws, sheet.file).sheets.push(index);
     }
     let no_topology_at_all = ws.topologies.is_empty();
     let mut deployments = Vec::new();
     let mut problems = Vec::new();
-    for (dir, folder) in &folders {
+    for folder in folders.values() {
+        let dir = &folder.shown;
         let alone = folder.topologies.len() == 1;
         for &index in &folder.topologies {
             let worksheets = if alone {
@@ -659,7 +669,7 @@ pub fn form_deployments(ws: &mut Workspace) {
 
     // Files that are not read: an error when named, a warning in a deployment folder.
     for unread in std::mem::take(&mut ws.unread) {
-        let in_deployment = folders.get(&dir_of(ws, unread.file)).is_some_and(|f| {
+        let in_deployment = folders.get(&folder_of(ws, unread.file).1).is_some_and(|f| {
             !(f.topologies.is_empty() && f.broken.is_empty() && f.sheets.is_empty())
         });
         if !unread.explicit && !in_deployment {

@@ -4,7 +4,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use miette::{GraphicalReportHandler, GraphicalTheme};
 use topolint::app::{self, Env};
 use topolint::cli::{self, Cli};
 
@@ -37,17 +36,11 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(fatal)) => {
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !env.no_color;
-            let theme = if color {
-                GraphicalTheme::unicode()
-            } else {
-                GraphicalTheme::unicode_nocolor()
-            };
-            let mut text = String::new();
-            let _ = GraphicalReportHandler::new_themed(theme)
-                .with_width(100)
-                .render_report(&mut text, &fatal);
-            let _ = std::io::stderr().write_all(text.as_bytes());
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && env.console.color
+                && !env.no_color;
+            let ascii = !env.console.unicode;
+            let _ = std::io::stderr().write_all(fatal.render(color, ascii, 100).as_bytes());
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

@@ -552,17 +552,15 @@ pub fn size_in_words(bytes: u64) -> String {
     }
 }
 
-/// A path as shown to users: relative to `base` when under it, with `/` separators.
+/// A path in portable form (see [`crate::paths`]): relative to `base` when under it, with `/`
+/// separators.
 #[must_use]
 pub fn display_path(path: &Path, base: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    let rel = rel.strip_prefix(".").unwrap_or(rel);
-    let shown = rel.to_string_lossy().replace('\\', "/");
-    if shown.is_empty() {
-        ".".to_string()
-    } else {
-        shown
-    }
+    crate::paths::portable(
+        &path.to_string_lossy(),
+        &base.to_string_lossy(),
+        crate::paths::Platform::CURRENT,
+    )
 }
 
 #[cfg(test)]

@@ -151,7 +151,7 @@ impl Baseline {
             tool: env!("CARGO_PKG_NAME").to_string(),
             findings: entries,
         };
-        let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+        let mut text = crate::escape::json(serde_json::to_string_pretty(&file).unwrap_or_default());
         text.push('\n');
         text
     }

@@ -1,15 +1,29 @@
 //! `topolint worksheet init TOPOLOGY --out DIR`: the seven worksheets, pre-filled from a
 //! topology with every row the readiness rules look for, and blank cells for what only the
 //! administrator knows.
+//!
+//! Every value taken from the topology becomes a cell through [`cell`]: it must pass its check
+//! ([`crate::model::valid`]) and must not start like a spreadsheet formula (`= + - @`, a tab or
+//! a line break: OWASP's CSV injection). A value that fails is left blank and listed, and the
+//! command exits 1; `topolint check` reports it as IN009. A value holding a template
+//! placeholder (`$SkypeFQDN`) is IN006's: it is written as it is, unless it starts like a
+//! formula or holds a control character, so that the template keeps its rows. Values are never
+//! altered, so a worksheet reads back exactly as written. The files are created anew: never
+//! written through a symbolic link, never over the topology they are made from.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::app::{Env, read_workspace};
 use crate::cli::InitArgs;
 use crate::error::Fatal;
+use crate::escape::terminal;
+use crate::identity::Identity;
 use crate::model::restore::{self, Server};
+use crate::model::valid::{Invalid, Valid, What};
 use crate::model::worksheet::Kind;
-use crate::model::{Topology, Workspace};
+use crate::model::{Topology, Workspace, placeholder};
+use crate::powershell::Command;
 
 /// One worksheet to write: its kind and its data rows (cells in the kind's column order).
 #[derive(Debug, PartialEq, Eq)]
@@ -43,6 +57,91 @@ impl Template {
     }
 }
 
+/// The seven templates for a topology, and the topology values left out of their cells.
+#[derive(Debug)]
+pub struct Templates {
+    pub sheets: Vec<Template>,
+    /// Each value that failed [`cell`], once, in the order met.
+    pub withheld: Vec<Invalid>,
+}
+
+/// Characters a cell must not start with: a spreadsheet reads what follows as a formula.
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r', '\n'];
+
+/// The one way a value from the topology becomes a cell: it passes its check as a `what`
+/// (a placeholder only has to hold no control character) and does not start like a formula.
+///
+/// # Errors
+/// The value, and why it cannot be written.
+pub fn cell(what: What, text: &str) -> Result<String, Invalid> {
+    let text = text.trim();
+    let invalid = |why: String| Invalid {
+        what,
+        value: text.to_string(),
+        why,
+    };
+    if !placeholder::contains(text) {
+        Valid::new(what, text)?;
+    } else if text.chars().any(crate::escape::is_hidden) {
+        return Err(invalid(
+            "it holds a control character or a line break".to_string(),
+        ));
+    }
+    match text.chars().next() {
+        Some(c) if FORMULA_START.contains(&c) => Err(invalid(format!(
+            "it starts with `{c}`, which a spreadsheet reads as a formula"
+        ))),
+        _ => Ok(text.to_string()),
+    }
+}
+
+/// Fills cells from the topology, remembering what it had to leave blank.
+#[derive(Default)]
+struct Fill {
+    withheld: Vec<Invalid>,
+}
+
+impl Fill {
+    /// A cell from a topology value (see [`cell`]); blank when it fails.
+    fn value(&mut self, what: What, text: &str) -> String {
+        if text.trim().is_empty() {
+            return String::new();
+        }
+        cell(what, text).unwrap_or_else(|invalid| {
+            if !self.withheld.contains(&invalid) {
+                self.withheld.push(invalid);
+            }
+            String::new()
+        })
+    }
+
+    /// A pool's FQDN as a cell; blank when it has none (TP103 reports that).
+    fn pool(&mut self, t: &Topology, pool: usize) -> String {
+        match &t.pools[pool].fqdn {
+            Some(f) => self.value(What::Fqdn, f.value.as_str()),
+            None => String::new(),
+        }
+    }
+
+    /// The SQL server of an instance as a cell.
+    fn server(&mut self, t: &Topology, sql: usize) -> String {
+        match t.sql_server(sql) {
+            Some(f) => self.value(What::Fqdn, f.value.as_str()),
+            None => String::new(),
+        }
+    }
+
+    /// An instance name as a cell: `(default)` for the default instance.
+    fn instance(&mut self, t: &Topology, sql: usize) -> String {
+        let name = &t.sql_instances[sql].name.value;
+        if name.is_empty() {
+            "(default)".to_string()
+        } else {
+            self.value(What::Instance, name)
+        }
+    }
+}
+
 /// Builds a row from (column header, value) pairs; other columns are blank.
 fn row(kind: Kind, cells: &[(&str, String)]) -> Vec<String> {
     kind.columns()
@@ -59,45 +158,43 @@ fn row(kind: Kind, cells: &[(&str, String)]) -> Vec<String> {
 
 /// The seven templates for a topology.
 #[must_use]
-pub fn templates(t: &Topology) -> Vec<Template> {
-    vec![
-        database(t),
-        file_store(t),
-        settings(t),
-        servers(t),
-        sql_instances(t),
-        certificates(t),
+pub fn templates(t: &Topology) -> Templates {
+    let mut fill = Fill::default();
+    let sheets = vec![
+        database(t, &mut fill),
+        file_store(t, &mut fill),
+        settings(t, &mut fill),
+        servers(t, &mut fill),
+        sql_instances(t, &mut fill),
+        certificates(t, &mut fill),
         Template {
             kind: Kind::BackupRuns,
             rows: Vec::new(),
         },
-    ]
-}
-
-fn instance_cell(t: &Topology, sql: usize) -> String {
-    let name = &t.sql_instances[sql].name.value;
-    if name.is_empty() {
-        "(default)".to_string()
-    } else {
-        name.clone()
+    ];
+    Templates {
+        sheets,
+        withheld: fill.withheld,
     }
 }
 
-fn server_of(t: &Topology, sql: usize) -> String {
-    t.sql_server(sql)
-        .map(|f| f.value.to_string())
-        .unwrap_or_default()
-}
-
-fn database(t: &Topology) -> Template {
+fn database(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::Database;
     let mut rows = Vec::new();
     for store in restore::user_stores(t) {
-        let pool = t.pool_name(store.pool);
+        let pool = fill.pool(t, store.pool);
         let (server, instance) = match store.sql {
-            Some(sql) => (server_of(t, sql), instance_cell(t, sql)),
+            Some(sql) => (fill.server(t, sql), fill.instance(t, sql)),
             None => (pool.clone(), String::new()),
         };
+        // The export command, built like the plan's: the pool as a single-quoted literal.
+        let notes = Valid::new(What::Fqdn, &pool).map_or_else(
+            |_| String::new(),
+            |fqdn| {
+                let export = Command::new("Export-CsUserData").param("PoolFqdn", &fqdn);
+                format!("user data of {fqdn}: {}", export.line())
+            },
+        );
         rows.push(row(
             kind,
             &[
@@ -105,10 +202,7 @@ fn database(t: &Topology) -> Template {
                 ("Server name (FQDN)", server),
                 ("SQL instance", instance),
                 ("Database backup tool", "Export-CsUserData".into()),
-                (
-                    "Notes",
-                    format!("user data of {pool}: Export-CsUserData -PoolFqdn {pool}"),
-                ),
+                ("Notes", notes),
             ],
         ));
     }
@@ -133,8 +227,8 @@ fn database(t: &Topology) -> Template {
                     kind,
                     &[
                         ("Database", (*db).to_string()),
-                        ("Server name (FQDN)", server_of(t, sql)),
-                        ("SQL instance", instance_cell(t, sql)),
+                        ("Server name (FQDN)", fill.server(t, sql)),
+                        ("SQL instance", fill.instance(t, sql)),
                         ("Database backup tool", (*tool).to_string()),
                     ],
                 ));
@@ -144,7 +238,7 @@ fn database(t: &Topology) -> Template {
     Template { kind, rows }
 }
 
-fn file_store(t: &Topology) -> Template {
+fn file_store(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::FileStore;
     let rows = t
         .file_stores()
@@ -154,11 +248,14 @@ fn file_store(t: &Topology) -> Template {
                 kind,
                 &[
                     ("Content", "Lync Server File Store".into()),
-                    ("Server name (FQDN)", t.pool_name(f.pool)),
+                    ("Server name (FQDN)", fill.pool(t, f.pool)),
                     ("File system backup tool", "Robocopy".into()),
                     (
                         "File share to be backed up",
-                        format!("\\\\{}\\{}", t.pool_name(f.pool), f.share.value),
+                        fill.value(
+                            What::Path,
+                            &format!("\\\\{}\\{}", t.pool_name(f.pool), f.share.value),
+                        ),
                     ),
                     ("Excluded files", "Meeting.Active".into()),
                 ],
@@ -168,7 +265,7 @@ fn file_store(t: &Topology) -> Template {
     Template { kind, rows }
 }
 
-fn settings(t: &Topology) -> Template {
+fn settings(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::Settings;
     let mut rows = Vec::new();
     if let Some(cms) = t.central_management_store() {
@@ -180,7 +277,7 @@ fn settings(t: &Topology) -> Template {
                 kind,
                 &[
                     ("Database", db.to_string()),
-                    ("Server name (FQDN)", server_of(t, cms)),
+                    ("Server name (FQDN)", fill.server(t, cms)),
                     ("Backup tool", tool.to_string()),
                 ],
             ));
@@ -191,7 +288,7 @@ fn settings(t: &Topology) -> Template {
             kind,
             &[
                 ("Database", "rgsconfig".into()),
-                ("Server name (FQDN)", t.pool_name(pool)),
+                ("Server name (FQDN)", fill.pool(t, pool)),
                 ("Backup tool", "Export-CsRgsConfiguration".into()),
             ],
         ));
@@ -203,7 +300,7 @@ fn settings(t: &Topology) -> Template {
 const NO_STORE: &str =
     "no store in the topology: a mirror or a witness? Record the pair on the principal's row";
 
-fn servers(t: &Topology) -> Template {
+fn servers(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::Servers;
     let rows = restore::servers(t)
         .iter()
@@ -212,7 +309,7 @@ fn servers(t: &Topology) -> Template {
             row(
                 kind,
                 &[
-                    ("Server FQDN", s.fqdn.value.to_string()),
+                    ("Server FQDN", fill.value(What::Fqdn, s.fqdn.value.as_str())),
                     ("Role", s.role_labels()),
                     ("Notes", notes.to_string()),
                 ],
@@ -223,7 +320,7 @@ fn servers(t: &Topology) -> Template {
 }
 
 /// A row for every SQL instance of the topology, mirrors and witnesses included.
-fn sql_instances(t: &Topology) -> Template {
+fn sql_instances(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::SqlInstances;
     let rows = restore::instances(t)
         .into_iter()
@@ -237,8 +334,8 @@ fn sql_instances(t: &Topology) -> Template {
             row(
                 kind,
                 &[
-                    ("SQL server FQDN", server_of(t, sql)),
-                    ("Instance name", instance_cell(t, sql)),
+                    ("SQL server FQDN", fill.server(t, sql)),
+                    ("Instance name", fill.instance(t, sql)),
                     ("Notes", notes),
                 ],
             )
@@ -249,7 +346,7 @@ fn sql_instances(t: &Topology) -> Template {
 
 /// A row for each server that needs certificates; two for an Edge Server, one for each
 /// interface, named as the Certificate Wizard names them (RS303 looks for both).
-fn certificates(t: &Topology) -> Template {
+fn certificates(t: &Topology, fill: &mut Fill) -> Template {
     let kind = Kind::Certificates;
     let mut rows = Vec::new();
     for s in restore::servers(t)
@@ -265,7 +362,7 @@ fn certificates(t: &Topology) -> Template {
             rows.push(row(
                 kind,
                 &[
-                    ("Server FQDN", s.fqdn.value.to_string()),
+                    ("Server FQDN", fill.value(What::Fqdn, s.fqdn.value.as_str())),
                     ("Certificate", (*name).to_string()),
                     ("Notes", s.role_labels()),
                 ],
@@ -275,50 +372,104 @@ fn certificates(t: &Topology) -> Template {
     Template { kind, rows }
 }
 
-/// Runs the command; returns what to tell the user.
+/// What `worksheet init` did: its report, and its exit code (1 when values were left blank).
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: String,
+    pub code: u8,
+}
+
+/// Runs the command.
 ///
 /// # Errors
 /// The topology cannot be read or is not one; a worksheet exists and `--force` was not given;
-/// the directory cannot be written.
-pub fn run(args: &InitArgs, env: &Env) -> Result<String, Fatal> {
+/// a worksheet's path is a symbolic link, not a file, or the topology itself; the directory
+/// cannot be written.
+pub fn run(args: &InitArgs, env: &Env) -> Result<Outcome, Fatal> {
     let ws = read_workspace(std::slice::from_ref(&args.topology), false, env)?;
     let topology = only_topology(&ws, &args.topology)?;
     let out = env.cwd.join(&args.out);
-    let templates = templates(topology);
-    if !args.force {
-        let existing: Vec<String> = templates
-            .iter()
-            .map(|t| out.join(t.file_name()))
-            .filter(|p| p.exists())
-            .map(|p| crate::source::display_path(&p, &env.cwd))
-            .collect();
-        if !existing.is_empty() {
+    let Templates { sheets, withheld } = templates(topology);
+    let source = Identity::of(&env.cwd.join(&args.topology));
+    let shown = |p: &Path| terminal(&crate::source::display_path(p, &env.cwd)).into_owned();
+    let mut existing = Vec::new();
+    for template in &sheets {
+        let path = out.join(template.file_name());
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() {
             return Err(Fatal::Usage {
-                message: format!("{} already exists", existing.join(", ")),
+                message: format!("`{}` is a symbolic link", shown(&path)),
                 help: Some(
-                    "pass --force to overwrite, or choose another --out directory".to_string(),
+                    "worksheet init never writes through a link: remove it, or choose another --out directory"
+                        .to_string(),
                 ),
             });
         }
+        if !meta.is_file() {
+            return Err(Fatal::Usage {
+                message: format!("`{}` exists and is not a file", shown(&path)),
+                help: Some("choose another --out directory".to_string()),
+            });
+        }
+        if source.is_some() && Identity::of(&path) == source {
+            return Err(Fatal::Usage {
+                message: format!(
+                    "`{}` is the topology this command reads",
+                    shown(&path)
+                ),
+                help: Some(
+                    "keep the topology under another name than the worksheets', or choose another --out directory"
+                        .to_string(),
+                ),
+            });
+        }
+        existing.push(shown(&path));
+    }
+    if !args.force && !existing.is_empty() {
+        return Err(Fatal::Usage {
+            message: format!("{} already exists", existing.join(", ")),
+            help: Some("pass --force to overwrite, or choose another --out directory".to_string()),
+        });
     }
     std::fs::create_dir_all(&out).map_err(|e| Fatal::Io {
-        message: format!("cannot create `{}`: {e}", args.out.display()),
+        message: format!("cannot create `{}`: {e}", shown(&out)),
     })?;
     let mut report = String::new();
-    for template in &templates {
+    for template in &sheets {
         let path = out.join(template.file_name());
-        std::fs::write(&path, template.csv()).map_err(|e| Fatal::Io {
-            message: format!("cannot write `{}`: {e}", path.display()),
+        write_new(&path, template.csv().as_bytes()).map_err(|e| Fatal::Io {
+            message: format!("cannot write `{}`: {e}", shown(&path)),
         })?;
         report.push_str(&format!(
             "wrote {} ({} row{})\n",
-            crate::source::display_path(&path, &env.cwd),
+            shown(&path),
             template.rows.len(),
             if template.rows.len() == 1 { "" } else { "s" }
         ));
     }
+    if !withheld.is_empty() {
+        report.push_str(&format!(
+            "left blank: {} from the topology that cannot be what {} (`topolint check` reports {}):\n",
+            if withheld.len() == 1 { "a value" } else { "values" },
+            if withheld.len() == 1 { "it names" } else { "they name" },
+            if withheld.len() == 1 { "it" } else { "each" },
+        ));
+        for invalid in &withheld {
+            let finding = if placeholder::contains(&invalid.value) {
+                "IN006 unresolved-placeholder"
+            } else {
+                "IN009 invalid-value"
+            };
+            report.push_str(&format!(
+                "  {} ({finding})\n",
+                terminal(&invalid.to_string())
+            ));
+        }
+    }
     let topology_dir = parent(&env.cwd.join(&args.topology));
-    let shown_out = crate::source::display_path(&out, &env.cwd);
+    let shown_out = shown(&out);
     if same_dir(&topology_dir, &out) {
         report.push_str(&format!(
             "Fill in the blank cells, then run `topolint check {shown_out}`: until then it lists what is missing.\n"
@@ -328,7 +479,24 @@ pub fn run(args: &InitArgs, env: &Env) -> Result<String, Fatal> {
             "Copy the topology into {shown_out} (worksheets join the topology in their own folder), fill in the blank cells, then run `topolint check {shown_out}`.\n"
         ));
     }
-    Ok(report)
+    Ok(Outcome {
+        report,
+        code: u8::from(!withheld.is_empty()),
+    })
+}
+
+/// Writes a new file at `path`: an existing regular file is removed first, and the file is
+/// then created exclusively, so that a link put in its place meanwhile is not followed.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        std::fs::remove_file(path)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
 }
 
 fn only_topology<'a>(ws: &'a Workspace, given: &Path) -> Result<&'a Topology, Fatal> {
@@ -365,7 +533,9 @@ mod tests {
     use crate::rules::test_util::{EXAMPLE, topology};
 
     fn example_templates() -> Vec<Template> {
-        templates(&topology(EXAMPLE[0].1))
+        let t = templates(&topology(EXAMPLE[0].1));
+        assert!(t.withheld.is_empty(), "{:?}", t.withheld);
+        t.sheets
     }
 
     fn column<'a>(template: &'a Template, header: &str) -> Vec<&'a str> {
@@ -447,5 +617,53 @@ mod tests {
             text.contains("fe01.contoso.com,\"Front End, Mediation, Central Management\",,,"),
             "{text}"
         );
+        let notes = column(&t[0], "Notes");
+        assert_eq!(
+            notes[0],
+            "user data of pool01.contoso.com: Export-CsUserData -PoolFqdn 'pool01.contoso.com'"
+        );
+    }
+
+    #[test]
+    fn values_that_fail_their_check_are_left_blank_and_listed() {
+        let xml = EXAMPLE[0]
+            .1
+            .replacen(
+                "Fqdn=\"fe02.contoso.com\"",
+                "Fqdn=\"=cmd|' /C calc'!A0\"",
+                1,
+            )
+            .replacen("ShareName=\"LyncShare\"", "ShareName=\"Lync|Share\"", 1);
+        let t = templates(&topology(&xml));
+        let messages: Vec<String> = t.withheld.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "`\\\\fs01.contoso.com\\Lync|Share` is not a Windows path: its share name holds `|`, which Windows forbids in names",
+                "`=cmd|' /c calc'!a0` is not an FQDN: it holds `=`, which no host name can hold",
+            ]
+        );
+        for sheet in &t.sheets {
+            let text = sheet.csv();
+            assert!(
+                !text.contains("calc") && !text.contains("Lync|Share"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_cell_starts_like_a_formula() {
+        for hostile in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", " -1"] {
+            // Even a value that would pass its check as a relative path.
+            assert!(cell(What::Path, hostile).is_err(), "{hostile:?}");
+        }
+        // Surrounding spaces, tabs and line breaks are not part of a value.
+        assert_eq!(cell(What::Path, "\tx\r\n").as_deref(), Ok("x"));
+        // A placeholder is written for IN006 to report, unless it would be a formula.
+        assert_eq!(cell(What::Fqdn, "$SkypeFQDN").as_deref(), Ok("$SkypeFQDN"));
+        assert!(cell(What::Fqdn, "=HYPERLINK($Url)").is_err());
+        assert!(cell(What::Fqdn, "$Pool\n=1").is_err());
+        assert_eq!(cell(What::Path, "\\\\b\\s").as_deref(), Ok("\\\\b\\s"));
     }
 }

@@ -184,7 +184,12 @@ fn rule_pages_are_generated_and_fresh() {
 fn requirement_numbers(text: &str) -> Vec<String> {
     let re = regex::Regex::new(r"\bR[0-9]{1,2}\b").unwrap();
     re.find_iter(text)
-        .filter(|m| !text[..m.start()].ends_with("2008 "))
+        // Product names: SQL Server 2008 R2, Windows Server 2012 R2.
+        .filter(|m| {
+            !["2008 ", "2012 "]
+                .iter()
+                .any(|p| text[..m.start()].ends_with(p))
+        })
         .map(|m| {
             let from = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
             let to = text[m.end()..]
@@ -232,6 +237,7 @@ fn no_internal_requirement_numbers_where_users_read() {
         requirement_numbers("a rule (R25) and SQL Server 2008 R2").len(),
         1
     );
+    assert!(requirement_numbers("Windows Server 2012 R2").is_empty());
 }
 
 #[test]

@@ -20,6 +20,8 @@ fn topolint(cwd: &Path) -> Command {
 
 const EXAMPLE: &str = "testdata/example";
 const MIXED: &str = "testdata/plan/mixed";
+const SFB: &str = "testdata/plan/sfb2015";
+const SE_CMS: &str = "testdata/plan/se-cms";
 
 /// Runs `plan` for `failed` over `dir` (relative to `cwd`): exit code, stdout, stderr.
 fn plan(cwd: &Path, dir: &str, failed: &[&str], extra: &[&str]) -> (i32, String, String) {
@@ -38,7 +40,13 @@ fn plan(cwd: &Path, dir: &str, failed: &[&str], extra: &[&str]) -> (i32, String,
 
 /// One plan per scenario: (snapshot name, deployment, what failed).
 const SCENARIOS: &[(&str, &str, &[&str])] = &[
+    // Its mirror still works: a fresh backup from it first.
     ("central_management", EXAMPLE, &["sql01.contoso.com"]),
+    (
+        "central_management_and_mirror",
+        EXAMPLE,
+        &["sql01.contoso.com", "sql03.contoso.com"],
+    ),
     ("mirrored_mirror", EXAMPLE, &["sql03.contoso.com"]),
     ("monitoring_archiving", EXAMPLE, &["sql02.contoso.com"]),
     ("file_store", EXAMPLE, &["fs01.contoso.com"]),
@@ -56,6 +64,27 @@ const SCENARIOS: &[(&str, &str, &[&str])] = &[
         "archiving_database",
         MIXED,
         &["ArchivingStore:sql41.contoso.com"],
+    ),
+    ("pool_two_front_ends", MIXED, &["pool02.contoso.com"]),
+    ("standard_edition_cms", SE_CMS, &["se01.contoso.com"]),
+    ("second_pool", SE_CMS, &["pool02.contoso.com"]),
+    (
+        "second_pool_mirror_survives",
+        SE_CMS,
+        &[
+            "fe21.contoso.com",
+            "fe22.contoso.com",
+            "fe23.contoso.com",
+            "sql21.contoso.com",
+        ],
+    ),
+    ("sfb2015_pool", SFB, &["pool01.contoso.com"]),
+    ("sfb2015_central_management", SFB, &["sql01.contoso.com"]),
+    ("sfb2015_edge_pool", SFB, &["edgepool.contoso.com"]),
+    (
+        "sfb2015_monitoring",
+        SFB,
+        &["MonitoringStore:sql01.contoso.com"],
     ),
 ];
 
@@ -133,7 +162,7 @@ fn a_blocked_prerequisite_names_its_finding_and_exits_1() {
     let (code, stdout, _) = plan(
         dir.path(),
         ".",
-        &["sql01.contoso.com"],
+        &["sql01.contoso.com", "sql03.contoso.com"],
         &["--format", "json"],
     );
     assert_eq!(code, 1, "{stdout}");
@@ -147,8 +176,11 @@ fn a_blocked_prerequisite_names_its_finding_and_exits_1() {
     assert_eq!(blocked.len(), 1, "{stdout}");
     assert_eq!(blocked[0]["check"], "backup-artefact");
     assert_eq!(blocked[0]["findings"][0]["code"], "BK204");
-    // The command still names the pool, and says the file is not recorded.
-    assert!(stdout.contains("Import-CsUserData -PoolFqdn pool01.contoso.com -FileName \\\"<no backup of rtcxds@pool01.contoso.com recorded>\\\""), "{stdout}");
+    // The command still names the pool, and says the export is not recorded.
+    assert!(
+        stdout.contains("Copy-Item -Path '<no user data export (Export-CsUserData) recorded>' -Destination 'C:\\\\Restore'"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -205,4 +237,92 @@ fn an_exempted_finding_blocks_nothing() {
         stdout.contains("[ok]       server with the same FQDN: fe02.contoso.com"),
         "{stdout}"
     );
+}
+
+#[test]
+fn findings_about_other_things_are_notes_not_blockers() {
+    // An unsupported SQL Server release on the instance rebuilt: an advisory, since the same
+    // release ran before; and a stale backup of a store this restore does not touch.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(root().join(EXAMPLE)).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.path().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} lacks {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    // The whole mirrored set on the same release: mirroring itself is consistent (HA404).
+    for server in [
+        "sql01.contoso.com,rtc",
+        "sql03.contoso.com,rtc",
+        "sql04.contoso.com,witness",
+    ] {
+        edit(
+            "sql-instances.csv",
+            &format!("{server},SQL Server 2012 SP4"),
+            &format!("{server},SQL Server 2005"),
+        );
+    }
+    edit(
+        "database.csv",
+        "LcsLog-full,2027-05-31,\\\\backup01.contoso.com\\lync\\2026-11-20,2026-11-20",
+        "LcsLog-full,2027-05-31,\\\\backup01.contoso.com\\lync\\2026-11-20,2026-09-01",
+    );
+    let mut check = topolint(dir.path());
+    let out = check
+        .args(["check", ".", "--as-of", AS_OF, "--format", "concise"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("RS305") && report.contains("BK212"),
+        "{report}"
+    );
+
+    let failed = ["sql01.contoso.com", "sql03.contoso.com"];
+    let (code, stdout, _) = plan(dir.path(), ".", &failed, &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout
+            .contains("[ok]       SQL Server with the same instance name: sql01.contoso.com\\rtc"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("- RS305 error (a note: it does not stop this restore):"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("BK212"), "{stdout}");
+    let (_, json, _) = plan(dir.path(), ".", &failed, &["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rs305 = value["prerequisites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["findings"].as_array().unwrap())
+        .find(|f| f["code"] == "RS305")
+        .expect("RS305 shown");
+    assert_eq!(rs305["blocks"], false);
+
+    // The instance name not on record stops the restore.
+    edit(
+        "sql-instances.csv",
+        "sql01.contoso.com,rtc,SQL Server 2005",
+        "sql01.contoso.com,,SQL Server 2005",
+    );
+    let (code, stdout, _) = plan(dir.path(), ".", &failed, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("- RS302 error:"), "{stdout}");
+}
+
+#[test]
+fn a_backup_is_recorded_not_present() {
+    let (_, stdout, _) = plan(&root(), EXAMPLE, &["fs01.contoso.com"], &[]);
+    assert!(
+        stdout.contains("backup artefact recorded: \\\\fs01.contoso.com\\lyncshare"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("present"), "{stdout}");
 }

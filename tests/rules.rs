@@ -33,6 +33,10 @@ fn env() -> Env {
         no_color: true,
         stdout_is_terminal: false,
         width: None,
+        console: topolint::console::Console {
+            color: false,
+            unicode: true,
+        },
     }
 }
 
@@ -170,6 +174,8 @@ fn rule_fixtures() {
                 color: false,
                 width: 100,
                 quiet: true,
+                ascii: false,
+                backslashes: false,
                 statistics: false,
             };
             human::render(&mut text, &ws, &only_this, style).unwrap();

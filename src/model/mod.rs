@@ -7,6 +7,7 @@ pub mod placeholder;
 pub mod restore;
 pub mod sql_support;
 pub mod topology;
+pub mod valid;
 pub mod values;
 pub mod worksheet;
 

@@ -275,9 +275,7 @@ impl SqlRef {
             Some((s, i)) => (s, instance_name(i)?),
             None => (text.trim(), String::new()),
         };
-        if server.is_empty() || server.contains(char::is_whitespace) {
-            return None;
-        }
+        super::valid::What::Fqdn.check(server).ok()?;
         Some(Self {
             server: Fqdn::new(server),
             instance,
@@ -311,22 +309,17 @@ pub fn instance_key(name: &str) -> String {
     t.to_lowercase()
 }
 
-/// An `Instance name` cell: the instance as [`instance_key`] writes it, or `None` for text that
-/// cannot be an instance name (SQL Server allows at most 16 letters, digits, `_`, `$` and `#`).
+/// An `Instance name` cell: the instance as [`instance_key`] writes it, or `None` for a blank
+/// cell and for a name SQL Server would refuse ([`super::valid`]).
 #[must_use]
 pub fn instance_name(text: &str) -> Option<String> {
     if text.trim().is_empty() {
         return None;
     }
-    let key = instance_key(text);
-    if key.is_empty() {
-        return Some(key);
-    }
-    let valid = key.chars().count() <= 16
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '#'));
-    valid.then_some(key)
+    super::valid::What::Instance
+        .check(text)
+        .ok()
+        .map(|()| instance_key(text))
 }
 
 /// A yes/no cell: yes/no/true/false/y/n.

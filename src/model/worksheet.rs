@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::valid::What;
 use super::values::{
     Db, Replacement, Retained, Schedule, SqlEdition, SqlRef, SqlVersion, Unc, instance_name, port,
     yes_no,
@@ -1373,28 +1374,47 @@ impl RowReader<'_> {
         self.typed(header, yes_no, "yes or no (also y/n, true/false)")
     }
 
+    /// A cell holding a name [`super::valid`] checks (`parse` checks it). One that fails the
+    /// check is not read (`None`) and not reported here: IN009 reports it, saying why. A cell
+    /// holding a template placeholder is read as written (`template`): IN006 reports it, and
+    /// the rules do not trust what it says.
+    fn checked<T>(
+        &mut self,
+        header: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        template: impl Fn(&str) -> T,
+    ) -> Typed<T> {
+        let cell = self.cell(header);
+        let value = if cell.is_blank() {
+            None
+        } else if placeholder::contains(&cell.text) {
+            Some(template(&cell.text))
+        } else {
+            parse(&cell.text)
+        };
+        Typed { cell, value }
+    }
+
     fn fqdn(&mut self, header: &'static str) -> Typed<Fqdn> {
-        self.typed(
+        self.checked(
             header,
-            |t| (!t.contains(char::is_whitespace)).then(|| Fqdn::new(t)),
-            "the server's fully qualified domain name, for example sql01.contoso.com",
+            |t| What::Fqdn.check(t).ok().map(|()| Fqdn::new(t)),
+            Fqdn::new,
         )
     }
 
     fn instance(&mut self, header: &'static str) -> Typed<String> {
-        self.typed(
-            header,
-            instance_name,
-            "the instance name as SQL Server knows it, or `(default)` (also `MSSQLSERVER`) for the default instance",
-        )
+        self.checked(header, instance_name, |t| t.trim().to_lowercase())
     }
 
     fn sql_ref(&mut self, header: &'static str) -> Typed<SqlRef> {
-        self.typed(
-            header,
-            SqlRef::parse,
-            "`fqdn\\instance`, or just the FQDN for the default instance",
-        )
+        self.checked(header, SqlRef::parse, |t| {
+            let (server, instance) = t.trim().split_once('\\').unwrap_or((t, ""));
+            SqlRef {
+                server: Fqdn::new(server),
+                instance: instance.trim().to_lowercase(),
+            }
+        })
     }
 
     fn schedule(&mut self, header: &'static str) -> Typed<Schedule> {

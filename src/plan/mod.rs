@@ -4,9 +4,11 @@
 //! prerequisites, each satisfied or blocked by the findings of a normal check run.
 //!
 //! The plan is plain data ([`Plan`]); [`render`] turns it into text, Markdown or JSON.
-//! [`target`] reads the `--failed` values, [`select`] picks the scenarios, [`steps`] writes
-//! the procedures and [`prereq`] judges the prerequisites.
+//! [`target`] reads the `--failed` values, [`select`] picks the scenarios and their order,
+//! [`steps`] writes the procedures, each step citing the page and step it carries out
+//! ([`pages`]), and [`prereq`] judges the prerequisites.
 
+pub mod pages;
 pub mod prereq;
 pub mod render;
 pub mod select;
@@ -28,6 +30,8 @@ use crate::model::topology::Topology;
 use crate::model::values::SqlRef;
 use crate::model::{Deployment, Fqdn, Sheets, Workspace};
 use crate::waiver::{BaselineUse, Waivers};
+
+use pages::{Cite, Page, Words};
 
 /// `topolint plan` options.
 #[derive(Debug, Args)]
@@ -68,6 +72,21 @@ pub enum PlanFormat {
     Json,
 }
 
+/// `text` as a Markdown code span, in prose: delimited by one more backquote than the longest
+/// run inside it (and a space inside each delimiter when it starts or ends with one), so that a
+/// value holding backquotes stays one span. The text renderer shows the delimiters as they are.
+#[must_use]
+pub fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
 /// A restore procedure of the "What to Restore" table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -85,6 +104,9 @@ pub enum Scenario {
     PersistentChat,
     /// A mirroring witness: no row of the table; rebuilt so failover is automatic again.
     Witness,
+    /// Starting a Front End pool whose every Front End Server was down, and what needs it
+    /// running: not a row of the table, but the end of an entire pool's restore.
+    PoolStart,
 }
 
 impl Scenario {
@@ -103,49 +125,29 @@ impl Scenario {
             Self::MonitoringArchiving => "Monitoring or Archiving database",
             Self::PersistentChat => "Persistent Chat database",
             Self::Witness => "SQL mirroring witness (not in the table)",
+            Self::PoolStart => "Starting the pool",
         }
     }
 
-    /// Microsoft's page for the procedure: title and TechNet ID.
+    /// Microsoft's page for the procedure, in the product's words where they differ.
     #[must_use]
-    pub fn source(self) -> Source {
-        let (title, technet) = match self {
-            Self::Pool => ("Restoring a Lync Server pool", "Hh202176"),
-            Self::CentralManagement => (
-                "Restoring the server hosting the Central Management store",
-                "Hh202172",
-            ),
-            Self::StandardEdition => ("Restoring a Standard Edition server", "Hh202190"),
-            Self::BackEnd => (
-                "Restoring an Enterprise Edition Back End Server",
-                "Hh202163",
-            ),
-            Self::MirroredPrimary => (
-                "Restoring a mirrored Enterprise Edition Back End Server - primary",
-                "JJ945648",
-            ),
-            Self::MirroredMirror => (
-                "Restoring a mirrored Enterprise Edition Back End Server - mirror",
-                "JJ945626",
-            ),
-            Self::FileStore => ("Restoring a file store", "Hh202180"),
-            Self::MemberServer => ("Restoring an Enterprise Edition member server", "Hh202191"),
-            Self::MonitoringArchiving => ("Restoring monitoring or archiving data", "Hh202175"),
-            Self::PersistentChat => ("Restoring Persistent Chat data", "JJ945649"),
-            Self::Witness => (
-                "Deploying SQL mirroring for Back End Server high availability",
-                "JJ204992",
-            ),
-        };
-        Source { title, technet }
+    pub fn page(self, words: &Words) -> &'static Page {
+        match self {
+            Self::Pool => &pages::HH202176,
+            Self::CentralManagement => &pages::HH202172,
+            Self::StandardEdition => &pages::HH202190,
+            Self::BackEnd => &pages::HH202163,
+            Self::MirroredPrimary => &pages::JJ945648,
+            Self::MirroredMirror => &pages::JJ945626,
+            Self::FileStore => &pages::HH202180,
+            Self::MemberServer => &pages::HH202191,
+            Self::MonitoringArchiving => &pages::HH202175,
+            Self::PersistentChat => &pages::JJ945649,
+            Self::Witness => &pages::JJ204992,
+            Self::PoolStart if words.is_sfb() => &pages::SFB_INSTALL,
+            Self::PoolStart => &pages::GG412996,
+        }
     }
-}
-
-/// A Microsoft page: its title and TechNet ID.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Source {
-    pub title: &'static str,
-    pub technet: &'static str,
 }
 
 /// One restore procedure of the plan, for one thing that failed.
@@ -156,7 +158,7 @@ pub struct Section {
     pub subject: String,
     /// Why this procedure applies.
     pub why: String,
-    pub source: Source,
+    pub source: &'static Page,
     pub steps: Vec<Step>,
 }
 
@@ -164,8 +166,35 @@ pub struct Section {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Step {
     pub text: String,
+    /// The steps of Microsoft's pages this one carries out.
+    pub cites: Vec<Cite>,
+    /// The server the step is done on, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// The server this step starts to rebuild.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rebuilds: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
+    /// Set when a value the commands need failed its check: the commands are left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+}
+
+/// Why a step's commands are left out: a value they need cannot be what it names, and the
+/// finding that reports it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Withheld {
+    /// `IN009`, or `IN006` for a value holding a template placeholder.
+    pub code: &'static str,
+    pub name: &'static str,
+    /// Why the value fails, without repeating it (`a value it needs is not an FQDN: ...`).
+    pub message: String,
+    /// Where the check run reported it (`database.csv:2:88`), when it did.
+    pub location: Option<String>,
+    /// The value itself: never written into the plan (see [`scrub`]).
+    #[serde(skip)]
+    pub value: String,
 }
 
 /// What a prerequisite is about.
@@ -177,6 +206,10 @@ pub enum Check {
     Certificates,
     SystemImage,
     BackupArtefact,
+    /// A backup the plan takes first, from a mirror that still works.
+    FreshBackup,
+    /// The file share SQL Server mirroring copies the databases through.
+    MirroringShare,
 }
 
 impl Check {
@@ -187,7 +220,9 @@ impl Check {
             Self::SqlInstance => "SQL Server with the same instance name",
             Self::Certificates => "certificates restored or re-enrolled",
             Self::SystemImage => "system image taken",
-            Self::BackupArtefact => "backup artefact present",
+            Self::BackupArtefact => "backup artefact recorded",
+            Self::FreshBackup => "fresh backup from the working mirror",
+            Self::MirroringShare => "file share for mirroring",
         }
     }
 }
@@ -207,6 +242,8 @@ pub struct Blocker {
     pub code: &'static str,
     pub severity: &'static str,
     pub message: String,
+    /// Whether it stops this restore; when not, it is shown as a note.
+    pub blocks: bool,
 }
 
 /// One line of the prerequisites checklist.
@@ -234,6 +271,8 @@ pub struct Plan {
     pub sections: Vec<Section>,
     pub prerequisites: Vec<Prerequisite>,
     pub blocked: bool,
+    /// Every page the plan cites, in the order first cited.
+    pub sources: Vec<&'static Page>,
 }
 
 /// What the plan is built from: one deployment and the findings of a check run over it.
@@ -244,6 +283,10 @@ pub struct Cx<'a> {
     pub sheets: &'a Sheets,
     /// Findings about this deployment's files.
     pub findings: Vec<&'a Finding>,
+    /// The product's names for its tools.
+    pub words: Words,
+    /// The date the plan is made for (it names the files of a fresh backup).
+    pub as_of: Date,
 }
 
 impl Cx<'_> {
@@ -251,6 +294,15 @@ impl Cx<'_> {
     #[must_use]
     pub fn sql_ref(&self, sql: usize) -> Option<SqlRef> {
         crate::model::restore::sql_ref(self.t, sql)
+    }
+
+    /// Where a finding points, as `path:line:column`.
+    #[must_use]
+    pub fn location(&self, f: &Finding) -> Option<String> {
+        f.primary.as_ref().map(|l| {
+            let p = crate::render::Position::of(self.ws, l.file, l.span);
+            format!("{}:{}:{}", p.path, p.line, p.column)
+        })
     }
 
     /// The topology's instance for a reference.
@@ -311,7 +363,8 @@ pub fn run(args: &PlanArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal>
     for (code, level) in &config.rules {
         rules.set(code, *level);
     }
-    let options = config.options(as_of);
+    let mut options = config.options(as_of);
+    options.as_of_is_today = args.as_of.is_none();
     let mut ws = read_workspace(&args.paths, args.no_ignore, env)?;
     // The exemptions of topolint.toml apply as they do to `check`: a waived finding blocks
     // nothing. Baselines are for CI runs and play no part here.
@@ -350,7 +403,7 @@ pub fn build(
     failed: &[String],
     as_of: Date,
 ) -> Result<Plan, Fatal> {
-    let deployment = target::deployment_for(ws, failed)?;
+    let deployment = target::deployment_for(ws, failed, as_of)?;
     let t = &ws.topologies[deployment.topology];
     let mut files = vec![t.file];
     files.extend(deployment.worksheets.iter().map(|&i| ws.worksheets[i].file));
@@ -363,6 +416,8 @@ pub fn build(
             .iter()
             .filter(|f| f.primary.as_ref().is_some_and(|l| files.contains(&l.file)))
             .collect(),
+        words: Words::of(t.product()),
+        as_of,
     };
     let mut targets = Vec::new();
     for text in failed {
@@ -385,9 +440,16 @@ pub fn build(
             ),
         });
     }
-    let built = steps::sections(&cx, &selection);
-    let prerequisites = prereq::prerequisites(&cx, &built.needs);
-    let blocked = prerequisites.iter().any(|p| p.status == Status::Blocked);
+    let mut built = steps::sections(&cx, &selection);
+    let mut prerequisites = prereq::prerequisites(&cx, &built.needs);
+    scrub(&cx, &mut built.sections, &mut prerequisites);
+    let blocked = prerequisites.iter().any(|p| p.status == Status::Blocked)
+        || built
+            .sections
+            .iter()
+            .flat_map(|s| &s.steps)
+            .any(|step| step.withheld.is_some());
+    let sources = sources(&built.sections);
     Ok(Plan {
         schema_version: 1,
         topology: ws.files.get(t.file).display.clone(),
@@ -397,7 +459,90 @@ pub fn build(
         sections: built.sections,
         prerequisites,
         blocked,
+        sources,
     })
+}
+
+/// Every page the sections name, in the order first named; topolint's own steps name none.
+fn sources(sections: &[Section]) -> Vec<&'static Page> {
+    let mut out: Vec<&'static Page> = Vec::new();
+    for section in sections {
+        let pages = std::iter::once(section.source).chain(
+            section
+                .steps
+                .iter()
+                .flat_map(|s| s.cites.iter().map(|c| c.page)),
+        );
+        for page in pages {
+            if page.key != pages::TOPOLINT.key && !out.iter().any(|p| p.key == page.key) {
+                out.push(page);
+            }
+        }
+    }
+    out
+}
+
+/// What stands in the plan for a value that is not valid: where it is, and the finding.
+fn reference(code: &str, location: Option<&str>) -> String {
+    match location {
+        Some(at) => format!("(a value that is not valid: {code} at {at})"),
+        None => format!("(a value that is not valid: {code})"),
+    }
+}
+
+/// Replaces, in every sentence of the plan, each value that is not valid (every value IN009
+/// or IN006 reported in the deployment, and every value a step found invalid) with a
+/// reference to its finding. Such a value is then written nowhere in the plan: not in a
+/// command (those are built from checked values only), and not in the prose either, where a
+/// wrapped line could start with what it holds. Commands are left as they are.
+fn scrub(cx: &Cx<'_>, sections: &mut [Section], prerequisites: &mut [Prerequisite]) {
+    let mut values: Vec<(String, String)> = Vec::new();
+    for f in &cx.findings {
+        if !matches!(f.rule.code, "IN009" | "IN006") {
+            continue;
+        }
+        let value = match f.rule.code {
+            "IN006" => f.entity.split('@').next().unwrap_or(""),
+            _ => f.entity.strip_suffix('…').unwrap_or(&f.entity),
+        };
+        let at = cx.location(f);
+        values.push((value.to_string(), reference(f.rule.code, at.as_deref())));
+    }
+    for w in sections
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter_map(|s| s.withheld.as_ref())
+    {
+        values.push((w.value.clone(), reference(w.code, w.location.as_deref())));
+    }
+    values.retain(|(v, _)| !v.trim().is_empty());
+    // The longest first, so that a value is replaced whole before a part of it.
+    values.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    values.dedup_by(|a, b| a.0 == b.0);
+    if values.is_empty() {
+        return;
+    }
+    let apply = |text: &mut String| {
+        for (value, with) in &values {
+            if text.contains(value.as_str()) {
+                *text = text.replace(value.as_str(), with);
+            }
+        }
+    };
+    for section in sections.iter_mut() {
+        apply(&mut section.subject);
+        apply(&mut section.why);
+        for step in &mut section.steps {
+            apply(&mut step.text);
+        }
+    }
+    for p in prerequisites.iter_mut() {
+        apply(&mut p.subject);
+        apply(&mut p.detail);
+        for f in &mut p.findings {
+            apply(&mut f.message);
+        }
+    }
 }
 
 #[cfg(test)]

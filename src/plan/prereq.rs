@@ -1,42 +1,61 @@
 //! The prerequisites of a plan (*Preparing to restore Lync Server 2013*, Hh202179): a server
 //! with the same FQDN, SQL Server with the same instance names, certificates, a system image,
-//! and the backups the steps read. Each is judged by the findings of a normal check run: an
-//! error finding about it blocks it, a warning is shown with it.
+//! and the backups the steps read. Each is judged by the findings of a normal check run that
+//! are about it. A finding blocks only when it stops this restore (no replacement server, an
+//! instance name not on record, a certificate with no way back, a backup the steps read that no
+//! row records); the others are shown with it as notes.
+//!
+//! A backup is "recorded": the worksheets say where it is; nothing here looks at the share.
 
 use crate::finding::{Finding, Severity};
 use crate::model::topology::FileStore;
+use crate::model::valid::{Invalid, Valid, What};
 use crate::model::values::{Db, SqlRef, Unc};
 use crate::model::worksheet::{At, Kind};
 use crate::model::{Fqdn, restore};
+use crate::powershell::{Literal, Part};
 
 use super::steps::Needs;
-use super::{Blocker, Check, Cx, Prerequisite, Status};
+use super::{Blocker, Check, Cx, Prerequisite, Status, code};
 
-/// A backup a step reads, as the worksheets record it.
+/// The local folder a step copies an export to before importing it, where Microsoft's page
+/// imports from a local copy.
+pub const LOCAL_FOLDER: &str = "C:\\Restore";
+
+/// What stands for a file name the worksheets do not record.
+const UNKNOWN_FILE: &str = "<file name not recorded>";
+
+/// A backup a step reads, as the worksheets record it, or one the plan takes first.
 #[derive(Clone, Debug)]
 pub struct Artefact {
     /// `xds@sql01.contoso.com`, `rtcxds@pool01.contoso.com`, `\\fs01.contoso.com\lyncshare`.
     pub subject: String,
     /// What it is, in words.
-    pub what: String,
+    pub what: &'static str,
     pub sheet: Kind,
     /// The worksheet row that records it.
     pub row: Option<At>,
-    /// The folder (or file) the row names.
+    /// The folder (or the `.zip` file) the row names.
     pub location: Option<String>,
-    /// The file in that folder, when the row names one or a default is assumed.
+    /// The file in that folder, when the row names one.
     pub file: Option<String>,
-    /// The file name is not recorded: `file` is the tool's usual name.
-    pub assumed_file: bool,
+    /// A command reads the file itself (not a SQL Server backup chosen in SSMS).
+    pub needs_file: bool,
     pub set_name: Option<String>,
     pub last_backup: Option<String>,
     pub tool: Option<String>,
     /// Entities of the findings that report the row missing, lower-case.
     pub keys: Vec<String>,
+    /// Exported by this plan from the mirror that still works, rather than read from a backup.
+    pub fresh_from: Option<SqlRef>,
+}
+
+fn is_zip(path: &str) -> bool {
+    path.to_lowercase().ends_with(".zip")
 }
 
 impl Artefact {
-    fn new(subject: String, what: String, sheet: Kind) -> Self {
+    fn new(subject: String, what: &'static str, sheet: Kind) -> Self {
         Self {
             keys: vec![subject.to_lowercase()],
             subject,
@@ -45,32 +64,123 @@ impl Artefact {
             row: None,
             location: None,
             file: None,
-            assumed_file: false,
+            needs_file: true,
             set_name: None,
             last_backup: None,
             tool: None,
+            fresh_from: None,
         }
     }
 
-    /// The path the commands use: the folder and file, or a marker when nothing is recorded.
+    /// The folder the backup is in.
     #[must_use]
-    pub fn path(&self) -> String {
-        self.path_or(None)
+    pub fn folder(&self) -> Option<&str> {
+        let location = self.location.as_deref()?;
+        if self.file.is_none() && is_zip(location) {
+            Some(location.rsplit_once('\\').map_or("", |(folder, _)| folder))
+        } else {
+            Some(location.trim_end_matches('\\'))
+        }
     }
 
-    /// Like [`Self::path`], with `default` as the file when the row names only a folder.
+    /// The file name: the one the row names, or the last part of a location that is a `.zip`.
     #[must_use]
-    pub fn path_or(&self, default: Option<&str>) -> String {
+    pub fn file_name(&self) -> Option<&str> {
+        match (&self.file, &self.location) {
+            (Some(file), _) => Some(file),
+            (None, Some(location)) if is_zip(location) => Some(
+                location
+                    .rsplit_once('\\')
+                    .map_or(location.as_str(), |(_, f)| f),
+            ),
+            _ => None,
+        }
+    }
+
+    /// A folder is recorded but not the file a command reads.
+    #[must_use]
+    pub fn file_unknown(&self) -> bool {
+        self.needs_file && self.location.is_some() && self.file_name().is_none()
+    }
+
+    /// The path as shown in prose: the folder and file, or a marker when nothing is recorded.
+    #[must_use]
+    pub fn path(&self) -> String {
+        match (self.folder(), self.file_name()) {
+            (None, _) => format!("<no {} recorded>", self.what),
+            (Some(folder), Some(file)) => format!("{folder}\\{file}"),
+            (Some(folder), None) if self.needs_file => format!("{folder}\\{UNKNOWN_FILE}"),
+            (Some(folder), None) => folder.to_string(),
+        }
+    }
+
+    /// The path as a command argument, built from the row's folder and file once each has
+    /// passed its check; topolint's words (`<no ... recorded>`, `<file name not recorded>`)
+    /// where the worksheets are silent.
+    ///
+    /// # Errors
+    /// The folder or the file name fails its check (IN009).
+    pub fn argument(&self) -> Result<Literal, Invalid> {
         let Some(location) = &self.location else {
-            return format!("<no backup of {} recorded>", self.subject);
+            return Ok(Literal::join(&[
+                Part::Text("<no "),
+                Part::Text(self.what),
+                Part::Text(" recorded>"),
+            ]));
         };
-        let file = self
-            .file
-            .as_deref()
-            .or(default.filter(|_| !location.to_lowercase().ends_with(".zip")));
-        match file {
-            Some(file) => format!("{}\\{file}", location.trim_end_matches('\\')),
-            None => location.clone(),
+        Valid::new(What::Path, location)?;
+        let folder = Valid::new(What::Path, self.folder().unwrap_or_default())?;
+        match self.file_name() {
+            Some(file) => {
+                let file = Valid::new(What::FileName, file)?;
+                Ok(Literal::join(&[
+                    Part::Value(&folder),
+                    Part::Text("\\"),
+                    Part::Value(&file),
+                ]))
+            }
+            None if self.needs_file => Ok(Literal::join(&[
+                Part::Value(&folder),
+                Part::Text("\\"),
+                Part::Text(UNKNOWN_FILE),
+            ])),
+            None => Ok(Literal::from(&Valid::new(What::Path, location)?)),
+        }
+    }
+
+    /// The path of its copy in [`LOCAL_FOLDER`].
+    ///
+    /// # Errors
+    /// The file name fails its check (IN009).
+    pub fn local(&self) -> Result<Literal, Invalid> {
+        let start = [Part::Text(LOCAL_FOLDER), Part::Text("\\")];
+        match self.file_name() {
+            Some(file) => {
+                let file = Valid::new(What::FileName, file)?;
+                Ok(Literal::join(&[start[0], start[1], Part::Value(&file)]))
+            }
+            None => Ok(Literal::join(&[
+                start[0],
+                start[1],
+                Part::Text(UNKNOWN_FILE),
+            ])),
+        }
+    }
+
+    /// The same backup taken again, now, from the working mirror `from`: a new file, `name`,
+    /// in the folder the scheduled one is recorded in (the exports refuse to overwrite).
+    #[must_use]
+    pub fn fresh(&self, name: String, from: &SqlRef) -> Self {
+        Self {
+            row: None,
+            location: self.folder().map(ToString::to_string),
+            file: Some(name),
+            needs_file: true,
+            set_name: None,
+            last_backup: None,
+            tool: None,
+            fresh_from: Some(from.clone()),
+            ..self.clone()
         }
     }
 }
@@ -88,7 +198,7 @@ pub fn settings(cx: &Cx<'_>, db: Db, host: &Fqdn) -> Artefact {
         Db::Lis => "E9-1-1 location export (Export-CsLisConfiguration)",
         _ => "Response Group export (Export-CsRgsConfiguration)",
     };
-    let mut a = Artefact::new(format!("{db}@{host}"), what.to_string(), Kind::Settings);
+    let mut a = Artefact::new(format!("{db}@{host}"), what, Kind::Settings);
     if let Some(row) = cx
         .sheets
         .settings
@@ -111,13 +221,15 @@ pub fn rgs(cx: &Cx<'_>, pool: usize) -> Artefact {
     settings(cx, Db::Rgsconfig, &name)
 }
 
-/// The user data export of a pool (rtcxds), from the database worksheet.
+/// The user data export of a pool (rtcxds), from the database worksheet. The file is the one
+/// the row names (a `.zip` backup set name or destination); `Export-CsUserData` has no default
+/// file name, so none is assumed.
 #[must_use]
 pub fn user_data(cx: &Cx<'_>, pool: usize, sql: Option<usize>) -> Artefact {
     let name = cx.t.pool_name(pool);
     let mut a = Artefact::new(
         format!("rtcxds@{name}"),
-        "user data export (Export-CsUserData)".to_string(),
+        "user data export (Export-CsUserData)",
         Kind::Database,
     );
     if let Some(row) = cx
@@ -131,25 +243,15 @@ pub fn user_data(cx: &Cx<'_>, pool: usize, sql: Option<usize>) -> Artefact {
         a.set_name = cell(&row.set_name.text);
         a.last_backup = cell(&row.last_backup.cell.text);
         a.tool = cell(&row.tool.text);
-        let zip_set = a
-            .set_name
-            .clone()
-            .filter(|s| s.to_lowercase().ends_with(".zip"));
-        let zip_location = a
-            .location
-            .as_ref()
-            .is_some_and(|l| l.to_lowercase().ends_with(".zip"));
-        if zip_set.is_some() {
-            a.file = zip_set;
-        } else if !zip_location {
-            a.file = Some("ExportedUserData.zip".to_string());
-            a.assumed_file = true;
+        if !a.location.as_deref().is_some_and(is_zip) {
+            a.file = a.set_name.clone().filter(|s| is_zip(s));
         }
     }
     a
 }
 
-/// A SQL Server backup of `db` on an instance (LcsLog, LcsCDR, QoEMetrics, mgc).
+/// A backup of `db` on an instance (LcsLog, LcsCDR, QoEMetrics, mgc): a SQL Server backup,
+/// or for mgc possibly an `Export-CsPersistentChatData` file.
 #[must_use]
 pub fn sql_backup(cx: &Cx<'_>, db: Db, sql: usize) -> Artefact {
     let shown = cx.t.sql_display(sql);
@@ -160,7 +262,8 @@ pub fn sql_backup(cx: &Cx<'_>, db: Db, sql: usize) -> Artefact {
         Db::Mgc => "Persistent Chat database backup",
         _ => "database backup",
     };
-    let mut a = Artefact::new(format!("{db}@{shown}"), what.to_string(), Kind::Database);
+    let mut a = Artefact::new(format!("{db}@{shown}"), what, Kind::Database);
+    a.needs_file = false;
     if let Some(server) = cx.t.sql_server(sql) {
         a.keys.push(format!("{db}@{}", server.value));
     }
@@ -175,12 +278,20 @@ pub fn sql_backup(cx: &Cx<'_>, db: Db, sql: usize) -> Artefact {
         a.set_name = cell(&row.set_name.text);
         a.last_backup = cell(&row.last_backup.cell.text);
         a.tool = cell(&row.tool.text);
-        a.assumed_file = a
-            .location
-            .as_ref()
-            .is_some_and(|l| !l.to_lowercase().ends_with(".zip"));
+        a.needs_file = a.is_export();
     }
     a
+}
+
+impl Artefact {
+    /// Made by `Export-CsPersistentChatData` (imported with the matching cmdlet), as the
+    /// worksheet's tool column says.
+    #[must_use]
+    pub fn is_export(&self) -> bool {
+        self.tool
+            .as_deref()
+            .is_some_and(|t| t.to_lowercase().contains("export-cspersistentchatdata"))
+    }
 }
 
 /// The copy of a file store, from the file-store worksheet.
@@ -189,9 +300,10 @@ pub fn file_store(cx: &Cx<'_>, store: &FileStore) -> Artefact {
     let unc = store.unc.to_lowercase();
     let mut a = Artefact::new(
         unc.clone(),
-        "file store copy (Robocopy or another file tool)".to_string(),
+        "file store copy (Robocopy or another file tool)",
         Kind::FileStore,
     );
+    a.needs_file = false;
     if let Some(row) = cx
         .sheets
         .file_store
@@ -222,11 +334,11 @@ pub fn certificate_sources(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<String> {
             let name = r.certificate.text.trim();
             let location = r.location.text.trim();
             if r.exportable.value == Some(true) && !location.is_empty() {
-                format!("{name} from {location}")
+                format!("{} from {}", code(name), code(location))
             } else if r.reenroll.value == Some(true) {
-                format!("{name} re-enrolled from the internal CA")
+                format!("{} re-enrolled from the internal CA", code(name))
             } else {
-                format!("{name} (no way back recorded)")
+                format!("{} (no way back recorded)", code(name))
             }
         })
         .collect()
@@ -267,19 +379,26 @@ fn entity_instance(entity: &str) -> String {
         .to_lowercase()
 }
 
-fn blockers(findings: &[&Finding]) -> Vec<Blocker> {
-    findings
+/// The findings about one prerequisite, each with whether it stops this restore.
+type Found<'a> = Vec<(&'a Finding, bool)>;
+
+fn blockers(found: &Found<'_>) -> Vec<Blocker> {
+    found
         .iter()
-        .map(|f| Blocker {
+        .map(|(f, blocks)| Blocker {
             code: f.rule.code,
             severity: f.severity.as_str(),
             message: f.message.clone(),
+            blocks: *blocks && f.severity == Severity::Error,
         })
         .collect()
 }
 
-fn judged(findings: &[&Finding]) -> Status {
-    if findings.iter().any(|f| f.severity == Severity::Error) {
+fn judged(found: &Found<'_>) -> Status {
+    if found
+        .iter()
+        .any(|(f, blocks)| *blocks && f.severity == Severity::Error)
+    {
         Status::Blocked
     } else {
         Status::Satisfied
@@ -295,6 +414,12 @@ fn inside(f: &Finding, at: At) -> bool {
 
 const NO_WORKSHEETS: &str = "no worksheets beside the topology record it";
 
+/// The rules about a SQL Server instance whose findings stop its restore: its name not on
+/// record stops any; a mirroring fault stops only re-creating that mirror. An unsupported
+/// release (RS305) is an advisory: the same release ran before.
+const INSTANCE_BLOCKS: &[&str] = &["RS302"];
+const MIRRORING_BLOCKS: &[&str] = &["HA403", "HA404", "HA406"];
+
 /// The checklist for what the steps need.
 #[must_use]
 pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
@@ -307,7 +432,7 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
             .filter(|f| codes.contains(&f.rule.code) && matches(f))
             .collect()
     };
-    let checked = |check: Check, subject: String, detail: String, found: Vec<&Finding>| {
+    let checked = |check: Check, subject: String, detail: String, found: Found<'_>| {
         let status = if sheets {
             judged(&found)
         } else {
@@ -329,7 +454,10 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
     for fqdn in &needs.servers {
         let found = about(&["RS301", "RS306"], &|f| {
             fqdn.matches_host(&entity_host(&f.entity))
-        });
+        })
+        .into_iter()
+        .map(|f| (f, true))
+        .collect();
         let detail = cx
             .sheets
             .servers
@@ -360,14 +488,25 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
     }
     for r in &needs.instances {
         let key = r.to_string();
+        let mirrored = needs.mirrored.contains(r);
         let found = about(&["RS302", "RS305", "HA403", "HA404", "HA406"], &|f| {
             entity_instance(&f.entity) == key
-        });
+        })
+        .into_iter()
+        .map(|f| {
+            let code = f.rule.code;
+            let blocks =
+                INSTANCE_BLOCKS.contains(&code) || (mirrored && MIRRORING_BLOCKS.contains(&code));
+            (f, blocks)
+        })
+        .collect();
         let detail = match (
             sql_release(cx, r),
             cx.sheets.first_row_per_instance().get(r),
         ) {
-            (Some(release), Some(row)) => format!("{release} ({})", place(cx, row.at)),
+            (Some(release), Some(row)) => {
+                format!("recorded as {} ({})", code(&release), place(cx, row.at))
+            }
             _ => "not recorded in the sql-instances worksheet".to_string(),
         };
         out.push(checked(Check::SqlInstance, key, detail, found));
@@ -382,12 +521,15 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
         }
         let found = about(&["RS303", "RS304"], &|f| {
             fqdn.matches_host(&entity_host(&f.entity))
-        });
+        })
+        .into_iter()
+        .map(|f| (f, true))
+        .collect();
         let sources = certificate_sources(cx, fqdn);
         let detail = if sources.is_empty() {
             "no certificate recorded in the certificates worksheet".to_string()
         } else {
-            sources.join("; ")
+            format!("recorded: {}", sources.join("; "))
         };
         out.push(checked(
             Check::Certificates,
@@ -407,16 +549,34 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
         });
     }
     for a in &needs.artefacts {
-        out.push(artefact(cx, a, sheets));
+        out.push(match &a.fresh_from {
+            Some(from) => fresh(a, from),
+            None => artefact(cx, a, sheets),
+        });
+    }
+    for (principal, mirror) in &needs.mirror_shares {
+        out.push(Prerequisite {
+            check: Check::MirroringShare,
+            subject: format!("{principal} and {mirror}"),
+            status: Status::Unverified,
+            detail: format!(
+                "no input records it, so the commands hold {} in its place: a share the accounts that SQL Server and SQL Server Agent run under on both servers can read and write (JJ204992)",
+                code(MIRRORING_SHARE)
+            ),
+            findings: Vec::new(),
+        });
     }
     out
 }
+
+/// What stands for the file share mirroring copies the databases through: no input records it.
+pub const MIRRORING_SHARE: &str = "<\\\\server\\share for mirroring>";
 
 /// Codes of the rules that report a backup row missing.
 const MISSING_ROW: &[&str] = &["BK204", "BK205", "BK206", "BK207", "BK208", "BK209"];
 
 fn artefact(cx: &Cx<'_>, a: &Artefact, sheets: bool) -> Prerequisite {
-    let found: Vec<&Finding> = cx
+    let found: Found<'_> = cx
         .findings
         .iter()
         .copied()
@@ -424,6 +584,7 @@ fn artefact(cx: &Cx<'_>, a: &Artefact, sheets: bool) -> Prerequisite {
             a.row.is_some_and(|at| inside(f, at))
                 || (MISSING_ROW.contains(&f.rule.code) && a.keys.contains(&f.entity.to_lowercase()))
         })
+        .map(|f| (f, true))
         .collect();
     let subject = format!("{} ({})", a.subject, a.what);
     let Some(at) = a.row else {
@@ -439,20 +600,56 @@ fn artefact(cx: &Cx<'_>, a: &Artefact, sheets: bool) -> Prerequisite {
             findings: blockers(&found),
         };
     };
-    let mut detail = a.path();
+    let mut detail = format!("recorded in {}", code(&a.path()));
     if let Some(set) = &a.set_name {
-        detail.push_str(&format!(", backup set `{set}`"));
+        detail.push_str(&format!(", backup set {}", code(set)));
     }
     if let Some(date) = &a.last_backup {
         detail.push_str(&format!(", last backup {date}"));
     }
     detail.push_str(&format!(" ({})", place(cx, at)));
+    let mut status = judged(&found);
+    if a.file_unknown() {
+        detail.push_str(&format!(
+            "; the row gives the folder but not the file's name: find the file there and write its name over {} in the commands",
+            code(UNKNOWN_FILE)
+        ));
+        if status == Status::Satisfied {
+            status = Status::Unverified;
+        }
+    }
     Prerequisite {
         check: Check::BackupArtefact,
         subject,
-        status: judged(&found),
+        status,
         detail,
         findings: blockers(&found),
+    }
+}
+
+/// A backup the plan takes first: nothing records it yet.
+fn fresh(a: &Artefact, from: &SqlRef) -> Prerequisite {
+    let subject = format!("{} ({})", a.subject, a.what);
+    match a.folder() {
+        Some(_) => Prerequisite {
+            check: Check::FreshBackup,
+            subject,
+            status: Status::Unverified,
+            detail: format!(
+                "exported by this plan from the working mirror {from} to {}; check that the file is there before it is imported",
+                code(&a.path())
+            ),
+            findings: Vec::new(),
+        },
+        None => Prerequisite {
+            check: Check::FreshBackup,
+            subject,
+            status: Status::Blocked,
+            detail: format!(
+                "no worksheet row records a folder for this backup, so the plan has nowhere to write it from {from}"
+            ),
+            findings: Vec::new(),
+        },
     }
 }
 
@@ -461,6 +658,6 @@ fn shown_or_blank(text: &str) -> String {
     if t.is_empty() {
         "(blank)".to_string()
     } else {
-        format!("`{t}`")
+        code(t)
     }
 }

@@ -1,5 +1,5 @@
 //! Picking the restore scenarios for what failed, as the "What to Restore" table of *Preparing
-//! to restore Lync Server 2013* (Hh202179) assigns them.
+//! to restore Lync Server 2013* (Hh202179) assigns them, and their order.
 //!
 //! A server is taken apart into what it holds: a Standard Edition server is restored whole
 //! (with the Central Management store procedure when it holds that store); each SQL instance
@@ -8,6 +8,17 @@
 //! mirrored or both lost; then stand-alone Monitoring/Archiving and Persistent Chat databases);
 //! file shares are file stores; Front End, Director, Edge, Mediation and Persistent Chat
 //! servers of Enterprise pools are member servers.
+//!
+//! A pool named as a whole loses its Back End with it, mirror included: *Restoring a Lync
+//! Server pool* (Hh202176) restores the Back End with *Restoring an Enterprise Edition Back End
+//! Server* (Hh202163), the page for a Back End whose primary and mirror both failed. When every
+//! Front End Server of a pool is lost, the pool is started again after they are rebuilt
+//! ([`Scenario::PoolStart`]), and what needs the pool (user data, Response Group) waits for it.
+//!
+//! Order: the pools, then the Central Management store, Standard Edition servers and Back Ends,
+//! file stores, member servers, the start of each pool that was down, Edge Servers (their
+//! configuration is exported on a running Front End Server), then the Monitoring, Archiving and
+//! Persistent Chat data and witnesses.
 
 use std::collections::BTreeSet;
 
@@ -21,10 +32,30 @@ use super::{Cx, Mirroring, Scenario};
 /// The scenarios for a set of failures.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
-    /// Pools that failed as a whole, in the order named.
-    pub pools: Vec<usize>,
-    /// One pick per thing to restore, in restore order.
+    /// One pick per section, in restore order.
     pub picks: Vec<Pick>,
+    /// Every server that failed: a machine named, or one of a pool named.
+    pub lost: BTreeSet<Fqdn>,
+}
+
+impl Selection {
+    /// Whether every Front End Server of an Enterprise pool failed: it is started again as a
+    /// whole once they are rebuilt.
+    #[must_use]
+    pub fn pool_down(&self, pool: usize) -> bool {
+        self.picks
+            .iter()
+            .any(|p| matches!(p.what, What::PoolStart { pool: q, .. } if q == pool))
+    }
+
+    /// The section number (from 1) of a pick's subject, for cross-references.
+    #[must_use]
+    pub fn section_of(&self, scenario: Scenario, subject: &str) -> Option<usize> {
+        self.picks
+            .iter()
+            .position(|p| p.scenario == scenario && p.subject == subject)
+            .map(|i| i + 1)
+    }
 }
 
 /// One procedure to follow, for one thing that failed.
@@ -36,9 +67,30 @@ pub struct Pick {
     pub what: What,
 }
 
+/// How the Back End of a pool that was down comes back in this plan: what the pool's start
+/// must import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Restored {
+    pub sql: usize,
+    /// [`Scenario::CentralManagement`] or [`Scenario::BackEnd`]: restored from backups.
+    pub scenario: Scenario,
+    /// From a backup the plan takes first from the working mirror.
+    pub fresh: bool,
+}
+
 /// What a procedure restores, with the facts its steps need.
 #[derive(Clone, Debug)]
 pub enum What {
+    /// A pool that failed as a whole: the order of its sections.
+    Pool {
+        pool: usize,
+    },
+    /// A Front End pool whose every Front End Server failed, started once they are rebuilt;
+    /// `backend` when its Back End is restored from backups in this plan.
+    PoolStart {
+        pool: usize,
+        backend: Option<Restored>,
+    },
     /// A Standard Edition server; `cms` is its instance holding the Central Management store.
     Standard {
         pool: usize,
@@ -74,9 +126,12 @@ pub enum What {
         store: FileStore,
         server_lost: bool,
     },
+    /// Monitoring and Archiving databases: `stores` are the store roles whose databases are
+    /// restored (`ArchivingStore`: LcsLog; `MonitoringStore`: LcsCDR and QoEMetrics).
     MonitoringArchiving {
         sql: usize,
         server_lost: bool,
+        stores: Vec<&'static str>,
     },
     PersistentChat {
         sql: usize,
@@ -97,6 +152,9 @@ pub(crate) const MEMBER_ROLES: &[PoolRole] = &[
     PoolRole::Mediation,
     PoolRole::PersistentChat,
 ];
+
+/// The Monitoring and Archiving store roles.
+const MONITORING_ARCHIVING: [&str; 2] = ["ArchivingStore", "MonitoringStore"];
 
 /// The `-DatabaseType` values of the stores on an instance, in a fixed order.
 #[must_use]
@@ -127,6 +185,15 @@ pub fn backend_pools(cx: &Cx<'_>, sql: usize) -> Vec<usize> {
         .collect()
 }
 
+/// The instance holding a pool's user store.
+#[must_use]
+pub fn backend_of(cx: &Cx<'_>, pool: usize) -> Option<usize> {
+    restore::user_stores(cx.t)
+        .into_iter()
+        .find(|u| u.pool == pool)
+        .and_then(|u| u.sql)
+}
+
 /// The pools a machine belongs to (its cluster; a name may be declared twice, TP101).
 fn pools_of(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<usize> {
     let mut out: Vec<usize> =
@@ -145,54 +212,100 @@ fn has(stores: &[&str], role: &str) -> bool {
     stores.contains(&role)
 }
 
-/// Picks the procedures for the targets.
-#[must_use]
-pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
-    let t = cx.t;
-    let mut machines: BTreeSet<Fqdn> = BTreeSet::new();
-    let mut lost: BTreeSet<SqlRef> = BTreeSet::new();
-    let mut pools: Vec<usize> = Vec::new();
-    let mut file_stores: Vec<(usize, bool)> = Vec::new();
-    let mut databases: Vec<(&'static str, usize)> = Vec::new();
+/// Whether a server is an Edge Server.
+fn is_edge(cx: &Cx<'_>, fqdn: &Fqdn) -> bool {
+    restore::servers(cx.t)
+        .iter()
+        .any(|s| &s.fqdn.value == fqdn && s.is_edge())
+}
+
+/// Where a pick goes in the plan (see the module's documentation).
+fn rank(cx: &Cx<'_>, pick: &Pick) -> u8 {
+    match (&pick.scenario, &pick.what) {
+        (Scenario::Pool, _) => 0,
+        (Scenario::CentralManagement, _) => 1,
+        (Scenario::StandardEdition, _) => 2,
+        (Scenario::BackEnd, _) => 3,
+        (Scenario::MirroredPrimary, _) => 4,
+        (Scenario::MirroredMirror, _) => 5,
+        (Scenario::FileStore, _) => 6,
+        (Scenario::MemberServer, What::Member { fqdn, .. }) if is_edge(cx, fqdn) => 9,
+        (Scenario::MemberServer, _) => 7,
+        (Scenario::PoolStart, _) => 8,
+        (Scenario::MonitoringArchiving, _) => 10,
+        (Scenario::PersistentChat, _) => 11,
+        (Scenario::Witness, _) => 12,
+    }
+}
+
+/// What the targets lose, before it is turned into procedures.
+struct Losses {
+    machines: BTreeSet<Fqdn>,
+    instances: BTreeSet<SqlRef>,
+    /// Mirrors lost only because their pool was named as a whole.
+    implied: BTreeSet<SqlRef>,
+    pools: Vec<usize>,
+    file_stores: Vec<(usize, bool)>,
+    databases: Vec<(&'static str, usize)>,
+}
+
+fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
+    let mut l = Losses {
+        machines: BTreeSet::new(),
+        instances: BTreeSet::new(),
+        implied: BTreeSet::new(),
+        pools: Vec::new(),
+        file_stores: Vec::new(),
+        databases: Vec::new(),
+    };
     for target in targets {
         match target {
             Target::Machine(f) => {
-                machines.insert(f.clone());
+                l.machines.insert(f.clone());
             }
             Target::Pool(p) => {
-                if !pools.contains(p) {
-                    pools.push(*p);
+                if !l.pools.contains(p) {
+                    l.pools.push(*p);
                 }
-                machines.extend(cx.machines(*p));
-                // A Front End pool's Back End fails with it (*Restoring a Lync Server pool*).
-                for u in restore::user_stores(t) {
-                    if u.pool == *p
-                        && let Some(r) = u.sql.and_then(|s| cx.sql_ref(s))
-                    {
-                        lost.insert(r);
+                l.machines.extend(cx.machines(*p));
+                // A Front End pool's Back End fails with it, its mirror too (Hh202176 restores
+                // it with Hh202163, the page for a Back End whose partners both failed).
+                if let Some(r) = backend_of(cx, *p).and_then(|s| cx.sql_ref(s)) {
+                    if let Some(m) = mirrorings.iter().find(|m| m.principal == r) {
+                        l.implied.insert(m.mirror.clone());
                     }
+                    l.instances.insert(r);
                 }
             }
             Target::Sql(r) => {
-                lost.insert(r.clone());
+                l.instances.insert(r.clone());
             }
             Target::Store { role, sql } => match *role {
                 "ArchivingStore" | "MonitoringStore" | "PersistentChatStore" => {
-                    databases.push((role, *sql));
+                    l.databases.push((role, *sql));
                 }
                 _ => {
-                    lost.extend(cx.sql_ref(*sql));
+                    l.instances.extend(cx.sql_ref(*sql));
                 }
             },
-            Target::FileStore(i) => file_stores.push((*i, false)),
+            Target::FileStore(i) => l.file_stores.push((*i, false)),
         }
     }
+    l
+}
+
+/// Picks the procedures for the targets, in restore order.
+#[must_use]
+pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
+    let t = cx.t;
+    let mirrorings = cx.mirrorings();
+    let mut l = losses(cx, targets, &mirrorings);
 
     let stores = t.file_stores();
     let mut picks: Vec<Pick> = Vec::new();
     let mut handled: BTreeSet<SqlRef> = BTreeSet::new();
     let mut standard_pools: Vec<usize> = Vec::new();
-    for fqdn in &machines {
+    for fqdn in &l.machines {
         for p in pools_of(cx, fqdn) {
             let instances: Vec<usize> = (0..t.sql_instances.len())
                 .filter(|&i| t.sql_instances[i].pool == Some(p))
@@ -213,39 +326,49 @@ pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
             }
             for (i, s) in stores.iter().enumerate() {
                 if s.pool == p {
-                    file_stores.push((i, true));
+                    l.file_stores.push((i, true));
                 }
             }
-            lost.extend(instances.iter().filter_map(|&i| cx.sql_ref(i)));
+            l.instances
+                .extend(instances.iter().filter_map(|&i| cx.sql_ref(i)));
         }
         for row in &cx.sheets.sql_instances {
             if let Some(r) = row.sql_ref()
                 && &r.server == fqdn
             {
-                lost.insert(r);
+                l.instances.insert(r);
             }
         }
     }
+    // A mirror named on its own is not implied by its pool.
+    l.implied.retain(|m| !l.instances.contains(m));
+    l.instances.extend(l.implied.iter().cloned());
 
-    let mirrorings = cx.mirrorings();
-    for r in &lost {
+    for r in &l.instances {
         if handled.contains(r) {
             continue;
         }
-        picks.extend(instance_picks(cx, r, &lost, &mirrorings));
+        picks.extend(instance_picks(cx, r, &l, &mirrorings));
     }
-    for (role, sql) in databases {
-        if cx.sql_ref(sql).is_some_and(|r| lost.contains(&r)) {
+    let mut by_instance: Vec<(usize, Vec<&'static str>)> = Vec::new();
+    for &(role, sql) in &l.databases {
+        if cx.sql_ref(sql).is_some_and(|r| l.instances.contains(&r)) {
             continue;
         }
-        let pick = if role == "PersistentChatStore" {
-            persistent_chat(cx, sql, false)
-        } else {
-            monitoring_archiving(cx, sql, false)
-        };
-        picks.push(pick);
+        if role == "PersistentChatStore" {
+            picks.push(persistent_chat(cx, sql, false));
+            continue;
+        }
+        match by_instance.iter_mut().find(|(i, _)| *i == sql) {
+            Some((_, roles)) if !roles.contains(&role) => roles.push(role),
+            Some(_) => {}
+            None => by_instance.push((sql, vec![role])),
+        }
     }
-    for (i, server_lost) in &file_stores {
+    for (sql, roles) in by_instance {
+        picks.push(monitoring_archiving(cx, sql, false, roles));
+    }
+    for (i, server_lost) in &l.file_stores {
         let Some(store) = stores.get(*i) else {
             continue;
         };
@@ -253,42 +376,78 @@ pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
         if standard_pools.contains(&store.pool) {
             continue;
         }
-        let lost_too = *server_lost || file_stores.iter().any(|(j, l)| j == i && *l);
+        let lost_too = *server_lost || l.file_stores.iter().any(|(j, s)| j == i && *s);
         picks.push(file_store(cx, store.clone(), lost_too));
     }
 
-    picks.sort_by(|a, b| (a.scenario, &a.subject).cmp(&(b.scenario, &b.subject)));
+    // Pools: those named, and every Enterprise Front End pool whose Front End Servers all
+    // failed; the latter are started again once rebuilt.
+    let down: Vec<usize> = (0..t.pools.len())
+        .filter(|&p| {
+            let fes = cx.machines(p);
+            t.is_enterprise_front_end(p)
+                && !fes.is_empty()
+                && fes.iter().all(|m| l.machines.contains(m))
+        })
+        .collect();
+    let mut pools = l.pools.clone();
+    pools.extend(down.iter().copied().filter(|p| !l.pools.contains(p)));
+    for &pool in &pools {
+        picks.push(pool_pick(cx, pool, l.pools.contains(&pool)));
+    }
+    for &pool in &down {
+        let backend = backend_of(cx, pool).and_then(|sql| {
+            picks.iter().find_map(|p| match &p.what {
+                What::Cms {
+                    sql: s,
+                    mirroring,
+                    mirror_lost,
+                } if *s == sql => Some(Restored {
+                    sql,
+                    scenario: Scenario::CentralManagement,
+                    fresh: mirroring.is_some() && !mirror_lost,
+                }),
+                What::BackEnd { sql: s, .. } if *s == sql => Some(Restored {
+                    sql,
+                    scenario: Scenario::BackEnd,
+                    fresh: false,
+                }),
+                _ => None,
+            })
+        });
+        picks.push(pool_start(cx, pool, backend));
+    }
+
+    picks.sort_by(|a, b| (rank(cx, a), &a.subject).cmp(&(rank(cx, b), &b.subject)));
     // The same thing reached twice (a machine and its pool, a share and its server): keep the
     // first, which is the one with the most lost.
     let mut seen: BTreeSet<(Scenario, String)> = BTreeSet::new();
     picks.retain(|p| seen.insert((p.scenario, p.subject.clone())));
-    Selection { pools, picks }
+    let mut lost = l.machines;
+    lost.extend(l.instances.iter().map(|r| r.server.clone()));
+    Selection { picks, lost }
 }
 
 /// The picks for one lost SQL instance.
-fn instance_picks(
-    cx: &Cx<'_>,
-    r: &SqlRef,
-    lost: &BTreeSet<SqlRef>,
-    mirrorings: &[Mirroring],
-) -> Vec<Pick> {
+fn instance_picks(cx: &Cx<'_>, r: &SqlRef, l: &Losses, mirrorings: &[Mirroring]) -> Vec<Pick> {
     let sql = cx.instance(r);
     let stores = sql.map(|i| cx.t.stores_on(i)).unwrap_or_default();
     let as_principal = mirrorings.iter().find(|m| &m.principal == r);
     let as_mirror = mirrorings.iter().find(|m| &m.mirror == r);
     let as_witness = mirrorings.iter().find(|m| m.witness.as_ref() == Some(r));
+    let lost = &l.instances;
     let mut out = Vec::new();
     if let Some(i) = sql {
         if has(&stores, "CentralMgmtStore") {
             let mirror_lost = as_principal.is_some_and(|m| lost.contains(&m.mirror));
-            out.push(cms(cx, i, as_principal.cloned(), mirror_lost));
+            out.push(cms(cx, i, as_principal.cloned(), mirror_lost, l));
             return out;
         }
         if has(&stores, "UserStore") || has(&stores, "ApplicationStore") {
             out.push(match as_principal {
                 Some(m) if !lost.contains(&m.mirror) => primary(cx, i, m.clone()),
-                Some(m) => back_end(cx, i, Some(m.clone())),
-                None => back_end(cx, i, None),
+                Some(m) => back_end(cx, i, Some(m.clone()), l),
+                None => back_end(cx, i, None, l),
             });
             return out;
         }
@@ -300,8 +459,12 @@ fn instance_picks(
         return out;
     }
     if let Some(i) = sql {
-        if has(&stores, "ArchivingStore") || has(&stores, "MonitoringStore") {
-            out.push(monitoring_archiving(cx, i, true));
+        let roles: Vec<&'static str> = MONITORING_ARCHIVING
+            .into_iter()
+            .filter(|r| has(&stores, r))
+            .collect();
+        if !roles.is_empty() {
+            out.push(monitoring_archiving(cx, i, true, roles));
         }
         if has(&stores, "PersistentChatStore") {
             out.push(persistent_chat(cx, i, true));
@@ -340,6 +503,25 @@ fn pools_text(cx: &Cx<'_>, sql: usize) -> String {
 
 fn types_text(cx: &Cx<'_>, sql: usize) -> String {
     database_types(cx, sql).join(", ")
+}
+
+/// When a mirror is rebuilt only because its pool was named: why, and how to plan otherwise.
+fn implied_text(cx: &Cx<'_>, sql: usize, mirror: &SqlRef, l: &Losses) -> String {
+    if !l.implied.contains(mirror) {
+        return String::new();
+    }
+    let mut names: Vec<String> = backend_pools(cx, sql)
+        .into_iter()
+        .filter(|p| l.pools.contains(p))
+        .flat_map(|p| cx.machines(p))
+        .map(|m| m.to_string())
+        .collect();
+    names.extend(cx.t.sql_server(sql).map(|f| f.value.to_string()));
+    let flags: Vec<String> = names.iter().map(|n| format!("--failed {n}")).collect();
+    format!(
+        "; its mirror {mirror} is rebuilt too: Restoring a Lync Server pool (Hh202176) restores the Back End with Restoring an Enterprise Edition Back End Server (Hh202163), the page for a Back End whose primary and mirror both failed. If {mirror} still works, its databases are newer than any backup: plan for the servers that failed instead ({})",
+        super::code(&flags.join(" "))
+    )
 }
 
 fn standard(cx: &Cx<'_>, pool: usize, fqdn: &Fqdn, cms: Option<usize>) -> Pick {
@@ -396,12 +578,66 @@ fn member(cx: &Cx<'_>, pool: usize, fqdn: &Fqdn, roles: &[PoolRole]) -> Pick {
     }
 }
 
-fn cms(cx: &Cx<'_>, sql: usize, mirroring: Option<Mirroring>, mirror_lost: bool) -> Pick {
+fn pool_pick(cx: &Cx<'_>, pool: usize, named: bool) -> Pick {
+    let name = cx.t.pool_name(pool);
+    let why = if cx.t.is_enterprise_front_end(pool) {
+        let backend = backend_of(cx, pool).map_or_else(
+            || "none in the topology".to_string(),
+            |s| cx.t.sql_display(s),
+        );
+        let what = if named {
+            format!("{name} failed as a whole")
+        } else {
+            format!("every Front End Server of {name} failed")
+        };
+        format!(
+            "{what}: Microsoft restores a Front End pool's Back End Server first ({backend}), then each Front End Server; the pool is started once they all run again"
+        )
+    } else {
+        format!("{name} failed as a whole: each of its servers is restored as a member server")
+    };
+    Pick {
+        scenario: Scenario::Pool,
+        subject: name,
+        why,
+        what: What::Pool { pool },
+    }
+}
+
+fn pool_start(cx: &Cx<'_>, pool: usize, backend: Option<Restored>) -> Pick {
+    let name = cx.t.pool_name(pool);
+    let data = match backend {
+        Some(r) => format!(
+            "; the user data and Response Group configuration of its Back End {} are imported around the start, when every Front End Server is in place",
+            cx.t.sql_display(r.sql)
+        ),
+        None => String::new(),
+    };
+    Pick {
+        scenario: Scenario::PoolStart,
+        subject: name.clone(),
+        why: format!(
+            "no Front End Server of {name} ran while they were rebuilt: the pool is started as a whole, as Microsoft starts a pool that was entirely down{data}"
+        ),
+        what: What::PoolStart { pool, backend },
+    }
+}
+
+fn cms(
+    cx: &Cx<'_>,
+    sql: usize,
+    mirroring: Option<Mirroring>,
+    mirror_lost: bool,
+    l: &Losses,
+) -> Pick {
     let shown = cx.t.sql_display(sql);
     let mirror_text = match &mirroring {
+        Some(m) if mirror_lost && l.implied.contains(&m.mirror) => {
+            implied_text(cx, sql, &m.mirror, l)
+        }
         Some(m) if mirror_lost => format!("; its mirror {} was lost too", m.mirror),
         Some(m) => format!(
-            "; its mirror {} still works, but Microsoft restores the host of the Central Management store with this procedure even then, from a backup of the working mirror, because the topology can only be published from a working primary",
+            "; its mirror {} still works. Microsoft restores the host of the Central Management store with this procedure even then, because the topology can be published only from a working primary: this plan first takes a fresh backup from the working mirror and restores both from it",
             m.mirror
         ),
         None => String::new(),
@@ -422,9 +658,12 @@ fn cms(cx: &Cx<'_>, sql: usize, mirroring: Option<Mirroring>, mirror_lost: bool)
     }
 }
 
-fn back_end(cx: &Cx<'_>, sql: usize, mirroring: Option<Mirroring>) -> Pick {
+fn back_end(cx: &Cx<'_>, sql: usize, mirroring: Option<Mirroring>, l: &Losses) -> Pick {
     let shown = cx.t.sql_display(sql);
     let how = match &mirroring {
+        Some(m) if l.implied.contains(&m.mirror) => {
+            format!("is mirrored{}", implied_text(cx, sql, &m.mirror, l))
+        }
         Some(m) => format!("is mirrored to {}, and both were lost", m.mirror),
         None => "is not mirrored".to_string(),
     };
@@ -432,7 +671,7 @@ fn back_end(cx: &Cx<'_>, sql: usize, mirroring: Option<Mirroring>) -> Pick {
         scenario: Scenario::BackEnd,
         subject: shown.clone(),
         why: format!(
-            "{shown} is the Back End of {} (database types {}) and {how}; it does not hold the Central Management store",
+            "{shown} is the Back End of {} (database types {}); it does not hold the Central Management store, and it {how}",
             pools_text(cx, sql),
             types_text(cx, sql)
         ),
@@ -478,9 +717,28 @@ fn mirror(cx: &Cx<'_>, mirroring: Mirroring) -> Pick {
     }
 }
 
+/// Whether a file store's host is a name for a share rather than a server: a DFS namespace
+/// under the domain's own name, or a share path with folders in it (`dfs\lync`). No server of
+/// that name is rebuilt.
+#[must_use]
+pub fn is_namespace(cx: &Cx<'_>, store: &FileStore) -> bool {
+    let host = cx.t.pool_name(store.pool).to_lowercase();
+    let suffix = format!(".{host}");
+    let parent_of_a_machine = cx.t.hosts.keys().any(|h| {
+        let h = h.to_string().to_lowercase();
+        h.len() > suffix.len() && h.ends_with(&suffix)
+    });
+    parent_of_a_machine || store.share.value.contains(['\\', '/'])
+}
+
 fn file_store(cx: &Cx<'_>, store: FileStore, server_lost: bool) -> Pick {
     let host = cx.t.pool_name(store.pool);
-    let how = if server_lost {
+    let namespace = is_namespace(cx, &store);
+    let how = if namespace {
+        format!(
+            "{host} names a namespace, not a server: the folder behind it is restored on the file server that holds it"
+        )
+    } else if server_lost {
         format!("its server {host} was lost")
     } else {
         "the share's content was lost".to_string()
@@ -489,34 +747,63 @@ fn file_store(cx: &Cx<'_>, store: FileStore, server_lost: bool) -> Pick {
         scenario: Scenario::FileStore,
         subject: store.unc.clone(),
         why: format!("{} is a file store of the topology; {how}", store.unc),
-        what: What::FileStore { store, server_lost },
+        what: What::FileStore {
+            server_lost: server_lost && !namespace,
+            store,
+        },
     }
 }
 
-fn monitoring_archiving(cx: &Cx<'_>, sql: usize, server_lost: bool) -> Pick {
+fn monitoring_archiving(
+    cx: &Cx<'_>,
+    sql: usize,
+    server_lost: bool,
+    stores: Vec<&'static str>,
+) -> Pick {
     let shown = cx.t.sql_display(sql);
-    let stores = cx.t.stores_on(sql);
-    let kinds: Vec<&str> = [
-        ("ArchivingStore", "Archiving"),
-        ("MonitoringStore", "Monitoring"),
-    ]
-    .iter()
-    .filter(|(r, _)| stores.contains(r))
-    .map(|(_, k)| *k)
-    .collect();
+    let kinds: Vec<&str> = stores.iter().map(|r| r.trim_end_matches("Store")).collect();
     let how = if server_lost {
-        "its server was lost"
+        "its server was lost".to_string()
     } else {
-        "its databases were lost"
+        let others: Vec<&str> = MONITORING_ARCHIVING
+            .iter()
+            .filter(|r| !stores.contains(r) && cx.t.stores_on(sql).contains(r))
+            .map(|r| r.trim_end_matches("Store"))
+            .collect();
+        if others.is_empty() {
+            "its databases were lost".to_string()
+        } else {
+            format!(
+                "its databases were lost; the {} databases beside them are not restored",
+                others.join(" and ")
+            )
+        }
+    };
+    let on_instance = cx.t.stores_on(sql);
+    let holds = if ["UserStore", "ApplicationStore", "CentralMgmtStore"]
+        .iter()
+        .any(|r| has(&on_instance, r))
+    {
+        format!(
+            "holds {} databases beside the Back End of {}, which is not restored",
+            kinds.join(" and "),
+            pools_text(cx, sql)
+        )
+    } else {
+        format!(
+            "holds stand-alone {} databases (no Back End on it)",
+            kinds.join(" and ")
+        )
     };
     Pick {
         scenario: Scenario::MonitoringArchiving,
         subject: shown.clone(),
-        why: format!(
-            "{shown} holds stand-alone {} databases (no Back End on it); {how}. Their data is not needed to bring Lync Server back",
-            kinds.join(" and ")
-        ),
-        what: What::MonitoringArchiving { sql, server_lost },
+        why: format!("{shown} {holds}; {how}. Their data is not needed to bring the pools back"),
+        what: What::MonitoringArchiving {
+            sql,
+            server_lost,
+            stores,
+        },
     }
 }
 
@@ -633,6 +920,30 @@ mod tests {
                 (MemberServer, "fe01.contoso.com".to_string()),
                 (MemberServer, "fe02.contoso.com".to_string()),
                 (MemberServer, "fe03.contoso.com".to_string()),
+                (PoolStart, "pool01.contoso.com".to_string()),
+            ]
+        );
+        // Every Front End Server named one by one is the same pool down; the Back End that
+        // survives is not restored, and the pool is still started as a whole.
+        assert_eq!(
+            scenarios(
+                EXAMPLE,
+                &["fe01.contoso.com", "fe02.contoso.com", "fe03.contoso.com"]
+            ),
+            vec![
+                (Pool, "pool01.contoso.com".to_string()),
+                (MemberServer, "fe01.contoso.com".to_string()),
+                (MemberServer, "fe02.contoso.com".to_string()),
+                (MemberServer, "fe03.contoso.com".to_string()),
+                (PoolStart, "pool01.contoso.com".to_string()),
+            ]
+        );
+        // Some of them only: member servers, no start of the pool.
+        assert_eq!(
+            scenarios(EXAMPLE, &["fe01.contoso.com", "fe02.contoso.com"]),
+            vec![
+                (MemberServer, "fe01.contoso.com".to_string()),
+                (MemberServer, "fe02.contoso.com".to_string()),
             ]
         );
         assert_eq!(

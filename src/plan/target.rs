@@ -6,6 +6,8 @@ use crate::model::values::{SqlRef, Unc};
 use crate::model::{Deployment, Fqdn, HostRef, Workspace, restore};
 
 use super::Cx;
+use super::pages::Words;
+use crate::date::Date;
 
 /// Something that failed, resolved against the topology.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +40,11 @@ pub const STORE_KINDS: &[&str] = &[
 ///
 /// # Errors
 /// No deployment; a target no deployment knows; targets known to several deployments.
-pub fn deployment_for<'w>(ws: &'w Workspace, failed: &[String]) -> Result<&'w Deployment, Fatal> {
+pub fn deployment_for<'w>(
+    ws: &'w Workspace,
+    failed: &[String],
+    as_of: Date,
+) -> Result<&'w Deployment, Fatal> {
     let contexts: Vec<Cx<'w>> = ws
         .deployments
         .iter()
@@ -48,6 +54,8 @@ pub fn deployment_for<'w>(ws: &'w Workspace, failed: &[String]) -> Result<&'w De
             t: &ws.topologies[d.topology],
             sheets: &d.sheets,
             findings: Vec::new(),
+            words: Words::of(ws.topologies[d.topology].product()),
+            as_of,
         })
         .collect();
     let Some(first) = contexts.first() else {

@@ -4,11 +4,19 @@
 //! (and, for GitHub, in the pull request's diff). Exempted findings are plain log lines, so they
 //! stay visible without being raised as problems; a closing plain line gives the counts and the
 //! verdict. Azure Pipelines has no level below `warning`: notes are plain log lines there.
+//!
+//! Every value first goes through [`terminal`] (a value's line break or control character is
+//! shown as an escape, and a logging command it holds is broken), then through the service's
+//! own escapes for data and properties: GitHub's runner reads `%25`, `%0D`, `%0A` in data and
+//! also `%3A`, `%2C` in properties; Azure's task library writes `%AZP25`, `%0D`, `%0A` in data
+//! and also `%3B`, `%5D` in properties. The line breaks of a multi-line GitHub message are
+//! topolint's own.
 
 use std::io::{self, Write};
 
 use super::primary_position;
 use crate::engine::Report;
+use crate::escape::terminal;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 
@@ -34,7 +42,7 @@ pub fn render(
             (_, Some(s)) => format!(
                 "topolint: exempted until {} ({}): {}",
                 s.expires,
-                one_line(&s.reason),
+                terminal(&s.reason),
                 plain(ws, f)
             ),
             (Dialect::Github, None) => github(ws, f),
@@ -51,18 +59,14 @@ pub fn render(
 /// `path:line:col: severity[CODE] message` on one line, for plain log lines.
 fn plain(ws: &Workspace, f: &Finding) -> String {
     let place = primary_position(ws, f)
-        .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
+        .map(|p| format!("{}:{}:{}: ", terminal(&p.path), p.line, p.column))
         .unwrap_or_default();
     format!(
         "{place}{}[{}] {}",
         f.severity.as_str(),
         f.rule.code,
-        one_line(&f.message)
+        terminal(&f.message)
     )
-}
-
-fn one_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
 }
 
 /// `::error file=P,line=L,endLine=L2,col=C,endColumn=C2,title=CODE name::message`
@@ -87,16 +91,25 @@ fn github(ws: &Workspace, f: &Finding) -> String {
         "title={}",
         github_property(&format!("{} {}", f.rule.code, f.rule.name))
     ));
-    let message = format!("{}\nhelp: {}\n{}", f.message, f.help, f.url());
-    format!("::{command} {}::{}", props.join(","), github_data(&message))
+    // Three lines: the message, the help and the rule's page.
+    let message = [
+        github_data(&f.message),
+        github_data(&format!("help: {}", f.help)),
+        github_data(&f.url()),
+    ]
+    .join("%0A");
+    format!("::{command} {}::{message}", props.join(","))
 }
 
+/// A value in the data of a GitHub workflow command.
 fn github_data(text: &str) -> String {
-    text.replace('%', "%25")
+    terminal(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
+/// A value in a property of a GitHub workflow command.
 fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
@@ -123,12 +136,15 @@ fn azure(ws: &Workspace, f: &Finding) -> String {
     )
 }
 
+/// A value in the data of an Azure Pipelines logging command.
 fn azure_data(text: &str) -> String {
-    text.replace('%', "%AZP25")
+    terminal(text)
+        .replace('%', "%AZP25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
+/// A value in a property of an Azure Pipelines logging command.
 fn azure_property(text: &str) -> String {
     azure_data(text).replace(';', "%3B").replace(']', "%5D")
 }
@@ -139,13 +155,21 @@ mod tests {
 
     #[test]
     fn github_escapes_data_and_properties() {
-        assert_eq!(github_data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(github_data("50% done"), "50%25 done");
         assert_eq!(github_property("a:b,c"), "a%3Ab%2Cc");
+        // A value's line break is shown, never a line of the log; its commands are broken.
+        assert_eq!(github_data("a\n::error::x"), "a\\n:\\u{3a}error::x");
+        assert_eq!(github_property("::x,##[y]"), "%3A\\u{3a}x%2C#\\u{23}[y]");
     }
 
     #[test]
     fn azure_escapes_data_and_properties() {
-        assert_eq!(azure_data("100%\r\n"), "100%AZP25%0D%0A");
+        assert_eq!(azure_data("100%"), "100%AZP25");
         assert_eq!(azure_property("x;y]z"), "x%3By%5Dz");
+        assert_eq!(
+            azure_data("a\r\n##vso[task.setvariable variable=x]1"),
+            "a\\r\\n#\\u{23}vso[task.setvariable variable=x]1"
+        );
+        assert_eq!(azure_property("p;##vso[x]"), "p%3B#\\u{23}vso[x%5D");
     }
 }

@@ -3,16 +3,20 @@
 //! An exempted finding is written with `suppressed` in place of the severity, and its reason and
 //! expiry date after the name, so that tools matching `error|warning|note` skip it. A closing
 //! line gives the counts and the verdict (left out with `--quiet`); `--statistics` gives the
-//! number of findings of each rule instead of the findings.
+//! number of findings of each rule instead of the findings. Paths are in the human form: with
+//! `\` separators when `style.backslashes` (see [`crate::paths::for_humans`]).
 
 use std::io::{self, Write};
 
 use super::human::Style;
 use super::primary_position;
 use crate::engine::Report;
+use crate::escape::Term;
 use crate::model::Workspace;
+use crate::paths::for_humans;
 
-/// Writes the findings, one per line, in report order, then the closing line.
+/// Writes the findings, one per line, in report order, then the closing line; paths, messages
+/// and reasons through [`crate::escape::terminal`], so that each finding stays one line.
 ///
 /// # Errors
 /// Propagates write errors.
@@ -25,7 +29,7 @@ pub fn render(
     if style.statistics {
         super::statistics(out, report)?;
     } else {
-        findings(out, ws, report)?;
+        findings(out, ws, report, style.backslashes)?;
     }
     if !style.quiet {
         writeln!(out, "{}", super::closing_line(&report.summary))?;
@@ -33,10 +37,21 @@ pub fn render(
     Ok(())
 }
 
-fn findings(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
+fn findings(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    backslashes: bool,
+) -> io::Result<()> {
     for f in &report.findings {
         match primary_position(ws, f) {
-            Some(p) => write!(out, "{}:{}:{}: ", p.path, p.line, p.column)?,
+            Some(p) => write!(
+                out,
+                "{}:{}:{}: ",
+                Term(&for_humans(&p.path, backslashes)),
+                p.line,
+                p.column
+            )?,
             None => write!(out, "topolint: ")?,
         }
         match &f.suppression {
@@ -45,13 +60,17 @@ fn findings(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
                 "{}[{}] {} ({})",
                 f.severity.as_str(),
                 f.rule.code,
-                f.message,
+                Term(&f.message),
                 f.rule.name
             )?,
             Some(s) => writeln!(
                 out,
                 "suppressed[{}] {} ({}; exempted until {}: {})",
-                f.rule.code, f.message, f.rule.name, s.expires, s.reason
+                f.rule.code,
+                Term(&f.message),
+                f.rule.name,
+                s.expires,
+                Term(&s.reason)
             )?,
         }
     }

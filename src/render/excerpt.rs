@@ -5,9 +5,14 @@
 //! line) or a label over thousands of lines (a CSV row an unclosed quote runs to the end of the
 //! file); the snippet of such a finding stays a few lines long. It also spares the renderer a scan
 //! of the whole file for each finding. Line and column numbers stay those of the file.
+//!
+//! The text is shown through [`escape::terminal_into`]: a control character, line separator or
+//! CI logging command in the file is shown escaped, never written to the terminal as itself.
+//! [`Excerpt::until`] shows nothing past a given offset, for a file that is not a topology.
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::escape;
 use crate::source::SourceFile;
 use crate::span::{Span, floor_char_boundary as floor};
 
@@ -44,16 +49,56 @@ struct Window {
     to: usize,
     /// Where `from` landed in the excerpt (after any `…`).
     at: usize,
+    /// The characters shown escaped, in order: (offset in the file, bytes in the file, bytes
+    /// of the escape).
+    escapes: Vec<(usize, usize, usize)>,
     /// Characters of the file's line before `from`: columns count characters, as in every
     /// other format.
     chars_before: usize,
+}
+
+impl Window {
+    /// Where a file offset of this window lands in the excerpt.
+    fn to_excerpt(&self, offset: usize) -> usize {
+        let offset = offset.clamp(self.from, self.to);
+        let grown: usize = self
+            .escapes
+            .iter()
+            .take_while(|(at, _, _)| *at < offset)
+            .map(|(_, was, now)| now - was)
+            .sum();
+        self.at + (offset - self.from) + grown
+    }
+
+    /// The characters of the file from `from` to what excerpt offset `offset` shows (in
+    /// `text`, the excerpt's): an escape stands for one character.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let shown = text
+            .get(self.at..offset.max(self.at))
+            .map_or(0, |t| t.chars().count());
+        let grown: usize = self
+            .escapes
+            .iter()
+            .filter(|(at, _, _)| self.to_excerpt(*at) < offset)
+            .map(|(_, _, now)| now - 1)
+            .sum();
+        shown.saturating_sub(grown)
+    }
 }
 
 impl Excerpt {
     /// The lines of `file` around `spans` (one line of context on each side).
     #[must_use]
     pub fn new(file: &SourceFile, spans: &[Span]) -> Self {
-        let text = file.text.as_str();
+        Self::until(file, spans, file.text.len())
+    }
+
+    /// Like [`Excerpt::new`], showing nothing of the file from byte `stop` on: for a file that
+    /// is not a topology or a worksheet, whatever it holds past the first bad position is not
+    /// repeated. A `…` marks the cut, and a label that falls past it points at the `…`.
+    #[must_use]
+    pub fn until(file: &SourceFile, spans: &[Span], stop: usize) -> Self {
+        let text = &file.text[..floor(&file.text, stop.min(file.text.len()))];
         let len = text.len();
         // Each label, cut to a readable size.
         let cut: Vec<(usize, usize)> = spans
@@ -75,8 +120,9 @@ impl Excerpt {
         let lowest = cut.iter().map(|c| c.0).min().unwrap_or(0);
         let highest = cut.iter().map(|c| c.1).max().unwrap_or(0);
         // One line of context before the first label and after the last.
-        let line_start = |offset: usize| file.line_range(offset).start;
-        let line_end = |offset: usize| file.line_range(offset).end;
+        // Lines from the file's line table, ending at the stop.
+        let line_start = |offset: usize| file.line_range(offset).start.min(len);
+        let line_end = |offset: usize| file.line_range(offset).end.min(len);
         let first = line_start(line_start(lowest).saturating_sub(1));
         let last = line_end(line_end(highest));
         let first_line = file.line(u32::try_from(first).unwrap_or(u32::MAX)) - 1;
@@ -114,14 +160,20 @@ impl Excerpt {
             } else {
                 0
             };
+            let at = excerpt.len();
+            let mut escapes = Vec::new();
+            escape::terminal_into(&mut excerpt, &text[from..to], |i, a, b| {
+                let was = text[from + i..].chars().next().map_or(1, char::len_utf8);
+                escapes.push((from + i, was, b - a));
+            });
             lines.push(Window {
                 line_start: start,
                 from,
                 to,
-                at: excerpt.len(),
+                at,
+                escapes,
                 chars_before,
             });
-            excerpt.push_str(&text[from..to]);
             if to < content_end {
                 excerpt.push_str(CUT);
             }
@@ -131,8 +183,23 @@ impl Excerpt {
             }
             start = end;
         }
+        let stopped = len < file.text.len();
+        if stopped {
+            if excerpt.is_empty() || excerpt.ends_with('\n') {
+                // The cut is at the start of a line: the mark gets a line of its own.
+                lines.push(Window {
+                    line_start: len,
+                    from: len,
+                    to: len,
+                    at: excerpt.len(),
+                    escapes: Vec::new(),
+                    chars_before: 0,
+                });
+            }
+            excerpt.push_str(CUT);
+        }
         let mut this = Self {
-            name: file.display.clone(),
+            name: escape::terminal(&file.display).into_owned(),
             text: excerpt,
             first_line,
             lines,
@@ -142,10 +209,25 @@ impl Excerpt {
             .iter()
             .map(|&(s, e)| {
                 let (s, e) = (this.map(s), this.map(e));
+                // A label emptied by the cut points at its mark.
+                let e = if stopped && s == e && s + CUT.len() == this.text.len() {
+                    s + CUT.len()
+                } else {
+                    e
+                };
                 SourceSpan::new(s.into(), e.saturating_sub(s))
             })
             .collect();
         this
+    }
+
+    /// The file named in the human form: with `\` separators when `backslashes`.
+    #[must_use]
+    pub fn shown(mut self, backslashes: bool) -> Self {
+        if let std::borrow::Cow::Owned(name) = crate::paths::for_humans(&self.name, backslashes) {
+            self.name = name;
+        }
+        self
     }
 
     /// The excerpt's span of each label given to [`Excerpt::new`], in order.
@@ -160,9 +242,7 @@ impl Excerpt {
             .lines
             .partition_point(|w| w.line_start <= offset)
             .saturating_sub(1);
-        self.lines
-            .get(index)
-            .map_or(0, |w| w.at + offset.clamp(w.from, w.to) - w.from)
+        self.lines.get(index).map_or(0, |w| w.to_excerpt(offset))
     }
 }
 
@@ -185,11 +265,7 @@ impl SourceCode for Excerpt {
                 .partition_point(|w| w.at <= span.offset())
                 .saturating_sub(1);
             self.lines.get(index).map_or(inner.column(), |w| {
-                let shown = self
-                    .text
-                    .get(w.at..span.offset().max(w.at))
-                    .map_or(0, |t| t.chars().count());
-                w.chars_before + shown
+                w.chars_before + w.chars_to(&self.text, span.offset())
             })
         } else {
             inner.column()
@@ -288,6 +364,45 @@ mod tests {
         assert_eq!(shown(&e, 0), format!("a{}", "匢".repeat(whole)));
         let e = Excerpt::new(&f, &[Span::new(2, 5)]);
         assert_eq!(shown(&e, 0), "匢");
+    }
+
+    #[test]
+    fn control_characters_and_ci_commands_are_shown_escaped_with_labels_in_place() {
+        let f = file("a\n\u{1b}[2J x=\"##vso[task.setvariable]\" <y/>\nb\n");
+        let at = f.text.find("<y/>").expect("label");
+        let e = Excerpt::new(&f, &[Span::new(at, at + 4)]);
+        assert_eq!(
+            e.text,
+            "a\n\\u{1b}[2J x=\"#\\u{23}vso[task.setvariable]\" <y/>\nb\n"
+        );
+        assert_eq!(shown(&e, 0), "<y/>");
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        // The column is the file's (bytes), not the escaped text's.
+        assert_eq!((c.line(), c.column()), (1, at - 2));
+        // A label on an escaped character underlines its escape.
+        let bell = file("x\u{7}y\n");
+        let e = Excerpt::new(&bell, &[Span::new(1, 2)]);
+        assert_eq!(shown(&e, 0), "\\u{7}");
+        assert!(!e.name.contains('\n'));
+    }
+
+    #[test]
+    fn nothing_is_shown_past_the_end_given() {
+        let f = file("SECRET_A=1\0SECRET_B=2\0\nline two\n");
+        let e = Excerpt::until(&f, &[Span::new(10, 11)], 10);
+        assert_eq!(e.text, "SECRET_A=1…");
+        assert_eq!(shown(&e, 0), "…");
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (0, 10));
+        let e = Excerpt::until(&f, &[Span::new(0, 30)], 0);
+        assert_eq!(e.text, "…");
+        assert_eq!(shown(&e, 0), "…");
+        // A cut at the start of a line: the mark is on that line, where the label was.
+        let f = file("<a>\n<b>\nsecret\n");
+        let e = Excerpt::until(&f, &[Span::new(8, 14)], 8);
+        assert_eq!(e.text, "<b>\n…");
+        let c = e.read_span(&e.spans()[0], 0, 0).expect("in range");
+        assert_eq!((c.line(), c.column()), (2, 0));
     }
 
     #[test]

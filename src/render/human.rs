@@ -1,5 +1,8 @@
 //! Rich diagnostics through miette: the source snippet, labels on the exact attribute, help, the
 //! rule's doc link, and a second file as a related snippet. Then the closing summary.
+//!
+//! Every text from the inputs (messages, labels, help, paths, reasons, the snippet itself) goes
+//! through [`terminal`], so the only control codes written are miette's colours.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -9,9 +12,11 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 use std::collections::BTreeMap;
 
 use crate::engine::Report;
+use crate::escape::{Term, terminal};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
 use crate::model::worksheet::{BlankCell, Worksheet};
+use crate::paths::for_humans;
 use crate::render::excerpt::Excerpt;
 use crate::source::FileId;
 use crate::span::Span;
@@ -26,6 +31,10 @@ pub struct Style {
     pub quiet: bool,
     /// Print the number of findings of each rule instead of the findings.
     pub statistics: bool,
+    /// ASCII frames and symbols only, for a console whose code page is not UTF-8.
+    pub ascii: bool,
+    /// Paths with `\` separators (see [`crate::paths::for_humans`]).
+    pub backslashes: bool,
 }
 
 /// Writes every finding and the summary.
@@ -38,11 +47,28 @@ pub fn render(
     report: &Report,
     style: Style,
 ) -> io::Result<()> {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    if !style.ascii {
+        return draw(out, ws, report, style);
+    }
+    let mut buffer = Vec::new();
+    draw(&mut buffer, ws, report, style)?;
+    let text = String::from_utf8_lossy(&buffer);
+    out.write_all(crate::console::ascii_symbols(&text).as_bytes())
+}
+
+/// The miette theme: Unicode or ASCII frames, with or without colour.
+#[must_use]
+pub fn theme(color: bool, ascii: bool) -> GraphicalTheme {
+    match (color, ascii) {
+        (true, false) => GraphicalTheme::unicode(),
+        (false, false) => GraphicalTheme::unicode_nocolor(),
+        (true, true) => GraphicalTheme::ascii(),
+        (false, true) => GraphicalTheme::none(),
+    }
+}
+
+fn draw(out: &mut dyn Write, ws: &Workspace, report: &Report, style: Style) -> io::Result<()> {
+    let theme = theme(style.color, style.ascii);
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(style.color)
@@ -58,7 +84,7 @@ pub fn render(
         for entry in entries(ws, report) {
             let mut text = String::new();
             handler
-                .render_report(&mut text, &Adapter::new(ws, entry))
+                .render_report(&mut text, &Adapter::new(ws, entry, style.backslashes))
                 .map_err(io::Error::other)?;
             out.write_all(text.as_bytes())?;
         }
@@ -67,8 +93,8 @@ pub fn render(
         if report.active().next().is_some() {
             writeln!(out)?;
         }
-        exempted(out, ws, report)?;
-        summary(out, report)?;
+        exempted(out, ws, report, style.backslashes)?;
+        summary(out, report, style.backslashes)?;
     }
     Ok(())
 }
@@ -166,7 +192,7 @@ fn row_entry<'a>(
         format!(
             "the {} row `{}`",
             sheet.kind.name(),
-            crate::finding::shown(&blank.row_key)
+            terminal(&crate::finding::shown(&blank.row_key))
         )
     };
     // One rule: its heading and page, as for a single finding.
@@ -192,11 +218,17 @@ fn row_entry<'a>(
         help: help.into(),
         primary: labels.next().map(std::borrow::Cow::Owned),
         secondary: labels.map(std::borrow::Cow::Owned).collect(),
+        stops_at_primary: false,
     }
 }
 
 /// The findings exemptions waive, one line each with the reason and the expiry date.
-fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
+fn exempted(
+    out: &mut dyn Write,
+    ws: &Workspace,
+    report: &Report,
+    backslashes: bool,
+) -> io::Result<()> {
     let mut any = false;
     for f in report.suppressed() {
         if !any {
@@ -204,17 +236,25 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
             any = true;
         }
         let place = super::primary_position(ws, f)
-            .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
+            .map(|p| {
+                format!(
+                    "{}:{}:{}: ",
+                    for_humans(&p.path, backslashes),
+                    p.line,
+                    p.column
+                )
+            })
             .unwrap_or_default();
         let reason = f.suppression.as_ref().map_or(String::new(), |s| {
             format!(" — exempted until {}: {}", s.expires, s.reason)
         });
         writeln!(
             out,
-            "  {place}{}[{}] {}{reason}",
+            "  {}{}[{}] {}",
+            Term(&place),
             f.severity.as_str(),
             f.rule.code,
-            f.message
+            Term(&format!("{}{reason}", f.message))
         )?;
     }
     if any {
@@ -225,8 +265,9 @@ fn exempted(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<
 
 use super::plural;
 
-fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Result<()> {
     let s = &report.summary;
+    let shown = |path: &str| for_humans(path, backslashes).into_owned();
     writeln!(
         out,
         "Checked {} and {} in {} read; {} run.",
@@ -236,6 +277,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(s.rules_run, "rule")
     )?;
     if let Some(backup) = &s.backup_topology {
+        let backup = Term(&shown(backup));
         if s.backup_identical {
             writeln!(
                 out,
@@ -250,7 +292,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         for d in &s.deployments {
             let mut line = format!(
                 "  {}: {}: {}, {}, {}",
-                d.topology,
+                Term(&shown(&d.topology)),
                 d.verdict.headline(),
                 plural(d.errors, "error"),
                 plural(d.warnings, "warning"),
@@ -270,7 +312,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 writeln!(
                     out,
                     "Readiness rules (BK, RS, HA) did not run for {}: {why}.",
-                    d.topology
+                    Term(&shown(&d.topology))
                 )?;
             }
         }
@@ -295,6 +337,13 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 /// How many lines apart two labels may be and still share one snippet.
 const NEAR_LINES: usize = 6;
 
+/// Rules whose findings are about a file that may be no topology or worksheet at all: their
+/// snippet stops at the first bad position, so that such a file (a secret, a process's
+/// environment) is never repeated. For a CSV or text file that is no worksheet (`IN004`), the
+/// bad position is its header row, which is shown whole, with what each cell should read; the
+/// rows after it are not.
+const NOT_AN_INPUT: &[&str] = &["IN002", "IN003", "IN004"];
+
 /// What one diagnostic says: a finding, or the blank cells of one worksheet row.
 struct Entry<'a> {
     /// The heading: `CODE name`, or the codes of a row's blank cells.
@@ -305,6 +354,8 @@ struct Entry<'a> {
     help: std::borrow::Cow<'a, str>,
     primary: Option<std::borrow::Cow<'a, Label>>,
     secondary: Vec<std::borrow::Cow<'a, Label>>,
+    /// The snippet shows nothing of the file from the primary label on ([`NOT_AN_INPUT`]).
+    stops_at_primary: bool,
 }
 
 impl<'a> Entry<'a> {
@@ -313,19 +364,21 @@ impl<'a> Entry<'a> {
             code: format!("{} {}", finding.rule.code, finding.rule.name),
             url: Some(finding.url()),
             severity: finding.severity,
-            message: finding.message.as_str().into(),
-            help: finding.help.as_str().into(),
+            message: terminal(&finding.message),
+            help: terminal(&finding.help),
             primary: finding.primary.as_ref().map(std::borrow::Cow::Borrowed),
             secondary: finding
                 .secondary
                 .iter()
                 .map(std::borrow::Cow::Borrowed)
                 .collect(),
+            stops_at_primary: NOT_AN_INPUT.contains(&finding.rule.code),
         }
     }
 }
 
-/// A diagnostic seen through miette's eyes, with its source attached at render time.
+/// A diagnostic seen through miette's eyes, with its source attached at render time and its
+/// texts escaped for the terminal.
 struct Adapter<'a> {
     entry: Entry<'a>,
     /// The lines of the primary label's file the snippet shows, with `labels` in them.
@@ -336,7 +389,11 @@ struct Adapter<'a> {
 }
 
 impl<'a> Adapter<'a> {
-    fn new(ws: &Workspace, entry: Entry<'a>) -> Self {
+    fn new(ws: &Workspace, entry: Entry<'a>, backslashes: bool) -> Self {
+        let shown = |l: &Label| Label {
+            message: terminal(&l.message).into_owned(),
+            ..l.clone()
+        };
         let primary = entry.primary.as_deref();
         let primary_file = primary.map(|l| l.file);
         // Labels far from the primary one get their own snippet rather than stretching it.
@@ -345,21 +402,41 @@ impl<'a> Adapter<'a> {
             primary.is_some_and(|p| p.file == l.file && line(p).abs_diff(line(l)) <= NEAR_LINES)
         };
         let mut labels: Vec<(Label, bool)> =
-            primary.map(|p| (p.clone(), true)).into_iter().collect();
+            primary.map(|p| (shown(p), true)).into_iter().collect();
         let mut related = Vec::new();
         for l in entry.secondary.iter().map(|l| &**l) {
             if near(l) {
-                labels.push((l.clone(), false));
+                labels.push((shown(l), false));
             } else {
                 related.push(Related {
-                    message: l.message.clone(),
-                    source: Excerpt::new(ws.files.get(l.file), &[l.span]),
+                    message: terminal(&l.message).into_owned(),
+                    source: Excerpt::new(ws.files.get(l.file), &[l.span]).shown(backslashes),
                 });
             }
         }
         let spans: Vec<Span> = labels.iter().map(|(l, _)| l.span).collect();
+        let stop = primary.filter(|_| entry.stops_at_primary).map(|p| {
+            let file = ws.files.get(p.file);
+            let start = p.span.start as usize;
+            let worksheet_like = file
+                .path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+            if entry.code.starts_with("IN004") && worksheet_like {
+                // The end of the header row.
+                file.text
+                    .get(start..)
+                    .and_then(|rest| rest.find(['\r', '\n']))
+                    .map_or(file.text.len(), |end| start + end)
+            } else {
+                start
+            }
+        });
         Self {
-            source: primary_file.map(|f| Excerpt::new(ws.files.get(f), &spans)),
+            source: primary_file.map(|f| {
+                let file = ws.files.get(f);
+                Excerpt::until(file, &spans, stop.unwrap_or(file.text.len())).shown(backslashes)
+            }),
             entry,
             labels,
             related,

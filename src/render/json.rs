@@ -106,6 +106,5 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report, as_of: Date)
         backup_topology: report.summary.backup_topology.as_deref(),
         findings,
     };
-    serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::other)?;
-    writeln!(out)
+    crate::escape::write_json(out, &json)
 }

@@ -238,13 +238,17 @@ fn detail(ws: &Workspace, f: &Finding) -> String {
     )
 }
 
-/// Text made safe for XML content and attribute values; characters XML 1.0 cannot hold are
-/// replaced.
+/// Text made safe for XML content and attribute values; characters XML 1.0 cannot hold,
+/// controls, line separators and bidirectional controls are replaced with U+FFFD, a line break
+/// is a character reference (no value starts a line of the file), and
+/// the `#` that would complete a CI logging command (`##vso[`, `##[`) is written `&#35;`, which
+/// reads back as the same text.
 #[must_use]
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
+            '#' if crate::escape::completes_command(text, i) => out.push_str("&#35;"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -252,7 +256,7 @@ pub fn escape(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\t' | '\r' => out.push(' '),
-            c if u32::from(c) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+            c if crate::escape::is_hidden(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
                 out.push('\u{FFFD}');
             }
             c => out.push(c),
@@ -272,5 +276,9 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}"
         );
         assert_eq!(escape("a\nb"), "a&#10;b");
+        assert_eq!(
+            escape("x ##vso[task.complete result=Failed]##[error]"),
+            "x #&#35;vso[task.complete result=Failed]#&#35;[error]"
+        );
     }
 }

@@ -18,6 +18,7 @@ use super::Position;
 use crate::engine::Report;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
+use crate::paths::{self, Platform};
 use crate::rules::{self, RuleMeta};
 
 /// The schema the output follows.
@@ -58,8 +59,7 @@ pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Resul
         }],
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
+    crate::escape::write_json(out, &log)
 }
 
 #[derive(Serialize)]
@@ -180,7 +180,7 @@ fn result(ws: &Workspace, f: &Finding, occurrence: usize) -> Value {
 fn physical(p: &Position, message: Option<&str>) -> Value {
     let mut location = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(&p.path) },
+            "artifactLocation": { "uri": paths::uri(&p.path, Platform::CURRENT) },
             "region": {
                 "startLine": p.line,
                 "startColumn": p.column,
@@ -193,22 +193,6 @@ fn physical(p: &Position, message: Option<&str>) -> Value {
         location["message"] = json!({ "text": text });
     }
     location
-}
-
-/// A relative path as a URI reference: `/` separators, and percent-encoding for what a URI
-/// cannot hold as is (spaces, `%`, `#`, `?`, non-ASCII).
-#[must_use]
-pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.replace('\\', "/").bytes() {
-        let keep = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
-        if keep {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// The body of a `## title` section of a rule page.
@@ -271,13 +255,6 @@ fn cut(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_become_uri_references() {
-        assert_eq!(uri("deploy/topology.xml"), "deploy/topology.xml");
-        assert_eq!(uri("my sites\\EMEA #1.xml"), "my%20sites/EMEA%20%231.xml");
-        assert_eq!(uri("Zürich.csv"), "Z%C3%BCrich.csv");
-    }
 
     #[test]
     fn descriptions_are_plain_sentences_within_the_limit() {

@@ -31,9 +31,9 @@ declare_rule! {
     /// frequent schedule the other worksheets record (`daily` when they record none). Older
     /// runs are history and are not reported one by one.
     ///
-    /// Decisions: a date after `--as-of` is not reported here (a worksheet filled in ahead of a
-    /// backup run, or a run checked with an earlier `--as-of`); blank and unreadable dates are
-    /// left alone (`Last backup` is optional, and IN005 reports a date it cannot read).
+    /// Decisions: a date after `--as-of` is not stale; IN009 reports it (a backup cannot have
+    /// been taken in the future). Blank and unreadable dates are left alone (`Last backup` is
+    /// optional, and IN005 reports a date it cannot read).
     ///
     /// ## Why it breaks a restore
     /// A restore brings back the state of the last backup. If the backups stopped running, the

@@ -50,6 +50,7 @@ mod in005_worksheet_syntax;
 mod in006_unresolved_placeholder;
 mod in007_stale_exemption;
 mod in008_ambiguous_deployment;
+mod in009_invalid_value;
 mod rs301_no_same_fqdn_replacement;
 mod rs302_sql_instance_unrecorded;
 mod rs303_certificate_not_backed_up;
@@ -108,6 +109,7 @@ pub static ALL: &[&RuleDef] = &[
     &in006_unresolved_placeholder::RULE,
     &in007_stale_exemption::RULE,
     &in008_ambiguous_deployment::RULE,
+    &in009_invalid_value::RULE,
     &rs301_no_same_fqdn_replacement::RULE,
     &rs302_sql_instance_unrecorded::RULE,
     &rs303_certificate_not_backed_up::RULE,

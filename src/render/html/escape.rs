@@ -1,22 +1,33 @@
 //! The one way input-derived text enters the report: escaped for HTML text and for quoted
 //! attribute values alike.
 
-/// Appends `text` to `out` so that it reads as the same characters in element content and
-/// inside a double- or single-quoted attribute value: `& < > " '` become character
-/// references, and control characters (which HTML forbids) become U+FFFD.
-pub fn push(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+/// What stands for the character at byte `i` of `text`, when it cannot stand as itself: `& < >
+/// " '` become character references, line breaks too (they read the same, and no value starts
+/// a line of the file), control characters (which HTML forbids), line separators and
+/// bidirectional controls (which would reorder what the page shows) become U+FFFD, and the `#`
+/// that would complete a CI logging command (`##vso[`, `##[`) is written `&#35;`.
+fn replacement(text: &str, i: usize, c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        '\n' => Some("&#10;"),
+        '\r' => Some("&#13;"),
+        '\t' => None,
+        '#' if crate::escape::completes_command(text, i) => Some("&#35;"),
+        c if crate::escape::is_hidden(c) => Some("\u{fffd}"),
+        _ => None,
     }
+}
+
+/// Appends `text` to `out` so that it reads as the same characters in element content and
+/// inside a double- or single-quoted attribute value (see [`replacement`]).
+pub fn push(out: &mut String, text: &str) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{}", Esc(text));
 }
 
 /// `text`, escaped (see [`push`]).
@@ -34,19 +45,11 @@ impl std::fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut start = 0;
         for (i, c) in self.0.char_indices() {
-            let replacement = match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                '\t' | '\n' | '\r' => continue,
-                c if c.is_control() => "\u{fffd}",
-                _ => continue,
-            };
-            f.write_str(&self.0[start..i])?;
-            f.write_str(replacement)?;
-            start = i + c.len_utf8();
+            if let Some(r) = replacement(self.0, i, c) {
+                f.write_str(&self.0[start..i])?;
+                f.write_str(r)?;
+                start = i + c.len_utf8();
+            }
         }
         f.write_str(&self.0[start..])
     }
@@ -80,9 +83,23 @@ mod tests {
 
     #[test]
     fn control_characters_are_replaced_and_text_is_kept() {
-        assert_eq!(escape("a\u{0}b\u{7}c\td\ne"), "a\u{fffd}b\u{fffd}c\td\ne");
-        assert_eq!(Esc("a\u{0}b\tc é").to_string(), "a\u{fffd}b\tc é");
+        assert_eq!(
+            escape("a\u{0}b\u{7}c\td\ne"),
+            "a\u{fffd}b\u{fffd}c\td&#10;e"
+        );
+        assert_eq!(Esc("a\u{0}b\tc é\r").to_string(), "a\u{fffd}b\tc é&#13;");
         assert_eq!(escape("\\\\fs01\\share"), "\\\\fs01\\share");
+    }
+
+    #[test]
+    fn ci_logging_commands_are_broken() {
+        let hostile = "##vso[task.setvariable variable=x]1 ##[error]y # ##";
+        let escaped = escape(hostile);
+        assert_eq!(
+            escaped,
+            "#&#35;vso[task.setvariable variable=x]1 #&#35;[error]y # ##"
+        );
+        assert_eq!(Esc(hostile).to_string(), escaped);
     }
 
     #[test]
