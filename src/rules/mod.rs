@@ -361,11 +361,14 @@ impl Unique {
     }
 
     /// Adds a draft; `again` labels its place when the entity already has a finding.
-    pub(crate) fn push(&mut self, draft: Draft, again: &str) {
+    pub(crate) fn push(&mut self, mut draft: Draft, again: &str) {
         let severity = |d: &Draft| d.severity.unwrap_or(self.default);
-        match self.drafts.remove(&draft.entity) {
+        // The entity moves into the key (it is put back when the draft is emitted): a value of
+        // megabytes is not copied.
+        let entity = std::mem::take(&mut draft.entity);
+        match self.drafts.remove(&entity) {
             None => {
-                self.drafts.insert(draft.entity.clone(), draft);
+                self.drafts.insert(entity, draft);
             }
             Some(first) => {
                 let (mut kept, other) = if severity(&draft) > severity(&first) {
@@ -376,14 +379,15 @@ impl Unique {
                 if let Some(label) = other.primary {
                     kept = kept.also(label.file, label.span, again);
                 }
-                self.drafts.insert(kept.entity.clone(), kept);
+                self.drafts.insert(entity, kept);
             }
         }
     }
 
     /// Emits the drafts, sorted by entity.
     pub(crate) fn emit(self, out: &mut Emitter<'_>) {
-        for draft in self.drafts.into_values() {
+        for (entity, mut draft) in self.drafts {
+            draft.entity = entity;
             out.emit(draft);
         }
     }
@@ -509,7 +513,7 @@ pub(crate) fn stamp(
     scope: &str,
 ) -> Finding {
     let fingerprint =
-        crate::finding::fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
+        crate::finding::fingerprint(&[rule.code, scope, &crate::model::lowercase(&draft.entity)]);
     // A finding's own severity applies unless the configuration changed the rule's.
     let severity = match draft.severity {
         Some(own) if severity == rule.severity => own,
