@@ -199,12 +199,21 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
 /// `text` cut to at most `max` characters, with `…` at the cut: what bounds every message, label
 /// and entity of a finding, whatever a rule quoted in it.
 #[must_use]
-pub fn cut(mut text: String, max: usize) -> String {
-    if let Some((at, _)) = text.char_indices().nth(max) {
-        text.truncate(at);
-        text.push('…');
+pub fn cut(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        // A new string: a truncated one would keep the whole allocation.
+        Some(_) => cut_str(&text, max),
+        None => text,
     }
-    text
+}
+
+/// [`cut`] of a borrowed text, copying only what is kept.
+#[must_use]
+pub fn cut_str(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// A 64-bit FNV-1a hash of the parts, as 16 hex digits: stable across runs, platforms and
@@ -248,6 +257,11 @@ mod tests {
         assert_eq!(cut("short".to_string(), 10), "short");
         assert_eq!(cut("ééé".to_string(), 2), "éé…");
         assert_eq!(cut("x".repeat(5000), 1000).chars().count(), 1001);
+        assert!(
+            cut("x".repeat(5000), 10).capacity() < 100,
+            "the cut text keeps no spare room"
+        );
+        assert_eq!(cut_str("ééé", 2), "éé…");
     }
 
     #[test]

@@ -320,17 +320,18 @@ impl Emitter<'_> {
     /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
         if let Some(checked) = self.checked.as_deref_mut() {
-            checked.push(cut(draft.entity.clone(), MAX_ENTITY_CHARS));
+            checked.push(crate::finding::cut_str(&draft.entity, MAX_ENTITY_CHARS));
         }
         self.drafts.push(draft);
     }
 
     /// Records that the rule looked at `entity` (named as its findings would name it), whether
     /// or not it found anything.
-    pub fn checked(&mut self, entity: impl Into<String>) {
+    pub fn checked(&mut self, entity: impl AsRef<str>) {
         if let Some(checked) = self.checked.as_deref_mut() {
-            // Cut as the entity of a finding is, so that the two still match.
-            checked.push(cut(entity.into(), MAX_ENTITY_CHARS));
+            // Cut as the entity of a finding is, so that the two still match (and copied only
+            // as far as it is kept).
+            checked.push(crate::finding::cut_str(entity.as_ref(), MAX_ENTITY_CHARS));
         }
     }
 
@@ -360,11 +361,14 @@ impl Unique {
     }
 
     /// Adds a draft; `again` labels its place when the entity already has a finding.
-    pub(crate) fn push(&mut self, draft: Draft, again: &str) {
+    pub(crate) fn push(&mut self, mut draft: Draft, again: &str) {
         let severity = |d: &Draft| d.severity.unwrap_or(self.default);
-        match self.drafts.remove(&draft.entity) {
+        // The entity moves into the key (it is put back when the draft is emitted): a value of
+        // megabytes is not copied.
+        let entity = std::mem::take(&mut draft.entity);
+        match self.drafts.remove(&entity) {
             None => {
-                self.drafts.insert(draft.entity.clone(), draft);
+                self.drafts.insert(entity, draft);
             }
             Some(first) => {
                 let (mut kept, other) = if severity(&draft) > severity(&first) {
@@ -375,14 +379,15 @@ impl Unique {
                 if let Some(label) = other.primary {
                     kept = kept.also(label.file, label.span, again);
                 }
-                self.drafts.insert(kept.entity.clone(), kept);
+                self.drafts.insert(entity, kept);
             }
         }
     }
 
     /// Emits the drafts, sorted by entity.
     pub(crate) fn emit(self, out: &mut Emitter<'_>) {
-        for draft in self.drafts.into_values() {
+        for (entity, mut draft) in self.drafts {
+            draft.entity = entity;
             out.emit(draft);
         }
     }
@@ -494,7 +499,7 @@ pub fn suggest(key: &str) -> Option<&'static str> {
 }
 
 /// Longest entity kept (an FQDN has at most 255 characters, a UNC path rarely more).
-const MAX_ENTITY_CHARS: usize = 1024;
+pub(crate) const MAX_ENTITY_CHARS: usize = 1024;
 /// Longest message or help kept.
 const MAX_MESSAGE_CHARS: usize = 2000;
 /// Longest label kept.
@@ -508,7 +513,7 @@ pub(crate) fn stamp(
     scope: &str,
 ) -> Finding {
     let fingerprint =
-        crate::finding::fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
+        crate::finding::fingerprint(&[rule.code, scope, &crate::model::lowercase(&draft.entity)]);
     // A finding's own severity applies unless the configuration changed the rule's.
     let severity = match draft.severity {
         Some(own) if severity == rule.severity => own,
