@@ -9,15 +9,27 @@
 # on the same files:
 #   xmllint --noout FILE              (libxml2 builds the whole tree)
 #   xmllint --noout --stream FILE     (libxml2's streaming reader)
-#   topolint check --format json FILE (every rule, the topology alone)
+#   topolint check --format json FILE (every rule, the topology alone in its folder)
 #   topolint check --format json DIR  (every rule, the topology and its seven worksheets)
 # and reports the median time, throughput, peak memory (RSS) against the file size, the ratios
 # to xmllint, and how time grows from the smallest to the largest size.
+#
+# Then the growth of hostile and unusual shapes (examples/gen-shapes.rs, and gen-topology.rs with
+# renamed pools or mirrored pairs): each is measured at a size and at 3 times that size, and the
+# script reports how wall time, CPU time (user + system, steadier on a shared machine) and peak
+# memory grow; a shape whose CPU time grows more than 4 times fails. Then a 500 MB attribute in
+# every output format (and `inspect`), with peak memory against the file size (at most 4 times).
+#
+#   SHAPES="long-line drift" bench/run.sh   # some shapes only (SHAPES="" for none)
+#   GROWTH_RUNS=5 BIG_MB=200 bench/run.sh   # runs per growth measurement; the attribute's size
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SIZES=${SIZES:-"2000 20000"}
+SHAPES=${SHAPES-"long-line namespaces attributes inspect-attributes baseline drift html"}
+GROWTH_RUNS=${GROWTH_RUNS:-3}
+BIG_MB=${BIG_MB:-500}
 OUT=${BENCH_DIR:-target/bench}
 AS_OF=2026-11-21
 
@@ -43,12 +55,17 @@ echo "xmllint: $(xmllint --version 2>&1 | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (timings are only comparable within one run)"
 
 echo "== build"
-cargo build --release --quiet --bin topolint --example gen-topology
+cargo build --release --quiet --bin topolint --example gen-topology --example gen-shapes
 TOPOLINT=target/release/topolint
 GEN=target/release/examples/gen-topology
+SHAPE=target/release/examples/gen-shapes
 
 for n in $SIZES; do
     "$GEN" --pools "$n" --as-of "$AS_OF" --out "$OUT/p$n" 2>/dev/null
+    # The topology alone, in a folder of its own: a topology named on the command line is
+    # checked with the worksheets beside it.
+    mkdir -p "$OUT/p$n-topology"
+    cp "$OUT/p$n/topology.xml" "$OUT/p$n-topology/topology.xml"
 done
 
 # Runs a command RUNS times; prints "median_seconds max_rss_kib". Wall time is taken with
@@ -70,11 +87,11 @@ measure() {
         '{ a[NR] = $1 } END { printf "%s %d\n", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2), rss }'
 }
 
-declare -A T R
+declare -A T R GROWTH
 echo "== runs (median of $RUNS)"
 printf '%-8s %-22s %9s %9s %10s %9s\n' pools command seconds "MB/s" "RSS MiB" "RSS/size"
 for n in $SIZES; do
-    file="$OUT/p$n/topology.xml"
+    file="$OUT/p$n-topology/topology.xml"
     bytes=$(stat -c %s "$file")
     dir_bytes=$(cat "$OUT/p$n"/* | wc -c)
     for cmd in xmllint stream file dir; do
@@ -97,7 +114,7 @@ done
 echo "== ratios (topolint time / xmllint time, same files, same run)"
 status=0
 for n in $SIZES; do
-    file="$OUT/p$n/topology.xml"
+    file="$OUT/p$n-topology/topology.xml"
     bytes=$(stat -c %s "$file")
     awk -v n="$n" -v f="${T[$n,file]}" -v d="${T[$n,dir]}" -v x="${T[$n,xmllint]}" -v s="${T[$n,stream]}" \
         -v rss="${R[$n,file]}" -v bytes="$bytes" 'BEGIN {
@@ -116,7 +133,7 @@ if [ "$largest" != "$smallest" ]; then
 fi
 
 echo "== targets ($largest pools)"
-file="$OUT/p$largest/topology.xml"
+file="$OUT/p$largest-topology/topology.xml"
 bytes=$(stat -c %s "$file")
 check() { # name, value, limit
     if awk -v v="$2" -v l="$3" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v + 0 <= l + 0) }'; then
@@ -133,5 +150,125 @@ if [ "$largest" != "$smallest" ]; then
         "$(awk -v a="$smallest" -v b="$largest" 'BEGIN { print 1.2 * b / a }')"
 fi
 check "peak RSS / topology size" "$(awk -v m="${R[$largest,file]}" -v s="$bytes" 'BEGIN { print m * 1024 / s }')" 3
+
+# ---- growth of shapes -------------------------------------------------------------------------
+
+# Like `measure`, GROWTH_RUNS times; prints "median_wall median_cpu max_rss_kib".
+measure_cpu() {
+    local walls=() cpus=() rss=0 m u sy tmp start end
+    tmp=$(mktemp)
+    for _ in $(seq "$GROWTH_RUNS"); do
+        start=$(date +%s%N)
+        /usr/bin/time -o "$tmp" -f "%M %U %S" "$@" >/dev/null 2>&1 || true
+        end=$(date +%s%N)
+        read -r m u sy < <(tail -1 "$tmp")
+        walls+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')")
+        cpus+=("$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')")
+        [ "$m" -gt "$rss" ] && rss=$m
+    done
+    rm -f "$tmp"
+    median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+    printf '%s %s %d\n' "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" "$rss"
+}
+
+# The base size of each shape (what `--size` or `--pools` is given; 3 times it is the second).
+base_size() {
+    case $1 in
+        long-line) echo 20000 ;;        # pools on one line, 2 findings each
+        namespaces) echo 150000 ;;      # prefixes declared on the root, and pools
+        attributes | inspect-attributes) echo 1000000 ;; # attributes on one element
+        baseline) echo 60000 ;;         # baseline entries on one line, an IN007 finding each
+        drift) echo 2000 ;;             # pools, every one renamed since the backup
+        html) echo 2000 ;;              # pools, each Back End mirrored with a witness
+    esac
+}
+
+# Writes shape $1 at size $2 into directory $3.
+write_shape() {
+    local shape=$1 n=$2 dir=$3
+    case $shape in
+        drift)
+            "$GEN" --pools "$n" --as-of "$AS_OF" --out "$dir" >/dev/null 2>&1
+            # The backup-time topology: the same deployment, every pool under another name.
+            sed 's/"pool\([0-9]\)/"renamed\1/g' "$dir/topology.xml" >"$dir/backup-topology.xml.old"
+            rm -f "$dir"/*.csv
+            ;;
+        html) "$GEN" --pools "$n" --mirrored --as-of "$AS_OF" --out "$dir" >/dev/null 2>&1 ;;
+        inspect-attributes) "$SHAPE" --shape attributes --size "$n" --out "$dir" ;;
+        *) "$SHAPE" --shape "$shape" --size "$n" --out "$dir" ;;
+    esac
+}
+
+# Sets CMD to the command that runs shape $1 from directory $2, writing reports to directory $3.
+shape_command() {
+    local shape=$1 dir=$2 out=$3
+    case $shape in
+        long-line)
+            CMD=("$TOPOLINT" check --as-of "$AS_OF" --format human --format json --format sarif
+                --output - --output "$out/r.json" --output "$out/r.sarif" "$dir/topology.xml") ;;
+        namespaces | attributes) CMD=("$TOPOLINT" check --as-of "$AS_OF" --format json "$dir/topology.xml") ;;
+        inspect-attributes) CMD=("$TOPOLINT" inspect --format json "$dir/topology.xml") ;;
+        baseline)
+            CMD=("$TOPOLINT" check --as-of "$AS_OF" --format human --format json --output -
+                --output "$out/r.json" --baseline "$dir/baseline.json" "$dir/topology.xml") ;;
+        drift)
+            CMD=("$TOPOLINT" check --as-of "$AS_OF" --format json "$dir/topology.xml"
+                --backup-topology "$dir/backup-topology.xml.old") ;;
+        html) CMD=("$TOPOLINT" check --as-of "$AS_OF" --format html --output "$out/r.html" "$dir") ;;
+    esac
+}
+
+if [ -n "$SHAPES" ]; then
+    echo "== growth: each shape at n and 3n (median of $GROWTH_RUNS runs; CPU = user + system)"
+    printf '%-19s %8s %9s %9s %8s %8s %8s %8s %8s %8s\n' shape n "MB (n)" "MB (3n)" "wall x" \
+        "CPU n" "CPU 3n" "CPU x" "RSS MiB" "RSS x"
+    for shape in $SHAPES; do
+        n=$(base_size "$shape")
+        declare -A W C M B
+        for size in "$n" $((3 * n)); do
+            dir="$OUT/shapes/$shape-$size"
+            rm -rf "$dir"
+            write_shape "$shape" "$size" "$dir"
+            B[$size]=$(cat "$dir"/* | wc -c)
+            mkdir -p "$OUT/shapes/out"
+            shape_command "$shape" "$dir" "$OUT/shapes/out"
+            r=$(measure_cpu "${CMD[@]}")
+            read -r "W[$size]" "C[$size]" "M[$size]" <<<"$r"
+        done
+        big=$((3 * n))
+        awk -v s="$shape" -v n="$n" -v b1="${B[$n]}" -v b3="${B[$big]}" -v w1="${W[$n]}" -v w3="${W[$big]}" \
+            -v c1="${C[$n]}" -v c3="${C[$big]}" -v m1="${M[$n]}" -v m3="${M[$big]}" 'BEGIN {
+            printf "%-19s %8d %9.1f %9.1f %8.2f %8.2f %8.2f %8.2f %8.0f %8.2f\n", s, n, b1 / 1e6, b3 / 1e6,
+                w3 / (w1 > 0 ? w1 : 0.001), c1, c3, c3 / (c1 > 0 ? c1 : 0.01), m3 / 1024, m3 / m1
+        }'
+        GROWTH[$shape]=$(awk -v a="${C[$n]}" -v b="${C[$big]}" 'BEGIN { print b / (a > 0 ? a : 0.01) }')
+        rm -rf "$OUT/shapes/$shape-$n" "$OUT/shapes/$shape-$big"
+    done
+    for shape in $SHAPES; do
+        check "$shape: CPU time growth for 3x the input" "${GROWTH[$shape]}" 4
+    done
+fi
+
+if [ "${BIG_MB:-0}" -gt 0 ]; then
+    dir="$OUT/shapes/big-attribute"
+    "$SHAPE" --shape big-attribute --size $((BIG_MB * 1024)) --out "$dir"
+    file="$dir/topology.xml"
+    bytes=$(stat -c %s "$file")
+    echo "== a ${BIG_MB} MB attribute: peak memory against the file ($(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB), one run each"
+    worst=0
+    for format in human concise json sarif junit github azure html inspect inspect-json; do
+        case $format in
+            inspect) r=$(RUNS=1 measure "$TOPOLINT" inspect "$file") ;;
+            inspect-json) r=$(RUNS=1 measure "$TOPOLINT" inspect --format json "$file") ;;
+            *) r=$(RUNS=1 measure "$TOPOLINT" check --as-of "$AS_OF" --format "$format" "$file") ;;
+        esac
+        ratio=$(awk -v m="${r#* }" -v s="$bytes" 'BEGIN { printf "%.2f", m * 1024 / s }')
+        printf '%-13s %8.2f s %9.0f MiB %7sx the file\n' "$format" "${r% *}" "$(awk -v m="${r#* }" 'BEGIN { print m / 1024 }')" "$ratio"
+        worst=$(awk -v a="$worst" -v b="$ratio" 'BEGIN { print (b > a ? b : a) }')
+    done
+    check "${BIG_MB} MB attribute: peak RSS / file, worst format" "$worst" 4
+    rm -rf "$dir"
+fi
+
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status

@@ -33,6 +33,10 @@ struct Args {
     /// The date the worksheets are current for (last backups the day before).
     #[arg(long, default_value = "2026-11-21")]
     as_of: String,
+    /// Record each pool's Back End as mirrored to the next pool's, with the one after that as
+    /// witness (the `sql-instances` worksheet), for the HTML report's mirror links.
+    #[arg(long)]
+    mirrored: bool,
     /// Output directory (created; existing files are overwritten).
     #[arg(long)]
     out: PathBuf,
@@ -128,7 +132,7 @@ fn main() -> io::Result<()> {
     let plan = Plan::new(args.pools, args.pools_per_site, args.machines);
     std::fs::create_dir_all(&args.out)?;
     let size = write_topology(&args.out.join("topology.xml"), &plan)?;
-    write_worksheets(&args.out, &plan, as_of)?;
+    write_worksheets(&args.out, &plan, as_of, args.mirrored)?;
     let mib = size as f64 / (1024.0 * 1024.0);
     writeln!(
         io::stderr(),
@@ -455,7 +459,7 @@ fn row(w: &mut impl Write, cells: &[&str]) -> io::Result<()> {
     writeln!(w, "{}", cells.join(","))
 }
 
-fn write_worksheets(dir: &Path, plan: &Plan, as_of: Date) -> io::Result<()> {
+fn write_worksheets(dir: &Path, plan: &Plan, as_of: Date, mirrored: bool) -> io::Result<()> {
     let last = Date::from_days(as_of.days() - 1).to_string();
     let expires = Date::from_days(as_of.days() + 365).to_string();
     let cert_expires = Date::from_days(as_of.days() + 400).to_string();
@@ -612,8 +616,15 @@ fn write_worksheets(dir: &Path, plan: &Plan, as_of: Date) -> io::Result<()> {
             "Notes",
         ],
     )?;
-    for u in &plan.units {
+    for (i, u) in plan.units.iter().enumerate() {
         let pool = u.pool();
+        let partner = |k: usize| plan.units[(i + k) % plan.units.len()].sql() + r"\rtc";
+        let (mirror, witness) = if mirrored && plan.units.len() > 2 {
+            (partner(1), partner(2))
+        } else {
+            (String::new(), String::new())
+        };
+        let port = |p: &'static str| if mirror.is_empty() { "" } else { p };
         row(
             &mut w,
             &[
@@ -621,10 +632,10 @@ fn write_worksheets(dir: &Path, plan: &Plan, as_of: Date) -> io::Result<()> {
                 "rtc",
                 "SQL Server 2012 SP4",
                 "Enterprise",
-                "",
-                "",
-                "",
-                "",
+                &mirror,
+                port("5022"),
+                &witness,
+                port("7022"),
                 &format!("Back End of {pool}"),
             ],
         )?;

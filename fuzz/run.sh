@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Seeds each fuzz target's corpus from testdata/ and runs it for a set time.
 #
-#   fuzz/run.sh                 every target, 60 seconds each
+#   fuzz/run.sh                 every target (decode xml topology worksheet config check), 60 s each
 #   fuzz/run.sh 300 check       one target, 5 minutes
 #   FUZZ_TIME=600 fuzz/run.sh   every target, 10 minutes each
 #
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 testdata="$root/testdata"
-all_targets=(decode topology worksheet config check)
+all_targets=(decode xml topology worksheet config check)
 
 seconds="${FUZZ_TIME:-60}"
 if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then
@@ -45,6 +45,12 @@ seed() {
     topology)
         find "$testdata" -type f \( -name '*.xml' -o -name '*.tbxml' \) -print0 |
             while IFS= read -r -d '' f; do cp "$f" "$dir/$(seed_name "$f")"; done
+        cp "$here"/seeds/xml/*.xml "$dir/"
+        ;;
+    xml)
+        find "$testdata" -type f \( -name '*.xml' -o -name '*.tbxml' \) -size -64k -print0 |
+            while IFS= read -r -d '' f; do cp "$f" "$dir/$(seed_name "$f")"; done
+        cp "$here"/seeds/xml/*.xml "$dir/"
         ;;
     worksheet)
         find "$testdata" -type f -name '*.csv' -print0 |
@@ -86,7 +92,7 @@ for target in "${targets[@]}"; do
     seed "$target"
     dict=()
     case "$target" in
-    topology | check) dict=("-dict=$here/xml.dict") ;;
+    xml | topology | check) dict=("-dict=$here/xml.dict") ;;
     esac
     echo "== fuzzing $target for ${seconds}s"
     if ! cargo +nightly fuzz run "$target" "$here/corpus/$target" -- \

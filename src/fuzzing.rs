@@ -61,6 +61,48 @@ pub fn topology(bytes: &[u8]) -> bool {
     )
 }
 
+/// Decodes bytes and reads them with both XML readers: see [`xml_readers`].
+///
+/// # Errors
+/// How the readers disagree.
+pub fn xml(bytes: &[u8]) -> Result<bool, String> {
+    xml_readers(&source::decode(bytes.to_vec()).text)
+}
+
+/// Reads `text` with the quick XML reader and with the thorough one, which must agree: the quick
+/// one gives up, or gives what the thorough one gives (the same tree, or the same error); and
+/// [`xml::parse`], which goes on with the thorough reader when the quick one gives up, gives
+/// that too. Returns whether the quick reader read the text to its end.
+///
+/// # Errors
+/// How the readers disagree (a bug: the fuzz target `xml` fails on it).
+pub fn xml_readers(text: &str) -> Result<bool, String> {
+    let mut parser = xml::Parser::new(text);
+    let quick = loop {
+        match parser.step() {
+            Ok(xml::Step::Closed { .. }) => {}
+            Ok(xml::Step::Eof) => break Some(Ok(parser.into_doc())),
+            Ok(xml::Step::Unusual) => break None,
+            Err(e) => break Some(Err(e)),
+        }
+    };
+    let thorough = xml::parse_with(xml::Parser::thorough(text));
+    if let Some(quick) = &quick {
+        if *quick != thorough {
+            return Err(format!(
+                "the quick reader gives {quick:?}, the thorough one {thorough:?}"
+            ));
+        }
+    }
+    let parsed = xml::parse(text);
+    if parsed != thorough {
+        return Err(format!(
+            "parse gives {parsed:?}, the thorough reader {thorough:?}"
+        ));
+    }
+    Ok(quick.is_some())
+}
+
 /// Decodes, parses and lowers a worksheet; returns the number of problems found in it, or `None`
 /// when the header row matches no worksheet kind.
 #[must_use]

@@ -411,6 +411,27 @@ fn worksheet_cell_of_32_mib() {
     assert!(!codes.is_empty());
 }
 
+/// Found by fuzzing: an error position inside a multi-byte character made the underline slice
+/// inside it ("internal error", exit 2).
+#[test]
+fn an_error_inside_a_multibyte_character_is_a_finding() {
+    let d = Dir::new();
+    let text = topology_with("pool01.contoso.com");
+    for (name, doc) in [
+        ("comment.xml", format!("<!---é--->\n{text}")),
+        (
+            "deep.xml",
+            text.replace("<Name>Redmond</Name>", "<Name>Ré<!--é--é--></Name>"),
+        ),
+        ("control.xml", text.replace("Redmond", "Redé\u{1b}[2Jmond")),
+    ] {
+        d.write(name, &doc);
+        let report = d.run(&[name]).expect_one_of(&["IN003"]);
+        let location = &report["findings"][0]["location"];
+        assert!(location["line"].as_u64().is_some(), "{name}: {report:#}");
+    }
+}
+
 #[test]
 fn billion_laughs_is_not_expanded() {
     let mut doc =
@@ -585,4 +606,108 @@ fn directory_with_symlink_loops() {
         run.stderr()
     );
     assert!(run.stderr().contains("a.xml"), "{}", run.stderr());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Special files
+// ---------------------------------------------------------------------------------------------
+
+/// A FIFO at `path`, or `false` (saying so) where `mkfifo` is missing.
+#[cfg(unix)]
+#[allow(clippy::print_stderr, reason = "a skipped check says so")]
+fn make_fifo(path: &Path) -> bool {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: FIFO cases: mkfifo is not available");
+    }
+    made
+}
+
+/// Short: reading nothing takes no time, and opening a FIFO for reading would block forever.
+#[cfg(unix)]
+const AT_ONCE: Duration = Duration::from_secs(30);
+
+#[cfg(unix)]
+#[test]
+fn fifos_sockets_and_devices_named_as_inputs_are_findings() {
+    let d = Dir::new();
+    d.with_topology();
+    let _socket =
+        std::os::unix::net::UnixListener::bind(d.path().join("socket.xml")).expect("a Unix socket");
+    let mut args = vec!["topology.xml", "socket.xml", "/dev/zero", "/dev/null"];
+    let fifo = make_fifo(&d.path().join("fifo.xml"));
+    if fifo {
+        args.push("fifo.xml");
+    }
+    let (codes, report) = d.run(&args).findings();
+    assert_eq!(
+        codes.iter().filter(|c| *c == "IN001").count(),
+        args.len() - 1
+    );
+    let text = report.to_string();
+    for what in ["it is a socket", "it is a character device"]
+        .into_iter()
+        .chain(fifo.then_some("it is a FIFO"))
+    {
+        assert!(text.contains(what), "no finding says {what:?}: {report:#}");
+    }
+    assert!(
+        codes.iter().all(|c| c == "IN001") && report["summary"]["topologies"] == 1,
+        "the topology beside them is read as usual: {report:#}"
+    );
+    // A walk reads regular files only, and says nothing of the others.
+    let run = d.run(&["."]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(run.json()["summary"]["files"], 1, "{:#}", run.json());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_as_config_baseline_or_backup_topology_are_exit_2_at_once() {
+    let d = Dir::new();
+    d.with_topology();
+    let fifo = d.path().join("fifo");
+    let mut named = vec!["/dev/zero".to_string(), "/dev/urandom".to_string()];
+    if make_fifo(&fifo) {
+        named.push("fifo".to_string());
+    }
+    for option in ["--config", "--baseline", "--backup-topology"] {
+        for path in &named {
+            let out = run(common::topolint(d.path(), AT_ONCE).args([
+                "check",
+                "topology.xml",
+                option,
+                path,
+            ]));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{option} {path}: {stderr}");
+            assert!(
+                stderr.contains("not a regular file") && stderr.contains(path.as_str()),
+                "{option} {path}: {stderr}"
+            );
+        }
+    }
+    for path in &named {
+        let out = run(common::topolint(d.path(), AT_ONCE).args([
+            "inspect",
+            "--diff",
+            "topology.xml",
+            path,
+        ]));
+        assert_eq!(out.status.code(), Some(2), "inspect --diff {path}");
+    }
+    // A `topolint.toml` found by looking upwards that is a FIFO is refused too.
+    if named.len() > 2 {
+        fs::rename(&fifo, d.path().join("topolint.toml")).expect("rename the FIFO");
+        let out = run(common::topolint(d.path(), AT_ONCE).args(["check", "topology.xml"]));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("topolint.toml") && stderr.contains("FIFO"),
+            "{stderr}"
+        );
+    }
 }

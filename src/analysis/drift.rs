@@ -9,7 +9,7 @@
 //!
 //! Both the DR rules and `inspect --diff` read this one comparison.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::Serialize;
 
@@ -129,7 +129,18 @@ fn pools_by_fqdn(t: &Topology) -> BTreeMap<&Fqdn, usize> {
 fn pools(old: &Topology, new: &Topology) -> (Vec<Entry>, BTreeMap<Fqdn, usize>) {
     let old_pools = pools_by_fqdn(old);
     let new_pools = pools_by_fqdn(new);
-    let same_form = old.form == new.form;
+    // A renamed pool's successor: the first newer pool (by FQDN) with its cluster identity
+    // under an FQDN the older topology does not have, found by identity, not by a scan.
+    let mut successors: BTreeMap<String, (&Fqdn, usize)> = BTreeMap::new();
+    if old.form == new.form {
+        for (&nf, &n) in &new_pools {
+            if !old_pools.contains_key(nf) {
+                successors
+                    .entry(new.pools[n].key.to_ascii_lowercase())
+                    .or_insert((nf, n));
+            }
+        }
+    }
     let mut out = Vec::new();
     let mut renamed = BTreeMap::new();
     let mut taken = BTreeSet::new();
@@ -138,16 +149,14 @@ fn pools(old: &Topology, new: &Topology) -> (Vec<Entry>, BTreeMap<Fqdn, usize>) 
             continue;
         }
         let key = &old.pools[o].key;
-        // The same cluster under another FQDN, which the older topology does not have.
-        let successor = new_pools.iter().find(|&(nf, &n)| {
-            same_form
-                && !key.starts_with('#')
-                && new.pools[n].key.eq_ignore_ascii_case(key)
-                && !old_pools.contains_key(nf)
-        });
+        let successor = if key.starts_with('#') {
+            None
+        } else {
+            successors.get(&key.to_ascii_lowercase())
+        };
         let mut entry = Entry::new(Change::Removed, fqdn.to_string());
         entry.old = old.pools[o].fqdn.as_ref().map(|f| f.span);
-        if let Some((&nf, &n)) = successor {
+        if let Some(&(nf, n)) = successor {
             entry.change = Change::Changed;
             entry.before = Some(fqdn.to_string());
             entry.after = Some(nf.to_string());
@@ -312,15 +321,6 @@ impl Store {
             format!("{} of {}", self.role, users.join(", "))
         }
     }
-
-    fn same_identity(&self, other: &Self) -> bool {
-        self.role == other.role
-            && if self.users.is_empty() && other.users.is_empty() {
-                self.key.eq_ignore_ascii_case(&other.key)
-            } else {
-                !self.users.is_disjoint(&other.users)
-            }
-    }
 }
 
 fn store_list(t: &Topology) -> Vec<Store> {
@@ -378,21 +378,46 @@ fn store_list(t: &Topology) -> Vec<Store> {
 
 /// Matches each older store with at most one newer store of the same identity, preferring one
 /// in the same place; returns the pairs and the unmatched newer stores.
+///
+/// The newer stores are indexed by identity (role and user pool, or role and key for a store no
+/// pool uses), with and without their place, so each older store looks up its candidates
+/// instead of scanning every newer store.
 fn match_stores<'s>(
     old: &'s [Store],
     new: &'s [Store],
 ) -> Vec<(Option<&'s Store>, Option<&'s Store>)> {
+    /// Where a store is found: its role, then a user pool's FQDN or its lower-case key, then
+    /// (in the index by place) its location.
+    type Identity = (String, String, String);
+    let identity = |store: &Store, who: &str, place: &str| -> Identity {
+        (store.role.clone(), who.to_string(), place.to_string())
+    };
+    let mut by_identity: BTreeMap<Identity, VecDeque<usize>> = BTreeMap::new();
+    let mut by_place: BTreeMap<Identity, VecDeque<usize>> = BTreeMap::new();
+    for (n, store) in new.iter().enumerate() {
+        let key = store.key.to_ascii_lowercase();
+        for who in identities(store, &key) {
+            let place = identity(store, who, &store.location_key);
+            by_identity
+                .entry(identity(store, who, ""))
+                .or_default()
+                .push_back(n);
+            by_place.entry(place).or_default().push_back(n);
+        }
+    }
     let mut used = vec![false; new.len()];
     let mut pairs = Vec::new();
     for o in old {
-        let candidates: Vec<usize> = (0..new.len())
-            .filter(|&n| !used[n] && o.same_identity(&new[n]))
-            .collect();
-        let pick = candidates
-            .iter()
-            .copied()
-            .find(|&n| new[n].location_key == o.location_key)
-            .or_else(|| candidates.first().copied());
+        let key = o.key.to_ascii_lowercase();
+        // The first unused candidate in the same place, else the first unused one.
+        let first =
+            |index: &mut BTreeMap<Identity, VecDeque<usize>>, place: &str, used: &[bool]| {
+                identities(o, &key)
+                    .filter_map(|who| first_unused(index.get_mut(&identity(o, who, place)), used))
+                    .min()
+            };
+        let pick = first(&mut by_place, &o.location_key, &used)
+            .or_else(|| first(&mut by_identity, "", &used));
         match pick {
             Some(n) => {
                 used[n] = true;
@@ -407,6 +432,28 @@ fn match_stores<'s>(
         }
     }
     pairs
+}
+
+/// What identifies a store besides its role: each pool that uses it, or, when none does, its
+/// key (`key`, lower-case). Two stores are the same when they have the same role and share a
+/// pool that uses them, or, when no pool uses either, have the same key.
+fn identities<'a>(store: &'a Store, key: &'a str) -> impl Iterator<Item = &'a str> {
+    let users = store.users.iter().map(Fqdn::as_str);
+    let own = store.users.is_empty().then_some(key);
+    users.chain(own)
+}
+
+/// The first index of `list` not used yet. Used ones are dropped from its front as they are
+/// met (they stay used), so all lookups together walk each list once.
+fn first_unused(list: Option<&mut VecDeque<usize>>, used: &[bool]) -> Option<usize> {
+    let list = list?;
+    while let Some(&n) = list.front() {
+        if !used[n] {
+            return Some(n);
+        }
+        list.pop_front();
+    }
+    None
 }
 
 fn stores(old: &Topology, new: &Topology) -> (Vec<Entry>, Vec<Entry>) {
@@ -625,6 +672,97 @@ mod tests {
             Some("sql02.contoso.com\\monitoring")
         );
         assert!(d.stores.is_empty(), "the CMS is not also a store change");
+    }
+
+    fn store(role: &str, key: &str, users: &[&str], location: &str) -> Store {
+        Store {
+            role: role.to_string(),
+            key: key.to_string(),
+            users: users.iter().map(|u| Fqdn::new(u)).collect(),
+            location: location.to_string(),
+            location_key: location.to_lowercase(),
+            span: Span::default(),
+        }
+    }
+
+    /// The matching as its definition reads, newer store by newer store.
+    fn match_by_scanning<'s>(
+        old: &'s [Store],
+        new: &'s [Store],
+    ) -> Vec<(Option<usize>, Option<usize>)> {
+        let same = |a: &Store, b: &Store| {
+            a.role == b.role
+                && if a.users.is_empty() && b.users.is_empty() {
+                    a.key.eq_ignore_ascii_case(&b.key)
+                } else {
+                    !a.users.is_disjoint(&b.users)
+                }
+        };
+        let mut used = vec![false; new.len()];
+        let mut pairs = Vec::new();
+        for (i, o) in old.iter().enumerate() {
+            let candidates: Vec<usize> = (0..new.len())
+                .filter(|&n| !used[n] && same(o, &new[n]))
+                .collect();
+            let pick = candidates
+                .iter()
+                .copied()
+                .find(|&n| new[n].location_key == o.location_key)
+                .or_else(|| candidates.first().copied());
+            if let Some(n) = pick {
+                used[n] = true;
+            }
+            pairs.push((Some(i), pick));
+        }
+        pairs.extend(
+            (0..new.len())
+                .filter(|&n| !used[n])
+                .map(|n| (None, Some(n))),
+        );
+        pairs
+    }
+
+    /// Matching by index gives what scanning every newer store gives, on stores with shared
+    /// users, no users, repeated keys and places.
+    #[test]
+    fn stores_are_matched_by_index_as_by_scanning() {
+        let pools = ["p1.contoso.com", "p2.contoso.com", "p3.contoso.com"];
+        let mut all = Vec::new();
+        for (i, role) in ["UserStore", "FileStore"].iter().enumerate() {
+            for (j, key) in ["1-A-1", "1-a-1", "2-A-1"].iter().enumerate() {
+                for mask in 0..8usize {
+                    let users: Vec<&str> = (0..3)
+                        .filter(|b| mask & (1 << b) != 0)
+                        .map(|b| pools[b])
+                        .collect();
+                    let place = ["sql1\\rtc", "SQL1\\RTC", "sql2\\rtc"][(i + j + mask) % 3];
+                    all.push(store(role, key, &users, place));
+                }
+            }
+        }
+        // Older and newer lists cut from the same stores in different orders and lengths.
+        for step in [1, 3, 5, 7] {
+            let copy = |s: &Store| {
+                let users: Vec<&str> = s.users.iter().map(Fqdn::as_str).collect();
+                store(&s.role, &s.key, &users, &s.location)
+            };
+            let old: Vec<Store> = all.iter().step_by(step).map(copy).collect();
+            let new: Vec<Store> = all.iter().rev().step_by(step + 1).map(copy).collect();
+            let indexed: Vec<(Option<usize>, Option<usize>)> = match_stores(&old, &new)
+                .into_iter()
+                .map(|(o, n)| {
+                    let at = |s: Option<&Store>, list: &[Store]| {
+                        s.map(|s| {
+                            list.iter()
+                                .position(|x| std::ptr::eq(x, s))
+                                .expect("in list")
+                        })
+                    };
+                    (at(o, &old), at(n, &new))
+                })
+                .collect();
+            assert_eq!(indexed, match_by_scanning(&old, &new), "step {step}");
+        }
     }
 
     #[test]

@@ -93,20 +93,10 @@ pub fn read_workspace_with_backup(
     let backup = match backup {
         Some(given) => {
             let path = env.cwd.join(given);
-            std::fs::metadata(&path)
-                .and_then(|m| {
-                    if m.is_dir() {
-                        Err(std::io::Error::other(
-                            "it is a directory; name the topology file exported with the backup",
-                        ))
-                    } else {
-                        Ok(())
-                    }
-                })
-                .map_err(|e| Fatal::PathNotFound {
-                    path: given.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+            crate::input::source::check_regular(&path).map_err(|reason| Fatal::PathNotFound {
+                path: given.display().to_string(),
+                reason: format!("{reason}; name the topology file exported with the backup"),
+            })?;
             Some(path)
         }
         None => None,
@@ -430,10 +420,11 @@ pub fn attach_config(
 pub fn read_baseline(ws: &mut Workspace, path: &Path, env: &Env) -> Result<Baseline, Fatal> {
     let full = env.cwd.join(path);
     let shown = crate::input::source::display_path(&full, &env.cwd);
-    let text = std::fs::read_to_string(&full).map_err(|e| Fatal::PathNotFound {
-        path: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let text = crate::input::source::read_text(&full, crate::lint::waiver::MAX_BASELINE_BYTES)
+        .map_err(|reason| Fatal::PathNotFound {
+            path: shown.clone(),
+            reason,
+        })?;
     let parsed = Baseline::parse(&text, None).map_err(|reason| Fatal::Usage {
         message: format!("`{shown}` is not a topolint baseline: {reason}"),
         help: Some("write one with `topolint check --write-baseline FILE`".to_string()),
@@ -552,15 +543,25 @@ pub(super) fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) ->
     }
     let ws = read_workspace(&args.paths, args.no_ignore, env)?;
     let inventory = inspect::inventory(&ws);
-    let mut buffer = Vec::new();
-    let result = match args.format {
-        InspectFormat::Text => inspect::render_text(&mut buffer, &inventory),
-        InspectFormat::Json => inspect::render_json(&mut buffer, &inventory),
+    let text = args.format == InspectFormat::Text;
+    if text && !env.console.unicode {
+        let mut buffer = Vec::new();
+        inspect::render_text(&mut buffer, &inventory).map_err(|e| Fatal::Io {
+            message: e.to_string(),
+        })?;
+        write_text(out, &buffer, args.format, env)?;
+        return Ok(0);
+    }
+    // Written as it is rendered: the inventory shows every name in full, however long.
+    let mut out = std::io::BufWriter::new(out);
+    let result = if text {
+        inspect::render_text(&mut out, &inventory)
+    } else {
+        inspect::render_json(&mut out, &inventory)
     };
-    result.map_err(|e| Fatal::Io {
-        message: e.to_string(),
+    result.and_then(|()| out.flush()).map_err(|e| Fatal::Io {
+        message: format!("cannot write to standard output: {e}"),
     })?;
-    write_text(out, &buffer, args.format, env)?;
     Ok(0)
 }
 
@@ -580,12 +581,10 @@ fn inspect_diff(
     let mut ws = Workspace::default();
     let mut read = |given: &PathBuf| -> Result<(crate::model::Topology, String), Fatal> {
         let path = env.cwd.join(given);
-        if !path.is_file() {
-            return Err(Fatal::PathNotFound {
-                path: given.display().to_string(),
-                reason: "no such file".to_string(),
-            });
-        }
+        crate::input::source::check_regular(&path).map_err(|reason| Fatal::PathNotFound {
+            path: given.display().to_string(),
+            reason,
+        })?;
         let before = ws.problems.len();
         let topology = load::load_topology_file(&mut ws, &path, &env.cwd);
         let shown = crate::input::source::display_path(&path, &env.cwd);

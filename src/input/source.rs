@@ -3,6 +3,7 @@
 //! Every position the tool reports is a byte span into the *decoded* text held here; lines and
 //! columns (1-based, columns counted in characters) are computed from it on demand.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -52,6 +53,17 @@ pub struct SourceFile {
     pub text: Arc<String>,
     pub encoding: Encoding,
     line_starts: OnceLock<Vec<u32>>,
+    /// The number of characters before every [`CHAR_MARK`]-th byte, for columns on long lines.
+    char_marks: OnceLock<Vec<u32>>,
+}
+
+/// Bytes between two entries of [`SourceFile`]'s character marks: a column is counted from the
+/// nearest mark, never from the start of a long line (a minified document is one line).
+const CHAR_MARK: usize = 1024;
+
+/// Characters in `bytes` (valid UTF-8 cut anywhere): the bytes that do not continue a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceFile {
@@ -70,6 +82,7 @@ impl SourceFile {
             text: Arc::new(text),
             encoding,
             line_starts: OnceLock::new(),
+            char_marks: OnceLock::new(),
         }
     }
 
@@ -87,18 +100,67 @@ impl SourceFile {
         })
     }
 
-    /// 1-based line and character column of a byte offset.
+    /// 1-based line and character column of a byte offset (an offset inside a character counts
+    /// as that character's).
     #[must_use]
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let text = self.text.as_str();
-        let offset = (offset as usize).min(text.len());
+        let offset = crate::input::span::floor_char_boundary(text, offset as usize);
+        let line = self.line_index(offset);
+        let start = self.line_starts()[line] as usize;
+        (
+            line + 1,
+            self.chars_before(offset) - self.chars_before(start) + 1,
+        )
+    }
+
+    /// 1-based line of a byte offset (what [`SourceFile::line_col`] gives, without counting the
+    /// column).
+    #[must_use]
+    pub fn line(&self, offset: u32) -> usize {
+        self.line_index(crate::input::span::floor_char_boundary(
+            &self.text,
+            offset as usize,
+        )) + 1
+    }
+
+    /// 0-based index of the line holding a byte offset.
+    fn line_index(&self, offset: usize) -> usize {
+        self.line_starts()
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The byte range of the line holding `offset`, its line break included.
+    #[must_use]
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
         let starts = self.line_starts();
-        let line = starts.partition_point(|&s| s as usize <= offset).max(1);
-        let start = starts[line - 1] as usize;
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line, column + 1)
+        let line = self.line_index(offset.min(self.text.len()));
+        let start = starts[line] as usize;
+        let end = starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&s| s as usize);
+        start..end
+    }
+
+    /// Characters before a byte offset: counted from the nearest mark.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let offset = offset.min(bytes.len());
+        let block = offset / CHAR_MARK;
+        if block == 0 {
+            return count_chars(&bytes[..offset]);
+        }
+        let marks = self.char_marks.get_or_init(|| {
+            let mut total = 0;
+            let mut marks = vec![0];
+            for chunk in bytes.chunks_exact(CHAR_MARK) {
+                total += count_chars(chunk);
+                marks.push(u32::try_from(total).unwrap_or(u32::MAX));
+            }
+            marks
+        });
+        marks[block] as usize + count_chars(&bytes[block * CHAR_MARK..offset])
     }
 
     /// The text covered by a span (empty if the span does not fall on character boundaries).
@@ -372,6 +434,124 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding, bom_len: usize) -> Decoded {
     }
 }
 
+/// The most bytes read from one input: a topology, a worksheet, the backup-time topology. A
+/// larger file is an IN001 finding, and the run goes on without it.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a regular file of at most `cap` bytes.
+///
+/// Anything else (a directory, a FIFO, a socket, a device) is refused from its metadata, before
+/// it is opened; the opened file is checked again, so that a FIFO swapped in meanwhile is
+/// refused too (on Unix it is opened without blocking, so that opening it cannot hang). The cap
+/// is checked while reading: a file that grows, or never ends, costs at most `cap + 1` bytes.
+///
+/// # Errors
+/// Why the file was not read, in words.
+pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    check_regular(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    read_capped(file, meta.len(), cap)
+}
+
+/// [`read_file`] for a file that must be UTF-8 text (a configuration, a baseline).
+///
+/// # Errors
+/// As [`read_file`], and text that is not UTF-8.
+pub fn read_text(path: &Path, cap: u64) -> Result<String, String> {
+    String::from_utf8(read_file(path, cap)?).map_err(|e| {
+        format!(
+            "the file is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Whether `path` names a regular file (following symbolic links), without opening it.
+///
+/// # Errors
+/// What it is instead, or why its metadata could not be read.
+pub fn check_regular(path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(not_regular(&meta))
+    }
+}
+
+/// Why a file whose metadata is `meta` is not read.
+fn not_regular(meta: &std::fs::Metadata) -> String {
+    let kind = meta.file_type();
+    let what = if kind.is_dir() {
+        "a directory"
+    } else {
+        special_kind(kind)
+    };
+    format!("it is {what}, not a regular file; only regular files are read")
+}
+
+#[cfg(unix)]
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Reads at most `cap` bytes from `reader`, `size` being what its metadata announced.
+///
+/// # Errors
+/// More than `cap` bytes (the reading stops one byte past the cap), or a read error.
+pub fn read_capped(reader: impl Read, size: u64, cap: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(cap)).unwrap_or(0));
+    reader
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > cap {
+        return Err(format!(
+            "the file is larger than {}, the most read from one file; it was not read",
+            size_in_words(cap)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// A byte count in words: `1 GiB`, `4 MiB`, `100 bytes`.
+#[must_use]
+pub fn size_in_words(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// A path in portable form (see [`crate::input::paths`]): relative to `base` when under it, with `/`
 /// separators.
 #[must_use]
@@ -516,6 +696,82 @@ mod tests {
         // "<x/>" starts after two 2-byte characters: byte 8, character column 3.
         assert_eq!(f.line_col(8), (2, 3));
         assert_eq!(f.line_col(1000), (3, 1));
+        assert_eq!((f.line(3), f.line(4), f.line(1000)), (1, 2, 3));
+        // Inside a character: that character's column.
+        assert_eq!(f.line_col(5), (2, 1));
+        assert_eq!(f.line_col(7), (2, 2));
+        assert_eq!(f.line_range(5), 4..13);
+        assert_eq!(f.line_range(13), 13..13);
+    }
+
+    #[test]
+    fn columns_on_a_long_line_are_counted_from_marks() {
+        let line: String = (0..5000).map(|i| ["a", "é", "匢", "😀"][i % 4]).collect();
+        let text = format!("x\n{line}\n");
+        let f = SourceFile::new(
+            FileId(0),
+            PathBuf::from("x"),
+            "x".into(),
+            text.clone(),
+            Encoding::Utf8,
+        );
+        for (column, (at, _)) in text[2..].char_indices().enumerate().step_by(97) {
+            let offset = u32::try_from(2 + at).expect("small");
+            assert_eq!(f.line_col(offset), (2, column + 1), "byte {at}");
+        }
+        let end = u32::try_from(text.len() - 1).expect("small");
+        assert_eq!(f.line_col(end), (2, 5001));
+    }
+
+    #[test]
+    fn reads_stop_one_byte_past_the_cap() {
+        // A source that never ends (as /dev/zero, or a file that keeps growing).
+        let err = read_capped(std::io::repeat(b'x'), 0, 1000).expect_err("endless");
+        assert!(err.contains("larger than 1000 bytes"), "{err}");
+        let read = read_capped(&b"0123456789"[..], 10, 10).expect("at the cap");
+        assert_eq!(read, b"0123456789");
+        // The announced size does not matter: only what is read.
+        assert!(read_capped(&b"0123456789"[..], 0, 9).is_err());
+        assert_eq!(size_in_words(MAX_INPUT_BYTES), "1 GiB");
+        assert_eq!(size_in_words(4 << 20), "4 MiB");
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("t.xml");
+        std::fs::write(&file, "0123456789").expect("write");
+        assert_eq!(read_file(&file, 10).expect("read"), b"0123456789");
+        let err = read_file(&file, 9).expect_err("over the cap");
+        assert!(err.contains("larger than 9 bytes"), "{err}");
+        let err = read_file(dir.path(), 10).expect_err("a directory");
+        assert!(err.contains("it is a directory"), "{err}");
+        assert!(read_file(&dir.path().join("missing"), 10).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    #[allow(clippy::print_stderr, reason = "a skipped check says so")]
+    fn fifos_sockets_and_devices_are_refused_without_opening_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("socket");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+        let err = read_file(&socket, 10).expect_err("a socket");
+        assert!(err.contains("it is a socket"), "{err}");
+        let err = read_file(Path::new("/dev/zero"), 10).expect_err("a device");
+        assert!(err.contains("it is a character device"), "{err}");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if made {
+            // Opening a FIFO with no writer for reading would block.
+            let err = read_file(&fifo, 10).expect_err("a FIFO");
+            assert!(err.contains("it is a FIFO"), "{err}");
+        } else {
+            eprintln!("skipped: the FIFO case: mkfifo is not available");
+        }
     }
 
     #[test]

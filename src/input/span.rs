@@ -4,7 +4,8 @@ use std::ops::Range;
 
 /// A half-open byte range `start..end` into a file's decoded text.
 ///
-/// Offsets are `u32`: files larger than 4 GiB are refused when they are read.
+/// Offsets are `u32`: no input over 1 GiB is read (`source::MAX_INPUT_BYTES`), and its decoded
+/// text stays well under 4 GiB.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub start: u32,
@@ -64,6 +65,29 @@ impl<T> Spanned<T> {
     }
 }
 
+/// The largest character boundary of `text` at or before `offset` (`text.len()` past the end).
+///
+/// Every offset that comes from arithmetic (a cut, a window, a position a parser reports) goes
+/// through this or [`ceil_char_boundary`] before it slices text.
+#[must_use]
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest character boundary of `text` at or after `offset` (`text.len()` past the end).
+#[must_use]
+pub fn ceil_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
 /// Byte offset of `part` inside `whole`, when `part` is a sub-slice of `whole`.
 #[must_use]
 pub fn offset_in(whole: &str, part: &str) -> Option<usize> {
@@ -80,6 +104,16 @@ mod tests {
         let whole = "abc def";
         assert_eq!(offset_in(whole, &whole[4..]), Some(4));
         assert_eq!(offset_in(whole, "def"), None);
+    }
+
+    #[test]
+    fn char_boundaries_snap_down_and_up() {
+        let text = "aé匢";
+        let floors: Vec<usize> = (0..=8).map(|i| floor_char_boundary(text, i)).collect();
+        assert_eq!(floors, [0, 1, 1, 3, 3, 3, 6, 6, 6]);
+        let ceils: Vec<usize> = (0..=8).map(|i| ceil_char_boundary(text, i)).collect();
+        assert_eq!(ceils, [0, 1, 3, 3, 6, 6, 6, 6, 6]);
+        assert_eq!(floor_char_boundary("", 5), 0);
     }
 
     #[test]

@@ -80,6 +80,10 @@ mod tests {
             format!("{}…", "x".repeat(10))
         );
         assert_eq!(cut("anything", 0), "…");
+        assert!(
+            cut_owned("x".repeat(5000), 11).capacity() < 100,
+            "the cut text keeps no spare room"
+        );
     }
 
     #[test]

@@ -97,6 +97,10 @@ struct RawOptions {
     require_readiness: Option<bool>,
 }
 
+/// The most bytes read from a configuration file (4 MiB: some thousands of exemptions); a larger
+/// one is exit 2.
+pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
 /// Finds and reads the configuration: `explicit` when given, otherwise the nearest
 /// `topolint.toml` from `cwd` upwards; none at all is the default configuration.
 ///
@@ -105,18 +109,21 @@ struct RawOptions {
 pub fn load(explicit: Option<&Path>, cwd: &Path, rules: Registry) -> Result<Config, Fatal> {
     let path = match explicit {
         Some(p) => Some(cwd.join(p)),
+        // Anything but a directory by that name is the configuration (a FIFO is refused below).
         None => cwd
             .ancestors()
             .map(|d| d.join(FILE_NAME))
-            .find(|p| p.is_file()),
+            .find(|p| p.metadata().is_ok_and(|m| !m.is_dir())),
     };
     let Some(path) = path else {
         return Ok(Config::default());
     };
     let shown = crate::input::source::display_path(&path, cwd);
-    let text = std::fs::read_to_string(&path).map_err(|e| Fatal::PathNotFound {
-        path: shown.clone(),
-        reason: e.to_string(),
+    let text = crate::input::source::read_text(&path, MAX_CONFIG_BYTES).map_err(|reason| {
+        Fatal::PathNotFound {
+            path: shown.clone(),
+            reason,
+        }
     })?;
     let mut config = parse(&text, &shown, rules)?;
     // A relative `backup-topology` is relative to the configuration file, wherever it is run,

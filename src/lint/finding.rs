@@ -51,7 +51,7 @@ impl Finding {
 
 /// Stamps a finding with its rule (used by the engine).
 pub fn stamp(rule: &'static RuleMeta, draft: Draft, severity: Severity, scope: &str) -> Finding {
-    let fingerprint = fingerprint(&[rule.code, scope, &draft.entity.to_lowercase()]);
+    let fingerprint = fingerprint(&[rule.code, scope, &crate::model::lowercase(&draft.entity)]);
     // A finding's own severity applies unless the configuration changed the rule's.
     let severity = match draft.severity {
         Some(own) if severity == rule.severity => own,

@@ -12,7 +12,7 @@ use crate::analysis::facts::Facts;
 use crate::analysis::restore::Server;
 use crate::input::problem::{InputProblem, ProblemKind};
 use crate::input::source::SourceFile;
-use crate::input::text::cut_owned;
+use crate::input::text::cut;
 use crate::model::{Deployment, Product, Sheets, Topology, Workspace};
 
 /// A rule: its metadata and its check.
@@ -119,17 +119,18 @@ impl Emitter<'_> {
     /// Reports a finding; its entity counts as checked.
     pub fn emit(&mut self, draft: Draft) {
         if let Some(checked) = self.checked.as_deref_mut() {
-            checked.push(cut_owned(draft.entity.clone(), MAX_ENTITY_CHARS + 1));
+            checked.push(cut(&draft.entity, MAX_ENTITY_CHARS + 1).into_owned());
         }
         self.drafts.push(draft);
     }
 
     /// Records that the rule looked at `entity` (named as its findings would name it), whether
     /// or not it found anything.
-    pub fn checked(&mut self, entity: impl Into<String>) {
+    pub fn checked(&mut self, entity: impl AsRef<str>) {
         if let Some(checked) = self.checked.as_deref_mut() {
-            // Cut as the entity of a finding is, so that the two still match.
-            checked.push(cut_owned(entity.into(), MAX_ENTITY_CHARS + 1));
+            // Cut as the entity of a finding is, so that the two still match (and copied only
+            // as far as it is kept).
+            checked.push(cut(entity.as_ref(), MAX_ENTITY_CHARS + 1).into_owned());
         }
     }
 

@@ -28,11 +28,14 @@ impl Unique {
     }
 
     /// Adds a draft; `again` labels its place when the entity already has a finding.
-    pub(crate) fn push(&mut self, draft: Draft, again: &str) {
+    pub(crate) fn push(&mut self, mut draft: Draft, again: &str) {
         let severity = |d: &Draft| d.severity.unwrap_or(self.default);
-        match self.drafts.remove(&draft.entity) {
+        // The entity moves into the key (it is put back when the draft is emitted): a value of
+        // megabytes is not copied.
+        let entity = std::mem::take(&mut draft.entity);
+        match self.drafts.remove(&entity) {
             None => {
-                self.drafts.insert(draft.entity.clone(), draft);
+                self.drafts.insert(entity, draft);
             }
             Some(first) => {
                 let (mut kept, other) = if severity(&draft) > severity(&first) {
@@ -43,14 +46,15 @@ impl Unique {
                 if let Some(label) = other.primary {
                     kept = kept.also(label.file, label.span, again);
                 }
-                self.drafts.insert(kept.entity.clone(), kept);
+                self.drafts.insert(entity, kept);
             }
         }
     }
 
     /// Emits the drafts, sorted by entity.
     pub(crate) fn emit(self, out: &mut Emitter<'_>) {
-        for draft in self.drafts.into_values() {
+        for (entity, mut draft) in self.drafts {
+            draft.entity = entity;
             out.emit(draft);
         }
     }

@@ -93,6 +93,21 @@ pub struct BaselineFile {
     findings: Vec<BaselineEntry>,
 }
 
+/// The most bytes read from a baseline file (256 MiB: about a million entries); a larger one is
+/// exit 2.
+pub const MAX_BASELINE_BYTES: u64 = 256 << 20;
+
+/// A baseline file as read: each entry kept as its text, to know where it is.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineText<'a> {
+    schema_version: u32,
+    #[serde(default, rename = "tool")]
+    _tool: serde::de::IgnoredAny,
+    #[serde(borrow)]
+    findings: Vec<&'a serde_json::value::RawValue>,
+}
+
 /// The version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
 
@@ -102,23 +117,28 @@ impl Baseline {
     /// # Errors
     /// Text that is not a baseline file, as a message naming what is wrong.
     pub fn parse(text: &str, file: Option<FileId>) -> Result<Self, String> {
-        let parsed: BaselineFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let parsed: BaselineText<'_> = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if parsed.schema_version != BASELINE_VERSION {
             return Err(format!(
                 "schema_version {} is not supported (this version reads {BASELINE_VERSION})",
                 parsed.schema_version
             ));
         }
-        let mut from = 0;
-        let mut entries = parsed.findings;
-        for entry in &mut entries {
-            // Entries are written in file order, so each fingerprint is found after the last.
+        let mut entries = Vec::with_capacity(parsed.findings.len());
+        for (i, raw) in parsed.findings.into_iter().enumerate() {
+            let raw = raw.get();
+            let mut entry: BaselineEntry = serde_json::from_str(raw)
+                .map_err(|e| format!("finding {} of `findings`: {e}", i + 1))?;
+            // Where the entry's fingerprint is written, looked for within the entry only (so
+            // that reading stays linear however the file is laid out); the whole entry when it
+            // is written with escapes.
+            let start = crate::input::span::offset_in(text, raw).unwrap_or(0);
             let quoted = format!("\"{}\"", entry.fingerprint);
-            if let Some(at) = text.get(from..).and_then(|rest| rest.find(&quoted)) {
-                let start = from + at;
-                entry.span = Span::new(start, start + quoted.len());
-                from = start + quoted.len();
-            }
+            entry.span = match raw.find(&quoted) {
+                Some(at) => Span::new(start + at, start + at + quoted.len()),
+                None => Span::new(start, start + raw.len()),
+            };
+            entries.push(entry);
         }
         Ok(Self { file, entries })
     }
@@ -206,4 +226,42 @@ pub struct Stale {
     pub entity: String,
     pub message: String,
     pub help: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_entry_points_at_its_own_fingerprint_even_on_one_line() {
+        // The second fingerprint is also the first entry's entity, and the third is written
+        // with an escape: each span stays within its own entry.
+        let text = concat!(
+            r#"{"schema_version":1,"tool":"topolint","findings":["#,
+            r#"{"fingerprint":"aaaa","code":"TP101","entity":"bbbb"},"#,
+            r#"{"fingerprint":"bbbb","code":"TP101","entity":"y"},"#,
+            r#"{"fingerprint":"\u0063ccc","code":"TP101","entity":"z"}]}"#
+        );
+        let baseline = Baseline::parse(text, None).expect("a baseline");
+        let shown: Vec<&str> = baseline
+            .entries
+            .iter()
+            .map(|e| &text[e.span.range()])
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "\"aaaa\"",
+                "\"bbbb\"",
+                r#"{"fingerprint":"\u0063ccc","code":"TP101","entity":"z"}"#
+            ]
+        );
+        assert_eq!(baseline.entries[2].fingerprint, "cccc");
+        let err = Baseline::parse(
+            r#"{"schema_version":1,"findings":[{"fingerprint":"a","code":"TP101","entity":"x"},{"code":3}]}"#,
+            None,
+        )
+        .expect_err("a bad entry");
+        assert!(err.starts_with("finding 2 of `findings`"), "{err}");
+    }
 }

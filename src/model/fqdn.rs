@@ -1,17 +1,30 @@
 //! Host names as topologies and worksheets write them.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A host or pool name, normalised for comparison: lower-case, one trailing dot removed.
+///
+/// Shared: an index keyed by names (and every other copy) costs a pointer, not the name again,
+/// however long a hostile file made it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Fqdn(String);
+pub struct Fqdn(Arc<str>);
 
 impl Fqdn {
     #[must_use]
     pub fn new(raw: &str) -> Self {
         let trimmed = raw.trim();
         let trimmed = trimmed.strip_suffix('.').unwrap_or(trimmed);
-        Self(trimmed.to_lowercase())
+        // ASCII names (nearly all) are copied once and lower-cased in place.
+        let mut name: Arc<str> = if trimmed.is_ascii() {
+            Arc::from(trimmed)
+        } else {
+            Arc::from(trimmed.to_lowercase())
+        };
+        if let Some(name) = Arc::get_mut(&mut name) {
+            name.make_ascii_lowercase();
+        }
+        Self(name)
     }
 
     #[must_use]
@@ -66,6 +79,12 @@ impl std::borrow::Borrow<str> for Fqdn {
     }
 }
 
+impl serde::Serialize for Fqdn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 impl fmt::Display for Fqdn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -83,6 +102,10 @@ mod tests {
             Fqdn::new("fe01.contoso.com")
         );
         assert_eq!(Fqdn::new("FE01.Contoso.com.").as_str(), "fe01.contoso.com");
+        assert_eq!(
+            Fqdn::new(" ÉCOLE.Contoso.com ").as_str(),
+            "école.contoso.com"
+        );
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //!
 //! Every problem with an input becomes an [`InputProblem`] and the run goes on.
 
-use std::io::Read;
 use std::path::Path;
 
 use crate::input::discover::{Input, WalkError};
@@ -13,9 +12,6 @@ use crate::input::source::{self, Encoding, FileId};
 use crate::input::span::Span;
 use crate::lint::draft::{Label, Severity};
 use crate::model::{self, Deployment, Recognized, Sheets, Topology, Workspace, worksheet};
-
-/// Largest file read: spans are 32-bit.
-const MAX_FILE_BYTES: u64 = u32::MAX as u64;
 
 /// Reads every input, in order, into a workspace, and forms its deployments.
 #[must_use]
@@ -374,21 +370,7 @@ fn read_topology(ws: &mut Workspace, id: FileId, explicit: bool) -> Option<Topol
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let len = file.metadata().map_err(|e| e.to_string())?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is {len} bytes; files over 4 GiB are not read"
-        ));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err("the file is larger than 4 GiB; such files are not read".to_string());
-    }
-    Ok(bytes)
+    source::read_file(path, source::MAX_INPUT_BYTES)
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {

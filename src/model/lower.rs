@@ -973,8 +973,9 @@ impl State {
     }
 }
 
-/// `key` in lower case, borrowed when it already is (keys are mostly ASCII digits and names).
-fn lowercase(key: &str) -> Cow<'_, str> {
+/// `key` in lower case, borrowed when it already is (keys are mostly ASCII digits and names, and
+/// a hostile value of megabytes is then not copied).
+pub(crate) fn lowercase(key: &str) -> Cow<'_, str> {
     if key.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         Cow::Borrowed(key)
     } else if key.is_ascii() {

@@ -12,6 +12,7 @@ pub mod worksheet;
 pub mod workspace;
 
 pub use fqdn::Fqdn;
+pub(crate) use lower::lowercase;
 pub use lower::{Recognized, lower, read};
 pub use topology::{Form, Host, HostRef, PoolRole, Product, Topology};
 pub use worksheet::{Sheets, Worksheet};

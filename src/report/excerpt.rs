@@ -13,7 +13,7 @@
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use crate::input::source::SourceFile;
-use crate::input::span::Span;
+use crate::input::span::{Span, floor_char_boundary as floor};
 use crate::report::escape;
 
 /// Bytes of a line shown around a label; longer lines are cut, with `…` at the cut.
@@ -120,15 +120,18 @@ impl Excerpt {
         let lowest = cut.iter().map(|c| c.0).min().unwrap_or(0);
         let highest = cut.iter().map(|c| c.1).max().unwrap_or(0);
         // One line of context before the first label and after the last.
-        let first = line_start(text, line_start(text, lowest).saturating_sub(1));
-        let last = line_end(text, line_end(text, highest));
-        let first_line = file.line_col(u32::try_from(first).unwrap_or(u32::MAX)).0 - 1;
+        // Lines from the file's line table, ending at the stop.
+        let line_start = |offset: usize| file.line_range(offset).start.min(len);
+        let line_end = |offset: usize| file.line_range(offset).end.min(len);
+        let first = line_start(line_start(lowest).saturating_sub(1));
+        let last = line_end(line_end(highest));
+        let first_line = file.line(u32::try_from(first).unwrap_or(u32::MAX)) - 1;
 
         let mut excerpt = String::new();
         let mut lines = Vec::new();
         let mut start = first;
         while start < last || (start == last && lines.is_empty()) {
-            let end = line_end(text, start);
+            let end = line_end(start);
             let content_end = if text[start..end].ends_with("\r\n") {
                 end - 2
             } else if text[start..end].ends_with('\n') {
@@ -278,26 +281,6 @@ impl SourceCode for Excerpt {
             inner.line_count(),
         )))
     }
-}
-
-/// The largest character boundary at or before `offset`.
-fn floor(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-/// The start of the line holding `offset`.
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// The end of the line holding `offset`, after its line break.
-fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..]
-        .find('\n')
-        .map_or(text.len(), |i| offset + i + 1)
 }
 
 #[cfg(test)]

@@ -398,7 +398,7 @@ impl<'a> Adapter<'a> {
         let primary = entry.primary.as_deref();
         let primary_file = primary.map(|l| l.file);
         // Labels far from the primary one get their own snippet rather than stretching it.
-        let line = |l: &Label| ws.files.get(l.file).line_col(l.span.start).0;
+        let line = |l: &Label| ws.files.get(l.file).line(l.span.start);
         let near = |l: &Label| {
             primary.is_some_and(|p| p.file == l.file && line(p).abs_diff(line(l)) <= NEAR_LINES)
         };

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::analysis::drift::{self, Change, Entry};
 use crate::input::problem::ProblemKind;
 use crate::model::topology::SiteKind;
-use crate::model::{Form, PoolRole, Product, Topology, Workspace};
+use crate::model::{Form, Fqdn, PoolRole, Product, Topology, Workspace};
 
 #[derive(Serialize)]
 pub struct Inventory {
@@ -41,19 +41,19 @@ pub struct SiteView {
 
 #[derive(Serialize)]
 pub struct PoolView {
-    pub fqdn: Option<String>,
+    pub fqdn: Option<Fqdn>,
     pub site: Option<String>,
     pub roles: Vec<PoolRole>,
-    pub machines: Vec<String>,
+    pub machines: Vec<Fqdn>,
 }
 
 #[derive(Serialize)]
 pub struct SqlView {
-    pub server: Option<String>,
+    pub server: Option<Fqdn>,
     pub instance: String,
     pub stores: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub always_on_primary: Option<String>,
+    pub always_on_primary: Option<Fqdn>,
 }
 
 #[derive(Serialize)]
@@ -156,7 +156,7 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
             .iter()
             .enumerate()
             .map(|(i, p)| PoolView {
-                fqdn: p.fqdn.as_ref().map(|f| f.value.to_string()),
+                fqdn: p.fqdn.as_ref().map(|f| f.value.clone()),
                 site: p.site.map(|s| {
                     let site = &t.sites[s];
                     site.name
@@ -167,19 +167,19 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
                 machines: p
                     .machines
                     .iter()
-                    .filter_map(|m| m.fqdn.as_ref().map(|f| f.value.to_string()))
+                    .filter_map(|m| m.fqdn.as_ref().map(|f| f.value.clone()))
                     .collect(),
             })
             .collect(),
         sql_instances: (0..t.sql_instances.len())
             .map(|i| SqlView {
-                server: t.sql_server(i).map(|f| f.value.to_string()),
+                server: t.sql_server(i).map(|f| f.value.clone()),
                 instance: t.sql_instances[i].name.value.clone(),
                 stores: t.stores_on(i).into_iter().map(str::to_string).collect(),
                 always_on_primary: t.sql_instances[i]
                     .always_on_primary
                     .as_ref()
-                    .map(|f| f.value.to_string()),
+                    .map(|f| f.value.clone()),
             })
             .collect(),
         file_stores: t
@@ -193,7 +193,7 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
             .map(|(path, (count, offset))| UnmodelledView {
                 path: path.to_string(),
                 count,
-                line: file.line_col(offset).0,
+                line: file.line(offset),
             })
             .collect(),
     }
@@ -252,7 +252,7 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
             line!(
                 out,
                 "    {} [{}]{}",
-                p.fqdn.as_deref().unwrap_or("(no FQDN)"),
+                p.fqdn.as_ref().map_or("(no FQDN)", Fqdn::as_str),
                 roles.join(", "),
                 p.site
                     .as_ref()
@@ -265,7 +265,7 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
         }
         line!(out, "  SQL instances:")?;
         for s in &t.sql_instances {
-            let server = s.server.as_deref().unwrap_or("?");
+            let server = s.server.as_ref().map_or("?", Fqdn::as_str);
             let name = if s.instance.is_empty() {
                 format!("{server} (default instance)")
             } else {

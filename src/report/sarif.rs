@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Position;
@@ -34,42 +35,69 @@ const DESCRIPTION_MAX: usize = 1000;
 /// Propagates write errors.
 pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
     let driver_rules: Vec<Value> = rules::ALL.iter().map(|r| rule(&r.meta)).collect();
-    let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let n = occurrences.entry(f.fingerprint.as_str()).or_default();
-            *n += 1;
-            result(ws, f, *n)
-        })
-        .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    // Fields in the order serde_json writes an object's keys (sorted), as before.
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            invocations: json!([{ "executionSuccessful": true }]),
+            // The verdict beside the results: findings the baseline left out are not results,
+            // but their errors keep the run from being ready.
+            properties: json!({
+                "verdict": report.summary.verdict.as_str(),
+                "verdictText": super::verdict_line(&report.summary),
+                "baselined": report.summary.baselined,
+                "baselinedErrors": report.summary.baselined_errors,
+            }),
+            results: Results { ws, report },
+            tool: json!({
                 "driver": {
                     "name": env!("CARGO_PKG_NAME"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
                     "informationUri": env!("CARGO_PKG_REPOSITORY"),
                     "rules": driver_rules,
                 }
-            },
-            "invocations": [{ "executionSuccessful": true }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            // The verdict beside the results: findings the baseline left out are not results,
-            // but their errors keep the run from being ready.
-            "properties": {
-                "verdict": report.summary.verdict.as_str(),
-                "verdictText": super::verdict_line(&report.summary),
-                "baselined": report.summary.baselined,
-                "baselinedErrors": report.summary.baselined_errors,
-            },
-        }]
-    });
+            }),
+        }],
+        version: "2.1.0",
+    };
     crate::report::escape::write_json(out, &log)
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    invocations: Value,
+    properties: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The results, each built as it is written: a report of many findings never holds them all
+/// as JSON values at once.
+struct Results<'a> {
+    ws: &'a Workspace,
+    report: &'a Report,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
+        serializer.collect_seq(self.report.findings.iter().map(|f| {
+            let n = occurrences.entry(f.fingerprint.as_str()).or_default();
+            *n += 1;
+            result(self.ws, f, *n)
+        }))
+    }
 }
 
 fn level(severity: Severity) -> &'static str {

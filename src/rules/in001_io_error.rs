@@ -3,7 +3,9 @@ use crate::lint::prelude::*;
 declare_rule! {
     /// ## What it checks
     /// Reports a file that was found or named but could not be read: permission denied, a
-    /// directory entry that vanished during the walk, a file larger than 4 GiB.
+    /// directory entry that vanished during the walk, a FIFO, socket or device named as an input
+    /// (only regular files are read, and they are never waited on), a file larger than 1 GiB
+    /// (the most read from one file: the reading stops there).
     ///
     /// ## Why it breaks a restore
     /// A topology or worksheet that cannot be read is not checked, so whatever gap it hides stays

@@ -2,9 +2,14 @@ use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
-    /// Reports an `.xml` or `.tbxml` file that is not well-formed XML: a truncated file, an
-    /// element closed by the wrong end tag, an unquoted or duplicated attribute, text outside the
-    /// root element, two root elements. The finding points at the offending markup.
+    /// Reports an `.xml` or `.tbxml` file that is not well-formed XML 1.0 with namespaces: a
+    /// truncated file, an element closed by the wrong end tag, an unquoted or duplicated
+    /// attribute, attributes with no white space between them, `<` in an attribute value, text
+    /// outside the root element, two root elements, a control character (raw, or as a character
+    /// reference such as `&#27;`), `]]>` in text, an invalid name, an XML declaration anywhere but
+    /// at the very start, a second DOCTYPE or one after the root element, an XML version other
+    /// than 1.0, an undeclared namespace prefix, a second byte-order mark. The finding points at
+    /// the offending markup. The internal subset of a DOCTYPE is skipped, not checked.
     ///
     /// Entity declarations in a DOCTYPE are never expanded and external entities are never
     /// fetched, so a hostile file cannot make topolint read other files or blow up in memory.

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::restore;
 use crate::input::source::FileId;
+use crate::input::text::{cut, cut_owned};
+use crate::lint::draft::MAX_ENTITY_CHARS;
 use crate::lint::draft::Severity;
 use crate::lint::engine::Report;
 use crate::model::values::{SqlRef, Unc};
@@ -111,7 +113,14 @@ impl Estate {
             let slot = pool.site.filter(|&s| s < t.sites.len());
             by_site[slot.unwrap_or(t.sites.len())].push(p);
         }
-        let stores = t.file_stores();
+        // The file stores of each pool.
+        let mut stores: Vec<Vec<crate::model::topology::FileStore>> =
+            vec![Vec::new(); t.pools.len()];
+        for store in t.file_stores() {
+            if let Some(list) = stores.get_mut(store.pool) {
+                list.push(store);
+            }
+        }
         let partners = mirror_partners(t, deployment);
         for (s, pools) in by_site.iter_mut().enumerate() {
             let (label, detail) = match t.sites.get(s) {
@@ -148,7 +157,7 @@ impl Estate {
             let site_node = b.push(Kind::Site, None, label, detail);
             sites.push(site_node);
             for &p in pools.iter() {
-                b.pool(t, p, site_node, &stores);
+                b.pool(t, p, site_node, &stores[p]);
             }
             b.close(site_node);
         }
@@ -405,7 +414,8 @@ impl Builder {
         let index = self.nodes.len();
         self.nodes.push(Node {
             kind,
-            label,
+            // Bounded as a finding's entity is: a hostile name is not kept in full.
+            label: cut_owned(label, MAX_ENTITY_CHARS + 1),
             detail,
             more: Vec::new(),
             parent,
@@ -427,6 +437,10 @@ impl Builder {
 
     /// Registers an entity key; the first box to claim a key keeps it.
     fn key(&mut self, key: &str, node: usize) {
+        // A finding's entity is cut to this length, so it can never name a longer key.
+        if key.len() > 4 * MAX_ENTITY_CHARS || key.chars().count() > MAX_ENTITY_CHARS {
+            return;
+        }
         self.keys.entry(key.to_lowercase()).or_insert(node);
     }
 
@@ -435,6 +449,7 @@ impl Builder {
         t: &Topology,
         p: usize,
         site: usize,
+        // The file stores of pool `p`.
         stores: &[crate::model::topology::FileStore],
     ) {
         let pool = &t.pools[p];
@@ -464,10 +479,10 @@ impl Builder {
                 .is_some_and(|m| m.inherited || m.fqdn.as_ref().map(|f| &f.value) == pool_fqdn);
         let mut names = Vec::new();
         for machine in &pool.machines {
-            let name = machine
-                .fqdn
-                .as_ref()
-                .map_or_else(|| "(no FQDN)".to_string(), |f| f.value.to_string());
+            let name = machine.fqdn.as_ref().map_or_else(
+                || "(no FQDN)".to_string(),
+                |f| cut(f.value.as_str(), MAX_ENTITY_CHARS + 1).into_owned(),
+            );
             names.push(name.clone());
             if alone {
                 continue;
@@ -491,7 +506,7 @@ impl Builder {
                 self.key(&display, n);
             }
         }
-        for store in stores.iter().filter(|f| f.pool == p) {
+        for store in stores {
             let n = self.push(
                 Kind::FileStore,
                 Some(node),

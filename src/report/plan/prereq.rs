@@ -361,7 +361,7 @@ pub fn sql_release(cx: &Cx<'_>, r: &SqlRef) -> Option<String> {
 /// Where a row is, as `file:line`.
 fn place(cx: &Cx<'_>, at: At) -> String {
     let file = cx.ws.files.get(at.file);
-    format!("{}:{}", file.display, file.line_col(at.span.start).0)
+    format!("{}:{}", file.display, file.line(at.span.start))
 }
 
 /// The host a finding's entity names: after `db@`, without `\\`, before `\instance` or `/cert`.
