@@ -4,6 +4,7 @@
 //! (`sql_support`).
 
 pub mod drift;
+pub mod evidence;
 pub mod facts;
 pub mod restore;
 pub mod sql_support;

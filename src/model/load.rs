@@ -569,6 +569,8 @@ pub fn form_deployments(ws: &mut Workspace) {
                 worksheets,
                 sheets,
                 unjoined: if alone { 0 } else { folder.sheets.len() },
+                backups: None,
+                archive: None,
             });
         }
         if folder.sheets.is_empty() || alone {

@@ -1,10 +1,12 @@
 //! The typed model rules work on: a [`Workspace`] of files, topologies and deployments.
 
 pub mod date;
+pub mod evidence;
 mod fqdn;
 pub mod load;
 mod lower;
 pub mod placeholder;
+pub mod stamp;
 pub mod topology;
 pub mod valid;
 pub mod values;
@@ -13,7 +15,7 @@ pub mod workspace;
 
 pub use fqdn::Fqdn;
 pub(crate) use lower::lowercase;
-pub use lower::{Recognized, lower, read};
+pub use lower::{Recognized, lower, read, read_embedded};
 pub use topology::{Form, Host, HostRef, PoolRole, Product, Topology};
 pub use worksheet::{Sheets, Worksheet};
 pub use workspace::{Deployment, Workspace};

@@ -247,10 +247,13 @@ pub fn lower(table: Table, file: FileId) -> Read {
         .columns()
         .iter()
         .map(|col| {
-            header
-                .cells
-                .iter()
-                .position(|c| col.matches(&normalise_header(&c.text)))
+            // A column's own header wins over an alias: a whole Get-ChildItem export has both
+            // LastWriteTimeUtc and LastWriteTime.
+            let own = normalise_header(col.header);
+            let names = || header.cells.iter().map(|c| normalise_header(&c.text));
+            names()
+                .position(|n| n == own)
+                .or_else(|| names().position(|n| col.matches(&n)))
         })
         .collect();
     missing_columns(kind, &header, &positions, &mut found.problems);
@@ -299,6 +302,14 @@ pub fn lower(table: Table, file: FileId) -> Read {
                 found: &mut found,
             },
         );
+    }
+    if let Rows::BackupListing(rows) = &mut sheet.rows {
+        let time = kind
+            .columns()
+            .iter()
+            .position(|c| c.is(&super::kinds::BackupListingRow::COLUMNS.written))
+            .and_then(|i| positions[i]);
+        super::listing::settle(rows, &header, time, &mut found.problems);
     }
     sheet.row_count = sheet.rows.len();
     sheet.blanks = found.blanks;

@@ -1,0 +1,618 @@
+//! Evidence from the backup runs: which run is the latest, where each worksheet row's artefact
+//! should be in it, and what the files read there (a `backup-listing` worksheet, a mapped share)
+//! show of it. EV601 to EV603 report what this finds, `inspect` and the summary say which run
+//! was checked.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::table::Cell;
+use crate::model::date::Date;
+use crate::model::evidence::{Backups, FolderState, SharePath, same_name};
+use crate::model::stamp::{self, Culture, Stamp, Zone};
+use crate::model::values::Db;
+use crate::model::worksheet::{Sheets, Typed, one_database_subject};
+
+/// The run checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Run {
+    /// The newest `backup-runs` row(s): the date, and each row's share folder.
+    Recorded { date: Date, folders: Vec<SharePath>, at: (FileId, Span) },
+    /// No `backup-runs` row: the newest dated folder found under each location.
+    Dated { folders: Vec<SharePath> },
+    /// Neither: each row is checked where it points.
+    Unknown,
+}
+
+/// A row's artefact and where it is looked for.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub what: Artefact,
+    /// The worksheet row: file, and the location cell.
+    pub file: FileId,
+    pub location: Span,
+    /// The `Last backup` the row claims, with its cell.
+    pub claimed: Option<(Date, Span)>,
+    /// What the row is about, as findings name it (`xds@sql01.contoso.com`).
+    pub entity: String,
+    /// The folder looked in.
+    pub root: SharePath,
+    pub outcome: Outcome,
+}
+
+/// What the row names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Artefact {
+    /// A settings row's configuration file, by name; the cmdlet that writes it, when known.
+    Setting { name: String, cmdlet: Option<&'static str> },
+    /// A database's SQL backup or export.
+    Database { db: Db, cmdlet: Option<&'static str> },
+    /// A file store's copy.
+    FileStore,
+}
+
+/// A file found for an artefact.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub path: SharePath,
+    pub size: u64,
+    pub time: Option<Stamp>,
+    pub from: Origin,
+}
+
+/// Where a file was seen.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    /// A `backup-listing` row.
+    Listing { file: FileId, row: Span },
+    /// On a share read (index into [`Backups::files`]).
+    Share(usize),
+}
+
+/// What was found for a row.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// The files that are the artefact (at least one).
+    Present(Vec<Found>),
+    /// Nothing: `folder_missing` when the folder itself is not there.
+    Missing { folder_missing: bool },
+    /// Not judged, and why (the walk stopped at its caps, a folder could not be read).
+    Unjudged(String),
+}
+
+/// The cmdlet that writes a settings row's file, by the configuration it names.
+fn settings_cmdlet(dbs: &[Db], tool: &str) -> Option<&'static str> {
+    const BY_DB: &[(Db, &str)] = &[
+        (Db::Xds, "Export-CsConfiguration"),
+        (Db::Lis, "Export-CsLisConfiguration"),
+        (Db::Rgsconfig, "Export-CsRgsConfiguration"),
+    ];
+    let tool = tool.to_ascii_lowercase();
+    BY_DB
+        .iter()
+        .find(|(_, cmdlet)| tool.contains(&cmdlet.to_ascii_lowercase()))
+        .or_else(|| BY_DB.iter().find(|(db, _)| dbs.contains(db)))
+        .map(|(_, cmdlet)| *cmdlet)
+}
+
+/// The cmdlet that exports a database, when the row's tool names it.
+fn database_cmdlet(db: Db, tool: &str) -> Option<&'static str> {
+    let tool = tool.to_ascii_lowercase();
+    match db {
+        Db::Rtcxds if tool.contains("export-csuserdata") => Some("Export-CsUserData"),
+        Db::Mgc if tool.contains("export-cspersistentchatdata") => {
+            Some("Export-CsPersistentChatData")
+        }
+        _ => None,
+    }
+}
+
+/// Whether a file name is a database's backup: the name holds the database's name with no
+/// letter glued to it (`rtcxds.bak`, `LcsCdr_20261120.bak`; `mgc` is not in `mgccomp.bak`), or
+/// is the export the cmdlet writes (`UserData` in a `.zip` for Export-CsUserData, `PersistentChat`
+/// or `ChatData` for Export-CsPersistentChatData).
+#[must_use]
+pub fn names_database(file: &str, db: Db, cmdlet: Option<&str>) -> bool {
+    let lower = file.to_lowercase();
+    let export = match cmdlet {
+        Some("Export-CsUserData") => lower.contains("userdata"),
+        Some("Export-CsPersistentChatData") => {
+            lower.contains("persistentchat") || lower.contains("chatdata")
+        }
+        _ => false,
+    };
+    export || Db::in_file_name(&lower).contains(&db)
+}
+
+/// A file the evidence knows of.
+#[derive(Clone, Debug)]
+struct Known {
+    /// `first label of host \ names`, lower-case: files under a folder are a range of it.
+    key: String,
+    found: Found,
+}
+
+fn key_of(path: &SharePath) -> String {
+    let host = path.host.as_str();
+    let mut key = host.split('.').next().unwrap_or(host).to_string();
+    for name in &path.names {
+        key.push('\\');
+        key.push_str(&name.to_lowercase());
+    }
+    key
+}
+
+/// Every file the evidence of one deployment knows of, and what covers what.
+pub struct View<'a> {
+    files: Vec<Known>,
+    /// The shares a listing covers.
+    listed: Vec<SharePath>,
+    backups: Option<&'a Backups>,
+}
+
+impl<'a> View<'a> {
+    #[must_use]
+    pub fn new(sheets: &Sheets, backups: Option<&'a Backups>) -> Self {
+        let mut files = Vec::new();
+        let mut listed: Vec<SharePath> = Vec::new();
+        for row in &sheets.backup_listing {
+            let Some(path) = SharePath::parse(&row.full_name.text) else {
+                continue;
+            };
+            let share = path.share();
+            if !listed.contains(&share) {
+                listed.push(share);
+            }
+            files.push(Known {
+                key: key_of(&path),
+                found: Found {
+                    path,
+                    size: row.length.value.unwrap_or(0),
+                    time: row.written.value.and_then(|c| c.known()),
+                    from: Origin::Listing {
+                        file: row.at.file,
+                        row: row.at.span,
+                    },
+                },
+            });
+        }
+        if let Some(b) = backups {
+            for (i, f) in b.files.iter().enumerate() {
+                files.push(Known {
+                    key: key_of(&f.path),
+                    found: Found {
+                        path: f.path.clone(),
+                        size: f.size,
+                        time: f.time,
+                        from: Origin::Share(i),
+                    },
+                });
+            }
+        }
+        files.sort_by(|a, b| a.key.cmp(&b.key));
+        Self {
+            files,
+            listed,
+            backups,
+        }
+    }
+
+    /// The files at or below `folder`.
+    fn under(&self, folder: &SharePath) -> impl Iterator<Item = &Found> {
+        let prefix = format!("{}\\", key_of(folder));
+        let start = self.files.partition_point(|k| k.key.as_str() < prefix.as_str());
+        self.files[start..]
+            .iter()
+            .take_while(move |k| k.key.starts_with(&prefix))
+            .filter(move |k| k.found.path.within(folder))
+            .map(|k| &k.found)
+    }
+}
+
+/// What the evidence says of one folder.
+enum Seen<'v> {
+    /// Read from a share, or covered by a listing: its files (maybe none), and whether the folder
+    /// itself is known to be there.
+    Covered { files: Vec<&'v Found>, exists: bool },
+    /// A share walk that could not settle it.
+    Unjudged(String),
+    /// Nothing covers it.
+    NotCovered,
+}
+
+impl View<'_> {
+    fn folder(&self, folder: &SharePath) -> Seen<'_> {
+        if let Some(read) = self
+            .backups
+            .and_then(|b| b.folders.iter().find(|f| f.path == *folder))
+        {
+            return match &read.state {
+                FolderState::Read { cut_short: true, .. } if self.under(folder).next().is_none() => {
+                    Seen::Unjudged(format!("the walk of `{}` stopped at its limits", read.shown))
+                }
+                FolderState::Read { .. } => Seen::Covered {
+                    files: self.under(folder).collect(),
+                    exists: true,
+                },
+                FolderState::Missing => Seen::Covered {
+                    files: Vec::new(),
+                    exists: false,
+                },
+                FolderState::Refused(why) | FolderState::Error(why) => {
+                    Seen::Unjudged(format!("`{}` was not read: {why}", read.shown))
+                }
+            };
+        }
+        if self.listed.iter().any(|s| folder.within(s)) {
+            let files: Vec<&Found> = self.under(folder).collect();
+            let exists = !files.is_empty();
+            return Seen::Covered { files, exists };
+        }
+        Seen::NotCovered
+    }
+
+    /// The folders directly in `folder` the evidence shows (a listing shows the folders that hold
+    /// files), sorted, each once.
+    fn subfolders(&self, folder: &SharePath) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .under(folder)
+            .filter_map(|f| {
+                let below = f.path.below(folder)?;
+                (below.len() > 1).then(|| below[0].clone())
+            })
+            .collect();
+        if let Some(b) = self.backups {
+            names.extend(
+                b.subfolders
+                    .iter()
+                    .filter_map(|s| s.below(folder))
+                    .filter(|below| below.len() == 1)
+                    .map(|below| below[0].clone()),
+            );
+        }
+        names.sort_by_key(|n| n.to_lowercase());
+        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        names
+    }
+}
+
+/// The date a folder's name holds (`2026-11-20`, `20261120`, `SfBBackup-2026_11_20-2130`,
+/// `11-20-2026_213000`), read as a listing's dates are: a name whose day and month could be
+/// swapped is settled by its sibling folders ([`stamp::settle`]), or not read.
+fn name_date(name: &str) -> Option<Culture> {
+    static DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:^|[^0-9])(?:([0-9]{4})([-_.]?)([0-9]{2})([-_.]?)([0-9]{2})|([0-9]{1,2})([-_.])([0-9]{1,2})([-_.])([0-9]{4}))(?:[^0-9]|$)",
+        )
+        .ok()
+    });
+    let caps = DATE.as_ref()?.captures(name)?;
+    let text = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+    let date = if caps.get(1).is_some() {
+        if text(2) != text(4) {
+            return None;
+        }
+        format!("{}-{}-{}", text(1), text(3), text(5))
+    } else {
+        if text(7) != text(9) {
+            return None;
+        }
+        format!("{}/{}/{}", text(6), text(8), text(10))
+    };
+    stamp::parse(&date, Zone::Local)
+}
+
+/// The newest of `names` that holds a date, with its date.
+fn newest_dated(names: &[String]) -> Option<(String, Date)> {
+    let mut dates: Vec<Option<Culture>> = names.iter().map(|n| name_date(n)).collect();
+    stamp::settle(&mut dates);
+    names
+        .iter()
+        .zip(dates)
+        .filter_map(|(n, d)| Some((d?.known()?.date, n.to_lowercase(), n)))
+        .max()
+        .map(|(date, _, name)| (name.clone(), date))
+}
+
+/// The latest run: the newest dated `backup-runs` rows, when the worksheet has any.
+fn recorded_run(sheets: &Sheets) -> Option<(Date, Vec<SharePath>, (FileId, Span))> {
+    let newest = sheets.backup_runs.iter().filter_map(|r| r.date.value).max()?;
+    let mut folders = Vec::new();
+    let mut at = None;
+    for row in sheets.backup_runs.iter().filter(|r| r.date.value == Some(newest)) {
+        at.get_or_insert((row.at.file, row.date.span()));
+        if let Some(path) = SharePath::parse(&row.share.text) {
+            if !folders.contains(&path) {
+                folders.push(path);
+            }
+        }
+    }
+    Some((newest, folders, at?))
+}
+
+/// A row the evidence rules look at: its artefacts with the entity each is named by, its
+/// location cell and its claim.
+struct Row<'s> {
+    what: Vec<(Artefact, String)>,
+    file: FileId,
+    location: &'s Cell,
+    claimed: Option<(Date, Span)>,
+}
+
+impl Row<'_> {
+    fn is_file_store(&self) -> bool {
+        self.what.iter().any(|(a, _)| *a == Artefact::FileStore)
+    }
+}
+
+fn claim(t: &Typed<Date>) -> Option<(Date, Span)> {
+    t.value.map(|d| (d, t.span()))
+}
+
+fn rows(sheets: &Sheets) -> Vec<Row<'_>> {
+    let mut out = Vec::new();
+    for row in &sheets.settings {
+        let text = row.file_name.text.trim();
+        // A cell holding a whole path names its file by its last part.
+        let name = text.rsplit(['\\', '/']).next().unwrap_or(text).trim();
+        if name.is_empty() {
+            continue;
+        }
+        let artefact = Artefact::Setting {
+            name: name.to_string(),
+            cmdlet: settings_cmdlet(row.databases(), &row.tool.text),
+        };
+        out.push(Row {
+            what: vec![(artefact, row.subject())],
+            file: row.at.file,
+            location: &row.location,
+            claimed: claim(&row.last_backup),
+        });
+    }
+    for row in &sheets.database {
+        let what = row
+            .databases()
+            .iter()
+            .map(|&db| {
+                let artefact = Artefact::Database {
+                    db,
+                    cmdlet: database_cmdlet(db, &row.tool.text),
+                };
+                let entity = if row.databases().len() == 1 {
+                    row.subject()
+                } else {
+                    one_database_subject(db, &row.server, Some(&row.instance))
+                };
+                (artefact, entity)
+            })
+            .collect::<Vec<_>>();
+        if what.is_empty() {
+            continue;
+        }
+        out.push(Row {
+            what,
+            file: row.at.file,
+            location: &row.destination,
+            claimed: claim(&row.last_backup),
+        });
+    }
+    for row in &sheets.file_store {
+        out.push(Row {
+            what: vec![(Artefact::FileStore, row.subject())],
+            file: row.at.file,
+            location: &row.destination,
+            claimed: claim(&row.last_backup),
+        });
+    }
+    out
+}
+
+/// A row the evidence could not judge, and why.
+#[derive(Clone, Debug)]
+pub struct Unjudged {
+    pub file: FileId,
+    pub location: Span,
+    pub entity: String,
+    pub why: String,
+}
+
+/// What the evidence shows of one deployment's latest run.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub run: Run,
+    pub checks: Vec<Check>,
+    pub unjudged: Vec<Unjudged>,
+}
+
+impl Evidence {
+    /// Whether there was any evidence to judge by.
+    #[must_use]
+    pub fn judged_anything(&self) -> bool {
+        !self.checks.is_empty()
+    }
+}
+
+/// Whether a deployment has evidence to read: a listing, or a share read.
+#[must_use]
+pub fn has_evidence(sheets: &Sheets, backups: Option<&Backups>) -> bool {
+    !sheets.backup_listing.is_empty() || backups.is_some_and(|b| !b.folders.is_empty())
+}
+
+/// Where each row's artefacts are looked for, in the latest run; `Err` with the reason when
+/// the row is not part of it.
+fn root_for(
+    file_store: bool,
+    location: &SharePath,
+    recorded: Option<&(Date, Vec<SharePath>, (FileId, Span))>,
+    older: &[SharePath],
+    view: &View<'_>,
+) -> Result<SharePath, String> {
+    let in_older = || {
+        older
+            .iter()
+            .find(|o| location.within(o))
+            .map(|o| format!("it is in the folder of an older run (`{o}`)"))
+    };
+    match recorded {
+        Some((_, folders, _)) => {
+            for run in folders {
+                if location.within(run) {
+                    return Ok(location.clone());
+                }
+                if run.within(location) && !file_store {
+                    return Ok(run.clone());
+                }
+            }
+            match in_older() {
+                Some(why) => Err(why),
+                None => Ok(location.clone()),
+            }
+        }
+        None if file_store => Ok(location.clone()),
+        None => Ok(newest_dated(&view.subfolders(location))
+            .map_or_else(|| location.clone(), |(name, _)| location.join(&name))),
+    }
+}
+
+/// The folders to read on a share for `sheets`: first [`locations`] (their subfolders, to find
+/// the newest dated one), then [`roots`] (walked).
+#[must_use]
+pub fn locations(sheets: &Sheets) -> Vec<SharePath> {
+    let mut out: Vec<SharePath> = Vec::new();
+    if recorded_run(sheets).is_some() {
+        return out;
+    }
+    for row in rows(sheets) {
+        if let Some(path) = SharePath::parse(&row.location.text) {
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The folders the rows' artefacts are looked for in (see [`locations`]).
+#[must_use]
+pub fn roots(sheets: &Sheets, backups: Option<&Backups>) -> Vec<SharePath> {
+    let view = View::new(sheets, backups);
+    let recorded = recorded_run(sheets);
+    let older = older_runs(sheets, recorded.as_ref());
+    let mut out: Vec<SharePath> = Vec::new();
+    for row in rows(sheets) {
+        let Some(location) = SharePath::parse(&row.location.text) else {
+            continue;
+        };
+        let file_store = row.is_file_store();
+        if let Ok(root) = root_for(file_store, &location, recorded.as_ref(), &older, &view) {
+            if !out.contains(&root) {
+                out.push(root);
+            }
+        }
+    }
+    out
+}
+
+/// The folders of the runs before the latest.
+fn older_runs(
+    sheets: &Sheets,
+    recorded: Option<&(Date, Vec<SharePath>, (FileId, Span))>,
+) -> Vec<SharePath> {
+    let Some((newest, _, _)) = recorded else {
+        return Vec::new();
+    };
+    sheets
+        .backup_runs
+        .iter()
+        .filter(|r| r.date.value.is_some_and(|d| d < *newest))
+        .filter_map(|r| SharePath::parse(&r.share.text))
+        .collect()
+}
+
+/// Judges the latest run of one deployment by its evidence.
+#[must_use]
+pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
+    let view = View::new(sheets, backups);
+    let recorded = recorded_run(sheets);
+    let older = older_runs(sheets, recorded.as_ref());
+    let mut checks = Vec::new();
+    let mut unjudged = Vec::new();
+    let mut dated: Vec<SharePath> = Vec::new();
+    for row in rows(sheets) {
+        let Some(location) = SharePath::parse(&row.location.text) else {
+            continue;
+        };
+        let file_store = row.is_file_store();
+        let skip = |why: String| Unjudged {
+            file: row.file,
+            location: row.location.span,
+            entity: row.what.iter().map(|(_, e)| e.as_str()).collect::<Vec<_>>().join(", "),
+            why,
+        };
+        let root = match root_for(file_store, &location, recorded.as_ref(), &older, &view) {
+            Ok(root) => root,
+            Err(why) => {
+                unjudged.push(skip(why));
+                continue;
+            }
+        };
+        if recorded.is_none() && root != location && !dated.contains(&root) {
+            dated.push(root.clone());
+        }
+        let (files, exists) = match view.folder(&root) {
+            Seen::Covered { files, exists } => (files, exists),
+            Seen::Unjudged(why) => {
+                unjudged.push(skip(why));
+                continue;
+            }
+            Seen::NotCovered => {
+                unjudged.push(skip(format!(
+                    "no backup listing or mapped share covers `{}`",
+                    root.share()
+                )));
+                continue;
+            }
+        };
+        for (what, entity) in &row.what {
+            let found: Vec<Found> = files
+                .iter()
+                .filter(|f| match what {
+                    Artefact::Setting { name, .. } => same_name(f.path.name(), name),
+                    Artefact::Database { db, cmdlet } => {
+                        names_database(f.path.name(), *db, *cmdlet)
+                    }
+                    Artefact::FileStore => true,
+                })
+                .map(|f| (*f).clone())
+                .collect();
+            checks.push(Check {
+                what: what.clone(),
+                file: row.file,
+                location: row.location.span,
+                claimed: row.claimed,
+                entity: entity.clone(),
+                root: root.clone(),
+                outcome: if found.is_empty() {
+                    Outcome::Missing {
+                        folder_missing: !exists,
+                    }
+                } else {
+                    Outcome::Present(found)
+                },
+            });
+        }
+    }
+    let run = match recorded {
+        Some((date, folders, at)) => Run::Recorded { date, folders, at },
+        None if !dated.is_empty() => Run::Dated { folders: dated },
+        None => Run::Unknown,
+    };
+    Evidence {
+        run,
+        checks,
+        unjudged,
+    }
+}
