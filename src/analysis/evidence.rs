@@ -27,6 +27,34 @@ pub enum Run {
     Unknown,
 }
 
+impl Run {
+    /// The run, in words: `the run of 2026-11-20 (\\backup01\lync\2026-11-20)`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let folders = |f: &[SharePath]| {
+            f.iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Self::Recorded { date, folders: f, .. } if f.is_empty() => {
+                format!("the run of {date} (the newest `backup-runs` row)")
+            }
+            Self::Recorded { date, folders: f, .. } => {
+                format!("the run of {date} in {} (the newest `backup-runs` row)", folders(f))
+            }
+            Self::Dated { folders: f } => {
+                format!("{} (the newest dated folder, no `backup-runs` row)", folders(f))
+            }
+            Self::Unknown => {
+                "the locations the worksheets name (no `backup-runs` row, no dated folder)"
+                    .to_string()
+            }
+        }
+    }
+}
+
 /// A row's artefact and where it is looked for.
 #[derive(Clone, Debug)]
 pub struct Check {
@@ -54,6 +82,17 @@ pub enum Artefact {
     FileStore,
 }
 
+impl Artefact {
+    /// The Export-Cs* cmdlet that writes it, when the worksheet says one does.
+    #[must_use]
+    pub fn cmdlet(&self) -> Option<&'static str> {
+        match self {
+            Self::Setting { cmdlet, .. } | Self::Database { cmdlet, .. } => *cmdlet,
+            Self::FileStore => None,
+        }
+    }
+}
+
 /// A file found for an artefact.
 #[derive(Clone, Debug)]
 pub struct Found {
@@ -61,6 +100,17 @@ pub struct Found {
     pub size: u64,
     pub time: Option<Stamp>,
     pub from: Origin,
+}
+
+impl Found {
+    /// The `backup-listing` row it was seen in, if any: its file and record.
+    #[must_use]
+    pub fn listing_row(&self) -> Option<(FileId, Span)> {
+        match self.from {
+            Origin::Listing { file, row } => Some((file, row)),
+            Origin::Share(_) => None,
+        }
+    }
 }
 
 /// Where a file was seen.

@@ -1,6 +1,7 @@
 //! Running a parsed command line: the library entry point the binary calls.
 
 pub mod args;
+mod evidence;
 mod plan;
 mod run;
 pub mod worksheet;
@@ -90,6 +91,53 @@ pub fn read_workspace_with_backup(
     backup: Option<&Path>,
     env: &Env,
 ) -> Result<Workspace, Fatal> {
+    read_workspace_with(paths, no_ignore, backup, &[], env)
+}
+
+/// Reads what the worksheets of each deployment name on the backup shares: `given` are the
+/// `--backup-share UNC=DIR` values, then the configuration's `backup-shares`; `read_backups`
+/// reads the shares as they are (Windows).
+///
+/// # Errors
+/// A `--backup-share` that is not `UNC=DIR` or names no folder; `--read-backups` off Windows.
+pub fn read_backups(
+    ws: &mut Workspace,
+    given: &[String],
+    config: &config::Config,
+    read_backups: bool,
+    env: &Env,
+) -> Result<(), Fatal> {
+    let shares = evidence::Shares::new(given, &config.backup_shares, read_backups, &env.cwd)?;
+    evidence::read(ws, &shares, &env.cwd);
+    Ok(())
+}
+
+/// The local folders of the backup shares a run reads (`--backup-share`, `[options]
+/// backup-shares`): never walked as inputs.
+///
+/// # Errors
+/// As [`read_backups`].
+pub fn share_folders(
+    given: &[String],
+    config: &config::Config,
+    env: &Env,
+) -> Result<Vec<PathBuf>, Fatal> {
+    let shares = evidence::Shares::new(given, &config.backup_shares, false, &env.cwd)?;
+    Ok(shares.mapped.into_iter().map(|(_, dir)| dir).collect())
+}
+
+/// [`read_workspace_with_backup`], leaving out every file under the folders of `skip` (the
+/// copies of backup shares: evidence, not deployments).
+///
+/// # Errors
+/// As [`read_workspace_with_backup`].
+pub fn read_workspace_with(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    backup: Option<&Path>,
+    skip: &[PathBuf],
+    env: &Env,
+) -> Result<Workspace, Fatal> {
     let backup = match backup {
         Some(given) => {
             let path = env.cwd.join(given);
@@ -102,6 +150,17 @@ pub fn read_workspace_with_backup(
         None => None,
     };
     let (mut inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
+    if !skip.is_empty() {
+        let skip: Vec<PathBuf> = skip.iter().filter_map(|d| d.canonicalize().ok()).collect();
+        inputs.retain(|i| {
+            i.explicit
+                || !env
+                    .cwd
+                    .join(&i.path)
+                    .canonicalize()
+                    .is_ok_and(|p| skip.iter().any(|d| p.starts_with(d)))
+        });
+    }
     // A walk that meets the backup-time topology leaves it out: it is no deployment.
     let mut walked_into_backup = None;
     if let Some(backup) = &backup {
@@ -249,7 +308,10 @@ pub(super) fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Resul
         .backup_topology
         .clone()
         .or_else(|| config.backup_topology.clone());
-    let mut ws = read_workspace_with_backup(&args.paths, args.no_ignore, backup.as_deref(), env)?;
+    let skip = share_folders(&args.backup_share, &config, env)?;
+    let mut ws =
+        read_workspace_with(&args.paths, args.no_ignore, backup.as_deref(), &skip, env)?;
+    read_backups(&mut ws, &args.backup_share, &config, args.read_backups, env)?;
     // The configuration and the baseline join the workspace, so IN007 can point into them.
     let config_file = attach_config(&mut ws, &config);
     let baseline = match (&args.baseline, &args.write_baseline) {
@@ -541,7 +603,10 @@ pub(super) fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) ->
     if let Some(sides) = &args.diff {
         return inspect_diff(sides, args.format, env, out);
     }
-    let ws = read_workspace(&args.paths, args.no_ignore, env)?;
+    let none = config::Config::default();
+    let skip = share_folders(&args.backup_share, &none, env)?;
+    let mut ws = read_workspace_with(&args.paths, args.no_ignore, None, &skip, env)?;
+    read_backups(&mut ws, &args.backup_share, &none, args.read_backups, env)?;
     let inventory = inspect::inventory(&ws);
     let text = args.format == InspectFormat::Text;
     if text && !env.console.unicode {

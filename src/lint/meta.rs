@@ -52,6 +52,7 @@ impl RuleMeta {
             "RS" => "restore readiness",
             "HA" => "SQL mirroring high availability",
             "DR" => "drift since the backup",
+            "EV" => "evidence from the backup runs",
             _ => "other",
         }
     }

@@ -183,4 +183,6 @@ pub struct Archive {
     pub problem_span: Option<Span>,
     /// The topology inside, for an Export-CsConfiguration archive.
     pub topology: Option<super::Topology>,
+    /// Index into [`super::Workspace::deployments`] of the deployment whose run it is in.
+    pub deployment: Option<usize>,
 }

@@ -1,5 +1,6 @@
 //! The typed model rules work on: a [`Workspace`] of files, topologies and deployments.
 
+pub mod archives;
 pub mod date;
 pub mod evidence;
 mod fqdn;
