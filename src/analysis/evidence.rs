@@ -129,8 +129,6 @@ pub enum Outcome {
     Present(Vec<Found>),
     /// Nothing: `folder_missing` when the folder itself is not there.
     Missing { folder_missing: bool },
-    /// Not judged, and why (the walk stopped at its caps, a folder could not be read).
-    Unjudged(String),
 }
 
 /// The cmdlet that writes a settings row's file, by the configuration it names.

@@ -186,7 +186,10 @@ fn read_backups(sheets: &crate::model::Sheets, shares: &Shares, cwd: &Path) -> B
             state,
         });
     }
-    backups.files.sort_by(|a, b| a.shown.cmp(&b.shown));
+    // A folder walked inside another (a file store copy inside the run's folder) gives its
+    // files twice.
+    backups.files.sort_by(|a, b| a.local.cmp(&b.local));
+    backups.files.dedup_by(|a, b| a.local == b.local);
     backups
 }
 

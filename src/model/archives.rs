@@ -34,7 +34,30 @@ pub fn add(ws: &mut Workspace, path: &Path, shown: String, opened: &Opened, orig
     let file = ws
         .files
         .add(path.to_path_buf(), shown.clone(), String::new(), Encoding::Binary);
-    let mut problems: Vec<String> = opened.problems.iter().map(describe).collect();
+    let climbing: Vec<String> = opened
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Climbs(name) => Some(format!("`{}`", crate::input::text::shown(name))),
+            _ => None,
+        })
+        .collect();
+    let mut problems: Vec<String> = opened
+        .problems
+        .iter()
+        .filter(|p| !matches!(p, Problem::Climbs(_)))
+        .map(describe)
+        .collect();
+    match climbing.as_slice() {
+        [] => {}
+        [one] => problems.push(format!(
+            "its member {one} names a path out of the archive, which no Export-Cs* cmdlet writes"
+        )),
+        many => problems.push(format!(
+            "its members {} name paths out of the archive, which no Export-Cs* cmdlet writes",
+            crate::input::text::and_list(many)
+        )),
+    }
     let mut member = None;
     let mut problem_span = None;
     let mut topology = None;
@@ -81,15 +104,15 @@ pub fn add(ws: &mut Workspace, path: &Path, shown: String, opened: &Opened, orig
 /// A problem of an archive, in words.
 fn describe(problem: &Problem) -> String {
     match problem {
-        Problem::NotZip(why) => format!("it cannot be opened as a ZIP archive ({why})"),
+        Problem::NotZip(why) => {
+            format!("it is no ZIP archive, or one whose central directory is damaged ({why})")
+        }
         Problem::TooManyMembers(n) => format!(
             "it lists {n} members, more than the {} an export holds and topolint reads",
             archive::MAX_MEMBERS
         ),
-        Problem::Climbs(name) => format!(
-            "its member `{}` names a path out of the archive, which no Export-Cs* cmdlet writes",
-            crate::input::text::shown(name)
-        ),
+        // Gathered into one problem by `add`.
+        Problem::Climbs(name) => format!("its member `{}`", crate::input::text::shown(name)),
         Problem::Member { name, why } => format!(
             "its member `{}` cannot be read ({why})",
             crate::input::text::shown(name)

@@ -1,3 +1,4 @@
+use crate::input::span::Span;
 use crate::lint::prelude::*;
 
 declare_rule! {
@@ -80,14 +81,19 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         } else {
             continue;
         };
-        let (file, span, label) = match (archive.member, archive.problem_span) {
-            (Some(member), Some(span)) => (member, span, "here"),
-            _ => (archive.file, crate::input::span::Span::default(), "this archive"),
+        let what = archive.cmdlet.unwrap_or("an Export-Cs* cmdlet");
+        // The archive itself has no text to show: the finding is at the worksheet cell that
+        // names it, or inside its DocItemSet.xml, when that is where the problem is.
+        let mut draft = Draft::new(shown, message);
+        draft = match (archive.member, archive.problem_span, archive.named_at) {
+            (Some(member), Some(span), _) => draft.at(member, span, "here"),
+            (_, _, Some((file, cell))) => {
+                draft.at(file, cell, format!("the archive {what} writes here"))
+            }
+            _ => draft.at(archive.file, Span::default(), "this archive"),
         };
-        let mut draft = Draft::new(shown, message).at(file, span, label);
-        if let Some((cell_file, cell)) = archive.named_at {
-            let what = archive.cmdlet.unwrap_or("an Export-Cs* cmdlet");
-            draft = draft.also(cell_file, cell, format!("written by {what}, says the worksheet"));
+        if let (Some((file, cell)), Some(_)) = (archive.named_at, archive.problem_span) {
+            draft = draft.also(file, cell, format!("the archive {what} writes here"));
         }
         out.emit(draft);
     }
