@@ -20,7 +20,11 @@ use crate::model::worksheet::{Sheets, Typed, one_database_subject};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Run {
     /// The newest `backup-runs` row(s): the date, and each row's share folder.
-    Recorded { date: Date, folders: Vec<SharePath>, at: (FileId, Span) },
+    Recorded {
+        date: Date,
+        folders: Vec<SharePath>,
+        at: (FileId, Span),
+    },
     /// No `backup-runs` row: the newest dated folder found under each location.
     Dated { folders: Vec<SharePath> },
     /// Neither: each row is checked where it points.
@@ -38,14 +42,24 @@ impl Run {
                 .join(", ")
         };
         match self {
-            Self::Recorded { date, folders: f, .. } if f.is_empty() => {
+            Self::Recorded {
+                date, folders: f, ..
+            } if f.is_empty() => {
                 format!("the run of {date} (the newest `backup-runs` row)")
             }
-            Self::Recorded { date, folders: f, .. } => {
-                format!("the run of {date} in {} (the newest `backup-runs` row)", folders(f))
+            Self::Recorded {
+                date, folders: f, ..
+            } => {
+                format!(
+                    "the run of {date} in {} (the newest `backup-runs` row)",
+                    folders(f)
+                )
             }
             Self::Dated { folders: f } => {
-                format!("{} (the newest dated folder, no `backup-runs` row)", folders(f))
+                format!(
+                    "{} (the newest dated folder, no `backup-runs` row)",
+                    folders(f)
+                )
             }
             Self::Unknown => {
                 "the locations the worksheets name (no `backup-runs` row, no dated folder)"
@@ -75,9 +89,15 @@ pub struct Check {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Artefact {
     /// A settings row's configuration file, by name; the cmdlet that writes it, when known.
-    Setting { name: String, cmdlet: Option<&'static str> },
+    Setting {
+        name: String,
+        cmdlet: Option<&'static str>,
+    },
     /// A database's SQL backup or export.
-    Database { db: Db, cmdlet: Option<&'static str> },
+    Database {
+        db: Db,
+        cmdlet: Option<&'static str>,
+    },
     /// A file store's copy.
     FileStore,
 }
@@ -251,7 +271,9 @@ impl<'a> View<'a> {
     /// The files at or below `folder`.
     fn under(&self, folder: &SharePath) -> impl Iterator<Item = &Found> {
         let prefix = format!("{}\\", key_of(folder));
-        let start = self.files.partition_point(|k| k.key.as_str() < prefix.as_str());
+        let start = self
+            .files
+            .partition_point(|k| k.key.as_str() < prefix.as_str());
         self.files[start..]
             .iter()
             .take_while(move |k| k.key.starts_with(&prefix))
@@ -278,9 +300,12 @@ impl View<'_> {
             .and_then(|b| b.folders.iter().find(|f| f.path == *folder))
         {
             return match &read.state {
-                FolderState::Read { cut_short: true, .. } if self.under(folder).next().is_none() => {
-                    Seen::Unjudged(format!("the walk of `{}` stopped at its limits", read.shown))
-                }
+                FolderState::Read {
+                    cut_short: true, ..
+                } if self.under(folder).next().is_none() => Seen::Unjudged(format!(
+                    "the walk of `{}` stopped at its limits",
+                    read.shown
+                )),
                 FolderState::Read { .. } => Seen::Covered {
                     files: self.under(folder).collect(),
                     exists: true,
@@ -367,10 +392,18 @@ fn newest_dated(names: &[String]) -> Option<(String, Date)> {
 
 /// The latest run: the newest dated `backup-runs` rows, when the worksheet has any.
 fn recorded_run(sheets: &Sheets) -> Option<(Date, Vec<SharePath>, (FileId, Span))> {
-    let newest = sheets.backup_runs.iter().filter_map(|r| r.date.value).max()?;
+    let newest = sheets
+        .backup_runs
+        .iter()
+        .filter_map(|r| r.date.value)
+        .max()?;
     let mut folders = Vec::new();
     let mut at = None;
-    for row in sheets.backup_runs.iter().filter(|r| r.date.value == Some(newest)) {
+    for row in sheets
+        .backup_runs
+        .iter()
+        .filter(|r| r.date.value == Some(newest))
+    {
         at.get_or_insert((row.at.file, row.date.span()));
         if let Some(path) = SharePath::parse(&row.share.text) {
             if !folders.contains(&path) {
@@ -597,7 +630,12 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
         let skip = |why: String| Unjudged {
             file: row.file,
             location: row.location.span,
-            entity: row.what.iter().map(|(_, e)| e.as_str()).collect::<Vec<_>>().join(", "),
+            entity: row
+                .what
+                .iter()
+                .map(|(_, e)| e.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             why,
         };
         let root = match root_for(file_store, &location, recorded.as_ref(), &older, &view) {

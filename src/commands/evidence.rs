@@ -13,11 +13,11 @@ use crate::analysis::evidence::{self, Origin, Outcome};
 use crate::input::share::{self, Reached};
 use crate::input::source;
 use crate::lint::error::Fatal;
+use crate::model::Workspace;
 use crate::model::archives;
 use crate::model::date::Date;
 use crate::model::evidence::{Backups, FolderState, ShareFile, ShareFolder, SharePath};
 use crate::model::stamp::{Stamp, Zone};
-use crate::model::Workspace;
 
 /// Where each share is read.
 #[derive(Clone, Debug, Default)]
@@ -41,11 +41,13 @@ impl Shares {
         read_backups: bool,
         cwd: &Path,
     ) -> Result<Self, Fatal> {
-        let usage = |message: String| Fatal::Usage {
+        let usage = |message: String| {
+            Fatal::Usage {
             message,
             help: Some(
                 "write --backup-share '\\\\backup01.contoso.com\\lync=D:\\copies\\lync': the share as the worksheets name it, `=`, and the local folder holding a copy or mount of it".to_string(),
             ),
+        }
         };
         let mut mapped = Vec::new();
         for text in given {
@@ -176,7 +178,9 @@ fn read_backups(sheets: &crate::model::Sheets, shares: &Shares, cwd: &Path) -> B
                 }
                 (state, shown_at(&dir))
             }
-            Reached::Missing { .. } => (FolderState::Missing, shown_at(&base.join(names.join("/")))),
+            Reached::Missing { .. } => {
+                (FolderState::Missing, shown_at(&base.join(names.join("/"))))
+            }
             Reached::Refused { why, .. } => (FolderState::Refused(why), shown_at(&base)),
             Reached::Error(why) => (FolderState::Error(why), shown_at(&base)),
         };

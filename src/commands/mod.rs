@@ -309,8 +309,7 @@ pub(super) fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Resul
         .clone()
         .or_else(|| config.backup_topology.clone());
     let skip = share_folders(&args.backup_share, &config, env)?;
-    let mut ws =
-        read_workspace_with(&args.paths, args.no_ignore, backup.as_deref(), &skip, env)?;
+    let mut ws = read_workspace_with(&args.paths, args.no_ignore, backup.as_deref(), &skip, env)?;
     read_backups(&mut ws, &args.backup_share, &config, args.read_backups, env)?;
     // The configuration and the baseline join the workspace, so IN007 can point into them.
     let config_file = attach_config(&mut ws, &config);

@@ -41,6 +41,11 @@ pub enum Problem {
 
 /// Reads an archive from `reader` (a file, or bytes in memory).
 pub fn open<R: Read + Seek>(reader: R) -> Opened {
+    open_capped(reader, MAX_MEMBER_BYTES)
+}
+
+/// [`open`], inflating at most `cap` bytes of `DocItemSet.xml`.
+fn open_capped<R: Read + Seek>(reader: R, cap: u64) -> Opened {
     let mut out = Opened::default();
     let mut archive = match zip::ZipArchive::new(reader) {
         Ok(a) => a,
@@ -74,7 +79,7 @@ pub fn open<R: Read + Seek>(reader: R) -> Opened {
     let Some((index, declared)) = doc else {
         return out;
     };
-    if declared > MAX_MEMBER_BYTES {
+    if declared > cap {
         out.problems.push(Problem::TooLarge {
             name: DOC_ITEM_SET.to_string(),
             declared,
@@ -84,8 +89,8 @@ pub fn open<R: Read + Seek>(reader: R) -> Opened {
     match archive.by_index(index) {
         Ok(member) => {
             let mut bytes = Vec::new();
-            match member.take(MAX_MEMBER_BYTES + 1).read_to_end(&mut bytes) {
-                Ok(n) if n as u64 > MAX_MEMBER_BYTES => out.problems.push(Problem::TooLarge {
+            match member.take(cap + 1).read_to_end(&mut bytes) {
+                Ok(n) if n as u64 > cap => out.problems.push(Problem::TooLarge {
                     name: DOC_ITEM_SET.to_string(),
                     declared,
                 }),
@@ -122,5 +127,121 @@ pub fn open_file(path: &std::path::Path) -> Opened {
             problems: vec![Problem::NotZip(why)],
             ..Opened::default()
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Write};
+
+    fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in members {
+            writer.start_file(*name, options).expect("member");
+            writer.write_all(data).expect("data");
+        }
+        writer.finish().expect("zip").into_inner()
+    }
+
+    /// Rewrites every uncompressed size of the (single-member) archive to `size`.
+    fn lie_about_size(mut bytes: Vec<u8>, size: u32) -> Vec<u8> {
+        let mut i = 0;
+        while i + 30 < bytes.len() {
+            let sig = u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+            let at = match sig {
+                0x0403_4b50 => Some(i + 22),
+                0x0201_4b50 => Some(i + 24),
+                _ => None,
+            };
+            if let Some(at) = at {
+                bytes[at..at + 4].copy_from_slice(&size.to_le_bytes());
+            }
+            i += 1;
+        }
+        bytes
+    }
+
+    #[test]
+    fn the_doc_item_set_is_read_and_other_members_listed() {
+        let bytes = zip_of(&[
+            ("DocItemSet.xml", b"<DocItemSet/>"),
+            ("meta/x.xml", b"<x/>"),
+        ]);
+        let opened = open(Cursor::new(bytes));
+        assert!(opened.problems.is_empty(), "{:?}", opened.problems);
+        assert_eq!(opened.members, ["DocItemSet.xml", "meta/x.xml"]);
+        assert_eq!(opened.doc_item_set.as_deref(), Some(&b"<DocItemSet/>"[..]));
+    }
+
+    #[test]
+    fn bytes_that_are_no_zip_are_a_problem() {
+        for bytes in [&b""[..], b"PK\x03\x04", b"hello, world", &[0xFF; 100]] {
+            let opened = open(Cursor::new(bytes.to_vec()));
+            assert!(
+                matches!(opened.problems[..], [Problem::NotZip(_)]),
+                "{bytes:?}"
+            );
+        }
+        // Cut in its middle: the central directory is gone.
+        let whole = zip_of(&[("DocItemSet.xml", &[b'x'; 4000])]);
+        let opened = open(Cursor::new(whole[..whole.len() / 2].to_vec()));
+        assert!(matches!(opened.problems[..], [Problem::NotZip(_)]));
+    }
+
+    #[test]
+    fn a_member_larger_than_the_cap_is_refused_by_its_declared_size() {
+        let bytes = zip_of(&[("DocItemSet.xml", &vec![b' '; 4096])]);
+        let opened = open_capped(Cursor::new(bytes), 1024);
+        assert_eq!(
+            opened.problems,
+            [Problem::TooLarge {
+                name: DOC_ITEM_SET.to_string(),
+                declared: 4096
+            }]
+        );
+        assert!(opened.doc_item_set.is_none());
+    }
+
+    #[test]
+    fn a_member_lying_about_its_size_is_not_inflated_past_the_cap() {
+        // Two mebibytes of spaces that claim to be 100 bytes.
+        let bytes = lie_about_size(zip_of(&[("DocItemSet.xml", &vec![b' '; 2 << 20])]), 100);
+        let opened = open_capped(Cursor::new(bytes), 1 << 20);
+        assert_eq!(opened.problems.len(), 1, "{:?}", opened.problems);
+        assert!(
+            matches!(
+                &opened.problems[0],
+                Problem::TooLarge { .. } | Problem::Member { .. }
+            ),
+            "{:?}",
+            opened.problems
+        );
+        assert!(opened.doc_item_set.is_none());
+    }
+
+    #[test]
+    fn member_names_climbing_out_are_found() {
+        for name in [
+            "../x",
+            "a/../../x",
+            "..\\x",
+            "/etc/x",
+            "\\x",
+            "C:\\x",
+            "c:x",
+        ] {
+            assert!(climbs(name), "{name}");
+        }
+        for name in ["DocItemSet.xml", "a/b.xml", "..x", "x..", "a/..b/c"] {
+            assert!(!climbs(name), "{name}");
+        }
+        let bytes = zip_of(&[("DocItemSet.xml", b"<DocItemSet/>"), ("../x", b"x")]);
+        let opened = open(Cursor::new(bytes));
+        assert_eq!(opened.problems, [Problem::Climbs("../x".to_string())]);
+        // What is wrong with a name does not stop the archive from being read.
+        assert!(opened.doc_item_set.is_some());
     }
 }

@@ -106,7 +106,9 @@ pub fn folders(dir: &Path) -> Result<Vec<String>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| e.to_string())?;
     for entry in entries.take(MAX_ENTRIES) {
         let Ok(entry) = entry else { continue };
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() && !kind.is_symlink() {
             if let Ok(name) = entry.file_name().into_string() {
                 out.push(name);
@@ -155,11 +157,17 @@ pub fn walk(dir: &Path) -> Walk {
                 break;
             }
             let Ok(entry) = entry else { continue };
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             let Ok(name) = entry.file_name().into_string() else {
                 continue;
             };
-            let meta = if kind.is_file() { entry.metadata().ok() } else { None };
+            let meta = if kind.is_file() {
+                entry.metadata().ok()
+            } else {
+                None
+            };
             here.push((name, kind, meta));
         }
         // Sorted, and folders pushed in reverse so that they are visited in order.
@@ -193,4 +201,91 @@ pub fn walk(dir: &Path) -> Walk {
     }
     out.files.sort_by(|a, b| a.names.cmp(&b.names));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn only_plain_names_are_followed() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::create_dir_all(dir.path().join("run/filestore")).expect("dirs");
+        assert_eq!(
+            reach(dir.path(), &names(&["run", "filestore"])),
+            Reached::Folder(dir.path().join("run/filestore"))
+        );
+        for bad in ["..", ".", "a/b", "a\\b", "C:", "", "x\u{7}"] {
+            assert!(
+                matches!(
+                    reach(dir.path(), &names(&["run", bad])),
+                    Reached::Refused { depth: 2, .. }
+                ),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            reach(dir.path(), &names(&["run", "missing"])),
+            Reached::Missing { depth: 2 }
+        );
+        std::fs::write(dir.path().join("run/file"), b"x").expect("file");
+        assert!(matches!(
+            reach(dir.path(), &names(&["run", "file"])),
+            Reached::Refused { .. }
+        ));
+    }
+
+    #[test]
+    fn a_walk_lists_regular_files_in_order() {
+        let dir = tempfile::tempdir().expect("dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b/c")).expect("dirs");
+        std::fs::write(root.join("b/c/deep.bak"), b"12345").expect("file");
+        std::fs::write(root.join("a.zip"), b"").expect("file");
+        let walk = walk(root);
+        let found: Vec<(Vec<String>, u64)> = walk
+            .files
+            .iter()
+            .map(|s| (s.names.clone(), s.size))
+            .collect();
+        assert_eq!(
+            found,
+            [(names(&["a.zip"]), 0), (names(&["b", "c", "deep.bak"]), 5)]
+        );
+        assert!(!walk.cut_short);
+        assert!(walk.files.iter().all(|s| s.modified.is_some()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_never_followed() {
+        let outside = tempfile::tempdir().expect("dir");
+        std::fs::write(outside.path().join("secret.bak"), b"secret").expect("file");
+        let dir = tempfile::tempdir().expect("dir");
+        let root = dir.path();
+        std::fs::create_dir(root.join("run")).expect("dir");
+        std::os::unix::fs::symlink(outside.path(), root.join("run/out")).expect("link");
+        std::os::unix::fs::symlink(outside.path().join("secret.bak"), root.join("run/s.bak"))
+            .expect("link");
+        std::os::unix::fs::symlink(outside.path(), root.join("linked")).expect("link");
+        let walk = walk(&root.join("run"));
+        assert!(walk.files.is_empty(), "{:?}", walk.files);
+        assert_eq!(walk.links, 2);
+        assert!(matches!(
+            reach(root, &names(&["linked"])),
+            Reached::Refused { depth: 1, .. }
+        ));
+        assert!(matches!(
+            reach(root, &names(&["run", "out"])),
+            Reached::Refused { depth: 2, .. }
+        ));
+        assert_eq!(
+            folders(&root.join("run")).expect("read"),
+            Vec::<String>::new()
+        );
+    }
 }

@@ -137,7 +137,14 @@ pub fn load(explicit: Option<&Path>, cwd: &Path, rules: Registry) -> Result<Conf
     let base = path.parent().unwrap_or(cwd).to_path_buf();
     if let Some(backup) = config.backup_topology.take() {
         let span = config.backup_topology_span.clone();
-        let resolved = inside(&base, &backup, &text, &shown, "backup-topology", span.clone())?;
+        let resolved = inside(
+            &base,
+            &backup,
+            &text,
+            &shown,
+            "backup-topology",
+            span.clone(),
+        )?;
         if !resolved.is_file() {
             return Err(config_error(
                 &text,
@@ -202,7 +209,11 @@ fn inside(
             span.clone(),
             Some(format!(
                 "a path in the configuration stays inside the folder of the configuration file (or its subfolders); to read one elsewhere, name it on the command line: --{}",
-                if key == "backup-shares" { "backup-share UNC=DIR" } else { "backup-topology PATH" }
+                if key == "backup-shares" {
+                    "backup-share UNC=DIR"
+                } else {
+                    "backup-topology PATH"
+                }
             )),
         )
     };
@@ -359,12 +370,20 @@ pub fn parse(text: &str, shown: &str, rules: Registry) -> Result<Config, Fatal> 
         let value = dir.get_ref().trim();
         if value.is_empty() {
             return Err(error(
-                format!("backup-shares: the folder for `{}` is empty", crate::input::text::shown(unc)),
+                format!(
+                    "backup-shares: the folder for `{}` is empty",
+                    crate::input::text::shown(unc)
+                ),
                 Some(dir.span()),
-                Some("name the folder holding a copy or mount of the share, relative to this file".to_string()),
+                Some(
+                    "name the folder holding a copy or mount of the share, relative to this file"
+                        .to_string(),
+                ),
             ));
         }
-        config.backup_shares.push((unc.clone(), PathBuf::from(value)));
+        config
+            .backup_shares
+            .push((unc.clone(), PathBuf::from(value)));
         config.backup_shares_spans.push(dir.span());
     }
     Ok(config)

@@ -30,10 +30,19 @@ pub fn read(ws: &mut Workspace, path: &Path, shown: String, origin: Origin) -> u
 }
 
 /// Adds an archive already opened.
-pub fn add(ws: &mut Workspace, path: &Path, shown: String, opened: &Opened, origin: Origin) -> usize {
-    let file = ws
-        .files
-        .add(path.to_path_buf(), shown.clone(), String::new(), Encoding::Binary);
+pub fn add(
+    ws: &mut Workspace,
+    path: &Path,
+    shown: String,
+    opened: &Opened,
+    origin: Origin,
+) -> usize {
+    let file = ws.files.add(
+        path.to_path_buf(),
+        shown.clone(),
+        String::new(),
+        Encoding::Binary,
+    );
     let climbing: Vec<String> = opened
         .problems
         .iter()
@@ -71,7 +80,11 @@ pub fn add(ws: &mut Workspace, path: &Path, shown: String, opened: &Opened, orig
         );
         member = Some(id);
         if let Some(p) = decoded.problem {
-            problems.push(format!("its {} cannot be decoded: {}", archive::DOC_ITEM_SET, p.message));
+            problems.push(format!(
+                "its {} cannot be decoded: {}",
+                archive::DOC_ITEM_SET,
+                p.message
+            ));
             problem_span = Some(p.span);
         } else {
             let text = std::sync::Arc::clone(&ws.files.get(id).text);
@@ -95,6 +108,7 @@ pub fn add(ws: &mut Workspace, path: &Path, shown: String, opened: &Opened, orig
         named_at: origin.named_at,
         problems,
         problem_span,
+        has_topology: topology.is_some(),
         topology,
         deployment: origin.deployment,
     });

@@ -93,7 +93,8 @@ impl SharePath {
     /// The names below `folder`, when this path is within it.
     #[must_use]
     pub fn below<'p>(&'p self, folder: &Self) -> Option<&'p [String]> {
-        self.within(folder).then(|| &self.names[folder.names.len()..])
+        self.within(folder)
+            .then(|| &self.names[folder.names.len()..])
     }
 }
 
@@ -181,8 +182,11 @@ pub struct Archive {
     pub problems: Vec<String>,
     /// Where in `DocItemSet.xml` a problem is, when it is there.
     pub problem_span: Option<Span>,
-    /// The topology inside, for an Export-CsConfiguration archive.
+    /// The topology inside, for an Export-CsConfiguration archive (taken out into
+    /// [`super::Workspace::backup`] when the archive is `--backup-topology`'s).
     pub topology: Option<super::Topology>,
+    /// Whether `DocItemSet.xml` holds a topology.
+    pub has_topology: bool,
     /// Index into [`super::Workspace::deployments`] of the deployment whose run it is in.
     pub deployment: Option<usize>,
 }

@@ -62,7 +62,11 @@ impl Stamp {
 
 impl std::fmt::Display for Stamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (h, m, s) = (self.seconds / 3600, self.seconds / 60 % 60, self.seconds % 60);
+        let (h, m, s) = (
+            self.seconds / 3600,
+            self.seconds / 60 % 60,
+            self.seconds % 60,
+        );
         write!(f, "{} {h:02}:{m:02}:{s:02}", self.date)?;
         match self.zone {
             Zone::Utc => write!(f, " UTC"),
@@ -185,8 +189,12 @@ fn time_of_day(text: &str, column: Zone) -> Option<(u32, Zone)> {
         rest = r;
     }
     let lower = rest.trim().to_ascii_lowercase();
-    let am = lower.strip_suffix("am").or_else(|| lower.strip_suffix("a.m."));
-    let pm = lower.strip_suffix("pm").or_else(|| lower.strip_suffix("p.m."));
+    let am = lower
+        .strip_suffix("am")
+        .or_else(|| lower.strip_suffix("a.m."));
+    let pm = lower
+        .strip_suffix("pm")
+        .or_else(|| lower.strip_suffix("p.m."));
     let (clock, meridiem) = match (am, pm) {
         (Some(r), _) => (r.trim(), Some(false)),
         (_, Some(r)) => (r.trim(), Some(true)),
@@ -297,8 +305,14 @@ mod tests {
             known("2026-11-20 22:14:05", Zone::Utc).as_deref(),
             Some("2026-11-20 22:14:05 UTC")
         );
-        assert_eq!(known("2026/11/20 7:05", Zone::Local).as_deref(), Some("2026-11-20 07:05:00"));
-        assert_eq!(known("2026-11-20", Zone::Local).as_deref(), Some("2026-11-20 00:00:00"));
+        assert_eq!(
+            known("2026/11/20 7:05", Zone::Local).as_deref(),
+            Some("2026-11-20 07:05:00")
+        );
+        assert_eq!(
+            known("2026-11-20", Zone::Local).as_deref(),
+            Some("2026-11-20 00:00:00")
+        );
     }
 
     #[test]
@@ -316,12 +330,26 @@ mod tests {
             known("20.11.2026 00:00:01", Zone::Local).as_deref(),
             Some("2026-11-20 00:00:01")
         );
-        assert_eq!(known("12/1/2026 12:00:00 AM", Zone::Local), None, "ambiguous");
+        assert_eq!(
+            known("12/1/2026 12:00:00 AM", Zone::Local),
+            None,
+            "ambiguous"
+        );
         let both = parse("12/1/2026 12:00:00 AM", Zone::Local).expect("a time");
-        assert_eq!(both.day_first.map(|s| s.date.to_string()).as_deref(), Some("2026-01-12"));
-        assert_eq!(both.month_first.map(|s| s.seconds), Some(0), "12 AM is midnight");
+        assert_eq!(
+            both.day_first.map(|s| s.date.to_string()).as_deref(),
+            Some("2026-01-12")
+        );
+        assert_eq!(
+            both.month_first.map(|s| s.seconds),
+            Some(0),
+            "12 AM is midnight"
+        );
         // Same day and month: one date whichever comes first.
-        assert_eq!(known("5/5/2026 1:00 PM", Zone::Local).as_deref(), Some("2026-05-05 13:00:00"));
+        assert_eq!(
+            known("5/5/2026 1:00 PM", Zone::Local).as_deref(),
+            Some("2026-05-05 13:00:00")
+        );
     }
 
     #[test]
@@ -355,7 +383,10 @@ mod tests {
             (dates, problems)
         };
         let (dates, problems) = read(&["3/4/2026", "20/4/2026"]);
-        assert_eq!(dates, [Some("2026-04-03".into()), Some("2026-04-20".into())]);
+        assert_eq!(
+            dates,
+            [Some("2026-04-03".into()), Some("2026-04-20".into())]
+        );
         assert!(problems.is_empty());
         let (dates, _) = read(&["3/4/2026", "4/20/2026"]);
         assert_eq!(dates[0].as_deref(), Some("2026-03-04"));
@@ -365,17 +396,43 @@ mod tests {
         assert_eq!(problems, [(0, Unsettled::Ambiguous)]);
         // Both orders shown: one problem, at the first cell that contradicts the order.
         let (dates, problems) = read(&["20/4/2026", "3/4/2026", "4/20/2026"]);
-        assert_eq!(dates, [Some("2026-04-20".into()), None, Some("2026-04-20".into())]);
+        assert_eq!(
+            dates,
+            [Some("2026-04-20".into()), None, Some("2026-04-20".into())]
+        );
         assert_eq!(problems, [(2, Unsettled::Contradicts { first: 0 })]);
     }
 
     #[test]
     fn a_utc_time_may_be_the_next_day_where_it_was_written() {
         let at = |text: &str, zone| parse(text, zone).and_then(Culture::known).expect("time");
-        assert_eq!(at("2026-11-20T09:59:59Z", Zone::Local).latest_local_date().to_string(), "2026-11-20");
-        assert_eq!(at("2026-11-20T10:00:00Z", Zone::Local).latest_local_date().to_string(), "2026-11-21");
-        assert_eq!(at("2026-11-20T23:00:00", Zone::Local).latest_local_date().to_string(), "2026-11-20");
-        assert_eq!(at("2026-11-20T23:00:00-05:00", Zone::Utc).latest_local_date().to_string(), "2026-11-20");
-        assert!(at("2026-11-20T23:00:00-05:00", Zone::Utc).ordinal() > at("2026-11-21T01:00:00Z", Zone::Utc).ordinal());
+        assert_eq!(
+            at("2026-11-20T09:59:59Z", Zone::Local)
+                .latest_local_date()
+                .to_string(),
+            "2026-11-20"
+        );
+        assert_eq!(
+            at("2026-11-20T10:00:00Z", Zone::Local)
+                .latest_local_date()
+                .to_string(),
+            "2026-11-21"
+        );
+        assert_eq!(
+            at("2026-11-20T23:00:00", Zone::Local)
+                .latest_local_date()
+                .to_string(),
+            "2026-11-20"
+        );
+        assert_eq!(
+            at("2026-11-20T23:00:00-05:00", Zone::Utc)
+                .latest_local_date()
+                .to_string(),
+            "2026-11-20"
+        );
+        assert!(
+            at("2026-11-20T23:00:00-05:00", Zone::Utc).ordinal()
+                > at("2026-11-21T01:00:00Z", Zone::Utc).ordinal()
+        );
     }
 }

@@ -554,11 +554,17 @@ mod tests {
 
     #[test]
     fn database_names_in_file_names() {
-        assert_eq!(Db::in_file_name("rtcxds_backup_2026_11_20.bak"), [Db::Rtcxds]);
+        assert_eq!(
+            Db::in_file_name("rtcxds_backup_2026_11_20.bak"),
+            [Db::Rtcxds]
+        );
         assert_eq!(Db::in_file_name("LcsCdr20261120.bak"), [Db::Lcscdr]);
         assert_eq!(Db::in_file_name("mgccomp.bak"), [Db::Mgccomp]);
         assert_eq!(Db::in_file_name("rtcab1.bak"), [Db::Rtcab1]);
-        assert_eq!(Db::in_file_name("SQL01_LcsLog_and_QoEMetrics.bak"), [Db::Lcslog, Db::Qoemetrics]);
+        assert_eq!(
+            Db::in_file_name("SQL01_LcsLog_and_QoEMetrics.bak"),
+            [Db::Lcslog, Db::Qoemetrics]
+        );
         // Glued to letters: not a database name.
         assert!(Db::in_file_name("axds.bak").is_empty());
         assert!(Db::in_file_name("listing.csv").is_empty());

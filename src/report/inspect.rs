@@ -194,7 +194,11 @@ fn backups(ws: &Workspace) -> Vec<BackupsView> {
             .map(|c| {
                 let (status, files) = match &c.outcome {
                     Outcome::Present(found) => (
-                        if found.iter().all(|f| f.size == 0) { "empty" } else { "present" },
+                        if found.iter().all(|f| f.size == 0) {
+                            "empty"
+                        } else {
+                            "present"
+                        },
                         found
                             .iter()
                             .map(|f| match f.time {
@@ -227,7 +231,7 @@ fn backups(ws: &Workspace) -> Vec<BackupsView> {
             .map(|a| ArchiveView {
                 path: ws.files.get(a.file).display.clone(),
                 readable: a.problems.is_empty(),
-                topology: a.topology.is_some(),
+                topology: a.has_topology,
             })
             .collect();
         out.push(BackupsView {
@@ -467,7 +471,11 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 out,
                 "  archive {}: {}{}",
                 a.path,
-                if a.readable { "readable" } else { "not readable (EV604)" },
+                if a.readable {
+                    "readable"
+                } else {
+                    "not readable (EV604)"
+                },
                 if a.topology { ", holds a topology" } else { "" }
             )?;
         }

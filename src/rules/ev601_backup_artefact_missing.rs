@@ -1,5 +1,5 @@
-use crate::lint::prelude::*;
 use crate::analysis::evidence::{Artefact, Outcome};
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks

@@ -1,5 +1,5 @@
-use crate::lint::prelude::*;
 use crate::analysis::evidence::{Artefact, Outcome};
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -48,7 +48,12 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for c in &evidence.checks {
         out.checked(&c.entity);
         let draft = match (&c.what, &c.outcome) {
-            (Artefact::FileStore, Outcome::Missing { folder_missing: false }) => Draft::new(
+            (
+                Artefact::FileStore,
+                Outcome::Missing {
+                    folder_missing: false,
+                },
+            ) => Draft::new(
                 &c.entity,
                 format!("the file store copy `{}` holds no file", c.root),
             )
@@ -57,7 +62,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 let names: Vec<String> = found.iter().map(|f| format!("`{}`", f.path)).collect();
                 let mut draft = Draft::new(
                     &c.entity,
-                    format!("{} of the latest backup run {} zero bytes", and_list(&names), if found.len() == 1 { "has" } else { "have" }),
+                    format!(
+                        "{} of the latest backup run {} zero bytes",
+                        and_list(&names),
+                        if found.len() == 1 { "has" } else { "have" }
+                    ),
                 )
                 .at(c.file, c.location, "written here");
                 for f in found {

@@ -1,5 +1,5 @@
-use crate::lint::prelude::*;
 use crate::analysis::evidence::{Artefact, Outcome};
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -57,7 +57,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         };
         out.checked(&c.entity);
-        let Some(newest) = found.iter().filter_map(|f| f.time.map(|t| (t, f))).max_by_key(|(t, _)| t.ordinal()) else {
+        let Some(newest) = found
+            .iter()
+            .filter_map(|f| f.time.map(|t| (t, f)))
+            .max_by_key(|(t, _)| t.ordinal())
+        else {
             continue;
         };
         let (time, file) = newest;

@@ -68,8 +68,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                     more.join("; ")
                 )
             }
-        } else if archive.cmdlet == Some("Export-CsConfiguration") && archive.topology.is_none()
-        {
+        } else if archive.cmdlet == Some("Export-CsConfiguration") && !archive.has_topology {
             match archive.member {
                 Some(_) => format!(
                     "`{shown}` holds no topology: its DocItemSet.xml has no `Topology` element of the topology namespace"

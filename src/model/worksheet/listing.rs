@@ -20,7 +20,12 @@ pub(super) fn settle(
 ) {
     let utc = time_column
         .and_then(|p| header.cells.get(p))
-        .is_some_and(|c| BackupListingRow::COLUMNS.written.header.eq_ignore_ascii_case(c.text.trim().trim_end_matches('*').trim()));
+        .is_some_and(|c| {
+            BackupListingRow::COLUMNS
+                .written
+                .header
+                .eq_ignore_ascii_case(c.text.trim().trim_end_matches('*').trim())
+        });
     if utc {
         for row in rows.iter_mut() {
             if let Some(c) = &mut row.written.value {
@@ -47,9 +52,17 @@ pub(super) fn settle(
                 format!(
                     "`{}` puts the {} first, where `{}` earlier in the listing puts the {} first: the times are not all in one culture, so those that can be read either way are not read",
                     crate::input::text::shown(&cell.text),
-                    if cells_shows_day(&rows[first]) { "month" } else { "day" },
+                    if cells_shows_day(&rows[first]) {
+                        "month"
+                    } else {
+                        "day"
+                    },
                     crate::input::text::shown(&rows[first].written.cell.text),
-                    if cells_shows_day(&rows[first]) { "day" } else { "month" },
+                    if cells_shows_day(&rows[first]) {
+                        "day"
+                    } else {
+                        "month"
+                    },
                 ),
                 "write the listing again in one go, with ISO 8601 times: `@{n='LastWriteTimeUtc';e={$_.LastWriteTimeUtc.ToString('o')}}` in its Select-Object",
             ),
