@@ -508,14 +508,6 @@ pub struct Evidence {
     pub unjudged: Vec<Unjudged>,
 }
 
-impl Evidence {
-    /// Whether there was any evidence to judge by.
-    #[must_use]
-    pub fn judged_anything(&self) -> bool {
-        !self.checks.is_empty()
-    }
-}
-
 /// Whether a deployment has evidence to read: a listing, or a share read.
 #[must_use]
 pub fn has_evidence(sheets: &Sheets, backups: Option<&Backups>) -> bool {
@@ -700,5 +692,137 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
         run,
         checks,
         unjudged,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn the_newest_dated_folder_is_found_by_the_date_in_its_name() {
+        let newest = |list: &[&str]| newest_dated(&names(list)).map(|(n, d)| (n, d.to_string()));
+        assert_eq!(
+            newest(&["2026-11-19", "2026-11-20", "logs", "2026-11-08"]),
+            Some(("2026-11-20".into(), "2026-11-20".into()))
+        );
+        assert_eq!(
+            newest(&["SfBBackup-20261119-2130", "SfBBackup-20261120-2130"]),
+            Some(("SfBBackup-20261120-2130".into(), "2026-11-20".into()))
+        );
+        // Month first, as the 11-20 folder shows: the 12th of November, not the 11th of
+        // December.
+        assert_eq!(
+            newest(&[
+                "11-12-2026_213000",
+                "11-20-2026_213000",
+                "11-05-2026_213000"
+            ]),
+            Some(("11-20-2026_213000".into(), "2026-11-20".into()))
+        );
+        // Nothing shows the order: those folders are not dated.
+        assert_eq!(newest(&["05-11-2026", "04-11-2026"]), None);
+        assert_eq!(newest(&["current", "archive", "12345"]), None);
+    }
+
+    #[test]
+    fn database_backups_are_found_by_name_or_by_the_cmdlet_that_exports_them() {
+        assert!(names_database("rtcxds_full.bak", Db::Rtcxds, None));
+        assert!(names_database(
+            "pool01-UserData.zip",
+            Db::Rtcxds,
+            Some("Export-CsUserData")
+        ));
+        assert!(!names_database("pool01-UserData.zip", Db::Rtcxds, None));
+        assert!(names_database(
+            "PersistentChatData.zip",
+            Db::Mgc,
+            Some("Export-CsPersistentChatData")
+        ));
+        assert!(!names_database("mgccomp.bak", Db::Mgc, None));
+        assert_eq!(
+            settings_cmdlet(&[Db::Lis], "Export-CsLisConfiguration"),
+            Some("Export-CsLisConfiguration")
+        );
+        assert_eq!(
+            settings_cmdlet(&[Db::Xds], "a script"),
+            Some("Export-CsConfiguration")
+        );
+        assert_eq!(
+            database_cmdlet(Db::Lcslog, "SQL Server Management Studio"),
+            None
+        );
+    }
+
+    fn sheets(files: &[(&str, &str)]) -> Sheets {
+        let bytes: Vec<(&str, &[u8])> = std::iter::once(("topology.xml", TOPOLOGY.as_bytes()))
+            .chain(files.iter().map(|(n, t)| (*n, t.as_bytes())))
+            .collect();
+        let mut ws = load::from_memory(&bytes);
+        std::mem::take(&mut ws.deployments[0].sheets)
+    }
+
+    const TOPOLOGY: &str =
+        r#"<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008" />"#;
+    const SETTINGS: &str = "Database,Server name (FQDN),Backup schedule,Backup tool,Configuration file name,Backup location\n";
+
+    #[test]
+    fn each_row_is_looked_for_in_the_latest_run_or_left_alone() {
+        let settings = format!(
+            "{SETTINGS}xds,sql01.contoso.com,daily,Export-CsConfiguration,CsConfiguration.zip,\\\\backup01\\lync\n\
+             lis,sql01.contoso.com,daily,Export-CsLisConfiguration,Lis.zip,\\\\backup01\\lync\\2026-11-19\n\
+             rgsconfig,pool01.contoso.com,daily,Export-CsRgsConfiguration,Rgs.zip,\\\\backup02\\rgs\n"
+        );
+        let runs = "Date,Backup share\n2026-11-19,\\\\backup01\\lync\\2026-11-19\n2026-11-20,\\\\backup01.contoso.com\\lync\\2026-11-20\n";
+        let listing = "FullName,Length,LastWriteTimeUtc\n\\\\backup01.contoso.com\\lync\\2026-11-20\\CsConfiguration.zip,10,2026-11-20T21:00:00Z\n";
+        let judged = judge(
+            &sheets(&[
+                ("settings.csv", &settings),
+                ("backup-runs.csv", runs),
+                ("backup-listing.csv", listing),
+            ]),
+            None,
+        );
+        let Run::Recorded { date, folders, .. } = &judged.run else {
+            panic!("{:?}", judged.run)
+        };
+        assert_eq!(date.to_string(), "2026-11-20");
+        assert_eq!(
+            folders[0].to_string(),
+            "\\\\backup01.contoso.com\\lync\\2026-11-20"
+        );
+        // The share root holds the run's folder: looked for there, and found (a single-label
+        // host matches the FQDN).
+        assert_eq!(judged.checks.len(), 1);
+        assert_eq!(judged.checks[0].entity, "xds@sql01.contoso.com");
+        assert_eq!(
+            judged.checks[0].root.to_string(),
+            "\\\\backup01.contoso.com\\lync\\2026-11-20"
+        );
+        assert!(matches!(judged.checks[0].outcome, Outcome::Present(_)));
+        // An older run's folder, and a share no evidence covers: not judged, and why.
+        let why: Vec<(&str, &str)> = judged
+            .unjudged
+            .iter()
+            .map(|u| (u.entity.as_str(), u.why.as_str()))
+            .collect();
+        assert_eq!(
+            why,
+            [
+                (
+                    "lis@sql01.contoso.com",
+                    "it is in the folder of an older run (`\\\\backup01\\lync\\2026-11-19`)"
+                ),
+                (
+                    "rgsconfig@pool01.contoso.com",
+                    "no backup listing or mapped share covers `\\\\backup02\\rgs`"
+                ),
+            ]
+        );
     }
 }

@@ -509,6 +509,13 @@ fn contexts<'a>(run: &'a Run<'a>, rule: &RuleDef, stale: &'a [Stale]) -> Vec<Con
             .filter(|(_, d)| ws.backup.is_some() || d.archive.is_some())
             .map(|(i, _)| context(Some(i)))
             .collect(),
+        Scope::Evidence => deployments
+            .filter(|(i, d)| {
+                crate::analysis::evidence::has_evidence(&d.sheets, d.backups.as_ref())
+                    || ws.archives.iter().any(|a| a.deployment == Some(*i))
+            })
+            .map(|(i, _)| context(Some(i)))
+            .collect(),
     }
 }
 

@@ -76,6 +76,16 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The index of the deployment in [`Workspace::deployments`] (none for input rules).
+    #[must_use]
+    pub fn deployment_index(&self) -> Option<usize> {
+        let d = self.deployment?;
+        self.workspace
+            .deployments
+            .iter()
+            .position(|other| std::ptr::eq(other, d))
+    }
+
     /// What the evidence of the backup runs shows of the deployment (EV rules): `None` for
     /// input rules, and when there is no evidence (no `backup-listing` worksheet, no share
     /// read).

@@ -66,7 +66,7 @@ declare_rule! {
         code: "EV601",
         name: "backup-artefact-missing",
         severity: Error,
-        scope: Deployment,
+        scope: Evidence,
         summary: "an artefact the latest backup run's worksheet rows name is not in the run",
         help: "run the backup again and check where it writes; correct the worksheet if the files are kept elsewhere on purpose",
         check: check,
@@ -124,5 +124,99 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             }
         };
         out.emit(Draft::new(&c.entity, message).at(c.file, c.location, label));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util::{check_bytes, example_listed, example_with};
+
+    const RUN: &str = r"\\backup01.contoso.com\lync\2026-11-20\";
+
+    #[test]
+    fn a_complete_run_passes_and_every_artefact_is_checked() {
+        let checked = example_listed(&RULE, &[]);
+        assert!(checked.findings.is_empty(), "{:?}", checked.entities());
+        assert_eq!(
+            checked.checked,
+            [
+                "\\\\fs01.contoso.com\\lyncshare",
+                "lcscdr@sql02.contoso.com\\monitoring",
+                "lcslog@sql02.contoso.com\\monitoring",
+                "lis@sql01.contoso.com",
+                "qoemetrics@sql02.contoso.com\\monitoring",
+                "rgsconfig@pool01.contoso.com",
+                "rtcxds@sql01.contoso.com\\rtc",
+                "xds@sql01.contoso.com",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_missing_artefact_is_reported_at_its_row() {
+        let checked = example_listed(
+            &RULE,
+            &[
+                (
+                    "backup-listing.csv",
+                    &format!("{RUN}RgsConfiguration.zip"),
+                    &format!("{RUN}RgsConfiguration.old"),
+                ),
+                (
+                    "backup-listing.csv",
+                    &format!("{RUN}UserData-pool01.zip"),
+                    &format!("{RUN}Users.zip"),
+                ),
+                (
+                    "backup-listing.csv",
+                    &format!("{RUN}filestore\\"),
+                    &format!("{RUN}elsewhere\\"),
+                ),
+            ],
+        );
+        // In file order: database.csv, file-store.csv, settings.csv.
+        assert_eq!(
+            checked.entities(),
+            [
+                "rtcxds@sql01.contoso.com\\rtc",
+                "\\\\fs01.contoso.com\\lyncshare",
+                "rgsconfig@pool01.contoso.com",
+            ]
+        );
+        assert!(checked.findings[0].message.contains(
+            "no backup of rtcxds (a file whose name holds `rtcxds`, or the archive Export-CsUserData writes)"
+        ));
+    }
+
+    #[test]
+    fn a_share_no_evidence_covers_is_not_judged() {
+        // The settings are written to another share, which the listing does not cover.
+        let checked = example_listed(
+            &RULE,
+            &[(
+                "settings.csv",
+                r"CsConfiguration.zip,\\backup01.contoso.com\lync\2026-11-20",
+                r"CsConfiguration.zip,\\backup02.contoso.com\config",
+            )],
+        );
+        assert!(checked.findings.is_empty());
+        assert!(
+            !checked
+                .checked
+                .contains(&"xds@sql01.contoso.com".to_string())
+        );
+        // Without a listing the rule has nothing to read, and checks nothing.
+        let checked = example_with(&RULE, &[]);
+        assert!(checked.findings.is_empty() && checked.checked.is_empty());
+        // A listing alone, beside no worksheet naming anything: nothing to check either.
+        let checked = check_bytes(
+            &RULE,
+            &[(
+                "backup-listing.csv",
+                crate::rules::test_util::LISTING.as_bytes(),
+            )],
+        );
+        assert!(checked.findings.is_empty());
     }
 }

@@ -34,7 +34,7 @@ declare_rule! {
         code: "EV602",
         name: "backup-artefact-empty",
         severity: Error,
-        scope: Deployment,
+        scope: Evidence,
         summary: "an artefact of the latest backup run has zero bytes, or the file store copy holds no file",
         help: "run the backup again, read its log for the error (free space on the share first) and check that the new file has bytes in it",
         check: check,
@@ -79,5 +79,44 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             _ => continue,
         };
         out.emit(draft);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util::example_listed;
+
+    #[test]
+    fn a_zero_byte_artefact_is_reported_and_one_file_with_bytes_is_enough() {
+        let checked = example_listed(&RULE, &[]);
+        assert!(checked.findings.is_empty());
+        let checked = example_listed(
+            &RULE,
+            &[(
+                "backup-listing.csv",
+                r#"LcsLog_20261120.bak","81234567""#,
+                r#"LcsLog_20261120.bak","0""#,
+            )],
+        );
+        assert_eq!(checked.entities(), ["lcslog@sql02.contoso.com\\monitoring"]);
+        assert_eq!(checked.lines(), [3]);
+        // A second, non-empty backup of the same database beside the empty one.
+        let checked = example_listed(
+            &RULE,
+            &[
+                (
+                    "backup-listing.csv",
+                    r#"LcsLog_20261120.bak","81234567""#,
+                    r#"LcsLog_20261120.bak","0""#,
+                ),
+                (
+                    "backup-listing.csv",
+                    r#""\\backup01.contoso.com\lync\2026-11-20\LcsCdr"#,
+                    "\"\\\\backup01.contoso.com\\lync\\2026-11-20\\LcsLog_diff.bak\",\"5\",\"2026-11-20T23:30:00Z\"\r\n\"\\\\backup01.contoso.com\\lync\\2026-11-20\\LcsCdr",
+                ),
+            ],
+        );
+        assert!(checked.findings.is_empty(), "{:?}", checked.entities());
     }
 }

@@ -38,7 +38,7 @@ declare_rule! {
         code: "EV603",
         name: "backup-claim-unproven",
         severity: Warning,
-        scope: Deployment,
+        scope: Evidence,
         summary: "a worksheet's `Last backup` is later than the newest artefact's time",
         help: "find out why the backup did not run on the date claimed, run it, and record the date the script saw it succeed",
         check: check,
@@ -80,5 +80,53 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             draft = draft.also(f, span, "written then");
         }
         out.emit(draft);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_util::example_listed;
+
+    #[test]
+    fn a_claim_later_than_the_file_is_reported_and_time_zones_are_allowed_for() {
+        assert!(example_listed(&RULE, &[]).findings.is_empty());
+        let checked = example_listed(
+            &RULE,
+            &[(
+                "backup-listing.csv",
+                "2026-11-20T21:45:02.0000000Z",
+                "2026-11-18T21:45:02.0000000Z",
+            )],
+        );
+        assert_eq!(checked.entities(), ["rgsconfig@pool01.contoso.com"]);
+        assert!(
+            checked.findings[0]
+                .message
+                .contains("was written 2026-11-18 21:45:02 UTC")
+        );
+        // 10:00 UTC on the 19th is already the 20th at UTC+14: a claim of the 20th is possible
+        // from then on.
+        let at = |time: &str| {
+            example_listed(
+                &RULE,
+                &[("backup-listing.csv", "2026-11-20T21:45:02.0000000Z", time)],
+            )
+            .findings
+            .len()
+        };
+        assert_eq!(at("2026-11-19T10:00:00.0000000Z"), 0);
+        assert_eq!(at("2026-11-19T09:59:59.0000000Z"), 1);
+        // Written with its offset: the local date as written.
+        assert_eq!(at("2026-11-19T23:30:00.0000000-05:00"), 1);
+        assert_eq!(at("2026-11-20T00:30:00.0000000+01:00"), 0);
+    }
+
+    #[test]
+    fn file_store_copies_keep_their_files_own_times() {
+        // The listing's file store file was last changed on the 12th; the row claims the 20th.
+        let checked = example_listed(&RULE, &[]);
+        assert!(checked.checked.iter().all(|e| !e.contains("lyncshare")));
+        assert!(checked.findings.is_empty());
     }
 }

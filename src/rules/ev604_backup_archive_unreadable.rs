@@ -46,7 +46,7 @@ declare_rule! {
         code: "EV604",
         name: "backup-archive-unreadable",
         severity: Error,
-        scope: Input,
+        scope: Evidence,
         summary: "an Export-Cs* archive that is not a readable ZIP, or an Export-CsConfiguration archive with no topology inside",
         help: "run the export again and check that the new archive opens",
         check: check,
@@ -55,7 +55,10 @@ declare_rule! {
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let ws = cx.workspace;
-    for archive in &ws.archives {
+    let Some(index) = cx.deployment_index() else {
+        return;
+    };
+    for archive in ws.archives.iter().filter(|a| a.deployment == Some(index)) {
         let shown = &ws.files.get(archive.file).display;
         out.checked(shown);
         let message = if let Some(first) = archive.problems.first() {

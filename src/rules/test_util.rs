@@ -130,8 +130,24 @@ pub const EXAMPLE: &[(&str, &str)] = &[
 /// Runs `rule` alone over the example deployment with some text replaced: each edit is
 /// (file name, text to find, replacement), and the text must be there.
 pub fn example_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
+    example_plus(rule, &[], edits)
+}
+
+/// A complete listing of the example's latest backup run, as `Get-ChildItem | Select-Object
+/// FullName, Length, LastWriteTimeUtc | Export-Csv` writes it.
+pub const LISTING: &str =
+    include_str!("../../testdata/rules/EV601/pass-listing-complete/backup-listing.csv");
+
+/// [`example_with`], the deployment holding [`LISTING`] as `backup-listing.csv` too (which
+/// `edits` may change).
+pub fn example_listed(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
+    example_plus(rule, &[("backup-listing.csv", LISTING)], edits)
+}
+
+fn example_plus(rule: &RuleDef, extra: &[(&str, &str)], edits: &[(&str, &str, &str)]) -> Checked {
     let mut files: Vec<(String, String)> = EXAMPLE
         .iter()
+        .chain(extra)
         .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
         .collect();
     for (name, from, to) in edits {
