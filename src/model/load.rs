@@ -134,7 +134,7 @@ fn unread_binary(
     let (what, unread, help) = match binary {
         Binary::Zip => (
             "a ZIP archive",
-            "topolint does not read archives yet, so nothing in it was checked",
+            "archives are read only in a backup run (`--backup-share`) or as `--backup-topology`, so nothing in this one was checked",
             "Export-CsConfiguration and the other Export-Cs* cmdlets write ZIP archives: they belong with the backups; the topology topolint checks is the XML `(Get-CsTopology -AsXml).ToString()` writes",
         ),
         Binary::Workbook => (
