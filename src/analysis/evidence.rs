@@ -284,9 +284,14 @@ impl<'a> View<'a> {
 
 /// What the evidence says of one folder.
 enum Seen<'v> {
-    /// Read from a share, or covered by a listing: its files (maybe none), and whether the folder
-    /// itself is known to be there.
-    Covered { files: Vec<&'v Found>, exists: bool },
+    /// Read from a share, or covered by a listing: its files (maybe none), whether the folder
+    /// itself is known to be there, and why what is not among the files may still be there
+    /// (the walk stopped at its limits).
+    Covered {
+        files: Vec<&'v Found>,
+        exists: bool,
+        partial: Option<String>,
+    },
     /// A share walk that could not settle it.
     Unjudged(String),
     /// Nothing covers it.
@@ -300,19 +305,20 @@ impl View<'_> {
             .and_then(|b| b.folders.iter().find(|f| f.path == *folder))
         {
             return match &read.state {
-                FolderState::Read {
-                    cut_short: true, ..
-                } if self.under(folder).next().is_none() => Seen::Unjudged(format!(
-                    "the walk of `{}` stopped at its limits",
-                    read.shown
-                )),
-                FolderState::Read { .. } => Seen::Covered {
+                FolderState::Read { cut_short, .. } => Seen::Covered {
                     files: self.under(folder).collect(),
                     exists: true,
+                    partial: cut_short.then(|| {
+                        format!(
+                            "the walk of `{}` stopped at its limits (200,000 entries, 32 folders deep) without finding it",
+                            read.shown
+                        )
+                    }),
                 },
                 FolderState::Missing => Seen::Covered {
                     files: Vec::new(),
                     exists: false,
+                    partial: None,
                 },
                 FolderState::Refused(why) | FolderState::Error(why) => {
                     Seen::Unjudged(format!("`{}` was not read: {why}", read.shown))
@@ -322,7 +328,11 @@ impl View<'_> {
         if self.listed.iter().any(|s| folder.within(s)) {
             let files: Vec<&Found> = self.under(folder).collect();
             let exists = !files.is_empty();
-            return Seen::Covered { files, exists };
+            return Seen::Covered {
+                files,
+                exists,
+                partial: None,
+            };
         }
         Seen::NotCovered
     }
@@ -640,8 +650,12 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
         if recorded.is_none() && root != location && !dated.contains(&root) {
             dated.push(root.clone());
         }
-        let (files, exists) = match view.folder(&root) {
-            Seen::Covered { files, exists } => (files, exists),
+        let (files, exists, partial) = match view.folder(&root) {
+            Seen::Covered {
+                files,
+                exists,
+                partial,
+            } => (files, exists, partial),
             Seen::Unjudged(why) => {
                 unjudged.push(skip(why));
                 continue;
@@ -666,6 +680,15 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
                 })
                 .map(|f| (*f).clone())
                 .collect();
+            if let (true, Some(why)) = (found.is_empty(), &partial) {
+                unjudged.push(Unjudged {
+                    file: row.file,
+                    location: row.location.span,
+                    entity: entity.clone(),
+                    why: why.clone(),
+                });
+                continue;
+            }
             checks.push(Check {
                 what: what.clone(),
                 file: row.file,
