@@ -16,7 +16,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use topolint::date::Date;
+use topolint::model::date::Date;
 
 #[derive(Parser, Debug)]
 #[command(about = "Write a synthetic topology and its worksheets")]

@@ -6,14 +6,20 @@
 
 use std::path::PathBuf;
 
-use crate::cli::Format;
-use crate::config::Options;
-use crate::date::Date;
-use crate::engine::{self, Report, RuleSet};
-use crate::finding::{Finding, Severity};
+use crate::commands;
+use crate::commands::args::Format;
+use crate::input::csv as table;
+use crate::input::{source, xml};
+use crate::lint::config;
+use crate::lint::draft::Severity;
+use crate::lint::engine::{self, Report, RuleSet};
+use crate::lint::finding::Finding;
+use crate::lint::options::Options;
+use crate::model::date::Date;
+use crate::model::load;
 use crate::model::{self, Workspace, worksheet};
-use crate::render::human;
-use crate::{app, config, inspect, load, plan, source, table, xml};
+use crate::report::human;
+use crate::report::{inspect, plan};
 
 /// The date the whole-pipeline entry point measures against (that of `testdata/example`).
 pub const AS_OF: Date = Date {
@@ -113,15 +119,15 @@ pub fn worksheet(bytes: &[u8]) -> Option<usize> {
 #[must_use]
 pub fn config(text: &str) -> String {
     let mut rendered = String::new();
-    match config::parse(text, "topolint.toml") {
+    match config::parse(text, "topolint.toml", crate::rules::REGISTRY) {
         Ok(config) => {
-            let mut rules = RuleSet::all();
+            let mut rules = RuleSet::all(crate::rules::REGISTRY);
             for (code, level) in &config.rules {
                 rules.set(code, *level);
             }
             let _ = config.options(AS_OF);
         }
-        Err(fatal) => rendered = fatal.render(false, true, 100),
+        Err(fatal) => rendered = crate::report::fatal::render(&fatal, false, true, 100),
     }
     rendered
 }
@@ -142,7 +148,11 @@ pub struct Checked {
 #[must_use]
 pub fn check(files: &[(&str, &[u8])]) -> Checked {
     let ws = load::from_memory(files);
-    let report = engine::run(&ws, &RuleSet::all(), &Options::new(AS_OF));
+    let report = engine::run(
+        &ws,
+        &RuleSet::all(crate::rules::REGISTRY),
+        &Options::new(AS_OF),
+    );
     let mut output = Vec::new();
     let plain = human::Style {
         color: false,
@@ -161,7 +171,7 @@ pub fn check(files: &[(&str, &[u8])]) -> Checked {
         statistics: true,
     };
     for format in <Format as clap::ValueEnum>::value_variants() {
-        let _ = app::render(
+        let _ = commands::render(
             &mut output,
             *format,
             &ws,
@@ -273,7 +283,7 @@ mod tests {
         let output = String::from_utf8_lossy(&checked.output);
         assert!(
             output.contains("READY")
-                && output.contains(crate::render::sarif::SCHEMA)
+                && output.contains(crate::report::sarif::SCHEMA)
                 && output.contains("<testsuites")
         );
         assert!(

@@ -1,38 +1,24 @@
 //! topolint: a restore-readiness linter for Lync Server 2013 and Skype for Business Server.
 //!
-//! The data flows one way: [`discover`] files → [`source`] decode → [`xml`] and [`table`]
-//! (CSV) parse with spans → [`model`] (typed topology and worksheets) → [`rules`] over each
-//! deployment ([`engine`]) → [`finding`]s → [`render`] → exit code ([`app`]).
+//! The folders are the stages of the pipeline, each using only those before it:
+//! [`input`] (discover files, decode, parse XML and CSV with spans) → [`model`] (the typed
+//! topology, worksheets and deployments) → [`analysis`] (what a restore rebuilds, drift since
+//! the backup) → [`lint`] (what a rule is, findings, configuration, waivers, the engine) →
+//! [`rules`] (one file per rule, and their registry) → [`report`] (every output format) →
+//! [`commands`] (check, inspect, rules, explain, worksheet init, plan). [`cli`] parses the
+//! command line into a command.
 //!
-//! Every output escapes what it writes from the inputs: [`escape`] for terminal, log and JSON
-//! text, [`powershell`] for the commands of `plan`.
+//! Every output escapes what it writes from the inputs through one function per format
+//! ([`report::escape`], [`report::powershell`] for the commands of `plan`).
 //!
 //! [`fuzzing`] runs the same pipeline over in-memory bytes, for the fuzz targets and no-panic tests.
 
-pub mod app;
+pub mod analysis;
 pub mod cli;
-pub mod config;
-pub mod console;
-pub mod date;
-pub mod discover;
-pub mod docs;
-pub mod engine;
-pub mod error;
-pub mod escape;
-pub mod finding;
+pub mod commands;
 pub mod fuzzing;
-pub mod identity;
-pub mod inspect;
-pub mod load;
+pub mod input;
+pub mod lint;
 pub mod model;
-pub mod paths;
-pub mod plan;
-pub mod powershell;
-pub mod render;
+pub mod report;
 pub mod rules;
-pub mod source;
-pub mod span;
-pub mod table;
-pub mod waiver;
-pub mod worksheet_init;
-pub mod xml;

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use topolint::app::{self, Env};
 use topolint::cli::{self, Cli};
+use topolint::commands::{self, Env};
 
 /// mimalloc: a topology is lowered into many small strings and vectors, which the system
 /// allocator serves noticeably slower (see the README's Performance section).
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         }
     };
     let env = Env::from_process();
-    app::exit_after_run();
+    commands::exit_after_run();
     // A panic is a bug, never an exit status of its own: report it and exit 2.
     std::panic::set_hook(Box::new(|info| {
         let mut stderr = std::io::stderr();
@@ -31,8 +31,9 @@ fn main() -> ExitCode {
             "topolint: internal error: {info}\nThis is a bug; please report it with the input that caused it."
         );
     }));
-    let outcome =
-        std::panic::catch_unwind(|| app::run(cli.command, &env, &mut std::io::stdout().lock()));
+    let outcome = std::panic::catch_unwind(|| {
+        commands::run(cli.command, &env, &mut std::io::stdout().lock())
+    });
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(fatal)) => {
@@ -40,7 +41,8 @@ fn main() -> ExitCode {
                 && env.console.color
                 && !env.no_color;
             let ascii = !env.console.unicode;
-            let _ = std::io::stderr().write_all(fatal.render(color, ascii, 100).as_bytes());
+            let _ = std::io::stderr()
+                .write_all(topolint::report::fatal::render(&fatal, color, ascii, 100).as_bytes());
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

@@ -20,10 +20,10 @@ mod common;
 use std::fs;
 use std::time::Duration;
 
-use topolint::config::Options;
-use topolint::date::Date;
-use topolint::engine::{self, RuleSet, Verdict};
-use topolint::load;
+use topolint::lint::engine::{self, RuleSet, Verdict};
+use topolint::lint::options::Options;
+use topolint::model::date::Date;
+use topolint::model::load;
 use topolint::model::worksheet::Kind;
 
 use common::{AS_OF, example_copy, root};
@@ -216,7 +216,7 @@ fn verdict(files: &[(String, Vec<u8>)], file: &str, text: &str) -> (Verdict, Vec
         .collect();
     let ws = load::from_memory(&inputs);
     let options = Options::new(Date::parse(AS_OF).unwrap());
-    let report = engine::run(&ws, &RuleSet::all(), &options);
+    let report = engine::run(&ws, &RuleSet::all(topolint::rules::REGISTRY), &options);
     let codes = report
         .findings
         .iter()

@@ -124,7 +124,7 @@ fn junit_example_lists_every_checked_entity_as_a_passing_case() {
     // Far more cases than rules: each rule has one per server, share, row... it checked.
     assert!(counts.tests > 300, "{counts:?}");
     assert!(xml.contains(
-        r#"<testcase name="fe02.contoso.com" classname="RS301 no-same-fqdn-replacement" time="0"/>"#
+        r#"<testcase name="fe02.contoso.com" classname="RS301 no-same-fqdn-replacement" time="0.000"/>"#
     ));
     insta::assert_snapshot!("junit_example", xml);
 }

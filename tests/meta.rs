@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use topolint::docs;
+use topolint::report::docs;
 use topolint::rules::ALL;
 
 fn root() -> PathBuf {
@@ -254,4 +254,14 @@ fn the_readme_rule_table_is_the_registry() {
         );
         assert!(readme.contains(&row), "README.md lacks the row\n{row}");
     }
+}
+
+#[test]
+fn the_readme_lists_every_worksheet_kind_and_its_columns_as_declared() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let table = topolint::model::worksheet::Kind::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's table of worksheet columns differs from the declarations; it should read:\n{table}"
+    );
 }

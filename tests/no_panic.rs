@@ -19,8 +19,8 @@ use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use topolint::finding::Severity;
 use topolint::fuzzing::{self, Checked};
+use topolint::lint::draft::Severity;
 
 /// xorshift64* (Vigna): small, fast, and the same sequence on every platform.
 struct Rng(u64);

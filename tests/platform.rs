@@ -14,13 +14,13 @@ mod common;
 use std::time::Duration;
 
 use common::{AS_OF, example_copy, run_clean, topolint};
-use topolint::config::Options;
-use topolint::date::Date;
-use topolint::engine::Report;
-use topolint::engine::{self, RuleSet};
-use topolint::load;
+use topolint::lint::engine::Report;
+use topolint::lint::engine::{self, RuleSet};
+use topolint::lint::options::Options;
 use topolint::model::Workspace;
-use topolint::render::{concise, human};
+use topolint::model::date::Date;
+use topolint::model::load;
+use topolint::report::{concise, human};
 
 /// The example with fe02 left without a replacement (RS301), read from memory under `folder`.
 fn broken_in(folder: &str) -> (Workspace, Report) {
@@ -49,7 +49,7 @@ fn broken_in(folder: &str) -> (Workspace, Report) {
     let ws = load::from_memory(&named);
     let report = engine::run(
         &ws,
-        &RuleSet::all(),
+        &RuleSet::all(topolint::rules::REGISTRY),
         &Options::new(Date::parse(AS_OF).unwrap()),
     );
     (ws, report)

@@ -11,12 +11,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use topolint::app::{Env, attach_config, read_workspace, read_workspace_with_backup};
-use topolint::config::{self, Options};
-use topolint::date::Date;
-use topolint::engine::{self, RuleSet};
-use topolint::render::human;
-use topolint::waiver::Waivers;
+use topolint::commands::{Env, attach_config, read_workspace, read_workspace_with_backup};
+use topolint::lint::config;
+use topolint::lint::engine::{self, RuleSet};
+use topolint::lint::options::Options;
+use topolint::lint::waiver::Waivers;
+use topolint::model::date::Date;
+use topolint::report::human;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,7 +34,7 @@ fn env() -> Env {
         no_color: true,
         stdout_is_terminal: false,
         width: None,
-        console: topolint::console::Console {
+        console: topolint::report::console::Console {
             color: false,
             unicode: true,
         },
@@ -109,7 +110,7 @@ fn rule_fixtures() {
     let mut failures = Vec::new();
     let mut snapshots = Vec::new();
     for (code, case, path) in cases() {
-        let rules = RuleSet::all()
+        let rules = RuleSet::all(topolint::rules::REGISTRY)
             .select(std::slice::from_ref(&code), &[])
             .expect("fixture folder names a rule");
         let backup = backup_of(&root().join(&path));
@@ -123,7 +124,8 @@ fn rule_fixtures() {
         // A case may carry its own topolint.toml (exemptions, for IN007).
         let config_path = root().join(&path).join("topolint.toml");
         let config = if config_path.is_file() {
-            config::load(Some(&config_path), &root()).expect("valid fixture config")
+            config::load(Some(&config_path), &root(), topolint::rules::REGISTRY)
+                .expect("valid fixture config")
         } else {
             config::Config::default()
         };
@@ -206,7 +208,7 @@ fn rule_fixtures() {
 #[test]
 fn the_example_deployment_has_no_topology_finding() {
     let ws = read_workspace(&[PathBuf::from("testdata/example")], false, &env()).unwrap();
-    let report = engine::run(&ws, &RuleSet::all(), &options());
+    let report = engine::run(&ws, &RuleSet::all(topolint::rules::REGISTRY), &options());
     let codes: Vec<_> = report.findings.iter().map(|f| f.rule.code).collect();
     assert!(codes.is_empty(), "{codes:?}");
     assert_eq!(ws.topologies.len(), 1);

@@ -15,9 +15,9 @@ use super::topology::{
     SiteKind, SqlInstance, Topology, Unmodelled,
 };
 use super::{Fqdn, placeholder};
-use crate::source::FileId;
-use crate::span::{Span, Spanned};
-use crate::xml::{ElemId, Ns, Parser, Step, XmlDoc, XmlError};
+use crate::input::source::FileId;
+use crate::input::span::{Span, Spanned};
+use crate::input::xml::{ElemId, Ns, Parser, Step, XmlDoc, XmlError};
 
 /// Topology elements may carry either topology namespace (hand-edited files mix them).
 const TOPO: &[Ns] = &[Ns::Topology, Ns::WritableTopology];
@@ -990,7 +990,7 @@ mod tests {
     use super::*;
 
     fn both(text: &str) -> (String, String) {
-        let whole = match crate::xml::parse_with(Parser::thorough(text)) {
+        let whole = match crate::input::xml::parse_with(Parser::thorough(text)) {
             Ok(doc) => format!("{:?}", lower(&doc, FileId(0))),
             Err(e) => format!("{e:?}"),
         };
@@ -1007,7 +1007,7 @@ mod tests {
         let files = crate::rules::test_util::testdata_xml();
         assert!(files.len() > 40, "found {} fixtures", files.len());
         for path in files {
-            let decoded = crate::source::decode(std::fs::read(&path).expect("read"));
+            let decoded = crate::input::source::decode(std::fs::read(&path).expect("read"));
             let (whole, streamed) = both(&decoded.text);
             assert_eq!(whole, streamed, "{}", path.display());
         }

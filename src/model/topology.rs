@@ -4,13 +4,12 @@
 //! Both document forms lower to this one model: see [`super::lower`].
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use serde::Serialize;
 
 use super::Fqdn;
-use crate::source::FileId;
-use crate::span::{Span, Spanned};
+use crate::input::source::FileId;
+use crate::input::span::{Span, Spanned};
 
 /// Which of the two document forms a topology was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -280,8 +279,6 @@ pub(crate) struct Index {
     pub(crate) pool_services: Vec<Vec<usize>>,
     pub(crate) sql_services: Vec<Vec<usize>>,
     pub(crate) pool_sql: Vec<Vec<usize>>,
-    /// The servers a restore would rebuild ([`super::restore::servers`]), once asked for.
-    pub(crate) servers: OnceLock<Vec<super::restore::Server>>,
 }
 
 impl Index {
@@ -290,7 +287,6 @@ impl Index {
             pool_services: vec![Vec::new(); topology.pools.len()],
             sql_services: vec![Vec::new(); topology.sql_instances.len()],
             pool_sql: vec![Vec::new(); topology.pools.len()],
-            servers: OnceLock::new(),
         };
         for (i, service) in topology.services.iter().enumerate() {
             match service.installed_on {

@@ -25,8 +25,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::escape::is_hidden;
-use crate::finding::shown;
+use crate::input::text::is_hidden;
+use crate::input::text::shown;
 
 /// What a value names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -235,10 +235,26 @@ fn fqdn(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An instance name in the one form names are compared in: lower-case, and the empty string
+/// for the default instance however it is written. A topology writes the default instance as
+/// an empty name; `MSSQLSERVER` is the default instance's own name in SQL Server (a topology or
+/// a worksheet may write it literally), and worksheets also write `(default)` or `default`.
+#[must_use]
+pub fn instance_key(name: &str) -> String {
+    let t = name.trim();
+    if t.eq_ignore_ascii_case("(default)")
+        || t.eq_ignore_ascii_case("mssqlserver")
+        || t.eq_ignore_ascii_case("default")
+    {
+        return String::new();
+    }
+    t.to_lowercase()
+}
+
 /// Whether an instance name (as a topology or a cell writes it) names the default instance.
 #[must_use]
 pub fn is_default_instance(text: &str) -> bool {
-    super::values::instance_key(text).is_empty()
+    instance_key(text).is_empty()
 }
 
 fn instance(text: &str) -> Result<(), String> {

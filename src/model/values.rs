@@ -9,6 +9,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::Fqdn;
+use super::valid::instance_key;
 
 /// A Lync/Skype for Business database, as the Database worksheet column names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -251,11 +252,11 @@ impl Unc {
 ///
 /// Every comparison of SQL instances goes through this type: a topology's instance becomes one
 /// with [`SqlRef::new`] (see [`super::restore::sql_ref`]), a worksheet cell with
-/// [`SqlRef::parse`], and both spell the instance name as [`instance_key`] does.
+/// [`SqlRef::parse`], and both spell the instance name as [`instance_key`](super::valid::instance_key) does.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SqlRef {
     pub server: Fqdn,
-    /// As [`instance_key`] writes it: lower-case, empty for the default instance.
+    /// As [`instance_key`](super::valid::instance_key) writes it: lower-case, empty for the default instance.
     pub instance: String,
 }
 
@@ -293,23 +294,7 @@ impl fmt::Display for SqlRef {
     }
 }
 
-/// An instance name in the one form names are compared in: lower-case, and the empty string
-/// for the default instance however it is written. A topology writes the default instance as
-/// an empty name; `MSSQLSERVER` is the default instance's own name in SQL Server (a topology or
-/// a worksheet may write it literally), and worksheets also write `(default)` or `default`.
-#[must_use]
-pub fn instance_key(name: &str) -> String {
-    let t = name.trim();
-    if t.eq_ignore_ascii_case("(default)")
-        || t.eq_ignore_ascii_case("mssqlserver")
-        || t.eq_ignore_ascii_case("default")
-    {
-        return String::new();
-    }
-    t.to_lowercase()
-}
-
-/// An `Instance name` cell: the instance as [`instance_key`] writes it, or `None` for a blank
+/// An `Instance name` cell: the instance as [`instance_key`](super::valid::instance_key) writes it, or `None` for a blank
 /// cell and for a name SQL Server would refuse ([`super::valid`]).
 #[must_use]
 pub fn instance_name(text: &str) -> Option<String> {

@@ -1,8 +1,12 @@
-use super::prelude::*;
-use crate::finding::shown;
+use crate::analysis::restore;
+use crate::input::table::Cell;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
+use crate::model::HostRef;
 use crate::model::values::Unc;
-use crate::model::{HostRef, restore};
-use crate::table::Cell;
+use crate::model::worksheet::{
+    BackupRunRow, CertificateRow, Column, DatabaseRow, FileStoreRow, SettingsRow,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -51,21 +55,25 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let sheets = cx.sheets();
-    let mut locations: Vec<(crate::source::FileId, &Cell, &str)> = Vec::new();
+    let mut locations: Vec<(crate::input::source::FileId, &Cell, &Column)> = Vec::new();
     for r in &sheets.database {
-        locations.push((r.at.file, &r.destination, "Backup destination"));
+        locations.push((r.at.file, &r.destination, &DatabaseRow::COLUMNS.destination));
     }
     for r in &sheets.file_store {
-        locations.push((r.at.file, &r.destination, "Backup destination"));
+        locations.push((
+            r.at.file,
+            &r.destination,
+            &FileStoreRow::COLUMNS.destination,
+        ));
     }
     for r in &sheets.settings {
-        locations.push((r.at.file, &r.location, "Backup location"));
+        locations.push((r.at.file, &r.location, &SettingsRow::COLUMNS.location));
     }
     for r in &sheets.certificates {
-        locations.push((r.at.file, &r.location, "Backup location"));
+        locations.push((r.at.file, &r.location, &CertificateRow::COLUMNS.location));
     }
     for r in &sheets.backup_runs {
-        locations.push((r.at.file, &r.share, "Backup share"));
+        locations.push((r.at.file, &r.share, &BackupRunRow::COLUMNS.share));
     }
     for (file, cell, column) in locations {
         let Some(unc) = Unc::parse(&cell.text) else {
@@ -89,7 +97,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let mut draft = Draft::new(
             unc.root(),
             format!(
-                "{column} `{}` is on the {}: it would be lost with the servers it protects",
+                "{} `{}` is on the {}: it would be lost with the servers it protects",
+                column.header,
                 shown(&cell.text),
                 what.trim_start()
             ),

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::worksheet::BackupRunRow;
 
 declare_rule! {
@@ -151,7 +151,7 @@ mod tests {
             ["\\\\backup01.contoso.com\\lync\\2026-11-19"]
         );
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::finding::Severity::Warning);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Warning);
         assert!(
             f.message.contains("the run of 2026-11-20 reused")
                 && f.message.contains("of the run of 2026-11-19"),

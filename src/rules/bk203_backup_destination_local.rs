@@ -1,12 +1,14 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::input::source::FileId;
+use crate::input::table::Cell;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::placeholder;
 use crate::model::values::Unc;
-use crate::model::worksheet::{DatabaseRow, SettingsRow};
-use crate::source::FileId;
-use crate::table::Cell;
+use crate::model::worksheet::{
+    BackupRunRow, CertificateRow, Column, DatabaseRow, FileStoreRow, SettingsRow,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -99,7 +101,7 @@ fn settings_subject(row: &SettingsRow) -> String {
 struct Location<'a> {
     file: FileId,
     cell: &'a Cell,
-    column: &'static str,
+    column: &'static Column,
     /// The entity: what the row is about.
     subject: String,
     /// The row in words, for the message.
@@ -113,7 +115,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         locations.push(Location {
             file: r.at.file,
             cell: &r.destination,
-            column: "Backup destination",
+            column: &DatabaseRow::COLUMNS.destination,
             subject: database_subject(r),
             about: format!("`{}`", shown(&database_subject(r))),
         });
@@ -124,7 +126,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         locations.push(Location {
             file: r.at.file,
             cell: &r.destination,
-            column: "Backup destination",
+            column: &FileStoreRow::COLUMNS.destination,
             about: format!("the file store `{}`", shown(&subject)),
             subject,
         });
@@ -133,7 +135,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         locations.push(Location {
             file: r.at.file,
             cell: &r.location,
-            column: "Backup location",
+            column: &SettingsRow::COLUMNS.location,
             subject: settings_subject(r),
             about: format!("`{}`", shown(&settings_subject(r))),
         });
@@ -143,7 +145,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         locations.push(Location {
             file: r.at.file,
             cell: &r.location,
-            column: "Backup location",
+            column: &CertificateRow::COLUMNS.location,
             about: format!("the certificate `{}`", shown(&subject)),
             subject,
         });
@@ -157,7 +159,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         locations.push(Location {
             file: r.at.file,
             cell: &r.share,
-            column: "Backup share",
+            column: &BackupRunRow::COLUMNS.share,
             subject: r.subject(),
             about,
         });
@@ -184,14 +186,14 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let message = if what == "not a path" {
             format!(
                 "{} `{}` of {} is not a `\\\\host\\share` path",
-                loc.column,
+                loc.column.header,
                 shown(text),
                 loc.about
             )
         } else {
             format!(
                 "{} `{}` of {} is {what}, not a `\\\\host\\share` path",
-                loc.column,
+                loc.column.header,
                 shown(text),
                 loc.about
             )
@@ -227,7 +229,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["D:\\Backup\\2026-11-20"]);
         assert_eq!(checked.entities(), ["rtcxds@sql01.contoso.com\\rtc"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert!(
             f.message
                 .starts_with("Backup destination `D:\\Backup\\2026-11-20` of `rtcxds@sql01.contoso.com\\rtc` is a local drive path"),

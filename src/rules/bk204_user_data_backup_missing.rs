@@ -1,6 +1,6 @@
-use super::prelude::*;
-use crate::finding::shown;
-use crate::model::restore::{self, RowsByHost};
+use crate::analysis::restore::{self, RowsByHost};
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
 
@@ -66,7 +66,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         sheets
             .database
             .iter()
-            .filter(|row| row.databases.contains(&Db::Rtcxds)),
+            .filter(|row| row.databases().contains(&Db::Rtcxds)),
         |row| row.server.value.as_ref(),
     );
     for store in restore::user_stores(t) {
@@ -181,7 +181,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["pool01.contoso.com"]);
         assert_eq!(checked.entities(), ["rtcxds@pool01.contoso.com"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert_eq!(
             f.message,
             "user data of pool01.contoso.com (rtcxds on sql01.contoso.com\\rtc) has no backup row"

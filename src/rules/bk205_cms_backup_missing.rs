@@ -1,6 +1,6 @@
-use super::prelude::*;
+use crate::analysis::restore;
+use crate::lint::prelude::*;
 use crate::model::Host;
-use crate::model::restore;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
 
@@ -119,7 +119,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             Kind::Settings,
             format!("no {db} row for {} here", server.value),
         );
-        for row in sheets.settings.iter().filter(|r| r.databases.contains(&db)) {
+        for row in sheets
+            .settings
+            .iter()
+            .filter(|r| r.databases().contains(&db))
+        {
             if let Some(other) = &row.server.value {
                 draft = draft.also(
                     row.at.file,
@@ -151,7 +155,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["CentralMgmtStore"]);
         assert_eq!(checked.entities(), ["lis@sql01.contoso.com"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert_eq!(
             f.message,
             "the Central Management store on sql01.contoso.com\\rtc has no lis backup row (E9-1-1 location information)"

@@ -1,5 +1,5 @@
-use super::prelude::*;
-use crate::model::restore::{self, RowsByHost};
+use crate::analysis::restore::{self, RowsByHost};
+use crate::lint::prelude::*;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
 use crate::model::{Fqdn, Host, Topology};
@@ -61,7 +61,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         sheets
             .settings
             .iter()
-            .filter(|row| row.databases.contains(&Db::Rgsconfig)),
+            .filter(|row| row.databases().contains(&Db::Rgsconfig)),
         |row| row.server.value.as_ref(),
     );
     for p in restore::response_group_pools(t) {
@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["pool01.contoso.com"]);
         assert_eq!(checked.entities(), ["rgsconfig@pool01.contoso.com"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert_eq!(
             f.message,
             "Response Group configuration of pool01.contoso.com (rgsconfig) has no backup row"

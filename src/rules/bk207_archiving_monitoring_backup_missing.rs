@@ -1,7 +1,7 @@
-use super::prelude::*;
-use crate::finding::shown;
+use crate::analysis::restore::{self, RowsByHost};
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Topology;
-use crate::model::restore::{self, RowsByHost};
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
 
@@ -84,7 +84,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let sheets = cx.sheets();
     let rows = RowsByHost::new(
         sheets.database.iter().filter(|row| {
-            row.databases
+            row.databases()
                 .iter()
                 .any(|d| matches!(d, Db::Lcslog | Db::Lcscdr | Db::Qoemetrics))
         }),
@@ -125,7 +125,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 // Near misses: rows for the database on the instance's server, naming another
                 // instance.
                 for row in &candidates {
-                    if row.databases.contains(&db) && !row.instance.is_blank() {
+                    if row.databases().contains(&db) && !row.instance.is_blank() {
                         draft = draft.also(
                             row.at.file,
                             row.instance.span(),
@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["<SqlInstanceId Name=\"monitoring\">"]);
         assert_eq!(checked.entities(), ["lcslog@sql02.contoso.com\\monitoring"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert_eq!(
             f.message,
             "the Archiving store on sql02.contoso.com\\monitoring has no lcslog backup row (IM and meeting content)"

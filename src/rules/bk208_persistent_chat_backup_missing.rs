@@ -1,7 +1,7 @@
-use super::prelude::*;
-use crate::finding::shown;
+use crate::analysis::restore::{self, RowsByHost};
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Topology;
-use crate::model::restore::{self, RowsByHost};
 use crate::model::values::Db;
 use crate::model::worksheet::{DatabaseRow, Kind};
 
@@ -73,7 +73,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         sheets
             .database
             .iter()
-            .filter(|row| row.databases.contains(&Db::Mgc)),
+            .filter(|row| row.databases().contains(&Db::Mgc)),
         |row| row.server.value.as_ref(),
     );
     for sql in restore::instances_with(t, "PersistentChatStore") {
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(checked.labelled(), ["<SqlInstanceId Name=\"pchat\">"]);
         assert_eq!(checked.entities(), ["mgc@sql02.contoso.com\\pchat"]);
         let f = &checked.findings[0];
-        assert_eq!(f.severity, crate::finding::Severity::Error);
+        assert_eq!(f.severity, crate::lint::draft::Severity::Error);
         assert!(
             f.message.starts_with(
                 "the Persistent Chat store on sql02.contoso.com\\pchat has no mgc backup row"

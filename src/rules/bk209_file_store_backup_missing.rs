@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::placeholder;
 use crate::model::values::Unc;
 use crate::model::worksheet::{FileStoreRow, Kind};

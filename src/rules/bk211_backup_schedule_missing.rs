@@ -1,11 +1,12 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::{Severity, shown};
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::text::shown;
+use crate::lint::draft::Severity;
+use crate::lint::prelude::*;
 use crate::model::values::{Db, Schedule};
-use crate::model::worksheet::{Kind, Typed};
-use crate::source::FileId;
-use crate::span::Span;
+use crate::model::worksheet::{Column, DatabaseRow, FileStoreRow, Kind, SettingsRow, Typed};
 
 declare_rule! {
     /// ## What it checks
@@ -58,6 +59,13 @@ declare_rule! {
     }
 }
 
+/// The `Backup schedule` columns.
+const SCHEDULES: [&Column; 3] = [
+    &DatabaseRow::COLUMNS.schedule,
+    &FileStoreRow::COLUMNS.schedule,
+    &SettingsRow::COLUMNS.schedule,
+];
+
 /// The schedule words the worksheet reader understands, for messages.
 const ACCEPTED: &str = "`hourly`, `every N hours`, `daily`, `nightly`, `weekly` or `monthly`";
 
@@ -71,14 +79,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             .iter()
             .filter_map(|&i| cx.workspace.worksheets.get(i))
         {
-            if !matches!(
-                sheet.kind,
-                Kind::Database | Kind::FileStore | Kind::Settings
-            ) {
-                continue;
-            }
             for b in &sheet.blanks {
-                if b.column == "Backup schedule" {
+                if SCHEDULES.iter().any(|c| c.is(b.column)) {
                     blank.insert((sheet.file, b.row));
                 }
             }
@@ -151,7 +153,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             r.at.span,
             &r.schedule,
             r.subject(),
-            critical(&r.databases),
+            critical(r.databases()),
         );
     }
     for r in &sheets.file_store {
@@ -171,7 +173,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             r.at.span,
             &r.schedule,
             r.subject(),
-            critical(&r.databases),
+            critical(r.databases()),
         );
     }
     drafts.emit(out);
@@ -205,7 +207,7 @@ fn how_backed_up(db: Db) -> &'static str {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

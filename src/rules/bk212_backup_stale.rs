@@ -1,8 +1,8 @@
-use super::prelude::*;
-use crate::date::Date;
+use crate::input::source::FileId;
+use crate::lint::prelude::*;
+use crate::model::date::Date;
 use crate::model::values::Schedule;
 use crate::model::worksheet::Typed;
-use crate::source::FileId;
 
 declare_rule! {
     /// ## What it checks
@@ -137,7 +137,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             return;
         };
         out.checked(&subject);
-        let written = crate::finding::shown(schedule.cell.text.trim()).into_owned();
+        let written = crate::input::text::shown(schedule.cell.text.trim()).into_owned();
         let (allowed, why) = allowance(schedule.value.as_ref(), &written, grace);
         let age = as_of.days() - date.days();
         if age <= allowed {
@@ -167,7 +167,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     drafts.emit(out);
 
     // The newest backup run: the first row holding the latest date.
-    let mut newest: Option<(Date, FileId, crate::span::Span)> = None;
+    let mut newest: Option<(Date, FileId, crate::input::span::Span)> = None;
     for r in &sheets.backup_runs {
         if let Some(date) = r.date.value {
             if newest.is_none_or(|(d, _, _)| date > d) {
@@ -195,7 +195,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         .map(|(_, s)| s);
     let (allowed, why) = match most_frequent {
         Some(s) => {
-            let written = crate::finding::shown(s.cell.text.trim()).into_owned();
+            let written = crate::input::text::shown(s.cell.text.trim()).into_owned();
             let (allowed, why) = allowance(s.value.as_ref(), &written, grace);
             (
                 allowed,

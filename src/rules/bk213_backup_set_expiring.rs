@@ -1,7 +1,8 @@
-use super::prelude::*;
-use crate::date::Expiry;
-use crate::finding::State;
-use crate::finding::{Severity, shown};
+use crate::input::text::shown;
+use crate::lint::draft::Severity;
+use crate::lint::draft::State;
+use crate::lint::prelude::*;
+use crate::model::date::Expiry;
 
 declare_rule! {
     /// ## What it checks
@@ -112,7 +113,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

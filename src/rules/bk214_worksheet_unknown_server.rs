@@ -1,12 +1,16 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
+use crate::analysis::restore;
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::table::Cell;
+use crate::lint::prelude::*;
+use crate::model::Fqdn;
 use crate::model::values::Unc;
-use crate::model::worksheet::Typed;
-use crate::model::{Fqdn, restore};
-use crate::source::FileId;
-use crate::span::Span;
-use crate::table::Cell;
+use crate::model::worksheet::{
+    CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow, SqlInstanceRow,
+    Typed,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -75,8 +79,7 @@ const SUGGESTION_BUDGET: usize = 200_000;
 struct Mention {
     file: FileId,
     span: Span,
-    column: &'static str,
-    worksheet: &'static str,
+    column: &'static Column,
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
@@ -85,40 +88,39 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     };
     let sheets = cx.sheets();
     let mut named: Vec<(Fqdn, Mention)> = Vec::new();
-    let mut fqdn_cell =
-        |worksheet: &'static str, column: &'static str, file: FileId, typed: &'_ Typed<Fqdn>| {
-            if let Some(fqdn) = &typed.value {
-                named.push((
-                    fqdn.clone(),
-                    Mention {
-                        file,
-                        span: typed.span(),
-                        column,
-                        worksheet,
-                    },
-                ));
-            }
-        };
+    let mut fqdn_cell = |column: &'static Column, file: FileId, typed: &'_ Typed<Fqdn>| {
+        if let Some(fqdn) = &typed.value {
+            named.push((
+                fqdn.clone(),
+                Mention {
+                    file,
+                    span: typed.span(),
+                    column,
+                },
+            ));
+        }
+    };
     for r in &sheets.database {
-        fqdn_cell("database", "Server name (FQDN)", r.at.file, &r.server);
+        fqdn_cell(&DatabaseRow::COLUMNS.server, r.at.file, &r.server);
     }
     for r in &sheets.file_store {
-        fqdn_cell("file-store", "Server name (FQDN)", r.at.file, &r.server);
+        fqdn_cell(&FileStoreRow::COLUMNS.server, r.at.file, &r.server);
     }
     for r in &sheets.settings {
-        fqdn_cell("settings", "Server name (FQDN)", r.at.file, &r.server);
+        fqdn_cell(&SettingsRow::COLUMNS.server, r.at.file, &r.server);
     }
     for r in &sheets.servers {
-        fqdn_cell("servers", "Server FQDN", r.at.file, &r.server);
+        fqdn_cell(&ServerRow::COLUMNS.server, r.at.file, &r.server);
     }
     for r in &sheets.sql_instances {
-        fqdn_cell("sql-instances", "SQL server FQDN", r.at.file, &r.server);
+        fqdn_cell(&SqlInstanceRow::COLUMNS.server, r.at.file, &r.server);
     }
     for r in &sheets.certificates {
-        fqdn_cell("certificates", "Server FQDN", r.at.file, &r.server);
+        fqdn_cell(&CertificateRow::COLUMNS.server, r.at.file, &r.server);
     }
     for r in &sheets.sql_instances {
-        for (column, typed) in [("Mirror", &r.mirror), ("Witness", &r.witness)] {
+        let c = &SqlInstanceRow::COLUMNS;
+        for (column, typed) in [(&c.mirror, &r.mirror), (&c.witness, &r.witness)] {
             if let Some(sql) = &typed.value {
                 named.push((
                     sql.server.clone(),
@@ -126,7 +128,6 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                         file: r.at.file,
                         span: host_part(&typed.cell, 0),
                         column,
-                        worksheet: "sql-instances",
                     },
                 ));
             }
@@ -139,8 +140,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 Mention {
                     file: r.at.file,
                     span: host_part(&r.share, 2),
-                    column: "File share to be backed up",
-                    worksheet: "file-store",
+                    column: &FileStoreRow::COLUMNS.share,
                 },
             ));
         }
@@ -175,7 +175,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         };
         let mut message = format!(
             "`{fqdn}` ({} in the {} worksheet) is no pool or machine of the topology",
-            first.column, first.worksheet
+            first.column.header, first.column.sheet
         );
         if mentions.len() > 1 {
             message.push_str(&format!(", and is written in {} cells", mentions.len()));
@@ -189,7 +189,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         );
         let mut draft = Draft::new(fqdn.as_str(), message).at(first.file, first.span, label);
         for m in mentions.iter().skip(1).take(MAX_RELATED) {
-            draft = draft.also(m.file, m.span, format!("`{fqdn}` again ({})", m.column));
+            draft = draft.also(
+                m.file,
+                m.span,
+                format!("`{fqdn}` again ({})", m.column.header),
+            );
         }
         if let Some(s) = suggestion {
             draft = draft.help(format!(

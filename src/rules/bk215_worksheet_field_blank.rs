@@ -1,5 +1,7 @@
-use super::prelude::*;
-use crate::model::worksheet::Kind;
+use crate::lint::prelude::*;
+use crate::model::worksheet::{
+    CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow, SqlInstanceRow,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -55,17 +57,22 @@ declare_rule! {
 }
 
 /// Blank cells another rule reports, with what it means there.
-const OWNED: &[(Kind, &str)] = &[
-    (Kind::Database, "Backup schedule"),
-    (Kind::FileStore, "Backup schedule"),
-    (Kind::Settings, "Backup schedule"),
-    (Kind::Servers, "Replacement server"),
-    (Kind::Servers, "Computer account retained"),
-    (Kind::SqlInstances, "Instance name"),
-    (Kind::Certificates, "Private key exportable"),
-    (Kind::Certificates, "Backup location"),
-    (Kind::Certificates, "Re-enroll from internal CA"),
+const OWNED: &[&Column] = &[
+    &DatabaseRow::COLUMNS.schedule,
+    &FileStoreRow::COLUMNS.schedule,
+    &SettingsRow::COLUMNS.schedule,
+    &ServerRow::COLUMNS.replacement,
+    &ServerRow::COLUMNS.account,
+    &SqlInstanceRow::COLUMNS.instance,
+    &CertificateRow::COLUMNS.exportable,
+    &CertificateRow::COLUMNS.location,
+    &CertificateRow::COLUMNS.reenroll,
 ];
+
+/// Whether another rule reports a blank cell of `column`.
+fn owned(column: &Column) -> bool {
+    OWNED.iter().any(|o| o.is(column))
+}
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(deployment) = cx.deployment else {
@@ -76,42 +83,38 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             continue;
         };
         for cell in &sheet.required {
-            if !OWNED.contains(&(sheet.kind, cell.column)) {
-                out.checked(format!("{}/{}", cell.row_key, cell.column.to_lowercase()));
+            if !owned(cell.column) {
+                out.checked(format!(
+                    "{}/{}",
+                    cell.row_key,
+                    cell.column.header.to_lowercase()
+                ));
             }
         }
         for blank in &sheet.blanks {
-            if OWNED.contains(&(sheet.kind, blank.column)) {
+            if owned(blank.column) {
                 continue;
             }
             let about = if blank.row_key.is_empty() {
                 String::new()
             } else {
-                format!(" of `{}`", crate::finding::shown(&blank.row_key))
+                format!(" of `{}`", crate::input::text::shown(&blank.row_key))
             };
             out.emit(
                 Draft::new(
-                    format!("{}/{}", blank.row_key, blank.column.to_lowercase()),
+                    format!("{}/{}", blank.row_key, blank.column.header.to_lowercase()),
                     format!(
                         "`{}`{about} is blank in the {} worksheet",
-                        blank.column,
+                        blank.column.header,
                         sheet.kind.name()
                     ),
                 )
                 .at(sheet.file, blank.span, "blank")
                 .also(sheet.file, blank.header, "this column")
-                .help(fill_in(sheet.kind, blank.column)),
+                .help(format!("write {}", blank.column.what)),
             );
         }
     }
-}
-
-/// What to write in a blank cell: the column's own description.
-fn fill_in(kind: Kind, column: &str) -> String {
-    let what = kind
-        .column(column)
-        .map_or("what the column asks for", |c| c.what);
-    format!("write {what}")
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 use crate::model::values::Db;
 use crate::model::worksheet::one_database_subject;
 
@@ -51,7 +51,7 @@ declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut drafts = Unique::new(RULE.meta.severity);
     for row in &cx.sheets().database {
-        for &db in &row.databases {
+        for &db in row.databases() {
             let entity = one_database_subject(db, &row.server, Some(&row.instance));
             out.checked(&entity);
             if !db.needs_no_backup() {
@@ -67,7 +67,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 )
                 .at(
                     row.at.file,
-                    row.database.span,
+                    row.database.span(),
                     format!("{db} needs no backup"),
                 ),
                 "listed again here",
@@ -94,7 +94,7 @@ fn why(db: Db) -> &'static str {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -1,5 +1,5 @@
-use super::prelude::*;
-use crate::model::drift::{Change, Entry};
+use crate::analysis::drift::{Change, Entry};
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks

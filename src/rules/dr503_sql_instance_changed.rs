@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
-use crate::model::drift::{Change, Entry};
+use crate::analysis::drift::{Change, Entry};
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -64,7 +64,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 .push(entry);
         }
     }
-    for sql in crate::model::restore::instances_in_use(drift.then) {
+    for sql in crate::analysis::restore::instances_in_use(drift.then) {
         out.checked(drift.then.sql_display(sql));
     }
     let mut drafts = Unique::new(RULE.meta.severity);

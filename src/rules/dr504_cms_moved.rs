@@ -1,5 +1,5 @@
-use super::prelude::*;
-use crate::model::drift::Change;
+use crate::analysis::drift::Change;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks

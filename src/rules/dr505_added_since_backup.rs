@@ -1,6 +1,6 @@
-use super::prelude::*;
+use crate::analysis::drift::Change;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
-use crate::model::drift::Change;
 
 declare_rule! {
     /// ## What it checks
@@ -48,14 +48,14 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for p in 0..drift.now.pools.len() {
         out.checked(drift.now.pool_name(p));
     }
-    for sql in crate::model::restore::instances_in_use(drift.now) {
+    for sql in crate::analysis::restore::instances_in_use(drift.now) {
         out.checked(drift.now.sql_display(sql));
     }
     for store in drift.now.file_stores() {
         out.checked(store.unc);
     }
     let mut drafts = Unique::new(RULE.meta.severity);
-    let mut push = |entity: &str, what: &str, span: Option<crate::span::Span>| {
+    let mut push = |entity: &str, what: &str, span: Option<crate::input::span::Span>| {
         let draft = Draft::new(
             entity,
             format!("{what} `{entity}` was added after the last backup, which holds none of its data or settings"),

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -89,7 +89,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     const PRINCIPAL: &str = "sql01.contoso.com,rtc,SQL Server 2012 SP4,Enterprise,sql03.contoso.com\\rtc,5022,sql04.contoso.com\\witness,7022,";
 

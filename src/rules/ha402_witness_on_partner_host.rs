@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::shown;
-use crate::model::restore::{self, Witnessed};
+use crate::analysis::restore::{self, Witnessed};
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -105,7 +105,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     const WITNESS: &str = "sql04.contoso.com\\witness,7022";
 

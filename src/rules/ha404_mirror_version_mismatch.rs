@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::shown;
-use crate::source::FileId;
-use crate::span::Span;
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -174,7 +174,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     const MIRROR: &str = "sql03.contoso.com,rtc,SQL Server 2012 SP4,Enterprise";
     const WITNESS: &str = "sql04.contoso.com,witness,SQL Server 2012 SP4,Standard";

@@ -1,12 +1,12 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
 use crate::model::values::SqlRef;
 use crate::model::worksheet::{SqlInstanceRow, Typed};
-use crate::source::FileId;
-use crate::span::Span;
 
 /// The port of a principal's or mirror's endpoint when none is recorded.
 const PARTNER_PORT: u16 = 5022;
@@ -225,7 +225,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     const LAST: &str =
         "sql02.contoso.com,monitoring,SQL Server 2012 SP4,Standard,,,,,Monitoring and Archiving";

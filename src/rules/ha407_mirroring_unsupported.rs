@@ -1,8 +1,9 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::shown;
-use crate::model::{Product, sql_support};
+use crate::analysis::sql_support;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
+use crate::model::Product;
 
 declare_rule! {
     /// ## What it checks
@@ -110,7 +111,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::{EXAMPLE, check_with, example_with, options};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
     use crate::model::Product;
 
     const VERSION: &str = "ServiceVersion=\"6\"";

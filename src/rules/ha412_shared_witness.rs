@@ -1,9 +1,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::analysis::restore;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
-use crate::model::restore;
 use crate::model::values::SqlRef;
 use crate::model::worksheet::SqlInstanceRow;
 
@@ -138,7 +138,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     /// A second mirrored pair after the example's own, with `witness` as its Witness cell.
     fn second_pair(witness: &str) -> (&'static str, &'static str, String) {

@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::analysis::restore::{self, RowsByHost, Witnessed};
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
-use crate::model::restore::{self, RowsByHost, Witnessed};
 use crate::model::values::Replacement;
 use crate::model::worksheet::ServerRow;
 
@@ -136,7 +136,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::example_with;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     const WITNESS: (&str, &str, &str) = (
         "servers.csv",

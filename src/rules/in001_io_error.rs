@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -44,8 +44,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use std::path::PathBuf;
 
-    use crate::discover::Input;
-    use crate::engine::{self, RuleSet};
+    use crate::input::discover::Input;
+    use crate::lint::engine::{self, RuleSet};
     use crate::model::Workspace;
 
     #[test]
@@ -55,13 +55,15 @@ mod tests {
             path: PathBuf::from("gone.xml"),
             explicit: true,
         };
-        crate::load::ingest(
+        crate::model::load::ingest(
             &mut ws,
             &input,
             "gone.xml".into(),
             Err("No such file or directory".into()),
         );
-        let rules = RuleSet::all().select(&["IN001".into()], &[]).expect("rule");
+        let rules = RuleSet::all(crate::rules::REGISTRY)
+            .select(&["IN001".into()], &[])
+            .expect("rule");
         let findings = engine::run(&ws, &rules, &crate::rules::test_util::options()).findings;
         assert_eq!(findings.len(), 1);
         assert_eq!(

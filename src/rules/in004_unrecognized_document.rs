@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -78,7 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::{check, check_bytes, check_walked, published};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn fires_for_another_xml_document() {
@@ -122,7 +122,7 @@ mod tests {
                     .files
                     .get(f.primary.as_ref().expect("at").file)
                     .encoding,
-                crate::source::Encoding::Binary
+                crate::input::source::Encoding::Binary
             );
         }
         let named = check_bytes(&RULE, &[("CsConfiguration.zip", zip)]);

@@ -1,9 +1,9 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
-use crate::finding::shown;
-use crate::source::FileId;
-use crate::span::{Span, Spanned};
+use crate::input::source::FileId;
+use crate::input::span::{Span, Spanned};
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks

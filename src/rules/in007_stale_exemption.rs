@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -61,11 +61,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::config;
-    use crate::engine::{self, RuleSet};
-    use crate::finding::Finding;
+    use crate::lint::config;
+    use crate::lint::engine::{self, RuleSet};
+    use crate::lint::finding::Finding;
+    use crate::lint::waiver::{Baseline, BaselineUse, Waivers};
     use crate::rules::test_util::{EXAMPLE, options};
-    use crate::waiver::{Baseline, BaselineUse, Waivers};
 
     /// The example with RS301 broken for edge01 (its replacement is `none`).
     fn broken() -> crate::model::Workspace {
@@ -88,7 +88,7 @@ mod tests {
             .iter()
             .map(|(n, b)| (n.as_str(), b.as_slice()))
             .collect();
-        crate::load::from_memory(&files)
+        crate::model::load::from_memory(&files)
     }
 
     fn codes(findings: &[Finding]) -> Vec<(&str, bool)> {
@@ -104,6 +104,7 @@ mod tests {
                 "[[exemptions]]\nrule = \"no-same-fqdn-replacement\"\nentity = \"{entity}\"\nreason = \"rebuilt from the image library\"\nexpires = {expires}\n"
             ),
             "topolint.toml",
+            crate::rules::REGISTRY,
         )
         .expect("valid")
     }
@@ -111,7 +112,7 @@ mod tests {
     #[test]
     fn the_broken_example_fires_rs301_once() {
         let ws = broken();
-        let report = engine::run(&ws, &RuleSet::all(), &options());
+        let report = engine::run(&ws, &RuleSet::all(crate::rules::REGISTRY), &options());
         assert_eq!(codes(&report.findings), vec![("RS301", true)]);
     }
 
@@ -123,7 +124,12 @@ mod tests {
             exemptions: &config.exemptions,
             ..Waivers::default()
         };
-        let report = engine::run_with(&ws, &RuleSet::all(), &options(), &waivers);
+        let report = engine::run_with(
+            &ws,
+            &RuleSet::all(crate::rules::REGISTRY),
+            &options(),
+            &waivers,
+        );
         assert_eq!(codes(&report.findings), vec![("RS301", false)]);
         assert_eq!((report.summary.errors, report.summary.suppressed), (0, 1));
 
@@ -132,7 +138,12 @@ mod tests {
             exemptions: &config.exemptions,
             ..Waivers::default()
         };
-        let report = engine::run_with(&ws, &RuleSet::all(), &options(), &waivers);
+        let report = engine::run_with(
+            &ws,
+            &RuleSet::all(crate::rules::REGISTRY),
+            &options(),
+            &waivers,
+        );
         assert_eq!(
             codes(&report.findings),
             vec![("RS301", true), ("IN007", true)]
@@ -154,7 +165,12 @@ mod tests {
             exemptions: &config.exemptions,
             ..Waivers::default()
         };
-        let report = engine::run_with(&ws, &RuleSet::all(), &options(), &waivers);
+        let report = engine::run_with(
+            &ws,
+            &RuleSet::all(crate::rules::REGISTRY),
+            &options(),
+            &waivers,
+        );
         assert_eq!(
             codes(&report.findings),
             vec![("RS301", true), ("IN007", true)]
@@ -163,7 +179,7 @@ mod tests {
             report.findings[1].message,
             "the exemption of RS301 for edge02.contoso.com matches no finding"
         );
-        let only_tp = RuleSet::all()
+        let only_tp = RuleSet::all(crate::rules::REGISTRY)
             .select(&["TP".into(), "IN".into()], &[])
             .expect("valid");
         let report = engine::run_with(&ws, &only_tp, &options(), &waivers);
@@ -175,7 +191,7 @@ mod tests {
         let ws = broken();
         let recorded = engine::run_with(
             &ws,
-            &RuleSet::all(),
+            &RuleSet::all(crate::rules::REGISTRY),
             &options(),
             &Waivers {
                 baseline: BaselineUse::Record,
@@ -184,7 +200,7 @@ mod tests {
         );
         assert!(recorded.findings.is_empty());
         assert_eq!(recorded.summary.baselined, 1);
-        let text = Baseline::render(&recorded.baselined);
+        let text = crate::report::baseline::render(&recorded.baselined);
         let baseline = Baseline::parse(&text, None).expect("reads back");
         assert_eq!(baseline.entries.len(), 1);
 
@@ -192,14 +208,24 @@ mod tests {
             baseline: BaselineUse::Apply(&baseline),
             ..Waivers::default()
         };
-        let report = engine::run_with(&ws, &RuleSet::all(), &options(), &applied);
+        let report = engine::run_with(
+            &ws,
+            &RuleSet::all(crate::rules::REGISTRY),
+            &options(),
+            &applied,
+        );
         assert!(report.findings.is_empty());
         assert_eq!(report.summary.baselined, 1);
 
         // Fixed since: the entry is stale.
         let files: Vec<(&str, &[u8])> = EXAMPLE.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
-        let fixed = crate::load::from_memory(&files);
-        let report = engine::run_with(&fixed, &RuleSet::all(), &options(), &applied);
+        let fixed = crate::model::load::from_memory(&files);
+        let report = engine::run_with(
+            &fixed,
+            &RuleSet::all(crate::rules::REGISTRY),
+            &options(),
+            &applied,
+        );
         assert_eq!(codes(&report.findings), vec![("IN007", true)]);
         assert_eq!(
             report.findings[0].message,

@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 
 declare_rule! {
     /// ## What it checks
@@ -79,7 +79,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::check_bytes;
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     const SHEET: &[u8] = b"Date,Backup share\n2026-11-20,\\\\b.contoso.com\\lync\n";
     const SERVERS: &[u8] =

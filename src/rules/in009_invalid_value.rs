@@ -1,12 +1,15 @@
-use super::prelude::*;
-use crate::date::Date;
-use crate::finding::shown;
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::table::Cell;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
+use crate::model::date::Date;
 use crate::model::placeholder;
 use crate::model::valid::What;
-use crate::model::worksheet::{Kind, Typed};
-use crate::source::FileId;
-use crate::span::Span;
-use crate::table::Cell;
+use crate::model::worksheet::{
+    BackupRunRow, CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow,
+    SqlInstanceRow, Typed,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -181,10 +184,10 @@ impl Found {
         self.drafts.push(draft, "the same value again");
     }
 
-    /// Checks a worksheet cell, unless it is blank.
-    fn cell(&mut self, file: FileId, cell: &Cell, what: What, kind: Kind, column: &str) {
+    /// Checks a worksheet cell of `column`, unless it is blank.
+    fn cell(&mut self, file: FileId, cell: &Cell, what: What, column: &Column) {
         if !cell.is_blank() {
-            let column = format!("{column} ({} worksheet)", kind.name());
+            let column = format!("{} ({} worksheet)", column.header, column.sheet);
             self.value(file, cell.span, what, &cell.text, &column);
         }
     }
@@ -208,68 +211,61 @@ impl Found {
 
     /// A `Last backup` cell of the row about `subject`.
     fn last_backup(&mut self, file: FileId, date: &Typed<Date>, subject: &str) {
-        self.past(file, date, format!("{subject}/last-backup"), "Last backup");
+        let column = DatabaseRow::COLUMNS.last_backup.header;
+        self.past(file, date, format!("{subject}/last-backup"), column);
     }
 }
 
 /// Every checked cell of the deployment's worksheets.
 fn worksheets(cx: &Context<'_>, found: &mut Found) {
     let sheets = cx.sheets();
-    let server = |found: &mut Found,
-                  file: FileId,
-                  typed: &Typed<crate::model::Fqdn>,
-                  kind: Kind,
-                  column: &str| {
-        found.cell(file, &typed.cell, What::Fqdn, kind, column);
-    };
     for r in &sheets.database {
-        let (f, k) = (r.at.file, Kind::Database);
-        server(found, f, &r.server, k, "Server name (FQDN)");
-        found.cell(f, &r.instance.cell, What::Instance, k, "SQL instance");
-        found.cell(f, &r.destination, What::Path, k, "Backup destination");
+        let (f, c) = (r.at.file, &DatabaseRow::COLUMNS);
+        found.cell(f, &r.server.cell, What::Fqdn, &c.server);
+        found.cell(f, &r.instance.cell, What::Instance, &c.instance);
+        found.cell(f, &r.destination, What::Path, &c.destination);
         if r.set_name.text.to_lowercase().ends_with(".zip") {
-            found.cell(f, &r.set_name, What::FileName, k, "Backup set name");
+            found.cell(f, &r.set_name, What::FileName, &c.set_name);
         }
         found.last_backup(f, &r.last_backup, &r.subject());
     }
     for r in &sheets.file_store {
-        let (f, k) = (r.at.file, Kind::FileStore);
-        server(found, f, &r.server, k, "Server name (FQDN)");
-        found.cell(f, &r.share, What::Path, k, "File share to be backed up");
-        found.cell(f, &r.destination, What::Path, k, "Backup destination");
+        let (f, c) = (r.at.file, &FileStoreRow::COLUMNS);
+        found.cell(f, &r.server.cell, What::Fqdn, &c.server);
+        found.cell(f, &r.share, What::Path, &c.share);
+        found.cell(f, &r.destination, What::Path, &c.destination);
         found.last_backup(f, &r.last_backup, &r.subject());
     }
     for r in &sheets.settings {
-        let (f, k) = (r.at.file, Kind::Settings);
-        server(found, f, &r.server, k, "Server name (FQDN)");
-        found.cell(
-            f,
-            &r.file_name,
-            What::FileName,
-            k,
-            "Configuration file name",
-        );
-        found.cell(f, &r.location, What::Path, k, "Backup location");
+        let (f, c) = (r.at.file, &SettingsRow::COLUMNS);
+        found.cell(f, &r.server.cell, What::Fqdn, &c.server);
+        found.cell(f, &r.file_name, What::FileName, &c.file_name);
+        found.cell(f, &r.location, What::Path, &c.location);
         found.last_backup(f, &r.last_backup, &r.subject());
     }
     for r in &sheets.servers {
-        server(found, r.at.file, &r.server, Kind::Servers, "Server FQDN");
+        found.cell(
+            r.at.file,
+            &r.server.cell,
+            What::Fqdn,
+            &ServerRow::COLUMNS.server,
+        );
     }
     for r in &sheets.sql_instances {
-        let (f, k) = (r.at.file, Kind::SqlInstances);
-        server(found, f, &r.server, k, "SQL server FQDN");
-        found.cell(f, &r.instance.cell, What::Instance, k, "Instance name");
-        found.cell(f, &r.mirror.cell, What::SqlInstance, k, "Mirror");
-        found.cell(f, &r.witness.cell, What::SqlInstance, k, "Witness");
+        let (f, c) = (r.at.file, &SqlInstanceRow::COLUMNS);
+        found.cell(f, &r.server.cell, What::Fqdn, &c.server);
+        found.cell(f, &r.instance.cell, What::Instance, &c.instance);
+        found.cell(f, &r.mirror.cell, What::SqlInstance, &c.mirror);
+        found.cell(f, &r.witness.cell, What::SqlInstance, &c.witness);
     }
     for r in &sheets.certificates {
-        let (f, k) = (r.at.file, Kind::Certificates);
-        server(found, f, &r.server, k, "Server FQDN");
-        found.cell(f, &r.location, What::Path, k, "Backup location");
+        let (f, c) = (r.at.file, &CertificateRow::COLUMNS);
+        found.cell(f, &r.server.cell, What::Fqdn, &c.server);
+        found.cell(f, &r.location, What::Path, &c.location);
     }
     for r in &sheets.backup_runs {
-        let (f, k) = (r.at.file, Kind::BackupRuns);
-        found.cell(f, &r.share, What::Path, k, "Backup share");
+        let f = r.at.file;
+        found.cell(f, &r.share, What::Path, &BackupRunRow::COLUMNS.share);
         found.past(f, &r.date, r.subject(), "Backup run date");
     }
 }

@@ -1,6 +1,6 @@
-use super::prelude::*;
-use crate::finding::shown;
-use crate::model::restore::{self, RowsByHost};
+use crate::analysis::restore::{self, RowsByHost};
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::values::Replacement;
 use crate::model::worksheet::Kind;
 
@@ -78,7 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let sheets = cx.sheets();
     let by_host = RowsByHost::new(&sheets.servers, |r| r.server.value.as_ref());
     let header = sheets.header(Kind::Servers);
-    for server in restore::rebuilt(t, sheets) {
+    for server in restore::rebuilt(t, cx.servers(), sheets) {
         let fqdn = server.fqdn();
         out.checked(fqdn.to_string());
         // As findings quote it: a name written only in a worksheet may be of any length.
@@ -141,7 +141,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::{EXAMPLE, check_bytes, example_with};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

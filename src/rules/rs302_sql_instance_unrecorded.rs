@@ -1,13 +1,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::prelude::*;
-use crate::finding::shown;
-use crate::model::restore::{self, PartnerCell, RowsByHost};
+use crate::analysis::restore::{self, PartnerCell, RowsByHost};
+use crate::input::source::FileId;
+use crate::input::span::Span;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::values::SqlRef;
 use crate::model::worksheet::{Kind, SqlInstanceRow};
 use crate::model::{Fqdn, Topology};
-use crate::source::FileId;
-use crate::span::Span;
 
 declare_rule! {
     /// ## What it checks
@@ -174,11 +174,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                         ),
                     ),
                     Declared::Cell(cell) => (
-                        format!("not the name the `{}` cell gives", cell.partner.column()),
+                        format!("not the name the `{}` cell gives", cell.partner.column().header),
                         format!("named here as the {}", cell.describe()),
                         format!(
                             "record the instance as SQL Server names it; if it really is `{recorded}`, correct the `{}` cell to name it",
-                            cell.partner.column()
+                            cell.partner.column().header
                         ),
                     ),
                 };
@@ -245,7 +245,7 @@ fn wanted<'a>(t: &'a Topology, partners: &BTreeMap<SqlRef, PartnerCell<'a>>) -> 
 }
 
 /// What the rows of an instance's server say about the instance `name` (as
-/// [`crate::model::values::instance_key`] writes it); `known` are the names of every instance
+/// [`crate::model::valid::instance_key`] writes it); `known` are the names of every instance
 /// known on that server.
 fn judge<'r>(
     rows: &[&'r SqlInstanceRow],
@@ -303,7 +303,7 @@ impl Wanted<'_> {
     fn source(&self) -> String {
         match &self.declared {
             Declared::Topology { .. } => "the topology".to_string(),
-            Declared::Cell(cell) => format!("the `{}` cell", cell.partner.column()),
+            Declared::Cell(cell) => format!("the `{}` cell", cell.partner.column().header),
         }
     }
 
@@ -362,7 +362,7 @@ impl Wanted<'_> {
 
 /// An instance name as a worksheet would write it.
 fn written(name: &str) -> std::borrow::Cow<'_, str> {
-    if crate::model::values::instance_key(name).is_empty() {
+    if crate::model::valid::instance_key(name).is_empty() {
         "(default)".into()
     } else {
         shown(name)
@@ -373,7 +373,7 @@ fn written(name: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::super::test_util::{EXAMPLE, check_bytes, example_with};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

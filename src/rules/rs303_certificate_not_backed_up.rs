@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::finding::shown;
+use crate::analysis::restore::RowsByHost;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
-use crate::model::restore::{self, RowsByHost};
 use crate::model::worksheet::{CertificateRow, Kind};
 
 declare_rule! {
@@ -88,7 +88,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let by_host = RowsByHost::new(&sheets.certificates, |r| r.server.value.as_ref());
     let header = sheets.header(Kind::Certificates);
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    for server in restore::servers(t) {
+    for server in cx.servers() {
         if !server.needs_certificates() {
             continue;
         }
@@ -238,7 +238,7 @@ fn unrecoverable(row: &CertificateRow, fqdn: &Fqdn, entity: &str) -> Option<Draf
 mod tests {
     use super::super::test_util::{EXAMPLE, check_bytes, example_with};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

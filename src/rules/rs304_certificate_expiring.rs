@@ -1,9 +1,10 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
-use crate::date::Expiry;
-use crate::finding::State;
-use crate::finding::{Severity, shown};
+use crate::input::text::shown;
+use crate::lint::draft::Severity;
+use crate::lint::draft::State;
+use crate::lint::prelude::*;
+use crate::model::date::Expiry;
 
 declare_rule! {
     /// ## What it checks
@@ -117,7 +118,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 mod tests {
     use super::super::test_util::{EXAMPLE, check_with, example_with, options};
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
 
     #[test]
     fn the_example_is_quiet() {

@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
-use super::prelude::*;
+use crate::analysis::sql_support;
+use crate::lint::prelude::*;
 use crate::model::Fqdn;
-use crate::model::sql_support;
 use crate::model::values::{SqlEdition, SqlRef};
 
 declare_rule! {
@@ -154,7 +154,7 @@ mod tests {
         service, sql,
     };
     use super::RULE;
-    use crate::finding::Severity;
+    use crate::lint::draft::Severity;
     use crate::model::Product;
 
     #[test]

@@ -2,15 +2,15 @@
 
 use std::path::PathBuf;
 
-use crate::config::Options;
-use crate::date::Date;
-use crate::discover::Input;
-use crate::engine::{self, RuleSet};
-use crate::finding::Finding;
-use crate::load;
+use crate::input::discover::Input;
+use crate::input::source::FileId;
+use crate::lint::engine::{self, RuleSet};
+use crate::lint::finding::Finding;
+use crate::lint::options::Options;
+use crate::lint::rule::RuleDef;
+use crate::model::date::Date;
+use crate::model::load;
 use crate::model::{Recognized, Topology, Workspace};
-use crate::rules::RuleDef;
-use crate::source::FileId;
 
 /// The result of running one rule.
 pub struct Checked {
@@ -84,7 +84,7 @@ pub fn check_bytes(rule: &RuleDef, files: &[(&str, &[u8])]) -> Checked {
 
 /// Lowers a topology text (for tests of model helpers).
 pub fn topology(text: &str) -> Topology {
-    let doc = crate::xml::parse(text).expect("well-formed");
+    let doc = crate::input::xml::parse(text).expect("well-formed");
     match crate::model::lower(&doc, FileId(0)) {
         Recognized::Topology(t) => *t,
         Recognized::Other { root, .. } => panic!("not a topology: {root}"),
@@ -152,7 +152,7 @@ pub fn example_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
 /// Runs `rule` alone over files, with options.
 pub fn check_with(rule: &RuleDef, files: &[(&str, &[u8])], options: &Options) -> Checked {
     let ws = load::from_memory(files);
-    let rules = RuleSet::all()
+    let rules = RuleSet::all(crate::rules::REGISTRY)
         .select(&[rule.meta.code.to_string()], &[])
         .expect("registered rule");
     checked(ws, rule, &rules, options)
@@ -170,7 +170,7 @@ pub fn check_walked(rule: &RuleDef, files: &[(&str, &[u8])]) -> Checked {
         load::ingest(&mut ws, &input, (*name).to_string(), Ok(bytes.to_vec()));
     }
     load::form_deployments(&mut ws);
-    let rules = RuleSet::all()
+    let rules = RuleSet::all(crate::rules::REGISTRY)
         .select(&[rule.meta.code.to_string()], &[])
         .expect("registered rule");
     checked(ws, rule, &rules, &options())
@@ -213,7 +213,7 @@ pub fn check_drift(rule: &RuleDef, then: &str, now: &str) -> Checked {
         "backup-topology.xml".to_string(),
         Ok(then.as_bytes().to_vec()),
     );
-    let rules = RuleSet::all()
+    let rules = RuleSet::all(crate::rules::REGISTRY)
         .select(&[rule.meta.code.to_string()], &[])
         .expect("registered rule");
     checked(ws, rule, &rules, &options())

@@ -1,7 +1,7 @@
-use super::prelude::*;
-use crate::finding::shown;
+use crate::input::span::Span;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::HostRef;
-use crate::span::Span;
 
 declare_rule! {
     /// ## What it checks

@@ -1,5 +1,5 @@
-use super::prelude::*;
-use crate::finding::shown;
+use crate::input::text::shown;
+use crate::lint::prelude::*;
 use crate::model::HostRef;
 
 declare_rule! {

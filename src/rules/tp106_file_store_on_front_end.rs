@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use super::prelude::*;
+use crate::lint::prelude::*;
 use crate::model::{Host, HostRef};
 
 declare_rule! {

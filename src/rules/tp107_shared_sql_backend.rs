@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::prelude::*;
+use crate::lint::prelude::*;
 use crate::model::Host;
 
 declare_rule! {

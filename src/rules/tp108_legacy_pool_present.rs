@@ -1,4 +1,4 @@
-use super::prelude::*;
+use crate::lint::prelude::*;
 use crate::model::Product;
 
 declare_rule! {

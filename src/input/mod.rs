@@ -1,0 +1,17 @@
+//! The first stage: files as they are found, read and parsed, each value keeping where it is
+//! written.
+//!
+//! `table` is a worksheet's grid of cells, whatever the file format; `csv` reads one from CSV
+//! text in the dialects Windows tools write.
+
+pub mod csv;
+pub mod dialect;
+pub mod discover;
+pub mod identity;
+pub mod paths;
+pub mod problem;
+pub mod source;
+pub mod span;
+pub mod table;
+pub mod text;
+pub mod xml;

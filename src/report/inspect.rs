@@ -1,0 +1,495 @@
+//! `topolint inspect`: what was understood of each input.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::analysis::drift::{self, Change, Entry};
+use crate::input::problem::ProblemKind;
+use crate::model::topology::SiteKind;
+use crate::model::{Form, Fqdn, PoolRole, Product, Topology, Workspace};
+
+#[derive(Serialize)]
+pub struct Inventory {
+    pub schema_version: u32,
+    pub topologies: Vec<TopologyView>,
+    pub worksheets: Vec<WorksheetView>,
+    /// Inputs that could not be understood.
+    pub problems: Vec<ProblemView>,
+}
+
+#[derive(Serialize)]
+pub struct TopologyView {
+    pub path: String,
+    pub format: Form,
+    pub product: Product,
+    pub sites: Vec<SiteView>,
+    pub pools: Vec<PoolView>,
+    pub sql_instances: Vec<SqlView>,
+    pub file_stores: Vec<FileStoreView>,
+    pub central_management_store: Option<String>,
+    pub unmodelled: Vec<UnmodelledView>,
+}
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: SiteKind,
+}
+
+#[derive(Serialize)]
+pub struct PoolView {
+    pub fqdn: Option<Fqdn>,
+    pub site: Option<String>,
+    pub roles: Vec<PoolRole>,
+    pub machines: Vec<Fqdn>,
+}
+
+#[derive(Serialize)]
+pub struct SqlView {
+    pub server: Option<Fqdn>,
+    pub instance: String,
+    pub stores: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub always_on_primary: Option<Fqdn>,
+}
+
+#[derive(Serialize)]
+pub struct FileStoreView {
+    pub unc: String,
+}
+
+#[derive(Serialize)]
+pub struct UnmodelledView {
+    pub path: String,
+    /// How many times it occurs.
+    pub count: usize,
+    /// Line of the first occurrence.
+    pub line: usize,
+}
+
+#[derive(Serialize)]
+pub struct WorksheetView {
+    pub path: String,
+    pub kind: String,
+    pub rows: usize,
+    /// How the bytes were decoded: `UTF-8`, `UTF-16LE`, ... `Windows-1252` when they are not
+    /// UTF-8.
+    pub encoding: &'static str,
+    /// The separator and what came before the header: `semicolon-separated`,
+    /// `comma-separated, after Export-Csv's #TYPE line`.
+    pub dialect: String,
+}
+
+#[derive(Serialize)]
+pub struct ProblemView {
+    pub path: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Builds the inventory of a workspace.
+#[must_use]
+pub fn inventory(ws: &Workspace) -> Inventory {
+    Inventory {
+        schema_version: 1,
+        topologies: ws.topologies.iter().map(|t| topology_view(ws, t)).collect(),
+        worksheets: ws
+            .worksheets
+            .iter()
+            .map(|w| {
+                let file = ws.files.get(w.file);
+                WorksheetView {
+                    path: file.display.clone(),
+                    kind: w.kind.name().to_string(),
+                    rows: w.row_count,
+                    encoding: file.encoding.label(),
+                    dialect: w.layout.describe(),
+                }
+            })
+            .collect(),
+        problems: ws
+            .problems
+            .iter()
+            .map(|p| ProblemView {
+                path: ws.files.get(p.file).display.clone(),
+                code: match p.kind {
+                    ProblemKind::Io => "IN001",
+                    ProblemKind::Decode => "IN002",
+                    ProblemKind::Xml => "IN003",
+                    ProblemKind::Unrecognized => "IN004",
+                    ProblemKind::Worksheet => "IN005",
+                    ProblemKind::Ambiguous => "IN008",
+                },
+                message: p.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
+    let file = ws.files.get(t.file);
+    let mut unmodelled: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
+    for u in &t.unmodelled {
+        let entry = unmodelled
+            .entry(u.path.as_str())
+            .or_insert((0, u.span.start));
+        entry.0 += 1;
+    }
+    TopologyView {
+        path: file.display.clone(),
+        format: t.form,
+        product: t.product(),
+        sites: t
+            .sites
+            .iter()
+            .map(|s| SiteView {
+                id: s.id.clone(),
+                name: s.name.as_ref().map(|n| n.value.clone()),
+                kind: s.kind,
+            })
+            .collect(),
+        pools: t
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PoolView {
+                fqdn: p.fqdn.as_ref().map(|f| f.value.clone()),
+                site: p.site.map(|s| {
+                    let site = &t.sites[s];
+                    site.name
+                        .as_ref()
+                        .map_or_else(|| site.id.clone(), |n| n.value.clone())
+                }),
+                roles: t.pool_roles(i),
+                machines: p
+                    .machines
+                    .iter()
+                    .filter_map(|m| m.fqdn.as_ref().map(|f| f.value.clone()))
+                    .collect(),
+            })
+            .collect(),
+        sql_instances: (0..t.sql_instances.len())
+            .map(|i| SqlView {
+                server: t.sql_server(i).map(|f| f.value.clone()),
+                instance: t.sql_instances[i].name.value.clone(),
+                stores: t.stores_on(i).into_iter().map(str::to_string).collect(),
+                always_on_primary: t.sql_instances[i]
+                    .always_on_primary
+                    .as_ref()
+                    .map(|f| f.value.clone()),
+            })
+            .collect(),
+        file_stores: t
+            .file_stores()
+            .into_iter()
+            .map(|f| FileStoreView { unc: f.unc })
+            .collect(),
+        central_management_store: t.central_management_store().map(|s| t.sql_display(s)),
+        unmodelled: unmodelled
+            .into_iter()
+            .map(|(path, (count, offset))| UnmodelledView {
+                path: path.to_string(),
+                count,
+                line: file.line(offset),
+            })
+            .collect(),
+    }
+}
+
+/// Writes the inventory as JSON.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_json(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()> {
+    crate::report::escape::write_json(out, inventory)
+}
+
+/// Writes one line of text through [`crate::report::escape::terminal`]: what the inputs hold (names,
+/// paths) is shown with its line breaks and control characters escaped.
+macro_rules! line {
+    ($out:expr, $($arg:tt)*) => {
+        writeln!($out, "{}", crate::report::escape::Term(&format!($($arg)*)))
+    };
+}
+
+/// Writes the inventory as readable text.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()> {
+    for t in &inventory.topologies {
+        let form = match t.format {
+            Form::Published => "published topology",
+            Form::Tbxml => "Topology Builder document",
+        };
+        line!(out, "{} ({form}, {})", t.path, t.product.display_name())?;
+        let sites: Vec<String> = t
+            .sites
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} (SiteId {})",
+                    s.name.as_deref().unwrap_or("unnamed"),
+                    s.id
+                )
+            })
+            .collect();
+        line!(
+            out,
+            "  sites: {}",
+            if sites.is_empty() {
+                "none".into()
+            } else {
+                sites.join(", ")
+            }
+        )?;
+        line!(out, "  pools:")?;
+        for p in &t.pools {
+            let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
+            line!(
+                out,
+                "    {} [{}]{}",
+                p.fqdn.as_ref().map_or("(no FQDN)", Fqdn::as_str),
+                roles.join(", "),
+                p.site
+                    .as_ref()
+                    .map(|s| format!(" in {s}"))
+                    .unwrap_or_default()
+            )?;
+            for m in &p.machines {
+                line!(out, "      {m}")?;
+            }
+        }
+        line!(out, "  SQL instances:")?;
+        for s in &t.sql_instances {
+            let server = s.server.as_ref().map_or("?", Fqdn::as_str);
+            let name = if s.instance.is_empty() {
+                format!("{server} (default instance)")
+            } else {
+                format!("{server}\\{}", s.instance)
+            };
+            let always_on = s
+                .always_on_primary
+                .as_ref()
+                .map(|p| format!(" (AlwaysOn, primary {p})"))
+                .unwrap_or_default();
+            line!(out, "    {name}: {}{always_on}", s.stores.join(", "))?;
+        }
+        line!(out, "  file stores:")?;
+        for f in &t.file_stores {
+            line!(out, "    {}", f.unc)?;
+        }
+        line!(
+            out,
+            "  Central Management store: {}",
+            t.central_management_store
+                .as_deref()
+                .unwrap_or("not in this topology")
+        )?;
+        if t.unmodelled.is_empty() {
+            line!(out, "  unmodelled: none")?;
+        } else {
+            line!(out, "  unmodelled (kept out of the way):")?;
+            for u in &t.unmodelled {
+                line!(
+                    out,
+                    "    {} ×{} (first at line {})",
+                    u.path,
+                    u.count,
+                    u.line
+                )?;
+            }
+        }
+    }
+    if !inventory.worksheets.is_empty() {
+        line!(out, "worksheets:")?;
+        for w in &inventory.worksheets {
+            let encoding = if w.encoding == crate::input::source::Encoding::Windows1252.label() {
+                "read as Windows-1252: the bytes are not UTF-8"
+            } else {
+                w.encoding
+            };
+            line!(
+                out,
+                "  {} ({}, {} row{}; {encoding}, {})",
+                w.path,
+                w.kind,
+                w.rows,
+                if w.rows == 1 { "" } else { "s" },
+                w.dialect
+            )?;
+        }
+    }
+    for p in &inventory.problems {
+        line!(
+            out,
+            "{}: not understood ({}): {}",
+            p.path,
+            p.code,
+            p.message
+        )?;
+    }
+    Ok(())
+}
+
+/// `inspect --diff OLD NEW`: the comparison the DR rules use, as a list.
+#[derive(Serialize)]
+pub struct DiffView {
+    pub schema_version: u32,
+    pub old: String,
+    pub new: String,
+    /// No difference at all.
+    pub identical: bool,
+    pub pools: DiffSection,
+    pub machines: DiffSection,
+    pub sql_instances: DiffSection,
+    pub stores: DiffSection,
+    pub file_stores: DiffSection,
+    /// The Central Management store's move, appearance or disappearance, if any.
+    pub central_management_store: Option<DiffEntry>,
+}
+
+#[derive(Default, Serialize)]
+pub struct DiffSection {
+    pub added: Vec<DiffEntry>,
+    pub removed: Vec<DiffEntry>,
+    pub changed: Vec<DiffEntry>,
+}
+
+impl DiffSection {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+#[derive(Serialize)]
+pub struct DiffEntry {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+fn entry_view(e: &Entry) -> DiffEntry {
+    DiffEntry {
+        name: e.name.clone(),
+        before: e.before.clone().filter(|s| !s.is_empty()),
+        after: e.after.clone().filter(|s| !s.is_empty()),
+    }
+}
+
+fn section(entries: &[Entry]) -> DiffSection {
+    let mut out = DiffSection::default();
+    for e in entries {
+        let list = match e.change {
+            Change::Added => &mut out.added,
+            Change::Removed => &mut out.removed,
+            Change::Changed => &mut out.changed,
+        };
+        list.push(entry_view(e));
+    }
+    out
+}
+
+/// Compares two topologies (`old` and `new` name them in the output).
+#[must_use]
+pub fn diff_view(old: &Topology, new: &Topology, old_name: &str, new_name: &str) -> DiffView {
+    let diff = drift::diff(old, new);
+    let mut machines = diff.machines.clone();
+    // A removed machine's `after` is its pool today: in a list it reads better as just its pool.
+    for m in &mut machines {
+        if m.change == Change::Removed {
+            m.after = None;
+        }
+    }
+    DiffView {
+        schema_version: 1,
+        old: old_name.to_string(),
+        new: new_name.to_string(),
+        identical: diff.is_empty(),
+        pools: section(&diff.pools),
+        machines: section(&machines),
+        sql_instances: section(&diff.sql_instances),
+        stores: section(&diff.stores),
+        file_stores: section(&diff.file_stores),
+        central_management_store: diff.central_management_store.as_ref().map(entry_view),
+    }
+}
+
+/// Writes the comparison as JSON.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_diff_json(out: &mut dyn Write, view: &DiffView) -> io::Result<()> {
+    crate::report::escape::write_json(out, view)
+}
+
+/// Writes the comparison as readable text: `+` added, `-` removed, `~` changed.
+///
+/// # Errors
+/// Propagates write errors.
+pub fn render_diff_text(out: &mut dyn Write, view: &DiffView) -> io::Result<()> {
+    line!(out, "{} → {}", view.old, view.new)?;
+    if view.identical {
+        line!(
+            out,
+            "  no differences: the same pools, machines, SQL instances, stores and file stores, in the same places"
+        )?;
+        return Ok(());
+    }
+    let sections: [(&str, &DiffSection, &str); 5] = [
+        ("pools", &view.pools, ""),
+        ("machines", &view.machines, "in "),
+        ("SQL instances", &view.sql_instances, ""),
+        ("stores", &view.stores, "on "),
+        ("file stores", &view.file_stores, "at "),
+    ];
+    for (title, section, place) in sections {
+        if section.is_empty() {
+            continue;
+        }
+        line!(out, "  {title}:")?;
+        for e in &section.added {
+            line!(out, "    + {}{}", e.name, detail(place, e.after.as_deref()))?;
+        }
+        for e in &section.removed {
+            line!(
+                out,
+                "    - {}{}",
+                e.name,
+                detail(place, e.before.as_deref())
+            )?;
+        }
+        for e in &section.changed {
+            line!(
+                out,
+                "    ~ {}: {} → {}",
+                e.name,
+                e.before.as_deref().unwrap_or("?"),
+                e.after.as_deref().unwrap_or("?")
+            )?;
+        }
+    }
+    if let Some(cms) = &view.central_management_store {
+        line!(out, "  Central Management store:")?;
+        line!(
+            out,
+            "    ~ {} → {}",
+            cms.before.as_deref().unwrap_or("none"),
+            cms.after.as_deref().unwrap_or("none")
+        )?;
+    }
+    Ok(())
+}
+
+/// ` (in pool01.contoso.com)`; ` (UserStore, ...)` for an instance's stores; nothing when unknown.
+fn detail(place: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) if place.is_empty() || !v.is_empty() => format!(" ({place}{v})"),
+        _ => String::new(),
+    }
+}
