@@ -285,11 +285,7 @@ fn a_listing_with_dates_readable_both_ways_is_reported() {
 
 #[test]
 fn the_backup_topology_may_be_an_export_cs_configuration_archive() {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(root().join("testdata/example")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    let dir = common::example_copy(&[]);
     let outside = tempfile::tempdir().unwrap();
     let archive = outside.path().join("CsConfiguration.zip");
     fs::write(&archive, configuration_archive(&example("topology.xml"))).unwrap();
