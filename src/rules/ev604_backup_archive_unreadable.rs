@@ -35,8 +35,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Run the export again (`Export-CsConfiguration -FileName`), check that the new archive
-    /// opens (`Expand-Archive` into a scratch folder, or `topolint inspect --backup-topology`),
-    /// and find out what damaged the old one.
+    /// opens (`Expand-Archive` into a scratch folder, or `topolint check DIR --backup-topology
+    /// NEW.zip`), and find out what damaged the old one.
     ///
     /// ## Source
     /// *Backing up core data and settings* (Hh202170) writes the archives;
