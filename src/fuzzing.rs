@@ -123,7 +123,7 @@ pub fn archive(bytes: &[u8]) -> usize {
     let mut problems = opened.problems.len();
     if let Some(doc) = opened.doc_item_set {
         let decoded = source::decode(doc);
-        match crate::model::read_embedded(&decoded.text, source::FileId(0)) {
+        match model::read_embedded(&decoded.text, source::FileId(0)) {
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => problems += 1,
         }
