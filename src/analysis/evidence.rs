@@ -113,6 +113,9 @@ impl Artefact {
     }
 }
 
+/// How many files of a file store copy stand for it.
+const FILE_STORE_SAMPLE: usize = 5;
+
 /// A file found for an artefact.
 #[derive(Clone, Debug)]
 pub struct Found {
@@ -145,8 +148,9 @@ pub enum Origin {
 /// What was found for a row.
 #[derive(Clone, Debug)]
 pub enum Outcome {
-    /// The files that are the artefact (at least one).
-    Present(Vec<Found>),
+    /// The files that are the artefact (at least one); of a file store copy, the first few, and
+    /// how many `more` there are.
+    Present { found: Vec<Found>, more: usize },
     /// Nothing: `folder_missing` when the folder itself is not there.
     Missing { folder_missing: bool },
 }
@@ -669,17 +673,19 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
             }
         };
         for (what, entity) in &row.what {
-            let found: Vec<Found> = files
-                .iter()
-                .filter(|f| match what {
-                    Artefact::Setting { name, .. } => same_name(f.path.name(), name),
-                    Artefact::Database { db, cmdlet } => {
-                        names_database(f.path.name(), *db, *cmdlet)
-                    }
-                    Artefact::FileStore => true,
-                })
-                .map(|f| (*f).clone())
-                .collect();
+            let mut matching = files.iter().filter(|f| match what {
+                Artefact::Setting { name, .. } => same_name(f.path.name(), name),
+                Artefact::Database { db, cmdlet } => names_database(f.path.name(), *db, *cmdlet),
+                Artefact::FileStore => true,
+            });
+            // A file store copy may hold a million files: the first few stand for it.
+            let keep = if *what == Artefact::FileStore {
+                FILE_STORE_SAMPLE
+            } else {
+                usize::MAX
+            };
+            let found: Vec<Found> = matching.by_ref().take(keep).map(|f| (*f).clone()).collect();
+            let more = matching.count();
             if let (true, Some(why)) = (found.is_empty(), &partial) {
                 unjudged.push(Unjudged {
                     file: row.file,
@@ -701,7 +707,7 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
                         folder_missing: !exists,
                     }
                 } else {
-                    Outcome::Present(found)
+                    Outcome::Present { found, more }
                 },
             });
         }
@@ -827,7 +833,7 @@ mod tests {
             judged.checks[0].root.to_string(),
             "\\\\backup01.contoso.com\\lync\\2026-11-20"
         );
-        assert!(matches!(judged.checks[0].outcome, Outcome::Present(_)));
+        assert!(matches!(judged.checks[0].outcome, Outcome::Present { .. }));
         // An older run's folder, and a share no evidence covers: not judged, and why.
         let why: Vec<(&str, &str)> = judged
             .unjudged

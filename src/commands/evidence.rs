@@ -218,7 +218,8 @@ fn open_archives(ws: &mut Workspace, index: usize) {
     let judged = evidence::judge(&deployment.sheets, Some(backups));
     let mut wanted: Vec<(PathBuf, String, &'static str, archives::Origin)> = Vec::new();
     for check in &judged.checks {
-        let (Some(cmdlet), Outcome::Present(found)) = (check.what.cmdlet(), &check.outcome) else {
+        let (Some(cmdlet), Outcome::Present { found, .. }) = (check.what.cmdlet(), &check.outcome)
+        else {
             continue;
         };
         for f in found {

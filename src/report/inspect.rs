@@ -192,9 +192,11 @@ fn backups(ws: &Workspace) -> Vec<BackupsView> {
             .checks
             .iter()
             .map(|c| {
-                let (status, files) = match &c.outcome {
-                    Outcome::Present(found) => (
-                        if found.iter().all(|f| f.size == 0) {
+                let (status, files, more) = match &c.outcome {
+                    Outcome::Present { found, more } => (
+                        if c.what != evidence::Artefact::FileStore
+                            && found.iter().all(|f| f.size == 0)
+                        {
                             "empty"
                         } else {
                             "present"
@@ -206,14 +208,15 @@ fn backups(ws: &Workspace) -> Vec<BackupsView> {
                                 None => format!("{} ({} bytes)", f.path, f.size),
                             })
                             .collect(),
+                        *more,
                     ),
                     Outcome::Missing {
                         folder_missing: false,
-                    } if c.what == evidence::Artefact::FileStore => ("empty", Vec::new()),
-                    Outcome::Missing { .. } => ("missing", Vec::new()),
+                    } if c.what == evidence::Artefact::FileStore => ("empty", Vec::new(), 0),
+                    Outcome::Missing { .. } => ("missing", Vec::new(), 0),
                 };
                 let mut files: Vec<String> = files;
-                let more_files = files.len().saturating_sub(SHOWN_FILES);
+                let more_files = more + files.len().saturating_sub(SHOWN_FILES);
                 files.truncate(SHOWN_FILES);
                 ArtefactView {
                     entity: c.entity.clone(),

@@ -5,7 +5,8 @@ declare_rule! {
     /// ## What it checks
     /// Reports an artefact of the latest backup run (see EV601 for which run, which rows and
     /// where each artefact is looked for) that is there but holds nothing: every file that
-    /// stands for it has zero bytes, or the file store copy's folder holds no file at all.
+    /// stands for it has zero bytes, or the file store copy's folder holds no file at all (its
+    /// files' sizes are not judged: a file store holds empty files of its own).
     ///
     /// Decisions: when several files stand for one artefact (a full and a differential SQL
     /// backup of one database), one with bytes in it is enough. Only a share read through
@@ -58,7 +59,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 format!("the file store copy `{}` holds no file", c.root),
             )
             .at(c.file, c.location, "copied here"),
-            (_, Outcome::Present(found)) if found.iter().all(|f| f.size == 0) => {
+            (Artefact::FileStore, _) => continue,
+            (_, Outcome::Present { found, .. }) if found.iter().all(|f| f.size == 0) => {
                 let names: Vec<String> = found.iter().map(|f| format!("`{}`", f.path)).collect();
                 let mut draft = Draft::new(
                     &c.entity,

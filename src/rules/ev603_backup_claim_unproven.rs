@@ -53,7 +53,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if c.what == Artefact::FileStore {
             continue;
         }
-        let (Some((claimed, at)), Outcome::Present(found)) = (c.claimed, &c.outcome) else {
+        let (Some((claimed, at)), Outcome::Present { found, .. }) = (c.claimed, &c.outcome) else {
             continue;
         };
         out.checked(&c.entity);

@@ -139,6 +139,9 @@ pub struct RowReader<'a> {
     pub(super) columns: &'static [&'static Column],
     /// The next column to read.
     pub(super) next: usize,
+    /// Whether required cells are recorded ([`Found::required`], [`Found::blanks`]): not for a
+    /// listing a tool wrote, whose hundreds of thousands of rows nobody fills in by hand.
+    pub(super) records_required: bool,
     pub(super) found: &'a mut Found,
 }
 
@@ -158,7 +161,7 @@ impl RowReader<'_> {
                 text: String::new(),
                 span: self.record.span,
             });
-        if column.required && position.is_some() {
+        if column.required && position.is_some() && self.records_required {
             let row_key = self.row_key();
             if cell.is_blank() {
                 let header = position
