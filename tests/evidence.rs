@@ -114,6 +114,12 @@ fn check(dir: &Path, extra: &[&str]) -> (i32, String) {
 #[test]
 fn a_complete_run_is_ready_and_the_summary_names_it_and_its_archive() {
     let dir = deployment_and_share();
+    // A SQL backup of the user store beside its export: no archive, and not opened as one.
+    fs::write(
+        dir.path().join("share/2026-11-20/rtcxds_full.bak"),
+        b"backup",
+    )
+    .unwrap();
     let before = tree(dir.path());
     let (code, out) = check(dir.path(), &["--color", "never"]);
     assert_eq!(code, 0, "{out}");
@@ -257,6 +263,32 @@ fn a_link_out_of_the_mapped_folder_is_never_followed() {
     assert!(
         !out.contains("EV60"),
         "nothing judged, nothing reported:\n{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_inside_the_run_is_counted_and_never_followed() {
+    let dir = deployment_and_share();
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(elsewhere.path().join("LcsCdr.bak"), b"secret backup").unwrap();
+    let run = dir.path().join("share/2026-11-20");
+    fs::remove_file(run.join("LcsCdr.bak")).unwrap();
+    // The backup of LcsCdr is only a link to a file elsewhere: it does not count.
+    std::os::unix::fs::symlink(elsewhere.path().join("LcsCdr.bak"), run.join("LcsCdr.bak"))
+        .unwrap();
+    let out = run_clean(topolint(dir.path()).args(["inspect", "deploy", "--backup-share", SHARE]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("links met and not followed: 1"), "{text}");
+    assert!(
+        text.contains("lcscdr@sql02.contoso.com\\monitoring: missing in"),
+        "{text}"
+    );
+    let (code, out) = check(dir.path(), &["--format", "concise", "--select", "EV"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("error[EV601] the latest backup run has no backup of lcscdr"),
+        "{out}"
     );
 }
 

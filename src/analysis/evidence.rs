@@ -20,11 +20,7 @@ use crate::model::worksheet::{Sheets, Typed, one_database_subject};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Run {
     /// The newest `backup-runs` row(s): the date, and each row's share folder.
-    Recorded {
-        date: Date,
-        folders: Vec<SharePath>,
-        at: (FileId, Span),
-    },
+    Recorded { date: Date, folders: Vec<SharePath> },
     /// No `backup-runs` row: the newest dated folder found under each location.
     Dated { folders: Vec<SharePath> },
     /// Neither: each row is checked where it points.
@@ -405,27 +401,25 @@ fn newest_dated(names: &[String]) -> Option<(String, Date)> {
 }
 
 /// The latest run: the newest dated `backup-runs` rows, when the worksheet has any.
-fn recorded_run(sheets: &Sheets) -> Option<(Date, Vec<SharePath>, (FileId, Span))> {
+fn recorded_run(sheets: &Sheets) -> Option<(Date, Vec<SharePath>)> {
     let newest = sheets
         .backup_runs
         .iter()
         .filter_map(|r| r.date.value)
         .max()?;
     let mut folders = Vec::new();
-    let mut at = None;
     for row in sheets
         .backup_runs
         .iter()
         .filter(|r| r.date.value == Some(newest))
     {
-        at.get_or_insert((row.at.file, row.date.span()));
         if let Some(path) = SharePath::parse(&row.share.text) {
             if !folders.contains(&path) {
                 folders.push(path);
             }
         }
     }
-    Some((newest, folders, at?))
+    Some((newest, folders))
 }
 
 /// A row the evidence rules look at: its artefacts with the entity each is named by, its
@@ -533,7 +527,7 @@ pub fn has_evidence(sheets: &Sheets, backups: Option<&Backups>) -> bool {
 fn root_for(
     file_store: bool,
     location: &SharePath,
-    recorded: Option<&(Date, Vec<SharePath>, (FileId, Span))>,
+    recorded: Option<&(Date, Vec<SharePath>)>,
     older: &[SharePath],
     view: &View<'_>,
 ) -> Result<SharePath, String> {
@@ -544,7 +538,7 @@ fn root_for(
             .map(|o| format!("it is in the folder of an older run (`{o}`)"))
     };
     match recorded {
-        Some((_, folders, _)) => {
+        Some((_, folders)) => {
             for run in folders {
                 if location.within(run) {
                     return Ok(location.clone());
@@ -604,11 +598,8 @@ pub fn roots(sheets: &Sheets, backups: Option<&Backups>) -> Vec<SharePath> {
 }
 
 /// The folders of the runs before the latest.
-fn older_runs(
-    sheets: &Sheets,
-    recorded: Option<&(Date, Vec<SharePath>, (FileId, Span))>,
-) -> Vec<SharePath> {
-    let Some((newest, _, _)) = recorded else {
+fn older_runs(sheets: &Sheets, recorded: Option<&(Date, Vec<SharePath>)>) -> Vec<SharePath> {
+    let Some((newest, _)) = recorded else {
         return Vec::new();
     };
     sheets
@@ -713,7 +704,7 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
         }
     }
     let run = match recorded {
-        Some((date, folders, at)) => Run::Recorded { date, folders, at },
+        Some((date, folders)) => Run::Recorded { date, folders },
         None if !dated.is_empty() => Run::Dated { folders: dated },
         None => Run::Unknown,
     };

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::analysis::evidence::{self, Origin, Outcome};
+use crate::analysis::evidence::{self, Artefact, Origin, Outcome};
 use crate::input::share::{self, Reached};
 use crate::input::source;
 use crate::lint::error::Fatal;
@@ -224,6 +224,12 @@ fn open_archives(ws: &mut Workspace, index: usize) {
         };
         for f in found {
             let Origin::Share(i) = f.from else { continue };
+            // A database's SQL backup (`rtcxds.bak`) may stand beside its export: only the
+            // archive is opened. A settings row names its file, whatever its extension.
+            let archive_named = f.path.name().to_ascii_lowercase().ends_with(".zip");
+            if matches!(check.what, Artefact::Database { .. }) && !archive_named {
+                continue;
+            }
             let Some(file) = backups.files.get(i) else {
                 continue;
             };

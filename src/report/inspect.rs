@@ -37,6 +37,8 @@ pub struct BackupsView {
     pub archives: Vec<ArchiveView>,
     /// The backup-time topology the DR rules compare with, when it is an archive's.
     pub backup_topology: Option<String>,
+    /// Links met on the shares and not followed.
+    pub links_not_followed: usize,
 }
 
 #[derive(Serialize)]
@@ -250,6 +252,15 @@ fn backups(ws: &Workspace) -> Vec<BackupsView> {
                 })
                 .collect(),
             archives,
+            links_not_followed: d.backups.as_ref().map_or(0, |b| {
+                b.folders
+                    .iter()
+                    .map(|f| match f.state {
+                        crate::model::evidence::FolderState::Read { links, .. } => links,
+                        _ => 0,
+                    })
+                    .sum()
+            }),
             backup_topology: d
                 .archive
                 .and_then(|i| ws.archives.get(i))
@@ -484,6 +495,13 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
         }
         if let Some(t) = &b.backup_topology {
             line!(out, "  the DR rules compare with the topology in {t}")?;
+        }
+        if b.links_not_followed > 0 {
+            line!(
+                out,
+                "  links met and not followed: {}",
+                b.links_not_followed
+            )?;
         }
     }
     for p in &inventory.problems {
