@@ -1044,29 +1044,11 @@ fn read_attrs(
     /// Up to this many attributes, names are compared one by one.
     const LINEAR: usize = 16;
     out.clear();
-    let b = raw.as_bytes();
-    let skip_space = |mut i: usize| {
-        while b.get(i).copied().is_some_and(is_space) {
-            i += 1;
-        }
-        i
-    };
+    let mut pairs = wf::Pairs::new(raw.as_bytes());
     let mut seen: Option<foldhash::HashSet<&str>> = None;
-    let mut i = 0;
-    loop {
-        let space = i;
-        i = skip_space(i);
-        if i == b.len() {
-            return Ok(());
-        }
-        let key_start = i;
-        while b
-            .get(i)
-            .is_some_and(|&c| !is_space(c) && !matches!(c, b'=' | b'"' | b'\''))
-        {
-            i += 1;
-        }
-        let key = &raw[key_start..i];
+    while let Some(name) = pairs.name(|c| !is_space(c) && !matches!(c, b'=' | b'"' | b'\'')) {
+        let key_start = name.start;
+        let key = &raw[key_start..name.end];
         let at = base + key_start;
         let key_span = Span::new(at, at + key.len().max(1));
         let fail = |message: String| {
@@ -1075,26 +1057,24 @@ fn read_attrs(
                 message,
             })
         };
-        if key_start == space {
+        if !name.spaced {
             return fail("white space is needed between attributes".to_string());
         }
         wf::check_qname(key, at, "attribute")?;
-        i = skip_space(i);
-        if b.get(i) != Some(&b'=') {
-            return fail(format!(
-                "attribute `{key}` has no value: write {key}=\"...\""
-            ));
-        }
-        i = skip_space(i + 1);
-        let quote = match b.get(i) {
-            Some(&q @ (b'"' | b'\'')) => q,
-            _ => return fail(format!("the value of attribute `{key}` is not in quotes")),
+        let (value_start, value_end) = match pairs.value() {
+            Ok(value) => value,
+            Err(wf::PairFault::NoValue) => {
+                return fail(format!(
+                    "attribute `{key}` has no value: write {key}=\"...\""
+                ));
+            }
+            Err(wf::PairFault::NotQuoted) => {
+                return fail(format!("the value of attribute `{key}` is not in quotes"));
+            }
+            Err(wf::PairFault::NotClosed) => {
+                return fail(format!("the value of attribute `{key}` is not closed"));
+            }
         };
-        let value_start = i + 1;
-        let Some(len) = b[value_start..].iter().position(|&c| c == quote) else {
-            return fail(format!("the value of attribute `{key}` is not closed"));
-        };
-        let value_end = value_start + len;
         wf::check_value(
             &raw[value_start..value_end],
             base + value_start,
@@ -1122,8 +1102,8 @@ fn read_attrs(
             Span::new(base + key_start, base + key_start + key.len()),
             Span::new(base + value_start, base + value_end),
         ));
-        i = value_end + 1;
     }
+    Ok(())
 }
 
 /// Adds an element whose attributes [`read_attrs`] or [`quick_tag`] read.

@@ -116,7 +116,7 @@ fn rule(meta: &RuleMeta) -> Value {
         "id": meta.code,
         "name": meta.name,
         "shortDescription": { "text": sentence(meta.summary) },
-        "fullDescription": { "text": cut(&plain(checks), DESCRIPTION_MAX) },
+        "fullDescription": { "text": cut_at_space(&plain(checks), DESCRIPTION_MAX) },
         "help": {
             "text": format!("{}\n\n{}", sentence(meta.help), meta.url()),
             "markdown": format!("# {} {}\n\n{docs}", meta.code, meta.name),
@@ -244,12 +244,11 @@ fn sentence(text: &str) -> String {
 }
 
 /// At most `max` characters, cut at a space with an ellipsis.
-fn cut(text: &str, max: usize) -> String {
+fn cut_at_space(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let end = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
-    let head = &text[..end];
+    let head = crate::input::text::head(text, max);
     let head = head.rfind(' ').map_or(head, |space| &head[..space]);
     format!("{head}…")
 }
@@ -262,7 +261,7 @@ mod tests {
     fn descriptions_are_plain_sentences_within_the_limit() {
         assert_eq!(sentence("a pool without `x`"), "A pool without `x`.");
         let long = "word ".repeat(400);
-        let short = cut(&long, DESCRIPTION_MAX);
+        let short = cut_at_space(&long, DESCRIPTION_MAX);
         assert!(short.chars().count() <= DESCRIPTION_MAX + 1 && short.ends_with('…'));
         let docs = "## What it checks\nA `Pool` with\n```xml\n<x/>\n```\n**no** FQDN.\n\n## Why\nb";
         assert_eq!(
