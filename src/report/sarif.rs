@@ -8,8 +8,8 @@
 //! re-serialising the export. Exempted findings carry `suppressions`; baselined ones are left
 //! out. Columns count characters (`columnKind: unicodeCodePoints`).
 //!
-//! The log is built from typed structs of the objects it holds (topolint's own: the
-//! serde-sarif crate's structs would write the keys in another order) and serialised through
+//! The log is built from typed structs of the objects it holds, topolint's own, their fields
+//! declared in the order the keys have always been written in; it is serialised through
 //! the report's one JSON escape.
 
 use std::collections::BTreeMap;
