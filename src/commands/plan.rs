@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::args::{PlanArgs, PlanFormat};
-use super::{Env, attach_config, read_workspace};
+use super::setup::{Env, attach_config, read_workspace};
 use crate::lint::engine::{self, RuleSet};
 use crate::lint::error::Fatal;
 use crate::lint::finding::Finding;

@@ -15,8 +15,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::InitArgs;
+use super::setup::{Env, read_workspace};
 use crate::analysis::restore::{self, Server};
-use crate::commands::{Env, read_workspace};
 use crate::input::identity::Identity;
 use crate::lint::error::Fatal;
 use crate::model::valid::{Invalid, Valid, What};
