@@ -4,32 +4,23 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::{CheckArgs, ColorChoice, FailOn, Format};
-use super::setup::{Env, attach_config, read_baseline, read_workspace_with_backup, release, write};
+use super::setup::{
+    Env, as_of, attach_config, configured, read_baseline, read_workspace_with_backup, release,
+    write,
+};
 use crate::input::{identity, paths};
-use crate::lint::config;
 use crate::lint::draft::Severity;
-use crate::lint::engine::{self, Report, RuleSet};
+use crate::lint::engine::{self, Report};
 use crate::lint::error::Fatal;
 use crate::lint::waiver::{BaselineUse, Waivers};
 use crate::model::Workspace;
 use crate::model::date::Date;
 use crate::report::{annotations, concise, html, human, json, junit, sarif};
-use crate::rules;
 
 pub(super) fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Result<u8, Fatal> {
     let destinations = pair_outputs(&args.format, &args.output)?;
-    let as_of = match &args.as_of {
-        None => Date::today(),
-        Some(text) => Date::parse(text.trim()).ok_or_else(|| Fatal::Usage {
-            message: format!("`--as-of {text}` is not a date"),
-            help: Some("write the date as YYYY-MM-DD, for example --as-of 2026-11-21".to_string()),
-        })?,
-    };
-    let config = config::load(args.config.as_deref(), &env.cwd, rules::REGISTRY)?;
-    let mut rules = RuleSet::all(rules::REGISTRY);
-    for (code, level) in &config.rules {
-        rules.set(code, *level);
-    }
+    let as_of = as_of(args.as_of.as_deref())?;
+    let (config, rules) = configured(args.config.as_deref(), env)?;
     let rules = rules.select(&args.select, &args.ignore)?;
     let mut options = config.options(as_of);
     options.as_of_is_today = args.as_of.is_none();

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::input::discover;
-use crate::lint::config;
+use crate::lint::config::{self, Config};
+use crate::lint::engine::RuleSet;
 use crate::lint::error::Fatal;
 use crate::lint::waiver::Baseline;
 use crate::model::Workspace;
+use crate::model::date::Date;
 use crate::model::load;
 use crate::report::console::Console;
 
@@ -53,6 +55,34 @@ impl Env {
         }
     }
 }
+/// The date `--as-of` names, or today.
+///
+/// # Errors
+/// A value that is not a date (exit 2).
+pub(super) fn as_of(given: Option<&str>) -> Result<Date, Fatal> {
+    match given {
+        None => Ok(Date::today()),
+        Some(text) => Date::parse(text.trim()).ok_or_else(|| Fatal::Usage {
+            message: format!("`--as-of {text}` is not a date"),
+            help: Some("write the date as YYYY-MM-DD, for example --as-of 2026-11-21".to_string()),
+        }),
+    }
+}
+
+/// The configuration (`--config`, else the nearest `topolint.toml`) and every rule at the
+/// severity it sets.
+///
+/// # Errors
+/// A configuration that cannot be read or is invalid (exit 2).
+pub(super) fn configured(explicit: Option<&Path>, env: &Env) -> Result<(Config, RuleSet), Fatal> {
+    let config = config::load(explicit, &env.cwd, crate::rules::REGISTRY)?;
+    let mut rules = RuleSet::all(crate::rules::REGISTRY);
+    for (code, level) in &config.rules {
+        rules.set(code, *level);
+    }
+    Ok((config, rules))
+}
+
 /// Discovers and reads the inputs under `paths` (relative ones resolved against `env.cwd`).
 ///
 /// # Errors
@@ -203,10 +233,7 @@ fn not_the_deployments_own(ws: &Workspace, backup: &Path) -> Result<(), Fatal> {
     Ok(())
 }
 /// Adds the configuration file to the workspace when it holds exemptions; returns its id.
-pub fn attach_config(
-    ws: &mut Workspace,
-    config: &config::Config,
-) -> Option<crate::input::source::FileId> {
+pub fn attach_config(ws: &mut Workspace, config: &Config) -> Option<crate::input::source::FileId> {
     if config.exemptions.is_empty() {
         return None;
     }
