@@ -12,6 +12,7 @@ use quick_xml::reader::Reader;
 
 use crate::input::span::{Span, ceil_char_boundary, floor_char_boundary, offset_in};
 
+mod quick;
 mod wf;
 
 pub use wf::XmlError;
@@ -629,7 +630,7 @@ impl<'t> Parser<'t> {
                     at = close;
                 }
                 Some(_) => {
-                    let tag = quick_tag(text, lt, &mut self.scanned)?;
+                    let tag = quick::quick_tag(text, lt, &mut self.scanned)?;
                     if tag.ampersand
                         && self.scanned.iter().any(|&(_, value)| {
                             let raw = text.get(value.range()).unwrap_or("");
@@ -903,128 +904,6 @@ fn check_binding(prefix: &str, uri: &str, whole: Span) -> Result<(), XmlError> {
     })
 }
 
-/// A start tag as [`quick_tag`] reads it.
-struct QuickTag {
-    /// Where its `>` is.
-    gt: usize,
-    /// `<name .../>`.
-    empty: bool,
-    /// The length of its qualified name (after the `<`).
-    name_len: usize,
-    /// Whether an attribute value holds a `&`.
-    ampersand: bool,
-}
-
-/// Reads the start tag whose `<` is at `lt` in one pass, its attributes into `out` as (name,
-/// value) spans. It takes only the plain shape, which the thorough reader reads the same way:
-/// ASCII qualified names (see [`ascii_qname_len`]), then `name="value"` or `name='value'` pairs
-/// after white space, with no `<` in a value and no repeated name, then `>` or `/>`. Anything
-/// else gives `None`.
-fn quick_tag(text: &str, lt: usize, out: &mut Vec<(Span, Span)>) -> Option<QuickTag> {
-    /// Above this many attributes the duplicate check is left to the thorough reader's hashed one.
-    const MAX: usize = 32;
-    out.clear();
-    let b = text.as_bytes();
-    let name_len = ascii_qname_len(b, lt + 1)?;
-    let mut i = lt + 1 + name_len;
-    let mut ampersand = false;
-    loop {
-        let before_space = i;
-        while b.get(i).copied().is_some_and(is_space) {
-            i += 1;
-        }
-        match *b.get(i)? {
-            b'>' => {
-                return Some(QuickTag {
-                    gt: i,
-                    empty: false,
-                    name_len,
-                    ampersand,
-                });
-            }
-            b'/' if b.get(i + 1) == Some(&b'>') => {
-                return Some(QuickTag {
-                    gt: i + 1,
-                    empty: true,
-                    name_len,
-                    ampersand,
-                });
-            }
-            _ if i == before_space || out.len() >= MAX => return None,
-            _ => {}
-        }
-        let key_start = i;
-        i += ascii_qname_len(b, i)?;
-        let key = &b[key_start..i];
-        while b.get(i).copied().is_some_and(is_space) {
-            i += 1;
-        }
-        if b.get(i) != Some(&b'=') {
-            return None;
-        }
-        i += 1;
-        while b.get(i).copied().is_some_and(is_space) {
-            i += 1;
-        }
-        let quote = match b.get(i) {
-            Some(&q @ (b'"' | b'\'')) => q,
-            _ => return None,
-        };
-        let value_start = i + 1;
-        i = value_start;
-        loop {
-            match *b.get(i)? {
-                c if c == quote => break,
-                b'&' => ampersand = true,
-                b'<' => return None,
-                _ => {}
-            }
-            i += 1;
-        }
-        let duplicate = out.iter().any(|(name, _)| {
-            name.len() == key.len() && b[name.range()].iter().zip(key).all(|(x, y)| x == y)
-        });
-        if duplicate {
-            return None;
-        }
-        out.push((
-            Span::new(key_start, key_start + key.len()),
-            Span::new(value_start, i),
-        ));
-        i += 1;
-    }
-}
-
-/// The length of the ASCII qualified name at `at`: a letter or `_`, then letters, digits and
-/// `-._`, twice when a single `:` joins a prefix and a local name; it must end at white space,
-/// `=`, `/` or `>`. `None` for anything else (a second `:`, a character beyond ASCII...), which
-/// is left to the thorough reader.
-fn ascii_qname_len(b: &[u8], at: usize) -> Option<usize> {
-    let starts = |c: u8| c.is_ascii_alphabetic() || c == b'_';
-    let continues = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_');
-    let mut i = at;
-    let mut colon = false;
-    loop {
-        if !b.get(i).copied().is_some_and(starts) {
-            return None;
-        }
-        i += 1;
-        while b.get(i).copied().is_some_and(continues) {
-            i += 1;
-        }
-        if b.get(i) == Some(&b':') && !colon {
-            colon = true;
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    match b.get(i) {
-        Some(&c) if is_space(c) || matches!(c, b'=' | b'/' | b'>') => Some(i - at),
-        _ => None,
-    }
-}
-
 use wf::is_space;
 
 /// Reads the attributes of a start tag into `out` as (name, value) spans of the text: `raw` is
@@ -1106,7 +985,7 @@ fn read_attrs(
     Ok(())
 }
 
-/// Adds an element whose attributes [`read_attrs`] or [`quick_tag`] read.
+/// Adds an element whose attributes [`read_attrs`] or [`quick::quick_tag`] read.
 fn push_scanned(
     doc: &mut XmlDoc<'_>,
     stack: &[u32],
@@ -1612,7 +1491,7 @@ mod tests {
     fn both_readings(text: &str) -> (Option<Spans>, Result<Spans, String>) {
         let lt = text.find('<').expect("a tag");
         let mut quick = Vec::new();
-        let quick = quick_tag(text, lt, &mut quick).map(|_| quick);
+        let quick = quick::quick_tag(text, lt, &mut quick).map(|_| quick);
         let mut reader = Reader::from_str(text);
         loop {
             match reader.read_event() {
