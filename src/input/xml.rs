@@ -1,4 +1,19 @@
-//! A compact, span-keeping XML tree built with quick-xml.
+//! Reading XML: one interface, [`Parser`] (and [`parse`] for a whole document), over two
+//! readers, and a compact, span-keeping tree ([`XmlDoc`]).
+//!
+//! The quick reader (its tag scanner in `quick`) reads the plain shape a topology export is
+//! written in; at anything else it gives up and the thorough reader, built on quick-xml, reads
+//! the document from the start. Both check well-formedness with the same checks (`wf`), and
+//! the quick one must read what it takes exactly as the thorough one does: that is its
+//! contract, held by the differential unit tests and the fuzz target `xml`.
+//!
+//! [`Parser::step`] stops at each element end, so that a caller can use the finished subtree
+//! and [`forget`](Parser::forget) it. `crate::model::lower::read` lowers a published topology
+//! that way, one part at a time, instead of lowering the parsed document: measured on a
+//! 130 MB topology of 20,000 pools, lowering the whole parsed tree took 27 to 41% more time
+//! and 47% more peak memory (445 MB against 302 MB), beyond the 15% a simpler structure was
+//! worth. The result is the same either way: the test `streamed_lowering_matches_whole_tree`
+//! of `model::lower` compares them on every fixture.
 //!
 //! Elements and attributes live in two flat vectors and refer to the source text by span, so a
 //! document costs a few dozen bytes per element beyond its text. Building and walking the tree
