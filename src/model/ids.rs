@@ -26,8 +26,7 @@ pub fn enumerate<I: Id, T>(rows: &[T]) -> impl DoubleEndedIterator<Item = (I, &T
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident => $row:ty;)*) => {$(
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-        #[serde(transparent)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(usize);
 
         impl $name {

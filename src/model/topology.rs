@@ -329,11 +329,6 @@ impl Topology {
         ids::all(self.sql_instances.len())
     }
 
-    /// The ids of the services, in document order.
-    pub fn service_ids(&self) -> impl DoubleEndedIterator<Item = ServiceId> + Clone + use<> {
-        ids::all(self.services.len())
-    }
-
     /// The product: the newest `ServiceVersion` among the services.
     #[must_use]
     pub fn product(&self) -> Product {
