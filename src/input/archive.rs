@@ -192,6 +192,32 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_claiming_more_members_than_it_holds_is_refused_without_allocating_for_them() {
+        // A ZIP64 end record claiming 2^40 members in a file of a hundred bytes.
+        let mut bytes = Vec::new();
+        bytes.extend(0x0606_4b50_u32.to_le_bytes());
+        bytes.extend(44_u64.to_le_bytes());
+        bytes.extend([45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        for value in [1_u64 << 40, 1 << 40, 1 << 40, 0] {
+            bytes.extend(value.to_le_bytes());
+        }
+        bytes.extend(0x0706_4b50_u32.to_le_bytes());
+        bytes.extend(0_u32.to_le_bytes());
+        bytes.extend(0_u64.to_le_bytes());
+        bytes.extend(1_u32.to_le_bytes());
+        bytes.extend(0x0605_4b50_u32.to_le_bytes());
+        bytes.extend([0xFF; 8]);
+        bytes.extend([0xFF; 8]);
+        bytes.extend([0, 0]);
+        let opened = open(Cursor::new(bytes));
+        assert!(
+            matches!(opened.problems[..], [Problem::NotZip(_)]),
+            "{:?}",
+            opened.problems
+        );
+    }
+
+    #[test]
     fn a_member_larger_than_the_cap_is_refused_by_its_declared_size() {
         let bytes = zip_of(&[("DocItemSet.xml", &vec![b' '; 4096])]);
         let opened = open_capped(Cursor::new(bytes), 1024);
