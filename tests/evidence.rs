@@ -132,6 +132,9 @@ fn a_complete_run_is_ready_and_the_summary_names_it_and_its_archive() {
         "{out}"
     );
     assert!(out.contains("READY"), "{out}");
+    // Without an EV rule, no run was checked, and the summary does not say one was.
+    let (_, out) = check(dir.path(), &["--color", "never", "--select", "TP"]);
+    assert!(!out.contains("Backup run checked"), "{out}");
     // Nothing was written, nothing changed.
     assert_eq!(tree(dir.path()), before);
 }

@@ -388,8 +388,14 @@ pub fn run_with(
         .filter(|f| f.severity == Severity::Error)
         .count();
     let mut deployments = deployment_summaries(ws, &findings, &baselined, readiness_selected);
+    // The run the EV rules checked, when one of them ran.
+    let evidence_selected = rules
+        .enabled()
+        .any(|(r, _)| r.meta.scope == Scope::Evidence);
     for ((summary, d), facts) in deployments.iter_mut().zip(&ws.deployments).zip(&run.facts) {
-        summary.backup_run = facts.evidence(d).map(|e| e.run.describe());
+        if evidence_selected {
+            summary.backup_run = facts.evidence(d).map(|e| e.run.describe());
+        }
     }
     // Ready only when every deployment is, and nothing outside them is in error either; not
     // ready when nothing was judged at all.

@@ -296,7 +296,7 @@ fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Resul
     for d in &s.deployments {
         if let Some(run) = &d.backup_run {
             let whose = if s.deployments.len() > 1 {
-                format!(" of {}", Term(&shown(&d.topology)))
+                format!(" for {}", Term(&shown(&d.topology)))
             } else {
                 String::new()
             };
