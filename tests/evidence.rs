@@ -132,6 +132,15 @@ fn a_complete_run_is_ready_and_the_summary_names_it_and_its_archive() {
         "{out}"
     );
     assert!(out.contains("READY"), "{out}");
+    // The HTML report says it too.
+    let reports = tempfile::tempdir().unwrap();
+    let html = reports.path().join("report.html");
+    check(dir.path(), &["--output", html.to_str().unwrap()]);
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("Backup run checked for <code>deploy/topology.xml</code>: the run of 2026-11-20 in \\\\backup01.contoso.com\\lync\\2026-11-20 (the newest backup-runs row)."),
+        "{page}"
+    );
     // Without an EV rule, no run was checked, and the summary does not say one was.
     let (_, out) = check(dir.path(), &["--color", "never", "--select", "TP"]);
     assert!(!out.contains("Backup run checked"), "{out}");
