@@ -312,7 +312,7 @@ fn a_listing_with_dates_readable_both_ways_is_reported() {
     }
     fs::write(
         dir.path().join("backup-listing.csv"),
-        "FullName,Length,LastWriteTime\r\n\\\\backup01.contoso.com\\lync\\2026-11-20\\CsConfiguration.zip,10,3/4/2026 10:00:00\r\n",
+        "FullName,Length,LastWriteTime\r\n\\\\backup01.contoso.com\\lync\\2026-11-20\\CsConfiguration.zip,10,3/4/2026 10:00:00\r\n\\\\backup01.contoso.com\\lync\\2026-11-20\\CsLisConfiguration.zip,10,3/4/2026 10:00:05\r\n",
     )
     .unwrap();
     let out = run_clean(topolint(dir.path()).args([
@@ -321,9 +321,14 @@ fn a_listing_with_dates_readable_both_ways_is_reported() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(
-            "error[IN005] `3/4/2026 10:00:00` can be read with the day or the month first"
+            "error[IN005] `3/4/2026 10:00:00` can be read with the day or the month first, and no time of the listing shows which its culture writes (nor does it for 1 more time)"
         ),
         "{text}"
+    );
+    assert_eq!(
+        text.matches("IN005").count(),
+        1,
+        "one finding for the listing: {text}"
     );
 }
 

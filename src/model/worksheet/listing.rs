@@ -38,14 +38,31 @@ pub(super) fn settle(
         }
     }
     let mut cells: Vec<Option<stamp::Culture>> = rows.iter().map(|r| r.written.value).collect();
-    for (i, why) in stamp::settle(&mut cells) {
+    let unsettled = stamp::settle(&mut cells);
+    // One finding for the times a listing leaves ambiguous, at the first: a listing of one
+    // night's files early in a month may hold thousands.
+    let ambiguous = unsettled
+        .iter()
+        .filter(|(_, why)| *why == Unsettled::Ambiguous)
+        .count();
+    let mut reported_ambiguous = false;
+    for (i, why) in unsettled {
         let cell = &rows[i].written.cell;
         let (message, help) = match why {
+            Unsettled::Ambiguous if reported_ambiguous => continue,
             Unsettled::Ambiguous => (
-                format!(
-                    "`{}` can be read with the day or the month first, and no time of the listing shows which its culture writes",
-                    crate::input::text::shown(&cell.text)
-                ),
+                {
+                    reported_ambiguous = true;
+                    format!(
+                        "`{}` can be read with the day or the month first, and no time of the listing shows which its culture writes{}",
+                        crate::input::text::shown(&cell.text),
+                        match ambiguous - 1 {
+                            0 => String::new(),
+                            1 => " (nor does it for 1 more time)".to_string(),
+                            n => format!(" (nor does it for {n} more times)"),
+                        }
+                    )
+                },
                 "write the listing with ISO 8601 times: `@{n='LastWriteTimeUtc';e={$_.LastWriteTimeUtc.ToString('o')}}` in its Select-Object",
             ),
             Unsettled::Contradicts { first } => (
