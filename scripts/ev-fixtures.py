@@ -136,3 +136,10 @@ archive_share(case("EV604", "fail-share-zip-bomb"), bomb_declared())
 archive_share(case("EV604", "fail-share-member-names-climb-out"), zip_bytes([("DocItemSet.xml", docitemset(topo)), ("../x", "out"), ("..\\..\\Windows\\x", "out")]))
 archive_share(case("EV604", "fail-share-configuration-without-topology"), other_zip)
 archive_share(case("EV604", "pass-share-configuration-with-topology"), good_config)
+
+# The DR rules compare with the topology inside the run's Export-CsConfiguration archive when no
+# --backup-topology is given: fe03 was renamed fe04 since that backup.
+d = case("DR501", "fail-machine-renamed-since-the-archive")
+archive_share(d, good_config)
+today = open(f"{d}/topology.xml", encoding="utf-8").read().replace("fe03.contoso.com", "fe04.contoso.com")
+open(f"{d}/topology.xml", "w", encoding="utf-8").write(today)
