@@ -1,4 +1,4 @@
-//! `topolint worksheet init TOPOLOGY --out DIR`: the seven worksheets, pre-filled from a
+//! `topolint worksheet init TOPOLOGY --out DIR`: the worksheets, pre-filled from a
 //! topology with every row the readiness rules look for, and blank cells for what only the
 //! administrator knows.
 //!
@@ -21,7 +21,8 @@ use crate::input::identity::Identity;
 use crate::lint::error::Fatal;
 use crate::model::valid::{Invalid, Valid, What};
 use crate::model::worksheet::{
-    CertificateRow, Column, DatabaseRow, FileStoreRow, Kind, ServerRow, SettingsRow, SqlInstanceRow,
+    CertificateRow, Column, DatabaseRow, FileStoreRow, Kind, PoolPairRow, ServerRow, SettingsRow,
+    SqlInstanceRow,
 };
 use crate::model::{Topology, Workspace, placeholder};
 use crate::report::escape::terminal;
@@ -59,7 +60,7 @@ impl Template {
     }
 }
 
-/// The seven templates for a topology, and the topology values left out of their cells.
+/// The templates for a topology, and the topology values left out of their cells.
 #[derive(Debug)]
 pub struct Templates {
     pub sheets: Vec<Template>,
@@ -159,7 +160,7 @@ fn row(kind: Kind, cells: &[(&Column, String)]) -> Vec<String> {
         .collect()
 }
 
-/// The seven templates for a topology.
+/// The templates for a topology, one per kind.
 #[must_use]
 pub fn templates(t: &Topology) -> Templates {
     let mut fill = Fill::default();
@@ -175,6 +176,7 @@ pub fn templates(t: &Topology) -> Templates {
             kind: Kind::BackupRuns,
             rows: Vec::new(),
         },
+        pool_pairs(t, &mut fill),
     ];
     Templates {
         sheets,
@@ -239,6 +241,28 @@ fn database(t: &Topology, fill: &mut Fill) -> Template {
             }
         }
     }
+    Template { kind, rows }
+}
+
+/// A row for each Front End pool and Standard Edition server, its backup pool left blank (not
+/// paired) for the administrator to fill in from `Get-CsPoolBackupRelationship`.
+fn pool_pairs(t: &Topology, fill: &mut Fill) -> Template {
+    let (kind, c) = (PoolPairRow::KIND, &PoolPairRow::COLUMNS);
+    let rows = restore::user_stores(t)
+        .into_iter()
+        .map(|store| {
+            let pool = fill.pool(t, store.pool);
+            // The command that reports the backup pool, built like the plan's.
+            let notes = Valid::new(What::Fqdn, &pool).map_or_else(
+                |_| String::new(),
+                |fqdn| {
+                    let ask = Command::new("Get-CsPoolBackupRelationship").param("PoolFqdn", &fqdn);
+                    format!("blank when not paired; {}", ask.line())
+                },
+            );
+            row(kind, &[(&c.pool, pool), (&c.notes, notes)])
+        })
+        .collect();
     Template { kind, rows }
 }
 

@@ -1,0 +1,221 @@
+//! Paired Front End pools: what the `pool-pairs` worksheet records, resolved against the
+//! topology, and the high-availability method of each pool's Back End.
+//!
+//! No public topology export shows how Topology Builder writes a pool's backup pool, so the
+//! worksheet is the record, one row per direction as `Get-CsPoolBackupRelationship` reports it.
+//! A blank `Backup pool FQDN` means the pool is not paired.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::analysis::restore::{self, find_host};
+use crate::model::Fqdn;
+use crate::model::topology::{Host, HostRef, Topology};
+use crate::model::values::SqlRef;
+use crate::model::worksheet::{PoolPairRow, Sheets};
+
+/// Whether a pool can be paired: an Enterprise Edition Front End pool or a Standard Edition
+/// server (the pools running the Front End role).
+#[must_use]
+pub fn is_front_end(t: &Topology, pool: usize) -> bool {
+    t.pool_runs(pool, "UserServices")
+}
+
+/// What a worksheet cell names in the topology.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    /// A Front End pool or Standard Edition server.
+    FrontEnd(usize),
+    /// A pool of another kind (Edge, Director, a SQL server...).
+    OtherPool(usize),
+    /// A machine of a pool, not the pool.
+    Machine(usize),
+    Nothing,
+}
+
+/// What `fqdn` names; a single-label name names what the one FQDN starting with it names.
+#[must_use]
+pub fn named(t: &Topology, fqdn: &Fqdn) -> Named {
+    let mut out = Named::Nothing;
+    for (_, host) in find_host(t, fqdn) {
+        match host {
+            HostRef::Pool(p) if is_front_end(t, p) => return Named::FrontEnd(p),
+            HostRef::Pool(p) => out = Named::OtherPool(p),
+            HostRef::Machine(p, _) if out == Named::Nothing => out = Named::Machine(p),
+            HostRef::Machine(..) => {}
+        }
+    }
+    out
+}
+
+/// The Front End pool a cell names, if it names one (and holds no placeholder).
+#[must_use]
+pub fn front_end(t: &Topology, fqdn: Option<&Fqdn>) -> Option<usize> {
+    match named(t, fqdn.filter(|f| !f.is_placeholder())?) {
+        Named::FrontEnd(p) => Some(p),
+        _ => None,
+    }
+}
+
+/// A row of the `pool-pairs` worksheet whose two cells name two different Front End pools.
+#[derive(Clone, Copy, Debug)]
+pub struct Pair<'a> {
+    pub row: &'a PoolPairRow,
+    pub pool: usize,
+    pub backup: usize,
+}
+
+/// The high-availability method of a pool's Back End.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HaMethod {
+    /// SQL Server mirroring, as the `sql-instances` worksheet records it.
+    Mirroring,
+    /// An AlwaysOn Availability Group, as the topology declares it.
+    AlwaysOn,
+    /// Neither: one Back End Server, or a Standard Edition server's own database.
+    None,
+}
+
+impl HaMethod {
+    /// The method in words, after "with".
+    #[must_use]
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Mirroring => "SQL mirroring",
+            Self::AlwaysOn => "an AlwaysOn Availability Group",
+            Self::None => "no high availability",
+        }
+    }
+}
+
+/// The pairings of a deployment, worked out once.
+pub struct PoolPairs<'a> {
+    t: &'a Topology,
+    pairs: Vec<Pair<'a>>,
+    /// Each pool's first row, paired or not.
+    rows: BTreeMap<usize, &'a PoolPairRow>,
+    /// Each pool's first pairing.
+    backups: BTreeMap<usize, usize>,
+    /// The SQL instance of each Front End pool's user store.
+    backends: BTreeMap<usize, usize>,
+    /// Instances the `sql-instances` worksheet records as a principal or a mirror.
+    mirrored: BTreeSet<SqlRef>,
+    /// Instances the `sql-instances` worksheet records.
+    recorded: BTreeSet<SqlRef>,
+}
+
+impl<'a> PoolPairs<'a> {
+    #[must_use]
+    pub fn new(t: &'a Topology, sheets: &'a Sheets) -> Self {
+        let mut rows = BTreeMap::new();
+        let mut pairs = Vec::new();
+        let mut backups = BTreeMap::new();
+        for row in &sheets.pool_pairs {
+            let Some(pool) = front_end(t, row.pool.value.as_ref()) else {
+                continue;
+            };
+            rows.entry(pool).or_insert(row);
+            let Some(backup) = front_end(t, row.backup.value.as_ref()) else {
+                continue;
+            };
+            if backup != pool {
+                pairs.push(Pair { row, pool, backup });
+                backups.entry(pool).or_insert(backup);
+            }
+        }
+        let backends = restore::user_stores(t)
+            .into_iter()
+            .filter_map(|u| Some((u.pool, u.sql?)))
+            .collect();
+        let mut mirrored = BTreeSet::new();
+        for (_, principal, mirror) in sheets.mirrored() {
+            mirrored.insert(principal);
+            mirrored.insert(mirror.clone());
+        }
+        let recorded = sheets.first_row_per_instance().into_keys().collect();
+        Self {
+            t,
+            pairs,
+            rows,
+            backups,
+            backends,
+            mirrored,
+            recorded,
+        }
+    }
+
+    /// Every row naming two different Front End pools, in worksheet order.
+    #[must_use]
+    pub fn pairs(&self) -> &[Pair<'a>] {
+        &self.pairs
+    }
+
+    /// The backup pool of `pool`: the pool its first pairing row names.
+    #[must_use]
+    pub fn backup_of(&self, pool: usize) -> Option<usize> {
+        self.backups.get(&pool).copied()
+    }
+
+    /// The first row of `pool`, paired or not.
+    #[must_use]
+    pub fn row_of(&self, pool: usize) -> Option<&'a PoolPairRow> {
+        self.rows.get(&pool).copied()
+    }
+
+    /// The SQL instance of a pool's user store (its Back End).
+    #[must_use]
+    pub fn backend(&self, pool: usize) -> Option<usize> {
+        self.backends.get(&pool).copied()
+    }
+
+    /// How a pool's Back End is made highly available, when the inputs say: AlwaysOn from the
+    /// topology; mirroring when the `sql-instances` worksheet records the instance as a
+    /// principal or a mirror; none when it records the instance without, and for a Standard
+    /// Edition server. `None` when the Back End is not recorded (RS302 reports that). SQL Server
+    /// failover clustering leaves no mark in a topology: a clustered Back End reads as none.
+    #[must_use]
+    pub fn ha_method(&self, pool: usize) -> Option<HaMethod> {
+        if self.t.is_standard_edition(pool) {
+            return Some(HaMethod::None);
+        }
+        let sql = self.backend(pool)?;
+        if self.t.sql_instances[sql].always_on_primary.is_some() {
+            return Some(HaMethod::AlwaysOn);
+        }
+        let r = restore::sql_ref(self.t, sql)?;
+        if self.mirrored.contains(&r) {
+            Some(HaMethod::Mirroring)
+        } else {
+            self.recorded.contains(&r).then_some(HaMethod::None)
+        }
+    }
+
+    /// The Front End pool running the Central Management Server (`CentralMgmt`).
+    #[must_use]
+    pub fn cms_pool(&self) -> Option<usize> {
+        (0..self.t.pools.len())
+            .find(|&p| is_front_end(self.t, p) && self.t.pool_runs(p, "CentralMgmt"))
+    }
+}
+
+/// The Edge pools whose next hop is `pool`: an `EdgeServer` service that depends on a
+/// `Registrar` service installed on it.
+#[must_use]
+pub fn edges_using(t: &Topology, pool: usize) -> Vec<usize> {
+    let registrars: BTreeSet<usize> = t
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.installed_on == Some(Host::Pool(pool)) && s.role.value == "Registrar")
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = BTreeSet::new();
+    for s in &t.services {
+        if let Some(Host::Pool(edge)) = s.installed_on
+            && s.role.value == "EdgeServer"
+            && s.depends_on.iter().any(|d| registrars.contains(d))
+        {
+            out.insert(edge);
+        }
+    }
+    out.into_iter().collect()
+}
