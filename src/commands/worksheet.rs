@@ -576,7 +576,7 @@ mod tests {
     #[test]
     fn the_example_gets_a_row_for_everything_the_rules_look_for() {
         let t = example_templates();
-        assert_eq!(t.len(), 7);
+        assert_eq!(t.len(), Kind::ALL.len());
         assert_eq!(
             column(&t[0], "Database"),
             vec!["rtcxds", "lcslog", "lcscdr", "qoemetrics"]
@@ -626,6 +626,14 @@ mod tests {
             ]
         );
         assert!(t[6].rows.is_empty());
+        // One row per Front End pool, its backup pool blank: not paired until recorded.
+        assert_eq!(t[7].kind, Kind::PoolPairs);
+        assert_eq!(column(&t[7], "Pool FQDN"), ["pool01.contoso.com"]);
+        assert_eq!(column(&t[7], "Backup pool FQDN"), [""]);
+        assert_eq!(
+            column(&t[7], "Notes"),
+            ["blank when not paired; Get-CsPoolBackupRelationship -PoolFqdn 'pool01.contoso.com'"]
+        );
     }
 
     #[test]

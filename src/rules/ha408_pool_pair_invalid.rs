@@ -126,12 +126,13 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let Some(backup_fqdn) = readable(&row.backup) else {
             continue;
         };
-        // From here on the pool is named as the topology names it.
+        // From here on the pools are named as the topology names them.
         let entity = t.pool_name(pool);
-        let pair = format!("{entity}->{backup_fqdn}");
         let backup = match pairs::named(t, backup_fqdn) {
             Named::FrontEnd(b) => b,
             other => {
+                let pair = format!("{entity}->{backup_fqdn}");
+                out.checked(&pair);
                 let why = not_front_end(t, other).unwrap_or_default();
                 out.emit(
                     Draft::new(
@@ -147,6 +148,8 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 continue;
             }
         };
+        let pair = format!("{entity}->{}", t.pool_name(backup));
+        out.checked(&pair);
         if backup == pool {
             out.emit(
                 Draft::new(
@@ -259,7 +262,12 @@ mod tests {
         assert!(checked.findings.is_empty(), "{:?}", checked.findings);
         assert_eq!(
             checked.checked,
-            ["pool01.contoso.com", "pool02.contoso.com"]
+            [
+                "pool01.contoso.com",
+                "pool01.contoso.com->pool02.contoso.com",
+                "pool02.contoso.com",
+                "pool02.contoso.com->pool01.contoso.com"
+            ]
         );
     }
 

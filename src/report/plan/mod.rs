@@ -8,6 +8,7 @@
 //! [`steps`] writes the procedures, each step citing the page and step it carries out
 //! ([`pages`]), and [`prereq`] judges the prerequisites.
 
+pub mod failover;
 mod model;
 pub mod pages;
 pub mod prereq;

@@ -16,6 +16,8 @@ use crate::report::powershell::{Command, Literal, Part};
 use super::model::{Cx, Mirroring, Scenario, Section, Step, Withheld, code};
 use super::pages::{self, Cite, Page, at};
 use super::prereq::{self, Artefact, LOCAL_FOLDER, MIRRORING_SHARE, Needs};
+mod failover;
+
 use super::select::{
     MEMBER_ROLES, Pick, Restored, Selection, What, backend_of, backend_pools, database_types,
     is_namespace,
@@ -437,6 +439,8 @@ impl Writer<'_, '_> {
             } => self.monitoring_archiving(*sql, *server_lost, stores),
             What::PersistentChat { sql, server_lost } => self.persistent_chat(*sql, *server_lost),
             What::Witness { witness, mirroring } => self.witness(witness, mirroring),
+            What::PoolFailover(f) => self.pool_failover(*f),
+            What::PoolFailback(f) => self.pool_failback(*f),
         }
     }
 
