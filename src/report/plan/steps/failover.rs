@@ -13,12 +13,12 @@
 //! backup Back End is named with `-BackupMirrorSqlServerFqdn` and `-BackupMirrorSqlInstanceName`
 //! (the page writes `-MirrorSQLServerFqdn`, which the cmdlet does not have).
 
-use super::{Account, Writer, fqdn};
+use super::{Account, Commands, Writer, fqdn};
 use crate::analysis::pairs::{PoolPairs, edges_using};
-use crate::model::Fqdn;
 use crate::model::valid::{self, Valid};
+use crate::model::{Fqdn, HostRef};
 use crate::report::plan::failover::Failover;
-use crate::report::plan::pages::{self, at};
+use crate::report::plan::pages::{self, Cite, at};
 use crate::report::powershell::{Command, Literal, Part};
 
 impl Writer<'_, '_> {
@@ -31,21 +31,22 @@ impl Writer<'_, '_> {
         let name = t.pool_name(pool);
         let to = t.pool_name(backup);
         let page = &pages::JJ204678;
-        let on = self.shell(&[backup], vec![at(page, "1")], Account::Server);
-        let here = on.as_ref();
         let pairs = PoolPairs::new(t, cx.sheets);
         let cms_pool = pairs.cms_pool().map(|p| t.pool_name(p));
-        self.run(
+        let on = self.shell_and_run(
+            &[backup],
             vec![at(page, "1")],
             match &cms_pool {
                 Some(p) => format!(
-                    "See which pool hosts the Central Management Server (the topology puts it on {p}):"
+                    "see which pool hosts the Central Management Server (the topology puts it on {p}):"
                 ),
-                None => "See which pool hosts the Central Management Server:".to_string(),
+                None => "see which pool hosts the Central Management Server:".to_string(),
             },
-            here,
-            Ok(vec![Command::new("Invoke-CsManagementServerFailover").switch("WhatIf")]),
+            Ok(vec![
+                Command::new("Invoke-CsManagementServerFailover").switch("WhatIf"),
+            ]),
         );
+        let here = on.as_ref();
         self.run(
             vec![at(page, "2")],
             format!(
@@ -75,7 +76,7 @@ impl Writer<'_, '_> {
             self.say(
                 vec![at(page, "4")],
                 format!(
-                    "{held}: when the check above shows it available, go on to the failover; when it shows it unavailable, fail it over to its backup pool first, as step 5 of the page does."
+                    "{held}: the check above should show it available. If it does not, the pool cannot be failed over until the store works again: fail the store over to the backup pool of the pool holding it first, as step 5 of the page does."
                 ),
             );
         }
@@ -255,14 +256,12 @@ impl Writer<'_, '_> {
         let t = cx.t;
         let (name, to) = (t.pool_name(pool), t.pool_name(backup));
         let page = &pages::JJ204945;
-        let here = self.shell(&[pool, backup], vec![at(page, "1")], Account::Server);
-        let here = here.as_ref();
-        self.run(
+        let here = self.shell_and_run(
+            &[pool, backup],
             vec![at(page, "1")],
             format!(
-                "Once {name} runs again, fail its users back from {to}. It takes several minutes, up to about an hour for a pool of 20,000 users:"
+                "once {name} runs again, fail its users back from {to}. It takes several minutes, up to about an hour for a pool of 20,000 users:"
             ),
-            here,
             fqdn(&name).map(|p| {
                 vec![
                     Command::new("Invoke-CsPoolFailBack")
@@ -271,6 +270,7 @@ impl Writer<'_, '_> {
                 ]
             }),
         );
+        let here = here.as_ref();
         if cms {
             self.say(
                 vec![at(page, "after"), at(&pages::JJ205376, "intro")],
@@ -296,4 +296,50 @@ impl Writer<'_, '_> {
             fqdn(&to).map(|p| vec![Command::new("Get-CsBackupServiceStatus").param("PoolFqdn", p)]),
         );
     }
+
+    /// Logs on to a running Front End Server of the first of `pools` that has one (another
+    /// pool's when none has), opens the Management Shell and runs the first command of a page's
+    /// step, all in one step citing it: the page's step says both where and what.
+    fn shell_and_run(
+        &mut self,
+        pools: &[usize],
+        cites: Vec<Cite>,
+        then: String,
+        commands: Commands,
+    ) -> Option<Fqdn> {
+        let Some(fe) = self.front_end(pools) else {
+            let here = self.shell(pools, Vec::new(), Account::Server);
+            self.run(cites, upper_first(&then), here.as_ref(), commands);
+            return here;
+        };
+        let t = self.cx.t;
+        let of = t
+            .lookup(&fe)
+            .iter()
+            .find_map(|h| match h {
+                HostRef::Machine(p, _) => Some(format!(" of {}", t.pool_name(*p))),
+                HostRef::Pool(_) => None,
+            })
+            .unwrap_or_default();
+        self.run(
+            cites,
+            format!(
+                "Log on to {fe}, a Front End Server{of}, with an account that is {}, open the {}, and {then}",
+                Account::Server.words(),
+                self.cx.words.shell
+            ),
+            Some(&fe),
+            commands,
+        );
+        self.place = Some(Some(fe.clone()));
+        Some(fe)
+    }
+}
+
+/// `text` with its first letter in upper case.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
