@@ -343,3 +343,118 @@ fn upper_first(text: &str) -> String {
         .next()
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::report::plan::test_support::plan;
+    use crate::report::plan::{Plan, Scenario, Step};
+    use crate::rules::test_util::PAIRED;
+
+    fn plan_with(edits: &[(&str, &str, &str)], failed: &[&str]) -> Plan {
+        let files: Vec<(&str, String)> = PAIRED
+            .iter()
+            .map(|(name, text)| {
+                let mut text = (*text).to_string();
+                for (file, from, to) in edits {
+                    if file == name {
+                        assert!(text.contains(from), "{name}: {from}");
+                        text = text.replace(from, to);
+                    }
+                }
+                (*name, text)
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        plan(&borrowed, failed).expect("plan")
+    }
+
+    fn failover_steps(plan: &Plan) -> &[Step] {
+        let section = &plan.sections[0];
+        assert_eq!(section.scenario, Scenario::PoolFailover);
+        &section.steps
+    }
+
+    #[test]
+    fn values_that_fail_their_check_withhold_the_commands_naming_in009() {
+        // The backup pool's Back End and the Edge pool under names no host can have.
+        let plan = plan_with(
+            &[
+                (
+                    "topology.xml",
+                    "sql21.contoso.com",
+                    "sql21;calc.contoso.com",
+                ),
+                (
+                    "topology.xml",
+                    "edgepool.contoso.com",
+                    "edge|pool.contoso.com",
+                ),
+            ],
+            &["pool01.contoso.com"],
+        );
+        let steps = failover_steps(&plan);
+        let store = steps
+            .iter()
+            .find(|s| s.text.starts_with("Fail the Central Management store over"))
+            .expect("the store's failover");
+        assert!(store.commands.is_empty());
+        let withheld = store.withheld.as_ref().expect("withheld");
+        assert_eq!((withheld.code, withheld.name), ("IN009", "invalid-value"));
+        let edge = steps
+            .iter()
+            .find(|s| s.text.starts_with("The Edge pool"))
+            .expect("the next hop");
+        assert!(edge.commands.is_empty());
+        assert_eq!(edge.withheld.as_ref().map(|w| w.code), Some("IN009"));
+        assert!(plan.blocked);
+        // The users' failover needs neither value: its command stays.
+        assert!(steps.iter().any(|s| {
+            s.commands
+                .iter()
+                .any(|c| c.starts_with("Invoke-CsPoolFailOver"))
+        }));
+        let json = serde_json::to_string(&plan).expect("json");
+        assert!(
+            !json.contains("sql21;calc") && !json.contains("edge|pool"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn an_edge_pool_in_the_backup_pool_s_site_is_moved_in_topology_builder() {
+        // The Edge pool's cluster placed in the second site, beside pool02.
+        let plan = plan_with(
+            &[
+                (
+                    "topology.xml",
+                    "Fqdn=\"edgepool.contoso.com\">\n      <ClusterId SiteId=\"1\" Number=\"6\" />",
+                    "Fqdn=\"edgepool.contoso.com\">\n      <ClusterId SiteId=\"2\" Number=\"6\" />",
+                ),
+                (
+                    "topology.xml",
+                    "<ClusterId SiteId=\"1\" Number=\"6\" />\n      </InstalledOn>",
+                    "<ClusterId SiteId=\"2\" Number=\"6\" />\n      </InstalledOn>",
+                ),
+            ],
+            &["pool01.contoso.com"],
+        );
+        let steps = failover_steps(&plan);
+        let edge = steps
+            .iter()
+            .find(|s| s.text.starts_with("The Edge pool"))
+            .expect("the next hop");
+        assert!(edge.commands.is_empty() && edge.withheld.is_none());
+        assert!(edge.text.contains("Topology Builder"), "{}", edge.text);
+        assert_eq!(edge.cites[1].step, "Same site 1-Same site 3");
+    }
+
+    #[test]
+    fn a_backup_pool_that_failed_too_leaves_the_restore_alone() {
+        let plan = plan_with(&[], &["pool01.contoso.com", "pool02.contoso.com"]);
+        assert!(
+            plan.sections
+                .iter()
+                .all(|s| !matches!(s.scenario, Scenario::PoolFailover | Scenario::PoolFailback))
+        );
+    }
+}
