@@ -1297,3 +1297,23 @@ fn inspect_text_mentions_every_pool() {
         );
     }
 }
+
+#[test]
+fn inspect_lists_paired_pools_from_the_worksheet() {
+    let report = inspect_json(&["testdata/plan/paired"]);
+    assert_eq!(
+        report["topologies"][0]["pool_pairs"],
+        serde_json::json!([
+            {"pool": "pool01.contoso.com", "backup": "pool02.contoso.com"},
+            {"pool": "pool02.contoso.com", "backup": "pool01.contoso.com"}
+        ])
+    );
+    let out = run_args(&["inspect", "testdata/plan/paired"]);
+    assert_code(&out, 0, "inspect testdata/plan/paired");
+    assert!(stdout(&out).contains(
+        "  paired pools (pool-pairs worksheet):\n    pool01.contoso.com -> backup pool pool02.contoso.com\n    pool02.contoso.com -> backup pool pool01.contoso.com\n"
+    ));
+    // A deployment that pairs nothing has no such entry.
+    let example = inspect_json(&["testdata/example"]);
+    assert!(example["topologies"][0].get("pool_pairs").is_none());
+}

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::analysis::drift::{self, Change, Entry};
+use crate::analysis::pairs::PoolPairs;
 use crate::input::problem::ProblemKind;
 use crate::model::topology::SiteKind;
 use crate::model::{Form, Fqdn, PoolRole, Product, Topology, Workspace};
@@ -29,7 +30,18 @@ pub struct TopologyView {
     pub sql_instances: Vec<SqlView>,
     pub file_stores: Vec<FileStoreView>,
     pub central_management_store: Option<String>,
+    /// Front End pools and their backup pools, as the deployment's `pool-pairs` worksheet
+    /// records them (one entry per direction, rows naming no Front End pool left out); absent
+    /// when it records none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pool_pairs: Vec<PairView>,
     pub unmodelled: Vec<UnmodelledView>,
+}
+
+#[derive(Serialize)]
+pub struct PairView {
+    pub pool: String,
+    pub backup: String,
 }
 
 #[derive(Serialize)]
@@ -95,7 +107,12 @@ pub struct ProblemView {
 pub fn inventory(ws: &Workspace) -> Inventory {
     Inventory {
         schema_version: 1,
-        topologies: ws.topologies.iter().map(|t| topology_view(ws, t)).collect(),
+        topologies: ws
+            .topologies
+            .iter()
+            .enumerate()
+            .map(|(i, t)| topology_view(ws, i, t))
+            .collect(),
         worksheets: ws
             .worksheets
             .iter()
@@ -129,7 +146,22 @@ pub fn inventory(ws: &Workspace) -> Inventory {
     }
 }
 
-fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
+/// The pairings the worksheets of topology `index`'s deployment record, by topology names.
+fn pool_pairs(ws: &Workspace, index: usize, t: &Topology) -> Vec<PairView> {
+    let Some(deployment) = ws.deployments.iter().find(|d| d.topology == index) else {
+        return Vec::new();
+    };
+    PoolPairs::new(t, &deployment.sheets)
+        .pairs()
+        .iter()
+        .map(|p| PairView {
+            pool: t.pool_name(p.pool),
+            backup: t.pool_name(p.backup),
+        })
+        .collect()
+}
+
+fn topology_view(ws: &Workspace, index: usize, t: &Topology) -> TopologyView {
     let file = ws.files.get(t.file);
     let mut unmodelled: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
     for u in &t.unmodelled {
@@ -188,6 +220,7 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
             .map(|f| FileStoreView { unc: f.unc })
             .collect(),
         central_management_store: t.central_management_store().map(|s| t.sql_display(s)),
+        pool_pairs: pool_pairs(ws, index, t),
         unmodelled: unmodelled
             .into_iter()
             .map(|(path, (count, offset))| UnmodelledView {
@@ -289,6 +322,12 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 .as_deref()
                 .unwrap_or("not in this topology")
         )?;
+        if !t.pool_pairs.is_empty() {
+            line!(out, "  paired pools (pool-pairs worksheet):")?;
+            for p in &t.pool_pairs {
+                line!(out, "    {} -> backup pool {}", p.pool, p.backup)?;
+            }
+        }
         if t.unmodelled.is_empty() {
             line!(out, "  unmodelled: none")?;
         } else {
