@@ -1304,15 +1304,23 @@ fn inspect_lists_paired_pools_from_the_worksheet() {
     assert_eq!(
         report["topologies"][0]["pool_pairs"],
         serde_json::json!([
-            {"pool": "pool01.contoso.com", "backup": "pool02.contoso.com"},
-            {"pool": "pool02.contoso.com", "backup": "pool01.contoso.com"}
+            {"pool": "pool01.contoso.com", "backup": "pool02.contoso.com", "source": "worksheet"},
+            {"pool": "pool02.contoso.com", "backup": "pool01.contoso.com", "source": "worksheet"}
         ])
     );
     let out = run_args(&["inspect", "testdata/plan/paired"]);
     assert_code(&out, 0, "inspect testdata/plan/paired");
     assert!(stdout(&out).contains(
-        "  paired pools (pool-pairs worksheet):\n    pool01.contoso.com -> backup pool pool02.contoso.com\n    pool02.contoso.com -> backup pool pool01.contoso.com\n"
+        "  paired pools:\n    pool01.contoso.com -> backup pool pool02.contoso.com (pool-pairs worksheet)\n    pool02.contoso.com -> backup pool pool01.contoso.com (pool-pairs worksheet)\n"
     ));
+    // What looks like a backup pool in the topology is listed too, with its attribute.
+    let report = inspect_json(&["testdata/rules/HA408/fail-topology-records-another-backup-pool"]);
+    assert_eq!(
+        report["topologies"][0]["pool_pairs"],
+        serde_json::json!([
+            {"pool": "pool01.contoso.com", "backup": "pool02.contoso.com", "source": "topology", "attribute": "BackupPoolFqdn"}
+        ])
+    );
     // A deployment that pairs nothing has no such entry.
     let example = inspect_json(&["testdata/example"]);
     assert!(example["topologies"][0].get("pool_pairs").is_none());

@@ -3,11 +3,15 @@
 //!
 //! No public topology export shows how Topology Builder writes a pool's backup pool, so the
 //! worksheet is the record, one row per direction as `Get-CsPoolBackupRelationship` reports it.
-//! A blank `Backup pool FQDN` means the pool is not paired.
+//! A blank `Backup pool FQDN` means the pool is not paired. Where a topology does carry
+//! something that looks like a backup pool (an attribute of a Front End pool's `Cluster` that the
+//! model does not interpret and whose name holds `backup`), [`topology_backups`] finds it, for
+//! `inspect` to list and HA408 to compare with the worksheet.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::restore::{self, find_host};
+use crate::input::span::Span;
 use crate::model::Fqdn;
 use crate::model::topology::{Host, HostRef, Topology};
 use crate::model::values::SqlRef;
@@ -218,4 +222,48 @@ pub fn edges_using(t: &Topology, pool: usize) -> Vec<usize> {
         }
     }
     out.into_iter().collect()
+}
+
+/// A backup pool a topology itself seems to record for a Front End pool.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub pool: usize,
+    /// The attribute's name (`BackupPoolFqdn`).
+    pub attribute: String,
+    /// Its value, as an FQDN.
+    pub backup: Fqdn,
+    /// The Front End pool the value names, if it names one.
+    pub front_end: Option<usize>,
+    /// The value's span in the topology.
+    pub span: Span,
+}
+
+/// Every attribute of a Front End pool's `Cluster` that the model does not interpret and whose
+/// name holds `backup` (in any case), with a value: how Topology Builder writes a pool's backup
+/// pool is not known, and this is what such a record would look like.
+#[must_use]
+pub fn topology_backups(t: &Topology) -> Vec<Recorded> {
+    let mut out = Vec::new();
+    for (p, pool) in t.pools.iter().enumerate() {
+        if pool.extra.is_empty() || !is_front_end(t, p) {
+            continue;
+        }
+        for attr in &pool.extra {
+            let Some((name, value)) = attr.value.split_once('=') else {
+                continue;
+            };
+            if !name.to_ascii_lowercase().contains("backup") || value.trim().is_empty() {
+                continue;
+            }
+            let backup = Fqdn::new(value);
+            out.push(Recorded {
+                pool: p,
+                attribute: name.to_string(),
+                front_end: front_end(t, Some(&backup)),
+                backup,
+                span: attr.span,
+            });
+        }
+    }
+    out
 }

@@ -413,7 +413,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn published_cluster(&mut self, el: ElemId) {
         const P: &str = "Topology/Clusters/Cluster";
-        self.note_attrs(el, &P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
+        let extra = self.note_attrs(el, &P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
         let index = self.st.topo.pools.len();
         let mut key = None;
         let mut machines = Vec::new();
@@ -435,7 +435,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
         }
         let key = key.unwrap_or_else(|| format!("#{index}"));
-        self.push_pool(el, key, None, machines, None);
+        let pool = self.push_pool(el, key, None, machines, None);
+        self.st.topo.pools[pool].extra = extra;
     }
 
     fn machine(&mut self, el: ElemId, parent: &str) -> Machine {
@@ -482,6 +483,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             site,
             machines,
             single_machine_only,
+            extra: Vec::new(),
             tag: self.doc.elem(el).tag,
         });
         index
@@ -715,7 +717,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn builder_cluster(&mut self, el: ElemId, site: usize) {
         const P: &str = ".../Clusters/Cluster";
-        self.note_attrs(
+        let extra = self.note_attrs(
             el,
             &P,
             &[
@@ -755,6 +757,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         let single = self.flag(el, "IsSingleMachineOnly");
         let pool = self.push_pool(el, key, Some(site), machines, single);
+        self.st.topo.pools[pool].extra = extra;
         for s in sql_elements {
             self.builder_sql(s, pool);
         }

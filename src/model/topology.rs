@@ -83,6 +83,9 @@ pub struct Pool {
     pub machines: Vec<Machine>,
     /// Topology Builder's `IsSingleMachineOnly`.
     pub single_machine_only: Option<bool>,
+    /// Every attribute of the cluster that the model does not interpret, as `name=value` with
+    /// the value's span (a backup pool, if a topology ever records one there, surfaces here).
+    pub extra: Vec<Spanned<String>>,
     pub tag: Span,
 }
 

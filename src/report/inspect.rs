@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::analysis::drift::{self, Change, Entry};
-use crate::analysis::pairs::PoolPairs;
+use crate::analysis::pairs::{PoolPairs, topology_backups};
 use crate::input::problem::ProblemKind;
 use crate::model::topology::SiteKind;
 use crate::model::{Form, Fqdn, PoolRole, Product, Topology, Workspace};
@@ -31,8 +31,8 @@ pub struct TopologyView {
     pub file_stores: Vec<FileStoreView>,
     pub central_management_store: Option<String>,
     /// Front End pools and their backup pools, as the deployment's `pool-pairs` worksheet
-    /// records them (one entry per direction, rows naming no Front End pool left out); absent
-    /// when it records none.
+    /// records them (one entry per direction, rows naming no Front End pool left out), then as
+    /// the topology itself seems to record them; absent when neither records any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pool_pairs: Vec<PairView>,
     pub unmodelled: Vec<UnmodelledView>,
@@ -42,6 +42,11 @@ pub struct TopologyView {
 pub struct PairView {
     pub pool: String,
     pub backup: String,
+    /// `worksheet`, or `topology` for an attribute of the pool's `Cluster` whose name holds
+    /// `backup` (which is named in `attribute`).
+    pub source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -146,19 +151,34 @@ pub fn inventory(ws: &Workspace) -> Inventory {
     }
 }
 
-/// The pairings the worksheets of topology `index`'s deployment record, by topology names.
+/// The pairings the worksheets of topology `index`'s deployment record, by topology names, then
+/// those the topology itself seems to record.
 fn pool_pairs(ws: &Workspace, index: usize, t: &Topology) -> Vec<PairView> {
-    let Some(deployment) = ws.deployments.iter().find(|d| d.topology == index) else {
-        return Vec::new();
-    };
-    PoolPairs::new(t, &deployment.sheets)
-        .pairs()
-        .iter()
-        .map(|p| PairView {
-            pool: t.pool_name(p.pool),
-            backup: t.pool_name(p.backup),
-        })
-        .collect()
+    let mut out: Vec<PairView> = Vec::new();
+    if let Some(deployment) = ws.deployments.iter().find(|d| d.topology == index) {
+        out.extend(
+            PoolPairs::new(t, &deployment.sheets)
+                .pairs()
+                .iter()
+                .map(|p| PairView {
+                    pool: t.pool_name(p.pool),
+                    backup: t.pool_name(p.backup),
+                    source: "worksheet",
+                    attribute: None,
+                }),
+        );
+    }
+    out.extend(topology_backups(t).into_iter().map(|r| {
+        PairView {
+            pool: t.pool_name(r.pool),
+            backup: r
+                .front_end
+                .map_or_else(|| r.backup.to_string(), |b| t.pool_name(b)),
+            source: "topology",
+            attribute: Some(r.attribute),
+        }
+    }));
+    out
 }
 
 fn topology_view(ws: &Workspace, index: usize, t: &Topology) -> TopologyView {
@@ -323,9 +343,13 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 .unwrap_or("not in this topology")
         )?;
         if !t.pool_pairs.is_empty() {
-            line!(out, "  paired pools (pool-pairs worksheet):")?;
+            line!(out, "  paired pools:")?;
             for p in &t.pool_pairs {
-                line!(out, "    {} -> backup pool {}", p.pool, p.backup)?;
+                let from = match &p.attribute {
+                    Some(attribute) => format!("topology, Cluster@{attribute}"),
+                    None => "pool-pairs worksheet".to_string(),
+                };
+                line!(out, "    {} -> backup pool {} ({from})", p.pool, p.backup)?;
             }
         }
         if t.unmodelled.is_empty() {

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::analysis::pairs::{self, Named, PoolPairs};
+use crate::analysis::pairs::{self, Named, PoolPairs, topology_backups};
 use crate::input::text::shown;
 use crate::lint::prelude::*;
 use crate::model::Topology;
@@ -18,7 +18,12 @@ declare_rule! {
     /// - a pool with two different backup pools;
     /// - an Enterprise Edition pool paired with a Standard Edition server;
     /// - a pairing recorded in one direction only: `pool01`'s row names `pool02`, but
-    ///   `pool02`'s row names another pool, is blank, or is missing.
+    ///   `pool02`'s row names another pool, is blank, or is missing;
+    /// - a backup pool the topology itself seems to record that the worksheet does not: an
+    ///   attribute of a Front End pool's `Cluster` that topolint does not interpret and whose
+    ///   name holds `backup` (no public export shows how Topology Builder writes a pairing, so
+    ///   this is what one would look like), naming a pool other than the one the worksheet
+    ///   records for that pool, or none.
     ///
     /// A blank `Backup pool FQDN` means the pool is not paired, which is allowed. Names
     /// compare as FQDNs, without regard to case or a trailing dot; a single-label name matches
@@ -242,6 +247,48 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         };
         out.emit(draft);
     }
+    // What the topology itself seems to record.
+    for rec in topology_backups(t) {
+        let p = t.pool_name(rec.pool);
+        let entity = format!("{p}->{}", rec.backup);
+        out.checked(&entity);
+        let recorded = pools.backup_of(rec.pool);
+        if recorded.is_some() && recorded == rec.front_end {
+            continue;
+        }
+        let sheet = match recorded {
+            Some(b) => format!("the pool-pairs worksheet names {}", shown(&t.pool_name(b))),
+            None => "the pool-pairs worksheet records no backup pool for it".to_string(),
+        };
+        let draft = Draft::new(
+            entity,
+            format!(
+                "the topology records `{}` as the backup pool of {} (`{}`), but {sheet}",
+                shown(rec.backup.as_str()),
+                shown(&p),
+                shown(&rec.attribute)
+            ),
+        )
+        .help(
+            "run Get-CsPoolBackupRelationship -PoolFqdn for the pool and record what it reports in the pool-pairs worksheet: the plan fails a pool over only to the backup pool the worksheet records",
+        );
+        let draft = match pools.row_of(rec.pool) {
+            Some(row) => draft
+                .at(
+                    row.at.file,
+                    row.backup.span(),
+                    "the worksheet's backup pool",
+                )
+                .also(t.file, rec.span, "backup pool in the topology"),
+            None => missing_row(
+                draft.at(t.file, rec.span, "backup pool in the topology"),
+                sheets,
+                Kind::PoolPairs,
+                "no row for this pool",
+            ),
+        };
+        out.emit(draft);
+    }
 }
 
 #[cfg(test)]
@@ -393,5 +440,54 @@ mod tests {
             1,
             "the first backup pool"
         );
+    }
+
+    /// pool01's cluster carrying an attribute that looks like a backup pool.
+    const IN_TOPOLOGY: (&str, &str, &str) = (
+        "topology.xml",
+        "Fqdn=\"pool01.contoso.com\">",
+        "Fqdn=\"pool01.contoso.com\" BackupPoolFqdn=\"POOL02.contoso.com\">",
+    );
+
+    #[test]
+    fn a_backup_pool_in_the_topology_that_the_worksheet_agrees_with_is_quiet() {
+        let checked = paired_with(&RULE, &[IN_TOPOLOGY]);
+        assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+        assert!(
+            checked
+                .checked
+                .contains(&"pool01.contoso.com->pool02.contoso.com".to_string())
+        );
+    }
+
+    #[test]
+    fn a_backup_pool_in_the_topology_that_the_worksheet_lacks_is_reported() {
+        let checked = paired_with(
+            &RULE,
+            &[
+                IN_TOPOLOGY,
+                (
+                    "pool-pairs.csv",
+                    "pool01.contoso.com,pool02.contoso.com,Dublin paired with Amsterdam",
+                    "pool01.contoso.com,,",
+                ),
+                (
+                    "pool-pairs.csv",
+                    "pool02.contoso.com,pool01.contoso.com,",
+                    "pool02.contoso.com,,",
+                ),
+            ],
+        );
+        assert_eq!(
+            checked.entities(),
+            ["pool01.contoso.com->pool02.contoso.com"]
+        );
+        let f = &checked.findings[0];
+        assert_eq!(
+            f.message,
+            "the topology records `pool02.contoso.com` as the backup pool of pool01.contoso.com (`BackupPoolFqdn`), but the pool-pairs worksheet records no backup pool for it"
+        );
+        assert_eq!(checked.lines(), [2], "at the worksheet's cell");
+        assert_eq!(f.secondary.len(), 1, "and the topology's attribute");
     }
 }
