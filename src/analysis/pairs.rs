@@ -153,6 +153,20 @@ impl<'a> PoolPairs<'a> {
         &self.pairs
     }
 
+    /// Each pair of pools once, whichever way round it is recorded: the first row naming it,
+    /// in worksheet order, with the two pools in index order.
+    #[must_use]
+    pub fn each_pair_once(&self) -> Vec<(usize, usize, &'a PoolPairRow)> {
+        let mut seen = BTreeSet::new();
+        self.pairs
+            .iter()
+            .filter_map(|p| {
+                let key = (p.pool.min(p.backup), p.pool.max(p.backup));
+                seen.insert(key).then_some((key.0, key.1, p.row))
+            })
+            .collect()
+    }
+
     /// The backup pool of `pool`: the pool its first pairing row names.
     #[must_use]
     pub fn backup_of(&self, pool: usize) -> Option<usize> {

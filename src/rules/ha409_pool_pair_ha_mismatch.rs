@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use crate::analysis::pairs::PoolPairs;
 use crate::input::text::shown;
 use crate::lint::prelude::*;
@@ -57,17 +55,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(t) = cx.topology() else {
         return;
     };
-    let sheets = cx.sheets();
-    let pools = PoolPairs::new(t, sheets);
-    let mut seen = BTreeSet::new();
-    for pair in pools.pairs() {
-        let key = (pair.pool.min(pair.backup), pair.pool.max(pair.backup));
-        if !seen.insert(key) {
-            continue;
-        }
-        let (a, b) = (t.pool_name(key.0), t.pool_name(key.1));
+    let pools = PoolPairs::new(t, cx.sheets());
+    for (x, y, row) in pools.each_pair_once() {
+        let (a, b) = (t.pool_name(x), t.pool_name(y));
         let entity = format!("{a}+{b}");
-        let (Some(ma), Some(mb)) = (pools.ha_method(key.0), pools.ha_method(key.1)) else {
+        let (Some(ma), Some(mb)) = (pools.ha_method(x), pools.ha_method(y)) else {
             continue;
         };
         out.checked(&entity);
@@ -85,7 +77,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                     mb.words()
                 ),
             )
-            .at(pair.row.at.file, pair.row.backup.span(), "different Back End high availability"),
+            .at(row.at.file, row.backup.span(), "different Back End high availability"),
         );
     }
 }

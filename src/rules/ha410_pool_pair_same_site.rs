@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use crate::analysis::pairs::PoolPairs;
 use crate::input::text::shown;
 use crate::lint::prelude::*;
@@ -50,16 +48,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let pools = PoolPairs::new(t, cx.sheets());
-    let mut seen = BTreeSet::new();
-    for pair in pools.pairs() {
-        let key = (pair.pool.min(pair.backup), pair.pool.max(pair.backup));
-        if !seen.insert(key) {
-            continue;
-        }
-        let (a, b) = (t.pool_name(key.0), t.pool_name(key.1));
+    for (x, y, row) in pools.each_pair_once() {
+        let (a, b) = (t.pool_name(x), t.pool_name(y));
         let entity = format!("{a}+{b}");
         out.checked(&entity);
-        let (Some(sa), Some(sb)) = (t.pools[key.0].site, t.pools[key.1].site) else {
+        let (Some(sa), Some(sb)) = (t.pools[x].site, t.pools[y].site) else {
             continue;
         };
         if sa != sb {
@@ -73,13 +66,13 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let mut draft = Draft::new(
             entity,
             format!(
-                "{} and its backup pool {} are both in the site `{}`: a disaster that takes the site takes both pools",
-                shown(&t.pool_name(pair.pool)),
-                shown(&t.pool_name(pair.backup)),
+                "{} and {}, paired with each other, are both in the site `{}`: a disaster that takes the site takes both pools",
+                shown(&a),
+                shown(&b),
                 shown(&site)
             ),
         )
-        .at(pair.row.at.file, pair.row.backup.span(), "backup pool in the same site");
+        .at(row.at.file, row.backup.span(), "backup pool in the same site");
         if let Some(s) = t.sites.get(sa) {
             draft = draft.also(t.file, s.tag, "the site of both pools");
         }
@@ -123,7 +116,7 @@ mod tests {
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.message,
-            "pool01.contoso.com and its backup pool pool03.contoso.com are both in the site `Dublin`: a disaster that takes the site takes both pools"
+            "pool01.contoso.com and pool03.contoso.com, paired with each other, are both in the site `Dublin`: a disaster that takes the site takes both pools"
         );
     }
 }

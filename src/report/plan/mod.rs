@@ -234,6 +234,31 @@ pub(crate) mod test_support {
         crate::model::load::from_memory(&bytes)
     }
 
+    /// A deployment's files with each (file, from, to) edit applied once; `from` must be there.
+    pub fn edited(
+        base: &[(&'static str, &str)],
+        edits: &[(&str, &str, &str)],
+    ) -> Vec<(&'static str, String)> {
+        base.iter()
+            .map(|(name, text)| {
+                let mut text = (*text).to_string();
+                for (file, from, to) in edits {
+                    if file == name {
+                        assert!(text.contains(from), "{name}: {from}");
+                        text = text.replacen(from, to, 1);
+                    }
+                }
+                (*name, text)
+            })
+            .collect()
+    }
+
+    /// The plan for `failed` over owned files (see [`edited`]).
+    pub fn plan_of(files: &[(&'static str, String)], failed: &[&str]) -> Plan {
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        plan(&borrowed, failed).expect("plan")
+    }
+
     /// The plan for `failed` over in-memory files, after a check with every rule.
     pub fn plan(files: &[(&str, &str)], failed: &[&str]) -> Result<Plan, Fatal> {
         let ws = workspace(files);

@@ -2210,30 +2210,13 @@ impl Writer<'_, '_> {
 const EDGE_EXPORT: &str = "EdgeConfiguration.zip";
 #[cfg(test)]
 mod tests {
-    use crate::report::plan::test_support::plan;
+    use crate::report::plan::test_support::{edited, plan_of};
     use crate::report::plan::{Plan, Step};
     use crate::rules::test_util::EXAMPLE;
 
     /// The example with each (file, from, to) edit applied.
     fn example_with(edits: &[(&str, &str, &str)]) -> Vec<(&'static str, String)> {
-        EXAMPLE
-            .iter()
-            .map(|(name, text)| {
-                let mut text = (*text).to_string();
-                for (file, from, to) in edits {
-                    if file == name {
-                        assert!(text.contains(from), "{name}: {from}");
-                        text = text.replacen(from, to, 1);
-                    }
-                }
-                (*name, text)
-            })
-            .collect()
-    }
-
-    fn plan_of(files: &[(&'static str, String)], failed: &[&str]) -> Plan {
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        plan(&borrowed, failed).expect("plan")
+        edited(EXAMPLE, edits)
     }
 
     /// The Central Management store host and its mirror, both lost: the scheduled backups

@@ -346,26 +346,12 @@ fn upper_first(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::report::plan::test_support::plan;
+    use crate::report::plan::test_support::{edited, plan_of};
     use crate::report::plan::{Plan, Scenario, Step};
     use crate::rules::test_util::PAIRED;
 
     fn plan_with(edits: &[(&str, &str, &str)], failed: &[&str]) -> Plan {
-        let files: Vec<(&str, String)> = PAIRED
-            .iter()
-            .map(|(name, text)| {
-                let mut text = (*text).to_string();
-                for (file, from, to) in edits {
-                    if file == name {
-                        assert!(text.contains(from), "{name}: {from}");
-                        text = text.replace(from, to);
-                    }
-                }
-                (*name, text)
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        plan(&borrowed, failed).expect("plan")
+        plan_of(&edited(PAIRED, edits), failed)
     }
 
     fn failover_steps(plan: &Plan) -> &[Step] {
