@@ -373,13 +373,8 @@ mod tests {
                 ),
             ],
         );
-        let messages: Vec<&str> = checked
-            .findings
-            .iter()
-            .map(|f| f.message.as_str())
-            .collect();
         assert_eq!(
-            messages,
+            checked.messages(),
             [
                 "`edgepool.contoso.com` in the pool-pairs worksheet is a pool running Edge, not a Front End pool",
                 "the backup pool `fe01` of pool02.contoso.com is a server of pool01.contoso.com, not a pool",
@@ -397,13 +392,8 @@ mod tests {
                 "pool02.contoso.com,pool01.contoso.com,\npool02.contoso.com,POOL02.contoso.com.,\npool01.contoso.com,fs01.contoso.com,\npool02,pool03.contoso.com,\npool01,pool01,",
             )],
         );
-        let messages: Vec<&str> = checked
-            .findings
-            .iter()
-            .map(|f| f.message.as_str())
-            .collect();
         assert_eq!(
-            messages,
+            checked.messages(),
             [
                 "pool02.contoso.com is recorded as its own backup pool",
                 "the backup pool `fs01.contoso.com` of pool01.contoso.com is a pool running file store, not a Front End pool",
@@ -422,13 +412,8 @@ mod tests {
             "pool02.contoso.com,pool01.contoso.com,\npool01.contoso.com,pool03.contoso.com,\npool03.contoso.com,pool02.contoso.com,",
         ));
         let checked = paired_with(&RULE, &edits);
-        let messages: Vec<&str> = checked
-            .findings
-            .iter()
-            .map(|f| f.message.as_str())
-            .collect();
         assert_eq!(
-            messages,
+            checked.messages(),
             [
                 "pool01.contoso.com has two backup pools in the pool-pairs worksheet, pool02.contoso.com and pool03.contoso.com: a pool has one",
                 "pool03.contoso.com (a Standard Edition server) is paired with pool02.contoso.com (an Enterprise Edition pool): Standard Edition servers pair only with Standard Edition servers, Enterprise Edition pools only with Enterprise Edition pools",

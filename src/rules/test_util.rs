@@ -46,6 +46,10 @@ impl Checked {
     pub fn entities(&self) -> Vec<&str> {
         self.findings.iter().map(|f| f.entity.as_str()).collect()
     }
+
+    pub fn messages(&self) -> Vec<&str> {
+        self.findings.iter().map(|f| f.message.as_str()).collect()
+    }
 }
 
 /// Every `.xml` and `.tbxml` file under `testdata/`, sorted.
