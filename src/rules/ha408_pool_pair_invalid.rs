@@ -3,8 +3,8 @@ use std::collections::BTreeMap;
 use crate::analysis::pairs::{self, Named, PoolPairs, topology_backups};
 use crate::input::text::shown;
 use crate::lint::prelude::*;
-use crate::model::Topology;
-use crate::model::worksheet::{Kind, PoolPairRow};
+use crate::model::worksheet::{Kind, PoolPairRow, Typed};
+use crate::model::{Fqdn, Topology};
 
 declare_rule! {
     /// ## What it checks
@@ -94,10 +94,8 @@ fn not_front_end(t: &Topology, named: Named) -> Option<String> {
     }
 }
 
-/// Whether `row`'s cells can be judged: read, and holding no template placeholder (IN006's).
-fn readable(
-    cell: &crate::model::worksheet::Typed<crate::model::Fqdn>,
-) -> Option<&crate::model::Fqdn> {
+/// A cell's FQDN, when it can be judged: read, and holding no template placeholder (IN006's).
+fn readable(cell: &Typed<Fqdn>) -> Option<&Fqdn> {
     cell.value.as_ref().filter(|f| !f.is_placeholder())
 }
 
