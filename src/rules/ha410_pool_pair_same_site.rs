@@ -47,6 +47,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(t) = cx.topology() else {
         return;
     };
+    if cx.sheets().pool_pairs.is_empty() {
+        return;
+    }
     let pools = PoolPairs::new(t, cx.sheets());
     for (x, y, row) in pools.each_pair_once() {
         let (a, b) = (t.pool_name(x), t.pool_name(y));

@@ -54,6 +54,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let sheets = cx.sheets();
+    if sheets.pool_pairs.is_empty() {
+        return;
+    }
     let pools = PoolPairs::new(t, sheets);
     let Some(cms) = pools.cms_pool() else {
         return;
