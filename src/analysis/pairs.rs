@@ -258,26 +258,24 @@ pub struct Recorded {
 #[must_use]
 pub fn topology_backups(t: &Topology) -> Vec<Recorded> {
     let mut out = Vec::new();
-    for (p, pool) in t.pools.iter().enumerate() {
-        if pool.extra.is_empty() || !is_front_end(t, p) {
+    for (p, attr) in &t.cluster_attributes {
+        let Some((name, value)) = attr.value.split_once('=') else {
+            continue;
+        };
+        if !name.to_ascii_lowercase().contains("backup")
+            || value.trim().is_empty()
+            || !is_front_end(t, *p)
+        {
             continue;
         }
-        for attr in &pool.extra {
-            let Some((name, value)) = attr.value.split_once('=') else {
-                continue;
-            };
-            if !name.to_ascii_lowercase().contains("backup") || value.trim().is_empty() {
-                continue;
-            }
-            let backup = Fqdn::new(value);
-            out.push(Recorded {
-                pool: p,
-                attribute: name.to_string(),
-                front_end: front_end(t, Some(&backup)),
-                backup,
-                span: attr.span,
-            });
-        }
+        let backup = Fqdn::new(value);
+        out.push(Recorded {
+            pool: *p,
+            attribute: name.to_string(),
+            front_end: front_end(t, Some(&backup)),
+            backup,
+            span: attr.span,
+        });
     }
     out
 }

@@ -214,6 +214,7 @@ impl State {
                 dangling: Vec::new(),
                 references: Vec::new(),
                 unmodelled: Vec::new(),
+                cluster_attributes: Vec::new(),
                 placeholders: Vec::new(),
                 hosts: BTreeMap::new(),
                 index: Index::default(),
@@ -436,7 +437,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         let key = key.unwrap_or_else(|| format!("#{index}"));
         let pool = self.push_pool(el, key, None, machines, None);
-        self.st.topo.pools[pool].extra = extra;
+        self.cluster_attributes(pool, extra);
     }
 
     fn machine(&mut self, el: ElemId, parent: &str) -> Machine {
@@ -483,10 +484,17 @@ impl<'a, 't> Lowerer<'a, 't> {
             site,
             machines,
             single_machine_only,
-            extra: Vec::new(),
             tag: self.doc.elem(el).tag,
         });
         index
+    }
+
+    /// Keeps a cluster's attributes the model does not interpret, with their values.
+    fn cluster_attributes(&mut self, pool: usize, extra: Vec<Spanned<String>>) {
+        self.st
+            .topo
+            .cluster_attributes
+            .extend(extra.into_iter().map(|a| (pool, a)));
     }
 
     fn published_sql(&mut self, el: ElemId) {
@@ -757,7 +765,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         let single = self.flag(el, "IsSingleMachineOnly");
         let pool = self.push_pool(el, key, Some(site), machines, single);
-        self.st.topo.pools[pool].extra = extra;
+        self.cluster_attributes(pool, extra);
         for s in sql_elements {
             self.builder_sql(s, pool);
         }

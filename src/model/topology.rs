@@ -83,9 +83,6 @@ pub struct Pool {
     pub machines: Vec<Machine>,
     /// Topology Builder's `IsSingleMachineOnly`.
     pub single_machine_only: Option<bool>,
-    /// Every attribute of the cluster that the model does not interpret, as `name=value` with
-    /// the value's span (a backup pool, if a topology ever records one there, surfaces here).
-    pub extra: Vec<Spanned<String>>,
     pub tag: Span,
 }
 
@@ -268,6 +265,10 @@ pub struct Topology {
     /// Every reference, dangling or not, in document order of resolution.
     pub references: Vec<Reference>,
     pub unmodelled: Vec<Unmodelled>,
+    /// Every attribute of a cluster that the model does not interpret, by pool, as
+    /// `name=value` with the value's span (a backup pool, if a topology ever records one there,
+    /// surfaces here). Kept apart from the pools, which seldom have any.
+    pub cluster_attributes: Vec<(usize, Spanned<String>)>,
     /// Every placeholder occurrence (`$Name`, `{{name}}`) with its text.
     pub placeholders: Vec<Spanned<String>>,
     /// Pools and machines by normalised FQDN, in document order.
