@@ -13,14 +13,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::analysis::restore::{self, find_host};
 use crate::input::span::Span;
 use crate::model::Fqdn;
+use crate::model::ids;
 use crate::model::topology::{Host, HostRef, Topology};
 use crate::model::values::SqlRef;
 use crate::model::worksheet::{PoolPairRow, Sheets};
+use crate::model::{PoolId, ServiceId, SqlId};
 
 /// Whether a pool can be paired: an Enterprise Edition Front End pool or a Standard Edition
 /// server (the pools running the Front End role).
 #[must_use]
-pub fn is_front_end(t: &Topology, pool: usize) -> bool {
+pub fn is_front_end(t: &Topology, pool: PoolId) -> bool {
     t.pool_runs(pool, "UserServices")
 }
 
@@ -28,11 +30,11 @@ pub fn is_front_end(t: &Topology, pool: usize) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Named {
     /// A Front End pool or Standard Edition server.
-    FrontEnd(usize),
+    FrontEnd(PoolId),
     /// A pool of another kind (Edge, Director, a SQL server...).
-    OtherPool(usize),
+    OtherPool(PoolId),
     /// A machine of a pool, not the pool.
-    Machine(usize),
+    Machine(PoolId),
     Nothing,
 }
 
@@ -53,7 +55,7 @@ pub fn named(t: &Topology, fqdn: &Fqdn) -> Named {
 
 /// The Front End pool a cell names, if it names one (and holds no placeholder).
 #[must_use]
-pub fn front_end(t: &Topology, fqdn: Option<&Fqdn>) -> Option<usize> {
+pub fn front_end(t: &Topology, fqdn: Option<&Fqdn>) -> Option<PoolId> {
     match named(t, fqdn.filter(|f| !f.is_placeholder())?) {
         Named::FrontEnd(p) => Some(p),
         _ => None,
@@ -64,8 +66,8 @@ pub fn front_end(t: &Topology, fqdn: Option<&Fqdn>) -> Option<usize> {
 #[derive(Clone, Copy, Debug)]
 pub struct Pair<'a> {
     pub row: &'a PoolPairRow,
-    pub pool: usize,
-    pub backup: usize,
+    pub pool: PoolId,
+    pub backup: PoolId,
 }
 
 /// The high-availability method of a pool's Back End.
@@ -96,11 +98,11 @@ pub struct PoolPairs<'a> {
     t: &'a Topology,
     pairs: Vec<Pair<'a>>,
     /// Each pool's first row, paired or not.
-    rows: BTreeMap<usize, &'a PoolPairRow>,
+    rows: BTreeMap<PoolId, &'a PoolPairRow>,
     /// Each pool's first pairing.
-    backups: BTreeMap<usize, usize>,
+    backups: BTreeMap<PoolId, PoolId>,
     /// The SQL instance of each Front End pool's user store.
-    backends: BTreeMap<usize, usize>,
+    backends: BTreeMap<PoolId, SqlId>,
     /// Instances the `sql-instances` worksheet records as a principal or a mirror.
     mirrored: BTreeSet<SqlRef>,
     /// Instances the `sql-instances` worksheet records.
@@ -156,7 +158,7 @@ impl<'a> PoolPairs<'a> {
     /// Each pair of pools once, whichever way round it is recorded: the first row naming it,
     /// in worksheet order, with the two pools in index order.
     #[must_use]
-    pub fn each_pair_once(&self) -> Vec<(usize, usize, &'a PoolPairRow)> {
+    pub fn each_pair_once(&self) -> Vec<(PoolId, PoolId, &'a PoolPairRow)> {
         let mut seen = BTreeSet::new();
         self.pairs
             .iter()
@@ -169,19 +171,19 @@ impl<'a> PoolPairs<'a> {
 
     /// The backup pool of `pool`: the pool its first pairing row names.
     #[must_use]
-    pub fn backup_of(&self, pool: usize) -> Option<usize> {
+    pub fn backup_of(&self, pool: PoolId) -> Option<PoolId> {
         self.backups.get(&pool).copied()
     }
 
     /// The first row of `pool`, paired or not.
     #[must_use]
-    pub fn row_of(&self, pool: usize) -> Option<&'a PoolPairRow> {
+    pub fn row_of(&self, pool: PoolId) -> Option<&'a PoolPairRow> {
         self.rows.get(&pool).copied()
     }
 
     /// The SQL instance of a pool's user store (its Back End).
     #[must_use]
-    pub fn backend(&self, pool: usize) -> Option<usize> {
+    pub fn backend(&self, pool: PoolId) -> Option<SqlId> {
         self.backends.get(&pool).copied()
     }
 
@@ -191,7 +193,7 @@ impl<'a> PoolPairs<'a> {
     /// Edition server. `None` when the Back End is not recorded (RS302 reports that). SQL Server
     /// failover clustering leaves no mark in a topology: a clustered Back End reads as none.
     #[must_use]
-    pub fn ha_method(&self, pool: usize) -> Option<HaMethod> {
+    pub fn ha_method(&self, pool: PoolId) -> Option<HaMethod> {
         if self.t.is_standard_edition(pool) {
             return Some(HaMethod::None);
         }
@@ -209,8 +211,9 @@ impl<'a> PoolPairs<'a> {
 
     /// The Front End pool running the Central Management Server (`CentralMgmt`).
     #[must_use]
-    pub fn cms_pool(&self) -> Option<usize> {
-        (0..self.t.pools.len())
+    pub fn cms_pool(&self) -> Option<PoolId> {
+        self.t
+            .pool_ids()
             .find(|&p| is_front_end(self.t, p) && self.t.pool_runs(p, "CentralMgmt"))
     }
 }
@@ -218,11 +221,8 @@ impl<'a> PoolPairs<'a> {
 /// The Edge pools whose next hop is `pool`: an `EdgeServer` service that depends on a
 /// `Registrar` service installed on it.
 #[must_use]
-pub fn edges_using(t: &Topology, pool: usize) -> Vec<usize> {
-    let registrars: BTreeSet<usize> = t
-        .services
-        .iter()
-        .enumerate()
+pub fn edges_using(t: &Topology, pool: PoolId) -> Vec<PoolId> {
+    let registrars: BTreeSet<ServiceId> = ids::enumerate(&t.services)
         .filter(|(_, s)| s.installed_on == Some(Host::Pool(pool)) && s.role.value == "Registrar")
         .map(|(i, _)| i)
         .collect();
@@ -241,13 +241,13 @@ pub fn edges_using(t: &Topology, pool: usize) -> Vec<usize> {
 /// A backup pool a topology itself seems to record for a Front End pool.
 #[derive(Clone, Debug)]
 pub struct Recorded {
-    pub pool: usize,
+    pub pool: PoolId,
     /// The attribute's name (`BackupPoolFqdn`).
     pub attribute: String,
     /// Its value, as an FQDN.
     pub backup: Fqdn,
     /// The Front End pool the value names, if it names one.
-    pub front_end: Option<usize>,
+    pub front_end: Option<PoolId>,
     /// The value's span in the topology.
     pub span: Span,
 }

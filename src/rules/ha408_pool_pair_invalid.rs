@@ -4,7 +4,7 @@ use crate::analysis::pairs::{self, Named, PoolPairs, topology_backups};
 use crate::input::text::shown;
 use crate::lint::prelude::*;
 use crate::model::worksheet::{Kind, PoolPairRow, Typed};
-use crate::model::{Fqdn, Topology};
+use crate::model::{Fqdn, PoolId, Topology};
 
 declare_rule! {
     /// ## What it checks
@@ -105,7 +105,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     };
     let sheets = cx.sheets();
     // Each pool's first row naming a Front End pool as its backup.
-    let mut first: BTreeMap<usize, (&PoolPairRow, usize)> = BTreeMap::new();
+    let mut first: BTreeMap<PoolId, (&PoolPairRow, PoolId)> = BTreeMap::new();
     for row in &sheets.pool_pairs {
         let Some(pool_fqdn) = readable(&row.pool) else {
             continue;
@@ -186,7 +186,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             }
         }
         if t.is_standard_edition(pool) != t.is_standard_edition(backup) {
-            let edition = |p: usize| {
+            let edition = |p: PoolId| {
                 if t.is_standard_edition(p) {
                     "a Standard Edition server"
                 } else {

@@ -61,7 +61,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if sa != sb {
             continue;
         }
-        let site = t.sites.get(sa).map_or_else(String::new, |s| {
+        let site = t.sites.get(sa.index()).map_or_else(String::new, |s| {
             s.name
                 .as_ref()
                 .map_or_else(|| format!("site {}", s.id), |n| n.value.clone())
@@ -76,7 +76,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             ),
         )
         .at(row.at.file, row.backup.span(), "backup pool in the same site");
-        if let Some(s) = t.sites.get(sa) {
+        if let Some(s) = t.sites.get(sa.index()) {
             draft = draft.also(t.file, s.tag, "the site of both pools");
         }
         out.emit(draft);

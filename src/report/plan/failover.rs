@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 
 use super::model::Cx;
 use crate::analysis::pairs::PoolPairs;
-use crate::model::Fqdn;
+use crate::model::{Fqdn, PoolId};
 
 /// A failed Front End pool failed over to its backup pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Failover {
-    pub pool: usize,
-    pub backup: usize,
+    pub pool: PoolId,
+    pub backup: PoolId,
     /// The failed pool held the Central Management store: it is failed over to the backup pool
     /// first, and stays there (*Central Management store failover*, JJ205376), so the failed
     /// pool's Back End is restored as a Back End, not with the Central Management store
@@ -24,7 +24,7 @@ pub struct Failover {
 /// The failovers for the pools that are down, in their order; `lost` holds every server that
 /// failed.
 #[must_use]
-pub fn failovers(cx: &Cx<'_>, down: &[usize], lost: &BTreeSet<Fqdn>) -> Vec<Failover> {
+pub fn failovers(cx: &Cx<'_>, down: &[PoolId], lost: &BTreeSet<Fqdn>) -> Vec<Failover> {
     let pairs = PoolPairs::new(cx.t, cx.sheets);
     let cms = pairs.cms_pool();
     down.iter()

@@ -16,7 +16,7 @@
 use super::{Account, Commands, Writer, fqdn};
 use crate::analysis::pairs::{PoolPairs, edges_using};
 use crate::model::valid::{self, Valid};
-use crate::model::{Fqdn, HostRef};
+use crate::model::{Fqdn, HostRef, PoolId};
 use crate::report::plan::failover::Failover;
 use crate::report::plan::pages::{self, Cite, at};
 use crate::report::powershell::{Command, Literal, Part};
@@ -109,8 +109,8 @@ impl Writer<'_, '_> {
     fn cms_failover(
         &mut self,
         pairs: &PoolPairs<'_>,
-        pool: usize,
-        backup: usize,
+        pool: PoolId,
+        backup: PoolId,
         here: Option<&Fqdn>,
     ) {
         let cx = self.cx;
@@ -205,7 +205,7 @@ impl Writer<'_, '_> {
     /// JJ204678's Edge procedures: each Edge pool whose next hop is the failed pool is pointed
     /// at the backup pool, in Topology Builder when the backup pool is in the Edge pool's site,
     /// with `Set-CsEdgeServer` when it is in another.
-    fn edge_next_hop(&mut self, pool: usize, backup: usize, here: Option<&Fqdn>) {
+    fn edge_next_hop(&mut self, pool: PoolId, backup: PoolId, here: Option<&Fqdn>) {
         let cx = self.cx;
         let t = cx.t;
         let page = &pages::JJ204678;
@@ -302,7 +302,7 @@ impl Writer<'_, '_> {
     /// step, all in one step citing it: the page's step says both where and what.
     fn shell_and_run(
         &mut self,
-        pools: &[usize],
+        pools: &[PoolId],
         cites: Vec<Cite>,
         then: String,
         commands: Commands,
