@@ -23,7 +23,7 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum WorksheetCommand {
-    /// Write the seven worksheets for a topology, pre-filled with every row the rules look for
+    /// Write the worksheets for a topology, pre-filled with every row the rules look for
     Init(InitArgs),
 }
 

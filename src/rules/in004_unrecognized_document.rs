@@ -44,7 +44,7 @@ declare_rule! {
     /// ## How to fix
     /// Rename the header cells marked to the column names of the worksheet (case, surrounding
     /// spaces and a trailing `*` do not matter); `topolint worksheet init TOPOLOGY --out DIR`
-    /// writes all seven kinds. Save each sheet of a workbook as CSV (File > Save As > CSV UTF-8
+    /// writes every kind. Save each sheet of a workbook as CSV (File > Save As > CSV UTF-8
     /// (Comma delimited)). Keep archives with the backups, or list them in `.ignore`. Point
     /// topolint at the topology export itself: `Export-CsConfiguration` writes a ZIP archive,
     /// not a topology; use `(Get-CsTopology -AsXml).ToString() > topology.xml`.

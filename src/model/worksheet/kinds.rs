@@ -1,9 +1,10 @@
 //! The worksheet kinds, each declared once: its name, its typed row and its columns.
 //!
 //! Microsoft publishes three worksheets (Database, File Store, Settings: *Backup and restoration
-//! worksheets*, Hh202169); `servers`, `sql-instances`, `certificates`,
-//! `backup-runs` and `backup-listing` are topolint's extensions for what the restore procedures
-//! need and those tables lack.
+//! worksheets*, Hh202169); `servers`, `sql-instances`, `certificates` and `backup-runs` are
+//! topolint's extensions for what the restore procedures need and those tables lack,
+//! `backup-listing` is the listing of a backup share `Get-ChildItem` writes, and `pool-pairs`
+//! records which Front End pools are paired for disaster recovery.
 //!
 //! A new kind is one more declaration here (and what its rows say of themselves, in
 //! [`super::rows`]); a new column is one more line in its kind. The reader, `worksheet init`,
@@ -151,6 +152,17 @@ worksheets! {
         /// Settled once the file is read ([`super::listing`]): every value read is then known.
         written: WriteTime = required "LastWriteTimeUtc" | "LastWriteTime" =>
             "when the file was last written, in UTC (`LastWriteTimeUtc`) or the share's local time (`LastWriteTime`)",
+    }
+
+    /// Each Front End pool and its backup pool, one row per direction, as
+    /// `Get-CsPoolBackupRelationship` reports it.
+    PoolPairs = "pool-pairs", pool_pairs: PoolPairRow, PoolPairColumns {
+        pool: Fqdn = required "Pool FQDN" =>
+            "the FQDN of a Front End pool (or Standard Edition server), as the topology names it",
+        /// Blank means the pool is not paired.
+        backup: Fqdn = required "Backup pool FQDN" =>
+            "the FQDN of the pool's backup pool, as Get-CsPoolBackupRelationship -PoolFqdn reports it; blank when the pool is not paired",
+        notes: Text = optional "Notes" => NOTES,
     }
 }
 
