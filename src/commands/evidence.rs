@@ -26,6 +26,8 @@ pub struct Shares {
     pub mapped: Vec<(SharePath, PathBuf)>,
     /// Read the shares as they are (`--read-backups`, Windows only).
     pub as_they_are: bool,
+    /// How many of `mapped`, from the first, were given on the command line.
+    pub given: usize,
 }
 
 impl Shares {
@@ -70,6 +72,7 @@ impl Shares {
             }
             mapped.push((unc, dir));
         }
+        let given = mapped.len();
         for (unc, dir) in configured {
             if let Some(unc) = SharePath::parse(unc) {
                 mapped.push((unc, dir.clone()));
@@ -84,7 +87,60 @@ impl Shares {
         Ok(Self {
             mapped,
             as_they_are: read_backups,
+            given,
         })
+    }
+
+    /// Checks that each `--backup-share` of the command line maps a share some worksheet of
+    /// `ws` names (a row's location or a `backup-runs` share): one that none names was typed
+    /// for this run and would read nothing.
+    ///
+    /// # Errors
+    /// The first `--backup-share` whose share no worksheet names, with the shares they do.
+    pub fn check_named(&self, ws: &Workspace) -> Result<(), Fatal> {
+        let mut named: Vec<SharePath> = Vec::new();
+        for d in &ws.deployments {
+            let runs = d
+                .sheets
+                .backup_runs
+                .iter()
+                .filter_map(|r| SharePath::parse(&r.share.text).map(|p| p.share()));
+            for share in evidence::named_shares(&d.sheets).into_iter().chain(runs) {
+                if !named.contains(&share) {
+                    named.push(share);
+                }
+            }
+        }
+        for (unc, _) in &self.mapped[..self.given] {
+            if named.contains(&unc.share()) {
+                continue;
+            }
+            let shares = named
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let help = match evidence::near_share(&unc.share(), &named) {
+                Some(near) => {
+                    format!("did you mean `{near}`? name the share as the worksheets write it")
+                }
+                None => "name the share as the worksheets write it, or leave --backup-share out"
+                    .to_string(),
+            };
+            return Err(Fatal::Usage {
+                message: if named.is_empty() {
+                    format!(
+                        "--backup-share `{unc}`: no worksheet of this run names a backup share, so nothing would be read there"
+                    )
+                } else {
+                    format!(
+                        "--backup-share `{unc}`: no worksheet of this run names that share (they name {shares}), so nothing would be read there"
+                    )
+                },
+                help: Some(help),
+            });
+        }
+        Ok(())
     }
 
     /// Whether any share is read.

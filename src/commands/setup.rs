@@ -110,7 +110,8 @@ pub fn read_workspace_with_backup(
 /// reads the shares as they are (Windows).
 ///
 /// # Errors
-/// A `--backup-share` that is not `UNC=DIR` or names no folder; `--read-backups` off Windows.
+/// A `--backup-share` that is not `UNC=DIR`, names no folder or maps a share no worksheet of
+/// the run names; `--read-backups` off Windows.
 pub fn read_backups(
     ws: &mut Workspace,
     given: &[String],
@@ -120,6 +121,7 @@ pub fn read_backups(
 ) -> Result<(), Fatal> {
     let shares =
         super::evidence::Shares::new(given, &config.backup_shares, read_backups, &env.cwd)?;
+    shares.check_named(ws)?;
     super::evidence::read(ws, &shares, &env.cwd);
     Ok(())
 }

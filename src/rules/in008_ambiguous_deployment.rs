@@ -1,4 +1,6 @@
 use crate::lint::prelude::*;
+use crate::model::Deployment;
+use crate::model::evidence::SharePath;
 
 declare_rule! {
     /// ## What it checks
@@ -18,6 +20,21 @@ declare_rule! {
     ///
     /// A topology named on the command line (`topolint check dir/topology.xml`) still joins
     /// the worksheets beside it; another topology in that folder is then not read.
+    ///
+    /// It also reports a `backup-listing` worksheet joined with none of the rows it was given
+    /// to prove, a warning at its first `FullName` cell:
+    ///
+    /// - the listing covers **none of the shares the worksheets name** (its files are on
+    ///   `\\backup01.contoso.com\LyncBackup`, the rows say `\\backup01.contoso.com\lync`):
+    ///   one finding naming both sides, with the named share it most likely means (the same
+    ///   host, or the same share name on another host);
+    /// - the listing covers **some of them but not all**: one finding per share it misses,
+    ///   since the rows on that share are compared with nothing.
+    ///
+    /// The EV rules then judge nothing on those shares; the verdict follows the severity (a
+    /// warning leaves it `READY`, since the worksheets themselves were judged; make it fail with
+    /// `--fail-on warning` or `[rules] IN008 = "error"`). A `--backup-share` whose share no
+    /// worksheet of the run names is a usage error (exit 2) instead: it was typed for this run.
     ///
     /// ## Why it breaks a restore
     /// A worksheet nobody checks drifts out of date unnoticed. When several topologies share a
@@ -73,6 +90,79 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         "joined with no topology",
         |p, _| p.message.clone(),
     );
+    for d in &ws.deployments {
+        listing_coverage(cx, d, out);
+    }
+}
+
+/// The `backup-listing` of `d` set against the shares its worksheet rows name.
+fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
+    use crate::analysis::evidence;
+    let listed = evidence::listed_shares(&d.sheets);
+    let Some(first) = listed.first() else {
+        return;
+    };
+    let named = evidence::named_shares(&d.sheets);
+    let file = &cx.workspace.files.get(first.file).display;
+    let list = |shares: &mut dyn Iterator<Item = &SharePath>| {
+        shares
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let unused: Vec<&evidence::Listed> = listed
+        .iter()
+        .filter(|l| !named.contains(&l.share))
+        .collect();
+    let covers_named = unused.len() < listed.len();
+    if let Some(at) = unused.first() {
+        let consequence = if covers_named {
+            ": its files there are compared with nothing"
+        } else {
+            ", so none of their rows is compared with the listing"
+        };
+        let mut draft = Draft::new(
+            file,
+            format!(
+                "the backup listing `{file}` covers {}, which no worksheet row names; {}{consequence}",
+                list(&mut unused.iter().map(|l| &l.share)),
+                if named.is_empty() {
+                    "the worksheets name no backup location".to_string()
+                } else {
+                    format!("the worksheets name {}", list(&mut named.iter()))
+                }
+            ),
+        )
+        .at(at.file, at.cell, "on a share no worksheet names");
+        if let Some(near) = evidence::near_share(&at.share, &named) {
+            draft = draft.help(format!(
+                "did you mean `{near}`? take the listing on the share the worksheets name, or correct the worksheets' locations"
+            ));
+        }
+        for other in &unused[1..] {
+            draft = draft.also(other.file, other.cell, "also on a share no worksheet names");
+        }
+        out.emit(draft);
+    }
+    if !covers_named {
+        return;
+    }
+    let missed = evidence::judge(&d.sheets, d.backups.as_ref()).uncovered;
+    for share in &missed {
+        out.emit(
+            Draft::new(
+                share.to_string(),
+                format!(
+                    "the backup listing `{file}` covers {} but not `{share}`, which the worksheets name: the rows there are compared with nothing",
+                    list(&mut listed.iter().map(|l| &l.share))
+                ),
+            )
+            .at(first.file, first.cell, "no row of this listing is on that share")
+            .help(
+                "list that share's files too (from its root, like the others), or map it to a local copy with --backup-share",
+            ),
+        );
+    }
 }
 
 #[cfg(test)]
