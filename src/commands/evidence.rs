@@ -98,19 +98,7 @@ impl Shares {
     /// # Errors
     /// The first `--backup-share` whose share no worksheet names, with the shares they do.
     pub fn check_named(&self, ws: &Workspace) -> Result<(), Fatal> {
-        let mut named: Vec<SharePath> = Vec::new();
-        for d in &ws.deployments {
-            let runs = d
-                .sheets
-                .backup_runs
-                .iter()
-                .filter_map(|r| SharePath::parse(&r.share.text).map(|p| p.share()));
-            for share in evidence::named_shares(&d.sheets).into_iter().chain(runs) {
-                if !named.contains(&share) {
-                    named.push(share);
-                }
-            }
-        }
+        let named = named_shares(ws);
         for (unc, _) in &self.mapped[..self.given] {
             if named.contains(&unc.share()) {
                 continue;
@@ -143,6 +131,22 @@ impl Shares {
         Ok(())
     }
 
+    /// The mappings of the configuration (index into its `backup-shares`) whose share no
+    /// worksheet of `ws` names, with the share the worksheets most likely mean.
+    #[must_use]
+    pub fn unnamed_configured(&self, ws: &Workspace) -> Vec<(usize, SharePath, Option<SharePath>)> {
+        let named = named_shares(ws);
+        self.mapped[self.given..]
+            .iter()
+            .enumerate()
+            .filter(|(_, (unc, _))| !named.contains(&unc.share()))
+            .map(|(i, (unc, _))| {
+                let near = evidence::near_share(&unc.share(), &named).cloned();
+                (i, unc.clone(), near)
+            })
+            .collect()
+    }
+
     /// Whether any share is read.
     #[must_use]
     pub fn any(&self) -> bool {
@@ -168,6 +172,25 @@ impl Shares {
             )
         })
     }
+}
+
+/// The shares the worksheets of every deployment of `ws` name, each once: the rows'
+/// locations and the `backup-runs` shares.
+fn named_shares(ws: &Workspace) -> Vec<SharePath> {
+    let mut named: Vec<SharePath> = Vec::new();
+    for d in &ws.deployments {
+        let runs = d
+            .sheets
+            .backup_runs
+            .iter()
+            .filter_map(|r| SharePath::parse(&r.share.text).map(|p| p.share()));
+        for share in evidence::named_shares(&d.sheets).into_iter().chain(runs) {
+            if !named.contains(&share) {
+                named.push(share);
+            }
+        }
+    }
+    named
 }
 
 /// Reads what the worksheets of each deployment name on the shares, then opens the archives of
