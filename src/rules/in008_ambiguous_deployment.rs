@@ -21,26 +21,38 @@ declare_rule! {
     /// A topology named on the command line (`topolint check dir/topology.xml`) still joins
     /// the worksheets beside it; another topology in that folder is then not read.
     ///
-    /// It also reports a `backup-listing` worksheet joined with none of the rows it was given
-    /// to prove, a warning at its first `FullName` cell:
+    /// It also reports backup evidence that is compared with nothing, as warnings; those about a
+    /// `backup-listing` worksheet point at its first `FullName` cell:
     ///
     /// - the listing covers **none of the shares the worksheets name** (its files are on
     ///   `\\backup01.contoso.com\LyncBackup`, the rows say `\\backup01.contoso.com\lync`):
     ///   one finding naming both sides, with the named share it most likely means (the same
     ///   host, or the same share name on another host);
     /// - the listing covers **some of them but not all**: one finding per share it misses,
-    ///   since the rows on that share are compared with nothing.
+    ///   since the rows on that share are compared with nothing;
+    /// - a `backup-shares` mapping of `topolint.toml` whose share no worksheet of the run
+    ///   names: a warning at that mapping. The configuration may serve runs over other
+    ///   folders too, so it is not fatal.
     ///
-    /// The EV rules then judge nothing on those shares; the verdict follows the severity (a
-    /// warning leaves it `READY`, since the worksheets themselves were judged; make it fail with
-    /// `--fail-on warning` or `[rules] IN008 = "error"`). A `--backup-share` whose share no
-    /// worksheet of the run names is a usage error (exit 2) instead: it was typed for this run.
+    /// Shares compare as Windows compares them: `\\BACKUP01\LYNC` is
+    /// `\\backup01.contoso.com\lync`. The EV rules judge nothing on the shares reported; the
+    /// verdict follows the severity: a warning leaves it `READY` (the worksheets themselves
+    /// were judged, only their backups were not) and is shown beside it; make it fail with
+    /// `--fail-on warning`, or make it an error, and the verdict `NOT READY`, with
+    /// `[rules] IN008 = "error"`.
+    ///
+    /// A `--backup-share` whose share no worksheet of the run names is not a finding but a
+    /// usage error (exit 2) naming the share it most likely means: it was typed for this run,
+    /// and, as a linter refuses an option that names nothing, a run that would read nothing
+    /// there stops before it reports a verdict.
     ///
     /// ## Why it breaks a restore
     /// A worksheet nobody checks drifts out of date unnoticed. When several topologies share a
     /// folder, topolint cannot tell which deployment the worksheets describe, and a guess would
     /// report the wrong servers as unprotected (or the right ones as protected). A verdict that
-    /// judged nothing must never read as ready.
+    /// judged nothing must never read as ready. A backup listing taken on another share than
+    /// the one the worksheets name proves nothing about the backups they describe, however
+    /// complete it looks.
     ///
     /// ## Example
     /// ```text
@@ -57,6 +69,9 @@ declare_rule! {
     /// (`Get-CsTopology -AsXml`) and its worksheets, or move the worksheets next to the
     /// topology they describe. Keep the export taken with a backup with that backup and name
     /// it with `--backup-topology`.
+    /// For backup evidence, take the listing on the share the worksheets name, from its root
+    /// (`Get-ChildItem -Path \\backup01.contoso.com\lync -Recurse -File`), or correct the
+    /// worksheets' locations; map each share as the worksheets write it.
     ///
     /// ## Source
     /// The worksheets are part of the backup and restoration plan (*Backup and restoration
@@ -66,7 +81,7 @@ declare_rule! {
         name: "ambiguous-deployment",
         severity: Warning,
         scope: Input,
-        summary: "worksheets beside no topology document (warning), or beside several or an unreadable one (error)",
+        summary: "worksheets beside no topology document, or backup evidence on shares no worksheet names (warning); worksheets beside several or an unreadable topology (error)",
         help: "keep one topology document and its worksheets together in one folder per deployment",
         check: check,
     }
