@@ -290,4 +290,61 @@ mod tests {
         assert!(checked.findings.is_empty());
         assert_eq!(checked.ws.deployments[0].worksheets, vec![0]);
     }
+
+    const SETTINGS: &[u8] = b"Database,Server name (FQDN),Backup schedule,Backup tool,Configuration file name,Backup location,Last backup,Notes\nxds,sql01.contoso.com,Daily,Export-CsConfiguration,CsConfiguration.zip,\\\\b.contoso.com\\lync\\2026-11-20,2026-11-20,\nlis,sql01.contoso.com,Daily,Export-CsLisConfiguration,CsLisConfiguration.zip,\\\\b2.contoso.com\\sql\\2026-11-20,2026-11-20,\n";
+
+    fn with_listing(listing: &str) -> super::super::test_util::Checked {
+        let topology = super::super::test_util::published("", "", "");
+        check_bytes(
+            &RULE,
+            &[
+                ("topology.xml", topology.as_bytes()),
+                ("settings.csv", SETTINGS),
+                ("backup-listing.csv", listing.as_bytes()),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_listing_on_shares_no_row_names_is_one_warning_offering_the_near_one() {
+        let checked = with_listing(
+            "FullName,Length,LastWriteTimeUtc\n\\\\b.contoso.com\\LyncBackup\\2026-11-20\\CsConfiguration.zip,10,2026-11-20T21:00:00Z\n\\\\b.contoso.com\\Other\\x.zip,10,2026-11-20T21:00:00Z\n",
+        );
+        assert_eq!(checked.findings.len(), 1, "{:?}", checked.findings);
+        let f = &checked.findings[0];
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(
+            f.message,
+            "the backup listing `backup-listing.csv` covers `\\\\b.contoso.com\\LyncBackup`, `\\\\b.contoso.com\\Other`, which no worksheet row names; the worksheets name `\\\\b.contoso.com\\lync`, `\\\\b2.contoso.com\\sql`, so none of their rows is compared with the listing"
+        );
+        assert_eq!(
+            f.help,
+            "did you mean `\\\\b.contoso.com\\lync`? take the listing on the share the worksheets name, or correct the worksheets' locations"
+        );
+        assert_eq!(f.secondary.len(), 1, "the second share's first row");
+    }
+
+    #[test]
+    fn a_listing_missing_a_named_share_is_one_warning_for_that_share() {
+        // Another case and a single-label host: the same share, as Windows compares them.
+        let checked = with_listing(
+            "FullName,Length,LastWriteTimeUtc\n\\\\B\\LYNC\\2026-11-20\\CsConfiguration.zip,10,2026-11-20T21:00:00Z\n",
+        );
+        assert_eq!(checked.findings.len(), 1, "{:?}", checked.findings);
+        let f = &checked.findings[0];
+        assert_eq!(f.entity, "\\\\b2.contoso.com\\sql");
+        assert!(
+            f.message.contains("but not `\\\\b2.contoso.com\\sql`"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn a_listing_covering_every_named_share_is_quiet() {
+        let checked = with_listing(
+            "FullName,Length,LastWriteTimeUtc\n\\\\b.contoso.com\\lync\\2026-11-20\\CsConfiguration.zip,10,2026-11-20T21:00:00Z\n\\\\b2.contoso.com\\sql\\2026-11-20\\CsLisConfiguration.zip,10,2026-11-20T21:00:00Z\n",
+        );
+        assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+    }
 }
