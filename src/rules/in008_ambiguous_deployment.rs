@@ -118,6 +118,9 @@ fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
         return;
     };
     let named = evidence::named_shares(&d.sheets);
+    for share in &named {
+        out.checked(&share.to_string());
+    }
     let file = &cx.workspace.files.get(first.file).display;
     let list = |shares: &mut dyn Iterator<Item = &SharePath>| {
         shares
