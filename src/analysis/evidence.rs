@@ -620,7 +620,7 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
     let older = older_runs(sheets, recorded.as_ref());
     let mut checks = Vec::new();
     let mut unjudged = Vec::new();
-    let mut uncovered: Vec<SharePath> = Vec::new();
+    let mut uncovered = ShareSet::default();
     let mut dated: Vec<SharePath> = Vec::new();
     for row in rows(sheets) {
         let Some(location) = SharePath::parse(&row.location.text) else {
@@ -659,9 +659,7 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
                 continue;
             }
             Seen::NotCovered => {
-                if !uncovered.contains(&root.share()) {
-                    uncovered.push(root.share());
-                }
+                uncovered.insert(root.share());
                 unjudged.push(skip(format!(
                     "no backup listing or mapped share covers `{}`",
                     root.share()
@@ -718,7 +716,7 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
         run,
         checks,
         unjudged,
-        uncovered,
+        uncovered: uncovered.list,
     }
 }
 
@@ -734,12 +732,13 @@ pub struct Listed {
 #[must_use]
 pub fn listed_shares(sheets: &Sheets) -> Vec<Listed> {
     let mut out: Vec<Listed> = Vec::new();
+    let mut seen = ShareSet::default();
     for row in &sheets.backup_listing {
         let Some(path) = SharePath::parse(&row.full_name.text) else {
             continue;
         };
         let share = path.share();
-        if !out.iter().any(|l| l.share == share) {
+        if seen.insert(share.clone()) {
             out.push(Listed {
                 share,
                 file: row.at.file,
@@ -750,15 +749,47 @@ pub fn listed_shares(sheets: &Sheets) -> Vec<Listed> {
     out
 }
 
+/// Shares, each once, in the order first met; a share is compared only with those of its
+/// [`key_of`] (which equal shares share), so building one is not quadratic.
+#[derive(Clone, Debug, Default)]
+pub struct ShareSet {
+    list: Vec<SharePath>,
+    by_key: std::collections::BTreeMap<String, Vec<usize>>,
+}
+
+impl ShareSet {
+    /// Adds `share` unless it is there; whether it was added.
+    pub fn insert(&mut self, share: SharePath) -> bool {
+        let bucket = self.by_key.entry(key_of(&share)).or_default();
+        if bucket.iter().any(|&i| self.list[i] == share) {
+            return false;
+        }
+        bucket.push(self.list.len());
+        self.list.push(share);
+        true
+    }
+
+    #[must_use]
+    pub fn contains(&self, share: &SharePath) -> bool {
+        self.by_key
+            .get(&key_of(share))
+            .is_some_and(|b| b.iter().any(|&i| self.list[i] == *share))
+    }
+
+    /// The shares, in the order first met.
+    #[must_use]
+    pub fn as_slice(&self) -> &[SharePath] {
+        &self.list
+    }
+}
+
 /// The shares the worksheet rows name as where their artefacts are, each once, in order.
 #[must_use]
-pub fn named_shares(sheets: &Sheets) -> Vec<SharePath> {
-    let mut out: Vec<SharePath> = Vec::new();
+pub fn named_shares(sheets: &Sheets) -> ShareSet {
+    let mut out = ShareSet::default();
     for row in rows(sheets) {
         if let Some(share) = SharePath::parse(&row.location.text).map(|p| p.share()) {
-            if !out.contains(&share) {
-                out.push(share);
-            }
+            out.insert(share);
         }
     }
     out

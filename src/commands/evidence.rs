@@ -104,11 +104,12 @@ impl Shares {
                 continue;
             }
             let shares = named
+                .as_slice()
                 .iter()
                 .map(|s| format!("`{s}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let help = match evidence::near_share(&unc.share(), &named) {
+            let help = match evidence::near_share(&unc.share(), named.as_slice()) {
                 Some(near) => {
                     format!("did you mean `{near}`? name the share as the worksheets write it")
                 }
@@ -116,7 +117,7 @@ impl Shares {
                     .to_string(),
             };
             return Err(Fatal::Usage {
-                message: if named.is_empty() {
+                message: if named.as_slice().is_empty() {
                     format!(
                         "--backup-share `{unc}`: no worksheet of this run names a backup share, so nothing would be read there"
                     )
@@ -141,7 +142,7 @@ impl Shares {
             .enumerate()
             .filter(|(_, (unc, _))| !named.contains(&unc.share()))
             .map(|(i, (unc, _))| {
-                let near = evidence::near_share(&unc.share(), &named).cloned();
+                let near = evidence::near_share(&unc.share(), named.as_slice()).cloned();
                 (i, unc.clone(), near)
             })
             .collect()
@@ -176,18 +177,17 @@ impl Shares {
 
 /// The shares the worksheets of every deployment of `ws` name, each once: the rows'
 /// locations and the `backup-runs` shares.
-fn named_shares(ws: &Workspace) -> Vec<SharePath> {
-    let mut named: Vec<SharePath> = Vec::new();
+fn named_shares(ws: &Workspace) -> evidence::ShareSet {
+    let mut named = evidence::ShareSet::default();
     for d in &ws.deployments {
         let runs = d
             .sheets
             .backup_runs
             .iter()
             .filter_map(|r| SharePath::parse(&r.share.text).map(|p| p.share()));
-        for share in evidence::named_shares(&d.sheets).into_iter().chain(runs) {
-            if !named.contains(&share) {
-                named.push(share);
-            }
+        let rows = evidence::named_shares(&d.sheets);
+        for share in rows.as_slice().iter().cloned().chain(runs) {
+            named.insert(share);
         }
     }
     named

@@ -110,6 +110,20 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     }
 }
 
+/// The shares in words, the first few only: `` `\\\\b\\lync`, `\\\\b\\sql` and 3 more ``.
+fn shown(shares: &mut dyn Iterator<Item = &SharePath>) -> String {
+    const SHOWN: usize = 5;
+    let mut names: Vec<String> = (&mut *shares)
+        .take(SHOWN)
+        .map(|s| format!("`{s}`"))
+        .collect();
+    let more = shares.count();
+    if more > 0 {
+        names.push(format!("and {more} more"));
+    }
+    names.join(", ")
+}
+
 /// The `backup-listing` of `d` set against the shares its worksheet rows name.
 fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
     use crate::analysis::evidence;
@@ -118,16 +132,11 @@ fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
         return;
     };
     let named = evidence::named_shares(&d.sheets);
-    for share in &named {
+    for share in named.as_slice() {
         out.checked(&share.to_string());
     }
     let file = &cx.workspace.files.get(first.file).display;
-    let list = |shares: &mut dyn Iterator<Item = &SharePath>| {
-        shares
-            .map(|s| format!("`{s}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |shares: &mut dyn Iterator<Item = &SharePath>| shown(shares);
     let unused: Vec<&evidence::Listed> = listed
         .iter()
         .filter(|l| !named.contains(&l.share))
@@ -144,20 +153,21 @@ fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
             format!(
                 "the backup listing `{file}` covers {}, which no worksheet row names; {}{consequence}",
                 list(&mut unused.iter().map(|l| &l.share)),
-                if named.is_empty() {
+                if named.as_slice().is_empty() {
                     "the worksheets name no backup location".to_string()
                 } else {
-                    format!("the worksheets name {}", list(&mut named.iter()))
+                    format!("the worksheets name {}", list(&mut named.as_slice().iter()))
                 }
             ),
         )
         .at(at.file, at.cell, "on a share no worksheet names");
-        if let Some(near) = evidence::near_share(&at.share, &named) {
+        if let Some(near) = evidence::near_share(&at.share, named.as_slice()) {
             draft = draft.help(format!(
                 "did you mean `{near}`? take the listing on the share the worksheets name, or correct the worksheets' locations"
             ));
         }
-        for other in &unused[1..] {
+        // The message names the first few; so do the labels.
+        for other in unused.iter().skip(1).take(4) {
             draft = draft.also(other.file, other.cell, "also on a share no worksheet names");
         }
         out.emit(draft);
@@ -349,5 +359,25 @@ mod tests {
             "FullName,Length,LastWriteTimeUtc\n\\\\b.contoso.com\\lync\\2026-11-20\\CsConfiguration.zip,10,2026-11-20T21:00:00Z\n\\\\b2.contoso.com\\sql\\2026-11-20\\CsLisConfiguration.zip,10,2026-11-20T21:00:00Z\n",
         );
         assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+    }
+
+    #[test]
+    fn a_listing_on_many_other_shares_names_the_first_few() {
+        let mut listing = String::from("FullName,Length,LastWriteTimeUtc\n");
+        for i in 0..7 {
+            listing.push_str(&format!(
+                "\\\\h{i}.contoso.com\\s\\x.zip,10,2026-11-20T21:00:00Z\n"
+            ));
+        }
+        let checked = with_listing(&listing);
+        assert_eq!(checked.findings.len(), 1);
+        let f = &checked.findings[0];
+        assert!(
+            f.message
+                .contains("`\\\\h4.contoso.com\\s`, and 2 more, which no worksheet row names"),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.secondary.len(), 4);
     }
 }
