@@ -1,6 +1,7 @@
 use crate::lint::prelude::*;
 use crate::model::Deployment;
 use crate::model::evidence::SharePath;
+use crate::model::worksheet::Kind;
 
 declare_rule! {
     /// ## What it checks
@@ -30,6 +31,7 @@ declare_rule! {
     ///   host, or the same share name on another host);
     /// - the listing covers **some of them but not all**: one finding per share it misses,
     ///   since the rows on that share are compared with nothing;
+    /// - a listing with **no row** (its header only): a warning at its header;
     /// - a `backup-shares` mapping of `topolint.toml` whose share no worksheet of the run
     ///   names: a warning at that mapping. The configuration may serve runs over other
     ///   folders too, so it is not fatal.
@@ -110,7 +112,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     }
 }
 
-/// The shares in words, the first few only: `` `\\\\b\\lync`, `\\\\b\\sql` and 3 more ``.
+/// The shares in words, the first few only: `` `\\b\lync`, `\\b\sql`, and 3 more ``.
 fn shown(shares: &mut dyn Iterator<Item = &SharePath>) -> String {
     const SHOWN: usize = 5;
     let mut names: Vec<String> = (&mut *shares)
@@ -128,10 +130,32 @@ fn shown(shares: &mut dyn Iterator<Item = &SharePath>) -> String {
 fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
     use crate::analysis::evidence;
     let listed = evidence::listed_shares(&d.sheets);
+    let named = evidence::named_shares(&d.sheets);
     let Some(first) = listed.first() else {
+        // A listing with no row (its header only) compares nothing either.
+        if named.as_slice().is_empty() {
+            return;
+        }
+        let empty = d
+            .worksheets
+            .iter()
+            .map(|&i| &cx.workspace.worksheets[i])
+            .filter(|w| w.kind == Kind::BackupListing && w.row_count == 0);
+        for w in empty {
+            let file = &cx.workspace.files.get(w.file).display;
+            out.emit(
+                Draft::new(
+                    file,
+                    format!(
+                        "the backup listing `{file}` has no row, so none of the worksheets' rows is compared with it"
+                    ),
+                )
+                .at(w.file, w.header, "a header and no file")
+                .help("write the listing again from the root of the share the worksheets name"),
+            );
+        }
         return;
     };
-    let named = evidence::named_shares(&d.sheets);
     for share in named.as_slice() {
         out.checked(&share.to_string());
     }
@@ -379,5 +403,18 @@ mod tests {
             f.message
         );
         assert_eq!(f.secondary.len(), 4);
+    }
+
+    #[test]
+    fn a_listing_with_no_row_is_a_warning_at_its_header() {
+        let checked = with_listing("FullName,Length,LastWriteTimeUtc\n");
+        assert_eq!(checked.findings.len(), 1, "{:?}", checked.findings);
+        let f = &checked.findings[0];
+        assert_eq!(
+            f.message,
+            "the backup listing `backup-listing.csv` has no row, so none of the worksheets' rows is compared with it"
+        );
+        let at = f.primary.as_ref().expect("located");
+        assert_eq!(at.span.start, 0, "at the header");
     }
 }
