@@ -2,11 +2,13 @@
 //! written.
 //!
 //! `table` is a worksheet's grid of cells, whatever the file format; `csv` reads one from CSV
-//! text in the dialects Windows tools write.
+//! text in the dialects Windows tools write, `workbook` the cells of an Excel workbook's sheets,
+//! which `grid` lays out as text so that they have spans too.
 
 pub mod csv;
 pub mod dialect;
 pub mod discover;
+pub mod grid;
 pub mod identity;
 pub mod paths;
 pub mod problem;
@@ -14,4 +16,5 @@ pub mod source;
 pub mod span;
 pub mod table;
 pub mod text;
+pub mod workbook;
 pub mod xml;

@@ -391,7 +391,10 @@ pub fn run_with(
             // The configuration and baseline files are in the workspace only to be pointed at.
             files: ws
                 .files
-                .len()
+                .iter()
+                // A workbook's sheets are parts of its file.
+                .filter(|f| f.sheet.is_none())
+                .count()
                 // Archives and workbooks skipped outside deployment folders were not read.
                 .saturating_sub(
                     ws.unread

@@ -8,6 +8,7 @@ pub mod placeholder;
 pub mod topology;
 pub mod valid;
 pub mod values;
+pub mod workbook;
 pub mod worksheet;
 pub mod workspace;
 

@@ -6,7 +6,9 @@
 //! the rule and the entity (never the line): `topolint/v1`, and `primaryLocationLineHash`, which
 //! GitHub uses to follow an alert across runs, so an alert survives Topology Builder
 //! re-serialising the export. Exempted findings carry `suppressions`; baselined ones are left
-//! out. Columns count characters (`columnKind: unicodeCodePoints`).
+//! out. Columns count characters (`columnKind: unicodeCodePoints`); in a sheet of a workbook the
+//! region's line and column are the cell's row and column, and its `properties` name the sheet
+//! and the cell.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -191,6 +193,11 @@ fn physical(p: &Position, message: Option<&str>) -> Value {
             }
         }
     });
+    // In a workbook the region is a cell: its row and column, and the sheet it is in.
+    if let (Some(sheet), Some(cell)) = (&p.sheet, &p.cell) {
+        location["physicalLocation"]["region"]["properties"] =
+            json!({ "sheet": sheet, "cell": cell });
+    }
     if let Some(text) = message {
         location["message"] = json!({ "text": text });
     }

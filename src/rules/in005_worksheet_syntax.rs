@@ -46,7 +46,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    checked_inputs(cx, out, &["csv"]);
+    checked_inputs(cx, out, &["csv", "xlsx", "xlsm"]);
     report_problems(cx, out, ProblemKind::Worksheet, "here", |p, _| {
         p.message.clone()
     });

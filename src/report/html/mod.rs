@@ -476,10 +476,7 @@ fn rule_groups(ws: &Workspace, report: &Report) -> Vec<RuleGroup> {
 
 /// `path:line:column`, or a note that the finding has no location.
 fn location(ws: &Workspace, f: &Finding) -> String {
-    primary_position(ws, f).map_or_else(
-        || "no location".to_string(),
-        |p| format!("{}:{}:{}", p.path, p.line, p.column),
-    )
+    primary_position(ws, f).map_or_else(|| "no location".to_string(), |p| p.place())
 }
 
 fn card(ws: &Workspace, report: &Report, index: usize) -> Option<Card> {
@@ -500,11 +497,7 @@ fn card(ws: &Workspace, report: &Report, index: usize) -> Option<Card> {
             .secondary
             .iter()
             .map(|l| {
-                let p = Position::of(ws, l.file, l.span);
-                (
-                    format!("{}:{}:{}", p.path, p.line, p.column),
-                    l.message.clone(),
-                )
+                (Position::of(ws, l.file, l.span).place(), l.message.clone())
             })
             .collect(),
         help: f.help.clone(),

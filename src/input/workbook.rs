@@ -1,0 +1,289 @@
+//! Excel workbooks (`.xlsx`, `.xlsm`): the archive checked, then each sheet's cells read with
+//! calamine into [`GridCell`]s, values as text.
+//!
+//! Nothing is inflated before the archive's declared sizes are checked: more than
+//! [`MAX_UNPACKED`] bytes in all, or more than [`MAX_ENTRIES`] parts, and the workbook is refused.
+//! The deflate decoder does not stop at the declared size, so each part is then inflated once,
+//! into nothing, up to one byte past its declared size: a part that would grow past it is refused
+//! too. Only then does calamine read the workbook, from the same bytes. calamine reserves room
+//! for as many shared strings as `sharedStrings.xml` announces: an announcement its part cannot
+//! hold is refused first. The streaming cell reader is used (never a dense range, which a cell
+//! at XFD1048576 would make 17 billion cells large), and formulas are never expanded or
+//! evaluated: a formula cell is read by the value Excel saved with it.
+//!
+//! A password-protected workbook is not a ZIP archive but an OLE compound file holding an
+//! `EncryptedPackage` stream; it is recognised by that stream's name, without parsing the
+//! compound file.
+
+use std::io::{self, Cursor, Read};
+
+use calamine::{DataRef, Reader, SheetType, Xlsx, XlsxError};
+
+use super::grid::{CellProblem, GridCell};
+
+/// The largest workbook file read.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+/// The most bytes all parts of a workbook may inflate to.
+pub const MAX_UNPACKED: u64 = 1 << 30;
+/// The most parts (files) a workbook may hold.
+pub const MAX_ENTRIES: usize = 65_536;
+/// The most non-blank cells read from one workbook.
+pub const MAX_CELLS: usize = 4_000_000;
+
+/// Why a workbook is not read at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not an Office Open XML workbook: what it is instead, and what to do.
+    NotAWorkbook { what: String, help: String },
+    /// Encrypted with a password to open.
+    Encrypted,
+    /// Damaged, or made to exhaust memory: why.
+    Unreadable(String),
+}
+
+/// One sheet of a workbook, read.
+#[derive(Debug)]
+pub struct Sheet {
+    pub name: String,
+    /// The cells, or why the sheet could not be read.
+    pub cells: Result<Vec<GridCell>, String>,
+}
+
+/// Reads a workbook's sheets (worksheets only: chart and dialog sheets hold no cells).
+///
+/// # Errors
+/// The bytes are not a workbook, are encrypted, or cannot be read.
+pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
+    if bytes.starts_with(&OLE) {
+        return Err(if contains(bytes, &utf16("EncryptedPackage")) {
+            Refusal::Encrypted
+        } else {
+            Refusal::NotAWorkbook {
+                what: "an OLE compound file, not an Office Open XML workbook: an Excel 97-2003 workbook (.xls) under another name?".to_string(),
+                help: "open it in Excel and save it as Excel Workbook (*.xlsx)".to_string(),
+            }
+        });
+    }
+    if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"PK\x05\x06") {
+        return Err(Refusal::NotAWorkbook {
+            what: "not a ZIP archive, which every .xlsx and .xlsm workbook is".to_string(),
+            help: "save the workbook from Excel as Excel Workbook (*.xlsx); a CSV file belongs under a .csv name".to_string(),
+        });
+    }
+    check_archive(bytes)?;
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound => Refusal::NotAWorkbook {
+            what: "a ZIP archive with no Excel workbook inside".to_string(),
+            help: "keep only workbooks saved by Excel (*.xlsx, *.xlsm) under those names".to_string(),
+        },
+        XlsxError::Password => Refusal::Encrypted,
+        other => Refusal::Unreadable(other.to_string()),
+    })?;
+    let names: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut budget = MAX_CELLS;
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let cells = read_sheet(&mut workbook, &name, &mut budget);
+        sheets.push(Sheet { name, cells });
+    }
+    Ok(sheets)
+}
+
+/// The first bytes of an OLE compound file.
+const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn utf16(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The archive's declared sizes, then each part inflated up to one byte past its declared
+/// size, and the shared strings' announced count.
+fn check_archive(bytes: &[u8]) -> Result<(), Refusal> {
+    let unreadable = |e: zip::result::ZipError| {
+        Refusal::Unreadable(format!("it is not a readable ZIP archive ({e})"))
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(Refusal::Unreadable(format!(
+            "it holds {} parts; topolint reads workbooks of at most {MAX_ENTRIES}",
+            archive.len()
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive.by_index_raw(i).map_err(unreadable)?;
+        total = total.saturating_add(part.size());
+    }
+    if total > MAX_UNPACKED {
+        return Err(Refusal::Unreadable(format!(
+            "its parts would inflate to {total} bytes; topolint refuses more than {MAX_UNPACKED} (1 GiB) before inflating anything"
+        )));
+    }
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(unreadable)?;
+        let declared = part.size();
+        let name = part.name().to_string();
+        let inflated = io::copy(&mut (&mut part).take(declared + 1), &mut io::sink())
+            .map_err(|e| Refusal::Unreadable(format!("its part `{}` cannot be inflated ({e})", crate::input::text::shown(&name))))?;
+        if inflated > declared {
+            return Err(Refusal::Unreadable(format!(
+                "its part `{}` inflates past the {declared} bytes the archive declares for it (a damaged archive, or one made to exhaust memory)",
+                crate::input::text::shown(&name)
+            )));
+        }
+        drop(part);
+        if is_part(&name, "xl/sharedStrings.xml") {
+            let mut part = archive.by_index(i).map_err(unreadable)?;
+            if let Some(count) = announced_strings(&mut part) {
+                // A shared string takes at least `<si/>`: five bytes.
+                if count > declared / 5 + 1 {
+                    return Err(Refusal::Unreadable(format!(
+                        "its shared strings announce {count} strings, more than their {declared} bytes can hold"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a part's name is `path`, as calamine looks parts up (case aside, `\` as `/`).
+fn is_part(name: &str, path: &str) -> bool {
+    name.trim_start_matches('/').replace('\\', "/").eq_ignore_ascii_case(path)
+}
+
+/// The `uniqueCount` the first `sst` element of a shared strings part announces, as calamine
+/// reads it (its digits, as written).
+fn announced_strings(part: &mut impl Read) -> Option<u64> {
+    let mut reader = quick_xml::Reader::from_reader(io::BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf).ok()? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                // calamine takes the first `sst` element wherever it is.
+                if e.local_name().as_ref() != "sst" {
+                    continue;
+                }
+                let value = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "uniqueCount")?
+                    .value
+                    .into_owned();
+                let digits = value.strip_prefix('+').unwrap_or(&value);
+                if digits.is_empty() || !digits.bytes().all(|d| d.is_ascii_digit()) {
+                    return None;
+                }
+                return Some(digits.bytes().fold(0u64, |n, d| {
+                    n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+                }));
+            }
+            quick_xml::events::Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The non-blank cells of one sheet, at most `budget` of them (the budget shrinks by as many).
+fn read_sheet(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    budget: &mut usize,
+) -> Result<Vec<GridCell>, String> {
+    let mut reader = workbook
+        .worksheet_cells_reader(name)
+        .map_err(|e| e.to_string())?;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let (row, col) = cell.get_position();
+        let Some((text, problem)) = value(cell.get_value()) else {
+            continue;
+        };
+        if *budget == 0 {
+            return Err(format!(
+                "the workbook holds more than {MAX_CELLS} cells; topolint reads no more"
+            ));
+        }
+        *budget -= 1;
+        cells.push(GridCell {
+            row,
+            col,
+            text,
+            problem,
+        });
+    }
+    Ok(cells)
+}
+
+/// A cell's value as text, and what is wrong with it; `None` for a blank cell.
+///
+/// Text is trimmed; numbers are written as Excel's General format shows them; booleans as
+/// `TRUE`/`FALSE`; a number formatted as a date as `YYYY-MM-DD` in either date system (the
+/// time of day left out: topolint's dates are days), or `HH:MM` for a time alone; an error value
+/// as Excel shows it (`#N/A`), with a problem.
+fn value(data: &DataRef<'_>) -> Option<(String, Option<CellProblem>)> {
+    let text = match data {
+        DataRef::Empty => return None,
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::Int(n) => n.to_string(),
+        DataRef::Float(f) => number(*f),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(dt) if dt.is_datetime() => return Some(date(dt)),
+        DataRef::DateTime(dt) => number(dt.as_f64()),
+        DataRef::DateTimeIso(s) => {
+            let s = s.trim();
+            match s.get(..10) {
+                Some(day) if is_iso_day(day) => day.to_string(),
+                _ => s.to_string(),
+            }
+        }
+        DataRef::DurationIso(s) => s.trim().to_string(),
+        DataRef::Error(e) => return Some((e.to_string(), Some(CellProblem::Error))),
+    };
+    (!text.is_empty()).then_some((text, None))
+}
+
+/// Whether `text` is written `YYYY-MM-DD` (whether it is a real day is the reader's to say).
+fn is_iso_day(text: &str) -> bool {
+    text.bytes()
+        .enumerate()
+        .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+        && text.len() == 10
+}
+
+/// A number as Excel's General format shows it: whole numbers without decimals.
+fn number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// The last serial number of a day Excel shows (9999-12-31 in the 1900 system).
+const LAST_SERIAL: f64 = 2_958_466.0;
+
+/// A date cell's value.
+fn date(dt: &calamine::ExcelDateTime) -> (String, Option<CellProblem>) {
+    let serial = dt.as_f64();
+    if !(0.0..LAST_SERIAL).contains(&serial) {
+        let shown = number(serial);
+        return (shown.clone(), Some(CellProblem::NotADate(shown)));
+    }
+    let (year, month, day, hour, minute, _, _) = dt.to_ymd_hms_milli();
+    if serial < 1.0 {
+        return (format!("{hour:02}:{minute:02}"), None);
+    }
+    (format!("{year:04}-{month:02}-{day:02}"), None)
+}
