@@ -473,10 +473,9 @@ fn inspect_and_worksheet_init_output_is_inert() {
 // CSV cells written by `worksheet init`
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn worksheet_init_writes_no_formula_and_reads_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let topology = fs::read_to_string(common::root().join("testdata/example/topology.xml"))
+/// The example's topology with values that a spreadsheet would run as formulas.
+fn formula_topology() -> String {
+    fs::read_to_string(common::root().join("testdata/example/topology.xml"))
         .unwrap()
         .replacen(
             "Fqdn=\"fe02.contoso.com\"",
@@ -493,7 +492,13 @@ fn worksheet_init_writes_no_formula_and_reads_back() {
             "Fqdn=\"-2+3+cmd|&apos; /C calc&apos;!A0\"",
             2,
         )
-        .replace("Name=\"monitoring\"", "Name=\"+monitoring\"");
+        .replace("Name=\"monitoring\"", "Name=\"+monitoring\"")
+}
+
+#[test]
+fn worksheet_init_writes_no_formula_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let topology = formula_topology();
     fs::write(dir.path().join("topology.xml"), &topology).unwrap();
     let init = run_clean(topolint(dir.path()).args([
         "worksheet",
@@ -542,6 +547,74 @@ fn worksheet_init_writes_no_formula_and_reads_back() {
     }
     assert!(cells > 50);
     // The worksheets read back: no worksheet syntax error, and the values left out are IN009.
+    fs::copy(
+        dir.path().join("topology.xml"),
+        dir.path().join("sheets/topology.xml"),
+    )
+    .unwrap();
+    let out = run_unchanged(
+        dir.path(),
+        topolint(dir.path()).args(["check", "sheets", "--as-of", AS_OF, "--format", "json"]),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(report["summary"]["worksheets"], 7);
+    assert!(!codes.contains(&"IN005"), "{codes:?}");
+    assert!(codes.contains(&"IN009"), "{codes:?}");
+}
+
+#[test]
+fn worksheet_init_workbook_holds_strings_only_and_reads_back() {
+    use calamine::{Data, Reader};
+    let dir = tempfile::tempdir().unwrap();
+    let topology = formula_topology();
+    fs::write(dir.path().join("topology.xml"), &topology).unwrap();
+    let init = run_clean(topolint(dir.path()).args([
+        "worksheet",
+        "init",
+        "topology.xml",
+        "--out",
+        "sheets",
+        "--format",
+        "xlsx",
+    ]));
+    let report = text(&init.stdout);
+    assert_eq!(init.status.code(), Some(1), "{report}");
+    for value in ["`=cmd|' /c calc'!a0`", "`+monitoring`"] {
+        assert!(report.contains(value), "{value} not listed:\n{report}");
+    }
+    let path = dir.path().join("sheets/worksheets.xlsx");
+    let bytes = fs::read(&path).unwrap();
+    // No part of the workbook holds a formula.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+        assert!(!xml.contains("<f>") && !xml.contains("<f "), "{}", part.name());
+    }
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut cells = 0;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for cell in range.used_cells() {
+            cells += 1;
+            let Data::String(value) = cell.2 else {
+                panic!("{name} {:?}: {:?} is not a string", (cell.0, cell.1), cell.2)
+            };
+            assert!(
+                !value.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{name}: cell {value:?}"
+            );
+            assert!(!value.contains("calc"), "{name}: cell {value:?}");
+        }
+    }
+    assert!(cells > 50);
     fs::copy(
         dir.path().join("topology.xml"),
         dir.path().join("sheets/topology.xml"),

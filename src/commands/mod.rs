@@ -3,6 +3,7 @@
 pub mod args;
 mod plan;
 mod run;
+pub mod workbook;
 pub mod worksheet;
 
 pub use run::run;

@@ -8,7 +8,7 @@ pub mod kinds;
 pub mod read;
 pub mod rows;
 
-pub use column::{At, BlankCell, Column, RequiredCell, SheetProblem, SheetRow, Typed};
+pub use column::{At, BlankCell, CellForm, Column, RequiredCell, SheetProblem, SheetRow, Typed};
 pub use kinds::{
     BackupRunRow, CertificateRow, DatabaseRow, FileStoreRow, Kind, Rows, ServerRow, SettingsRow,
     Sheets, SqlInstanceRow, Worksheet,
