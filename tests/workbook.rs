@@ -222,3 +222,183 @@ fn the_example_as_a_workbook_is_ready_in_every_layout() {
         assert_eq!(code, 0, "layout {n}");
     }
 }
+
+/// `worksheet init topology.xml --out . --format FORMAT` in `dir`.
+fn init(dir: &Path, format: &str) {
+    let out = run_clean(topolint(dir).args([
+        "worksheet",
+        "init",
+        "topology.xml",
+        "--out",
+        ".",
+        "--format",
+        format,
+    ]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_workbook_template_gives_the_findings_of_the_csv_template() {
+    let csv = deployment(&[]);
+    init(csv.path(), "csv");
+    let xlsx = deployment(&[]);
+    init(xlsx.path(), "xlsx");
+    let names: Vec<String> = fs::read_dir(xlsx.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(names, ["topology.xml", "worksheets.xlsx"]);
+    let (csv_code, csv_json) = check_json(csv.path());
+    let (xlsx_code, xlsx_json) = check_json(xlsx.path());
+    let expected = identities(&csv_json);
+    assert!(expected.len() > 20, "{expected:?}");
+    assert_eq!(identities(&xlsx_json), expected);
+    assert_eq!((csv_code, xlsx_code), (1, 1));
+    assert_eq!(xlsx_json["summary"]["worksheets"], 7);
+    assert_eq!(xlsx_json["summary"]["files"], 2);
+    // Each finding on a worksheet points at a cell of the workbook, named as Excel names it.
+    let mut cells = 0;
+    for f in xlsx_json["findings"].as_array().unwrap() {
+        let at = &f["location"];
+        if at["path"] != "worksheets.xlsx" {
+            continue;
+        }
+        cells += 1;
+        let sheet = at["sheet"].as_str().unwrap();
+        assert!(
+            csv_json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["location"]["path"] == format!("{sheet}.csv")
+                    && c["location"]["line"] == at["line"]
+                    && c["fingerprint"] == f["fingerprint"]),
+            "{f}"
+        );
+        let cell = at["cell"].as_str().unwrap();
+        let column = at["column"].as_u64().unwrap();
+        let letters: String = cell.chars().take_while(char::is_ascii_uppercase).collect();
+        assert_eq!(
+            letters.bytes().fold(0, |n, b| n * 26 + u64::from(b - b'A' + 1)),
+            column,
+            "{cell}"
+        );
+        assert!(cell.ends_with(&at["line"].to_string()), "{cell} {at}");
+    }
+    assert!(cells > 20);
+}
+
+/// The text of each part of a workbook, by name.
+fn parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut part = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            part.read_to_string(&mut text).unwrap();
+            (part.name().to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbook_template_is_laid_out_for_excel() {
+    use calamine::{Data, Reader};
+    let dir = deployment(&[]);
+    init(dir.path(), "xlsx");
+    let bytes = fs::read(dir.path().join("worksheets.xlsx")).unwrap();
+    // The sheets are the seven kinds, in order, with the CSV files' cells, all text.
+    let csv = deployment(&[]);
+    init(csv.path(), "csv");
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(&bytes)).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(
+        names,
+        [
+            "database",
+            "file-store",
+            "settings",
+            "servers",
+            "sql-instances",
+            "certificates",
+            "backup-runs"
+        ]
+    );
+    for name in &names {
+        let range = book.worksheet_range(name).unwrap();
+        let sheet: Vec<Vec<String>> = range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|c| match c {
+                        Data::String(s) => s.clone(),
+                        Data::Empty => String::new(),
+                        other => panic!("{name}: {other:?} is not text"),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(csv.path().join(format!("{name}.csv")))
+            .unwrap();
+        let file: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(sheet, file, "{name}");
+    }
+    let parts = parts(&bytes);
+    let sheet = |n: usize| parts[&format!("xl/worksheets/sheet{n}.xml")].as_str();
+    for n in 1..=7 {
+        // The header row frozen, and in bold (style 1).
+        assert!(
+            sheet(n).contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+            "sheet {n}"
+        );
+        assert!(sheet(n).contains(r#"<c r="A1" s="1" t="s">"#), "sheet {n}");
+        assert!(sheet(n).contains(r#" customWidth="1"/>"#), "sheet {n}");
+    }
+    assert!(parts["xl/styles.xml"].contains("<b/>"));
+    assert!(parts["xl/styles.xml"].contains(r#"<numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>"#));
+    assert!(parts["xl/styles.xml"].contains(r#"<numFmt numFmtId="164" formatCode="@"/>"#));
+    // servers: the drop-down lists of the closed columns.
+    assert!(sheet(4).contains(r#"sqref="C2:C1048576"><formula1>"ready,planned,none"</formula1>"#));
+    assert!(sheet(4).contains(r#"sqref="D2:D1048576"><formula1>"yes,no,n/a"</formula1>"#));
+    // sql-instances: editions to choose from, ports as whole numbers.
+    assert!(sheet(5).contains(
+        r#"sqref="D2:D1048576"><formula1>"Standard,Enterprise,Express,Datacenter,Developer,Web,Workgroup"</formula1>"#
+    ));
+    assert!(sheet(5).contains(r#"type="whole""#));
+    // certificates: the date column formatted as a date, with a message saying so; yes/no lists.
+    assert!(sheet(6).contains(r#"promptTitle="Expires" prompt="A date: type it as 2026-11-21 (YYYY-MM-DD).""#));
+    let style = |sheet: &str, col: usize| -> usize {
+        let tag = format!(r#"<col min="{col}" max="{col}" "#);
+        let at = sheet.find(&tag).unwrap();
+        let col = &sheet[at..at + sheet[at..].find("/>").unwrap()];
+        let at = col.find(r#"style=""#).unwrap() + 7;
+        col[at..at + col[at..].find('"').unwrap()].parse().unwrap()
+    };
+    let formats: Vec<&str> = parts["xl/styles.xml"]
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    assert!(formats[style(sheet(6), 4)].starts_with(r#"numFmtId="165""#), "Expires");
+    assert!(formats[style(sheet(6), 1)].starts_with(r#"numFmtId="164""#), "Server FQDN");
+    assert!(sheet(6).contains(r#"sqref="E2:E1048576"><formula1>"yes,no"</formula1>"#));
+    // Each header cell carries its column's meaning as a note.
+    assert!(parts["xl/comments4.xml"].contains(
+        "Replacement server (required): write ready (a clean server that can take the same FQDN stands by)"
+    ));
+    assert!(parts["xl/comments4.xml"].contains("<author>topolint</author>"));
+}

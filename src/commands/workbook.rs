@@ -48,6 +48,7 @@ pub fn workbook(sheets: &[(Kind, &[Vec<String>])]) -> Result<Vec<u8>, XlsxError>
                 0,
                 col,
                 &Note::new(note(column))
+                    .set_author("topolint")
                     .add_author_prefix(false)
                     .set_width(320)
                     .set_height(120),
