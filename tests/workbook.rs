@@ -19,7 +19,7 @@ use assert_cmd::Command;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use serde_json::Value;
 
-use common::{AS_OF, root, run_clean};
+use common::{AS_OF, example_copy, root, run_clean};
 
 fn topolint(cwd: &Path) -> Command {
     common::topolint(cwd, Duration::from_secs(30))
@@ -60,6 +60,9 @@ struct Layout {
     date1904: bool,
     /// yes/no as booleans, ports as numbers.
     typed: bool,
+    /// A formula in place of one cell: the column, the row (1-based, the header being 1), the
+    /// formula and the value Excel saved with it.
+    formula: Option<(&'static str, u32, &'static str, &'static str)>,
 }
 
 const DATE_COLUMNS: &[&str] = &["Last backup", "Backup set expiration", "Expires", "Date"];
@@ -85,7 +88,12 @@ fn serial(iso: &str, date1904: bool) -> Option<f64> {
 
 /// The example's worksheets as one workbook.
 fn example_workbook(layout: Layout) -> Vec<u8> {
-    let mut files: Vec<_> = fs::read_dir(root().join("testdata/example"))
+    workbook_of(&root().join("testdata/example"), layout)
+}
+
+/// The CSV worksheets of a folder as one workbook.
+fn workbook_of(folder: &Path, layout: Layout) -> Vec<u8> {
+    let mut files: Vec<_> = fs::read_dir(folder)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "csv"))
@@ -121,6 +129,13 @@ fn example_workbook(layout: Layout) -> Vec<u8> {
             for (c, value) in record.iter().enumerate() {
                 let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
                 let column = header[c as usize].as_str();
+                if let Some((name, row, formula, result)) = layout.formula {
+                    if column == name && r + 1 == row {
+                        let formula = Formula::new(formula).set_result(result);
+                        sheet.write_formula(r, c, formula).unwrap();
+                        continue;
+                    }
+                }
                 if r > 0 && value.is_empty() {
                     continue;
                 }
@@ -211,6 +226,8 @@ fn the_example_as_a_workbook_is_ready_in_every_layout() {
             date1904: true,
             typed: true,
             extra_sheets: true,
+            // A formula's saved value is read.
+            formula: Some(("Replacement server", 2, "=LOWER(\"READY\")", "ready")),
         },
     ];
     for (n, layout) in layouts.into_iter().enumerate() {
@@ -401,4 +418,242 @@ fn the_workbook_template_is_laid_out_for_excel() {
         "Replacement server (required): write ready (a clean server that can take the same FQDN stands by)"
     ));
     assert!(parts["xl/comments4.xml"].contains("<author>topolint</author>"));
+}
+
+/// The bytes with the sizes the archive declares for `part` (local header and central directory)
+/// set to `size`.
+fn declare_size(bytes: &[u8], part: &str, size: u32) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
+    let name = part.as_bytes();
+    let mut patched = 0;
+    for (signature, name_at, size_at) in [(b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)] {
+        let mut at = 0;
+        while let Some(found) = bytes[at..].windows(4).position(|w| w == signature) {
+            let start = at + found;
+            if bytes[start + name_at..].starts_with(name) {
+                bytes[start + size_at..start + size_at + 4].copy_from_slice(&size.to_le_bytes());
+                patched += 1;
+            }
+            at = start + 4;
+        }
+    }
+    assert_eq!(patched, 2, "{part}");
+    bytes
+}
+
+/// An OLE compound file holding `streams`, as the cfb crate writes it.
+fn compound_file(streams: &[&str]) -> Vec<u8> {
+    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    for name in streams {
+        file.create_stream(format!("/{name}"))
+            .unwrap()
+            .write_all(&[7u8; 5000])
+            .unwrap();
+    }
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+#[test]
+fn a_workbook_that_cannot_be_read_is_a_finding_on_it() {
+    let good = example_workbook(Layout::default());
+    let mut small_zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    small_zip
+        .start_file("notes.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    small_zip.write_all(b"not a workbook").unwrap();
+    let small_zip = small_zip.finish().unwrap().into_inner();
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        (
+            "text",
+            b"Name,Address\nAlice,Paris\n".to_vec(),
+            "IN004",
+            "is named like an Excel workbook, but it is not a ZIP archive",
+        ),
+        (
+            "zip",
+            small_zip,
+            "IN004",
+            "is named like an Excel workbook, but it is a ZIP archive with no Excel workbook inside",
+        ),
+        (
+            "xls",
+            compound_file(&["Workbook"]),
+            "IN004",
+            "is named like an Excel workbook, but it is an OLE compound file",
+        ),
+        (
+            "encrypted",
+            compound_file(&["EncryptionInfo", "EncryptedPackage"]),
+            "IN001",
+            "cannot read `book.xlsx`: it is an Excel workbook encrypted with a password to open",
+        ),
+        (
+            "truncated",
+            good[..good.len() / 2].to_vec(),
+            "IN001",
+            "cannot read `book.xlsx`: it is not a readable ZIP archive, which every workbook is",
+        ),
+        (
+            "huge",
+            declare_size(&good, "xl/sharedStrings.xml", 0xC000_0000),
+            "IN001",
+            "its parts would inflate to",
+        ),
+        (
+            "lying",
+            declare_size(&good, "xl/sharedStrings.xml", 100),
+            "IN001",
+            "its part `xl/sharedStrings.xml` inflates past the 100 bytes the archive declares for it",
+        ),
+        (
+            "strings",
+            rewrite_part(&good, "xl/sharedStrings.xml", |xml| {
+                let at = xml.find("uniqueCount=\"").unwrap() + 13;
+                let end = at + xml[at..].find('"').unwrap();
+                format!("{}99999999999999{}", &xml[..at], &xml[end..])
+            }),
+            "IN001",
+            "its shared strings announce 99999999999999 strings",
+        ),
+        (
+            "sheet",
+            rewrite_part(&good, "xl/worksheets/sheet4.xml", |xml| {
+                xml[..xml.find("</sheetData>").unwrap() - 20].to_string()
+            }),
+            "IN001",
+            "cannot read `book.xlsx`: its sheet `file-store` cannot be read (",
+        ),
+    ];
+    for (case, bytes, code, message) in cases {
+        let dir = deployment(&[("book.xlsx", &bytes)]);
+        let (exit, json) = check_json(dir.path());
+        let findings = json["findings"].as_array().unwrap();
+        let found = findings
+            .iter()
+            .find(|f| f["location"]["path"] == "book.xlsx")
+            .unwrap_or_else(|| panic!("{case}: {json}"));
+        assert_eq!(found["code"], code, "{case}: {found}");
+        assert!(
+            found["message"].as_str().unwrap().contains(message),
+            "{case}: {found}"
+        );
+        // In a deployment folder: an unread file is a warning when met in a walk, an
+        // unreadable one an error.
+        let severity = if code == "IN004" { "warning" } else { "error" };
+        assert_eq!(found["severity"], severity, "{case}");
+        assert_eq!(exit, i32::from(severity == "error"), "{case}");
+        // Named on the command line, every one fails the run.
+        let out = run_clean(topolint(dir.path()).args([
+            "check",
+            "book.xlsx",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "concise",
+        ]));
+        assert_eq!(out.status.code(), Some(1), "{case}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("error[{code}]")), "{case}: {text}");
+    }
+}
+
+/// `check . --as-of AS_OF --format FORMAT --color never` in `dir`: what it printed.
+fn check_as(dir: &Path, format: &str) -> String {
+    let out = run_clean(topolint(dir).args([
+        "check", ".", "--as-of", AS_OF, "--format", format, "--color", "never",
+    ]));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_finding_names_the_workbook_sheet_and_cell_in_every_format() {
+    let edited = example_copy(&[(
+        "servers.csv",
+        "edge01.contoso.com,Edge,ready",
+        "edge01.contoso.com,Edge,none",
+    )]);
+    let csv = check_json(edited.path()).1;
+    let book = workbook_of(edited.path(), Layout::default());
+    let dir = deployment(&[("Backup worksheets.xlsx", &book)]);
+    let (code, json) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    let f = &findings[0];
+    assert_eq!(f["code"], "RS301");
+    assert_eq!(
+        f["location"],
+        serde_json::json!({
+            "path": "Backup worksheets.xlsx", "sheet": "servers", "cell": "C10",
+            "line": 10, "column": 3, "end_line": 10, "end_column": 4,
+        })
+    );
+    assert_eq!(f["fingerprint"], csv["findings"][0]["fingerprint"]);
+    assert_eq!(f["entity"], csv["findings"][0]["entity"]);
+
+    let sarif: Value = serde_json::from_str(&check_as(dir.path(), "sarif")).unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["region"],
+        serde_json::json!({
+            "startLine": 10, "startColumn": 3, "endLine": 10, "endColumn": 4,
+            "properties": { "sheet": "servers", "cell": "C10" },
+        })
+    );
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "Backup%20worksheets.xlsx"
+    );
+
+    let concise = check_as(dir.path(), "concise");
+    assert!(
+        concise.starts_with(
+            "Backup worksheets.xlsx:10:3: error[RS301] 'servers'!C10: edge01.contoso.com has no replacement server"
+        ),
+        "{concise}"
+    );
+    let github = check_as(dir.path(), "github");
+    assert!(
+        github.contains("line=10,endLine=10,col=3,endColumn=4,")
+            && github.contains("::'servers'!C10: edge01.contoso.com"),
+        "{github}"
+    );
+    let azure = check_as(dir.path(), "azure");
+    assert!(
+        azure.contains("linenumber=10;columnnumber=3;code=RS301]'servers'!C10: edge01"),
+        "{azure}"
+    );
+    let human = check_as(dir.path(), "human");
+    for part in [
+        "╭─[Backup worksheets.xlsx › servers:10:3]",
+        "10 │ edge01.contoso.com │ Edge",
+        "│ none ",
+        "╰── Replacement server: no replacement",
+    ] {
+        assert!(human.contains(part), "{part}:\n{human}");
+    }
+}
+
+#[test]
+fn an_error_value_is_one_finding_on_its_cell() {
+    let book = example_workbook(Layout {
+        formula: Some(("Expires", 3, "=NA()", "#N/A")),
+        ..Layout::default()
+    });
+    let dir = deployment(&[("book.xlsx", &book)]);
+    let (code, json) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let findings = json["findings"].as_array().unwrap();
+    let at_cell: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["location"]["cell"] == "D3")
+        .collect();
+    assert_eq!(at_cell.len(), 1, "{json}");
+    assert_eq!(at_cell[0]["code"], "IN005");
+    assert_eq!(at_cell[0]["location"]["sheet"], "certificates");
+    assert_eq!(
+        at_cell[0]["message"],
+        "cell D3 holds the error value `#N/A`: the formula behind it failed, so the cell has no value"
+    );
 }

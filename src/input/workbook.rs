@@ -37,7 +37,8 @@ pub enum Refusal {
     NotAWorkbook { what: String, help: String },
     /// Encrypted with a password to open.
     Encrypted,
-    /// Damaged, or made to exhaust memory: why.
+    /// Damaged, or made to exhaust memory: why, as a clause (`it is not a readable ZIP
+    /// archive...`).
     Unreadable(String),
 }
 
@@ -77,7 +78,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
             help: "keep only workbooks saved by Excel (*.xlsx, *.xlsm) under those names".to_string(),
         },
         XlsxError::Password => Refusal::Encrypted,
-        other => Refusal::Unreadable(other.to_string()),
+        other => Refusal::Unreadable(format!("its workbook part cannot be read ({other})")),
     })?;
     let names: Vec<String> = workbook
         .sheets_metadata()
@@ -109,7 +110,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// size, and the shared strings' announced count.
 fn check_archive(bytes: &[u8]) -> Result<(), Refusal> {
     let unreadable = |e: zip::result::ZipError| {
-        Refusal::Unreadable(format!("it is not a readable ZIP archive ({e})"))
+        Refusal::Unreadable(format!(
+            "it is not a readable ZIP archive, which every workbook is ({e})"
+        ))
     };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     if archive.len() > MAX_ENTRIES {

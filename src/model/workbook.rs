@@ -74,10 +74,7 @@ pub fn load(
                 problem(
                     ws,
                     book,
-                    format!(
-                        "sheet `{}` of `{name}` cannot be read: {why}",
-                        shown(&sheet.name)
-                    ),
+                    format!("its sheet `{}` cannot be read ({why})", shown(&sheet.name)),
                     Some("open the workbook in Excel and save it again".to_string()),
                 );
                 // An unreadable sheet is reported: the workbook is not silently empty.
@@ -180,13 +177,13 @@ fn refused(ws: &mut Workspace, book: FileId, explicit: bool, name: &str, refusal
         Refusal::Encrypted => problem(
             ws,
             book,
-            format!("`{name}` is encrypted with a password to open: its sheets cannot be read"),
+            "it is an Excel workbook encrypted with a password to open, so its sheets cannot be read".to_string(),
             Some("keep the worksheets in the deployment folder without the password (in Excel: File > Info > Protect Workbook > Encrypt with Password, then clear it), or save each sheet as CSV; protect the repository instead".to_string()),
         ),
         Refusal::Unreadable(why) => problem(
             ws,
             book,
-            format!("`{name}` cannot be read as an Excel workbook: {why}"),
+            why,
             Some("open it in Excel and save it again (File > Save As > Excel Workbook), or save each sheet as CSV".to_string()),
         ),
     }
