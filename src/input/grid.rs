@@ -191,7 +191,8 @@ pub fn lay_out(mut cells: Vec<GridCell>, max_slots: usize) -> Laid {
         laid.table.problems.push(TableProblem {
             span: header.span,
             message: format!(
-                "the sheet is too large: topolint reads {fit} rows of {width} columns under this header, and leaves out row {} and those after it",
+                "the sheet is too large: topolint reads {} rows of {width} columns under this header, and leaves out row {} and those after it",
+                fit - 1,
                 row + 1
             ),
             help: "keep one worksheet per sheet, a few hundred rows of a few columns; move other data to a workbook outside the deployment folder".to_string(),
@@ -232,6 +233,72 @@ mod tests {
             text: text.to_string(),
             problem: None,
         }
+    }
+
+    #[test]
+    fn a_sheet_larger_than_its_budget_is_cut_and_says_so() {
+        let mut cells = vec![cell(0, 0, "Date"), cell(0, 1, "Backup share")];
+        for row in 1..10 {
+            cells.push(cell(row, 0, "2026-11-20"));
+            // Right of the header: no column, not laid out.
+            cells.push(cell(row, 5, "far away"));
+        }
+        let laid = lay_out(cells, 8);
+        assert_eq!(laid.table.rows.len(), 3);
+        assert!(!laid.text.contains("far away"));
+        assert_eq!(laid.table.problems.len(), 1);
+        assert!(
+            laid.table.problems[0]
+                .message
+                .contains("topolint reads 3 rows of 2 columns under this header, and leaves out row 5"),
+            "{:?}",
+            laid.table.problems
+        );
+    }
+
+    #[test]
+    fn cells_with_problems_are_reported_where_they_are() {
+        let mut bad = cell(1, 1, "#N/A");
+        bad.problem = Some(CellProblem::Error);
+        let mut date = cell(1, 0, "-1");
+        date.problem = Some(CellProblem::NotADate("-1".to_string()));
+        let laid = lay_out(vec![cell(0, 0, "Date"), cell(0, 1, "Backup share"), bad, date], 100);
+        let problems: Vec<(&str, &str)> = laid
+            .table
+            .problems
+            .iter()
+            .map(|p| (&laid.text[p.span.range()], p.message.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("-1", "cell A2 is formatted as a date but holds -1, which is no date"),
+                (
+                    "#N/A",
+                    "cell B2 holds the error value `#N/A`: the formula behind it failed, so the cell has no value"
+                ),
+            ]
+        );
+        assert_eq!(laid.errors, [laid.table.rows[0].cells[1].span]);
+    }
+
+    #[test]
+    fn a_cell_is_shown_on_one_line_and_kept_whole() {
+        let laid = lay_out(
+            vec![
+                cell(0, 0, "Notes"),
+                cell(1, 0, "first line\nsecond │ line"),
+                cell(2, 0, &"x".repeat(100)),
+            ],
+            100,
+        );
+        let lines: Vec<&str> = laid.text.lines().collect();
+        assert_eq!(lines[1], "first line second | line");
+        assert_eq!(lines[2].chars().count(), 40);
+        assert!(lines[2].ends_with('…'));
+        assert_eq!(laid.table.rows[0].cells[0].text, "first line\nsecond │ line");
+        assert_eq!(laid.table.rows[1].cells[0].text.len(), 100);
+        assert!(lay_out(vec![cell(3, 3, "")], 100).table.header.is_none());
     }
 
     #[test]

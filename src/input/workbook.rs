@@ -290,3 +290,102 @@ fn date(dt: &calamine::ExcelDateTime) -> (String, Option<CellProblem>) {
     }
     (format!("{year:04}-{month:02}-{day:02}"), None)
 }
+
+#[cfg(test)]
+mod tests {
+    use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+
+    use super::*;
+
+    fn date_cell(serial: f64, date1904: bool) -> (String, Option<CellProblem>) {
+        let dt = ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, date1904);
+        value(&DataRef::DateTime(dt)).expect("a value")
+    }
+
+    #[test]
+    fn dates_in_both_systems_are_days() {
+        // 2026-11-20 is 46,346 days after 1899-12-30, and 44,884 after 1904-01-01.
+        assert_eq!(date_cell(46_346.0, false), ("2026-11-20".to_string(), None));
+        assert_eq!(date_cell(44_884.0, true), ("2026-11-20".to_string(), None));
+        // The time of day is left out; a time alone is a time.
+        assert_eq!(date_cell(46_346.75, false).0, "2026-11-20");
+        assert_eq!(date_cell(0.9375, false).0, "22:30");
+        // Excel's 1900-02-29, which never was, is written as Excel shows it (the date reader
+        // refuses it); the day after is 1900-03-01.
+        assert_eq!(date_cell(60.0, false).0, "1900-02-29");
+        assert_eq!(date_cell(61.0, false).0, "1900-03-01");
+        // No date Excel can show.
+        for serial in [-1.0, 2_958_466.0, f64::NAN, f64::INFINITY] {
+            let (text, problem) = date_cell(serial, false);
+            assert!(
+                matches!(problem, Some(CellProblem::NotADate(ref v)) if *v == text),
+                "{serial}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_are_read_as_excel_shows_them() {
+        let text = |d: DataRef<'_>| value(&d).map(|(t, _)| t);
+        assert_eq!(text(DataRef::Empty), None);
+        assert_eq!(text(DataRef::String("  \t".into())), None);
+        assert_eq!(
+            text(DataRef::SharedString(" fe01.contoso.com ")),
+            Some("fe01.contoso.com".into())
+        );
+        assert_eq!(text(DataRef::Int(5022)), Some("5022".into()));
+        assert_eq!(text(DataRef::Float(5022.0)), Some("5022".into()));
+        assert_eq!(text(DataRef::Float(2.5)), Some("2.5".into()));
+        assert_eq!(text(DataRef::Float(1e300)), Some(1e300f64.to_string()));
+        assert_eq!(text(DataRef::Bool(true)), Some("TRUE".into()));
+        assert_eq!(
+            text(DataRef::DateTimeIso("2026-11-20T22:00:00".into())),
+            Some("2026-11-20".into())
+        );
+        assert_eq!(
+            text(DataRef::DateTimeIso("22:00:00".into())),
+            Some("22:00:00".into())
+        );
+        assert_eq!(
+            value(&DataRef::Error(CellErrorType::NA)),
+            Some(("#N/A".to_string(), Some(CellProblem::Error)))
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_workbook_is_told_apart() {
+        assert!(matches!(
+            read(b"Server FQDN,Role\n"),
+            Err(Refusal::NotAWorkbook { .. })
+        ));
+        let mut encrypted = OLE.to_vec();
+        encrypted.extend_from_slice(&[0; 100]);
+        encrypted.extend(utf16("EncryptedPackage"));
+        assert_eq!(read(&encrypted).err(), Some(Refusal::Encrypted));
+        assert!(matches!(
+            read(&OLE),
+            Err(Refusal::NotAWorkbook { what, .. }) if what.contains("OLE compound file")
+        ));
+        assert!(matches!(read(b"PK\x03\x04garbage"), Err(Refusal::Unreadable(_))));
+    }
+
+    #[test]
+    fn the_announced_count_of_shared_strings_is_read_as_calamine_reads_it() {
+        let count = |xml: &str| announced_strings(&mut xml.as_bytes());
+        assert_eq!(count(r#"<?xml version="1.0"?><sst count="3" uniqueCount="2">"#), Some(2));
+        assert_eq!(count(r#"<x:sst xmlns:x="ns" uniqueCount="+7"/>"#), Some(7));
+        // The first `sst` wherever it is, as calamine finds it.
+        assert_eq!(count(r#"<a><b/><sst uniqueCount="99999999999999999999999"/></a>"#), Some(u64::MAX));
+        assert_eq!(count(r#"<sst uniqueCount="&#49;"/>"#), None);
+        assert_eq!(count(r#"<sst/>"#), None);
+        assert_eq!(count(""), None);
+    }
+
+    #[test]
+    fn parts_are_found_as_calamine_finds_them() {
+        assert!(is_part("xl/sharedStrings.xml", "xl/sharedStrings.xml"));
+        assert!(is_part("XL\\SHAREDSTRINGS.XML", "xl/sharedStrings.xml"));
+        assert!(is_part("/xl/sharedstrings.xml", "xl/sharedStrings.xml"));
+        assert!(!is_part("xl/sharedStrings.xml.bak", "xl/sharedStrings.xml"));
+    }
+}
