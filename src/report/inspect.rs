@@ -79,8 +79,11 @@ pub struct WorksheetView {
     /// UTF-8.
     pub encoding: &'static str,
     /// The separator and what came before the header: `semicolon-separated`,
-    /// `comma-separated, after Export-Csv's #TYPE line`.
+    /// `comma-separated, after Export-Csv's #TYPE line`; `a sheet of an Excel workbook`.
     pub dialect: String,
+    /// The sheet, in a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +110,7 @@ pub fn inventory(ws: &Workspace) -> Inventory {
                     rows: w.row_count,
                     encoding: file.encoding.label(),
                     dialect: w.layout.describe(),
+                    sheet: file.sheet.as_ref().map(|s| s.name.clone()),
                 }
             })
             .collect(),
@@ -307,6 +311,18 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
     if !inventory.worksheets.is_empty() {
         line!(out, "worksheets:")?;
         for w in &inventory.worksheets {
+            if let Some(sheet) = &w.sheet {
+                line!(
+                    out,
+                    "  {} › {sheet} ({}, {} row{}; {})",
+                    w.path,
+                    w.kind,
+                    w.rows,
+                    if w.rows == 1 { "" } else { "s" },
+                    w.dialect
+                )?;
+                continue;
+            }
             let encoding = if w.encoding == crate::input::source::Encoding::Windows1252.label() {
                 "read as Windows-1252: the bytes are not UTF-8"
             } else {
