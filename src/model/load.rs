@@ -132,8 +132,8 @@ fn unread_binary(
         ),
         Binary::LegacyWorkbook => (
             "an Excel 97-2003 workbook (or another OLE compound file)",
-            "topolint does not read workbooks, so it was not checked",
-            "save each sheet as CSV in this folder (File > Save As > CSV UTF-8 (Comma delimited)): each file is recognised as a worksheet by its header row",
+            "topolint reads Excel workbooks saved as .xlsx or .xlsm, not this older format, so it was not checked",
+            "open it in Excel and save it as Excel Workbook (*.xlsx) in this folder: each sheet is recognised as a worksheet by its header row",
         ),
     };
     let id = ws
