@@ -146,7 +146,7 @@ mod tests {
             &RULE,
             &[
                 ("site/topology.xml", topology.as_bytes()),
-                ("site/Backup worksheets.xlsx", b"PK\x03\x04"),
+                ("site/Backup worksheets.xlsx", b"Name,Phone\nx,1\n"),
                 ("site/CsConfiguration.zip", b"PK\x03\x04"),
                 ("site/notes.txt", b"Remember to rotate the tapes\n"),
                 ("elsewhere/data.csv", b"Name,Phone\nx,1\n"),
@@ -166,7 +166,11 @@ mod tests {
                 ("site/notes.txt", Severity::Warning),
             ]
         );
-        assert!(checked.findings[0].message.contains("is an Excel workbook"));
+        assert!(
+            checked.findings[0]
+                .message
+                .contains("is named like an Excel workbook, but it is not a ZIP archive")
+        );
         assert!(
             checked.findings[2]
                 .message
