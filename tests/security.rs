@@ -596,7 +596,11 @@ fn worksheet_init_workbook_holds_strings_only_and_reads_back() {
         let mut part = archive.by_index(i).unwrap();
         let mut xml = String::new();
         std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
-        assert!(!xml.contains("<f>") && !xml.contains("<f "), "{}", part.name());
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "{}",
+            part.name()
+        );
     }
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(&bytes)).unwrap();
     let mut cells = 0;
@@ -605,7 +609,11 @@ fn worksheet_init_workbook_holds_strings_only_and_reads_back() {
         for cell in range.used_cells() {
             cells += 1;
             let Data::String(value) = cell.2 else {
-                panic!("{name} {:?}: {:?} is not a string", (cell.0, cell.1), cell.2)
+                panic!(
+                    "{name} {:?}: {:?} is not a string",
+                    (cell.0, cell.1),
+                    cell.2
+                )
             };
             assert!(
                 !value.starts_with(['=', '+', '-', '@', '\t', '\r']),

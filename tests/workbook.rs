@@ -42,7 +42,13 @@ fn identities(json: &Value) -> BTreeSet<(String, String, String, String, String)
         .iter()
         .map(|f| {
             let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-            (s("code"), s("entity"), s("fingerprint"), s("severity"), s("message"))
+            (
+                s("code"),
+                s("entity"),
+                s("fingerprint"),
+                s("severity"),
+                s("message"),
+            )
         })
         .collect()
 }
@@ -80,9 +86,16 @@ fn days(y: i64, m: i64, d: i64) -> i64 {
 
 /// Excel's serial number of an ISO date, in the 1900 or the 1904 system.
 fn serial(iso: &str, date1904: bool) -> Option<f64> {
-    let parts: Vec<i64> = iso.split('-').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let parts: Vec<i64> = iso
+        .split('-')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let [y, m, d] = parts[..] else { return None };
-    let epoch = if date1904 { days(1904, 1, 1) } else { days(1899, 12, 30) };
+    let epoch = if date1904 {
+        days(1904, 1, 1)
+    } else {
+        days(1899, 12, 30)
+    };
     Some((days(y, m, d) - epoch) as f64)
 }
 
@@ -107,8 +120,12 @@ fn workbook_of(folder: &Path, layout: Layout) -> Vec<u8> {
     if layout.extra_sheets {
         let notes = book.add_worksheet();
         notes.set_name("Read me").unwrap();
-        notes.write_string(0, 0, "Backup worksheets of the Contoso deployment").unwrap();
-        notes.write_string(2, 0, "Kept by the Lync team; reviewed monthly.").unwrap();
+        notes
+            .write_string(0, 0, "Backup worksheets of the Contoso deployment")
+            .unwrap();
+        notes
+            .write_string(2, 0, "Kept by the Lync team; reviewed monthly.")
+            .unwrap();
         book.add_worksheet().set_name("Empty").unwrap();
     }
     for (n, path) in files.iter().enumerate() {
@@ -150,7 +167,9 @@ fn workbook_of(folder: &Path, layout: Layout) -> Vec<u8> {
                     continue;
                 }
                 if r > 0 && layout.typed && PORT_COLUMNS.contains(&column) {
-                    sheet.write_number(r, c, value.parse::<f64>().unwrap()).unwrap();
+                    sheet
+                        .write_number(r, c, value.parse::<f64>().unwrap())
+                        .unwrap();
                     continue;
                 }
                 sheet.write_string(r, c, value).unwrap();
@@ -303,7 +322,9 @@ fn the_workbook_template_gives_the_findings_of_the_csv_template() {
         let column = at["column"].as_u64().unwrap();
         let letters: String = cell.chars().take_while(char::is_ascii_uppercase).collect();
         assert_eq!(
-            letters.bytes().fold(0, |n, b| n * 26 + u64::from(b - b'A' + 1)),
+            letters
+                .bytes()
+                .fold(0, |n, b| n * 26 + u64::from(b - b'A' + 1)),
             column,
             "{cell}"
         );
@@ -377,7 +398,9 @@ fn the_workbook_template_is_laid_out_for_excel() {
     for n in 1..=7 {
         // The header row frozen, and in bold (style 1).
         assert!(
-            sheet(n).contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+            sheet(n).contains(
+                r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+            ),
             "sheet {n}"
         );
         assert!(sheet(n).contains(r#"<c r="A1" s="1" t="s">"#), "sheet {n}");
@@ -395,7 +418,11 @@ fn the_workbook_template_is_laid_out_for_excel() {
     ));
     assert!(sheet(5).contains(r#"type="whole""#));
     // certificates: the date column formatted as a date, with a message saying so; yes/no lists.
-    assert!(sheet(6).contains(r#"promptTitle="Expires" prompt="A date: type it as 2026-11-21 (YYYY-MM-DD).""#));
+    assert!(
+        sheet(6).contains(
+            r#"promptTitle="Expires" prompt="A date: type it as 2026-11-21 (YYYY-MM-DD).""#
+        )
+    );
     let style = |sheet: &str, col: usize| -> usize {
         let tag = format!(r#"<col min="{col}" max="{col}" "#);
         let at = sheet.find(&tag).unwrap();
@@ -410,8 +437,14 @@ fn the_workbook_template_is_laid_out_for_excel() {
         .split("<xf ")
         .skip(1)
         .collect();
-    assert!(formats[style(sheet(6), 4)].starts_with(r#"numFmtId="165""#), "Expires");
-    assert!(formats[style(sheet(6), 1)].starts_with(r#"numFmtId="164""#), "Server FQDN");
+    assert!(
+        formats[style(sheet(6), 4)].starts_with(r#"numFmtId="165""#),
+        "Expires"
+    );
+    assert!(
+        formats[style(sheet(6), 1)].starts_with(r#"numFmtId="164""#),
+        "Server FQDN"
+    );
     assert!(sheet(6).contains(r#"sqref="E2:E1048576"><formula1>"yes,no"</formula1>"#));
     // Each header cell carries its column's meaning as a note.
     assert!(parts["xl/comments4.xml"].contains(

@@ -60,7 +60,10 @@ pub fn workbook(sheets: &[(Kind, &[Vec<String>])]) -> Result<Vec<u8>, XlsxError>
                 .chain(std::iter::once(column.header.chars().count() + 2))
                 .max()
                 .unwrap_or(0);
-            sheet.set_column_width(col, u16::try_from(widest.clamp(WIDTH.0, WIDTH.1)).unwrap_or(60))?;
+            sheet.set_column_width(
+                col,
+                u16::try_from(widest.clamp(WIDTH.0, WIDTH.1)).unwrap_or(60),
+            )?;
             match column.form {
                 CellForm::Date => {
                     sheet.set_column_format(col, &date)?;
@@ -92,7 +95,11 @@ fn note(column: &Column) -> String {
     format!(
         "{} ({}): write {}.",
         column.header,
-        if column.required { "required" } else { "optional" },
+        if column.required {
+            "required"
+        } else {
+            "optional"
+        },
         column.what.replace('`', "")
     )
 }

@@ -111,7 +111,10 @@ pub fn lay_out(mut cells: Vec<GridCell>, max_slots: usize) -> Laid {
         .unwrap_or(1);
     // The rows to lay out: the header and each later row with a cell under it.
     let mut rows: Vec<(u32, Vec<&GridCell>)> = Vec::new();
-    for cell in cells.iter().filter(|c| c.row >= header_row && (c.col as usize) < width) {
+    for cell in cells
+        .iter()
+        .filter(|c| c.row >= header_row && (c.col as usize) < width)
+    {
         if !filled(cell) {
             continue;
         }
@@ -248,9 +251,9 @@ mod tests {
         assert!(!laid.text.contains("far away"));
         assert_eq!(laid.table.problems.len(), 1);
         assert!(
-            laid.table.problems[0]
-                .message
-                .contains("topolint reads 3 rows of 2 columns under this header, and leaves out row 5"),
+            laid.table.problems[0].message.contains(
+                "topolint reads 3 rows of 2 columns under this header, and leaves out row 5"
+            ),
             "{:?}",
             laid.table.problems
         );
@@ -262,7 +265,10 @@ mod tests {
         bad.problem = Some(CellProblem::Error);
         let mut date = cell(1, 0, "-1");
         date.problem = Some(CellProblem::NotADate("-1".to_string()));
-        let laid = lay_out(vec![cell(0, 0, "Date"), cell(0, 1, "Backup share"), bad, date], 100);
+        let laid = lay_out(
+            vec![cell(0, 0, "Date"), cell(0, 1, "Backup share"), bad, date],
+            100,
+        );
         let problems: Vec<(&str, &str)> = laid
             .table
             .problems
@@ -272,7 +278,10 @@ mod tests {
         assert_eq!(
             problems,
             [
-                ("-1", "cell A2 is formatted as a date but holds -1, which is no date"),
+                (
+                    "-1",
+                    "cell A2 is formatted as a date but holds -1, which is no date"
+                ),
                 (
                     "#N/A",
                     "cell B2 holds the error value `#N/A`: the formula behind it failed, so the cell has no value"
@@ -296,7 +305,10 @@ mod tests {
         assert_eq!(lines[1], "first line second | line");
         assert_eq!(lines[2].chars().count(), 40);
         assert!(lines[2].ends_with('…'));
-        assert_eq!(laid.table.rows[0].cells[0].text, "first line\nsecond │ line");
+        assert_eq!(
+            laid.table.rows[0].cells[0].text,
+            "first line\nsecond │ line"
+        );
         assert_eq!(laid.table.rows[1].cells[0].text.len(), 100);
         assert!(lay_out(vec![cell(3, 3, "")], 100).table.header.is_none());
     }
@@ -326,14 +338,28 @@ mod tests {
         assert_eq!(laid.header_row, Some(3));
         let lines: Vec<&str> = laid.text.split('\n').collect();
         assert_eq!(lines[0], "");
-        assert_eq!(lines[2], "Server FQDN │ Role             │ Replacement server");
+        assert_eq!(
+            lines[2],
+            "Server FQDN │ Role             │ Replacement server"
+        );
         assert_eq!(lines[6], "            │ fe01.contoso.com │ ready");
         let row = &laid.table.rows[0];
         assert_eq!(row.cells.len(), 3);
         assert!(row.cells[0].text.is_empty());
         assert_eq!(&laid.text[row.cells[1].span.range()], "fe01.contoso.com");
-        let start = laid.text.match_indices('\n').nth(5).map(|(i, _)| i + 1).unwrap();
-        assert_eq!(column_at(&laid.text, start, row.cells[2].span.start as usize), 3);
-        assert_eq!(column_at(&laid.text, start, row.cells[0].span.start as usize), 1);
+        let start = laid
+            .text
+            .match_indices('\n')
+            .nth(5)
+            .map(|(i, _)| i + 1)
+            .unwrap();
+        assert_eq!(
+            column_at(&laid.text, start, row.cells[2].span.start as usize),
+            3
+        );
+        assert_eq!(
+            column_at(&laid.text, start, row.cells[0].span.start as usize),
+            1
+        );
     }
 }

@@ -75,7 +75,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, Refusal> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound => Refusal::NotAWorkbook {
             what: "a ZIP archive with no Excel workbook inside".to_string(),
-            help: "keep only workbooks saved by Excel (*.xlsx, *.xlsm) under those names".to_string(),
+            help: "keep only workbooks saved by Excel (*.xlsx, *.xlsm) under those names"
+                .to_string(),
         },
         XlsxError::Password => Refusal::Encrypted,
         other => Refusal::Unreadable(format!("its workbook part cannot be read ({other})")),
@@ -135,8 +136,13 @@ fn check_archive(bytes: &[u8]) -> Result<(), Refusal> {
         let mut part = archive.by_index(i).map_err(unreadable)?;
         let declared = part.size();
         let name = part.name().to_string();
-        let inflated = io::copy(&mut (&mut part).take(declared + 1), &mut io::sink())
-            .map_err(|e| Refusal::Unreadable(format!("its part `{}` cannot be inflated ({e})", crate::input::text::shown(&name))))?;
+        let inflated =
+            io::copy(&mut (&mut part).take(declared + 1), &mut io::sink()).map_err(|e| {
+                Refusal::Unreadable(format!(
+                    "its part `{}` cannot be inflated ({e})",
+                    crate::input::text::shown(&name)
+                ))
+            })?;
         if inflated > declared {
             return Err(Refusal::Unreadable(format!(
                 "its part `{}` inflates past the {declared} bytes the archive declares for it (a damaged archive, or one made to exhaust memory)",
@@ -161,7 +167,9 @@ fn check_archive(bytes: &[u8]) -> Result<(), Refusal> {
 
 /// Whether a part's name is `path`, as calamine looks parts up (case aside, `\` as `/`).
 fn is_part(name: &str, path: &str) -> bool {
-    name.trim_start_matches('/').replace('\\', "/").eq_ignore_ascii_case(path)
+    name.trim_start_matches('/')
+        .replace('\\', "/")
+        .eq_ignore_ascii_case(path)
 }
 
 /// The `uniqueCount` the first `sst` element of a shared strings part announces, as calamine
@@ -259,10 +267,13 @@ fn value(data: &DataRef<'_>) -> Option<(String, Option<CellProblem>)> {
 
 /// Whether `text` is written `YYYY-MM-DD` (whether it is a real day is the reader's to say).
 fn is_iso_day(text: &str) -> bool {
-    text.bytes()
-        .enumerate()
-        .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
-        && text.len() == 10
+    text.bytes().enumerate().all(|(i, b)| {
+        if i == 4 || i == 7 {
+            b == b'-'
+        } else {
+            b.is_ascii_digit()
+        }
+    }) && text.len() == 10
 }
 
 /// A number as Excel's General format shows it: whole numbers without decimals.
@@ -366,16 +377,25 @@ mod tests {
             read(&OLE),
             Err(Refusal::NotAWorkbook { what, .. }) if what.contains("OLE compound file")
         ));
-        assert!(matches!(read(b"PK\x03\x04garbage"), Err(Refusal::Unreadable(_))));
+        assert!(matches!(
+            read(b"PK\x03\x04garbage"),
+            Err(Refusal::Unreadable(_))
+        ));
     }
 
     #[test]
     fn the_announced_count_of_shared_strings_is_read_as_calamine_reads_it() {
         let count = |xml: &str| announced_strings(&mut xml.as_bytes());
-        assert_eq!(count(r#"<?xml version="1.0"?><sst count="3" uniqueCount="2">"#), Some(2));
+        assert_eq!(
+            count(r#"<?xml version="1.0"?><sst count="3" uniqueCount="2">"#),
+            Some(2)
+        );
         assert_eq!(count(r#"<x:sst xmlns:x="ns" uniqueCount="+7"/>"#), Some(7));
         // The first `sst` wherever it is, as calamine finds it.
-        assert_eq!(count(r#"<a><b/><sst uniqueCount="99999999999999999999999"/></a>"#), Some(u64::MAX));
+        assert_eq!(
+            count(r#"<a><b/><sst uniqueCount="99999999999999999999999"/></a>"#),
+            Some(u64::MAX)
+        );
         assert_eq!(count(r#"<sst uniqueCount="&#49;"/>"#), None);
         assert_eq!(count(r#"<sst/>"#), None);
         assert_eq!(count(""), None);

@@ -16,8 +16,8 @@ use crate::input::source::{Encoding, FileId, Sheet};
 use crate::input::span::Span;
 use crate::input::text::{and_list, shown};
 use crate::input::workbook::{self, Refusal};
-use crate::model::worksheet::{self, Closest};
 use crate::model::Workspace;
+use crate::model::worksheet::{self, Closest};
 
 /// The most cells one sheet is laid out with (its rows times its header's width).
 pub const MAX_SHEET_CELLS: usize = 4_000_000;

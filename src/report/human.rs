@@ -520,8 +520,10 @@ fn with_column<'l>(ws: &Workspace, label: &'l Label) -> std::borrow::Cow<'l, str
     let header = file.sheet.as_ref().and_then(|sheet| {
         let cell = file.cell(label.span.start)?;
         let header = sheet.headers.get(cell.column.checked_sub(1)?)?;
-        (cell.row > sheet.header_row && !header.is_empty() && !label.message.starts_with(header.as_str()))
-            .then_some(header)
+        (cell.row > sheet.header_row
+            && !header.is_empty()
+            && !label.message.starts_with(header.as_str()))
+        .then_some(header)
     });
     match header {
         Some(header) => std::borrow::Cow::Owned(format!(

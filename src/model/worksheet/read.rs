@@ -398,7 +398,11 @@ mod tests {
                         .map(|c| if c.is(column) { *value } else { "" })
                         .collect();
                     let (_, problems) = read(&format!("{}\n{}\n", header.join(","), row.join(",")));
-                    assert!(problems.is_empty(), "{} {value}: {problems:?}", column.header);
+                    assert!(
+                        problems.is_empty(),
+                        "{} {value}: {problems:?}",
+                        column.header
+                    );
                     choices += 1;
                 }
             }

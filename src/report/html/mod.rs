@@ -496,9 +496,7 @@ fn card(ws: &Workspace, report: &Report, index: usize) -> Option<Card> {
         related: f
             .secondary
             .iter()
-            .map(|l| {
-                (Position::of(ws, l.file, l.span).place(), l.message.clone())
-            })
+            .map(|l| (Position::of(ws, l.file, l.span).place(), l.message.clone()))
             .collect(),
         help: f.help.clone(),
         entity: f.entity.clone(),
