@@ -690,3 +690,127 @@ fn an_error_value_is_one_finding_on_its_cell() {
         "cell D3 holds the error value `#N/A`: the formula behind it failed, so the cell has no value"
     );
 }
+
+#[test]
+fn sheets_that_are_no_worksheet_are_left_alone_unless_they_come_close() {
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("Contacts").unwrap();
+    notes.write_string(0, 0, "Name").unwrap();
+    notes.write_string(0, 1, "Phone").unwrap();
+    notes.write_string(1, 0, "Helpdesk").unwrap();
+    let near = book.add_worksheet();
+    near.set_name("Replacements").unwrap();
+    for (c, header) in ["Server", "Role", "Replacement", "Computer account retained"]
+        .iter()
+        .enumerate()
+    {
+        near.write_string(2, u16::try_from(c).unwrap(), *header)
+            .unwrap();
+    }
+    near.write_string(3, 0, "fe01.contoso.com").unwrap();
+    let near_book = book.save_to_buffer().unwrap();
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("Contacts").unwrap();
+    notes.write_string(0, 0, "Name").unwrap();
+    book.add_worksheet().set_name("Empty").unwrap();
+    let no_worksheet = book.save_to_buffer().unwrap();
+
+    let dir = deployment(&[("near.xlsx", &near_book), ("contacts.xlsx", &no_worksheet)]);
+    let (_, json) = check_json(dir.path());
+    let in004: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "IN004")
+        .collect();
+    assert_eq!(in004.len(), 2, "{in004:#?}");
+    assert_eq!(in004[0]["location"]["path"], "contacts.xlsx");
+    assert_eq!(
+        in004[0]["message"],
+        "`contacts.xlsx` is an Excel workbook, but none of its sheets (`Contacts` and `Empty`) starts with a worksheet's header row"
+    );
+    // The header row is the sheet's first with a value; the cell that differs is pointed at.
+    assert_eq!(in004[1]["location"]["sheet"], "Replacements");
+    assert_eq!(in004[1]["location"]["cell"], "A3");
+    assert!(
+        in004[1]["message"].as_str().unwrap().starts_with(
+            "sheet `Replacements` of the workbook `near.xlsx` was read, but its header row matches no worksheet kind: the closest is the servers worksheet"
+        ),
+        "{}",
+        in004[1]
+    );
+    assert!(in004.iter().all(|f| f["severity"] == "warning"));
+    let human = check_as(dir.path(), "human");
+    assert!(human.contains("did you mean `Server FQDN`?"), "{human}");
+    assert!(
+        human.contains("did you mean `Replacement server`?"),
+        "{human}"
+    );
+}
+
+/// Whatever a workbook's bytes are made into, reading it ends in findings, never a panic.
+#[test]
+fn damaged_workbooks_never_panic() {
+    let good = example_workbook(Layout {
+        date_cells: true,
+        typed: true,
+        formula: Some(("Expires", 3, "=NA()", "#N/A")),
+        ..Layout::default()
+    });
+    let mut cases: Vec<Vec<u8>> = Vec::new();
+    // Cut at many lengths.
+    for n in (0..good.len()).step_by(good.len() / 97 + 1) {
+        cases.push(good[..n].to_vec());
+    }
+    // A byte changed at many places (a xorshift keeps the places the same in every run).
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..300 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mut bytes = good.clone();
+        let at = usize::try_from(state % good.len() as u64).unwrap();
+        bytes[at] ^= u8::try_from(state >> 56).unwrap() | 1;
+        cases.push(bytes);
+    }
+    // Parts of the workbook's XML changed in ways a hand could.
+    for (part, from, to) in [
+        (
+            "xl/workbook.xml",
+            "<sheets>",
+            "<sheets><sheet name=\"x\" r:id=\"rId99\"/>",
+        ),
+        (
+            "xl/styles.xml",
+            "numFmtId=\"164\" fontId",
+            "numFmtId=\"999999999999\" fontId",
+        ),
+        (
+            "xl/worksheets/sheet2.xml",
+            "<c r=\"D3\"",
+            "<c r=\"XFD1048576\"",
+        ),
+        (
+            "xl/worksheets/sheet2.xml",
+            "<c r=\"D3\"",
+            "<c r=\"ZZZZ99999999\"",
+        ),
+        ("xl/worksheets/sheet2.xml", "t=\"s\"", "t=\"q\""),
+        ("xl/sharedStrings.xml", "<si>", "<si><si><si>"),
+    ] {
+        cases.push(rewrite_part(&good, part, |xml| xml.replacen(from, to, 1)));
+    }
+    let mut findings = 0;
+    for (n, bytes) in cases.iter().enumerate() {
+        let ws = topolint::model::load::from_memory(&[("book.xlsx", bytes)]);
+        findings += ws.problems.len() + ws.unread.len();
+        assert!(
+            ws.worksheets.len() <= 7,
+            "case {n}: {} worksheets",
+            ws.worksheets.len()
+        );
+    }
+    assert!(findings > 100, "{findings}");
+}
