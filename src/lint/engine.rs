@@ -677,13 +677,16 @@ fn parent_dir(path: &str) -> String {
     path.rsplit_once('/').map_or(".", |(d, _)| d).to_string()
 }
 
-/// By path, then position, then rule; exact repeats removed.
+/// By path (in a workbook, then by sheet, in the workbook's order), then position, then rule;
+/// exact repeats removed.
 fn sort_findings(ws: &Workspace, findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             f.primary.as_ref().map(|l| {
+                let file = ws.files.get(l.file);
                 (
-                    ws.files.get(l.file).display.clone(),
+                    file.display.clone(),
+                    file.sheet.is_some().then_some(l.file),
                     l.span.start,
                     l.span.end,
                 )
