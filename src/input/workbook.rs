@@ -2,7 +2,8 @@
 //! calamine into [`GridCell`]s, values as text.
 //!
 //! Nothing is inflated before the archive's declared sizes are checked: more than
-//! [`MAX_UNPACKED`] bytes in all, or more than [`MAX_ENTRIES`] parts, and the workbook is refused.
+//! [`MAX_UNPACKED`] bytes in all, more than [`MAX_ENTRIES`] parts, or a part that would grow more
+//! than [`MAX_RATIO`] times, and the workbook is refused.
 //! The deflate decoder does not stop at the declared size, so each part is then inflated once,
 //! into nothing, up to one byte past its declared size: a part that would grow past it is refused
 //! too. Only then does calamine read the workbook, from the same bytes. calamine reserves room
@@ -27,6 +28,11 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 pub const MAX_UNPACKED: u64 = 1 << 30;
 /// The most parts (files) a workbook may hold.
 pub const MAX_ENTRIES: usize = 65_536;
+/// The most a part may inflate, in times its packed size, once it is over [`MIN_BOMB`] bytes
+/// (a worksheet's XML packs 5 to 30 times).
+pub const MAX_RATIO: u64 = 100;
+/// Parts this small are never taken for a bomb, whatever their ratio.
+pub const MIN_BOMB: u64 = 1 << 20;
 /// The most non-blank cells read from one workbook.
 pub const MAX_CELLS: usize = 4_000_000;
 
@@ -125,7 +131,14 @@ fn check_archive(bytes: &[u8]) -> Result<(), Refusal> {
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let part = archive.by_index_raw(i).map_err(unreadable)?;
-        total = total.saturating_add(part.size());
+        let (size, packed) = (part.size(), part.compressed_size());
+        if size > MIN_BOMB && size / MAX_RATIO > packed {
+            return Err(Refusal::Unreadable(format!(
+                "its part `{}` would inflate {packed} bytes to {size}, more than {MAX_RATIO} times: no workbook's XML packs that tight, an archive bomb does",
+                crate::input::text::shown(part.name())
+            )));
+        }
+        total = total.saturating_add(size);
     }
     if total > MAX_UNPACKED {
         return Err(Refusal::Unreadable(format!(

@@ -61,11 +61,12 @@ pub fn read_more(ws: &mut Workspace, inputs: &[Input], cwd: &Path) {
 fn load_one(ws: &mut Workspace, input: &Input, cwd: &Path) {
     let display = source::display_path(&input.path, cwd);
     if model::workbook::is_workbook(&input.path) {
+        // A workbook is read whole, up to its own cap.
         let bytes = source::read_file(&input.path, crate::input::workbook::MAX_FILE_BYTES);
-        load_workbook(ws, input, display, bytes);
+        ingest(ws, input, display, bytes);
         return;
     }
-    // An archive or a workbook is never read as text: not even its bytes are needed.
+    // An archive is never read as text: not even its bytes are needed.
     if let Some(binary) = Binary::by_name(&input.path) {
         unread_binary(ws, input, display, binary, None);
         return;

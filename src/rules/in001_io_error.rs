@@ -10,8 +10,9 @@ declare_rule! {
     /// An Excel workbook that cannot be read is reported here too: one encrypted with a
     /// password to open, a damaged one (not a readable ZIP archive, a part that cannot be
     /// inflated or parsed, a sheet that cannot be read), and one too large to read safely: over
-    /// 256 MiB, holding more than 65,536 parts, or whose parts would inflate to more than 1 GiB
-    /// (refused from the sizes the archive declares, before anything is inflated), a part that
+    /// 256 MiB, holding more than 65,536 parts, whose parts would inflate to more than 1 GiB, or
+    /// holding a part over 1 MiB that would grow more than 100 times its packed size (refused
+    /// from the sizes the archive declares, before anything is inflated), a part that
     /// inflates past its declared size, shared strings announcing more strings than their part
     /// can hold, more than 4,000,000 cells.
     ///
