@@ -473,6 +473,26 @@ fn inspect_and_worksheet_init_output_is_inert() {
 // CSV cells written by `worksheet init`
 // ---------------------------------------------------------------------------------------------
 
+/// The worksheets `worksheet init` wrote to `sheets` read back beside the topology: no worksheet
+/// syntax error, and the values left out are IN009.
+fn reads_back(dir: &Path) {
+    fs::copy(dir.join("topology.xml"), dir.join("sheets/topology.xml")).unwrap();
+    let out = run_unchanged(
+        dir,
+        topolint(dir).args(["check", "sheets", "--as-of", AS_OF, "--format", "json"]),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(report["summary"]["worksheets"], 7);
+    assert!(!codes.contains(&"IN005"), "{codes:?}");
+    assert!(codes.contains(&"IN009"), "{codes:?}");
+}
+
 /// The example's topology with values that a spreadsheet would run as formulas.
 fn formula_topology() -> String {
     fs::read_to_string(common::root().join("testdata/example/topology.xml"))
@@ -495,18 +515,23 @@ fn formula_topology() -> String {
         .replace("Name=\"monitoring\"", "Name=\"+monitoring\"")
 }
 
-#[test]
-fn worksheet_init_writes_no_formula_and_reads_back() {
+/// `worksheet init topology.xml --out sheets` plus `extra`, in a folder holding
+/// [`formula_topology`]: the folder, the topology, and the command's output.
+fn init_formula_topology(extra: &[&str]) -> (tempfile::TempDir, String, Output) {
     let dir = tempfile::tempdir().unwrap();
     let topology = formula_topology();
     fs::write(dir.path().join("topology.xml"), &topology).unwrap();
-    let init = run_clean(topolint(dir.path()).args([
-        "worksheet",
-        "init",
-        "topology.xml",
-        "--out",
-        "sheets",
-    ]));
+    let init = run_clean(
+        topolint(dir.path())
+            .args(["worksheet", "init", "topology.xml", "--out", "sheets"])
+            .args(extra),
+    );
+    (dir, topology, init)
+}
+
+#[test]
+fn worksheet_init_writes_no_formula_and_reads_back() {
+    let (dir, topology, init) = init_formula_topology(&[]);
     let report = text(&init.stdout);
     assert_eq!(
         init.status.code(),
@@ -546,45 +571,19 @@ fn worksheet_init_writes_no_formula_and_reads_back() {
         }
     }
     assert!(cells > 50);
-    // The worksheets read back: no worksheet syntax error, and the values left out are IN009.
-    fs::copy(
-        dir.path().join("topology.xml"),
-        dir.path().join("sheets/topology.xml"),
-    )
-    .unwrap();
-    let out = run_unchanged(
-        dir.path(),
-        topolint(dir.path()).args(["check", "sheets", "--as-of", AS_OF, "--format", "json"]),
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(report["summary"]["worksheets"], 7);
-    assert!(!codes.contains(&"IN005"), "{codes:?}");
-    assert!(codes.contains(&"IN009"), "{codes:?}");
+    reads_back(dir.path());
 }
 
 #[test]
 fn worksheet_init_workbook_holds_strings_only_and_reads_back() {
     use calamine::{Data, Reader};
-    let dir = tempfile::tempdir().unwrap();
-    let topology = formula_topology();
-    fs::write(dir.path().join("topology.xml"), &topology).unwrap();
-    let init = run_clean(topolint(dir.path()).args([
-        "worksheet",
-        "init",
-        "topology.xml",
-        "--out",
-        "sheets",
-        "--format",
-        "xlsx",
-    ]));
+    let (dir, topology, init) = init_formula_topology(&["--format", "xlsx"]);
     let report = text(&init.stdout);
     assert_eq!(init.status.code(), Some(1), "{report}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("topology.xml")).unwrap(),
+        topology
+    );
     for value in ["`=cmd|' /c calc'!a0`", "`+monitoring`"] {
         assert!(report.contains(value), "{value} not listed:\n{report}");
     }
@@ -623,25 +622,7 @@ fn worksheet_init_workbook_holds_strings_only_and_reads_back() {
         }
     }
     assert!(cells > 50);
-    fs::copy(
-        dir.path().join("topology.xml"),
-        dir.path().join("sheets/topology.xml"),
-    )
-    .unwrap();
-    let out = run_unchanged(
-        dir.path(),
-        topolint(dir.path()).args(["check", "sheets", "--as-of", AS_OF, "--format", "json"]),
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(report["summary"]["worksheets"], 7);
-    assert!(!codes.contains(&"IN005"), "{codes:?}");
-    assert!(codes.contains(&"IN009"), "{codes:?}");
+    reads_back(dir.path());
 }
 
 // ---------------------------------------------------------------------------------------------

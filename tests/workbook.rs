@@ -828,7 +828,8 @@ fn damaged_workbooks_never_panic() {
     let topology = fs::read(root().join("testdata/example/topology.xml")).unwrap();
     let mut unread = 0;
     for (n, bytes) in cases.iter().enumerate() {
-        let checked = topolint::fuzzing::check(&[("topology.xml", &topology), ("book.xlsx", bytes)]);
+        let checked =
+            topolint::fuzzing::check(&[("topology.xml", &topology), ("book.xlsx", bytes)]);
         let ws = &checked.workspace;
         unread += usize::from(ws.worksheets.is_empty());
         assert!(
@@ -839,5 +840,9 @@ fn damaged_workbooks_never_panic() {
         assert!(!checked.output.is_empty(), "case {n}");
     }
     // Most cuts and many changed bytes leave no worksheet readable; some changes leave all.
-    assert!(unread > 40 && unread < cases.len(), "{unread} of {}", cases.len());
+    assert!(
+        unread > 40 && unread < cases.len(),
+        "{unread} of {}",
+        cases.len()
+    );
 }

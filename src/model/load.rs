@@ -513,16 +513,8 @@ fn problem(
     message: String,
     help: Option<String>,
 ) {
-    ws.problems.push(InputProblem {
-        kind,
-        file,
-        span,
-        message,
-        help,
-        severity: None,
-        label: None,
-        related: Vec::new(),
-    });
+    ws.problems
+        .push(InputProblem::new(kind, file, span, message, help));
 }
 
 /// A workspace from files held in memory, given as (name, bytes) and all named explicitly as on

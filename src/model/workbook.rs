@@ -118,16 +118,13 @@ pub fn load(
                         }
                         seen.push(p.span);
                     }
-                    ws.problems.push(InputProblem {
-                        kind: ProblemKind::Worksheet,
+                    ws.problems.push(InputProblem::new(
+                        ProblemKind::Worksheet,
                         file,
-                        span: p.span,
-                        message: p.message,
-                        help: p.help,
-                        severity: None,
-                        label: None,
-                        related: Vec::new(),
-                    });
+                        p.span,
+                        p.message,
+                        p.help,
+                    ));
                 }
                 ws.worksheets.push(*sheet);
             }
@@ -189,17 +186,15 @@ fn refused(ws: &mut Workspace, book: FileId, explicit: bool, name: &str, refusal
     }
 }
 
+/// An `IN001` problem on the workbook as a whole.
 fn problem(ws: &mut Workspace, file: FileId, message: String, help: Option<String>) {
-    ws.problems.push(InputProblem {
-        kind: ProblemKind::Io,
+    ws.problems.push(InputProblem::new(
+        ProblemKind::Io,
         file,
-        span: Span::default(),
+        Span::default(),
         message,
         help,
-        severity: None,
-        label: None,
-        related: Vec::new(),
-    });
+    ));
 }
 
 /// Whether a path names a workbook topolint reads: `.xlsx` or `.xlsm`.

@@ -311,31 +311,24 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
     if !inventory.worksheets.is_empty() {
         line!(out, "worksheets:")?;
         for w in &inventory.worksheets {
-            if let Some(sheet) = &w.sheet {
-                line!(
-                    out,
-                    "  {} › {sheet} ({}, {} row{}; {})",
-                    w.path,
-                    w.kind,
-                    w.rows,
-                    if w.rows == 1 { "" } else { "s" },
-                    w.dialect
-                )?;
-                continue;
-            }
-            let encoding = if w.encoding == crate::input::source::Encoding::Windows1252.label() {
-                "read as Windows-1252: the bytes are not UTF-8"
-            } else {
-                w.encoding
+            // A sheet of a workbook is named after both; how a CSV file was decoded is said.
+            let (place, how) = match &w.sheet {
+                Some(sheet) => (format!("{} › {sheet}", w.path), w.dialect.clone()),
+                None if w.encoding == crate::input::source::Encoding::Windows1252.label() => (
+                    w.path.clone(),
+                    format!(
+                        "read as Windows-1252: the bytes are not UTF-8, {}",
+                        w.dialect
+                    ),
+                ),
+                None => (w.path.clone(), format!("{}, {}", w.encoding, w.dialect)),
             };
             line!(
                 out,
-                "  {} ({}, {} row{}; {encoding}, {})",
-                w.path,
+                "  {place} ({}, {} row{}; {how})",
                 w.kind,
                 w.rows,
                 if w.rows == 1 { "" } else { "s" },
-                w.dialect
             )?;
         }
     }
