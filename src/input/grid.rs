@@ -8,6 +8,8 @@
 //! the text shows it on one line (line breaks and tabs as spaces, `│` as `|`), cut to
 //! [`SHOWN_CHARS`].
 
+use std::collections::BTreeSet;
+
 use super::table::{Cell, Layout, Record, Table, TableProblem};
 use crate::input::span::Span;
 
@@ -47,7 +49,7 @@ pub struct Laid {
     pub headers: Vec<String>,
     /// The spans of cells that hold an error value: their own problem says what is wrong, so
     /// a second one about the same cell is not needed.
-    pub errors: Vec<Span>,
+    pub errors: BTreeSet<Span>,
 }
 
 /// The name of a column in A1 notation: `A`, `Z`, `AA`, `XFD` (1-based).
@@ -175,7 +177,7 @@ pub fn lay_out(mut cells: Vec<GridCell>, max_slots: usize) -> Laid {
                 if let Some(problem) = &cell.problem {
                     laid.table.problems.push(cell_problem(problem, cell, span));
                     if matches!(problem, CellProblem::Error) {
-                        laid.errors.push(span);
+                        laid.errors.insert(span);
                     }
                 }
             }
@@ -288,7 +290,10 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(laid.errors, [laid.table.rows[0].cells[1].span]);
+        assert_eq!(
+            laid.errors.iter().collect::<Vec<_>>(),
+            [&laid.table.rows[0].cells[1].span]
+        );
     }
 
     #[test]

@@ -110,13 +110,10 @@ pub fn load(
             (worksheet::Read::Worksheet(sheet, problems), _) => {
                 // An error cell's own problem comes first; the column's "not a valid ..."
                 // about the same cell says nothing more.
-                let mut seen = Vec::new();
+                let mut seen = std::collections::BTreeSet::new();
                 for p in problems {
-                    if laid.errors.contains(&p.span) {
-                        if seen.contains(&p.span) {
-                            continue;
-                        }
-                        seen.push(p.span);
+                    if laid.errors.contains(&p.span) && !seen.insert(p.span) {
+                        continue;
                     }
                     ws.problems.push(InputProblem::new(
                         ProblemKind::Worksheet,
