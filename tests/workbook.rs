@@ -679,6 +679,16 @@ fn a_finding_names_the_workbook_sheet_and_cell_in_every_format() {
         azure.contains("linenumber=10;columnnumber=3;code=RS301]'servers'!C10: edge01"),
         "{azure}"
     );
+    let junit = check_as(dir.path(), "junit");
+    assert!(
+        junit.contains("Backup worksheets.xlsx:10:3: error[RS301] &apos;servers&apos;!C10: edge01"),
+        "{junit}"
+    );
+    let html = check_as(dir.path(), "html");
+    assert!(
+        html.contains("Backup worksheets.xlsx:10:3 (&#39;servers&#39;!C10)"),
+        "{html}"
+    );
     let human = check_as(dir.path(), "human");
     for part in [
         "╭─[Backup worksheets.xlsx › servers:10:3]",
