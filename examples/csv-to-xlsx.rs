@@ -7,6 +7,7 @@
 //! ```
 
 use std::fs;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -60,9 +61,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     book.save(args.out.join("worksheets.xlsx"))?;
-    eprintln!(
+    writeln!(
+        std::io::stderr(),
         "wrote {} ({rows} rows)",
         args.out.join("worksheets.xlsx").display()
-    );
+    )?;
     Ok(())
 }
