@@ -469,6 +469,63 @@ fn inspect_and_worksheet_init_output_is_inert() {
     }
 }
 
+#[test]
+fn a_sheet_name_acts_on_no_terminal_or_ci_service_in_any_format() {
+    // A servers worksheet whose sheet name (as the workbook's XML can write it, Excel's own
+    // rules aside) breaks a line to start logging commands, and turns the text around.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("servers").unwrap();
+    let rows = [
+        [
+            "Server FQDN",
+            "Role",
+            "Replacement server",
+            "Computer account retained",
+        ],
+        ["edge01.contoso.com", "Edge", "none", "n/a"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet
+                .write_string(u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), *value)
+                .unwrap();
+        }
+    }
+    let bytes = common::rewrite_part(&book.save_to_buffer().unwrap(), "xl/workbook.xml", |xml| {
+        xml.replacen(
+            "name=\"servers\"",
+            "name=\"s&#10;::error file=x::pwned&#10;##vso[task.setvariable variable=x]1&#8238;\"",
+            1,
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        common::root().join("testdata/example/topology.xml"),
+        dir.path().join("topology.xml"),
+    )
+    .unwrap();
+    fs::write(dir.path().join("book.xlsx"), bytes).unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    let mut cmd = topolint(dir.path());
+    cmd.args(["check", ".", "--as-of", AS_OF, "--color", "never"]);
+    for format in FORMATS {
+        cmd.args(["--format", format, "--output"])
+            .arg(reports.path().join(format));
+    }
+    let out = run_unchanged(dir.path(), &mut cmd);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    for format in FORMATS {
+        let output = fs::read_to_string(reports.path().join(format)).unwrap();
+        assert!(output.contains("pwned"), "{format}: the sheet is not named");
+        assert_inert(format, &output);
+    }
+    let inspect = run_unchanged(dir.path(), topolint(dir.path()).args(["inspect", "."]));
+    let listed = text(&inspect.stdout);
+    assert!(listed.contains("pwned"), "{listed}");
+    assert_inert("inspect", &listed);
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV cells written by `worksheet init`
 // ---------------------------------------------------------------------------------------------

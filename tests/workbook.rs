@@ -19,7 +19,7 @@ use assert_cmd::Command;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use serde_json::Value;
 
-use common::{AS_OF, example_copy, root, run_clean};
+use common::{AS_OF, example_copy, rewrite_part, root, run_clean};
 
 fn topolint(cwd: &Path) -> Command {
     common::topolint(cwd, Duration::from_secs(30))
@@ -184,31 +184,6 @@ fn workbook_of(folder: &Path, layout: Layout) -> Vec<u8> {
     } else {
         bytes
     }
-}
-
-/// The workbook with one part's text changed.
-fn rewrite_part(bytes: &[u8], name: &str, change: impl Fn(&str) -> String) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let mut found = false;
-    for i in 0..archive.len() {
-        let mut part = archive.by_index(i).unwrap();
-        let mut data = Vec::new();
-        part.read_to_end(&mut data).unwrap();
-        let part_name = part.name().to_string();
-        if part_name == name {
-            let text = String::from_utf8(data).unwrap();
-            let changed = change(&text);
-            assert_ne!(changed, text, "{name} is unchanged");
-            data = changed.into_bytes();
-            found = true;
-        }
-        out.start_file(part_name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    assert!(found, "no part {name}");
-    out.finish().unwrap().into_inner()
 }
 
 /// A folder holding the example's topology and `files`.
