@@ -837,3 +837,35 @@ fn damaged_workbooks_never_panic() {
         cases.len()
     );
 }
+
+#[test]
+fn one_form_is_never_written_beside_the_other() {
+    for (first, second, existing) in [
+        ("csv", "xlsx", "servers.csv"),
+        ("xlsx", "csv", "worksheets.xlsx"),
+    ] {
+        let dir = deployment(&[]);
+        init(dir.path(), first);
+        let out = run_clean(topolint(dir.path()).args([
+            "worksheet",
+            "init",
+            "topology.xml",
+            "--out",
+            ".",
+            "--format",
+            second,
+            "--force",
+        ]));
+        assert_eq!(out.status.code(), Some(2), "{second}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(existing) && stderr.contains("in the other form"),
+            "{second}: {stderr}"
+        );
+        let names: BTreeSet<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), if first == "csv" { 8 } else { 2 }, "{names:?}");
+    }
+}

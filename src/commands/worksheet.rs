@@ -466,6 +466,29 @@ pub fn run(args: &InitArgs, env: &Env) -> Result<Outcome, Fatal> {
             help: Some("pass --force to overwrite, or choose another --out directory".to_string()),
         });
     }
+    // The worksheets in the other form beside the new ones would be read too, each row twice.
+    let other: Vec<String> = match args.format {
+        InitFormat::Csv => vec![super::workbook::FILE_NAME.to_string()],
+        InitFormat::Xlsx => sheets.iter().map(Template::file_name).collect(),
+    }
+    .into_iter()
+    .map(|name| out.join(name))
+    .filter(|path| std::fs::symlink_metadata(path).is_ok())
+    .map(|path| shown(&path))
+    .collect();
+    if !other.is_empty() {
+        return Err(Fatal::Usage {
+            message: format!(
+                "{} already {} the worksheets in the other form: `check` would read both, each row twice",
+                other.join(", "),
+                if other.len() == 1 { "holds" } else { "hold" }
+            ),
+            help: Some(
+                "choose another --out directory, or move the existing worksheets away first"
+                    .to_string(),
+            ),
+        });
+    }
     std::fs::create_dir_all(&out).map_err(|e| Fatal::Io {
         message: format!("cannot create `{}`: {e}", shown(&out)),
     })?;
