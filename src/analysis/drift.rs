@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde::Serialize;
 
 use crate::input::span::Span;
+use crate::model::ids;
 use crate::model::{Fqdn, Host, Topology};
+use crate::model::{PoolId, ServiceId, SqlId};
 
 /// What happened to an object between the two topologies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -113,9 +115,9 @@ pub fn diff(old: &Topology, new: &Topology) -> Diff {
 }
 
 /// Pools by FQDN, the first declaration of each.
-fn pools_by_fqdn(t: &Topology) -> BTreeMap<&Fqdn, usize> {
+fn pools_by_fqdn(t: &Topology) -> BTreeMap<&Fqdn, PoolId> {
     let mut out = BTreeMap::new();
-    for (i, pool) in t.pools.iter().enumerate() {
+    for (i, pool) in ids::enumerate(&t.pools) {
         if let Some(fqdn) = &pool.fqdn {
             if !fqdn.value.is_placeholder() {
                 out.entry(&fqdn.value).or_insert(i);
@@ -126,12 +128,12 @@ fn pools_by_fqdn(t: &Topology) -> BTreeMap<&Fqdn, usize> {
 }
 
 /// Pool entries, and the renames found (old FQDN to new pool index).
-fn pools(old: &Topology, new: &Topology) -> (Vec<Entry>, BTreeMap<Fqdn, usize>) {
+fn pools(old: &Topology, new: &Topology) -> (Vec<Entry>, BTreeMap<Fqdn, PoolId>) {
     let old_pools = pools_by_fqdn(old);
     let new_pools = pools_by_fqdn(new);
     // A renamed pool's successor: the first newer pool (by FQDN) with its cluster identity
     // under an FQDN the older topology does not have, found by identity, not by a scan.
-    let mut successors: BTreeMap<String, (&Fqdn, usize)> = BTreeMap::new();
+    let mut successors: BTreeMap<String, (&Fqdn, PoolId)> = BTreeMap::new();
     if old.form == new.form {
         for (&nf, &n) in &new_pools {
             if !old_pools.contains_key(nf) {
@@ -180,13 +182,13 @@ fn pools(old: &Topology, new: &Topology) -> (Vec<Entry>, BTreeMap<Fqdn, usize>) 
 /// A machine of a pool, other than the one machine of a single-machine cluster that bears the
 /// cluster's own name (the pool stands for it).
 struct MachineAt {
-    pool: usize,
+    pool: PoolId,
     span: Span,
 }
 
 fn machines_by_fqdn(t: &Topology) -> BTreeMap<&Fqdn, MachineAt> {
     let mut out = BTreeMap::new();
-    for (p, pool) in t.pools.iter().enumerate() {
+    for (p, pool) in ids::enumerate(&t.pools) {
         for m in &pool.machines {
             let Some(fqdn) = &m.fqdn else { continue };
             let own_name = pool.fqdn.as_ref().is_some_and(|f| f.value == fqdn.value);
@@ -202,7 +204,7 @@ fn machines_by_fqdn(t: &Topology) -> BTreeMap<&Fqdn, MachineAt> {
     out
 }
 
-fn machines(old: &Topology, new: &Topology, renamed: &BTreeMap<Fqdn, usize>) -> Vec<Entry> {
+fn machines(old: &Topology, new: &Topology, renamed: &BTreeMap<Fqdn, PoolId>) -> Vec<Entry> {
     let old_machines = machines_by_fqdn(old);
     let new_machines = machines_by_fqdn(new);
     let new_pools = pools_by_fqdn(new);
@@ -260,13 +262,13 @@ fn machines(old: &Topology, new: &Topology, renamed: &BTreeMap<Fqdn, usize>) -> 
 /// however it is written).
 type SqlKey = crate::model::values::SqlRef;
 
-fn sql_key(t: &Topology, sql: usize) -> Option<SqlKey> {
+fn sql_key(t: &Topology, sql: SqlId) -> Option<SqlKey> {
     crate::analysis::restore::sql_ref(t, sql)
 }
 
-fn sqls_by_key(t: &Topology) -> BTreeMap<SqlKey, usize> {
+fn sqls_by_key(t: &Topology) -> BTreeMap<SqlKey, SqlId> {
     let mut out = BTreeMap::new();
-    for i in 0..t.sql_instances.len() {
+    for i in t.sql_ids() {
         if let Some(key) = sql_key(t, i) {
             out.entry(key).or_insert(i);
         }
@@ -333,18 +335,18 @@ fn store_list(t: &Topology) -> Vec<Store> {
             continue;
         };
         for &d in &service.depends_on {
-            if let Some(set) = users.get_mut(d) {
+            if let Some(set) = users.get_mut(d.index()) {
                 set.insert(fqdn.value.clone());
             }
         }
     }
-    let shares: BTreeMap<usize, (String, Span)> = t
+    let shares: BTreeMap<ServiceId, (String, Span)> = t
         .file_stores()
         .into_iter()
         .map(|f| (f.service, (f.unc, f.share.span)))
         .collect();
     let mut out = Vec::new();
-    for (i, service) in t.services.iter().enumerate() {
+    for (i, service) in ids::enumerate(&t.services) {
         let role = service.role.value.as_str();
         let located = match service.installed_on {
             Some(Host::Sql(sql)) if crate::model::topology::STORE_ROLES.contains(&role) => {
@@ -367,7 +369,7 @@ fn store_list(t: &Topology) -> Vec<Store> {
         out.push(Store {
             role: role.to_string(),
             key: service.key.clone(),
-            users: users[i].clone(),
+            users: users[i.index()].clone(),
             location,
             location_key,
             span,

@@ -10,11 +10,13 @@ use std::ops::Bound;
 use crate::input::source::FileId;
 use crate::input::span::{Span, Spanned};
 use crate::model::Fqdn;
+use crate::model::ids;
 use crate::model::topology::{Host, HostRef, PoolRole, Topology};
 use crate::model::values::{Db, SqlRef, Unc};
 use crate::model::worksheet::{
     Column, DatabaseRow, SettingsRow, SheetRow, Sheets, SqlInstanceRow, Typed,
 };
+use crate::model::{PoolId, SqlId};
 
 /// Roles whose machines must be rebuilt with the same FQDN after a failure (RS301, RS306):
 /// everything that runs a Lync/Skype for Business role or holds its SQL or file stores. Office
@@ -49,7 +51,7 @@ const CERTIFICATE_ROLES: &[PoolRole] = &[
 pub struct Server {
     /// The machine's FQDN where the topology writes it (the cluster's when it has none).
     pub fqdn: Spanned<Fqdn>,
-    pub pool: usize,
+    pub pool: PoolId,
     pub roles: Vec<PoolRole>,
 }
 
@@ -88,13 +90,17 @@ impl Server {
 #[must_use]
 pub fn servers(t: &Topology) -> Vec<Server> {
     let mut out: Vec<Server> = Vec::new();
-    for (p, pool) in t.pools.iter().enumerate() {
+    for (p, pool) in ids::enumerate(&t.pools) {
         let roles: Vec<PoolRole> = t
             .pool_roles(p)
             .into_iter()
             .filter(|r| REBUILT_ROLES.contains(r))
             .collect();
-        let sql_server = t.index.pool_sql.get(p).is_some_and(|s| !s.is_empty());
+        let sql_server = t
+            .index
+            .pool_sql
+            .get(p.index())
+            .is_some_and(|s| !s.is_empty());
         if roles.is_empty() && !sql_server {
             continue;
         }
@@ -342,16 +348,16 @@ pub fn rebuilt<'a>(t: &'a Topology, known: &'a [Server], sheets: &'a Sheets) -> 
 /// data (rtcxds).
 #[derive(Clone, Copy, Debug)]
 pub struct UserStore {
-    pub pool: usize,
+    pub pool: PoolId,
     /// The SQL instance holding the pool's `UserStore`, if the topology says.
-    pub sql: Option<usize>,
+    pub sql: Option<SqlId>,
 }
 
 /// Every pool running the Front End role (`UserServices`), with its user store.
 #[must_use]
 pub fn user_stores(t: &Topology) -> Vec<UserStore> {
     let mut out = Vec::new();
-    for (p, pool) in t.pools.iter().enumerate() {
+    for (p, pool) in ids::enumerate(&t.pools) {
         if pool.fqdn.is_none() || !t.pool_runs(p, "UserServices") {
             continue;
         }
@@ -359,7 +365,7 @@ pub fn user_stores(t: &Topology) -> Vec<UserStore> {
             .services_on_pool(p)
             .filter(|s| s.role.value == "UserServices")
             .flat_map(|s| s.depends_on.iter())
-            .filter_map(|&d| t.services.get(d))
+            .filter_map(|&d| t.services.get(d.index()))
             .filter(|d| d.role.value == "UserStore")
             .find_map(|d| match d.installed_on {
                 Some(Host::Sql(sql)) => Some(sql),
@@ -372,8 +378,8 @@ pub fn user_stores(t: &Topology) -> Vec<UserStore> {
 
 /// The SQL instances holding a store role (`ArchivingStore`...), each once, in document order.
 #[must_use]
-pub fn instances_with(t: &Topology, store_role: &str) -> Vec<usize> {
-    (0..t.sql_instances.len())
+pub fn instances_with(t: &Topology, store_role: &str) -> Vec<SqlId> {
+    t.sql_ids()
         .filter(|&i| t.services_on_sql(i).any(|s| s.role.value == store_role))
         .filter(|&i| t.sql_server(i).is_some())
         .collect()
@@ -383,7 +389,7 @@ pub fn instances_with(t: &Topology, store_role: &str) -> Vec<usize> {
 /// is known: the form in which a topology's instance is compared with a worksheet's, or with
 /// another topology's.
 #[must_use]
-pub fn sql_ref(t: &Topology, sql: usize) -> Option<SqlRef> {
+pub fn sql_ref(t: &Topology, sql: SqlId) -> Option<SqlRef> {
     Some(SqlRef::new(
         t.sql_server(sql)?.value.clone(),
         &t.sql_instances[sql].name.value,
@@ -392,16 +398,14 @@ pub fn sql_ref(t: &Topology, sql: usize) -> Option<SqlRef> {
 
 /// Every SQL instance of the topology whose server is known, store or not, in document order.
 #[must_use]
-pub fn instances(t: &Topology) -> Vec<usize> {
-    (0..t.sql_instances.len())
-        .filter(|&i| t.sql_server(i).is_some())
-        .collect()
+pub fn instances(t: &Topology) -> Vec<SqlId> {
+    t.sql_ids().filter(|&i| t.sql_server(i).is_some()).collect()
 }
 
 /// The SQL instances that hold at least one store, in document order.
 #[must_use]
-pub fn instances_in_use(t: &Topology) -> Vec<usize> {
-    (0..t.sql_instances.len())
+pub fn instances_in_use(t: &Topology) -> Vec<SqlId> {
+    t.sql_ids()
         .filter(|&i| t.services_on_sql(i).next().is_some())
         .filter(|&i| t.sql_server(i).is_some())
         .collect()
@@ -410,8 +414,8 @@ pub fn instances_in_use(t: &Topology) -> Vec<usize> {
 /// Pools running the Application server, whose Response Group configuration is exported per
 /// pool (BK206).
 #[must_use]
-pub fn response_group_pools(t: &Topology) -> Vec<usize> {
-    (0..t.pools.len())
+pub fn response_group_pools(t: &Topology) -> Vec<PoolId> {
+    t.pool_ids()
         .filter(|&p| t.pools[p].fqdn.is_some() && t.pool_runs(p, "ApplicationServer"))
         .collect()
 }
@@ -424,8 +428,8 @@ pub fn database_row_covers(
     t: &Topology,
     row: &DatabaseRow,
     db: Db,
-    sql: Option<usize>,
-    pool: Option<usize>,
+    sql: Option<SqlId>,
+    pool: Option<PoolId>,
 ) -> bool {
     if !row.databases().contains(&db) {
         return false;
@@ -585,6 +589,7 @@ impl<'r, R: SheetRow> RowsByHost<'r, R> {
 mod tests {
     use super::*;
     use crate::input::source::FileId;
+    use crate::model::Id;
     use crate::model::values::SqlRef;
     use crate::model::values::Unc;
     use crate::model::worksheet::{self, Rows, ServerRow};
@@ -638,8 +643,8 @@ mod tests {
             stores[0].sql.map(|s| t.sql_display(s)).as_deref(),
             Some("sql01.contoso.com\\rtc")
         );
-        assert_eq!(response_group_pools(&t), vec![0]);
-        assert_eq!(instances_in_use(&t), vec![0]);
+        assert_eq!(response_group_pools(&t), vec![PoolId::new(0)]);
+        assert_eq!(instances_in_use(&t), vec![SqlId::new(0)]);
     }
 
     #[test]
@@ -730,7 +735,7 @@ mod tests {
             .join("\n"),
         );
         let t = crate::rules::test_util::topology(&text);
-        let r = sql_ref(&t, 0).expect("server known");
+        let r = sql_ref(&t, SqlId::new(0)).expect("server known");
         assert_eq!(r, SqlRef::parse("SQL01.contoso.com").expect("ref"));
         assert_eq!(r.to_string(), "sql01.contoso.com");
         let header = "Database,Server name (FQDN),SQL instance,Backup schedule,Database backup tool,Backup destination\n";
@@ -749,7 +754,7 @@ mod tests {
         for default in ["(default)", "MSSQLSERVER", ""] {
             let row = &rows(default)[0];
             assert!(
-                database_row_covers(&t, row, Db::Rtcxds, Some(0), None),
+                database_row_covers(&t, row, Db::Rtcxds, Some(SqlId::new(0)), None),
                 "{default:?}"
             );
         }
@@ -757,7 +762,7 @@ mod tests {
             &t,
             &rows("rtc")[0],
             Db::Rtcxds,
-            Some(0),
+            Some(SqlId::new(0)),
             None
         ));
     }

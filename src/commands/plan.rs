@@ -3,12 +3,11 @@
 use std::io::Write;
 
 use super::args::{PlanArgs, PlanFormat};
-use super::{Env, attach_config, read_workspace};
-use crate::lint::engine::{self, RuleSet};
+use super::setup::{Env, as_of, attach_config, configured, read_workspace};
+use crate::lint::engine::{self};
 use crate::lint::error::Fatal;
 use crate::lint::finding::Finding;
 use crate::lint::waiver::{BaselineUse, Waivers};
-use crate::model::date::Date;
 use crate::report::plan::{build, render};
 
 /// Runs `topolint plan`.
@@ -16,19 +15,8 @@ use crate::report::plan::{build, render};
 /// # Errors
 /// Usage errors (a bad date, an unknown target), missing paths, no input, unwritable output.
 pub fn run(args: &PlanArgs, env: &Env, out: &mut dyn Write) -> Result<u8, Fatal> {
-    let as_of = match &args.as_of {
-        None => Date::today(),
-        Some(text) => Date::parse(text.trim()).ok_or_else(|| Fatal::Usage {
-            message: format!("`--as-of {text}` is not a date"),
-            help: Some("write the date as YYYY-MM-DD, for example --as-of 2026-11-21".to_string()),
-        })?,
-    };
-    let config =
-        crate::lint::config::load(args.config.as_deref(), &env.cwd, crate::rules::REGISTRY)?;
-    let mut rules = RuleSet::all(crate::rules::REGISTRY);
-    for (code, level) in &config.rules {
-        rules.set(code, *level);
-    }
+    let as_of = as_of(args.as_of.as_deref())?;
+    let (config, rules) = configured(args.config.as_deref(), env)?;
     let mut options = config.options(as_of);
     options.as_of_is_today = args.as_of.is_none();
     let mut ws = read_workspace(&args.paths, args.no_ignore, env)?;

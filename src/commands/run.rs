@@ -3,7 +3,11 @@
 use std::io::Write;
 
 use super::args::{Command, PlanFormat, WorksheetCommand};
-use super::{Env, check, inspect_cmd, plan, rules_cmd, worksheet, write};
+use super::check::check;
+use super::inspect::inspect_cmd;
+use super::rules::rules_cmd;
+use super::setup::{Env, write};
+use super::{plan, worksheet};
 use crate::lint::error::Fatal;
 use crate::report::docs;
 use crate::rules;

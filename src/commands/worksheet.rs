@@ -16,14 +16,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::{InitArgs, InitFormat};
+use super::setup::{Env, read_workspace};
 use crate::analysis::restore::{self, Server};
-use crate::commands::{Env, read_workspace};
 use crate::input::identity::Identity;
 use crate::lint::error::Fatal;
 use crate::model::valid::{Invalid, Valid, What};
 use crate::model::worksheet::{
     CertificateRow, Column, DatabaseRow, FileStoreRow, Kind, ServerRow, SettingsRow, SqlInstanceRow,
 };
+use crate::model::{PoolId, SqlId};
 use crate::model::{Topology, Workspace, placeholder};
 use crate::report::escape::terminal;
 use crate::report::powershell::Command;
@@ -119,7 +120,7 @@ impl Fill {
     }
 
     /// A pool's FQDN as a cell; blank when it has none (TP103 reports that).
-    fn pool(&mut self, t: &Topology, pool: usize) -> String {
+    fn pool(&mut self, t: &Topology, pool: PoolId) -> String {
         match &t.pools[pool].fqdn {
             Some(f) => self.value(What::Fqdn, f.value.as_str()),
             None => String::new(),
@@ -127,7 +128,7 @@ impl Fill {
     }
 
     /// The SQL server of an instance as a cell.
-    fn server(&mut self, t: &Topology, sql: usize) -> String {
+    fn server(&mut self, t: &Topology, sql: SqlId) -> String {
         match t.sql_server(sql) {
             Some(f) => self.value(What::Fqdn, f.value.as_str()),
             None => String::new(),
@@ -135,7 +136,7 @@ impl Fill {
     }
 
     /// An instance name as a cell: `(default)` for the default instance.
-    fn instance(&mut self, t: &Topology, sql: usize) -> String {
+    fn instance(&mut self, t: &Topology, sql: SqlId) -> String {
         let name = &t.sql_instances[sql].name.value;
         if name.is_empty() {
             "(default)".to_string()

@@ -275,10 +275,29 @@ pub fn key(path: &str, platform: Platform) -> String {
     fold(&portable(path, "", platform), platform).into_owned()
 }
 
+/// The folder of a path in portable form: `deploy` for `deploy/topology.xml`, `/` for
+/// `/topology.xml`, `.` for a bare file name (the working directory).
+#[must_use]
+pub fn parent_dir(shown: &str) -> &str {
+    match shown.rsplit_once('/') {
+        Some((dir, _)) if !dir.is_empty() => dir,
+        Some(_) => "/",
+        None => ".",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Platform::{Unix, Windows};
     use super::*;
+
+    #[test]
+    fn the_folder_of_a_shown_path() {
+        assert_eq!(parent_dir("deploy/contoso/topology.xml"), "deploy/contoso");
+        assert_eq!(parent_dir("/topology.xml"), "/");
+        assert_eq!(parent_dir("topology.xml"), ".");
+        assert_eq!(parent_dir("C:/x.xml"), "C:");
+    }
 
     #[test]
     fn unix_paths_are_relative_to_the_base_with_slashes() {

@@ -9,14 +9,18 @@ use std::borrow::Cow;
 /// finding, and every label the HTML report draws, whatever an input held.
 #[must_use]
 pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
-    let Some((end, _)) = text.char_indices().nth(max) else {
+    if text.char_indices().nth(max).is_none() {
         return Cow::Borrowed(text);
-    };
-    let keep = text[..end]
-        .char_indices()
-        .nth(max.saturating_sub(1))
-        .map_or(end, |(at, _)| at);
-    Cow::Owned(format!("{}…", &text[..keep]))
+    }
+    Cow::Owned(format!("{}…", head(text, max.saturating_sub(1))))
+}
+
+/// The first `n` characters of `text` (all of it when it is shorter).
+#[must_use]
+pub fn head(text: &str, n: usize) -> &str {
+    text.char_indices()
+        .nth(n)
+        .map_or(text, |(at, _)| &text[..at])
 }
 
 /// [`cut`] of an owned text, which is kept as it is when it is short enough.
@@ -80,6 +84,11 @@ mod tests {
             format!("{}…", "x".repeat(10))
         );
         assert_eq!(cut("anything", 0), "…");
+        assert_eq!(cut("pool01", 10), "pool01");
+        assert_eq!(cut("abcdefghijkl", 5), "abcd…");
+        assert_eq!(cut("ééééééé", 3).chars().count(), 3);
+        assert_eq!(head("ééé", 2), "éé");
+        assert_eq!(head("ab", 5), "ab");
         assert!(
             cut_owned("x".repeat(5000), 11).capacity() < 100,
             "the cut text keeps no spare room"

@@ -525,8 +525,8 @@ fn run_rule(
             // after `check Deploy` still matches after `check deploy`.
             let scope = file
                 .map(|f| {
-                    let dir = parent_dir(&ws.files.get(f).display);
-                    crate::input::paths::fold(&dir, crate::input::paths::Platform::CURRENT)
+                    let dir = crate::input::paths::parent_dir(&ws.files.get(f).display);
+                    crate::input::paths::fold(dir, crate::input::paths::Platform::CURRENT)
                         .into_owned()
                 })
                 .unwrap_or_default();
@@ -671,10 +671,6 @@ fn baseline(
                 .partition(|f| !f.is_active() || !matched.contains(&f.fingerprint))
         }
     }
-}
-
-fn parent_dir(path: &str) -> String {
-    path.rsplit_once('/').map_or(".", |(d, _)| d).to_string()
 }
 
 /// By path (in a workbook, then by sheet, in the workbook's order), then position, then rule;

@@ -550,10 +550,10 @@ pub fn form_deployments(ws: &mut Workspace) {
     /// The folder of `file` as shown, and as told apart from others: as the platform tells
     /// names apart, so that on Windows `Deploy/Contoso` and `deploy/contoso` are one folder.
     fn folder_of(ws: &Workspace, file: FileId) -> (String, String) {
-        let dir = parent_dir(&ws.files.get(file).display);
+        let dir = crate::input::paths::parent_dir(&ws.files.get(file).display);
         let key =
-            crate::input::paths::fold(&dir, crate::input::paths::Platform::CURRENT).into_owned();
-        (dir, key)
+            crate::input::paths::fold(dir, crate::input::paths::Platform::CURRENT).into_owned();
+        (dir.to_string(), key)
     }
     fn folder<'f>(
         folders: &'f mut BTreeMap<String, Folder>,
@@ -729,14 +729,5 @@ fn worksheets_phrase(n: usize) -> String {
         "the worksheet".to_string()
     } else {
         format!("the {n} worksheets")
-    }
-}
-
-/// The directory of a displayed path (`.` for the working directory).
-fn parent_dir(shown: &str) -> String {
-    match shown.rsplit_once('/') {
-        Some((dir, _)) if !dir.is_empty() => dir.to_string(),
-        Some(_) => "/".to_string(),
-        None => ".".to_string(),
     }
 }

@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 /// per process, hashes the short keys of a topology several times faster than SipHash.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+use super::ids::{self, Id};
 use super::topology::{
-    Dangling, Form, Host, HostRef, Index, Machine, Pool, Reference, ReferenceKind, Service, Site,
-    SiteKind, SqlInstance, Topology, Unmodelled,
+    Dangling, Form, Host, HostRef, Index, Machine, Pool, PoolId, Reference, ReferenceKind, Service,
+    ServiceId, Site, SiteId, SiteKind, SqlId, SqlInstance, Topology, Unmodelled,
 };
 use super::{Fqdn, placeholder};
 use crate::input::source::FileId;
@@ -158,18 +159,18 @@ fn read_with(mut parser: Parser<'_>, file: FileId) -> Result<Option<Recognized>,
 enum Pending {
     /// A service's `InstalledOn` (published: a cluster key or `cluster\instance`; tbxml: a GUID).
     InstalledOn {
-        service: usize,
+        service: ServiceId,
         key: String,
         sql: bool,
         span: Span,
     },
     Dependency {
-        service: usize,
+        service: ServiceId,
         key: String,
         span: Span,
     },
     SqlServer {
-        sql: usize,
+        sql: SqlId,
         key: String,
         span: Span,
     },
@@ -180,7 +181,7 @@ enum Pending {
         context: String,
     },
     Site {
-        pool: usize,
+        pool: PoolId,
         key: String,
         span: Span,
     },
@@ -189,10 +190,10 @@ enum Pending {
 /// What lowering has gathered so far; it outlives each part of the document it reads.
 struct State {
     topo: Topology,
-    pools: HashMap<String, usize>,
-    sqls: HashMap<String, usize>,
-    services: HashMap<String, usize>,
-    sites: HashMap<String, usize>,
+    pools: HashMap<String, PoolId>,
+    sqls: HashMap<String, SqlId>,
+    services: HashMap<String, ServiceId>,
+    sites: HashMap<String, SiteId>,
     pending: Vec<Pending>,
     /// Whether the text can hold a placeholder at all (most documents cannot).
     may_hold_placeholders: bool,
@@ -387,7 +388,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.unmodelled(&path, child);
             }
         }
-        let index = self.st.topo.sites.len();
+        let index = SiteId::new(self.st.topo.sites.len());
         self.st.topo.sites.push(Site {
             id: id.clone(),
             name,
@@ -414,7 +415,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn published_cluster(&mut self, el: ElemId) {
         const P: &str = "Topology/Clusters/Cluster";
         self.note_attrs(el, &P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
-        let index = self.st.topo.pools.len();
+        let index = PoolId::new(self.st.topo.pools.len());
         let mut key = None;
         let mut machines = Vec::new();
         for child in self.children(el) {
@@ -434,7 +435,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.unmodelled(P, child);
             }
         }
-        let key = key.unwrap_or_else(|| format!("#{index}"));
+        let key = key.unwrap_or_else(|| format!("#{}", index.index()));
         self.push_pool(el, key, None, machines, None);
     }
 
@@ -460,11 +461,11 @@ impl<'a, 't> Lowerer<'a, 't> {
         &mut self,
         el: ElemId,
         key: String,
-        site: Option<usize>,
+        site: Option<SiteId>,
         mut machines: Vec<Machine>,
         single_machine_only: Option<bool>,
-    ) -> usize {
-        let index = self.st.topo.pools.len();
+    ) -> PoolId {
+        let index = PoolId::new(self.st.topo.pools.len());
         let fqdn = self.fqdn(el, "Fqdn");
         if let ([only], Some(cluster)) = (machines.as_mut_slice(), &fqdn) {
             if only.fqdn.is_none() {
@@ -490,7 +491,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn published_sql(&mut self, el: ElemId) {
         const P: &str = "Topology/SqlInstances/SqlInstance";
         let extra = self.note_attrs(el, &P, &["AlwaysOnPrimaryNodeFqdn"]);
-        let index = self.st.topo.sql_instances.len();
+        let index = SqlId::new(self.st.topo.sql_instances.len());
         let mut name = Spanned::new(String::new(), self.doc.elem(el).tag);
         let mut tag = self.doc.elem(el).tag;
         let mut key = None;
@@ -517,7 +518,7 @@ impl<'a, 't> Lowerer<'a, 't> {
                 self.unmodelled(P, child);
             }
         }
-        let key = key.unwrap_or_else(|| format!("#sql{index}"));
+        let key = key.unwrap_or_else(|| format!("#sql{}", index.index()));
         self.st
             .sqls
             .entry(lowercase(&key).into_owned())
@@ -556,7 +557,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     fn published_service(&mut self, el: ElemId) {
         const P: &str = "Topology/Services/Service";
         self.note_attrs(el, &P, &["RoleVersion", "ServiceVersion", "Type"]);
-        let index = self.st.topo.services.len();
+        let index = ServiceId::new(self.st.topo.services.len());
         // The key stays empty until a ServiceId gives it (a service without one gets `#svcN`).
         let mut service = self.new_service(el, String::new());
         let mut keyed = false;
@@ -624,7 +625,7 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
         }
         if !keyed {
-            service.key = format!("#svc{index}");
+            service.key = format!("#svc{}", index.index());
         }
         self.push_service(service);
     }
@@ -651,7 +652,7 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 
     fn push_service(&mut self, service: Service) {
-        let index = self.st.topo.services.len();
+        let index = ServiceId::new(self.st.topo.services.len());
         self.st
             .services
             .entry(lowercase(&service.key).into_owned())
@@ -713,7 +714,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    fn builder_cluster(&mut self, el: ElemId, site: usize) {
+    fn builder_cluster(&mut self, el: ElemId, site: SiteId) {
         const P: &str = ".../Clusters/Cluster";
         self.note_attrs(
             el,
@@ -726,10 +727,10 @@ impl<'a, 't> Lowerer<'a, 't> {
                 "Fqdn",
             ],
         );
-        let index = self.st.topo.pools.len();
+        let index = PoolId::new(self.st.topo.pools.len());
         let key = self
             .attr(el, "UniqueId")
-            .map_or_else(|| format!("#{index}"), |a| a.value.to_lowercase());
+            .map_or_else(|| format!("#{}", index.index()), |a| a.value.to_lowercase());
         let mut machines = Vec::new();
         let mut sql_elements = Vec::new();
         for child in self.children(el) {
@@ -760,17 +761,18 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
     }
 
-    fn builder_sql(&mut self, el: ElemId, pool: usize) {
+    fn builder_sql(&mut self, el: ElemId, pool: PoolId) {
         let extra = self.note_attrs(
             el,
             &".../SqlInstances/SqlInstance",
             &["UniqueId", "Name", "AlwaysOnPrimaryNodeFqdn"],
         );
-        let index = self.st.topo.sql_instances.len();
+        let index = SqlId::new(self.st.topo.sql_instances.len());
         let tag = self.doc.elem(el).tag;
-        let key = self
-            .attr(el, "UniqueId")
-            .map_or_else(|| format!("#sql{index}"), |a| a.value.to_lowercase());
+        let key = self.attr(el, "UniqueId").map_or_else(
+            || format!("#sql{}", index.index()),
+            |a| a.value.to_lowercase(),
+        );
         self.st.sqls.entry(key.clone()).or_insert(index);
         self.st.topo.sql_instances.push(SqlInstance {
             key,
@@ -798,10 +800,11 @@ impl<'a, 't> Lowerer<'a, 't> {
                 "Type",
             ],
         );
-        let index = self.st.topo.services.len();
-        let key = self
-            .attr(el, "UniqueId")
-            .map_or_else(|| format!("#svc{index}"), |a| a.value.to_lowercase());
+        let index = ServiceId::new(self.st.topo.services.len());
+        let key = self.attr(el, "UniqueId").map_or_else(
+            || format!("#svc{}", index.index()),
+            |a| a.value.to_lowercase(),
+        );
         let mut service = self.new_service(el, key);
         if let Some(on) = self.attr(el, "InstalledOn") {
             self.st.pending.push(Pending::InstalledOn {
@@ -953,14 +956,14 @@ impl State {
 
     fn index_hosts(&mut self) {
         let mut hosts: BTreeMap<Fqdn, Vec<HostRef>> = BTreeMap::new();
-        for (p, pool) in self.topo.pools.iter().enumerate() {
+        for (p, pool) in ids::enumerate(&self.topo.pools) {
             if let Some(f) = &pool.fqdn {
                 hosts
                     .entry(f.value.clone())
                     .or_default()
                     .push(HostRef::Pool(p));
             }
-            for (m, machine) in pool.machines.iter().enumerate() {
+            for (m, machine) in ids::enumerate(&pool.machines) {
                 if let (Some(f), false) = (&machine.fqdn, machine.inherited) {
                     hosts
                         .entry(f.value.clone())

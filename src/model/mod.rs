@@ -2,6 +2,7 @@
 
 pub mod date;
 mod fqdn;
+pub mod ids;
 pub mod load;
 mod lower;
 pub mod placeholder;
@@ -13,8 +14,11 @@ pub mod worksheet;
 pub mod workspace;
 
 pub use fqdn::Fqdn;
+pub use ids::Id;
 pub(crate) use lower::lowercase;
 pub use lower::{Recognized, lower, read};
-pub use topology::{Form, Host, HostRef, PoolRole, Product, Topology};
+pub use topology::{
+    Form, Host, HostRef, MachineId, PoolId, PoolRole, Product, ServiceId, SiteId, SqlId, Topology,
+};
 pub use worksheet::{Sheets, Worksheet};
 pub use workspace::{Deployment, Workspace};

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Fqdn;
+use super::ids::{self, ids};
 use crate::input::source::FileId;
 use crate::input::span::{Span, Spanned};
 
@@ -63,6 +64,19 @@ pub enum SiteKind {
     Branch,
 }
 
+ids! {
+    /// A site: an index into [`Topology::sites`].
+    SiteId => Site;
+    /// A pool (a `Cluster`): an index into [`Topology::pools`].
+    PoolId => Pool;
+    /// A machine of a pool: an index into its [`Pool::machines`].
+    MachineId => Machine;
+    /// A SQL Server instance: an index into [`Topology::sql_instances`].
+    SqlId => SqlInstance;
+    /// A service: an index into [`Topology::services`].
+    ServiceId => Service;
+}
+
 #[derive(Clone, Debug)]
 pub struct Site {
     /// `SiteId` as written.
@@ -79,7 +93,7 @@ pub struct Pool {
     /// `SiteId:Number` (published) or the `UniqueId` GUID (Topology Builder).
     pub key: String,
     pub fqdn: Option<Spanned<Fqdn>>,
-    pub site: Option<usize>,
+    pub site: Option<SiteId>,
     pub machines: Vec<Machine>,
     /// Topology Builder's `IsSingleMachineOnly`.
     pub single_machine_only: Option<bool>,
@@ -99,7 +113,7 @@ pub struct Machine {
 pub struct SqlInstance {
     pub key: String,
     /// The pool (cluster) of the SQL server; `None` when its reference dangles.
-    pub pool: Option<usize>,
+    pub pool: Option<PoolId>,
     /// The instance name; empty for the default instance.
     pub name: Spanned<String>,
     pub always_on_primary: Option<Spanned<Fqdn>>,
@@ -112,8 +126,8 @@ pub struct SqlInstance {
 /// Where a service is installed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Host {
-    Pool(usize),
-    Sql(usize),
+    Pool(PoolId),
+    Sql(SqlId),
 }
 
 /// One server role instance (`Service`).
@@ -124,7 +138,7 @@ pub struct Service {
     pub role: Spanned<String>,
     pub version: Option<Spanned<u8>>,
     pub installed_on: Option<Host>,
-    pub depends_on: Vec<usize>,
+    pub depends_on: Vec<ServiceId>,
     /// The role-settings element (`FileStoreService`, `RegistrarService`...), if any.
     pub settings: Option<Span>,
     /// `FileStoreService@ShareName`.
@@ -161,15 +175,15 @@ pub struct Reference {
 #[derive(Clone, Debug)]
 pub enum ReferenceKind {
     /// The `InstalledOn` of a service: a cluster, or a SQL instance (`sql`).
-    InstalledOn { service: usize, sql: bool },
+    InstalledOn { service: ServiceId, sql: bool },
     /// A dependency of a service.
-    Dependency { service: usize },
+    Dependency { service: ServiceId },
     /// The cluster of a SQL instance.
-    SqlServer { sql: usize },
+    SqlServer { sql: SqlId },
     /// A `ClusterId` that must name a cluster, with where it sits in words.
     Cluster { context: String },
     /// The site of a cluster.
-    Site { pool: usize },
+    Site { pool: PoolId },
 }
 
 /// An element or attribute the model does not interpret.
@@ -236,8 +250,8 @@ pub const STORE_ROLES: &[&str] = &[
 /// A file share of the topology.
 #[derive(Clone, Debug)]
 pub struct FileStore {
-    pub service: usize,
-    pub pool: usize,
+    pub service: ServiceId,
+    pub pool: PoolId,
     /// `\\host\share`, with the host lower-cased and the share as written.
     pub unc: String,
     pub share: Spanned<String>,
@@ -246,8 +260,8 @@ pub struct FileStore {
 /// What a name in the topology refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HostRef {
-    Pool(usize),
-    Machine(usize, usize),
+    Pool(PoolId),
+    Machine(PoolId, MachineId),
 }
 
 /// A topology document, lowered.
@@ -276,9 +290,9 @@ pub struct Topology {
 /// Which services run on each pool and SQL instance, and which instances each pool hosts.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Index {
-    pub(crate) pool_services: Vec<Vec<usize>>,
-    pub(crate) sql_services: Vec<Vec<usize>>,
-    pub(crate) pool_sql: Vec<Vec<usize>>,
+    pub(crate) pool_services: Vec<Vec<ServiceId>>,
+    pub(crate) sql_services: Vec<Vec<ServiceId>>,
+    pub(crate) pool_sql: Vec<Vec<SqlId>>,
 }
 
 impl Index {
@@ -288,16 +302,16 @@ impl Index {
             sql_services: vec![Vec::new(); topology.sql_instances.len()],
             pool_sql: vec![Vec::new(); topology.pools.len()],
         };
-        for (i, service) in topology.services.iter().enumerate() {
+        for (i, service) in ids::enumerate(&topology.services) {
             match service.installed_on {
-                Some(Host::Pool(p)) => index.pool_services[p].push(i),
-                Some(Host::Sql(s)) => index.sql_services[s].push(i),
+                Some(Host::Pool(p)) => index.pool_services[p.index()].push(i),
+                Some(Host::Sql(s)) => index.sql_services[s.index()].push(i),
                 None => {}
             }
         }
-        for (i, sql) in topology.sql_instances.iter().enumerate() {
+        for (i, sql) in ids::enumerate(&topology.sql_instances) {
             if let Some(p) = sql.pool {
-                index.pool_sql[p].push(i);
+                index.pool_sql[p.index()].push(i);
             }
         }
         index
@@ -305,6 +319,16 @@ impl Index {
 }
 
 impl Topology {
+    /// The ids of the pools, in document order.
+    pub fn pool_ids(&self) -> impl DoubleEndedIterator<Item = PoolId> + Clone + use<> {
+        ids::all(self.pools.len())
+    }
+
+    /// The ids of the SQL instances, in document order.
+    pub fn sql_ids(&self) -> impl DoubleEndedIterator<Item = SqlId> + Clone + use<> {
+        ids::all(self.sql_instances.len())
+    }
+
     /// The product: the newest `ServiceVersion` among the services.
     #[must_use]
     pub fn product(&self) -> Product {
@@ -318,20 +342,20 @@ impl Topology {
     }
 
     /// Services installed on a pool.
-    pub fn services_on_pool(&self, pool: usize) -> impl Iterator<Item = &Service> {
+    pub fn services_on_pool(&self, pool: PoolId) -> impl Iterator<Item = &Service> {
         self.index
             .pool_services
-            .get(pool)
+            .get(pool.index())
             .into_iter()
             .flatten()
             .map(|&i| &self.services[i])
     }
 
     /// Services installed on a SQL instance (its stores).
-    pub fn services_on_sql(&self, sql: usize) -> impl Iterator<Item = &Service> {
+    pub fn services_on_sql(&self, sql: SqlId) -> impl Iterator<Item = &Service> {
         self.index
             .sql_services
-            .get(sql)
+            .get(sql.index())
             .into_iter()
             .flatten()
             .map(|&i| &self.services[i])
@@ -339,13 +363,13 @@ impl Topology {
 
     /// Whether any service with this role name runs on the pool.
     #[must_use]
-    pub fn pool_runs(&self, pool: usize, role: &str) -> bool {
+    pub fn pool_runs(&self, pool: PoolId, role: &str) -> bool {
         self.services_on_pool(pool).any(|s| s.role.value == role)
     }
 
     /// The roles of a pool, sorted and without repeats.
     #[must_use]
-    pub fn pool_roles(&self, pool: usize) -> Vec<PoolRole> {
+    pub fn pool_roles(&self, pool: PoolId) -> Vec<PoolRole> {
         let mut roles: Vec<PoolRole> = self
             .services_on_pool(pool)
             .filter_map(|s| match s.role.value.as_str() {
@@ -368,7 +392,7 @@ impl Topology {
         let hosts_store = self
             .index
             .pool_sql
-            .get(pool)
+            .get(pool.index())
             .into_iter()
             .flatten()
             .any(|&i| self.services_on_sql(i).next().is_some());
@@ -382,7 +406,7 @@ impl Topology {
 
     /// A Standard Edition server: a Front End on one machine that bears the pool's own name.
     #[must_use]
-    pub fn is_standard_edition(&self, pool: usize) -> bool {
+    pub fn is_standard_edition(&self, pool: PoolId) -> bool {
         let p = &self.pools[pool];
         if !self.pool_runs(pool, "UserServices") || p.machines.len() != 1 {
             return false;
@@ -396,13 +420,13 @@ impl Topology {
 
     /// An Enterprise Edition Front End pool.
     #[must_use]
-    pub fn is_enterprise_front_end(&self, pool: usize) -> bool {
+    pub fn is_enterprise_front_end(&self, pool: PoolId) -> bool {
         self.pool_runs(pool, "UserServices") && !self.is_standard_edition(pool)
     }
 
     /// The store role names installed on a SQL instance, sorted, each once.
     #[must_use]
-    pub fn stores_on(&self, sql: usize) -> Vec<&str> {
+    pub fn stores_on(&self, sql: SqlId) -> Vec<&str> {
         let mut stores: Vec<&str> = self
             .services_on_sql(sql)
             .map(|s| s.role.value.as_str())
@@ -414,7 +438,7 @@ impl Topology {
 
     /// The SQL server FQDN of an instance.
     #[must_use]
-    pub fn sql_server(&self, sql: usize) -> Option<&Spanned<Fqdn>> {
+    pub fn sql_server(&self, sql: SqlId) -> Option<&Spanned<Fqdn>> {
         self.sql_instances[sql]
             .pool
             .and_then(|p| self.pools[p].fqdn.as_ref())
@@ -422,7 +446,7 @@ impl Topology {
 
     /// `fqdn\instance`, or just `fqdn` for the default instance.
     #[must_use]
-    pub fn sql_display(&self, sql: usize) -> String {
+    pub fn sql_display(&self, sql: SqlId) -> String {
         let server = self
             .sql_server(sql)
             .map_or_else(|| "?".to_string(), |f| f.value.to_string());
@@ -437,9 +461,7 @@ impl Topology {
     /// The file stores, in document order.
     #[must_use]
     pub fn file_stores(&self) -> Vec<FileStore> {
-        self.services
-            .iter()
-            .enumerate()
+        ids::enumerate(&self.services)
             .filter(|(_, s)| s.role.value == "FileStore")
             .filter_map(|(i, s)| {
                 let Some(Host::Pool(pool)) = s.installed_on else {
@@ -459,7 +481,7 @@ impl Topology {
 
     /// The SQL instance holding the Central Management store, if the topology has one.
     #[must_use]
-    pub fn central_management_store(&self) -> Option<usize> {
+    pub fn central_management_store(&self) -> Option<SqlId> {
         self.services
             .iter()
             .filter(|s| s.role.value == "CentralMgmtStore")
@@ -478,7 +500,7 @@ impl Topology {
     /// A service as reference messages name it: `service KEY` (published) or
     /// `service ROLE (GUID)` (Topology Builder).
     #[must_use]
-    pub fn describe_service(&self, service: usize) -> String {
+    pub fn describe_service(&self, service: ServiceId) -> String {
         let s = &self.services[service];
         if self.form == Form::Published {
             format!("service {}", s.key)
@@ -525,7 +547,7 @@ impl Topology {
 
     /// The display name of a pool (its FQDN, or its key when it has none).
     #[must_use]
-    pub fn pool_name(&self, pool: usize) -> String {
+    pub fn pool_name(&self, pool: PoolId) -> String {
         let p = &self.pools[pool];
         p.fqdn
             .as_ref()

@@ -267,7 +267,7 @@ fn exempted(
     Ok(())
 }
 
-use super::plural;
+use crate::input::text::plural;
 
 fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Result<()> {
     let s = &report.summary;
@@ -275,10 +275,10 @@ fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Resul
     writeln!(
         out,
         "Checked {} and {} in {} read; {} run.",
-        plural(s.topologies, "topology").replace("topologys", "topologies"),
-        plural(s.worksheets, "worksheet"),
-        plural(s.files, "file"),
-        plural(s.rules_run, "rule")
+        plural(s.topologies, "topology", "topologies"),
+        plural(s.worksheets, "worksheet", "worksheets"),
+        plural(s.files, "file", "files"),
+        plural(s.rules_run, "rule", "rules")
     )?;
     if let Some(backup) = &s.backup_topology {
         let backup = Term(&shown(backup));
@@ -298,9 +298,9 @@ fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Resul
                 "  {}: {}: {}, {}, {}",
                 Term(&shown(&d.topology)),
                 d.verdict.headline(),
-                plural(d.errors, "error"),
-                plural(d.warnings, "warning"),
-                plural(d.notes, "note"),
+                plural(d.errors, "error", "errors"),
+                plural(d.warnings, "warning", "warnings"),
+                plural(d.notes, "note", "notes"),
             );
             if d.baselined_errors > 0 {
                 line.push_str(&format!(", {}", super::known_errors(d.baselined_errors)));
@@ -331,9 +331,9 @@ fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Resul
     writeln!(
         out,
         "Found {}, {}, {}{waived}.",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.notes, "note")
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.notes, "note", "notes")
     )?;
     writeln!(out, "{}", super::verdict_line(s))
 }

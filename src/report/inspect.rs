@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::analysis::drift::{self, Change, Entry};
 use crate::input::problem::ProblemKind;
+use crate::model::ids;
 use crate::model::topology::SiteKind;
 use crate::model::{Form, Fqdn, PoolRole, Product, Topology, Workspace};
 
@@ -155,10 +156,7 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
                 kind: s.kind,
             })
             .collect(),
-        pools: t
-            .pools
-            .iter()
-            .enumerate()
+        pools: ids::enumerate(&t.pools)
             .map(|(i, p)| PoolView {
                 fqdn: p.fqdn.as_ref().map(|f| f.value.clone()),
                 site: p.site.map(|s| {
@@ -175,7 +173,8 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
                     .collect(),
             })
             .collect(),
-        sql_instances: (0..t.sql_instances.len())
+        sql_instances: t
+            .sql_ids()
             .map(|i| SqlView {
                 server: t.sql_server(i).map(|f| f.value.clone()),
                 instance: t.sql_instances[i].name.value.clone(),

@@ -18,6 +18,7 @@ pub mod powershell;
 pub mod sarif;
 
 use crate::input::span::Span;
+use crate::input::text::plural;
 use crate::lint::finding::Finding;
 use crate::model::Workspace;
 
@@ -47,9 +48,9 @@ pub fn closing_line(s: &crate::lint::engine::Summary) -> String {
     }
     format!(
         "topolint: {}, {}, {}{waived}: {}",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.notes, "note"),
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.notes, "note", "notes"),
         verdict_line(s)
     )
 }
@@ -57,7 +58,10 @@ pub fn closing_line(s: &crate::lint::engine::Summary) -> String {
 /// `1 known error in the baseline`, `3 known errors in the baseline`.
 #[must_use]
 pub fn known_errors(n: usize) -> String {
-    format!("{} in the baseline", plural(n, "known error"))
+    format!(
+        "{} in the baseline",
+        plural(n, "known error", "known errors")
+    )
 }
 
 /// `--statistics`: how many findings each rule reported (exempted ones left out), most first,
@@ -91,16 +95,6 @@ pub fn statistics(
         )?;
     }
     Ok(())
-}
-
-/// `1 error`, `2 errors`.
-#[must_use]
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// A position as users see it: 1-based line and character column, start and end. In a sheet of

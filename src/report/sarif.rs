@@ -9,12 +9,15 @@
 //! out. Columns count characters (`columnKind: unicodeCodePoints`); in a sheet of a workbook the
 //! region's line and column are the cell's row and column, and its `properties` name the sheet
 //! and the cell.
+//!
+//! The log is built from typed structs of the objects it holds, topolint's own, their fields
+//! declared in the order the keys have always been written in; it is serialised through
+//! the report's one JSON escape.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::Position;
 use crate::input::paths::{self, Platform};
@@ -36,35 +39,38 @@ const DESCRIPTION_MAX: usize = 1000;
 /// # Errors
 /// Propagates write errors.
 pub fn render(out: &mut dyn Write, ws: &Workspace, report: &Report) -> io::Result<()> {
-    let driver_rules: Vec<Value> = rules::ALL.iter().map(|r| rule(&r.meta)).collect();
-    // Fields in the order serde_json writes an object's keys (sorted), as before.
     let log = Log {
         schema: SCHEMA,
         runs: [Run {
             column_kind: "unicodeCodePoints",
-            invocations: json!([{ "executionSuccessful": true }]),
+            invocations: [Invocation {
+                execution_successful: true,
+            }],
             // The verdict beside the results: findings the baseline left out are not results,
             // but their errors keep the run from being ready.
-            properties: json!({
-                "verdict": report.summary.verdict.as_str(),
-                "verdictText": super::verdict_line(&report.summary),
-                "baselined": report.summary.baselined,
-                "baselinedErrors": report.summary.baselined_errors,
-            }),
+            properties: RunProperties {
+                baselined: report.summary.baselined,
+                baselined_errors: report.summary.baselined_errors,
+                verdict: report.summary.verdict.as_str(),
+                verdict_text: super::verdict_line(&report.summary),
+            },
             results: Results { ws, report },
-            tool: json!({
-                "driver": {
-                    "name": env!("CARGO_PKG_NAME"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": driver_rules,
-                }
-            }),
+            tool: Tool {
+                driver: Driver {
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    name: env!("CARGO_PKG_NAME"),
+                    rules: rules::ALL.iter().map(|r| rule(&r.meta)).collect(),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                },
+            },
         }],
         version: "2.1.0",
     };
     crate::report::escape::write_json(out, &log)
 }
+
+// The SARIF objects topolint writes. Fields are declared in the order their JSON keys sort
+// in, the order the log has always been written in.
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -78,14 +84,81 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     column_kind: &'static str,
-    invocations: Value,
-    properties: Value,
+    invocations: [Invocation; 1],
+    properties: RunProperties,
     results: Results<'a>,
-    tool: Value,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    baselined: usize,
+    baselined_errors: usize,
+    verdict: &'static str,
+    verdict_text: String,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<ReportingDescriptor>,
+    semantic_version: &'static str,
+}
+
+/// A rule's reporting descriptor.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    default_configuration: Configuration,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    id: &'static str,
+    name: &'static str,
+    properties: RuleProperties,
+    short_description: Text,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    precision: &'static str,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+    tags: [&'static str; 2],
 }
 
 /// The results, each built as it is written: a report of many findings never holds them all
-/// as JSON values at once.
+/// at once.
 struct Results<'a> {
     ws: &'a Workspace,
     report: &'a Report,
@@ -102,6 +175,91 @@ impl Serialize for Results<'_> {
     }
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'f> {
+    level: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location<'f>>,
+    message: Message<'f>,
+    partial_fingerprints: PartialFingerprints<'f>,
+    properties: ResultProperties<'f>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'f>>,
+    rule_id: &'static str,
+    rule_index: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+struct Message<'f> {
+    text: &'f str,
+}
+
+#[derive(Serialize)]
+struct PartialFingerprints<'f> {
+    #[serde(rename = "primaryLocationLineHash")]
+    primary_location_line_hash: String,
+    #[serde(rename = "topolint/v1")]
+    topolint_v1: &'f str,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'f> {
+    entity: &'f str,
+    help: &'f str,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    justification: String,
+    kind: &'static str,
+    status: &'static str,
+}
+
+/// A location: the file relative to the working directory, and the region in characters.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'f> {
+    /// Numbered from 1 in related locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message<'f>>,
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RegionProperties>,
+    start_column: usize,
+    start_line: usize,
+}
+
+/// Where a region of a workbook is: its sheet, and the cell (`C7`) or range.
+#[derive(Serialize)]
+struct RegionProperties {
+    cell: String,
+    sheet: String,
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -111,97 +269,105 @@ fn level(severity: Severity) -> &'static str {
 }
 
 /// A rule's reporting descriptor.
-fn rule(meta: &RuleMeta) -> Value {
+fn rule(meta: &RuleMeta) -> ReportingDescriptor {
     let docs = meta.docs_markdown();
     let checks = section(&docs, "What it checks").unwrap_or(meta.summary);
-    json!({
-        "id": meta.code,
-        "name": meta.name,
-        "shortDescription": { "text": sentence(meta.summary) },
-        "fullDescription": { "text": cut(&plain(checks), DESCRIPTION_MAX) },
-        "help": {
-            "text": format!("{}\n\n{}", sentence(meta.help), meta.url()),
-            "markdown": format!("# {} {}\n\n{docs}", meta.code, meta.name),
+    ReportingDescriptor {
+        default_configuration: Configuration {
+            level: level(meta.severity),
         },
-        "helpUri": meta.url(),
-        "defaultConfiguration": { "level": level(meta.severity) },
-        "properties": {
-            "tags": [meta.category(), "restore-readiness"],
-            "precision": "very-high",
-            "problem.severity": match meta.severity {
+        full_description: Text {
+            text: cut_at_space(&plain(checks), DESCRIPTION_MAX),
+        },
+        help: Help {
+            markdown: format!("# {} {}\n\n{docs}", meta.code, meta.name),
+            text: format!("{}\n\n{}", sentence(meta.help), meta.url()),
+        },
+        help_uri: meta.url(),
+        id: meta.code,
+        name: meta.name,
+        properties: RuleProperties {
+            precision: "very-high",
+            problem_severity: match meta.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Note => "recommendation",
             },
+            tags: [meta.category(), "restore-readiness"],
         },
-    })
+        short_description: Text {
+            text: sentence(meta.summary),
+        },
+    }
 }
 
-fn result(ws: &Workspace, f: &Finding, occurrence: usize) -> Value {
+fn result<'f>(ws: &Workspace, f: &'f Finding, occurrence: usize) -> SarifResult<'f> {
     let index = rules::ALL
         .iter()
         .position(|r| r.meta.code == f.rule.code)
         .unwrap_or_default();
-    let mut result = json!({
-        "ruleId": f.rule.code,
-        "ruleIndex": index,
-        "level": level(f.severity),
-        "message": { "text": f.message },
-        "partialFingerprints": {
-            "topolint/v1": f.fingerprint,
-            "primaryLocationLineHash": format!("{}:{occurrence}", f.fingerprint),
+    SarifResult {
+        level: level(f.severity),
+        locations: f
+            .primary
+            .iter()
+            .map(|label| location(&Position::of(ws, label.file, label.span), None, None))
+            .collect(),
+        message: Message { text: &f.message },
+        partial_fingerprints: PartialFingerprints {
+            primary_location_line_hash: format!("{}:{occurrence}", f.fingerprint),
+            topolint_v1: &f.fingerprint,
         },
-        "properties": { "entity": f.entity, "help": f.help },
-    });
-    if let Some(label) = &f.primary {
-        result["locations"] = json!([physical(&Position::of(ws, label.file, label.span), None)]);
-    }
-    if !f.secondary.is_empty() {
-        let related: Vec<Value> = f
+        properties: ResultProperties {
+            entity: &f.entity,
+            help: &f.help,
+        },
+        related_locations: f
             .secondary
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let mut location =
-                    physical(&Position::of(ws, l.file, l.span), Some(l.message.as_str()));
-                location["id"] = json!(i + 1);
-                location
+                location(
+                    &Position::of(ws, l.file, l.span),
+                    Some(i + 1),
+                    Some(l.message.as_str()),
+                )
             })
-            .collect();
-        result["relatedLocations"] = Value::Array(related);
+            .collect(),
+        rule_id: f.rule.code,
+        rule_index: index,
+        suppressions: f
+            .suppression
+            .iter()
+            .map(|s| Suppression {
+                justification: format!("{} (exempted until {})", s.reason, s.expires),
+                kind: "external",
+                status: "accepted",
+            })
+            .collect(),
     }
-    if let Some(s) = &f.suppression {
-        result["suppressions"] = json!([{
-            "kind": "external",
-            "status": "accepted",
-            "justification": format!("{} (exempted until {})", s.reason, s.expires),
-        }]);
-    }
-    result
 }
 
-/// A location: the file relative to the working directory, and the region in characters.
-fn physical(p: &Position, message: Option<&str>) -> Value {
-    let mut location = json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": paths::uri(&p.path, Platform::CURRENT) },
-            "region": {
-                "startLine": p.line,
-                "startColumn": p.column,
-                "endLine": p.end_line,
-                "endColumn": p.end_column,
-            }
-        }
-    });
-    // In a workbook the region is a cell: its row and column, and the sheet it is in.
-    if let (Some(sheet), Some(cell)) = (&p.sheet, &p.cell) {
-        location["physicalLocation"]["region"]["properties"] =
-            json!({ "sheet": sheet, "cell": cell });
+fn location<'f>(p: &Position, id: Option<usize>, message: Option<&'f str>) -> Location<'f> {
+    Location {
+        id,
+        message: message.map(|text| Message { text }),
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: paths::uri(&p.path, Platform::CURRENT),
+            },
+            region: Region {
+                end_column: p.end_column,
+                end_line: p.end_line,
+                // In a workbook the region is a cell: its row and column, and its sheet.
+                properties: p.sheet.clone().zip(p.cell.clone()).map(|(sheet, cell)| {
+                    RegionProperties { cell, sheet }
+                }),
+                start_column: p.column,
+                start_line: p.line,
+            },
+        },
     }
-    if let Some(text) = message {
-        location["message"] = json!({ "text": text });
-    }
-    location
 }
 
 /// The body of a `## title` section of a rule page.
@@ -251,12 +417,11 @@ fn sentence(text: &str) -> String {
 }
 
 /// At most `max` characters, cut at a space with an ellipsis.
-fn cut(text: &str, max: usize) -> String {
+fn cut_at_space(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let end = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
-    let head = &text[..end];
+    let head = crate::input::text::head(text, max);
     let head = head.rfind(' ').map_or(head, |space| &head[..space]);
     format!("{head}…")
 }
@@ -269,7 +434,7 @@ mod tests {
     fn descriptions_are_plain_sentences_within_the_limit() {
         assert_eq!(sentence("a pool without `x`"), "A pool without `x`.");
         let long = "word ".repeat(400);
-        let short = cut(&long, DESCRIPTION_MAX);
+        let short = cut_at_space(&long, DESCRIPTION_MAX);
         assert!(short.chars().count() <= DESCRIPTION_MAX + 1 && short.ends_with('…'));
         let docs = "## What it checks\nA `Pool` with\n```xml\n<x/>\n```\n**no** FQDN.\n\n## Why\nb";
         assert_eq!(
@@ -281,7 +446,7 @@ mod tests {
     #[test]
     fn every_rule_has_a_full_description_from_its_page() {
         for r in rules::ALL {
-            let descriptor = rule(&r.meta);
+            let descriptor = serde_json::to_value(rule(&r.meta)).unwrap_or_default();
             let full = descriptor["fullDescription"]["text"].as_str().unwrap_or("");
             assert!(full.len() > 40, "{}: {full}", r.meta.code);
             assert!(full.chars().count() <= DESCRIPTION_MAX + 1);

@@ -1,6 +1,7 @@
 use crate::analysis::restore::{self, RowsByHost};
 use crate::input::text::shown;
 use crate::lint::prelude::*;
+use crate::model::SqlId;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
 
@@ -150,7 +151,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 }
 
 /// The advice for one pool: the export command and the row to add.
-fn help(t: &crate::model::Topology, sql: Option<usize>, pool: &str) -> String {
+fn help(t: &crate::model::Topology, sql: Option<SqlId>, pool: &str) -> String {
     let server = sql
         .and_then(|s| t.sql_server(s))
         .filter(|f| f.value.as_str() != pool)

@@ -1,5 +1,6 @@
 use crate::analysis::restore::{self, RowsByHost};
 use crate::lint::prelude::*;
+use crate::model::PoolId;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
 use crate::model::{Fqdn, Host, Topology};
@@ -105,7 +106,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 
 /// Hosts an rgsconfig row for pool `p` may name by mistake: the pool's machines and the SQL
 /// server of its application store.
-fn near_hosts(t: &Topology, p: usize) -> Vec<(&Fqdn, &'static str)> {
+fn near_hosts(t: &Topology, p: PoolId) -> Vec<(&Fqdn, &'static str)> {
     let pool = t.pools[p].fqdn.as_ref().map(|f| &f.value);
     let mut out: Vec<(&Fqdn, &'static str)> = t.pools[p]
         .machines
@@ -118,7 +119,7 @@ fn near_hosts(t: &Topology, p: usize) -> Vec<(&Fqdn, &'static str)> {
         .services_on_pool(p)
         .filter(|s| s.role.value == "ApplicationServer")
         .flat_map(|s| s.depends_on.iter())
-        .filter_map(|&d| t.services.get(d))
+        .filter_map(|&d| t.services.get(d.index()))
         .filter(|d| d.role.value == "ApplicationStore");
     for store in stores {
         if let Some(Host::Sql(sql)) = store.installed_on {

@@ -1,6 +1,7 @@
 use crate::analysis::restore::{self, RowsByHost};
 use crate::input::text::shown;
 use crate::lint::prelude::*;
+use crate::model::SqlId;
 use crate::model::Topology;
 use crate::model::values::Db;
 use crate::model::worksheet::Kind;
@@ -143,7 +144,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 }
 
 /// The advice for one database: how to back it up and the row to add.
-fn help(t: &Topology, sql: usize, db: Db) -> String {
+fn help(t: &Topology, sql: SqlId, db: Db) -> String {
     let server = t
         .sql_server(sql)
         .map_or_else(|| "?".to_string(), |f| f.value.to_string());

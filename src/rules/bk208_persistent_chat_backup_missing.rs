@@ -1,6 +1,7 @@
 use crate::analysis::restore::{self, RowsByHost};
 use crate::input::text::shown;
 use crate::lint::prelude::*;
+use crate::model::SqlId;
 use crate::model::Topology;
 use crate::model::values::Db;
 use crate::model::worksheet::{DatabaseRow, Kind};
@@ -149,7 +150,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
 }
 
 /// The export command for one instance.
-fn export(t: &Topology, sql: usize) -> String {
+fn export(t: &Topology, sql: SqlId) -> String {
     format!(
         "Export-CsPersistentChatData -DBInstance {} -FileName <backup share>\\PersistentChat.zip",
         t.sql_display(sql)

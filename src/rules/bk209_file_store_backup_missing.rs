@@ -87,7 +87,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         .file_stores()
         .into_iter()
         .filter_map(|store| {
-            let host = t.pools.get(store.pool)?.fqdn.as_ref()?;
+            let host = t.pools.get(store.pool.index())?.fqdn.as_ref()?;
             let placeholder =
                 host.value.is_placeholder() || placeholder::contains(&store.share.value);
             (!placeholder).then(|| (host.value.clone(), store.share.value.to_lowercase(), store))

@@ -45,7 +45,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         return;
     };
     let diff = &drift.diff;
-    for p in 0..drift.now.pools.len() {
+    for p in drift.now.pool_ids() {
         out.checked(drift.now.pool_name(p));
     }
     for sql in crate::analysis::restore::instances_in_use(drift.now) {

@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use crate::analysis::sql_support;
 use crate::lint::prelude::*;
 use crate::model::Fqdn;
+use crate::model::ids;
 use crate::model::values::{SqlEdition, SqlRef};
 
 declare_rule! {
@@ -84,7 +85,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let mut standard: BTreeSet<&Fqdn> = BTreeSet::new();
     let mut standard_labels: BTreeSet<&str> = BTreeSet::new();
     if let Some(t) = cx.topology() {
-        for (p, pool) in t.pools.iter().enumerate() {
+        for (p, pool) in ids::enumerate(&t.pools) {
             if !t.is_standard_edition(p) {
                 continue;
             }

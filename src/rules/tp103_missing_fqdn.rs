@@ -1,4 +1,5 @@
 use crate::lint::prelude::*;
+use crate::model::ids;
 
 declare_rule! {
     /// ## What it checks
@@ -41,7 +42,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
-    for (p, pool) in topology.pools.iter().enumerate() {
+    for (p, pool) in ids::enumerate(&topology.pools) {
         let name = topology.pool_name(p);
         out.checked(&name);
         if pool.fqdn.is_none() {

@@ -1,6 +1,8 @@
 use std::collections::BTreeMap;
 
 use crate::lint::prelude::*;
+use crate::model::ServiceId;
+use crate::model::ids;
 use crate::model::{Host, HostRef};
 
 declare_rule! {
@@ -47,12 +49,12 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
-    let uncs: BTreeMap<usize, String> = topology
+    let uncs: BTreeMap<ServiceId, String> = topology
         .file_stores()
         .into_iter()
         .map(|f| (f.service, f.unc))
         .collect();
-    for (i, service) in topology.services.iter().enumerate() {
+    for (i, service) in ids::enumerate(&topology.services) {
         if service.role.value != "FileStore" {
             continue;
         }

@@ -2,6 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::lint::prelude::*;
 use crate::model::Host;
+use crate::model::{PoolId, SqlId};
 
 declare_rule! {
     /// ## What it checks
@@ -45,7 +46,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let Some(topology) = cx.topology() else {
         return;
     };
-    let mut pools_by_sql: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    let mut pools_by_sql: BTreeMap<SqlId, BTreeSet<PoolId>> = BTreeMap::new();
     for service in &topology.services {
         let Some(Host::Pool(pool)) = service.installed_on else {
             continue;

@@ -291,35 +291,100 @@ pub fn check_pi(pi: &str, span: Span) -> Result<(), XmlError> {
     Ok(())
 }
 
+/// What is wrong after the name of a `name="value"` pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum PairFault {
+    /// No `=` follows the name.
+    NoValue,
+    /// The value does not start with a quote.
+    NotQuoted,
+    /// The value's quote is never closed.
+    NotClosed,
+}
+
+/// A name read by [`Pairs::name`]: its bytes, and whether white space came before it.
+pub(super) struct PairName {
+    pub start: usize,
+    pub end: usize,
+    pub spaced: bool,
+}
+
+/// The `name="value"` pairs of a tag's attributes or of the XML declaration, read one at a
+/// time; each reader judges names and values in its own words.
+pub(super) struct Pairs<'b> {
+    b: &'b [u8],
+    i: usize,
+}
+
+impl<'b> Pairs<'b> {
+    pub(super) fn new(b: &'b [u8]) -> Self {
+        Self { b, i: 0 }
+    }
+
+    fn skip_space(&mut self) {
+        while self.b.get(self.i).copied().is_some_and(is_space) {
+            self.i += 1;
+        }
+    }
+
+    /// The next name (the bytes `is_name` accepts, possibly none), or `None` when only white
+    /// space is left.
+    pub(super) fn name(&mut self, is_name: impl Fn(u8) -> bool) -> Option<PairName> {
+        let space = self.i;
+        self.skip_space();
+        if self.i == self.b.len() {
+            return None;
+        }
+        let start = self.i;
+        while self.b.get(self.i).is_some_and(|&c| is_name(c)) {
+            self.i += 1;
+        }
+        Some(PairName {
+            start,
+            end: self.i,
+            spaced: start != space,
+        })
+    }
+
+    /// The value after the name just read: where its text starts and ends, inside the quotes.
+    pub(super) fn value(&mut self) -> Result<(usize, usize), PairFault> {
+        self.skip_space();
+        if self.b.get(self.i) != Some(&b'=') {
+            return Err(PairFault::NoValue);
+        }
+        self.i += 1;
+        self.skip_space();
+        let quote = match self.b.get(self.i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return Err(PairFault::NotQuoted),
+        };
+        let start = self.i + 1;
+        let Some(len) = self.b[start..].iter().position(|&c| c == quote) else {
+            return Err(PairFault::NotClosed);
+        };
+        self.i = start + len + 1;
+        Ok((start, start + len))
+    }
+}
+
 /// Checks the pseudo-attributes of the XML declaration (`rest` follows `<?xml` and starts at
 /// byte `at`): `version="1.0"`, then optionally `encoding` with a valid name, then optionally
 /// `standalone="yes|no"`, each after white space and in that order.
 fn check_declaration(rest: &str, at: usize, whole: Span) -> Result<(), XmlError> {
     const ORDER: [&str; 3] = ["version", "encoding", "standalone"];
     const FORM: &str = "it reads `<?xml version=\"1.0\"`, then optionally `encoding=\"...\"`, then optionally `standalone=\"yes\"` or `\"no\"`";
-    let b = rest.as_bytes();
-    let skip_space = |mut i: usize| {
-        while b.get(i).copied().is_some_and(is_space) {
-            i += 1;
-        }
-        i
-    };
-    let mut i = 0;
+    let mut pairs = Pairs::new(rest.as_bytes());
     // The index in ORDER of the next part allowed (0: the version is still to come).
     let mut next = 0;
-    loop {
-        let space = i;
-        i = skip_space(i);
-        if i == b.len() {
-            break;
-        }
-        let name_start = i;
-        while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            i += 1;
-        }
-        let name = &rest[name_start..i];
-        let place = Span::new(at + name_start, at + i.max(name_start + 1));
-        if name_start == space {
+    while let Some(PairName {
+        start: name_start,
+        end: name_end,
+        spaced,
+    }) = pairs.name(|c| c.is_ascii_alphabetic())
+    {
+        let name = &rest[name_start..name_end];
+        let place = Span::new(at + name_start, at + name_end.max(name_start + 1));
+        if !spaced {
             return Err(error(
                 place,
                 format!("the XML declaration is malformed: {FORM}"),
@@ -337,33 +402,22 @@ fn check_declaration(rest: &str, at: usize, whole: Span) -> Result<(), XmlError>
             };
             return Err(error(place, format!("{what}: {FORM}")));
         };
-        i = skip_space(i);
-        if b.get(i) != Some(&b'=') {
-            return Err(error(
-                place,
-                format!("`{name}` needs a value in the XML declaration (`{name}=\"...\"`)"),
-            ));
-        }
-        i = skip_space(i + 1);
-        let quote = match b.get(i) {
-            Some(&q @ (b'"' | b'\'')) => q,
-            _ => {
-                return Err(error(
-                    place,
-                    format!("the value of `{name}` in the XML declaration must be in quotes"),
-                ));
-            }
-        };
-        let value_start = i + 1;
-        let Some(len) = b[value_start..].iter().position(|&c| c == quote) else {
-            return Err(error(
-                place,
-                format!("the value of `{name}` in the XML declaration is not closed"),
-            ));
-        };
-        let value = &rest[value_start..value_start + len];
-        let value_span = Span::new(at + value_start, at + value_start + len);
-        i = value_start + len + 1;
+        let (value_start, value_end) = pairs.value().map_err(|fault| {
+            let message = match fault {
+                PairFault::NoValue => {
+                    format!("`{name}` needs a value in the XML declaration (`{name}=\"...\"`)")
+                }
+                PairFault::NotQuoted => {
+                    format!("the value of `{name}` in the XML declaration must be in quotes")
+                }
+                PairFault::NotClosed => {
+                    format!("the value of `{name}` in the XML declaration is not closed")
+                }
+            };
+            error(place, message)
+        })?;
+        let value = &rest[value_start..value_end];
+        let value_span = Span::new(at + value_start, at + value_end);
         match index {
             0 if value != "1.0" => {
                 return Err(error(

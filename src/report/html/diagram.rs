@@ -9,8 +9,8 @@
 
 use askama::Template;
 
-use super::escape::cut;
 use super::estate::{Estate, Kind};
+use crate::input::text::cut;
 use crate::lint::draft::Severity;
 
 /// Width of the drawing, in CSS pixels.
@@ -293,7 +293,7 @@ fn boxed(estate: &Estate, node: usize, class: &'static str, shapes: Vec<Shape>) 
     let n = &estate.nodes[node];
     let mut title = vec![format!("{}: {}", n.kind.noun(), cut(&n.label, HOVER_LINE))];
     if !n.detail.is_empty() {
-        title.push(cut(&n.detail, HOVER_LINE));
+        title.push(cut(&n.detail, HOVER_LINE).into_owned());
     }
     for line in n.more.iter().take(60) {
         title.push(format!("  {}", cut(line, HOVER_LINE)));
@@ -319,7 +319,7 @@ fn text(x: u32, y: u32, class: &'static str, value: &str, max: usize) -> Shape {
         x,
         y,
         class,
-        value: cut(value, max),
+        value: cut(value, max).into_owned(),
     }
 }
 
@@ -342,8 +342,8 @@ fn site_panel(estate: &Estate, site: usize, r: Rect, pools: usize, expanded: boo
         Shape::Head {
             x: r.x + PAD,
             y: r.y + 22,
-            name: cut(&n.label, 48),
-            detail: cut(&head, 110),
+            name: cut(&n.label, 48).into_owned(),
+            detail: cut(&head, 110).into_owned(),
         },
     ];
     Item::Panel {

@@ -39,17 +39,6 @@ pub fn write<W: std::fmt::Write>(mut dest: W, text: &str) -> std::fmt::Result {
     dest.write_str(&text[start..])
 }
 
-/// `text` cut to at most `max` characters, with an ellipsis when cut (not escaped).
-#[must_use]
-pub fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// The templates' escaper (see `askama.toml`): every value a template writes goes through
 /// [`write`].
 #[derive(Clone, Copy, Debug)]
@@ -108,12 +97,5 @@ mod tests {
             "#&#35;vso[task.setvariable variable=x]1 #&#35;[error]y # ##"
         );
         assert_eq!(templated(hostile), escaped);
-    }
-
-    #[test]
-    fn cut_keeps_short_text_and_marks_a_cut() {
-        assert_eq!(cut("pool01", 10), "pool01");
-        assert_eq!(cut("abcdefghijkl", 5), "abcd…");
-        assert_eq!(cut("ééééééé", 3).chars().count(), 3);
     }
 }

@@ -14,8 +14,10 @@ use crate::input::text::{cut, cut_owned};
 use crate::lint::draft::MAX_ENTITY_CHARS;
 use crate::lint::draft::Severity;
 use crate::lint::engine::Report;
+use crate::model::ids;
 use crate::model::values::{SqlRef, Unc};
 use crate::model::{Deployment, Fqdn, PoolRole, Topology, Workspace};
+use crate::model::{PoolId, SiteId};
 
 /// What a box stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,16 +110,16 @@ impl Estate {
             keys: BTreeMap::new(),
         };
         let mut sites = Vec::new();
-        let mut by_site: Vec<Vec<usize>> = vec![Vec::new(); t.sites.len() + 1];
-        for (p, pool) in t.pools.iter().enumerate() {
-            let slot = pool.site.filter(|&s| s < t.sites.len());
+        let mut by_site: Vec<Vec<PoolId>> = vec![Vec::new(); t.sites.len() + 1];
+        for (p, pool) in ids::enumerate(&t.pools) {
+            let slot = pool.site.map(SiteId::index).filter(|&s| s < t.sites.len());
             by_site[slot.unwrap_or(t.sites.len())].push(p);
         }
         // The file stores of each pool.
         let mut stores: Vec<Vec<crate::model::topology::FileStore>> =
             vec![Vec::new(); t.pools.len()];
         for store in t.file_stores() {
-            if let Some(list) = stores.get_mut(store.pool) {
+            if let Some(list) = stores.get_mut(store.pool.index()) {
                 list.push(store);
             }
         }
@@ -157,7 +159,7 @@ impl Estate {
             let site_node = b.push(Kind::Site, None, label, detail);
             sites.push(site_node);
             for &p in pools.iter() {
-                b.pool(t, p, site_node, &stores[p]);
+                b.pool(t, p, site_node, &stores[p.index()]);
             }
             b.close(site_node);
         }
@@ -340,11 +342,16 @@ impl Estate {
 
 /// Where a pool goes among the pools of its site: Front End pools first, SQL and file servers
 /// after the servers that use them.
-fn rank(t: &Topology, pool: usize) -> u8 {
+fn rank(t: &Topology, pool: PoolId) -> u8 {
     let roles = t.pool_roles(pool);
     match roles.first() {
         Some(role) => *role as u8,
-        None if t.index.pool_sql.get(pool).is_some_and(|s| !s.is_empty()) => {
+        None if t
+            .index
+            .pool_sql
+            .get(pool.index())
+            .is_some_and(|s| !s.is_empty()) =>
+        {
             PoolRole::SqlStore as u8
         }
         None => u8::MAX,
@@ -353,10 +360,10 @@ fn rank(t: &Topology, pool: usize) -> u8 {
 
 /// Pools that host the mirror (1) or witness (2) of an instance on another pool of the same
 /// site, with that pool: they are drawn right after it, so that the links stay short.
-fn mirror_partners(t: &Topology, deployment: &Deployment) -> BTreeMap<usize, (usize, u8)> {
+fn mirror_partners(t: &Topology, deployment: &Deployment) -> BTreeMap<PoolId, (PoolId, u8)> {
     // Each instance's pool, by the instance as worksheets name it (the first one declared).
-    let mut pools: BTreeMap<SqlRef, usize> = BTreeMap::new();
-    for (i, sql) in t.sql_instances.iter().enumerate() {
+    let mut pools: BTreeMap<SqlRef, PoolId> = BTreeMap::new();
+    for (i, sql) in ids::enumerate(&t.sql_instances) {
         if let (Some(r), Some(p)) = (restore::sql_ref(t, i), sql.pool) {
             pools.entry(r).or_insert(p);
         }
@@ -447,14 +454,14 @@ impl Builder {
     fn pool(
         &mut self,
         t: &Topology,
-        p: usize,
+        p: PoolId,
         site: usize,
         // The file stores of pool `p`.
         stores: &[crate::model::topology::FileStore],
     ) {
         let pool = &t.pools[p];
         let mut roles: Vec<&str> = t.pool_roles(p).iter().map(|r| r.label()).collect();
-        let sqls = t.index.pool_sql.get(p).cloned().unwrap_or_default();
+        let sqls = t.index.pool_sql.get(p.index()).cloned().unwrap_or_default();
         if roles.is_empty() && !sqls.is_empty() {
             roles.push("SQL Server");
         }

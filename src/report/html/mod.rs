@@ -20,6 +20,7 @@ use estate::Estate;
 
 use super::{Position, primary_position};
 use crate::input::source::FileId;
+use crate::input::text::plural;
 use crate::lint::draft::Severity;
 use crate::lint::engine::{Report, Verdict};
 use crate::lint::finding::Finding;
@@ -199,7 +200,6 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
         .collect();
     let unplaced = place_findings(report, &mut estates);
     let s = &report.summary;
-    let plural = super::plural;
     let page = Page {
         script_hash: style::SCRIPT_HASH,
         version: env!("CARGO_PKG_VERSION"),
@@ -211,9 +211,9 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
         lead: lead(report),
         inputs: format!(
             "{}, {}, {}",
-            plural(s.topologies, "topology").replace("topologys", "topologies"),
-            plural(s.worksheets, "worksheet"),
-            plural(s.files, "file")
+            plural(s.topologies, "topology", "topologies"),
+            plural(s.worksheets, "worksheet", "worksheets"),
+            plural(s.files, "file", "files")
         ),
         rules_run: s.rules_run,
         counts: [
@@ -225,7 +225,7 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
         .map(|(severity, count)| Count {
             severity: severity.as_str(),
             count,
-            words: plural(count, severity.as_str())
+            words: plural(count, severity.as_str(), &format!("{}s", severity.as_str()))
                 .split_once(' ')
                 .map_or_else(String::new, |(_, w)| w.to_string()),
         })
@@ -239,7 +239,7 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
             .map(|d| DeploymentLine {
                 dir: d.dir.clone(),
                 topology: ws.files.get(ws.topologies[d.topology].file).display.clone(),
-                worksheets: plural(d.worksheets.len(), "worksheet"),
+                worksheets: plural(d.worksheets.len(), "worksheet", "worksheets"),
             })
             .collect(),
         unjudged: s
@@ -294,13 +294,13 @@ fn lead(report: &Report) -> String {
     if s.errors > 0 {
         why.push(format!(
             "{} would stop a restore or lose data",
-            super::plural(s.errors, "error")
+            plural(s.errors, "error", "errors")
         ));
     }
     if s.baselined_errors > 0 {
         why.push(format!(
             "{} recorded in the baseline would stop it too: the baseline leaves them out of this report, not out of the restore",
-            super::plural(s.baselined_errors, "known error")
+            plural(s.baselined_errors, "known error", "known errors")
         ));
     }
     for d in &s.deployments {
@@ -350,7 +350,6 @@ fn place_findings(report: &Report, estates: &mut [Estate]) -> Vec<usize> {
 
 /// Each file read, and what it was read as.
 fn inputs(ws: &Workspace) -> Vec<InputRow> {
-    let plural = super::plural;
     let mut what: BTreeMap<FileId, String> = BTreeMap::new();
     for t in &ws.topologies {
         let form = match t.form {
@@ -362,8 +361,8 @@ fn inputs(ws: &Workspace) -> Vec<InputRow> {
             format!(
                 "{form}, {}: {}, {}",
                 t.product().display_name(),
-                plural(t.sites.len(), "site"),
-                plural(t.pools.len(), "pool")
+                plural(t.sites.len(), "site", "sites"),
+                plural(t.pools.len(), "pool", "pools")
             ),
         );
     }
@@ -464,7 +463,7 @@ fn rule_groups(ws: &Workspace, report: &Report) -> Vec<RuleGroup> {
             name: m.name,
             category: m.category(),
             severity: m.severity.as_str(),
-            count_words: super::plural(refs.len(), "finding"),
+            count_words: plural(refs.len(), "finding", "findings"),
             summary: m.summary,
             url: m.url(),
             docs: m.docs_markdown(),

@@ -10,6 +10,7 @@ use crate::model::date::Date;
 use crate::model::topology::Topology;
 use crate::model::values::SqlRef;
 use crate::model::{Deployment, Fqdn, Sheets, Workspace};
+use crate::model::{PoolId, SqlId};
 
 /// `text` as a Markdown code span, in prose: delimited by one more backquote than the longest
 /// run inside it (and a space inside each delimiter when it starts or ends with one), so that a
@@ -233,7 +234,7 @@ pub struct Cx<'a> {
 impl Cx<'_> {
     /// The instance as worksheets name it, when its server is known.
     #[must_use]
-    pub fn sql_ref(&self, sql: usize) -> Option<SqlRef> {
+    pub fn sql_ref(&self, sql: SqlId) -> Option<SqlRef> {
         crate::analysis::restore::sql_ref(self.t, sql)
     }
 
@@ -248,8 +249,10 @@ impl Cx<'_> {
 
     /// The topology's instance for a reference.
     #[must_use]
-    pub fn instance(&self, r: &SqlRef) -> Option<usize> {
-        (0..self.t.sql_instances.len()).find(|&i| self.sql_ref(i).as_ref() == Some(r))
+    pub fn instance(&self, r: &SqlRef) -> Option<SqlId> {
+        self.t
+            .sql_ids()
+            .find(|&i| self.sql_ref(i).as_ref() == Some(r))
     }
 }
 
@@ -277,7 +280,7 @@ impl Cx<'_> {
 
     /// The FQDNs of the machines of a pool.
     #[must_use]
-    pub fn machines(&self, pool: usize) -> Vec<Fqdn> {
+    pub fn machines(&self, pool: PoolId) -> Vec<Fqdn> {
         let p = &self.t.pools[pool];
         p.machines
             .iter()

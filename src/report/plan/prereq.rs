@@ -15,6 +15,7 @@ use crate::model::topology::FileStore;
 use crate::model::valid::{Invalid, Valid, What};
 use crate::model::values::{Db, SqlRef, Unc};
 use crate::model::worksheet::{At, Kind};
+use crate::model::{PoolId, SqlId};
 use crate::report::powershell::{Literal, Part};
 
 use super::model::{Blocker, Check, Cx, Prerequisite, Status, code};
@@ -217,7 +218,7 @@ pub fn settings(cx: &Cx<'_>, db: Db, host: &Fqdn) -> Artefact {
 
 /// The Response Group export of a pool.
 #[must_use]
-pub fn rgs(cx: &Cx<'_>, pool: usize) -> Artefact {
+pub fn rgs(cx: &Cx<'_>, pool: PoolId) -> Artefact {
     let name = Fqdn::new(&cx.t.pool_name(pool));
     settings(cx, Db::Rgsconfig, &name)
 }
@@ -226,7 +227,7 @@ pub fn rgs(cx: &Cx<'_>, pool: usize) -> Artefact {
 /// the row names (a `.zip` backup set name or destination); `Export-CsUserData` has no default
 /// file name, so none is assumed.
 #[must_use]
-pub fn user_data(cx: &Cx<'_>, pool: usize, sql: Option<usize>) -> Artefact {
+pub fn user_data(cx: &Cx<'_>, pool: PoolId, sql: Option<SqlId>) -> Artefact {
     let name = cx.t.pool_name(pool);
     let mut a = Artefact::new(
         format!("rtcxds@{name}"),
@@ -254,7 +255,7 @@ pub fn user_data(cx: &Cx<'_>, pool: usize, sql: Option<usize>) -> Artefact {
 /// A backup of `db` on an instance (LcsLog, LcsCDR, QoEMetrics, mgc): a SQL Server backup,
 /// or for mgc possibly an `Export-CsPersistentChatData` file.
 #[must_use]
-pub fn sql_backup(cx: &Cx<'_>, db: Db, sql: usize) -> Artefact {
+pub fn sql_backup(cx: &Cx<'_>, db: Db, sql: SqlId) -> Artefact {
     let shown = cx.t.sql_display(sql);
     let what = match db {
         Db::Lcslog => "Archiving database backup",

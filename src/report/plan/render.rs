@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 use super::model::{Plan, Prerequisite, Status, Step};
 use super::pages::{self, Page};
+use crate::input::text::plural;
 use crate::report::escape::{self, terminal};
 
 const WIDTH: usize = 100;
@@ -113,10 +114,6 @@ fn counts(plan: &Plan) -> (usize, usize) {
         .filter(|p| p.status == Status::Unverified)
         .count();
     (blocked, unverified)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The steps whose commands were left out.

@@ -26,6 +26,7 @@ use crate::analysis::restore;
 use crate::model::topology::{FileStore, PoolRole};
 use crate::model::values::SqlRef;
 use crate::model::{Fqdn, HostRef};
+use crate::model::{PoolId, SqlId};
 
 use super::model::{Cx, Mirroring, Scenario};
 use super::target::Target;
@@ -43,7 +44,7 @@ impl Selection {
     /// Whether every Front End Server of an Enterprise pool failed: it is started again as a
     /// whole once they are rebuilt.
     #[must_use]
-    pub fn pool_down(&self, pool: usize) -> bool {
+    pub fn pool_down(&self, pool: PoolId) -> bool {
         self.picks
             .iter()
             .any(|p| matches!(p.what, What::PoolStart { pool: q, .. } if q == pool))
@@ -72,7 +73,7 @@ pub struct Pick {
 /// must import.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Restored {
-    pub sql: usize,
+    pub sql: SqlId,
     /// [`Scenario::CentralManagement`] or [`Scenario::BackEnd`]: restored from backups.
     pub scenario: Scenario,
     /// From a backup the plan takes first from the working mirror.
@@ -84,44 +85,44 @@ pub struct Restored {
 pub enum What {
     /// A pool that failed as a whole: the order of its sections.
     Pool {
-        pool: usize,
+        pool: PoolId,
     },
     /// A Front End pool whose every Front End Server failed, started once they are rebuilt;
     /// `backend` when its Back End is restored from backups in this plan.
     PoolStart {
-        pool: usize,
+        pool: PoolId,
         backend: Option<Restored>,
     },
     /// A Standard Edition server; `cms` is its instance holding the Central Management store.
     Standard {
-        pool: usize,
+        pool: PoolId,
         fqdn: Fqdn,
-        cms: Option<usize>,
+        cms: Option<SqlId>,
     },
     /// An Enterprise Back End instance holding the Central Management store.
     Cms {
-        sql: usize,
+        sql: SqlId,
         mirroring: Option<Mirroring>,
         mirror_lost: bool,
     },
     /// A Back End instance, not mirrored (`None`) or lost with its mirror.
     BackEnd {
-        sql: usize,
+        sql: SqlId,
         mirroring: Option<Mirroring>,
     },
     /// A mirroring principal whose mirror survives.
     Primary {
-        sql: usize,
+        sql: SqlId,
         mirroring: Mirroring,
     },
     /// A mirror whose principal survives.
     Mirror {
-        principal: Option<usize>,
+        principal: Option<SqlId>,
         mirroring: Mirroring,
     },
     Member {
         fqdn: Fqdn,
-        pool: usize,
+        pool: PoolId,
     },
     FileStore {
         store: FileStore,
@@ -130,12 +131,12 @@ pub enum What {
     /// Monitoring and Archiving databases: `stores` are the store roles whose databases are
     /// restored (`ArchivingStore`: LcsLog; `MonitoringStore`: LcsCDR and QoEMetrics).
     MonitoringArchiving {
-        sql: usize,
+        sql: SqlId,
         server_lost: bool,
         stores: Vec<&'static str>,
     },
     PersistentChat {
-        sql: usize,
+        sql: SqlId,
         server_lost: bool,
     },
     Witness {
@@ -159,7 +160,7 @@ const MONITORING_ARCHIVING: [&str; 2] = ["ArchivingStore", "MonitoringStore"];
 
 /// The `-DatabaseType` values of the stores on an instance, in a fixed order.
 #[must_use]
-pub fn database_types(cx: &Cx<'_>, sql: usize) -> Vec<&'static str> {
+pub fn database_types(cx: &Cx<'_>, sql: SqlId) -> Vec<&'static str> {
     let stores = cx.t.stores_on(sql);
     [
         ("CentralMgmtStore", "CentralMgmt"),
@@ -178,7 +179,7 @@ pub fn database_types(cx: &Cx<'_>, sql: usize) -> Vec<&'static str> {
 
 /// The pools whose user store is on an instance (more than one is TP107's problem).
 #[must_use]
-pub fn backend_pools(cx: &Cx<'_>, sql: usize) -> Vec<usize> {
+pub fn backend_pools(cx: &Cx<'_>, sql: SqlId) -> Vec<PoolId> {
     restore::user_stores(cx.t)
         .into_iter()
         .filter(|u| u.sql == Some(sql))
@@ -188,7 +189,7 @@ pub fn backend_pools(cx: &Cx<'_>, sql: usize) -> Vec<usize> {
 
 /// The instance holding a pool's user store.
 #[must_use]
-pub fn backend_of(cx: &Cx<'_>, pool: usize) -> Option<usize> {
+pub fn backend_of(cx: &Cx<'_>, pool: PoolId) -> Option<SqlId> {
     restore::user_stores(cx.t)
         .into_iter()
         .find(|u| u.pool == pool)
@@ -196,8 +197,8 @@ pub fn backend_of(cx: &Cx<'_>, pool: usize) -> Option<usize> {
 }
 
 /// The pools a machine belongs to (its cluster; a name may be declared twice, TP101).
-fn pools_of(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<usize> {
-    let mut out: Vec<usize> =
+fn pools_of(cx: &Cx<'_>, fqdn: &Fqdn) -> Vec<PoolId> {
+    let mut out: Vec<PoolId> =
         cx.t.lookup(fqdn)
             .iter()
             .map(|r| match r {
@@ -246,9 +247,9 @@ struct Losses {
     instances: BTreeSet<SqlRef>,
     /// Mirrors lost only because their pool was named as a whole.
     implied: BTreeSet<SqlRef>,
-    pools: Vec<usize>,
+    pools: Vec<PoolId>,
     file_stores: Vec<(usize, bool)>,
-    databases: Vec<(&'static str, usize)>,
+    databases: Vec<(&'static str, SqlId)>,
 }
 
 fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
@@ -306,10 +307,11 @@ pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
     let stores = t.file_stores();
     let mut picks: Vec<Pick> = Vec::new();
     let mut handled: BTreeSet<SqlRef> = BTreeSet::new();
-    let mut standard_pools: Vec<usize> = Vec::new();
+    let mut standard_pools: Vec<PoolId> = Vec::new();
     for fqdn in &l.machines {
         for p in pools_of(cx, fqdn) {
-            let instances: Vec<usize> = (0..t.sql_instances.len())
+            let instances: Vec<SqlId> = t
+                .sql_ids()
                 .filter(|&i| t.sql_instances[i].pool == Some(p))
                 .collect();
             if t.is_standard_edition(p) {
@@ -352,7 +354,7 @@ pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
         }
         picks.extend(instance_picks(cx, r, &l, &mirrorings));
     }
-    let mut by_instance: Vec<(usize, Vec<&'static str>)> = Vec::new();
+    let mut by_instance: Vec<(SqlId, Vec<&'static str>)> = Vec::new();
     for &(role, sql) in &l.databases {
         if cx.sql_ref(sql).is_some_and(|r| l.instances.contains(&r)) {
             continue;
@@ -384,7 +386,8 @@ pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
 
     // Pools: those named, and every Enterprise Front End pool whose Front End Servers all
     // failed; the latter are started again once rebuilt.
-    let down: Vec<usize> = (0..t.pools.len())
+    let down: Vec<PoolId> = t
+        .pool_ids()
         .filter(|&p| {
             let fes = cx.machines(p);
             t.is_enterprise_front_end(p)
@@ -491,7 +494,7 @@ fn instance_picks(cx: &Cx<'_>, r: &SqlRef, l: &Losses, mirrorings: &[Mirroring])
     out
 }
 
-fn pools_text(cx: &Cx<'_>, sql: usize) -> String {
+fn pools_text(cx: &Cx<'_>, sql: SqlId) -> String {
     let names: Vec<String> = backend_pools(cx, sql)
         .into_iter()
         .map(|p| cx.t.pool_name(p))
@@ -503,12 +506,12 @@ fn pools_text(cx: &Cx<'_>, sql: usize) -> String {
     }
 }
 
-fn types_text(cx: &Cx<'_>, sql: usize) -> String {
+fn types_text(cx: &Cx<'_>, sql: SqlId) -> String {
     database_types(cx, sql).join(", ")
 }
 
 /// When a mirror is rebuilt only because its pool was named: why, and how to plan otherwise.
-fn implied_text(cx: &Cx<'_>, sql: usize, mirror: &SqlRef, l: &Losses) -> String {
+fn implied_text(cx: &Cx<'_>, sql: SqlId, mirror: &SqlRef, l: &Losses) -> String {
     if !l.implied.contains(mirror) {
         return String::new();
     }
@@ -526,7 +529,7 @@ fn implied_text(cx: &Cx<'_>, sql: usize, mirror: &SqlRef, l: &Losses) -> String 
     )
 }
 
-fn standard(cx: &Cx<'_>, pool: usize, fqdn: &Fqdn, cms: Option<usize>) -> Pick {
+fn standard(cx: &Cx<'_>, pool: PoolId, fqdn: &Fqdn, cms: Option<SqlId>) -> Pick {
     let t = cx.t;
     let share = if t.file_stores().iter().any(|s| s.pool == pool) {
         ", and its file store"
@@ -559,7 +562,7 @@ fn standard(cx: &Cx<'_>, pool: usize, fqdn: &Fqdn, cms: Option<usize>) -> Pick {
     }
 }
 
-fn member(cx: &Cx<'_>, pool: usize, fqdn: &Fqdn, roles: &[PoolRole]) -> Pick {
+fn member(cx: &Cx<'_>, pool: PoolId, fqdn: &Fqdn, roles: &[PoolRole]) -> Pick {
     let labels: Vec<&str> = roles
         .iter()
         .filter(|r| MEMBER_ROLES.contains(r))
@@ -580,7 +583,7 @@ fn member(cx: &Cx<'_>, pool: usize, fqdn: &Fqdn, roles: &[PoolRole]) -> Pick {
     }
 }
 
-fn pool_pick(cx: &Cx<'_>, pool: usize, named: bool) -> Pick {
+fn pool_pick(cx: &Cx<'_>, pool: PoolId, named: bool) -> Pick {
     let name = cx.t.pool_name(pool);
     let why = if cx.t.is_enterprise_front_end(pool) {
         let backend = backend_of(cx, pool).map_or_else(
@@ -606,7 +609,7 @@ fn pool_pick(cx: &Cx<'_>, pool: usize, named: bool) -> Pick {
     }
 }
 
-fn pool_start(cx: &Cx<'_>, pool: usize, backend: Option<Restored>) -> Pick {
+fn pool_start(cx: &Cx<'_>, pool: PoolId, backend: Option<Restored>) -> Pick {
     let name = cx.t.pool_name(pool);
     let data = match backend {
         Some(r) => format!(
@@ -627,7 +630,7 @@ fn pool_start(cx: &Cx<'_>, pool: usize, backend: Option<Restored>) -> Pick {
 
 fn cms(
     cx: &Cx<'_>,
-    sql: usize,
+    sql: SqlId,
     mirroring: Option<Mirroring>,
     mirror_lost: bool,
     l: &Losses,
@@ -660,7 +663,7 @@ fn cms(
     }
 }
 
-fn back_end(cx: &Cx<'_>, sql: usize, mirroring: Option<Mirroring>, l: &Losses) -> Pick {
+fn back_end(cx: &Cx<'_>, sql: SqlId, mirroring: Option<Mirroring>, l: &Losses) -> Pick {
     let shown = cx.t.sql_display(sql);
     let how = match &mirroring {
         Some(m) if l.implied.contains(&m.mirror) => {
@@ -681,7 +684,7 @@ fn back_end(cx: &Cx<'_>, sql: usize, mirroring: Option<Mirroring>, l: &Losses) -
     }
 }
 
-fn primary(cx: &Cx<'_>, sql: usize, mirroring: Mirroring) -> Pick {
+fn primary(cx: &Cx<'_>, sql: SqlId, mirroring: Mirroring) -> Pick {
     let shown = cx.t.sql_display(sql);
     let witness = match &mirroring.witness {
         Some(w) => format!("; with the witness {w}, failover may already have happened by itself"),
@@ -758,7 +761,7 @@ fn file_store(cx: &Cx<'_>, store: FileStore, server_lost: bool) -> Pick {
 
 fn monitoring_archiving(
     cx: &Cx<'_>,
-    sql: usize,
+    sql: SqlId,
     server_lost: bool,
     stores: Vec<&'static str>,
 ) -> Pick {
@@ -809,7 +812,7 @@ fn monitoring_archiving(
     }
 }
 
-fn persistent_chat(cx: &Cx<'_>, sql: usize, server_lost: bool) -> Pick {
+fn persistent_chat(cx: &Cx<'_>, sql: SqlId, server_lost: bool) -> Pick {
     let shown = cx.t.sql_display(sql);
     let how = if server_lost {
         "its server was lost"

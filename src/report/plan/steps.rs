@@ -11,6 +11,7 @@ use crate::model::topology::FileStore;
 use crate::model::valid::{self, Invalid, Valid};
 use crate::model::values::{Db, SqlRef};
 use crate::model::{Fqdn, PoolRole, placeholder};
+use crate::model::{PoolId, SqlId};
 use crate::report::powershell::{Command, Literal, Part};
 
 use super::model::{Cx, Mirroring, Scenario, Section, Step, Withheld, code};
@@ -275,12 +276,12 @@ struct Backups {
     xds: Artefact,
     lis: Artefact,
     /// Per pool whose user store is on the instance.
-    users: Vec<(usize, Artefact)>,
+    users: Vec<(PoolId, Artefact)>,
     /// Per such pool running Response Group.
-    rgs: Vec<(usize, Artefact)>,
+    rgs: Vec<(PoolId, Artefact)>,
 }
 
-fn backups(cx: &Cx<'_>, sql: usize, host: &Fqdn, from: Option<&SqlRef>) -> Backups {
+fn backups(cx: &Cx<'_>, sql: SqlId, host: &Fqdn, from: Option<&SqlRef>) -> Backups {
     let fresh = |a: Artefact, stem: String| match from {
         Some(m) => a.fresh(fresh_name(cx, &stem), m),
         None => a,
@@ -450,9 +451,9 @@ impl Writer<'_, '_> {
 
     /// A Front End Server that runs at this point: of the first of `pools` that has one, else
     /// of any Front End pool or Standard Edition server.
-    fn front_end(&self, pools: &[usize]) -> Option<Fqdn> {
+    fn front_end(&self, pools: &[PoolId]) -> Option<Fqdn> {
         let t = self.cx.t;
-        let others = (0..t.pools.len()).filter(|p| t.pool_runs(*p, "UserServices"));
+        let others = t.pool_ids().filter(|p| t.pool_runs(*p, "UserServices"));
         pools
             .iter()
             .copied()
@@ -497,14 +498,14 @@ impl Writer<'_, '_> {
     /// Logs on to a running Front End Server and opens the Management Shell. When none runs
     /// at this point (every one failed and is rebuilt later), the steps are done from a
     /// domain computer with the administrative tools, which Microsoft's pages allow.
-    fn shell(&mut self, pools: &[usize], cites: Vec<Cite>, account: Account) -> Option<Fqdn> {
+    fn shell(&mut self, pools: &[PoolId], cites: Vec<Cite>, account: Account) -> Option<Fqdn> {
         let place = self.open_shell(pools, cites, account);
         self.place = Some(place.clone());
         place
     }
 
     /// Like [`Self::shell`], but no step when the section's shell is already open there.
-    fn shell_once(&mut self, pools: &[usize], cites: Vec<Cite>, account: Account) -> Option<Fqdn> {
+    fn shell_once(&mut self, pools: &[PoolId], cites: Vec<Cite>, account: Account) -> Option<Fqdn> {
         let here = self.front_end(pools);
         match &self.place {
             Some(open) if *open == here => here,
@@ -512,7 +513,7 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn open_shell(&mut self, pools: &[usize], cites: Vec<Cite>, account: Account) -> Option<Fqdn> {
+    fn open_shell(&mut self, pools: &[PoolId], cites: Vec<Cite>, account: Account) -> Option<Fqdn> {
         let shell = self.cx.words.shell;
         match self.front_end(pools) {
             Some(fe) => {
@@ -673,14 +674,14 @@ impl Writer<'_, '_> {
 
     /// The Archiving and Monitoring stores the pools use that the worksheets record as
     /// mirrored, shown: Topology Builder mirrors them with their own check boxes.
-    fn monitoring_archiving_mirrored(&self, pools: &[usize]) -> Vec<String> {
+    fn monitoring_archiving_mirrored(&self, pools: &[PoolId]) -> Vec<String> {
         let t = self.cx.t;
         let mirrorings = self.cx.mirrorings();
         let mut out: Vec<String> = Vec::new();
         for &p in pools {
             for s in t.services_on_pool(p) {
                 for &d in &s.depends_on {
-                    let Some(dep) = t.services.get(d) else {
+                    let Some(dep) = t.services.get(d.index()) else {
                         continue;
                     };
                     if !matches!(
@@ -711,7 +712,7 @@ impl Writer<'_, '_> {
     }
 
     /// The reminder that Archiving and Monitoring mirroring comes back separately.
-    fn monitoring_archiving_reminder(&self, pools: &[usize], verb: &str) -> String {
+    fn monitoring_archiving_reminder(&self, pools: &[PoolId], verb: &str) -> String {
         let stores = self.monitoring_archiving_mirrored(pools);
         if stores.is_empty() {
             String::new()
@@ -729,7 +730,7 @@ impl Writer<'_, '_> {
     /// mirror, with the file share mirroring needs.
     fn databases(
         &mut self,
-        sql: usize,
+        sql: SqlId,
         mirror: Option<&Mirroring>,
         skip_cms: bool,
         steps: &DatabaseSteps,
@@ -846,7 +847,7 @@ impl Writer<'_, '_> {
 
     /// After a change to a Back End's mirroring, every Front End Server of its pools is
     /// restarted (JJ204992). Servers not running yet read the change when they start.
-    fn restart_front_ends(&mut self, pools: &[usize], cites: Vec<Cite>, why: &str) {
+    fn restart_front_ends(&mut self, pools: &[PoolId], cites: Vec<Cite>, why: &str) {
         for &pool in pools {
             let name = self.cx.t.pool_name(pool);
             let fes = self.cx.machines(pool);
@@ -898,7 +899,7 @@ impl Writer<'_, '_> {
     fn user_data(
         &mut self,
         page: &'static Page,
-        pool: usize,
+        pool: PoolId,
         artefact: Artefact,
         how: Data<'_>,
         mirror_changed: bool,
@@ -1027,7 +1028,7 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn response_groups(&mut self, pool: usize, artefact: Artefact, cite: Cite) {
+    fn response_groups(&mut self, pool: PoolId, artefact: Artefact, cite: Cite) {
         let name = self.cx.t.pool_name(pool);
         let artefact = self.needs.artefact(artefact);
         self.run(
@@ -1055,7 +1056,7 @@ impl Writer<'_, '_> {
 
     /// Hh202175: each database restored in SQL Server Management Studio, then its access
     /// control lists checked. `lead` is the step of the page that sends here.
-    fn monitoring_archiving_data(&mut self, sql: usize, dbs: &[Db], lead: Option<Cite>) {
+    fn monitoring_archiving_data(&mut self, sql: SqlId, dbs: &[Db], lead: Option<Cite>) {
         if dbs.is_empty() {
             return;
         }
@@ -1091,7 +1092,7 @@ impl Writer<'_, '_> {
     }
 
     /// JJ945649: the Persistent Chat database, restored the way it was backed up.
-    fn persistent_chat_data(&mut self, sql: usize, lead: Option<Cite>) {
+    fn persistent_chat_data(&mut self, sql: SqlId, lead: Option<Cite>) {
         if !self.cx.t.stores_on(sql).contains(&"PersistentChatStore") {
             return;
         }
@@ -1232,7 +1233,7 @@ impl Writer<'_, '_> {
     // ----- scenarios -----
 
     /// Hh202176: which sections restore an entire pool, in order.
-    fn pool(&mut self, pool: usize) {
+    fn pool(&mut self, pool: PoolId) {
         let cx = self.cx;
         let sel = self.sel;
         let t = cx.t;
@@ -1278,7 +1279,7 @@ impl Writer<'_, '_> {
     /// Starting a pool whose Front End Servers were all down: the user data imported while
     /// they are all stopped, the pool started as the product starts a pool that was entirely
     /// down, then the Response Group configuration.
-    fn pool_start(&mut self, pool: usize, backend: Option<Restored>) {
+    fn pool_start(&mut self, pool: PoolId, backend: Option<Restored>) {
         let cx = self.cx;
         let t = cx.t;
         let w = cx.words;
@@ -1419,7 +1420,7 @@ impl Writer<'_, '_> {
 
     /// Steps 1 to 3 of Hh202190 and Hh202172 for a Standard Edition server: rebuilt, logged on
     /// to, imaged, and its file store copied back.
-    fn standard_server(&mut self, pool: usize, fqdn: &Fqdn) {
+    fn standard_server(&mut self, pool: PoolId, fqdn: &Fqdn) {
         self.rebuild(fqdn, "Standard Edition server", self.at("1"));
         self.log_on(fqdn, Account::ServerAndLocal, vec![self.at("2")]);
         self.image(fqdn, self.at("tip"));
@@ -1429,7 +1430,7 @@ impl Writer<'_, '_> {
     }
 
     /// Hh202190: a Standard Edition server that does not hold the Central Management store.
-    fn standard(&mut self, pool: usize, fqdn: &Fqdn) {
+    fn standard(&mut self, pool: PoolId, fqdn: &Fqdn) {
         let cx = self.cx;
         self.standard_server(pool, fqdn);
         self.say_on(
@@ -1457,14 +1458,16 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn instances_of(&self, pool: usize) -> Vec<usize> {
-        (0..self.cx.t.sql_instances.len())
+    fn instances_of(&self, pool: PoolId) -> Vec<SqlId> {
+        self.cx
+            .t
+            .sql_ids()
             .filter(|&i| self.cx.t.sql_instances[i].pool == Some(pool))
             .collect()
     }
 
     /// Hh202172 for a Standard Edition server that holds the Central Management store.
-    fn standard_cms(&mut self, pool: usize, fqdn: &Fqdn, sql: usize, r: &SqlRef) {
+    fn standard_cms(&mut self, pool: PoolId, fqdn: &Fqdn, sql: SqlId, r: &SqlRef) {
         let cx = self.cx;
         let w = cx.words;
         self.standard_server(pool, fqdn);
@@ -1530,7 +1533,7 @@ impl Writer<'_, '_> {
     }
 
     /// The step that sends a down pool's data imports to its start section.
-    fn later(&mut self, pool: usize) {
+    fn later(&mut self, pool: PoolId) {
         let name = self.cx.t.pool_name(pool);
         let n = self.sel.section_of(Scenario::PoolStart, &name).map_or_else(
             || "the pool's start".to_string(),
@@ -1547,7 +1550,7 @@ impl Writer<'_, '_> {
     /// Hh202172 for an Enterprise Back End holding the Central Management store. When its
     /// mirror still works (the page's note), a fresh backup is taken from the mirror first and
     /// everything is restored from it.
-    fn cms(&mut self, sql: usize, mirroring: Option<&Mirroring>, mirror_lost: bool) {
+    fn cms(&mut self, sql: SqlId, mirroring: Option<&Mirroring>, mirror_lost: bool) {
         let cx = self.cx;
         let Some(r) = cx.sql_ref(sql) else {
             return;
@@ -1597,10 +1600,10 @@ impl Writer<'_, '_> {
     /// which the page leaves unsaid (the cmdlet reference is the source).
     fn fresh_backup(
         &mut self,
-        sql: usize,
+        sql: SqlId,
         r: &SqlRef,
         m: &Mirroring,
-        pools: &[usize],
+        pools: &[PoolId],
         b: &Backups,
     ) {
         let cx = self.cx;
@@ -1708,7 +1711,7 @@ impl Writer<'_, '_> {
 
     /// Hh202163: an Enterprise Back End that does not hold the Central Management store, not
     /// mirrored or lost with its mirror.
-    fn back_end(&mut self, sql: usize, mirroring: Option<&Mirroring>) {
+    fn back_end(&mut self, sql: SqlId, mirroring: Option<&Mirroring>) {
         let cx = self.cx;
         let Some(r) = cx.sql_ref(sql) else {
             return;
@@ -1738,7 +1741,7 @@ impl Writer<'_, '_> {
     }
 
     /// JJ945648: the mirroring principal failed, its mirror survives.
-    fn primary(&mut self, sql: usize, m: &Mirroring) {
+    fn primary(&mut self, sql: SqlId, m: &Mirroring) {
         let cx = self.cx;
         let w = cx.words;
         let Some(r) = cx.sql_ref(sql) else {
@@ -1823,7 +1826,7 @@ impl Writer<'_, '_> {
         &mut self,
         r: &SqlRef,
         m: &Mirroring,
-        pool: usize,
+        pool: PoolId,
         types: &[&'static str],
         on: Option<&Fqdn>,
         cites: Vec<Cite>,
@@ -1885,7 +1888,7 @@ impl Writer<'_, '_> {
     fn create_mirror(
         &mut self,
         m: &Mirroring,
-        pools: &[usize],
+        pools: &[PoolId],
         cites: Vec<Cite>,
         tip: Option<Cite>,
         lead: &str,
@@ -1929,7 +1932,7 @@ impl Writer<'_, '_> {
     }
 
     /// JJ945626: the mirror failed, its principal survives.
-    fn mirror(&mut self, principal: Option<usize>, m: &Mirroring) {
+    fn mirror(&mut self, principal: Option<SqlId>, m: &Mirroring) {
         let cx = self.cx;
         let pools = principal.map(|i| backend_pools(cx, i)).unwrap_or_default();
         let types = principal.map_or_else(|| vec!["User"], |i| database_types(cx, i));
@@ -1971,7 +1974,7 @@ impl Writer<'_, '_> {
     }
 
     /// Hh202191: a member server; an Edge Server imports its configuration from a file.
-    fn member(&mut self, fqdn: &Fqdn, pool: usize) {
+    fn member(&mut self, fqdn: &Fqdn, pool: PoolId) {
         let cx = self.cx;
         let roles = cx.t.pool_roles(pool);
         let labels: Vec<&str> = roles
@@ -2119,7 +2122,7 @@ impl Writer<'_, '_> {
 
     /// A lost server holding stand-alone databases: rebuilt, SQL Server installed, and the
     /// empty databases re-created from the topology (`Install-CsDatabase`, Hh202171).
-    fn rebuild_database_server(&mut self, sql: usize, role: &str, log_on: Cite) {
+    fn rebuild_database_server(&mut self, sql: SqlId, role: &str, log_on: Cite) {
         let Some(r) = self.cx.sql_ref(sql) else {
             return;
         };
@@ -2154,7 +2157,7 @@ impl Writer<'_, '_> {
     }
 
     /// Hh202175: only the databases of the stores that failed.
-    fn monitoring_archiving(&mut self, sql: usize, server_lost: bool, stores: &[&str]) {
+    fn monitoring_archiving(&mut self, sql: SqlId, server_lost: bool, stores: &[&str]) {
         if server_lost {
             self.rebuild_database_server(sql, "Monitoring/Archiving database server", self.at("1"));
         } else if let Some(r) = self.cx.sql_ref(sql) {
@@ -2167,7 +2170,7 @@ impl Writer<'_, '_> {
         self.monitoring_archiving_data(sql, &monitoring_archiving_dbs(stores), None);
     }
 
-    fn persistent_chat(&mut self, sql: usize, server_lost: bool) {
+    fn persistent_chat(&mut self, sql: SqlId, server_lost: bool) {
         if server_lost {
             let preparing = at(&pages::HH202179, "preparing a server");
             self.rebuild_database_server(sql, "Persistent Chat database server", preparing);

@@ -5,6 +5,7 @@ use crate::lint::error::Fatal;
 use crate::model::topology::Host;
 use crate::model::values::{SqlRef, Unc};
 use crate::model::{Deployment, Fqdn, HostRef, Workspace};
+use crate::model::{PoolId, ServiceId, SqlId};
 
 use super::model::Cx;
 use super::pages::Words;
@@ -16,12 +17,12 @@ pub enum Target {
     /// A server, by its FQDN.
     Machine(Fqdn),
     /// A pool of several servers, failed as a whole.
-    Pool(usize),
+    Pool(PoolId),
     /// A SQL Server instance (also one the topology only knows from the worksheets: a mirror
     /// or a witness).
     Sql(SqlRef),
     /// The databases of one store role on an instance (`ArchivingStore` on sql02\archive).
-    Store { role: &'static str, sql: usize },
+    Store { role: &'static str, sql: SqlId },
     /// A file store, by its index in [`crate::model::Topology::file_stores`].
     FileStore(usize),
 }
@@ -215,7 +216,7 @@ fn store(cx: &Cx<'_>, role: &'static str, rest: &str) -> Vec<Target> {
         let name = Fqdn::new(rest);
         let stores = cx.t.file_stores();
         // The file server itself, or a pool whose services use the file store.
-        let used_by = |pool: usize, service: usize| {
+        let used_by = |pool: PoolId, service: ServiceId| {
             cx.t.services_on_pool(pool)
                 .any(|s| s.depends_on.contains(&service))
         };
@@ -237,7 +238,7 @@ fn store(cx: &Cx<'_>, role: &'static str, rest: &str) -> Vec<Target> {
             .collect();
     }
     let candidates = restore::instances_with(cx.t, role);
-    let chosen: Vec<usize> = if rest.contains('\\') {
+    let chosen: Vec<SqlId> = if rest.contains('\\') {
         SqlRef::parse(rest)
             .and_then(|r| cx.instance(&r))
             .filter(|i| candidates.contains(i))
@@ -245,7 +246,7 @@ fn store(cx: &Cx<'_>, role: &'static str, rest: &str) -> Vec<Target> {
             .collect()
     } else {
         let name = Fqdn::new(rest);
-        let on_server: Vec<usize> = candidates
+        let on_server: Vec<SqlId> = candidates
             .iter()
             .copied()
             .filter(|&i| {
@@ -266,13 +267,13 @@ fn store(cx: &Cx<'_>, role: &'static str, rest: &str) -> Vec<Target> {
 }
 
 /// The instances holding `role` for the pool named `name`: through its services' dependencies.
-fn stores_of_pool(cx: &Cx<'_>, role: &str, name: &Fqdn) -> Vec<usize> {
+fn stores_of_pool(cx: &Cx<'_>, role: &str, name: &Fqdn) -> Vec<SqlId> {
     let mut out = Vec::new();
     for (_, r) in restore::find_host(cx.t, name) {
         let HostRef::Pool(p) = r else { continue };
         for s in cx.t.services_on_pool(p) {
             for &d in &s.depends_on {
-                let Some(dep) = cx.t.services.get(d) else {
+                let Some(dep) = cx.t.services.get(d.index()) else {
                     continue;
                 };
                 if dep.role.value == role
@@ -291,7 +292,7 @@ fn stores_of_pool(cx: &Cx<'_>, role: &str, name: &Fqdn) -> Vec<usize> {
 #[must_use]
 pub fn candidates(cx: &Cx<'_>) -> Vec<String> {
     let mut out: Vec<String> = cx.t.hosts.keys().map(ToString::to_string).collect();
-    for i in 0..cx.t.sql_instances.len() {
+    for i in cx.t.sql_ids() {
         if let Some(r) = cx.sql_ref(i) {
             out.push(r.to_string());
             for role in cx.t.stores_on(i) {
