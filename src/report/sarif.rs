@@ -360,9 +360,11 @@ fn location<'f>(p: &Position, id: Option<usize>, message: Option<&'f str>) -> Lo
                 end_column: p.end_column,
                 end_line: p.end_line,
                 // In a workbook the region is a cell: its row and column, and its sheet.
-                properties: p.sheet.clone().zip(p.cell.clone()).map(|(sheet, cell)| {
-                    RegionProperties { cell, sheet }
-                }),
+                properties: p
+                    .sheet
+                    .clone()
+                    .zip(p.cell.clone())
+                    .map(|(sheet, cell)| RegionProperties { cell, sheet }),
                 start_column: p.column,
                 start_line: p.line,
             },
