@@ -649,27 +649,25 @@ fn a_finding_names_the_workbook_sheet_and_cell_in_every_format() {
         ),
         "{concise}"
     );
-    let github = check_as(dir.path(), "github");
-    assert!(
-        github.contains("line=10,endLine=10,col=3,endColumn=4,")
-            && github.contains("::'servers'!C10: edge01.contoso.com"),
-        "{github}"
-    );
-    let azure = check_as(dir.path(), "azure");
-    assert!(
-        azure.contains("linenumber=10;columnnumber=3;code=RS301]'servers'!C10: edge01"),
-        "{azure}"
-    );
-    let junit = check_as(dir.path(), "junit");
-    assert!(
-        junit.contains("Backup worksheets.xlsx:10:3: error[RS301] &apos;servers&apos;!C10: edge01"),
-        "{junit}"
-    );
-    let html = check_as(dir.path(), "html");
-    assert!(
-        html.contains("Backup worksheets.xlsx:10:3 (&#39;servers&#39;!C10)"),
-        "{html}"
-    );
+    for (format, expected) in [
+        ("github", "line=10,endLine=10,col=3,endColumn=4,"),
+        ("github", "::'servers'!C10: edge01.contoso.com"),
+        (
+            "azure",
+            "linenumber=10;columnnumber=3;code=RS301]'servers'!C10: edge01",
+        ),
+        (
+            "junit",
+            "Backup worksheets.xlsx:10:3: error[RS301] &apos;servers&apos;!C10: edge01",
+        ),
+        (
+            "html",
+            "Backup worksheets.xlsx:10:3 (&#39;servers&#39;!C10)",
+        ),
+    ] {
+        let output = check_as(dir.path(), format);
+        assert!(output.contains(expected), "{format}: {expected}\n{output}");
+    }
     let human = check_as(dir.path(), "human");
     for part in [
         "╭─[Backup worksheets.xlsx › servers:10:3]",
