@@ -10,8 +10,7 @@
 //! and are written as strings: no cell of the workbook is a formula.
 
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatBorder, Note,
-    Workbook, XlsxError,
+    DataValidation, DataValidationRule, Format, FormatBorder, Note, Workbook, XlsxError,
 };
 
 use crate::model::worksheet::{CellForm, Column, Kind};
@@ -124,8 +123,7 @@ fn validation(column: &Column) -> Result<Option<DataValidation>, XlsxError> {
             .set_input_title(title.clone())?
             .set_input_message("A TCP port, from 1 to 65535.")?
             .set_error_title(title)?
-            .set_error_message("Write a TCP port, from 1 to 65535.")?
-            .set_error_style(DataValidationErrorStyle::Stop),
+            .set_error_message("Write a TCP port, from 1 to 65535.")?,
     };
     Ok(Some(check))
 }
