@@ -867,3 +867,31 @@ fn one_form_is_never_written_beside_the_other() {
         assert_eq!(names.len(), if first == "csv" { 8 } else { 2 }, "{names:?}");
     }
 }
+
+#[test]
+fn a_plan_names_the_rows_of_a_workbook_as_excel_does() {
+    let plan = |dir: &Path| {
+        let out = run_clean(topolint(dir).args([
+            "plan",
+            "--failed",
+            "sql01.contoso.com",
+            ".",
+            "--as-of",
+            AS_OF,
+        ]));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = plan(&root().join("testdata/example"));
+    let dir = deployment(&[("book.xlsx", &example_workbook(Layout::default()))]);
+    let book = plan(dir.path());
+    let csv_places: Vec<&str> = csv
+        .split(['(', ')'])
+        .filter(|p| p.starts_with("servers.csv:"))
+        .collect();
+    assert!(!csv_places.is_empty(), "{csv}");
+    for place in csv_places {
+        let row = &place["servers.csv:".len()..];
+        let expected = format!("(book.xlsx 'servers'!{row}:{row})");
+        assert!(book.contains(&expected), "{expected}:\n{book}");
+    }
+}
