@@ -240,17 +240,26 @@ fn the_example_as_a_workbook_is_ready_in_every_layout() {
     }
 }
 
-/// `worksheet init topology.xml --out . --format FORMAT` in `dir`.
+/// `worksheet init topology.xml --out . --format FORMAT` plus `extra` in `dir`.
+fn run_init(dir: &Path, format: &str, extra: &[&str]) -> std::process::Output {
+    run_clean(
+        topolint(dir)
+            .args([
+                "worksheet",
+                "init",
+                "topology.xml",
+                "--out",
+                ".",
+                "--format",
+                format,
+            ])
+            .args(extra),
+    )
+}
+
+/// `worksheet init topology.xml --out . --format FORMAT` in `dir`, which must succeed.
 fn init(dir: &Path, format: &str) {
-    let out = run_clean(topolint(dir).args([
-        "worksheet",
-        "init",
-        "topology.xml",
-        "--out",
-        ".",
-        "--format",
-        format,
-    ]));
+    let out = run_init(dir, format, &[]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -844,16 +853,7 @@ fn one_form_is_never_written_beside_the_other() {
     ] {
         let dir = deployment(&[]);
         init(dir.path(), first);
-        let out = run_clean(topolint(dir.path()).args([
-            "worksheet",
-            "init",
-            "topology.xml",
-            "--out",
-            ".",
-            "--format",
-            second,
-            "--force",
-        ]));
+        let out = run_init(dir.path(), second, &["--force"]);
         assert_eq!(out.status.code(), Some(2), "{second}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
