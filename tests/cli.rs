@@ -1297,3 +1297,56 @@ fn inspect_text_mentions_every_pool() {
         );
     }
 }
+
+#[test]
+fn inspect_lists_paired_pools_from_the_worksheet() {
+    let report = inspect_json(&["testdata/plan/paired"]);
+    assert_eq!(
+        report["topologies"][0]["pool_pairs"],
+        serde_json::json!([
+            {"pool": "pool01.contoso.com", "backup": "pool02.contoso.com", "source": "worksheet"},
+            {"pool": "pool02.contoso.com", "backup": "pool01.contoso.com", "source": "worksheet"}
+        ])
+    );
+    let out = run_args(&["inspect", "testdata/plan/paired"]);
+    assert_code(&out, 0, "inspect testdata/plan/paired");
+    assert!(stdout(&out).contains(
+        "  paired pools:\n    pool01.contoso.com -> backup pool pool02.contoso.com (pool-pairs worksheet)\n    pool02.contoso.com -> backup pool pool01.contoso.com (pool-pairs worksheet)\n"
+    ));
+    // What looks like a backup pool in the topology is listed too, with its attribute.
+    let report = inspect_json(&["testdata/rules/HA408/fail-topology-records-another-backup-pool"]);
+    assert_eq!(
+        report["topologies"][0]["pool_pairs"],
+        serde_json::json!([
+            {"pool": "pool01.contoso.com", "backup": "pool02.contoso.com", "source": "topology", "attribute": "BackupPoolFqdn"}
+        ])
+    );
+    // A deployment that pairs nothing has no such entry.
+    let example = inspect_json(&["testdata/example"]);
+    assert!(example["topologies"][0].get("pool_pairs").is_none());
+}
+
+#[test]
+fn the_paired_deployment_is_ready_and_a_one_sided_pairing_is_not() {
+    let report = json(&["testdata/plan/paired"]);
+    assert_eq!(report["verdict"], "ready", "{report:#}");
+    assert!(findings(&report).is_empty(), "{report:#}");
+    assert_eq!(report["summary"]["worksheets"], 8);
+    // The same deployment with pool02's row left blank: HA408 at pool01's backup cell.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in fs::read_dir("testdata/plan/paired").expect("fixture") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name").to_owned();
+        let mut text = fs::read_to_string(&path).expect("text");
+        if name == "pool-pairs.csv" {
+            text = text.replace(
+                "pool02.contoso.com,pool01.contoso.com,",
+                "pool02.contoso.com,,",
+            );
+        }
+        fs::write(dir.path().join(name), text).expect("write");
+    }
+    let report = json(&[dir.path().to_str().expect("utf-8 path")]);
+    assert_eq!(report["verdict"], "not-ready");
+    assert_eq!(codes(&report), BTreeSet::from(["HA408".to_string()]));
+}

@@ -205,6 +205,19 @@ fn the_example_report_snapshot() {
 }
 
 #[test]
+fn paired_pools_are_drawn_linked() {
+    let (_, html, code) = report(&root(), "testdata/plan/paired", "paired");
+    assert_eq!(code, 0);
+    assert_eq!(
+        html.matches("<path class=\"link pair\"").count(),
+        1,
+        "one pairing"
+    );
+    assert_eq!(html.matches("<path class=\"link mirror\"").count(), 2);
+    assert!(html.contains("<span class=\"line pair\"></span>paired pools"));
+}
+
+#[test]
 fn the_passing_example_in_a_browser() {
     let (page, html, code) = report(&root(), "testdata/example", "example");
     assert_eq!(code, 0);

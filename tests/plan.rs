@@ -22,6 +22,7 @@ const EXAMPLE: &str = "testdata/example";
 const MIXED: &str = "testdata/plan/mixed";
 const SFB: &str = "testdata/plan/sfb2015";
 const SE_CMS: &str = "testdata/plan/se-cms";
+const PAIRED: &str = "testdata/plan/paired";
 
 /// Runs `plan` for `failed` over `dir` (relative to `cwd`): exit code, stdout, stderr.
 fn plan(cwd: &Path, dir: &str, failed: &[&str], extra: &[&str]) -> (i32, String, String) {
@@ -86,6 +87,9 @@ const SCENARIOS: &[(&str, &str, &[&str])] = &[
         SFB,
         &["MonitoringStore:sql01.contoso.com"],
     ),
+    // Paired pools: failed over first, failed back last.
+    ("paired_pool_holding_cms", PAIRED, &["pool01.contoso.com"]),
+    ("paired_pool", PAIRED, &["pool02.contoso.com"]),
 ];
 
 #[test]

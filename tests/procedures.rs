@@ -587,6 +587,7 @@ const EXAMPLE: &str = "testdata/example";
 const MIXED: &str = "testdata/plan/mixed";
 const SFB: &str = "testdata/plan/sfb2015";
 const SE_CMS: &str = "testdata/plan/se-cms";
+const PAIRED: &str = "testdata/plan/paired";
 
 /// A plan for a procedure: the fixture, what failed, the cases of the tables that hold, and the
 /// pages all of whose applicable steps must be in it.
@@ -1113,6 +1114,162 @@ fn persistent_chat_jj945649() {
     );
 }
 
+#[test]
+fn paired_pool_failover_jj204678_and_failback_jj204945() {
+    let plans = run(&[
+        // pool01 held the Central Management store; pool02's Back End is mirrored; the Edge
+        // pool's next hop is pool01, and pool02 is in the other site.
+        Case {
+            dir: PAIRED,
+            failed: &["pool01.contoso.com"],
+            holds: &["cms", "backup-mirrored", "edge", "edge-other-site"],
+            cover: &["JJ204678", "JJ204945", "JJ205376", "JJ688030"],
+        },
+        // pool02 held no store of its own beyond its users', and no Edge pool uses it.
+        Case {
+            dir: PAIRED,
+            failed: &["pool02.contoso.com"],
+            holds: &[],
+            cover: &["JJ204678", "JJ204945", "JJ688030"],
+        },
+    ]);
+    for plan in &plans {
+        let sections: Vec<&str> = plan.json["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["scenario"].as_str().unwrap())
+            .collect();
+        // The failover leads, the restore as without a pair follows, the failback ends.
+        assert_eq!(sections.first(), Some(&"pool-failover"));
+        assert_eq!(sections[1], "pool");
+        assert_eq!(sections.last(), Some(&"pool-failback"));
+        assert!(sections.contains(&"pool-start"));
+        // Every failover step runs on the backup pool, which did not fail.
+        let failover = steps_of(plan, "pool-failover");
+        let backup_fes = if plan.json["failed"][0] == "pool01.contoso.com" {
+            ["fe21.contoso.com", "fe22.contoso.com", "fe23.contoso.com"]
+        } else {
+            ["fe01.contoso.com", "fe02.contoso.com", "fe03.contoso.com"]
+        };
+        assert!(
+            failover
+                .iter()
+                .filter_map(|s| s.on.as_deref())
+                .all(|on| backup_fes.contains(&on))
+        );
+        // The users' failover is the last command of the section, in disaster mode.
+        let over = commands(plan, "Invoke-CsPoolFailOver");
+        assert_eq!(over.len(), 1);
+        assert!(over[0].has("DisasterMode"));
+        assert_eq!(
+            over[0].value("PoolFqdn"),
+            plan.json["failed"][0]
+                .as_str()
+                .map(|f| format!("'{f}"))
+                .as_deref()
+        );
+        let last = failover
+            .iter()
+            .rposition(|s| !s.commands.is_empty())
+            .unwrap();
+        assert_eq!(failover[last].commands[0].cmdlet, "Invoke-CsPoolFailOver");
+        // The failback names the same pool, after the pool's start.
+        let back = commands(plan, "Invoke-CsPoolFailBack");
+        assert_eq!(back[0].value("PoolFqdn"), over[0].value("PoolFqdn"));
+        // The ABC failover is named, not planned.
+        assert!(failover.iter().any(
+            |s| s.cites.contains(&("JJ945637".into(), "intro".into())) && s.commands.is_empty()
+        ));
+    }
+    let cms = &plans[0];
+    // The store first, to the backup pool's Back End and its mirror, in the reference's form.
+    let store = commands(cms, "Invoke-CsManagementServerFailover");
+    assert_eq!(store.len(), 2, "the -WhatIf check, then the failover");
+    assert!(store[0].has("WhatIf"));
+    let f = store[1];
+    assert_eq!(f.value("BackupSqlServerFqdn"), Some("'sql21.contoso.com"));
+    assert_eq!(f.value("BackupSqlInstanceName"), Some("'rtc"));
+    assert_eq!(
+        f.value("BackupMirrorSqlServerFqdn"),
+        Some("'sql22.contoso.com")
+    );
+    assert_eq!(f.value("BackupMirrorSqlInstanceName"), Some("'rtc"));
+    assert!(f.has("Force"));
+    assert!(!f.has("MirrorSqlServerFqdn") && !f.has("MirrorSQLServerFqdn"));
+    // Then the Edge pool's next hop, then the users.
+    let at = |cmdlet: &str| {
+        cms.steps
+            .iter()
+            .position(|s| s.commands.iter().any(|c| c.cmdlet == cmdlet))
+            .unwrap()
+    };
+    assert!(at("Invoke-CsManagementServerFailover") < at("Set-CsEdgeServer"));
+    assert!(at("Set-CsEdgeServer") < at("Invoke-CsPoolFailOver"));
+    let edge = commands(cms, "Set-CsEdgeServer");
+    assert_eq!(
+        edge[0].value("Identity"),
+        Some("'EdgeServer:edgepool.contoso.com")
+    );
+    assert_eq!(
+        edge[0].value("Registrar"),
+        Some("'Registrar:pool02.contoso.com")
+    );
+    // The store stays on pool02: pool01's Back End is restored as a Back End, and no command
+    // points Active Directory back at it or imports the configuration into it.
+    let sections: Vec<&str> = cms.json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["scenario"].as_str().unwrap())
+        .collect();
+    assert!(sections.contains(&"back-end") && !sections.contains(&"central-management"));
+    for cmdlet in [
+        "Set-CsConfigurationStoreLocation",
+        "Import-CsConfiguration",
+        "Import-CsLisConfiguration",
+    ] {
+        assert!(commands(cms, cmdlet).is_empty(), "{cmdlet}");
+    }
+    // Without the store, nothing of it is failed over, and no Edge pool is moved.
+    let plain = &plans[1];
+    assert_eq!(
+        commands(plain, "Invoke-CsManagementServerFailover").len(),
+        1
+    );
+    assert!(commands(plain, "Set-CsEdgeServer").is_empty());
+    assert!(commands(plain, "Get-CsDatabaseMirrorState").is_empty());
+}
+
+#[test]
+fn an_unpaired_pool_gets_no_failover() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(root().join(PAIRED)).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        let text = fs::read_to_string(&path).unwrap();
+        let text = if name == "pool-pairs.csv" {
+            "Pool FQDN,Backup pool FQDN,Notes\npool01.contoso.com,,\npool02.contoso.com,,\n"
+                .to_string()
+        } else {
+            text
+        };
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    let plan = plan(dir.path(), &["pool01.contoso.com"]);
+    check(&procedures(), &plan, None, &[], "unpaired pool01");
+    assert!(commands(&plan, "Invoke-CsPoolFailOver").is_empty());
+    assert!(commands(&plan, "Invoke-CsPoolFailBack").is_empty());
+    assert_eq!(plan.json["sections"][0]["scenario"], "pool");
+    assert!(
+        plan.json["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["scenario"] == "central-management")
+    );
+}
+
 // ----- what the whole plan must be -----
 
 /// Every plan the snapshots pin passes the same checks.
@@ -1171,6 +1328,12 @@ const ALL: &[(&str, &[&str])] = &[
     (SFB, &["sql01.contoso.com"]),
     (SFB, &["edgepool.contoso.com"]),
     (SFB, &["sql02.contoso.com"]),
+    (PAIRED, &["pool01.contoso.com"]),
+    (PAIRED, &["pool02.contoso.com"]),
+    (
+        PAIRED,
+        &["fe21.contoso.com", "fe22.contoso.com", "fe23.contoso.com"],
+    ),
 ];
 
 #[test]

@@ -530,9 +530,9 @@ fn a_sheet_name_acts_on_no_terminal_or_ci_service_in_any_format() {
 // CSV cells written by `worksheet init`
 // ---------------------------------------------------------------------------------------------
 
-/// The worksheets `worksheet init` wrote to `sheets` read back beside the topology: no worksheet
-/// syntax error, and the values left out are IN009.
-fn reads_back(dir: &Path) {
+/// The `written` worksheets `worksheet init` wrote to `sheets` read back beside the topology,
+/// every one of them: no worksheet syntax error, and the values left out are IN009.
+fn reads_back(dir: &Path, written: usize) {
     fs::copy(dir.join("topology.xml"), dir.join("sheets/topology.xml")).unwrap();
     let out = run_unchanged(
         dir,
@@ -545,7 +545,10 @@ fn reads_back(dir: &Path) {
         .iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
-    assert_eq!(report["summary"]["worksheets"], 7);
+    assert_eq!(
+        report["summary"]["worksheets"], written,
+        "every worksheet written is read"
+    );
     assert!(!codes.contains(&"IN005"), "{codes:?}");
     assert!(codes.contains(&"IN009"), "{codes:?}");
 }
@@ -628,7 +631,9 @@ fn worksheet_init_writes_no_formula_and_reads_back() {
         }
     }
     assert!(cells > 50);
-    reads_back(dir.path());
+    let written = fs::read_dir(dir.path().join("sheets")).unwrap().count();
+    assert!(written >= 8, "one file per kind: {written}");
+    reads_back(dir.path(), written);
 }
 
 #[test]
@@ -679,7 +684,9 @@ fn worksheet_init_workbook_holds_strings_only_and_reads_back() {
         }
     }
     assert!(cells > 50);
-    reads_back(dir.path());
+    let written = book.sheet_names().len();
+    assert!(written >= 8, "one sheet per kind: {written}");
+    reads_back(dir.path(), written);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -287,7 +287,8 @@ fn the_workbook_template_gives_the_findings_of_the_csv_template() {
     assert!(expected.len() > 20, "{expected:?}");
     assert_eq!(identities(&xlsx_json), expected);
     assert_eq!((csv_code, xlsx_code), (1, 1));
-    assert_eq!(xlsx_json["summary"]["worksheets"], 7);
+    // A sheet for each kind.
+    assert_eq!(xlsx_json["summary"]["worksheets"], 8);
     assert_eq!(xlsx_json["summary"]["files"], 2);
     // Each finding on a worksheet points at a cell of the workbook, named as Excel names it.
     let mut cells = 0;
@@ -342,7 +343,7 @@ fn the_workbook_template_is_laid_out_for_excel() {
     let dir = deployment(&[]);
     init(dir.path(), "xlsx");
     let bytes = fs::read(dir.path().join("worksheets.xlsx")).unwrap();
-    // The sheets are the seven kinds, in order, with the CSV files' cells, all text.
+    // The sheets are the kinds, in order, with the CSV files' cells, all text.
     let csv = deployment(&[]);
     init(csv.path(), "csv");
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(&bytes)).unwrap();
@@ -356,7 +357,8 @@ fn the_workbook_template_is_laid_out_for_excel() {
             "servers",
             "sql-instances",
             "certificates",
-            "backup-runs"
+            "backup-runs",
+            "pool-pairs"
         ]
     );
     for name in &names {
@@ -385,7 +387,7 @@ fn the_workbook_template_is_laid_out_for_excel() {
     }
     let parts = parts(&bytes);
     let sheet = |n: usize| parts[&format!("xl/worksheets/sheet{n}.xml")].as_str();
-    for n in 1..=7 {
+    for n in 1..=names.len() {
         // The header row frozen, and in bold (style 1).
         assert!(
             sheet(n).contains(
@@ -831,7 +833,7 @@ fn damaged_workbooks_never_panic() {
         let ws = &checked.workspace;
         unread += usize::from(ws.worksheets.is_empty());
         assert!(
-            ws.worksheets.len() <= 7,
+            ws.worksheets.len() <= 8,
             "case {n}: {} worksheets",
             ws.worksheets.len()
         );
@@ -864,7 +866,8 @@ fn one_form_is_never_written_beside_the_other() {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names.len(), if first == "csv" { 8 } else { 2 }, "{names:?}");
+        // The topology, and a CSV file per kind or the workbook.
+        assert_eq!(names.len(), if first == "csv" { 9 } else { 2 }, "{names:?}");
     }
 }
 

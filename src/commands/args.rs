@@ -23,7 +23,7 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum WorksheetCommand {
-    /// Write the seven worksheets for a topology, pre-filled with every row the rules look for
+    /// Write the worksheets for a topology, pre-filled with every row the rules look for
     Init(InitArgs),
 }
 
@@ -36,7 +36,7 @@ pub struct InitArgs {
     #[arg(long)]
     pub out: PathBuf,
 
-    /// Seven CSV files, or one Excel workbook (`worksheets.xlsx`) with the seven as sheets
+    /// A CSV file per kind, or one Excel workbook (`worksheets.xlsx`) with a sheet per kind
     #[arg(long, value_enum, default_value_t = InitFormat::Csv)]
     pub format: InitFormat,
 

@@ -1,4 +1,4 @@
-//! `worksheet init --format xlsx`: the seven worksheets as the sheets of one workbook, written
+//! `worksheet init --format xlsx`: the worksheets as the sheets of one workbook, written
 //! with rust_xlsxwriter.
 //!
 //! Each sheet is named after its kind and laid out from the kind's declaration: the header row

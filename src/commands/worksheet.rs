@@ -1,6 +1,6 @@
-//! `topolint worksheet init TOPOLOGY --out DIR [--format csv|xlsx]`: the seven worksheets,
-//! pre-filled from a topology with every row the readiness rules look for, and blank cells for
-//! what only the administrator knows: seven CSV files, or one workbook of seven sheets
+//! `topolint worksheet init TOPOLOGY --out DIR [--format csv|xlsx]`: the worksheets, pre-filled
+//! from a topology with every row the readiness rules look for, and blank cells for what only the
+//! administrator knows: a CSV file per kind, or one workbook of a sheet per kind
 //! ([`super::workbook`]) holding the same cells.
 //!
 //! Every value taken from the topology becomes a cell through [`cell`]: it must pass its check
@@ -22,7 +22,8 @@ use crate::input::identity::Identity;
 use crate::lint::error::Fatal;
 use crate::model::valid::{Invalid, Valid, What};
 use crate::model::worksheet::{
-    CertificateRow, Column, DatabaseRow, FileStoreRow, Kind, ServerRow, SettingsRow, SqlInstanceRow,
+    CertificateRow, Column, DatabaseRow, FileStoreRow, Kind, PoolPairRow, ServerRow, SettingsRow,
+    SqlInstanceRow,
 };
 use crate::model::{PoolId, SqlId};
 use crate::model::{Topology, Workspace, placeholder};
@@ -61,7 +62,7 @@ impl Template {
     }
 }
 
-/// The seven templates for a topology, and the topology values left out of their cells.
+/// The templates for a topology, and the topology values left out of their cells.
 #[derive(Debug)]
 pub struct Templates {
     pub sheets: Vec<Template>,
@@ -161,7 +162,7 @@ fn row(kind: Kind, cells: &[(&Column, String)]) -> Vec<String> {
         .collect()
 }
 
-/// The seven templates for a topology.
+/// The templates for a topology, one per kind.
 #[must_use]
 pub fn templates(t: &Topology) -> Templates {
     let mut fill = Fill::default();
@@ -177,6 +178,7 @@ pub fn templates(t: &Topology) -> Templates {
             kind: Kind::BackupRuns,
             rows: Vec::new(),
         },
+        pool_pairs(t, &mut fill),
     ];
     Templates {
         sheets,
@@ -241,6 +243,28 @@ fn database(t: &Topology, fill: &mut Fill) -> Template {
             }
         }
     }
+    Template { kind, rows }
+}
+
+/// A row for each Front End pool and Standard Edition server, its backup pool left blank (not
+/// paired) for the administrator to fill in from `Get-CsPoolBackupRelationship`.
+fn pool_pairs(t: &Topology, fill: &mut Fill) -> Template {
+    let (kind, c) = (PoolPairRow::KIND, &PoolPairRow::COLUMNS);
+    let rows = restore::user_stores(t)
+        .into_iter()
+        .map(|store| {
+            let pool = fill.pool(t, store.pool);
+            // The command that reports the backup pool, built like the plan's.
+            let notes = Valid::new(What::Fqdn, &pool).map_or_else(
+                |_| String::new(),
+                |fqdn| {
+                    let ask = Command::new("Get-CsPoolBackupRelationship").param("PoolFqdn", &fqdn);
+                    format!("blank when not paired; {}", ask.line())
+                },
+            );
+            row(kind, &[(&c.pool, pool), (&c.notes, notes)])
+        })
+        .collect();
     Template { kind, rows }
 }
 
@@ -603,7 +627,7 @@ mod tests {
     #[test]
     fn the_example_gets_a_row_for_everything_the_rules_look_for() {
         let t = example_templates();
-        assert_eq!(t.len(), 7);
+        assert_eq!(t.len(), Kind::ALL.len());
         assert_eq!(
             column(&t[0], "Database"),
             vec!["rtcxds", "lcslog", "lcscdr", "qoemetrics"]
@@ -653,6 +677,14 @@ mod tests {
             ]
         );
         assert!(t[6].rows.is_empty());
+        // One row per Front End pool, its backup pool blank: not paired until recorded.
+        assert_eq!(t[7].kind, Kind::PoolPairs);
+        assert_eq!(column(&t[7], "Pool FQDN"), ["pool01.contoso.com"]);
+        assert_eq!(column(&t[7], "Backup pool FQDN"), [""]);
+        assert_eq!(
+            column(&t[7], "Notes"),
+            ["blank when not paired; Get-CsPoolBackupRelationship -PoolFqdn 'pool01.contoso.com'"]
+        );
     }
 
     #[test]

@@ -750,8 +750,16 @@ mod tests {
     use crate::model::date::Date;
 
     /// Rules whose subject the example deployment does not have, so they check nothing there.
-    const NOTHING_IN_THE_EXAMPLE: &[(&str, &str)] =
-        &[("BK208", "the example has no Persistent Chat store")];
+    const NOTHING_IN_THE_EXAMPLE: &[(&str, &str)] = &[
+        ("BK208", "the example has no Persistent Chat store"),
+        (
+            "HA408",
+            "the example has one Front End pool and no pool-pairs worksheet",
+        ),
+        ("HA409", "the example pairs no pools"),
+        ("HA410", "the example pairs no pools"),
+        ("HA411", "the example pairs no pools"),
+    ];
 
     /// Rules whose findings are not named like what they check.
     const NAMED_OTHERWISE: &[(&str, &str)] = &[

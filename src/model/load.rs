@@ -484,7 +484,7 @@ fn unrecognized(
             "rename the header cells marked to the {} worksheet's column names (case, surrounding spaces and a trailing `*` do not matter)",
             c.kind.name()
         ),
-        _ => "a worksheet's kind is recognised by its header row: `topolint worksheet init TOPOLOGY --out DIR` writes the seven kinds with their columns; a file that is not a worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
+        _ => "a worksheet's kind is recognised by its header row: `topolint worksheet init TOPOLOGY --out DIR` writes every kind with its columns; a file that is not a worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
     };
     // The first cell that differs carries the primary label: labels nested in one
     // spanning the whole header row would be drawn apart from their cells.

@@ -215,6 +215,7 @@ impl State {
                 dangling: Vec::new(),
                 references: Vec::new(),
                 unmodelled: Vec::new(),
+                cluster_attributes: Vec::new(),
                 placeholders: Vec::new(),
                 hosts: BTreeMap::new(),
                 index: Index::default(),
@@ -414,7 +415,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn published_cluster(&mut self, el: ElemId) {
         const P: &str = "Topology/Clusters/Cluster";
-        self.note_attrs(el, &P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
+        let extra = self.note_attrs(el, &P, &["Fqdn", "RequiresReplication", "RequiresSetup"]);
         let index = PoolId::new(self.st.topo.pools.len());
         let mut key = None;
         let mut machines = Vec::new();
@@ -436,7 +437,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             }
         }
         let key = key.unwrap_or_else(|| format!("#{}", index.index()));
-        self.push_pool(el, key, None, machines, None);
+        let pool = self.push_pool(el, key, None, machines, None);
+        self.cluster_attributes(pool, extra);
     }
 
     fn machine(&mut self, el: ElemId, parent: &str) -> Machine {
@@ -486,6 +488,14 @@ impl<'a, 't> Lowerer<'a, 't> {
             tag: self.doc.elem(el).tag,
         });
         index
+    }
+
+    /// Keeps a cluster's attributes the model does not interpret, with their values.
+    fn cluster_attributes(&mut self, pool: PoolId, extra: Vec<Spanned<String>>) {
+        self.st
+            .topo
+            .cluster_attributes
+            .extend(extra.into_iter().map(|a| (pool, a)));
     }
 
     fn published_sql(&mut self, el: ElemId) {
@@ -716,7 +726,7 @@ impl<'a, 't> Lowerer<'a, 't> {
 
     fn builder_cluster(&mut self, el: ElemId, site: SiteId) {
         const P: &str = ".../Clusters/Cluster";
-        self.note_attrs(
+        let extra = self.note_attrs(
             el,
             &P,
             &[
@@ -756,6 +766,7 @@ impl<'a, 't> Lowerer<'a, 't> {
         }
         let single = self.flag(el, "IsSingleMachineOnly");
         let pool = self.push_pool(el, key, Some(site), machines, single);
+        self.cluster_attributes(pool, extra);
         for s in sql_elements {
             self.builder_sql(s, pool);
         }

@@ -279,6 +279,10 @@ pub struct Topology {
     /// Every reference, dangling or not, in document order of resolution.
     pub references: Vec<Reference>,
     pub unmodelled: Vec<Unmodelled>,
+    /// Every attribute of a cluster that the model does not interpret, by pool, as
+    /// `name=value` with the value's span (a backup pool, if a topology ever records one there,
+    /// surfaces here). Kept apart from the pools, which seldom have any.
+    pub cluster_attributes: Vec<(PoolId, Spanned<String>)>,
     /// Every placeholder occurrence (`$Name`, `{{name}}`) with its text.
     pub placeholders: Vec<Spanned<String>>,
     /// Pools and machines by normalised FQDN, in document order.

@@ -149,7 +149,7 @@ pub fn load(
                     and_list(&names)
                 )
             },
-            help: "a worksheet is recognised by its header row, the first row of its sheet that holds a value: `topolint worksheet init TOPOLOGY --out DIR --format xlsx` writes a workbook holding the seven kinds; a workbook that holds no worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
+            help: "a worksheet is recognised by its header row, the first row of its sheet that holds a value: `topolint worksheet init TOPOLOGY --out DIR --format xlsx` writes a workbook holding every kind; a workbook that holds no worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
             labels: Vec::new(),
         });
     }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::analysis::drift::{self, Change, Entry};
+use crate::analysis::pairs::{PoolPairs, topology_backups};
 use crate::input::problem::ProblemKind;
 use crate::model::ids;
 use crate::model::topology::SiteKind;
@@ -30,7 +31,23 @@ pub struct TopologyView {
     pub sql_instances: Vec<SqlView>,
     pub file_stores: Vec<FileStoreView>,
     pub central_management_store: Option<String>,
+    /// Front End pools and their backup pools, as the deployment's `pool-pairs` worksheet
+    /// records them (one entry per direction, rows naming no Front End pool left out), then as
+    /// the topology itself seems to record them; absent when neither records any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pool_pairs: Vec<PairView>,
     pub unmodelled: Vec<UnmodelledView>,
+}
+
+#[derive(Serialize)]
+pub struct PairView {
+    pub pool: String,
+    pub backup: String,
+    /// `worksheet`, or `topology` for an attribute of the pool's `Cluster` whose name holds
+    /// `backup` (which is named in `attribute`).
+    pub source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -99,7 +116,12 @@ pub struct ProblemView {
 pub fn inventory(ws: &Workspace) -> Inventory {
     Inventory {
         schema_version: 1,
-        topologies: ws.topologies.iter().map(|t| topology_view(ws, t)).collect(),
+        topologies: ws
+            .topologies
+            .iter()
+            .enumerate()
+            .map(|(i, t)| topology_view(ws, i, t))
+            .collect(),
         worksheets: ws
             .worksheets
             .iter()
@@ -134,7 +156,37 @@ pub fn inventory(ws: &Workspace) -> Inventory {
     }
 }
 
-fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
+/// The pairings the worksheets of topology `index`'s deployment record, by topology names, then
+/// those the topology itself seems to record.
+fn pool_pairs(ws: &Workspace, index: usize, t: &Topology) -> Vec<PairView> {
+    let mut out: Vec<PairView> = Vec::new();
+    if let Some(deployment) = ws.deployments.iter().find(|d| d.topology == index) {
+        out.extend(
+            PoolPairs::new(t, &deployment.sheets)
+                .pairs()
+                .iter()
+                .map(|p| PairView {
+                    pool: t.pool_name(p.pool),
+                    backup: t.pool_name(p.backup),
+                    source: "worksheet",
+                    attribute: None,
+                }),
+        );
+    }
+    out.extend(topology_backups(t).into_iter().map(|r| {
+        PairView {
+            pool: t.pool_name(r.pool),
+            backup: r
+                .front_end
+                .map_or_else(|| r.backup.to_string(), |b| t.pool_name(b)),
+            source: "topology",
+            attribute: Some(r.attribute),
+        }
+    }));
+    out
+}
+
+fn topology_view(ws: &Workspace, index: usize, t: &Topology) -> TopologyView {
     let file = ws.files.get(t.file);
     let mut unmodelled: BTreeMap<&str, (usize, u32)> = BTreeMap::new();
     for u in &t.unmodelled {
@@ -191,6 +243,7 @@ fn topology_view(ws: &Workspace, t: &Topology) -> TopologyView {
             .map(|f| FileStoreView { unc: f.unc })
             .collect(),
         central_management_store: t.central_management_store().map(|s| t.sql_display(s)),
+        pool_pairs: pool_pairs(ws, index, t),
         unmodelled: unmodelled
             .into_iter()
             .map(|(path, (count, offset))| UnmodelledView {
@@ -292,6 +345,16 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 .as_deref()
                 .unwrap_or("not in this topology")
         )?;
+        if !t.pool_pairs.is_empty() {
+            line!(out, "  paired pools:")?;
+            for p in &t.pool_pairs {
+                let from = match &p.attribute {
+                    Some(attribute) => format!("topology, Cluster@{attribute}"),
+                    None => "pool-pairs worksheet".to_string(),
+                };
+                line!(out, "    {} -> backup pool {} ({from})", p.pool, p.backup)?;
+            }
+        }
         if t.unmodelled.is_empty() {
             line!(out, "  unmodelled: none")?;
         } else {

@@ -1,6 +1,7 @@
 use crate::lint::prelude::*;
 use crate::model::worksheet::{
-    CertificateRow, Column, DatabaseRow, FileStoreRow, ServerRow, SettingsRow, SqlInstanceRow,
+    CertificateRow, Column, DatabaseRow, FileStoreRow, PoolPairRow, ServerRow, SettingsRow,
+    SqlInstanceRow,
 };
 
 declare_rule! {
@@ -20,6 +21,10 @@ declare_rule! {
     /// | `Instance name` | RS302 |
     /// | `Private key exportable`, `Backup location` and `Re-enroll from internal CA` of a certificate | RS303 |
     /// | `Computer account retained` | RS306 |
+    ///
+    /// A blank `Backup pool FQDN` in the `pool-pairs` worksheet says the pool is not paired,
+    /// which is allowed: it is not reported (HA411 reports the pool holding the Central
+    /// Management store when it is the one left unpaired).
     ///
     /// Optional columns (`SQL instance`, `Backup set name`, `Last backup`, `Notes`...) may be
     /// left blank. A row whose every cell is blank is skipped.
@@ -56,7 +61,8 @@ declare_rule! {
     }
 }
 
-/// Blank cells another rule reports, with what it means there.
+/// Blank cells another rule reports, with what it means there, and blank cells that mean
+/// something allowed.
 const OWNED: &[&Column] = &[
     &DatabaseRow::COLUMNS.schedule,
     &FileStoreRow::COLUMNS.schedule,
@@ -67,9 +73,11 @@ const OWNED: &[&Column] = &[
     &CertificateRow::COLUMNS.exportable,
     &CertificateRow::COLUMNS.location,
     &CertificateRow::COLUMNS.reenroll,
+    // Blank means not paired.
+    &PoolPairRow::COLUMNS.backup,
 ];
 
-/// Whether another rule reports a blank cell of `column`.
+/// Whether a blank cell of `column` is not this rule's to report.
 fn owned(column: &Column) -> bool {
     OWNED.iter().any(|o| o.is(column))
 }

@@ -48,7 +48,7 @@ declare_rule! {
     /// ## How to fix
     /// Rename the header cells marked to the column names of the worksheet (case, surrounding
     /// spaces and a trailing `*` do not matter); `topolint worksheet init TOPOLOGY --out DIR`
-    /// writes all seven kinds. Save a workbook as Excel Workbook (*.xlsx), its worksheets each
+    /// writes every kind. Save a workbook as Excel Workbook (*.xlsx), its worksheets each
     /// on a sheet of its own, header row first. Keep archives with the backups, or list them in `.ignore`. Point
     /// topolint at the topology export itself: `Export-CsConfiguration` writes a ZIP archive,
     /// not a topology; use `(Get-CsTopology -AsXml).ToString() > topology.xml`.

@@ -35,6 +35,10 @@ mod ha404_mirror_version_mismatch;
 mod ha405_mirror_cross_domain;
 mod ha406_mirror_port_conflict;
 mod ha407_mirroring_unsupported;
+mod ha408_pool_pair_invalid;
+mod ha409_pool_pair_ha_mismatch;
+mod ha410_pool_pair_same_site;
+mod ha411_cms_pool_unpaired;
 mod ha412_shared_witness;
 mod ha413_witness_shares_partner_fate;
 mod in001_io_error;
@@ -94,6 +98,10 @@ pub static ALL: &[&RuleDef] = &[
     &ha405_mirror_cross_domain::RULE,
     &ha406_mirror_port_conflict::RULE,
     &ha407_mirroring_unsupported::RULE,
+    &ha408_pool_pair_invalid::RULE,
+    &ha409_pool_pair_ha_mismatch::RULE,
+    &ha410_pool_pair_same_site::RULE,
+    &ha411_cms_pool_unpaired::RULE,
     &ha412_shared_witness::RULE,
     &ha413_witness_shares_partner_fate::RULE,
     &in001_io_error::RULE,

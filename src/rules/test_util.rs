@@ -46,6 +46,10 @@ impl Checked {
     pub fn entities(&self) -> Vec<&str> {
         self.findings.iter().map(|f| f.entity.as_str()).collect()
     }
+
+    pub fn messages(&self) -> Vec<&str> {
+        self.findings.iter().map(|f| f.message.as_str()).collect()
+    }
 }
 
 /// Every `.xml` and `.tbxml` file under `testdata/`, sorted.
@@ -130,7 +134,74 @@ pub const EXAMPLE: &[(&str, &str)] = &[
 /// Runs `rule` alone over the example deployment with some text replaced: each edit is
 /// (file name, text to find, replacement), and the text must be there.
 pub fn example_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
-    let mut files: Vec<(String, String)> = EXAMPLE
+    deployment_with(EXAMPLE, rule, edits)
+}
+
+/// The files of `testdata/plan/paired`: two central sites, `pool01` (with the Central
+/// Management store) and `pool02` paired both ways, each Back End mirrored; READY.
+pub const PAIRED: &[(&str, &str)] = &[
+    (
+        "topology.xml",
+        include_str!("../../testdata/plan/paired/topology.xml"),
+    ),
+    (
+        "database.csv",
+        include_str!("../../testdata/plan/paired/database.csv"),
+    ),
+    (
+        "file-store.csv",
+        include_str!("../../testdata/plan/paired/file-store.csv"),
+    ),
+    (
+        "settings.csv",
+        include_str!("../../testdata/plan/paired/settings.csv"),
+    ),
+    (
+        "servers.csv",
+        include_str!("../../testdata/plan/paired/servers.csv"),
+    ),
+    (
+        "sql-instances.csv",
+        include_str!("../../testdata/plan/paired/sql-instances.csv"),
+    ),
+    (
+        "certificates.csv",
+        include_str!("../../testdata/plan/paired/certificates.csv"),
+    ),
+    (
+        "backup-runs.csv",
+        include_str!("../../testdata/plan/paired/backup-runs.csv"),
+    ),
+    (
+        "pool-pairs.csv",
+        include_str!("../../testdata/plan/paired/pool-pairs.csv"),
+    ),
+];
+
+/// Edits of [`PAIRED`]'s topology that add a third Front End pool, the Standard Edition server
+/// `pool03.contoso.com`, in the first site (`Dublin`).
+pub const POOL03: [(&str, &str, &str); 2] = [
+    (
+        "topology.xml",
+        "  </Clusters>",
+        "    <Cluster RequiresReplication=\"true\" RequiresSetup=\"true\" Fqdn=\"pool03.contoso.com\">\n      <ClusterId SiteId=\"1\" Number=\"9\" />\n      <Machine OrdinalInCluster=\"1\" Fqdn=\"pool03.contoso.com\" />\n    </Cluster>\n  </Clusters>",
+    ),
+    (
+        "topology.xml",
+        "  </Services>",
+        "    <Service RoleVersion=\"1\" ServiceVersion=\"6\">\n      <ServiceId SiteId=\"1\" RoleName=\"UserServices\" Instance=\"9\" />\n      <DependsOn />\n      <InstalledOn>\n        <ClusterId SiteId=\"1\" Number=\"9\" />\n      </InstalledOn>\n    </Service>\n  </Services>",
+    ),
+];
+
+/// Like [`example_with`], over the paired deployment ([`PAIRED`]).
+pub fn paired_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
+    deployment_with(PAIRED, rule, edits)
+}
+
+/// Runs `rule` alone over a deployment's files with some text replaced: each edit is (file
+/// name, text to find, replacement), and the text must be there.
+fn deployment_with(base: &[(&str, &str)], rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
+    let mut files: Vec<(String, String)> = base
         .iter()
         .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
         .collect();
@@ -138,7 +209,7 @@ pub fn example_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
         let file = files
             .iter_mut()
             .find(|(n, _)| n == name)
-            .unwrap_or_else(|| panic!("no example file {name}"));
+            .unwrap_or_else(|| panic!("no file {name}"));
         assert!(file.1.contains(from), "{name} does not contain {from:?}");
         file.1 = file.1.replacen(from, to, 1);
     }

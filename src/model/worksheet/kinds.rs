@@ -2,7 +2,8 @@
 //!
 //! Microsoft publishes three worksheets (Database, File Store, Settings: *Backup and restoration
 //! worksheets*, Hh202169); `servers`, `sql-instances`, `certificates` and `backup-runs` are
-//! topolint's extensions for what the restore procedures need and those tables lack.
+//! topolint's extensions for what the restore procedures need and those tables lack, and
+//! `pool-pairs` records which Front End pools are paired for disaster recovery.
 //!
 //! A new kind is one more declaration here (and what its rows say of themselves, in
 //! [`super::rows`]); a new column is one more line in its kind. The reader, `worksheet init`,
@@ -136,6 +137,17 @@ worksheets! {
         date: Date = required "Date" => "the date of the backup run as YYYY-MM-DD",
         share: Text = required "Backup share" =>
             "the `\\\\host\\share\\folder` the run was written to",
+        notes: Text = optional "Notes" => NOTES,
+    }
+
+    /// Each Front End pool and its backup pool, one row per direction, as
+    /// `Get-CsPoolBackupRelationship` reports it.
+    PoolPairs = "pool-pairs", pool_pairs: PoolPairRow, PoolPairColumns {
+        pool: Fqdn = required "Pool FQDN" =>
+            "the FQDN of a Front End pool (or Standard Edition server), as the topology names it",
+        /// Blank means the pool is not paired.
+        backup: Fqdn = required "Backup pool FQDN" =>
+            "the FQDN of the pool's backup pool, as Get-CsPoolBackupRelationship -PoolFqdn reports it; blank when the pool is not paired",
         notes: Text = optional "Notes" => NOTES,
     }
 }

@@ -1,4 +1,4 @@
-//! The backup and restoration worksheets: seven kinds, each declared once ([`kinds`]),
+//! The backup and restoration worksheets: eight kinds, each declared once ([`kinds`]),
 //! recognised by their header row and read into typed rows whose every cell keeps its span
 //! ([`read`]).
 
@@ -10,8 +10,8 @@ pub mod rows;
 
 pub use column::{At, BlankCell, CellForm, Column, RequiredCell, SheetProblem, SheetRow, Typed};
 pub use kinds::{
-    BackupRunRow, CertificateRow, DatabaseRow, FileStoreRow, Kind, Rows, ServerRow, SettingsRow,
-    Sheets, SqlInstanceRow, Worksheet,
+    BackupRunRow, CertificateRow, DatabaseRow, FileStoreRow, Kind, PoolPairRow, Rows, ServerRow,
+    SettingsRow, Sheets, SqlInstanceRow, Worksheet,
 };
 pub use read::{Closest, NearMiss, Read, closest, lower, recognise};
 pub use rows::one_database_subject;

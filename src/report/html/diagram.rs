@@ -9,7 +9,7 @@
 
 use askama::Template;
 
-use super::estate::{Estate, Kind};
+use super::estate::{Estate, Kind, LinkKind};
 use crate::input::text::cut;
 use crate::lint::draft::Severity;
 
@@ -271,7 +271,7 @@ pub fn layout<'a>(estate: &'a Estate, id: &'a str) -> Diagram<'a> {
         if let (Some(a), Some(b)) = (rects[link.from], rects[link.to])
             && a != b
         {
-            links.push(link_path(a, b, link.witness));
+            links.push(link_path(a, b, link.kind));
         }
     }
     Diagram {
@@ -596,7 +596,7 @@ fn tile(estate: &Estate, node: usize, r: Rect) -> Boxed {
 /// A curve between two boxes: between the facing sides of neighbours in a row, below the row
 /// for boxes further apart in it, and from the bottom of the upper box to the top of the lower
 /// one otherwise; with its class.
-fn link_path(a: Rect, b: Rect, witness: bool) -> (&'static str, String) {
+fn link_path(a: Rect, b: Rect, kind: LinkKind) -> (&'static str, String) {
     let cx = |r: Rect| r.x + r.w / 2;
     let cy = |r: Rect| r.y + r.h / 2;
     let bottom = |r: Rect| r.y + r.h;
@@ -638,10 +638,10 @@ fn link_path(a: Rect, b: Rect, witness: bool) -> (&'static str, String) {
             cx(lower)
         )
     };
-    let class = if witness {
-        "link witness"
-    } else {
-        "link mirror"
+    let class = match kind {
+        LinkKind::Mirror => "link mirror",
+        LinkKind::Witness => "link witness",
+        LinkKind::Pair => "link pair",
     };
     (class, d)
 }

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::analysis::pairs::PoolPairs;
 use crate::analysis::restore;
 use crate::input::source::FileId;
 use crate::input::text::{cut, cut_owned};
@@ -71,13 +72,23 @@ pub struct Node {
     pub worst: Option<Severity>,
 }
 
-/// A mirroring link between two SQL instance boxes.
+/// A link between two boxes: SQL mirroring between SQL instances, or a pairing between pools.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Link {
     pub from: usize,
     pub to: usize,
-    /// A witness link rather than a mirror link.
-    pub witness: bool,
+    pub kind: LinkKind,
+}
+
+/// What a link stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LinkKind {
+    /// A principal and its mirror.
+    Mirror,
+    /// A principal and its witness.
+    Witness,
+    /// Two Front End pools paired for disaster recovery (`pool-pairs`).
+    Pair,
 }
 
 /// The boxes of one deployment.
@@ -188,18 +199,30 @@ impl Estate {
             links.push(Link {
                 from,
                 to,
-                witness: false,
+                kind: LinkKind::Mirror,
             });
             if let Some(witness) = &row.witness.value {
                 let to = b.sql_or_outside(witness, &mut outside);
                 links.push(Link {
                     from,
                     to,
-                    witness: true,
+                    kind: LinkKind::Witness,
                 });
             }
         }
-        links.sort_by_key(|l| (l.from, l.to, l.witness));
+        // Each pairing once, between the two pools' boxes.
+        for pair in PoolPairs::new(t, &deployment.sheets).pairs() {
+            let (x, y) = (pair.pool.min(pair.backup), pair.pool.max(pair.backup));
+            let node = |p: PoolId| b.keys.get(&t.pool_name(p)).copied();
+            if let (Some(from), Some(to)) = (node(x), node(y)) {
+                links.push(Link {
+                    from,
+                    to,
+                    kind: LinkKind::Pair,
+                });
+            }
+        }
+        links.sort_by_key(|l| (l.from, l.to, l.kind));
         links.dedup();
 
         let mut files: BTreeSet<FileId> = deployment
@@ -627,5 +650,27 @@ mod tests {
             e.place(e.locate("fe01.contoso.com").expect("fe01")),
             "machine in pool01.contoso.com, site Redmond"
         );
+    }
+
+    #[test]
+    fn paired_pools_are_linked_once_between_their_boxes() {
+        let rule = crate::rules::find("TP101").expect("TP101");
+        let ws = crate::rules::test_util::paired_with(rule, &[]).ws;
+        let e = Estate::build(&ws, &ws.deployments[0], 0);
+        let pairs: Vec<(&str, &str)> = e
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Pair)
+            .map(|l| (e.nodes[l.from].label.as_str(), e.nodes[l.to].label.as_str()))
+            .collect();
+        assert_eq!(pairs, [("pool01.contoso.com", "pool02.contoso.com")]);
+        assert!(
+            e.links
+                .iter()
+                .filter(|l| l.kind == LinkKind::Pair)
+                .all(|l| e.nodes[l.from].kind == Kind::Pool && e.nodes[l.to].kind == Kind::Pool)
+        );
+        // The two mirrors and their witnesses are drawn as before.
+        assert_eq!(e.links.len(), 5);
     }
 }

@@ -43,7 +43,7 @@ pub const SCRIPT_HASH: &str = "sha256-C9pbRl6o7YTQM+6HSLJbvX/NwHZ7DV8xH6Un2M/82X
 pub const CSS: &str = r#":root {
   --ink: #1b1f24; --muted: #56606d; --line: #d5dae1; --paper: #ffffff; --panel: #f6f7f9;
   --error: #c62828; --error-bg: #fdecea; --warning: #d97a00; --warning-bg: #fff3df;
-  --note: #1d5fbf; --note-bg: #e8f0fc; --ok: #2e7d32; --ok-bg: #edf7ee; --link: #6a3fb5;
+  --note: #1d5fbf; --note-bg: #e8f0fc; --ok: #2e7d32; --ok-bg: #edf7ee; --link: #6a3fb5; --pair: #0f7c86;
 }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
@@ -89,6 +89,7 @@ th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spa
 .swatch.sev-ok { border-color: var(--ok); background: var(--ok-bg); }
 .line { width: 28px; height: 0; border-top: 2px solid var(--link); display: inline-block; }
 .line.witness { border-top-style: dashed; }
+.line.pair { border-top: 3px dotted var(--pair); }
 .scroll { overflow-x: auto; margin-bottom: 12px; }
 .deployment { font-weight: 600; }
 svg.diagram { display: block; }
@@ -112,6 +113,7 @@ svg.diagram .backup > rect { stroke-dasharray: 5 3; }
 svg.diagram a:hover rect, svg.diagram a:focus rect { stroke-width: 3; }
 svg.diagram .link { fill: none; stroke: var(--link); stroke-width: 2; opacity: .85; }
 svg.diagram .link.witness { stroke-dasharray: 6 4; }
+svg.diagram .link.pair { stroke: var(--pair); stroke-width: 3; stroke-dasharray: 2 5; stroke-linecap: round; }
 .filter { display: flex; flex-wrap: wrap; gap: 8px 18px; align-items: center; padding: 8px 12px;
   background: var(--panel); border: 1px solid var(--line); border-radius: 6px; }
 .filter .search input { margin-left: 6px; padding: 3px 6px; width: 240px; font: inherit; }

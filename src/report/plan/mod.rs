@@ -8,6 +8,7 @@
 //! [`steps`] writes the procedures, each step citing the page and step it carries out
 //! ([`pages`]), and [`prereq`] judges the prerequisites.
 
+pub mod failover;
 mod model;
 pub mod pages;
 pub mod prereq;
@@ -231,6 +232,31 @@ pub(crate) mod test_support {
     fn workspace(files: &[(&str, &str)]) -> Workspace {
         let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
         crate::model::load::from_memory(&bytes)
+    }
+
+    /// A deployment's files with each (file, from, to) edit applied once; `from` must be there.
+    pub fn edited(
+        base: &[(&'static str, &str)],
+        edits: &[(&str, &str, &str)],
+    ) -> Vec<(&'static str, String)> {
+        base.iter()
+            .map(|(name, text)| {
+                let mut text = (*text).to_string();
+                for (file, from, to) in edits {
+                    if file == name {
+                        assert!(text.contains(from), "{name}: {from}");
+                        text = text.replacen(from, to, 1);
+                    }
+                }
+                (*name, text)
+            })
+            .collect()
+    }
+
+    /// The plan for `failed` over owned files (see [`edited`]).
+    pub fn plan_of(files: &[(&'static str, String)], failed: &[&str]) -> Plan {
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        plan(&borrowed, failed).expect("plan")
     }
 
     /// The plan for `failed` over in-memory files, after a check with every rule.

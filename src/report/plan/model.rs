@@ -47,6 +47,10 @@ pub enum Scenario {
     /// Starting a Front End pool whose every Front End Server was down, and what needs it
     /// running: not a row of the table, but the end of an entire pool's restore.
     PoolStart,
+    /// A paired Front End pool's users failed over to its backup pool before the restore.
+    PoolFailover,
+    /// The same users failed back once the pool runs again.
+    PoolFailback,
 }
 
 impl Scenario {
@@ -66,6 +70,8 @@ impl Scenario {
             Self::PersistentChat => "Persistent Chat database",
             Self::Witness => "SQL mirroring witness (not in the table)",
             Self::PoolStart => "Starting the pool",
+            Self::PoolFailover => "Failing over the pool to its backup pool",
+            Self::PoolFailback => "Failing back the pool",
         }
     }
 
@@ -86,6 +92,8 @@ impl Scenario {
             Self::Witness => &pages::JJ204992,
             Self::PoolStart if words.is_sfb() => &pages::SFB_INSTALL,
             Self::PoolStart => &pages::GG412996,
+            Self::PoolFailover => &pages::JJ204678,
+            Self::PoolFailback => &pages::JJ204945,
         }
     }
 }

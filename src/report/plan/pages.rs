@@ -195,6 +195,38 @@ lync!(
     "lync-server-administrative-tools"
 );
 
+// Paired Front End pools: failing over, failing back, and the alternative.
+lync!(
+    JJ204678,
+    "JJ204678",
+    "Failing over a pool",
+    "failing-over-a-pool"
+);
+lync!(
+    JJ204945,
+    "JJ204945",
+    "Failing back a pool",
+    "failing-back-a-pool"
+);
+lync!(
+    JJ205376,
+    "JJ205376",
+    "Central Management store failover",
+    "central-management-store-failover"
+);
+lync!(
+    JJ688030,
+    "JJ688030",
+    "Restoring conference contents using the Backup Service",
+    "restoring-conference-contents-using-the-backup-service"
+);
+lync!(
+    JJ945637,
+    "JJ945637",
+    "Performing an ABC Front End pool failover",
+    "performing-an-abc-front-end-pool-failover"
+);
+
 // Skype for Business Server pages where the product differs.
 sfb!(
     SFB_INSTALL,
@@ -230,6 +262,10 @@ cmdlet!(EXPORT_CS_RGS_CONFIGURATION, "Export-CsRgsConfiguration");
 cmdlet!(
     SET_CS_CONFIGURATION_STORE_LOCATION,
     "Set-CsConfigurationStoreLocation"
+);
+cmdlet!(
+    INVOKE_CS_MANAGEMENT_SERVER_FAILOVER,
+    "Invoke-CsManagementServerFailover"
 );
 
 /// topolint's own step: on no Microsoft page (keeping the worksheets true after a restore).

@@ -15,10 +15,16 @@
 //! Front End Server of a pool is lost, the pool is started again after they are rebuilt
 //! ([`Scenario::PoolStart`]), and what needs the pool (user data, Response Group) waits for it.
 //!
-//! Order: the pools, then the Central Management store, Standard Edition servers and Back Ends,
-//! file stores, member servers, the start of each pool that was down, Edge Servers (their
-//! configuration is exported on a running Front End Server), then the Monitoring, Archiving and
-//! Persistent Chat data and witnesses.
+//! A Front End pool that is down and that the `pool-pairs` worksheet pairs with a pool that still
+//! runs is failed over to it first ([`Scenario::PoolFailover`], see [`super::failover`]) and
+//! failed back last ([`Scenario::PoolFailback`]). When the failover takes the Central Management
+//! store with it, the store stays on the backup pool, and the failed pool's Back End is restored
+//! as a Back End.
+//!
+//! Order: a paired pool's failover, the pools, then the Central Management store, Standard
+//! Edition servers and Back Ends, file stores, member servers, the start of each pool that was
+//! down, Edge Servers (their configuration is exported on a running Front End Server), then the
+//! Monitoring, Archiving and Persistent Chat data and witnesses, and last the failback.
 
 use std::collections::BTreeSet;
 
@@ -28,6 +34,7 @@ use crate::model::values::SqlRef;
 use crate::model::{Fqdn, HostRef};
 use crate::model::{PoolId, SqlId};
 
+use super::failover::{self, Failover};
 use super::model::{Cx, Mirroring, Scenario};
 use super::target::Target;
 
@@ -143,6 +150,10 @@ pub enum What {
         witness: SqlRef,
         mirroring: Mirroring,
     },
+    /// A paired pool's users failed over to its backup pool, first in the plan.
+    PoolFailover(Failover),
+    /// The same users failed back, last in the plan.
+    PoolFailback(Failover),
 }
 
 /// Roles whose servers are restored as member servers (*Restoring an Enterprise Edition member
@@ -225,19 +236,21 @@ fn is_edge(cx: &Cx<'_>, fqdn: &Fqdn) -> bool {
 /// Where a pick goes in the plan (see the module's documentation).
 fn rank(cx: &Cx<'_>, pick: &Pick) -> u8 {
     match (&pick.scenario, &pick.what) {
-        (Scenario::Pool, _) => 0,
-        (Scenario::CentralManagement, _) => 1,
-        (Scenario::StandardEdition, _) => 2,
-        (Scenario::BackEnd, _) => 3,
-        (Scenario::MirroredPrimary, _) => 4,
-        (Scenario::MirroredMirror, _) => 5,
-        (Scenario::FileStore, _) => 6,
-        (Scenario::MemberServer, What::Member { fqdn, .. }) if is_edge(cx, fqdn) => 9,
-        (Scenario::MemberServer, _) => 7,
-        (Scenario::PoolStart, _) => 8,
-        (Scenario::MonitoringArchiving, _) => 10,
-        (Scenario::PersistentChat, _) => 11,
-        (Scenario::Witness, _) => 12,
+        (Scenario::PoolFailover, _) => 0,
+        (Scenario::Pool, _) => 1,
+        (Scenario::CentralManagement, _) => 2,
+        (Scenario::StandardEdition, _) => 3,
+        (Scenario::BackEnd, _) => 4,
+        (Scenario::MirroredPrimary, _) => 5,
+        (Scenario::MirroredMirror, _) => 6,
+        (Scenario::FileStore, _) => 7,
+        (Scenario::MemberServer, What::Member { fqdn, .. }) if is_edge(cx, fqdn) => 10,
+        (Scenario::MemberServer, _) => 8,
+        (Scenario::PoolStart, _) => 9,
+        (Scenario::MonitoringArchiving, _) => 11,
+        (Scenario::PersistentChat, _) => 12,
+        (Scenario::Witness, _) => 13,
+        (Scenario::PoolFailback, _) => 14,
     }
 }
 
@@ -250,6 +263,9 @@ struct Losses {
     pools: Vec<PoolId>,
     file_stores: Vec<(usize, bool)>,
     databases: Vec<(&'static str, SqlId)>,
+    /// The instance of the Central Management store, when a failover moves the store to the
+    /// backup pool: it is restored as a Back End.
+    cms_moved: Option<SqlId>,
 }
 
 fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
@@ -260,6 +276,7 @@ fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
         pools: Vec::new(),
         file_stores: Vec::new(),
         databases: Vec::new(),
+        cms_moved: None,
     };
     for target in targets {
         match target {
@@ -344,6 +361,26 @@ pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
             }
         }
     }
+    // Every Enterprise Front End pool whose Front End Servers all failed, and the paired ones
+    // among them, failed over first.
+    let down: Vec<PoolId> = t
+        .pool_ids()
+        .filter(|&p| {
+            let fes = cx.machines(p);
+            t.is_enterprise_front_end(p)
+                && !fes.is_empty()
+                && fes.iter().all(|m| l.machines.contains(m))
+        })
+        .collect();
+    let failovers = failover::failovers(cx, &down, &l.machines);
+    l.cms_moved = failovers
+        .iter()
+        .filter(|f| f.cms)
+        .find_map(|f| backend_of(cx, f.pool))
+        .filter(|&sql| t.central_management_store() == Some(sql));
+    for f in &failovers {
+        picks.extend(failover_picks(cx, *f));
+    }
     // A mirror named on its own is not implied by its pool.
     l.implied.retain(|m| !l.instances.contains(m));
     l.instances.extend(l.implied.iter().cloned());
@@ -386,15 +423,6 @@ pub fn select(cx: &Cx<'_>, targets: &[Target]) -> Selection {
 
     // Pools: those named, and every Enterprise Front End pool whose Front End Servers all
     // failed; the latter are started again once rebuilt.
-    let down: Vec<PoolId> = t
-        .pool_ids()
-        .filter(|&p| {
-            let fes = cx.machines(p);
-            t.is_enterprise_front_end(p)
-                && !fes.is_empty()
-                && fes.iter().all(|m| l.machines.contains(m))
-        })
-        .collect();
     let mut pools = l.pools.clone();
     pools.extend(down.iter().copied().filter(|p| !l.pools.contains(p)));
     for &pool in &pools {
@@ -443,7 +471,7 @@ fn instance_picks(cx: &Cx<'_>, r: &SqlRef, l: &Losses, mirrorings: &[Mirroring])
     let lost = &l.instances;
     let mut out = Vec::new();
     if let Some(i) = sql {
-        if has(&stores, "CentralMgmtStore") {
+        if has(&stores, "CentralMgmtStore") && l.cms_moved != Some(i) {
             let mirror_lost = as_principal.is_some_and(|m| lost.contains(&m.mirror));
             out.push(cms(cx, i, as_principal.cloned(), mirror_lost, l));
             return out;
@@ -492,6 +520,37 @@ fn instance_picks(cx: &Cx<'_>, r: &SqlRef, l: &Losses, mirrorings: &[Mirroring])
         });
     }
     out
+}
+
+/// The two picks of a failover: the failover first in the plan, the failback last.
+fn failover_picks(cx: &Cx<'_>, f: Failover) -> [Pick; 2] {
+    let t = cx.t;
+    let (name, to) = (t.pool_name(f.pool), t.pool_name(f.backup));
+    let cms = if f.cms {
+        format!(
+            "; it held the Central Management store, which is failed over to {to} first and stays there, so its Back End is restored as a Back End"
+        )
+    } else {
+        String::new()
+    };
+    [
+        Pick {
+            scenario: Scenario::PoolFailover,
+            subject: name.clone(),
+            why: format!(
+                "{name} is paired with {to} (pool-pairs worksheet): its users are failed over to {to} before {name} is restored, as Microsoft's disaster recovery for paired pools does{cms}"
+            ),
+            what: What::PoolFailover(f),
+        },
+        Pick {
+            scenario: Scenario::PoolFailback,
+            subject: name.clone(),
+            why: format!(
+                "the users of {name} were failed over to {to} at the start of this plan: they come back once {name} runs again"
+            ),
+            what: What::PoolFailback(f),
+        },
+    ]
 }
 
 fn pools_text(cx: &Cx<'_>, sql: SqlId) -> String {
@@ -672,11 +731,16 @@ fn back_end(cx: &Cx<'_>, sql: SqlId, mirroring: Option<Mirroring>, l: &Losses) -
         Some(m) => format!("is mirrored to {}, and both were lost", m.mirror),
         None => "is not mirrored".to_string(),
     };
+    let cms = if l.cms_moved == Some(sql) {
+        "it held the Central Management store, which the pool's failover moves to its backup pool (Central Management store failover, JJ205376: it need not come back), so it is restored as a Back End"
+    } else {
+        "it does not hold the Central Management store"
+    };
     Pick {
         scenario: Scenario::BackEnd,
         subject: shown.clone(),
         why: format!(
-            "{shown} is the Back End of {} (database types {}); it does not hold the Central Management store, and it {how}",
+            "{shown} is the Back End of {} (database types {}); {cms}, and it {how}",
             pools_text(cx, sql),
             types_text(cx, sql)
         ),

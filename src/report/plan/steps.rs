@@ -17,6 +17,8 @@ use crate::report::powershell::{Command, Literal, Part};
 use super::model::{Cx, Mirroring, Scenario, Section, Step, Withheld, code};
 use super::pages::{self, Cite, Page, at};
 use super::prereq::{self, Artefact, LOCAL_FOLDER, MIRRORING_SHARE, Needs};
+mod failover;
+
 use super::select::{
     MEMBER_ROLES, Pick, Restored, Selection, What, backend_of, backend_pools, database_types,
     is_namespace,
@@ -438,6 +440,8 @@ impl Writer<'_, '_> {
             } => self.monitoring_archiving(*sql, *server_lost, stores),
             What::PersistentChat { sql, server_lost } => self.persistent_chat(*sql, *server_lost),
             What::Witness { witness, mirroring } => self.witness(witness, mirroring),
+            What::PoolFailover(f) => self.pool_failover(*f),
+            What::PoolFailback(f) => self.pool_failback(*f),
         }
     }
 
@@ -2209,30 +2213,13 @@ impl Writer<'_, '_> {
 const EDGE_EXPORT: &str = "EdgeConfiguration.zip";
 #[cfg(test)]
 mod tests {
-    use crate::report::plan::test_support::plan;
+    use crate::report::plan::test_support::{edited, plan_of};
     use crate::report::plan::{Plan, Step};
     use crate::rules::test_util::EXAMPLE;
 
     /// The example with each (file, from, to) edit applied.
     fn example_with(edits: &[(&str, &str, &str)]) -> Vec<(&'static str, String)> {
-        EXAMPLE
-            .iter()
-            .map(|(name, text)| {
-                let mut text = (*text).to_string();
-                for (file, from, to) in edits {
-                    if file == name {
-                        assert!(text.contains(from), "{name}: {from}");
-                        text = text.replacen(from, to, 1);
-                    }
-                }
-                (*name, text)
-            })
-            .collect()
-    }
-
-    fn plan_of(files: &[(&'static str, String)], failed: &[&str]) -> Plan {
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        plan(&borrowed, failed).expect("plan")
+        edited(EXAMPLE, edits)
     }
 
     /// The Central Management store host and its mirror, both lost: the scheduled backups

@@ -1,0 +1,446 @@
+//! Failing a paired Front End pool over to its backup pool before it is restored, and back
+//! once it runs again (*Failing over a pool*, JJ204678; *Failing back a pool*, JJ204945;
+//! *Restoring conference contents using the Backup Service*, JJ688030).
+//!
+//! Order within the failover (topolint's decision, the page leaving it open): the Central
+//! Management store is failed over first when the failed pool held it, then an Edge pool whose
+//! next hop is the failed pool is moved to the backup pool, then the users are failed over.
+//! Moving the next hop changes the topology, which needs a working Central Management store;
+//! the page asks only that it happens before the pool's failover.
+//!
+//! `Invoke-CsManagementServerFailover` is written as the cmdlet reference gives it: the
+//! DisasterRecovery parameter set needs `-Force` (the page leaves it out), and a mirrored
+//! backup Back End is named with `-BackupMirrorSqlServerFqdn` and `-BackupMirrorSqlInstanceName`
+//! (the page writes `-MirrorSQLServerFqdn`, which the cmdlet does not have).
+
+use super::{Account, Commands, Writer, fqdn};
+use crate::analysis::pairs::{PoolPairs, edges_using};
+use crate::model::valid::{self, Valid};
+use crate::model::{Fqdn, HostRef, PoolId};
+use crate::report::plan::failover::Failover;
+use crate::report::plan::pages::{self, Cite, at};
+use crate::report::powershell::{Command, Literal, Part};
+
+impl Writer<'_, '_> {
+    /// JJ204678: the failover of `pool` to `backup`; `cms` when `pool` held the Central
+    /// Management store, which is failed over first.
+    pub(super) fn pool_failover(&mut self, f: Failover) {
+        let Failover { pool, backup, cms } = f;
+        let cx = self.cx;
+        let t = cx.t;
+        let name = t.pool_name(pool);
+        let to = t.pool_name(backup);
+        let page = &pages::JJ204678;
+        let pairs = PoolPairs::new(t, cx.sheets);
+        let cms_pool = pairs.cms_pool().map(|p| t.pool_name(p));
+        let on = self.shell_and_run(
+            &[backup],
+            vec![at(page, "1")],
+            match &cms_pool {
+                Some(p) => format!(
+                    "see which pool hosts the Central Management Server (the topology puts it on {p}):"
+                ),
+                None => "see which pool hosts the Central Management Server:".to_string(),
+            },
+            Ok(vec![
+                Command::new("Invoke-CsManagementServerFailover").switch("WhatIf"),
+            ]),
+        );
+        let here = on.as_ref();
+        self.run(
+            vec![at(page, "2")],
+            format!(
+                "Check that the backup pool of {name} is {to}, as the pool-pairs worksheet records; the failover goes there. (The page's command names the pool of the Central Management Server; the backup pool the failover needs is the failed pool's.)"
+            ),
+            here,
+            fqdn(&name).map(|p| {
+                vec![Command::new("Get-CsPoolBackupRelationship").param("PoolFqdn", p)]
+            }),
+        );
+        self.run(
+            vec![at(page, "3")],
+            "Check the Central Management store: ActiveMasterFqdn and ActiveFileTransferAgents name the pool that hosts it; when they are empty, the store is unavailable and must be failed over before the pool.",
+            here,
+            Ok(vec![
+                Command::new("Get-CsManagementStoreReplicationStatus")
+                    .switch("CentralManagementStoreStatus"),
+            ]),
+        );
+        if cms {
+            self.cms_failover(&pairs, pool, backup, here);
+        } else {
+            let held = cms_pool.map_or_else(
+                || "The topology names no pool hosting the Central Management store".to_string(),
+                |p| format!("The Central Management store is on {p}, which did not fail"),
+            );
+            self.say(
+                vec![at(page, "4")],
+                format!(
+                    "{held}: the check above should show it available. If it does not, the pool cannot be failed over until the store works again: fail the store over to the backup pool of the pool holding it first, as step 5 of the page does."
+                ),
+            );
+        }
+        self.edge_next_hop(pool, backup, here);
+        self.run(
+            vec![at(page, "7")],
+            format!(
+                "Fail the users of {name} over to {to}. If the cmdlet stops because the Central Management store is not fully failed over, or because {name} is still an Edge pool's next hop, mend what its message names and run it again:"
+            ),
+            here,
+            fqdn(&name).map(|p| {
+                vec![
+                    Command::new("Invoke-CsPoolFailOver")
+                        .param("PoolFqdn", p)
+                        .switch("DisasterMode")
+                        .switch("Verbose"),
+                ]
+            }),
+        );
+        self.say(
+            vec![at(&pages::JJ945637, "intro")],
+            format!(
+                "This plan restores {name} in place, with its FQDN. If it cannot be recovered, Microsoft's alternative is the ABC failover: a new pool under a new FQDN built from the information of {name}, its users moved there and the new pool paired with {to} (Performing an ABC Front End pool failover, JJ945637)."
+            ),
+        );
+    }
+
+    /// JJ204678 steps 4 and 5: the Central Management store failed over to the backup pool's
+    /// Back End, and its mirror when the `sql-instances` worksheet records one.
+    fn cms_failover(
+        &mut self,
+        pairs: &PoolPairs<'_>,
+        pool: PoolId,
+        backup: PoolId,
+        here: Option<&Fqdn>,
+    ) {
+        let cx = self.cx;
+        let t = cx.t;
+        let page = &pages::JJ204678;
+        let (name, to) = (t.pool_name(pool), t.pool_name(backup));
+        self.say(
+            vec![at(page, "4"), at(&pages::JJ205376, "intro")],
+            format!(
+                "The Central Management store was on {name}, which failed: fail it over to {to} before the pool. It can stay there once {name} is restored."
+            ),
+        );
+        let Some(r) = pairs.backend(backup).and_then(|s| cx.sql_ref(s)) else {
+            self.say(
+                vec![at(page, "5b")],
+                format!(
+                    "The topology names no Back End for {to}: the Central Management store cannot be failed over to it from what the inputs record."
+                ),
+            );
+            return;
+        };
+        let mirror = cx
+            .mirrorings()
+            .into_iter()
+            .find(|m| m.principal == r)
+            .map(|m| m.mirror);
+        if mirror.is_some() {
+            self.run(
+                vec![at(page, "5a")],
+                format!("See which Back End Server of {to} is principal for the Central Management store:"),
+                here,
+                fqdn(&to).map(|p| {
+                    vec![
+                        Command::new("Get-CsDatabaseMirrorState")
+                            .param("PoolFqdn", p)
+                            .word("DatabaseType", "CentralMgmt"),
+                    ]
+                }),
+            );
+        }
+        let with_mirror = mirror.as_ref().map_or_else(String::new, |m| {
+            format!(" and its mirror {m} (whichever of the two is principal)")
+        });
+        let command = (|| {
+            let mut c = Command::new("Invoke-CsManagementServerFailover")
+                .param("BackupSqlServerFqdn", fqdn(r.server.as_str())?);
+            if !r.instance.is_empty() {
+                c = c.param(
+                    "BackupSqlInstanceName",
+                    Valid::new(valid::What::Instance, &r.instance)?,
+                );
+            }
+            if let Some(m) = &mirror {
+                c = c.param("BackupMirrorSqlServerFqdn", fqdn(m.server.as_str())?);
+                if !m.instance.is_empty() {
+                    c = c.param(
+                        "BackupMirrorSqlInstanceName",
+                        Valid::new(valid::What::Instance, &m.instance)?,
+                    );
+                }
+            }
+            Ok(vec![c.switch("Force").switch("Verbose")])
+        })();
+        self.run(
+            vec![
+                at(page, "5b"),
+                at(&pages::INVOKE_CS_MANAGEMENT_SERVER_FAILOVER, "-BackupMirrorSqlServerFqdn"),
+            ],
+            format!(
+                "Fail the Central Management store over to the Back End of {to}, {r}{with_mirror}. The command is the cmdlet reference's: it needs -Force, which the page leaves out, and names a mirror with -BackupMirrorSqlServerFqdn, where the page writes a parameter the cmdlet does not have:"
+            ),
+            here,
+            command,
+        );
+        self.run(
+            vec![at(page, "5c")],
+            format!("Check that ActiveMasterFqdn and ActiveFileTransferAgents now name {to}:"),
+            here,
+            Ok(vec![
+                Command::new("Get-CsManagementStoreReplicationStatus")
+                    .switch("CentralManagementStoreStatus"),
+            ]),
+        );
+        self.run(
+            vec![at(page, "5d")],
+            "Check that every replica reports True:",
+            here,
+            Ok(vec![Command::new("Get-CsManagementStoreReplicationStatus")]),
+        );
+    }
+
+    /// JJ204678's Edge procedures: each Edge pool whose next hop is the failed pool is pointed
+    /// at the backup pool, in Topology Builder when the backup pool is in the Edge pool's site,
+    /// with `Set-CsEdgeServer` when it is in another.
+    fn edge_next_hop(&mut self, pool: PoolId, backup: PoolId, here: Option<&Fqdn>) {
+        let cx = self.cx;
+        let t = cx.t;
+        let page = &pages::JJ204678;
+        let (name, to) = (t.pool_name(pool), t.pool_name(backup));
+        for edge in edges_using(t, pool) {
+            let edge_name = t.pool_name(edge);
+            if t.pools[edge].site.is_some() && t.pools[edge].site == t.pools[backup].site {
+                self.say(
+                    vec![at(page, "intro"), at(page, "Same site 1-Same site 3")],
+                    format!(
+                        "The Edge pool {edge_name} uses {name} as its next hop. In {}, right-click {edge_name}, choose Edit Properties, then Next Hop; in Next hop pool select {to}, which is in the same site; click OK and publish the topology.",
+                        cx.words.topology_builder
+                    ),
+                );
+            } else {
+                let command = fqdn(&edge_name).and_then(|e| {
+                    let b = fqdn(&to)?;
+                    Ok(vec![
+                        Command::new("Set-CsEdgeServer")
+                            .param(
+                                "Identity",
+                                Literal::join(&[Part::Text("EdgeServer:"), Part::Value(&e)]),
+                            )
+                            .param(
+                                "Registrar",
+                                Literal::join(&[Part::Text("Registrar:"), Part::Value(&b)]),
+                            ),
+                    ])
+                });
+                self.run(
+                    vec![at(page, "intro"), at(page, "Different site 1")],
+                    format!(
+                        "The Edge pool {edge_name} uses {name} as its next hop; {to} is in another site, so point the Edge pool at it from the {}:",
+                        cx.words.shell
+                    ),
+                    here,
+                    command,
+                );
+            }
+        }
+    }
+
+    /// JJ204945, then JJ688030: the users failed back once the pool runs, and their conference
+    /// content copied back from the backup pool.
+    pub(super) fn pool_failback(&mut self, f: Failover) {
+        let Failover { pool, backup, cms } = f;
+        let cx = self.cx;
+        let t = cx.t;
+        let (name, to) = (t.pool_name(pool), t.pool_name(backup));
+        let page = &pages::JJ204945;
+        let here = self.shell_and_run(
+            &[pool, backup],
+            vec![at(page, "1")],
+            format!(
+                "once {name} runs again, fail its users back from {to}. It takes several minutes, up to about an hour for a pool of 20,000 users:"
+            ),
+            fqdn(&name).map(|p| {
+                vec![
+                    Command::new("Invoke-CsPoolFailBack")
+                        .param("PoolFqdn", p)
+                        .switch("Verbose"),
+                ]
+            }),
+        );
+        let here = here.as_ref();
+        if cms {
+            self.say(
+                vec![at(page, "after"), at(&pages::JJ205376, "intro")],
+                format!("The Central Management store stays on {to}: it need not be failed back."),
+            );
+        }
+        self.run(
+            vec![at(&pages::JJ688030, "sync")],
+            format!("Copy the conference content of {name}'s users back from {to}:"),
+            here,
+            fqdn(&to).map(|p| {
+                vec![
+                    Command::new("Invoke-CsBackupServiceSync")
+                        .param("PoolFqdn", p)
+                        .word("BackupModule", "ConfServices.DataConf"),
+                ]
+            }),
+        );
+        self.run(
+            vec![at(&pages::JJ688030, "status")],
+            "Follow the copy until the data conference module reports Steady State. The page also passes -BackupModule here, which Get-CsBackupServiceStatus does not have:",
+            here,
+            fqdn(&to).map(|p| vec![Command::new("Get-CsBackupServiceStatus").param("PoolFqdn", p)]),
+        );
+    }
+
+    /// Logs on to a running Front End Server of the first of `pools` that has one (another
+    /// pool's when none has), opens the Management Shell and runs the first command of a page's
+    /// step, all in one step citing it: the page's step says both where and what.
+    fn shell_and_run(
+        &mut self,
+        pools: &[PoolId],
+        cites: Vec<Cite>,
+        then: String,
+        commands: Commands,
+    ) -> Option<Fqdn> {
+        let Some(fe) = self.front_end(pools) else {
+            let here = self.shell(pools, Vec::new(), Account::Server);
+            self.run(cites, upper_first(&then), here.as_ref(), commands);
+            return here;
+        };
+        let t = self.cx.t;
+        let of = t
+            .lookup(&fe)
+            .iter()
+            .find_map(|h| match h {
+                HostRef::Machine(p, _) => Some(format!(" of {}", t.pool_name(*p))),
+                HostRef::Pool(_) => None,
+            })
+            .unwrap_or_default();
+        self.run(
+            cites,
+            format!(
+                "Log on to {fe}, a Front End Server{of}, with an account that is {}, open the {}, and {then}",
+                Account::Server.words(),
+                self.cx.words.shell
+            ),
+            Some(&fe),
+            commands,
+        );
+        self.place = Some(Some(fe.clone()));
+        Some(fe)
+    }
+}
+
+/// `text` with its first letter in upper case.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::plan::test_support::{edited, plan_of};
+    use crate::report::plan::{Plan, Scenario, Step};
+    use crate::rules::test_util::PAIRED;
+
+    fn plan_with(edits: &[(&str, &str, &str)], failed: &[&str]) -> Plan {
+        plan_of(&edited(PAIRED, edits), failed)
+    }
+
+    fn failover_steps(plan: &Plan) -> &[Step] {
+        let section = &plan.sections[0];
+        assert_eq!(section.scenario, Scenario::PoolFailover);
+        &section.steps
+    }
+
+    #[test]
+    fn values_that_fail_their_check_withhold_the_commands_naming_in009() {
+        // The backup pool's Back End and the Edge pool under names no host can have.
+        let plan = plan_with(
+            &[
+                (
+                    "topology.xml",
+                    "sql21.contoso.com",
+                    "sql21;calc.contoso.com",
+                ),
+                (
+                    "topology.xml",
+                    "edgepool.contoso.com",
+                    "edge|pool.contoso.com",
+                ),
+            ],
+            &["pool01.contoso.com"],
+        );
+        let steps = failover_steps(&plan);
+        let store = steps
+            .iter()
+            .find(|s| s.text.starts_with("Fail the Central Management store over"))
+            .expect("the store's failover");
+        assert!(store.commands.is_empty());
+        let withheld = store.withheld.as_ref().expect("withheld");
+        assert_eq!((withheld.code, withheld.name), ("IN009", "invalid-value"));
+        let edge = steps
+            .iter()
+            .find(|s| s.text.starts_with("The Edge pool"))
+            .expect("the next hop");
+        assert!(edge.commands.is_empty());
+        assert_eq!(edge.withheld.as_ref().map(|w| w.code), Some("IN009"));
+        assert!(plan.blocked);
+        // The users' failover needs neither value: its command stays.
+        assert!(steps.iter().any(|s| {
+            s.commands
+                .iter()
+                .any(|c| c.starts_with("Invoke-CsPoolFailOver"))
+        }));
+        let json = serde_json::to_string(&plan).expect("json");
+        assert!(
+            !json.contains("sql21;calc") && !json.contains("edge|pool"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn an_edge_pool_in_the_backup_pool_s_site_is_moved_in_topology_builder() {
+        // The Edge pool's cluster placed in the second site, beside pool02.
+        let plan = plan_with(
+            &[
+                (
+                    "topology.xml",
+                    "Fqdn=\"edgepool.contoso.com\">\n      <ClusterId SiteId=\"1\" Number=\"6\" />",
+                    "Fqdn=\"edgepool.contoso.com\">\n      <ClusterId SiteId=\"2\" Number=\"6\" />",
+                ),
+                (
+                    "topology.xml",
+                    "<ClusterId SiteId=\"1\" Number=\"6\" />\n      </InstalledOn>",
+                    "<ClusterId SiteId=\"2\" Number=\"6\" />\n      </InstalledOn>",
+                ),
+            ],
+            &["pool01.contoso.com"],
+        );
+        let steps = failover_steps(&plan);
+        let edge = steps
+            .iter()
+            .find(|s| s.text.starts_with("The Edge pool"))
+            .expect("the next hop");
+        assert!(edge.commands.is_empty() && edge.withheld.is_none());
+        assert!(edge.text.contains("Topology Builder"), "{}", edge.text);
+        assert_eq!(edge.cites[1].step, "Same site 1-Same site 3");
+    }
+
+    #[test]
+    fn a_backup_pool_that_failed_too_leaves_the_restore_alone() {
+        let plan = plan_with(&[], &["pool01.contoso.com", "pool02.contoso.com"]);
+        assert!(
+            plan.sections
+                .iter()
+                .all(|s| !matches!(s.scenario, Scenario::PoolFailover | Scenario::PoolFailback))
+        );
+    }
+}
