@@ -48,10 +48,10 @@ declare_rule! {
     /// ## How to fix
     /// Rename the header cells marked to the column names of the worksheet (case, surrounding
     /// spaces and a trailing `*` do not matter); `topolint worksheet init TOPOLOGY --out DIR`
-    /// writes every kind. Save a workbook as Excel Workbook (*.xlsx), its worksheets each
-    /// on a sheet of its own, header row first. Keep archives with the backups, or list them in `.ignore`. Point
-    /// topolint at the topology export itself: `Export-CsConfiguration` writes a ZIP archive,
-    /// not a topology; use `(Get-CsTopology -AsXml).ToString() > topology.xml`.
+    /// writes every kind. Save a workbook as Excel Workbook (*.xlsx), its worksheets each on a
+    /// sheet of its own, header row first. Keep archives with the backups, or list them in
+    /// `.ignore`. Point topolint at the topology export itself: `Export-CsConfiguration` writes
+    /// a ZIP archive, not a topology; use `(Get-CsTopology -AsXml).ToString() > topology.xml`.
     ///
     /// ## Source
     /// Input rule: what topolint reads is described in its README (Worksheets); Microsoft's
