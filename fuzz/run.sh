@@ -63,6 +63,7 @@ seed() {
     archive)
         find "$testdata" -type f -name '*.zip' -size -64k -print0 |
             while IFS= read -r -d '' f; do cp "$f" "$dir/$(seed_name "$f")"; done
+        ;;
     workbook)
         # The example's worksheet template as a workbook, as `worksheet init` writes it.
         (cd "$root" && cargo run --quiet --bin topolint -- worksheet init \
