@@ -157,7 +157,7 @@ fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
         return;
     };
     for share in named.as_slice() {
-        out.checked(&share.to_string());
+        out.checked(share.to_string());
     }
     let file = &cx.workspace.files.get(first.file).display;
     let list = |shares: &mut dyn Iterator<Item = &SharePath>| shown(shares);
