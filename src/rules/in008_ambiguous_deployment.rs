@@ -160,7 +160,6 @@ fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
         out.checked(share.to_string());
     }
     let file = &cx.workspace.files.get(first.file).display;
-    let list = |shares: &mut dyn Iterator<Item = &SharePath>| shown(shares);
     let unused: Vec<&evidence::Listed> = listed
         .iter()
         .filter(|l| !named.contains(&l.share))
@@ -176,11 +175,11 @@ fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
             file,
             format!(
                 "the backup listing `{file}` covers {}, which no worksheet row names; {}{consequence}",
-                list(&mut unused.iter().map(|l| &l.share)),
+                shown(&mut unused.iter().map(|l| &l.share)),
                 if named.as_slice().is_empty() {
                     "the worksheets name no backup location".to_string()
                 } else {
-                    format!("the worksheets name {}", list(&mut named.as_slice().iter()))
+                    format!("the worksheets name {}", shown(&mut named.as_slice().iter()))
                 }
             ),
         )
@@ -206,7 +205,7 @@ fn listing_coverage(cx: &Context<'_>, d: &Deployment, out: &mut Emitter<'_>) {
                 share.to_string(),
                 format!(
                     "the backup listing `{file}` covers {} but not `{share}`, which the worksheets name: the rows there are compared with nothing",
-                    list(&mut listed.iter().map(|l| &l.share))
+                    shown(&mut listed.iter().map(|l| &l.share))
                 ),
             )
             .at(first.file, first.cell, "no row of this listing is on that share")
