@@ -1123,7 +1123,9 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
             dir: PAIRED,
             failed: &["pool01.contoso.com"],
             holds: &["cms", "backup-mirrored", "edge", "edge-other-site"],
-            cover: &["JJ204678", "JJ204945", "JJ205376", "JJ688030"],
+            cover: &[
+                "JJ204678", "JJ204945", "JJ205376", "JJ688030", "JJ205184", "JJ945635",
+            ],
         },
         // pool02 held no store of its own beyond its users', and no Edge pool uses it.
         Case {
@@ -1224,13 +1226,24 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
         .map(|s| s["scenario"].as_str().unwrap())
         .collect();
     assert!(sections.contains(&"back-end") && !sections.contains(&"central-management"));
-    for cmdlet in [
-        "Set-CsConfigurationStoreLocation",
-        "Import-CsConfiguration",
-        "Import-CsLisConfiguration",
-    ] {
+    for cmdlet in ["Set-CsConfigurationStoreLocation", "Import-CsConfiguration"] {
         assert!(commands(cms, cmdlet).is_empty(), "{cmdlet}");
     }
+    // The location database is not replicated to the backup pool: it is imported there once,
+    // from the recorded export of the failed store's host, after the store's failover and
+    // before the users', and published.
+    let lis = commands(cms, "Import-CsLisConfiguration");
+    assert_eq!(lis.len(), 1);
+    assert_eq!(
+        lis[0].value("FileName"),
+        Some("'\\\\backup01.contoso.com\\lync\\2026-11-20\\CsLisConfiguration.zip")
+    );
+    assert_eq!(
+        at("Import-CsLisConfiguration"),
+        at("Publish-CsLisConfiguration")
+    );
+    assert!(at("Invoke-CsManagementServerFailover") < at("Import-CsLisConfiguration"));
+    assert!(at("Import-CsLisConfiguration") < at("Invoke-CsPoolFailOver"));
     // Without the store, nothing of it is failed over, and no Edge pool is moved.
     let plain = &plans[1];
     assert_eq!(

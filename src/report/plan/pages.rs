@@ -221,6 +221,18 @@ lync!(
     "restoring-conference-contents-using-the-backup-service"
 );
 lync!(
+    JJ205184,
+    "JJ205184",
+    "User experience during pool failure",
+    "user-experience-during-pool-failure"
+);
+lync!(
+    JJ945635,
+    "JJ945635",
+    "Front End pool ABC failover procedure",
+    "front-end-pool-abc-failover-procedure"
+);
+lync!(
     JJ945637,
     "JJ945637",
     "Performing an ABC Front End pool failover",

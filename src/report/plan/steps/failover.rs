@@ -16,9 +16,11 @@
 use super::{Account, Commands, Writer, fqdn};
 use crate::analysis::pairs::{PoolPairs, edges_using};
 use crate::model::valid::{self, Valid};
+use crate::model::values::Db;
 use crate::model::{Fqdn, HostRef, PoolId};
 use crate::report::plan::failover::Failover;
 use crate::report::plan::pages::{self, Cite, at};
+use crate::report::plan::prereq;
 use crate::report::powershell::{Command, Literal, Part};
 
 impl Writer<'_, '_> {
@@ -199,6 +201,48 @@ impl Writer<'_, '_> {
             "Check that every replica reports True:",
             here,
             Ok(vec![Command::new("Get-CsManagementStoreReplicationStatus")]),
+        );
+        self.lis_after_failover(pairs, pool, &to, here);
+    }
+
+    /// JJ205184's note and JJ945635 step 3: the E9-1-1 location database is not replicated to
+    /// the backup pool, so once the Central Management store runs there, the location
+    /// information is imported from the latest export of the failed store's host and published.
+    fn lis_after_failover(
+        &mut self,
+        pairs: &PoolPairs<'_>,
+        pool: PoolId,
+        to: &str,
+        here: Option<&Fqdn>,
+    ) {
+        let cx = self.cx;
+        let host = pairs
+            .backend(pool)
+            .and_then(|s| cx.sql_ref(s))
+            .map(|r| r.server);
+        let cites = vec![at(&pages::JJ205184, "note"), at(&pages::JJ945635, "3")];
+        let Some(host) = host else {
+            self.say(
+                cites,
+                format!(
+                    "The E9-1-1 location database is not replicated to {to}: restore it there from the latest export of the failed Central Management store (Import-CsLisConfiguration, then Publish-CsLisConfiguration). The topology names no Back End for the failed pool, so the inputs do not say which export that is."
+                ),
+            );
+            return;
+        };
+        let lis = self.needs.artefact(prereq::settings(cx, Db::Lis, &host));
+        self.run(
+            cites,
+            format!(
+                "The E9-1-1 location database is not replicated to {to}: without this step emergency calls lose their locations. Import the latest location export of {host} into the Central Management store now on {to}, then publish it:"
+            ),
+            here,
+            lis.argument().map(|file| {
+                vec![
+                    Command::new("Import-CsLisConfiguration").param("FileName", file),
+                    Command::new("Publish-CsLisConfiguration"),
+                ]
+            }),
         );
     }
 
@@ -432,6 +476,48 @@ mod tests {
         assert!(edge.commands.is_empty() && edge.withheld.is_none());
         assert!(edge.text.contains("Topology Builder"), "{}", edge.text);
         assert_eq!(edge.cites[1].step, "Same site 1-Same site 3");
+    }
+
+    #[test]
+    fn the_location_database_is_restored_in_the_backup_pool_from_the_recorded_export() {
+        let plan = plan_with(&[], &["pool01.contoso.com"]);
+        let lis = failover_steps(&plan)
+            .iter()
+            .find(|s| s.text.starts_with("The E9-1-1 location database"))
+            .expect("the location database");
+        assert_eq!(
+            lis.commands,
+            [
+                "Import-CsLisConfiguration -FileName '\\\\backup01.contoso.com\\lync\\2026-11-20\\CsLisConfiguration.zip'",
+                "Publish-CsLisConfiguration",
+            ]
+        );
+        // Without a recorded export the step says so instead of naming a file.
+        let plan = plan_with(
+            &[(
+                "settings.csv",
+                "lis,sql01.contoso.com",
+                "lis,sql09.contoso.com",
+            )],
+            &["pool01.contoso.com"],
+        );
+        let lis = failover_steps(&plan)
+            .iter()
+            .find(|s| s.text.starts_with("The E9-1-1 location database"))
+            .expect("the location database");
+        assert!(
+            lis.commands[0]
+                .contains("<no E9-1-1 location export (Export-CsLisConfiguration) recorded>"),
+            "{:?}",
+            lis.commands
+        );
+        // A pool that did not hold the store leaves the location database where it is.
+        let plan = plan_with(&[], &["pool02.contoso.com"]);
+        assert!(
+            failover_steps(&plan)
+                .iter()
+                .all(|s| s.commands.iter().all(|c| !c.contains("CsLisConfiguration")))
+        );
     }
 
     #[test]
