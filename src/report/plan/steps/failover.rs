@@ -71,16 +71,8 @@ impl Writer<'_, '_> {
         if cms {
             self.cms_failover(&pairs, pool, backup, here);
         } else {
-            let held = cms_pool.map_or_else(
-                || "The topology names no pool hosting the Central Management store".to_string(),
-                |p| format!("The Central Management store is on {p}, which did not fail"),
-            );
-            self.say(
-                vec![at(page, "4")],
-                format!(
-                    "{held}: the check above should show it available. If it does not, the pool cannot be failed over until the store works again: fail the store over to the backup pool of the pool holding it first, as step 5 of the page does."
-                ),
-            );
+            let text = self.store_contingency(&pairs, pool);
+            self.say(vec![at(page, "4")], text);
         }
         self.edge_next_hop(pool, backup, here);
         self.run(
@@ -104,6 +96,33 @@ impl Writer<'_, '_> {
                 "This plan restores {name} in place, with its FQDN. If it cannot be recovered, Microsoft's alternative is the ABC failover: a new pool under a new FQDN built from the information of {name}, its users moved there and the new pool paired with {to} (Performing an ABC Front End pool failover, JJ945637)."
             ),
         );
+    }
+
+    /// JJ204678 step 4 when the failed pool did not hold the Central Management store: what to
+    /// do if the store is unavailable all the same. Its failover goes to the backup pool of the
+    /// pool holding it, which can be the pool that failed: then it cannot be failed over.
+    fn store_contingency(&self, pairs: &PoolPairs<'_>, pool: PoolId) -> String {
+        let t = self.cx.t;
+        let name = t.pool_name(pool);
+        let Some(cms_pool) = pairs.cms_pool() else {
+            return "The topology names no pool hosting the Central Management store: the check above should show it available. If it does not, the pool cannot be failed over until the store works again.".to_string();
+        };
+        let held = t.pool_name(cms_pool);
+        let unless = match pairs.backup_of(cms_pool) {
+            Some(b) if b == pool => format!(
+                "it cannot be failed over either: its standby is on the Back End of {name}, the pool that failed. Bring the store on {held} back first; the users' failover below stops while the store is unavailable"
+            ),
+            Some(b) => format!(
+                "fail the store over to {}, the backup pool of {held}, first, as step 5 of the page does",
+                t.pool_name(b)
+            ),
+            None => format!(
+                "it cannot be failed over: {held} has no backup pool in the pool-pairs worksheet. Bring the store on {held} back first"
+            ),
+        };
+        format!(
+            "The Central Management store is on {held}, which did not fail: the check above should show it available. If it does not, the pool cannot be failed over until the store works again, and {unless}."
+        )
     }
 
     /// JJ204678 steps 4 and 5: the Central Management store failed over to the backup pool's
@@ -517,6 +536,23 @@ mod tests {
             failover_steps(&plan)
                 .iter()
                 .all(|s| s.commands.iter().all(|c| !c.contains("CsLisConfiguration")))
+        );
+    }
+
+    #[test]
+    fn a_store_whose_standby_is_on_the_failed_pool_is_not_failed_over_to_it() {
+        // The store is on pool01, whose backup pool is pool02: the pool that failed.
+        let plan = plan_with(&[], &["pool02.contoso.com"]);
+        let step = failover_steps(&plan)
+            .iter()
+            .find(|s| s.text.starts_with("The Central Management store is on"))
+            .expect("the store's contingency");
+        assert!(
+            step.text.contains("cannot be failed over either")
+                && step.text.contains("Back End of pool02.contoso.com")
+                && !step.text.contains("fail the store over to"),
+            "{}",
+            step.text
         );
     }
 
