@@ -1198,6 +1198,14 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
     );
     assert_eq!(f.value("BackupMirrorSqlInstanceName"), Some("'rtc"));
     assert!(f.has("Force"));
+    // The reads made before the store's failover use the server's replica of the store.
+    for cmdlet in ["Get-CsPoolBackupRelationship", "Get-CsDatabaseMirrorState"] {
+        let read = commands(cms, cmdlet);
+        assert!(
+            !read.is_empty() && read.iter().all(|c| c.has("LocalStore")),
+            "{cmdlet}"
+        );
+    }
     assert!(!f.has("MirrorSqlServerFqdn") && !f.has("MirrorSQLServerFqdn"));
     // Then the Edge pool's next hop, then the users.
     let at = |cmdlet: &str| {

@@ -23,6 +23,9 @@ use crate::report::plan::pages::{self, Cite, at};
 use crate::report::plan::prereq;
 use crate::report::powershell::{Command, Literal, Part};
 
+/// Why the read-only commands run before the store's failover take `-LocalStore`.
+const LOCAL_STORE: &str = "-LocalStore reads the Front End Server's own replica of the Central Management store (cmdlet reference), so the command answers even while the store itself is down:";
+
 impl Writer<'_, '_> {
     /// JJ204678: the failover of `pool` to `backup`; `cms` when `pool` held the Central
     /// Management store, which is failed over first.
@@ -52,11 +55,15 @@ impl Writer<'_, '_> {
         self.run(
             vec![at(page, "2")],
             format!(
-                "Check that the backup pool of {name} is {to}, as the pool-pairs worksheet records; the failover goes there. (The page's command names the pool of the Central Management Server; the backup pool the failover needs is the failed pool's.)"
+                "Check that the backup pool of {name} is {to}, as the pool-pairs worksheet records; the failover goes there. (The page's command names the pool of the Central Management Server; the backup pool the failover needs is the failed pool's.) {LOCAL_STORE}"
             ),
             here,
             fqdn(&name).map(|p| {
-                vec![Command::new("Get-CsPoolBackupRelationship").param("PoolFqdn", p)]
+                vec![
+                    Command::new("Get-CsPoolBackupRelationship")
+                        .param("PoolFqdn", p)
+                        .switch("LocalStore"),
+                ]
             }),
         );
         self.run(
@@ -161,13 +168,14 @@ impl Writer<'_, '_> {
         if mirror.is_some() {
             self.run(
                 vec![at(page, "5a")],
-                format!("See which Back End Server of {to} is principal for the Central Management store:"),
+                format!("See which Back End Server of {to} is principal for the Central Management store. {LOCAL_STORE}"),
                 here,
                 fqdn(&to).map(|p| {
                     vec![
                         Command::new("Get-CsDatabaseMirrorState")
                             .param("PoolFqdn", p)
-                            .word("DatabaseType", "CentralMgmt"),
+                            .word("DatabaseType", "CentralMgmt")
+                            .switch("LocalStore"),
                     ]
                 }),
             );
