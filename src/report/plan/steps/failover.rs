@@ -160,6 +160,22 @@ impl Writer<'_, '_> {
             );
             return;
         };
+        let Some(backend) = pairs.backend(backup) else {
+            return;
+        };
+        if !cx.t.stores_on(backend).contains(&"CentralMgmtStore") {
+            self.say(
+                vec![at(page, "5b"), at(&pages::INVOKE_CS_MANAGEMENT_SERVER_FAILOVER, "description")],
+                format!(
+                    "Invoke-CsManagementServerFailover is withheld: it fails the store over only to a database the topology defines, and the topology defines no Central Management store database on {r}, the Back End of {to} (see the prerequisites). Until the store runs again, the users' failover below cannot run either."
+                ),
+            );
+            let entry = (r.clone(), to.clone());
+            if !self.needs.no_standby.contains(&entry) {
+                self.needs.no_standby.push(entry);
+            }
+            return;
+        }
         let mirror = cx
             .mirrorings()
             .into_iter()
@@ -417,6 +433,7 @@ fn upper_first(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::report::plan::model::{Check, Status};
     use crate::report::plan::test_support::{edited, plan_of};
     use crate::report::plan::{Plan, Scenario, Step};
     use crate::rules::test_util::PAIRED;
@@ -562,6 +579,57 @@ mod tests {
             "{}",
             step.text
         );
+    }
+
+    #[test]
+    fn no_standby_store_on_the_backup_pool_withholds_the_store_s_failover() {
+        // The topology defines no Central Management store database on pool02's Back End.
+        let plan = plan_with(
+            &[(
+                "topology.xml",
+                "<ServiceId SiteId=\"2\" RoleName=\"CentralMgmtStore\"",
+                "<ServiceId SiteId=\"2\" RoleName=\"OtherStore\"",
+            )],
+            &["pool01.contoso.com"],
+        );
+        let steps = failover_steps(&plan);
+        assert!(steps.iter().all(|s| {
+            s.commands
+                .iter()
+                .all(|c| !c.contains("-BackupSqlServerFqdn") && !c.contains("CsLisConfiguration"))
+        }));
+        let step = steps
+            .iter()
+            .find(|s| {
+                s.text
+                    .starts_with("Invoke-CsManagementServerFailover is withheld")
+            })
+            .expect("the withheld failover");
+        assert!(
+            step.text.contains("sql21.contoso.com\\rtc"),
+            "{}",
+            step.text
+        );
+        assert!(plan.blocked);
+        let blocker = plan
+            .prerequisites
+            .iter()
+            .find(|p| p.check == Check::StandbyStore)
+            .expect("the prerequisite");
+        assert_eq!(blocker.status, Status::Blocked);
+        assert_eq!(blocker.subject, "sql21.contoso.com\\rtc");
+        // With the standby defined, as in the fixture, the command is written and nothing blocks.
+        let plan = plan_with(&[], &["pool01.contoso.com"]);
+        assert!(
+            plan.prerequisites
+                .iter()
+                .all(|p| p.check != Check::StandbyStore)
+        );
+        assert!(failover_steps(&plan).iter().any(|s| {
+            s.commands
+                .iter()
+                .any(|c| c.starts_with("Invoke-CsManagementServerFailover -BackupSqlServerFqdn"))
+        }));
     }
 
     #[test]
