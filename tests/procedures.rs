@@ -1225,6 +1225,34 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
         edge[0].value("Registrar"),
         Some("'Registrar:pool02.contoso.com")
     );
+    // After the failback the Edge pool is pointed back at pool01, and each time its Edge
+    // Servers' replicas are checked.
+    assert_eq!(edge.len(), 2);
+    assert_eq!(
+        edge[1].value("Registrar"),
+        Some("'Registrar:pool01.contoso.com")
+    );
+    let last = |cmdlet: &str| {
+        cms.steps
+            .iter()
+            .rposition(|s| s.commands.iter().any(|c| c.cmdlet == cmdlet))
+            .unwrap()
+    };
+    assert!(at("Invoke-CsPoolFailBack") < last("Set-CsEdgeServer"));
+    let replicas: Vec<Option<&str>> = commands(cms, "Get-CsManagementStoreReplicationStatus")
+        .iter()
+        .filter(|c| c.has("ReplicaFqdn"))
+        .map(|c| c.value("ReplicaFqdn"))
+        .collect();
+    assert_eq!(
+        replicas,
+        [
+            Some("'edge01.contoso.com"),
+            Some("'edge02.contoso.com"),
+            Some("'edge01.contoso.com"),
+            Some("'edge02.contoso.com"),
+        ]
+    );
     // The store stays on pool02: pool01's Back End is restored as a Back End, and no command
     // points Active Directory back at it or imports the configuration into it.
     let sections: Vec<&str> = cms.json["sections"]

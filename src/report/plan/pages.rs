@@ -270,6 +270,11 @@ cmdlet!(START_CS_WINDOWS_SERVICE, "Start-CsWindowsService");
 cmdlet!(START_CS_POOL, "Start-CsPool");
 cmdlet!(RESET_CS_POOL_REGISTRAR_STATE, "Reset-CsPoolRegistrarState");
 cmdlet!(EXPORT_CS_LIS_CONFIGURATION, "Export-CsLisConfiguration");
+cmdlet!(SET_CS_EDGE_SERVER, "Set-CsEdgeServer");
+cmdlet!(
+    GET_CS_MANAGEMENT_STORE_REPLICATION_STATUS,
+    "Get-CsManagementStoreReplicationStatus"
+);
 cmdlet!(EXPORT_CS_RGS_CONFIGURATION, "Export-CsRgsConfiguration");
 cmdlet!(
     SET_CS_CONFIGURATION_STORE_LOCATION,

@@ -68,7 +68,7 @@ impl Writer<'_, '_> {
         );
         self.run(
             vec![at(page, "3")],
-            "Check the Central Management store: ActiveMasterFqdn and ActiveFileTransferAgents name the pool that hosts it; when they are empty, the store is unavailable and must be failed over before the pool.",
+            "Check the Central Management store: ActiveMasterFqdn and ActiveFileTransferAgents name Front End Servers of the pool that hosts it (the servers running the Master Replicator and the File Transfer Agent, not the pool's own name); when they are empty, the store is unavailable and must be failed over before the pool.",
             here,
             Ok(vec![
                 Command::new("Get-CsManagementStoreReplicationStatus")
@@ -232,7 +232,10 @@ impl Writer<'_, '_> {
         );
         self.run(
             vec![at(page, "5c")],
-            format!("Check that ActiveMasterFqdn and ActiveFileTransferAgents now name {to}:"),
+            format!(
+                "Check that ActiveMasterFqdn and ActiveFileTransferAgents now name a Front End Server of {to} ({}):",
+                cx.machines(backup).iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
             here,
             Ok(vec![
                 Command::new("Get-CsManagementStoreReplicationStatus")
@@ -241,7 +244,10 @@ impl Writer<'_, '_> {
         );
         self.run(
             vec![at(page, "5d")],
-            "Check that every replica reports True:",
+            format!(
+                "Check the replicas: every one reports UpToDate True except those of the servers of {name}, which failed ({}) and report False until they are restored. Edge Servers can take a few minutes more, replication reaching them from the new master:",
+                cx.machines(pool).iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
             here,
             Ok(vec![Command::new("Get-CsManagementStoreReplicationStatus")]),
         );
@@ -332,7 +338,38 @@ impl Writer<'_, '_> {
                     command,
                 );
             }
+            self.edge_replicas(edge, here);
         }
+    }
+
+    /// The Edge Servers of `edge` receive a next-hop change only by replication of the Central
+    /// Management store: each one's replica is checked before the users move.
+    fn edge_replicas(&mut self, edge: PoolId, here: Option<&Fqdn>) {
+        let cx = self.cx;
+        let machines = cx.machines(edge);
+        if machines.is_empty() {
+            return;
+        }
+        let commands = machines
+            .iter()
+            .map(|m| {
+                fqdn(m.as_str()).map(|f| {
+                    Command::new("Get-CsManagementStoreReplicationStatus").param("ReplicaFqdn", f)
+                })
+            })
+            .collect();
+        self.run(
+            vec![at(
+                &pages::GET_CS_MANAGEMENT_STORE_REPLICATION_STATUS,
+                "-ReplicaFqdn",
+            )],
+            format!(
+                "The Edge Servers of {} receive the change only by replication: check that each reports UpToDate True before going on, and wait while one reports False:",
+                cx.t.pool_name(edge)
+            ),
+            here,
+            commands,
+        );
     }
 
     /// JJ204945, then JJ688030: the users failed back once the pool runs, and their conference
@@ -358,6 +395,32 @@ impl Writer<'_, '_> {
             }),
         );
         let here = here.as_ref();
+        for edge in edges_using(t, pool) {
+            let edge_name = t.pool_name(edge);
+            let command = fqdn(&edge_name).and_then(|e| {
+                let p = fqdn(&name)?;
+                Ok(vec![
+                    Command::new("Set-CsEdgeServer")
+                        .param(
+                            "Identity",
+                            Literal::join(&[Part::Text("EdgeServer:"), Part::Value(&e)]),
+                        )
+                        .param(
+                            "Registrar",
+                            Literal::join(&[Part::Text("Registrar:"), Part::Value(&p)]),
+                        ),
+                ])
+            });
+            self.run(
+                vec![at(&pages::SET_CS_EDGE_SERVER, "-Registrar")],
+                format!(
+                    "The Edge pool {edge_name} still uses {to} as its next hop, as the failover left it. Failing back a pool (JJ204945) asks nothing more, but to bring the deployment back to what its topology records, point the Edge pool at {name} again:"
+                ),
+                here,
+                command,
+            );
+            self.edge_replicas(edge, here);
+        }
         if cms {
             self.say(
                 vec![at(page, "after"), at(&pages::JJ205376, "intro")],
