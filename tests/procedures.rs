@@ -1124,7 +1124,7 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
             failed: &["pool01.contoso.com"],
             holds: &["cms", "backup-mirrored", "edge", "edge-other-site"],
             cover: &[
-                "JJ204678", "JJ204945", "JJ205376", "JJ688030", "JJ205184", "JJ945635",
+                "JJ204678", "JJ204945", "JJ205376", "JJ688030", "JJ205184", "JJ945635", "JJ204773",
             ],
         },
         // pool02 held no store of its own beyond its users', and no Edge pool uses it.
@@ -1132,7 +1132,7 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
             dir: PAIRED,
             failed: &["pool02.contoso.com"],
             holds: &[],
-            cover: &["JJ204678", "JJ204945", "JJ688030"],
+            cover: &["JJ204678", "JJ204945", "JJ688030", "JJ204773"],
         },
     ]);
     for plan in &plans {

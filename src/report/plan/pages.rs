@@ -233,6 +233,12 @@ lync!(
     "front-end-pool-abc-failover-procedure"
 );
 lync!(
+    JJ204773,
+    "JJ204773",
+    "Deploying paired Front End pools for disaster recovery",
+    "deploying-paired-front-end-pools-for-disaster-recovery"
+);
+lync!(
     JJ945637,
     "JJ945637",
     "Performing an ABC Front End pool failover",
@@ -271,6 +277,7 @@ cmdlet!(START_CS_POOL, "Start-CsPool");
 cmdlet!(RESET_CS_POOL_REGISTRAR_STATE, "Reset-CsPoolRegistrarState");
 cmdlet!(EXPORT_CS_LIS_CONFIGURATION, "Export-CsLisConfiguration");
 cmdlet!(SET_CS_EDGE_SERVER, "Set-CsEdgeServer");
+cmdlet!(INVOKE_CS_POOL_FAIL_BACK, "Invoke-CsPoolFailBack");
 cmdlet!(
     GET_CS_MANAGEMENT_STORE_REPLICATION_STATUS,
     "Get-CsManagementStoreReplicationStatus"

@@ -382,9 +382,12 @@ impl Writer<'_, '_> {
         let page = &pages::JJ204945;
         let here = self.shell_and_run(
             &[pool, backup],
-            vec![at(page, "1")],
+            vec![
+                at(page, "1"),
+                at(&pages::INVOKE_CS_POOL_FAIL_BACK, "-DisasterMode"),
+            ],
             format!(
-                "once {name} runs again, fail its users back from {to}. It takes several minutes, up to about an hour for a pool of 20,000 users:"
+                "once {name} runs again, fail its users back from {to}. It takes several minutes, up to about an hour for a pool of 20,000 users. Run without -DisasterMode, as here, the failback keeps what the users changed on {to} during the failover; with -DisasterMode that data would be lost:"
             ),
             fqdn(&name).map(|p| {
                 vec![
@@ -444,6 +447,23 @@ impl Writer<'_, '_> {
             "Follow the copy until the data conference module reports Steady State. The page also passes -BackupModule here, which Get-CsBackupServiceStatus does not have:",
             here,
             fqdn(&to).map(|p| vec![Command::new("Get-CsBackupServiceStatus").param("PoolFqdn", p)]),
+        );
+        let both = fqdn(&name).and_then(|a| {
+            let b = fqdn(&to)?;
+            Ok(vec![
+                Command::new("Invoke-CsBackupServiceSync").param("PoolFqdn", a.clone()),
+                Command::new("Invoke-CsBackupServiceSync").param("PoolFqdn", b.clone()),
+                Command::new("Get-CsBackupServiceStatus").param("PoolFqdn", a),
+                Command::new("Get-CsBackupServiceStatus").param("PoolFqdn", b),
+            ])
+        });
+        self.run(
+            vec![at(&pages::JJ204773, "10")],
+            format!(
+                "Make the Backup Service copy the user and conference data of both pools to each other, and run the status commands until both directions report steady state: until then the copies each pool keeps of the other are not up to date, and another disaster would fail {name} or {to} over to stale data:"
+            ),
+            here,
+            both,
         );
     }
 
@@ -693,6 +713,34 @@ mod tests {
                 .iter()
                 .any(|c| c.starts_with("Invoke-CsManagementServerFailover -BackupSqlServerFqdn"))
         }));
+    }
+
+    #[test]
+    fn the_failback_ends_with_both_pools_synchronized_to_steady_state() {
+        let plan = plan_with(&[], &["pool02.contoso.com"]);
+        let failback = plan.sections.last().expect("the failback");
+        assert_eq!(failback.scenario, Scenario::PoolFailback);
+        let last = failback.steps.last().expect("a step");
+        assert_eq!(
+            (last.cites[0].page.key, last.cites[0].step),
+            ("JJ204773", "10")
+        );
+        assert_eq!(
+            last.commands,
+            [
+                "Invoke-CsBackupServiceSync -PoolFqdn 'pool02.contoso.com'",
+                "Invoke-CsBackupServiceSync -PoolFqdn 'pool01.contoso.com'",
+                "Get-CsBackupServiceStatus -PoolFqdn 'pool02.contoso.com'",
+                "Get-CsBackupServiceStatus -PoolFqdn 'pool01.contoso.com'",
+            ]
+        );
+        // The failback itself runs without -DisasterMode, which would drop the users' changes.
+        let back = &failback.steps[0];
+        assert_eq!(
+            back.commands,
+            ["Invoke-CsPoolFailBack -PoolFqdn 'pool02.contoso.com' -Verbose"]
+        );
+        assert!(back.text.contains("without -DisasterMode"), "{}", back.text);
     }
 
     #[test]
