@@ -1287,6 +1287,17 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
         1
     );
     assert!(commands(plain, "Set-CsEdgeServer").is_empty());
+    // The store is on pool01, not the failed pool: both backup relationships are read, the
+    // failed pool's (where the users go) and the page's, pool01's (where the store would go).
+    let relationships: Vec<Option<&str>> = commands(plain, "Get-CsPoolBackupRelationship")
+        .iter()
+        .map(|c| c.value("PoolFqdn"))
+        .collect();
+    assert_eq!(
+        relationships,
+        [Some("'pool02.contoso.com"), Some("'pool01.contoso.com")]
+    );
+    assert_eq!(commands(cms, "Get-CsPoolBackupRelationship").len(), 1);
     assert!(commands(plain, "Get-CsDatabaseMirrorState").is_empty());
 }
 

@@ -52,19 +52,35 @@ impl Writer<'_, '_> {
             ]),
         );
         let here = on.as_ref();
+        // The page's command asks for the backup pool of the pool holding the store (where the
+        // store fails over); the users fail over to the failed pool's. One query when they are
+        // the same pool, both when they differ.
+        let other = pairs.cms_pool().filter(|&p| p != pool);
+        let also = other.map_or_else(String::new, |p| {
+            format!(
+                " The second command is the page's: the backup pool of {}, which holds the Central Management store, is where the store would fail over.",
+                t.pool_name(p)
+            )
+        });
+        let what = if cms {
+            "the Central Management store and the users"
+        } else {
+            "the users"
+        };
+        let relationship = |p: PoolId| {
+            fqdn(&t.pool_name(p)).map(|f| {
+                Command::new("Get-CsPoolBackupRelationship")
+                    .param("PoolFqdn", f)
+                    .switch("LocalStore")
+            })
+        };
         self.run(
             vec![at(page, "2")],
             format!(
-                "Check that the backup pool of {name} is {to}, as the pool-pairs worksheet records; the failover goes there. (The page's command names the pool of the Central Management Server; the backup pool the failover needs is the failed pool's.) {LOCAL_STORE}"
+                "Check that the backup pool of {name} is {to}, as the pool-pairs worksheet records: {what} fail over there.{also} {LOCAL_STORE}"
             ),
             here,
-            fqdn(&name).map(|p| {
-                vec![
-                    Command::new("Get-CsPoolBackupRelationship")
-                        .param("PoolFqdn", p)
-                        .switch("LocalStore"),
-                ]
-            }),
+            std::iter::once(pool).chain(other).map(relationship).collect(),
         );
         self.run(
             vec![at(page, "3")],
@@ -84,9 +100,16 @@ impl Writer<'_, '_> {
         self.edge_next_hop(pool, backup, here);
         self.run(
             vec![at(page, "7")],
-            format!(
-                "Fail the users of {name} over to {to}. If the cmdlet stops because the Central Management store is not fully failed over, or because {name} is still an Edge pool's next hop, mend what its message names and run it again:"
-            ),
+            {
+                let edge = if edges_using(t, pool).is_empty() {
+                    String::new()
+                } else {
+                    format!(", or because {name} is still an Edge pool's next hop")
+                };
+                format!(
+                    "Fail the users of {name} over to {to}. If the cmdlet stops because the Central Management store is not fully failed over{edge}, mend what its message names and run it again:"
+                )
+            },
             here,
             fqdn(&name).map(|p| {
                 vec![
@@ -184,7 +207,7 @@ impl Writer<'_, '_> {
         if mirror.is_some() {
             self.run(
                 vec![at(page, "5a")],
-                format!("See which Back End Server of {to} is principal for the Central Management store. {LOCAL_STORE}"),
+                format!("See the state of the Central Management store's database on the Back End Servers of {to}. If StateOnPrimary and StateOnMirror both read DatabaseInaccessibleOrMirroringNotEnabled, neither copy can be reached: mend that before failing the store over. Which of the two is principal does not change the next command, which names both. {LOCAL_STORE}"),
                 here,
                 fqdn(&to).map(|p| {
                     vec![
@@ -222,6 +245,7 @@ impl Writer<'_, '_> {
         self.run(
             vec![
                 at(page, "5b"),
+                at(&pages::JJ945635, "2"),
                 at(&pages::INVOKE_CS_MANAGEMENT_SERVER_FAILOVER, "-BackupMirrorSqlServerFqdn"),
             ],
             format!(
