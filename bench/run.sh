@@ -27,7 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SIZES=${SIZES:-"2000 20000"}
-SHAPES=${SHAPES-"long-line namespaces attributes inspect-attributes baseline drift html"}
+SHAPES=${SHAPES-"long-line namespaces attributes inspect-attributes baseline drift html listing"}
 GROWTH_RUNS=${GROWTH_RUNS:-3}
 BIG_MB=${BIG_MB:-500}
 OUT=${BENCH_DIR:-target/bench}
@@ -180,6 +180,7 @@ base_size() {
         baseline) echo 60000 ;;         # baseline entries on one line, an IN007 finding each
         drift) echo 2000 ;;             # pools, every one renamed since the backup
         html) echo 2000 ;;              # pools, each Back End mirrored with a witness
+        listing) echo 60000 ;;          # files of a backup listing, most in the file store copy
     esac
 }
 
@@ -194,6 +195,20 @@ write_shape() {
             rm -f "$dir"/*.csv
             ;;
         html) "$GEN" --pools "$n" --mirrored --as-of "$AS_OF" --out "$dir" >/dev/null 2>&1 ;;
+        listing)
+            # The example deployment beside a listing of its latest run: the artefacts its
+            # worksheets name, then the file store copy's files.
+            mkdir -p "$dir"
+            cp testdata/example/* "$dir/"
+            awk -v n="$n" 'BEGIN {
+                run = "\\\\backup01.contoso.com\\lync\\2026-11-20\\"
+                print "FullName,Length,LastWriteTimeUtc"
+                split("CsConfiguration.zip CsLisConfiguration.zip RgsConfiguration.zip UserData-pool01.zip LcsLog.bak LcsCdr.bak QoEMetrics.bak", a, " ")
+                for (i = 1; i <= 7; i++) print run a[i] ",1000,2026-11-20T22:00:00.0000000Z"
+                for (i = 0; i < n; i++)
+                    printf "%sfilestore\\1-WebServices-1\\CollabContent\\%d\\file-%d.dat,%d,2026-11-1%dT10:00:00Z\n", run, i / 1000, i, i, i % 10
+            }' >"$dir/backup-listing.csv"
+            ;;
         inspect-attributes) "$SHAPE" --shape attributes --size "$n" --out "$dir" ;;
         *) "$SHAPE" --shape "$shape" --size "$n" --out "$dir" ;;
     esac
@@ -215,6 +230,7 @@ shape_command() {
             CMD=("$TOPOLINT" check --as-of "$AS_OF" --format json "$dir/topology.xml"
                 --backup-topology "$dir/backup-topology.xml.old") ;;
         html) CMD=("$TOPOLINT" check --as-of "$AS_OF" --format html --output "$out/r.html" "$dir") ;;
+        listing) CMD=("$TOPOLINT" check --as-of "$AS_OF" --format json "$dir") ;;
     esac
 }
 

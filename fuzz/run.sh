@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Seeds each fuzz target's corpus from testdata/ and runs it for a set time.
 #
-#   fuzz/run.sh                 every target (decode xml topology worksheet config check), 60 s each
+#   fuzz/run.sh                 every target (decode xml topology worksheet config check archive), 60 s each
 #   fuzz/run.sh 300 check       one target, 5 minutes
 #   FUZZ_TIME=600 fuzz/run.sh   every target, 10 minutes each
 #
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 testdata="$root/testdata"
-all_targets=(decode xml topology worksheet config check)
+all_targets=(decode xml topology worksheet config check archive)
 
 seconds="${FUZZ_TIME:-60}"
 if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then
@@ -58,6 +58,10 @@ seed() {
         ;;
     config)
         cp "$here"/seeds/config/*.toml "$dir/"
+        ;;
+    archive)
+        find "$testdata" -type f -name '*.zip' -size -64k -print0 |
+            while IFS= read -r -d '' f; do cp "$f" "$dir/$(seed_name "$f")"; done
         ;;
     check)
         # One input per topology: the topology, then the worksheets beside it.

@@ -114,6 +114,23 @@ pub fn worksheet(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+/// Opens bytes as an Export-Cs* archive and reads the topology inside its `DocItemSet.xml`, as
+/// a backup run's archive is read; returns the number of problems found (none for a readable
+/// archive holding a topology, or one without `DocItemSet.xml`).
+#[must_use]
+pub fn archive(bytes: &[u8]) -> usize {
+    let opened = crate::input::archive::open(std::io::Cursor::new(bytes));
+    let mut problems = opened.problems.len();
+    if let Some(doc) = opened.doc_item_set {
+        let decoded = source::decode(doc);
+        match model::read_embedded(&decoded.text, source::FileId(0)) {
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => problems += 1,
+        }
+    }
+    problems
+}
+
 /// Parses `topolint.toml` text and renders the error, if any, as the binary would. Returns the
 /// rendered error (empty when the configuration is valid).
 #[must_use]

@@ -322,3 +322,33 @@ fn the_same_input_gives_the_same_output() {
         assert!(first == second, "{what}: two runs differ");
     }
 }
+
+#[test]
+fn mutated_archives_never_panic() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/rules/EV604/pass-share-configuration-with-topology/share/2026-11-20");
+    let archive = fs::read(dir.join("CsConfiguration.zip")).unwrap();
+    assert_eq!(
+        fuzzing::archive(&archive),
+        0,
+        "the fixture is a readable archive"
+    );
+    let mut rng = Rng(0x7090_11E7_5EED_0019);
+    let mut runs = 0;
+    for (how, bytes) in mutations(&mut rng, &archive, 40) {
+        let outcome = catch_unwind(AssertUnwindSafe(|| fuzzing::archive(&bytes)));
+        assert!(outcome.is_ok(), "CsConfiguration.zip {how} panicked");
+        runs += 1;
+    }
+    // Every prefix of it too: a copy cut off anywhere.
+    for len in (0..archive.len()).step_by(97) {
+        let outcome = catch_unwind(AssertUnwindSafe(|| fuzzing::archive(&archive[..len])));
+        assert!(outcome.is_ok(), "CsConfiguration.zip cut at {len} panicked");
+        assert!(
+            outcome.unwrap_or(0) > 0,
+            "cut at {len}, it is no readable archive"
+        );
+        runs += 1;
+    }
+    assert!(runs > 40, "only {runs} runs");
+}

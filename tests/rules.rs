@@ -4,14 +4,17 @@
 //! case is pinned by a snapshot.
 //!
 //! A case folder holding a `backup-topology.xml` (or `.tbxml`) is checked with that file as
-//! `--backup-topology`, for the DR rules.
+//! `--backup-topology`, for the DR rules; one holding a `topolint.toml` with that configuration
+//! (its exemptions, and the `backup-shares` of the EV cases).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use topolint::commands::{Env, attach_config, read_workspace, read_workspace_with_backup};
+use topolint::commands::{
+    Env, attach_config, read_backups, read_workspace, read_workspace_with, share_folders,
+};
 use topolint::lint::config;
 use topolint::lint::engine::{self, RuleSet};
 use topolint::lint::options::Options;
@@ -114,14 +117,7 @@ fn rule_fixtures() {
             .select(std::slice::from_ref(&code), &[])
             .expect("fixture folder names a rule");
         let backup = backup_of(&root().join(&path));
-        let mut ws = read_workspace_with_backup(
-            std::slice::from_ref(&path),
-            false,
-            backup.as_deref(),
-            &env(),
-        )
-        .expect("readable case");
-        // A case may carry its own topolint.toml (exemptions, for IN007).
+        // A case may carry its own topolint.toml (exemptions for IN007, backup shares for EV).
         let config_path = root().join(&path).join("topolint.toml");
         let config = if config_path.is_file() {
             config::load(Some(&config_path), &root(), topolint::rules::REGISTRY)
@@ -129,6 +125,16 @@ fn rule_fixtures() {
         } else {
             config::Config::default()
         };
+        let skip = share_folders(&[], &config, &env()).expect("shares");
+        let mut ws = read_workspace_with(
+            std::slice::from_ref(&path),
+            false,
+            backup.as_deref(),
+            &skip,
+            &env(),
+        )
+        .expect("readable case");
+        read_backups(&mut ws, &[], &config, false, &env()).expect("shares read");
         let config_file = attach_config(&mut ws, &config);
         let waivers = Waivers {
             exemptions: &config.exemptions,

@@ -4,6 +4,7 @@
 //! (`sql_support`), and which Front End pools are paired (`pairs`).
 
 pub mod drift;
+pub mod evidence;
 pub mod facts;
 pub mod pairs;
 pub mod restore;

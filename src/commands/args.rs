@@ -95,6 +95,15 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub backup_topology: Option<PathBuf>,
 
+    /// Read the backup runs the worksheets name on the share UNC (`\\host\share`) from DIR, a
+    /// local copy or mount of it (repeatable; EV rules)
+    #[arg(long, value_name = "UNC=DIR")]
+    pub backup_share: Vec<String>,
+
+    /// Read the backup runs on the shares the worksheets name, as they are (Windows; EV rules)
+    #[arg(long)]
+    pub read_backups: bool,
+
     /// Leave out the findings recorded in this baseline file; report only new ones and those
     /// that got worse (its errors still keep the verdict NOT READY)
     #[arg(long, value_name = "FILE")]
@@ -133,6 +142,14 @@ pub struct InspectArgs {
     /// Also walk hidden and ignored paths
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// Read the backup runs on the share UNC from DIR, a local copy or mount of it (repeatable)
+    #[arg(long, value_name = "UNC=DIR")]
+    pub backup_share: Vec<String>,
+
+    /// Read the backup runs on the shares the worksheets name, as they are (Windows)
+    #[arg(long)]
+    pub read_backups: bool,
 }
 
 #[derive(Debug, Args)]

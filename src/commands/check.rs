@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::args::{CheckArgs, ColorChoice, FailOn, Format};
 use super::setup::{
-    Env, as_of, attach_config, configured, read_baseline, read_workspace_with_backup, release,
-    write,
+    Env, as_of, attach_config, configured, read_backups, read_baseline, read_workspace_with,
+    release, share_folders, write,
 };
 use crate::input::{identity, paths};
 use crate::lint::draft::Severity;
@@ -32,7 +32,9 @@ pub(super) fn check(args: CheckArgs, env: &Env, stdout: &mut dyn Write) -> Resul
         .backup_topology
         .clone()
         .or_else(|| config.backup_topology.clone());
-    let mut ws = read_workspace_with_backup(&args.paths, args.no_ignore, backup.as_deref(), env)?;
+    let skip = share_folders(&args.backup_share, &config, env)?;
+    let mut ws = read_workspace_with(&args.paths, args.no_ignore, backup.as_deref(), &skip, env)?;
+    read_backups(&mut ws, &args.backup_share, &config, args.read_backups, env)?;
     // The configuration and the baseline join the workspace, so IN007 can point into them.
     let config_file = attach_config(&mut ws, &config);
     let baseline = match (&args.baseline, &args.write_baseline) {

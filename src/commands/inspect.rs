@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::{InspectArgs, InspectFormat};
-use super::setup::{Env, read_workspace, write};
+use super::setup::{Env, read_backups, read_workspace_with, share_folders, write};
 use crate::lint::error::Fatal;
 use crate::model::Workspace;
 use crate::model::load;
@@ -14,7 +14,10 @@ pub(super) fn inspect_cmd(args: &InspectArgs, env: &Env, out: &mut dyn Write) ->
     if let Some(sides) = &args.diff {
         return inspect_diff(sides, args.format, env, out);
     }
-    let ws = read_workspace(&args.paths, args.no_ignore, env)?;
+    let none = crate::lint::config::Config::default();
+    let skip = share_folders(&args.backup_share, &none, env)?;
+    let mut ws = read_workspace_with(&args.paths, args.no_ignore, None, &skip, env)?;
+    read_backups(&mut ws, &args.backup_share, &none, args.read_backups, env)?;
     let inventory = inspect::inventory(&ws);
     let text = args.format == InspectFormat::Text;
     if text && !env.console.unicode {

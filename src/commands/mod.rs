@@ -2,6 +2,7 @@
 
 pub mod args;
 mod check;
+mod evidence;
 mod inspect;
 mod plan;
 mod rules;
@@ -13,5 +14,6 @@ pub use check::refuse_replacing_inputs;
 pub(crate) use check::render;
 pub use run::run;
 pub use setup::{
-    Env, attach_config, exit_after_run, read_baseline, read_workspace, read_workspace_with_backup,
+    Env, attach_config, exit_after_run, read_backups, read_baseline, read_workspace,
+    read_workspace_with, read_workspace_with_backup, share_folders,
 };

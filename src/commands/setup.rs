@@ -102,6 +102,50 @@ pub fn read_workspace_with_backup(
     backup: Option<&Path>,
     env: &Env,
 ) -> Result<Workspace, Fatal> {
+    read_workspace_with(paths, no_ignore, backup, &[], env)
+}
+
+/// Reads what the worksheets of each deployment name on the backup shares: `given` are the
+/// `--backup-share UNC=DIR` values, then the configuration's `backup-shares`; `read_backups`
+/// reads the shares as they are (Windows).
+///
+/// # Errors
+/// A `--backup-share` that is not `UNC=DIR` or names no folder; `--read-backups` off Windows.
+pub fn read_backups(
+    ws: &mut Workspace,
+    given: &[String],
+    config: &Config,
+    read_backups: bool,
+    env: &Env,
+) -> Result<(), Fatal> {
+    let shares =
+        super::evidence::Shares::new(given, &config.backup_shares, read_backups, &env.cwd)?;
+    super::evidence::read(ws, &shares, &env.cwd);
+    Ok(())
+}
+
+/// The local folders of the backup shares a run reads (`--backup-share`, `[options]
+/// backup-shares`): never walked as inputs.
+///
+/// # Errors
+/// As [`read_backups`].
+pub fn share_folders(given: &[String], config: &Config, env: &Env) -> Result<Vec<PathBuf>, Fatal> {
+    let shares = super::evidence::Shares::new(given, &config.backup_shares, false, &env.cwd)?;
+    Ok(shares.mapped.into_iter().map(|(_, dir)| dir).collect())
+}
+
+/// [`read_workspace_with_backup`], leaving out every file under the folders of `skip` (the
+/// copies of backup shares: evidence, not deployments).
+///
+/// # Errors
+/// As [`read_workspace_with_backup`].
+pub fn read_workspace_with(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    backup: Option<&Path>,
+    skip: &[PathBuf],
+    env: &Env,
+) -> Result<Workspace, Fatal> {
     let backup = match backup {
         Some(given) => {
             let path = env.cwd.join(given);
@@ -114,6 +158,17 @@ pub fn read_workspace_with_backup(
         None => None,
     };
     let (mut inputs, walk_errors) = discover::discover(paths, &env.cwd, no_ignore)?;
+    if !skip.is_empty() {
+        let skip: Vec<PathBuf> = skip.iter().filter_map(|d| d.canonicalize().ok()).collect();
+        inputs.retain(|i| {
+            i.explicit
+                || !env
+                    .cwd
+                    .join(&i.path)
+                    .canonicalize()
+                    .is_ok_and(|p| skip.iter().any(|d| p.starts_with(d)))
+        });
+    }
     // A walk that meets the backup-time topology leaves it out: it is no deployment.
     let mut walked_into_backup = None;
     if let Some(backup) = &backup {

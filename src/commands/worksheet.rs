@@ -577,7 +577,14 @@ mod tests {
     #[test]
     fn the_example_gets_a_row_for_everything_the_rules_look_for() {
         let t = example_templates();
-        assert_eq!(t.len(), Kind::ALL.len());
+        // Every kind but the backup listing, which Get-ChildItem writes.
+        assert_eq!(
+            t.len(),
+            Kind::ALL
+                .iter()
+                .filter(|k| **k != Kind::BackupListing)
+                .count()
+        );
         assert_eq!(
             column(&t[0], "Database"),
             vec!["rtcxds", "lcslog", "lcscdr", "qoemetrics"]

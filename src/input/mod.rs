@@ -2,14 +2,17 @@
 //! written.
 //!
 //! `table` is a worksheet's grid of cells, whatever the file format; `csv` reads one from CSV
-//! text in the dialects Windows tools write.
+//! text in the dialects Windows tools write. `share` reads a backup share's folders and `archive`
+//! the ZIP archives the Export-Cs* cmdlets write, both without trusting what they find.
 
+pub mod archive;
 pub mod csv;
 pub mod dialect;
 pub mod discover;
 pub mod identity;
 pub mod paths;
 pub mod problem;
+pub mod share;
 pub mod source;
 pub mod span;
 pub mod table;

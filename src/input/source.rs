@@ -448,6 +448,16 @@ pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 /// # Errors
 /// Why the file was not read, in words.
 pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    let (file, len) = open_regular(path)?;
+    read_capped(file, len, cap)
+}
+
+/// Opens a regular file for reading, as [`read_file`] does, without reading it: the file and
+/// its length.
+///
+/// # Errors
+/// Why the file was not opened, in words.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), String> {
     check_regular(path)?;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -461,7 +471,7 @@ pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     if !meta.is_file() {
         return Err(not_regular(&meta));
     }
-    read_capped(file, meta.len(), cap)
+    Ok((file, meta.len()))
 }
 
 /// [`read_file`] for a file that must be UTF-8 text (a configuration, a baseline).

@@ -37,6 +37,11 @@ pub struct Config {
     pub require_readiness: bool,
     /// Where `backup-topology`'s value is in the file, for pointing at it.
     backup_topology_span: Option<std::ops::Range<usize>>,
+    /// `[options] backup-shares`: each share (`\\host\share[\folder]`, as written) with the
+    /// folder holding a copy of it, resolved against the configuration file's folder.
+    pub backup_shares: Vec<(String, PathBuf)>,
+    /// Where each `backup-shares` value is in the file, in the same order.
+    backup_shares_spans: Vec<std::ops::Range<usize>>,
     /// `[[exemptions]]`, in file order.
     pub exemptions: Vec<Exemption>,
     /// The file's text, for pointing at an exemption (empty without a file).
@@ -95,6 +100,7 @@ struct RawOptions {
     product: Option<toml::Spanned<String>>,
     backup_topology: Option<toml::Spanned<String>>,
     require_readiness: Option<bool>,
+    backup_shares: Option<BTreeMap<String, toml::Spanned<String>>>,
 }
 
 /// The most bytes read from a configuration file (4 MiB: some thousands of exemptions); a larger
@@ -126,36 +132,19 @@ pub fn load(explicit: Option<&Path>, cwd: &Path, rules: Registry) -> Result<Conf
         }
     })?;
     let mut config = parse(&text, &shown, rules)?;
-    // A relative `backup-topology` is relative to the configuration file, wherever it is run,
-    // and stays inside its folder: a committed configuration must not read the machine.
+    // A relative path is relative to the configuration file, wherever it is run, and stays
+    // inside its folder: a committed configuration must not read the machine.
+    let base = path.parent().unwrap_or(cwd).to_path_buf();
     if let Some(backup) = config.backup_topology.take() {
-        let base = path.parent().unwrap_or(cwd);
-        let resolved = base.join(&backup);
-        let escape = if is_rooted(&backup.to_string_lossy()) {
-            Some("is an absolute path, not inside")
-        } else if climbs(&backup.to_string_lossy()) {
-            Some("climbs out of")
-        } else {
-            None
-        };
-        let outside = |why: &str| {
-            config_error(
-                &text,
-                &shown,
-                format!(
-                    "backup-topology `{}` {why} the folder of {shown}",
-                    crate::input::text::shown(&backup.to_string_lossy())
-                ),
-                config.backup_topology_span.clone(),
-                Some(
-                    "a path in the configuration stays inside the folder of the configuration file (or its subfolders); to compare with a file elsewhere, name it on the command line: --backup-topology PATH"
-                        .to_string(),
-                ),
-            )
-        };
-        if let Some(why) = escape {
-            return Err(outside(why));
-        }
+        let span = config.backup_topology_span.clone();
+        let resolved = inside(
+            &base,
+            &backup,
+            &text,
+            &shown,
+            "backup-topology",
+            span.clone(),
+        )?;
         if !resolved.is_file() {
             return Err(config_error(
                 &text,
@@ -164,24 +153,89 @@ pub fn load(explicit: Option<&Path>, cwd: &Path, rules: Registry) -> Result<Conf
                     "backup-topology `{}` is not a file",
                     crate::input::text::shown(&backup.to_string_lossy())
                 ),
-                config.backup_topology_span.clone(),
+                span,
                 Some(format!(
                     "the path is relative to {shown}'s folder; it names the topology exported with the last backup (`Get-CsTopology -AsXml`)"
                 )),
             ));
         }
-        // A link inside the folder may still lead out of it.
-        let inside = match (base.canonicalize(), resolved.canonicalize()) {
-            (Ok(base), Ok(target)) => target.starts_with(base),
-            _ => false,
-        };
-        if !inside {
-            return Err(outside("leads (through a link) out of"));
-        }
         config.backup_topology = Some(resolved);
+    }
+    for (i, (unc, dir)) in config.backup_shares.iter_mut().enumerate() {
+        let span = config.backup_shares_spans.get(i).cloned();
+        let resolved = inside(&base, dir, &text, &shown, "backup-shares", span.clone())?;
+        if !resolved.is_dir() {
+            return Err(config_error(
+                &text,
+                &shown,
+                format!(
+                    "backup-shares: `{}` for `{}` is not a folder",
+                    crate::input::text::shown(&dir.to_string_lossy()),
+                    crate::input::text::shown(unc)
+                ),
+                span,
+                Some(format!(
+                    "the path is relative to {shown}'s folder; it names a copy or mount of the share"
+                )),
+            ));
+        }
+        *dir = resolved;
     }
     config.path = Some(path);
     Ok(config)
+}
+
+/// `value` (a path of the configuration, under `key`) resolved against `base`, the folder of
+/// the configuration file; an absolute path, one that climbs out, or one that leads out through a
+/// link is an error pointing at `span`. A path that does not exist is returned as it is (the
+/// caller says what it should be).
+fn inside(
+    base: &Path,
+    value: &Path,
+    text: &str,
+    shown: &str,
+    key: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> Result<PathBuf, Fatal> {
+    let written = value.to_string_lossy();
+    let outside = |why: &str| {
+        config_error(
+            text,
+            shown,
+            format!(
+                "{key} `{}` {why} the folder of {shown}",
+                crate::input::text::shown(&written)
+            ),
+            span.clone(),
+            Some(format!(
+                "a path in the configuration stays inside the folder of the configuration file (or its subfolders); to read one elsewhere, name it on the command line: --{}",
+                if key == "backup-shares" {
+                    "backup-share UNC=DIR"
+                } else {
+                    "backup-topology PATH"
+                }
+            )),
+        )
+    };
+    if is_rooted(&written) {
+        return Err(outside("is an absolute path, not inside"));
+    }
+    if climbs(&written) {
+        return Err(outside("climbs out of"));
+    }
+    let resolved = base.join(value);
+    if !resolved.exists() {
+        return Ok(resolved);
+    }
+    // A link inside the folder may still lead out of it.
+    let inside = match (base.canonicalize(), resolved.canonicalize()) {
+        (Ok(base), Ok(target)) => target.starts_with(base),
+        _ => false,
+    };
+    if !inside {
+        return Err(outside("leads (through a link) out of"));
+    }
+    Ok(resolved)
 }
 
 /// Whether a path written in the configuration is absolute or rooted, on any system the file
@@ -302,6 +356,36 @@ pub fn parse(text: &str, shown: &str, rules: Registry) -> Result<Config, Fatal> 
         config.backup_topology = Some(PathBuf::from(value));
         config.backup_topology_span = Some(backup.span());
     }
+    for (unc, dir) in raw.options.backup_shares.iter().flatten() {
+        if crate::model::evidence::SharePath::parse(unc).is_none() {
+            return Err(error(
+                format!(
+                    "backup-shares: `{}` is not a share",
+                    crate::input::text::shown(unc)
+                ),
+                find_key(text, unc).or_else(|| Some(dir.span())),
+                Some("name the share as the worksheets do, `\\\\host\\share` (a TOML literal string in single quotes keeps the backslashes as they are)".to_string()),
+            ));
+        }
+        let value = dir.get_ref().trim();
+        if value.is_empty() {
+            return Err(error(
+                format!(
+                    "backup-shares: the folder for `{}` is empty",
+                    crate::input::text::shown(unc)
+                ),
+                Some(dir.span()),
+                Some(
+                    "name the folder holding a copy or mount of the share, relative to this file"
+                        .to_string(),
+                ),
+            ));
+        }
+        config
+            .backup_shares
+            .push((unc.clone(), PathBuf::from(value)));
+        config.backup_shares_spans.push(dir.span());
+    }
     Ok(config)
 }
 
@@ -369,6 +453,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "product",
             "backup-topology",
             "require-readiness",
+            "backup-shares",
         ],
     ),
     ("[[exemptions]]", &["rule", "entity", "reason", "expires"]),
@@ -397,7 +482,7 @@ fn unknown_field_help(message: &str) -> Option<String> {
         .min_by_key(|(d, _, _)| *d);
     Some(match closest {
         Some((_, table, k)) => format!("did you mean `{k}` (in {table})?"),
-        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology, require-readiness) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
+        None => "the known tables are [rules], [options] (max-backup-age-days, expiry-warning-days, product, backup-topology, require-readiness, backup-shares) and [[exemptions]] (rule, entity, reason, expires)".to_string(),
     })
 }
 

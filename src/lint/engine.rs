@@ -211,6 +211,10 @@ pub struct Summary {
     /// the backup (or the same export was named twice).
     #[serde(skip)]
     pub backup_identical: bool,
+    /// The backup-time topology was read from the latest run's Export-CsConfiguration archive
+    /// (`--backup-topology` was not given).
+    #[serde(skip)]
+    pub backup_from_archive: bool,
 }
 
 /// One deployment's outcome: the findings about its topology and worksheets.
@@ -233,6 +237,10 @@ pub struct DeploymentSummary {
     /// folder).
     #[serde(skip)]
     pub unjoined: usize,
+    /// The backup run its evidence rules checked, in words, when it has evidence (a
+    /// `backup-listing` worksheet, a share read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_run: Option<String>,
 }
 
 impl DeploymentSummary {
@@ -275,6 +283,15 @@ pub fn deployment_summaries(
     if let (Some(backup), 1) = (&ws.backup, ws.deployments.len()) {
         owner.entry(backup.file).or_insert(0);
     }
+    // The archives of a deployment's backup run, and what was read inside them.
+    for archive in &ws.archives {
+        if let Some(d) = archive.deployment {
+            owner.entry(archive.file).or_insert(d);
+            if let Some(member) = archive.member {
+                owner.entry(member).or_insert(d);
+            }
+        }
+    }
     let mut counts = vec![[0usize; 3]; ws.deployments.len()];
     for f in findings.iter().filter(|f| f.is_active()) {
         let Some(&d) = f.primary.as_ref().and_then(|l| owner.get(&l.file)) else {
@@ -315,6 +332,7 @@ pub fn deployment_summaries(
                 readiness_checked,
                 has_worksheets: d.has_worksheets(),
                 unjoined: d.unjoined,
+                backup_run: None,
             }
         })
         .collect()
@@ -369,7 +387,16 @@ pub fn run_with(
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let deployments = deployment_summaries(ws, &findings, &baselined, readiness_selected);
+    let mut deployments = deployment_summaries(ws, &findings, &baselined, readiness_selected);
+    // The run the EV rules checked, when one of them ran.
+    let evidence_selected = rules
+        .enabled()
+        .any(|(r, _)| r.meta.scope == Scope::Evidence);
+    for ((summary, d), facts) in deployments.iter_mut().zip(&ws.deployments).zip(&run.facts) {
+        if evidence_selected {
+            summary.backup_run = facts.evidence(d).map(|e| e.run.describe());
+        }
+    }
     // Ready only when every deployment is, and nothing outside them is in error either; not
     // ready when nothing was judged at all.
     let verdict = if errors > 0
@@ -416,21 +443,30 @@ pub fn run_with(
             rules_run,
             verdict,
             deployments,
-            backup_topology: ws
-                .backup
-                .as_ref()
-                .map(|b| ws.files.get(b.file).display.clone()),
-            backup_identical: ws.backup.as_ref().is_some_and(|b| {
+            backup_topology: backup_topology(ws).map(|b| ws.files.get(b.file).display.clone()),
+            backup_identical: backup_topology(ws).is_some_and(|b| {
                 let then = &ws.files.get(b.file).text;
                 ws.deployments
                     .iter()
                     .any(|d| ws.files.get(ws.topologies[d.topology].file).text == *then)
             }),
+            backup_from_archive: ws.backup.is_none() && backup_topology(ws).is_some(),
         },
         findings,
         baselined,
         runs,
     }
+}
+
+/// The backup-time topology of the run: `--backup-topology`'s, else the one inside the first
+/// deployment's latest Export-CsConfiguration archive.
+fn backup_topology(ws: &Workspace) -> Option<&crate::model::Topology> {
+    ws.backup.as_ref().or_else(|| {
+        ws.deployments
+            .iter()
+            .find_map(|d| d.archive.and_then(|i| ws.archives.get(i)))
+            .and_then(|a| a.topology.as_ref())
+    })
 }
 
 /// What every rule of a run shares: the workspace, the options, and the facts of each
@@ -476,7 +512,14 @@ fn contexts<'a>(run: &'a Run<'a>, rule: &RuleDef, stale: &'a [Stale]) -> Vec<Con
             .map(|(i, _)| context(Some(i)))
             .collect(),
         Scope::Drift => deployments
-            .filter(|_| ws.backup.is_some())
+            .filter(|(_, d)| ws.backup.is_some() || d.archive.is_some())
+            .map(|(i, _)| context(Some(i)))
+            .collect(),
+        Scope::Evidence => deployments
+            .filter(|(i, d)| {
+                crate::analysis::evidence::has_evidence(&d.sheets, d.backups.as_ref())
+                    || ws.archives.iter().any(|a| a.deployment == Some(*i))
+            })
             .map(|(i, _)| context(Some(i)))
             .collect(),
     }

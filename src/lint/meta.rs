@@ -12,8 +12,12 @@ pub enum Scope {
     /// A topology joined with its worksheets; runs only for deployments that have worksheets.
     Deployment,
     /// A topology compared with the one exported with the last backup; runs for every
-    /// deployment, and only when a backup-time topology is given (`--backup-topology`).
+    /// deployment that has one (`--backup-topology`, or the latest run's
+    /// Export-CsConfiguration archive).
     Drift,
+    /// The backup runs themselves; runs for every deployment with evidence of them (a
+    /// `backup-listing` worksheet, a share read, an archive opened).
+    Evidence,
     /// The run's exemptions and baseline, after every other rule; runs once per run.
     Waivers,
 }
@@ -52,6 +56,7 @@ impl RuleMeta {
             "RS" => "restore readiness",
             "HA" => "SQL mirroring high availability",
             "DR" => "drift since the backup",
+            "EV" => "evidence from the backup runs",
             _ => "other",
         }
     }

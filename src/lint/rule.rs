@@ -8,6 +8,7 @@ use super::meta::RuleMeta;
 use super::options::Options;
 use super::waiver::Stale;
 use crate::analysis::drift::{self, Diff};
+use crate::analysis::evidence::Evidence;
 use crate::analysis::facts::Facts;
 use crate::analysis::restore::Server;
 use crate::input::problem::{InputProblem, ProblemKind};
@@ -62,11 +63,36 @@ impl<'a> Context<'a> {
             .map(|d| &self.workspace.topologies[d.topology])
     }
 
-    /// The topology exported with the last backup (`--backup-topology`); none for input rules
-    /// and when no backup-time topology was given.
+    /// The topology exported with the last backup (`--backup-topology`, else the one inside the
+    /// latest run's Export-CsConfiguration archive); none for input rules and when there is
+    /// none.
     #[must_use]
     pub fn backup(&self) -> Option<&'a Topology> {
-        self.deployment.and(self.workspace.backup.as_ref())
+        let d = self.deployment?;
+        self.workspace.backup.as_ref().or_else(|| {
+            d.archive
+                .and_then(|i| self.workspace.archives.get(i))
+                .and_then(|a| a.topology.as_ref())
+        })
+    }
+
+    /// The index of the deployment in [`Workspace::deployments`] (none for input rules).
+    #[must_use]
+    pub fn deployment_index(&self) -> Option<usize> {
+        let d = self.deployment?;
+        self.workspace
+            .deployments
+            .iter()
+            .position(|other| std::ptr::eq(other, d))
+    }
+
+    /// What the evidence of the backup runs shows of the deployment (EV rules): `None` for
+    /// input rules, and when there is no evidence (no `backup-listing` worksheet, no share
+    /// read).
+    #[must_use]
+    pub fn evidence(&self) -> Option<&'a Evidence> {
+        let d = self.deployment?;
+        self.facts?.evidence(d)
     }
 
     /// The deployment's topology, the backup-time one, and how they differ (DR rules).

@@ -134,7 +134,7 @@ fn unread_binary(
     let (what, unread, help) = match binary {
         Binary::Zip => (
             "a ZIP archive",
-            "topolint does not read archives yet, so nothing in it was checked",
+            "archives are read only in a backup run (`--backup-share`) or as `--backup-topology`, so nothing in this one was checked",
             "Export-CsConfiguration and the other Export-Cs* cmdlets write ZIP archives: they belong with the backups; the topology topolint checks is the XML `(Get-CsTopology -AsXml).ToString()` writes",
         ),
         Binary::Workbook => (
@@ -266,6 +266,24 @@ fn decode_file(
 /// [`Workspace::backup`]: the same reader as every other input (either document form, any
 /// supported encoding), its problems reported like theirs; never a deployment of its own.
 pub fn load_backup(ws: &mut Workspace, path: &Path, cwd: &Path) {
+    // An Export-CsConfiguration archive holds the topology exported with it.
+    let zip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        || std::fs::File::open(path).is_ok_and(|mut f| {
+            let mut magic = [0u8; 4];
+            std::io::Read::read_exact(&mut f, &mut magic).is_ok() && magic == *b"PK\x03\x04"
+        });
+    if zip {
+        let origin = super::archives::Origin {
+            cmdlet: Some("Export-CsConfiguration"),
+            named_at: None,
+            deployment: (ws.deployments.len() == 1).then_some(0),
+        };
+        let at = super::archives::read(ws, path, source::display_path(path, cwd), origin);
+        ws.backup = ws.archives[at].topology.take();
+        return;
+    }
     ws.backup = load_topology_file(ws, path, cwd);
 }
 
@@ -569,6 +587,8 @@ pub fn form_deployments(ws: &mut Workspace) {
                 worksheets,
                 sheets,
                 unjoined: if alone { 0 } else { folder.sheets.len() },
+                backups: None,
+                archive: None,
             });
         }
         if folder.sheets.is_empty() || alone {

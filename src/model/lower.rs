@@ -74,6 +74,33 @@ pub fn lower(doc: &XmlDoc<'_>, file: FileId) -> Recognized {
     Recognized::Topology(Box::new(st.finish()))
 }
 
+/// Reads the published topology held anywhere inside a larger document: the first `Topology`
+/// element of the topology namespace, as Export-CsConfiguration keeps it in `DocItemSet.xml`
+/// (`DocItemSet/DocItem/Data/Topology`). Spans point into the whole document. `Ok(None)` when
+/// the document holds no such element.
+///
+/// # Errors
+/// The first well-formedness error of the document.
+pub fn read_embedded(text: &str, file: FileId) -> Result<Option<Topology>, XmlError> {
+    let doc = crate::input::xml::parse(text)?;
+    let root = doc.root();
+    let Some(at) = std::iter::once(root)
+        .chain(doc.descendants(root))
+        .find(|&id| doc.is(id, &[Ns::Topology], "Topology"))
+    else {
+        return Ok(None);
+    };
+    let mut st = State::new(&doc, file, Form::Published);
+    st.topo.root = doc.elem(at).tag;
+    let mut l = Lowerer {
+        doc: &doc,
+        st: &mut st,
+    };
+    l.published(at);
+    l.scan_placeholders(at);
+    Ok(Some(st.finish()))
+}
+
 /// Parses and lowers a document in one pass.
 ///
 /// A published topology is lowered one part at a time (a site, a cluster, a SQL instance, a

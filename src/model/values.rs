@@ -87,6 +87,42 @@ impl Db {
         )
     }
 
+    /// The databases whose own names a file name holds (`rtcxds.bak`, `LcsCdr_20261120.bak`):
+    /// each where no letter is glued to it, the longest at each place, so that `mgccomp.bak` is
+    /// mgccomp and not mgc, and `rtcab1.bak` is rtcab1.
+    #[must_use]
+    pub fn in_file_name(name: &str) -> Vec<Self> {
+        let lower = name.to_ascii_lowercase();
+        let bytes = lower.as_bytes();
+        let mut out: Vec<Self> = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if i > 0 && bytes[i - 1].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let here = DB_NAMES
+                .iter()
+                .map(|(_, db)| *db)
+                .filter(|db| {
+                    let n = db.name();
+                    lower[i..].starts_with(n)
+                        && !bytes.get(i + n.len()).is_some_and(u8::is_ascii_alphabetic)
+                })
+                .max_by_key(|db| db.name().len());
+            match here {
+                Some(db) => {
+                    if !out.contains(&db) {
+                        out.push(db);
+                    }
+                    i += db.name().len();
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
     /// The databases a cell names, in the order written, each once.
     ///
     /// Names match as whole words, case-insensitively, longest first: `rtcxds` is never read as
@@ -209,6 +245,15 @@ impl Schedule {
     pub fn is_daily_or_more(&self) -> bool {
         matches!(self, Self::Hours(n) if *n <= 24)
     }
+}
+
+/// A file's size as a listing writes it: a whole number of bytes.
+#[must_use]
+pub fn size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
 }
 
 /// `\\host\share[\path]`.
@@ -505,6 +550,25 @@ mod tests {
             Schedule::parse("when we remember"),
             Schedule::Other("when we remember".into())
         );
+    }
+
+    #[test]
+    fn database_names_in_file_names() {
+        assert_eq!(
+            Db::in_file_name("rtcxds_backup_2026_11_20.bak"),
+            [Db::Rtcxds]
+        );
+        assert_eq!(Db::in_file_name("LcsCdr20261120.bak"), [Db::Lcscdr]);
+        assert_eq!(Db::in_file_name("mgccomp.bak"), [Db::Mgccomp]);
+        assert_eq!(Db::in_file_name("rtcab1.bak"), [Db::Rtcab1]);
+        assert_eq!(
+            Db::in_file_name("SQL01_LcsLog_and_QoEMetrics.bak"),
+            [Db::Lcslog, Db::Qoemetrics]
+        );
+        // Glued to letters: not a database name.
+        assert!(Db::in_file_name("axds.bak").is_empty());
+        assert!(Db::in_file_name("listing.csv").is_empty());
+        assert!(Db::in_file_name("xdsfoo").is_empty());
     }
 
     #[test]

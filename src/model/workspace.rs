@@ -18,6 +18,9 @@ pub struct Workspace {
     /// The topology exported with the last backup (`--backup-topology`), read for comparison
     /// only: it is never a deployment of its own.
     pub backup: Option<Topology>,
+    /// The Export-Cs* archives opened (a run's on a backup share, or one named with
+    /// `--backup-topology`); a topology inside one is never a deployment of its own.
+    pub archives: Vec<super::evidence::Archive>,
     /// Files read for the run that are not inputs (the configuration, the baseline): findings
     /// may point into them, but no input rule reads them.
     pub auxiliary: Vec<FileId>,
@@ -54,6 +57,11 @@ pub struct Deployment {
     /// Worksheets in the folder that could not be joined with this topology, because another
     /// topology document shares the folder: its readiness cannot be judged.
     pub unjoined: usize,
+    /// What was read of its backup share(s) (`--backup-share`, `--read-backups`).
+    pub backups: Option<super::evidence::Backups>,
+    /// Index into [`Workspace::archives`] of the latest run's Export-CsConfiguration archive,
+    /// when it holds a topology: the backup-time topology when `--backup-topology` is not given.
+    pub archive: Option<usize>,
 }
 
 impl Deployment {

@@ -14,7 +14,10 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         Scope::Topology => "every topology",
         Scope::Deployment => "deployments with worksheets (topology joined with its worksheets)",
         Scope::Drift => {
-            "deployments checked with `--backup-topology` (compared with the backup-time topology)"
+            "deployments with a backup-time topology (`--backup-topology`, or the latest backup run's Export-CsConfiguration archive)"
+        }
+        Scope::Evidence => {
+            "deployments with evidence of their backup runs (a `backup-listing` worksheet, `--backup-share`, `--read-backups`)"
         }
         Scope::Waivers => "the exemptions of topolint.toml and the baseline file",
     };

@@ -284,8 +284,23 @@ fn summary(out: &mut dyn Write, report: &Report, backslashes: bool) -> io::Resul
                 out,
                 "Compared with the backup-time topology {backup}: identical to today's, so nothing changed since the backup."
             )?;
+        } else if s.backup_from_archive {
+            writeln!(
+                out,
+                "Compared with the backup-time topology {backup}, read from the latest backup run's Export-CsConfiguration archive."
+            )?;
         } else {
             writeln!(out, "Compared with the backup-time topology {backup}.")?;
+        }
+    }
+    for d in &s.deployments {
+        if let Some(run) = &d.backup_run {
+            let whose = if s.deployments.len() > 1 {
+                format!(" for {}", Term(&shown(&d.topology)))
+            } else {
+                String::new()
+            };
+            writeln!(out, "Backup run checked{whose}: {}.", Term(run))?;
         }
     }
     if s.deployments.len() > 1 {

@@ -19,6 +19,54 @@ pub struct Inventory {
     pub worksheets: Vec<WorksheetView>,
     /// Inputs that could not be understood.
     pub problems: Vec<ProblemView>,
+    /// For each deployment with evidence of its backup runs: the run checked and what was
+    /// found of each artefact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backups: Vec<BackupsView>,
+}
+
+/// The evidence of one deployment's latest backup run.
+#[derive(Serialize)]
+pub struct BackupsView {
+    /// The deployment's topology.
+    pub topology: String,
+    /// The run checked, in words.
+    pub run: String,
+    pub artefacts: Vec<ArtefactView>,
+    /// Rows whose artefacts were not judged, and why.
+    pub not_judged: Vec<NotJudgedView>,
+    /// The Export-Cs* archives opened.
+    pub archives: Vec<ArchiveView>,
+    /// The backup-time topology the DR rules compare with, when it is an archive's.
+    pub backup_topology: Option<String>,
+    /// Links met on the shares and not followed.
+    pub links_not_followed: usize,
+}
+
+#[derive(Serialize)]
+pub struct ArtefactView {
+    pub entity: String,
+    /// `\\host\share\folder` looked in.
+    pub folder: String,
+    /// `present`, `empty`, `missing`.
+    pub status: &'static str,
+    /// The files that stand for it (the first few of a file store copy).
+    pub files: Vec<String>,
+    /// How many more files stand for it.
+    pub more_files: usize,
+}
+
+#[derive(Serialize)]
+pub struct NotJudgedView {
+    pub entity: String,
+    pub why: String,
+}
+
+#[derive(Serialize)]
+pub struct ArchiveView {
+    pub path: String,
+    pub readable: bool,
+    pub topology: bool,
 }
 
 #[derive(Serialize)]
@@ -149,7 +197,101 @@ pub fn inventory(ws: &Workspace) -> Inventory {
                 message: p.message.clone(),
             })
             .collect(),
+        backups: backups(ws),
     }
+}
+
+/// How many of an artefact's files are listed.
+const SHOWN_FILES: usize = 5;
+
+/// The evidence of each deployment that has some.
+fn backups(ws: &Workspace) -> Vec<BackupsView> {
+    use crate::analysis::evidence::{self, Outcome};
+    let mut out = Vec::new();
+    for (index, d) in ws.deployments.iter().enumerate() {
+        if !evidence::has_evidence(&d.sheets, d.backups.as_ref()) {
+            continue;
+        }
+        let judged = evidence::judge(&d.sheets, d.backups.as_ref());
+        let artefacts = judged
+            .checks
+            .iter()
+            .map(|c| {
+                let (status, files, more) = match &c.outcome {
+                    Outcome::Present { found, more } => (
+                        if c.what != evidence::Artefact::FileStore
+                            && found.iter().all(|f| f.size == 0)
+                        {
+                            "empty"
+                        } else {
+                            "present"
+                        },
+                        found
+                            .iter()
+                            .map(|f| match f.time {
+                                Some(t) => format!("{} ({} bytes, {t})", f.path, f.size),
+                                None => format!("{} ({} bytes)", f.path, f.size),
+                            })
+                            .collect(),
+                        *more,
+                    ),
+                    Outcome::Missing {
+                        folder_missing: false,
+                    } if c.what == evidence::Artefact::FileStore => ("empty", Vec::new(), 0),
+                    Outcome::Missing { .. } => ("missing", Vec::new(), 0),
+                };
+                let mut files: Vec<String> = files;
+                let more_files = more + files.len().saturating_sub(SHOWN_FILES);
+                files.truncate(SHOWN_FILES);
+                ArtefactView {
+                    entity: c.entity.clone(),
+                    folder: c.root.to_string(),
+                    status,
+                    files,
+                    more_files,
+                }
+            })
+            .collect();
+        let archives = ws
+            .archives
+            .iter()
+            .filter(|a| a.deployment == Some(index))
+            .map(|a| ArchiveView {
+                path: ws.files.get(a.file).display.clone(),
+                readable: a.problems.is_empty(),
+                topology: a.has_topology,
+            })
+            .collect();
+        out.push(BackupsView {
+            topology: ws.files.get(ws.topologies[d.topology].file).display.clone(),
+            run: judged.run.describe(),
+            artefacts,
+            not_judged: judged
+                .unjudged
+                .iter()
+                .map(|u| NotJudgedView {
+                    entity: u.entity.clone(),
+                    why: u.why.clone(),
+                })
+                .collect(),
+            archives,
+            links_not_followed: d.backups.as_ref().map_or(0, |b| {
+                b.folders
+                    .iter()
+                    .map(|f| match f.state {
+                        crate::model::evidence::FolderState::Read { links, .. } => links,
+                        _ => 0,
+                    })
+                    .sum()
+            }),
+            backup_topology: d
+                .archive
+                .and_then(|i| ws.archives.get(i))
+                .and_then(|a| a.member)
+                .map(|m| ws.files.get(m).display.clone()),
+        });
+    }
+    out
 }
 
 /// The pairings the worksheets of topology `index`'s deployment record, by topology names, then
@@ -382,6 +524,45 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
                 w.rows,
                 if w.rows == 1 { "" } else { "s" },
                 w.dialect
+            )?;
+        }
+    }
+    for b in &inventory.backups {
+        line!(out, "backups of {}:", b.topology)?;
+        line!(out, "  run checked: {}", b.run)?;
+        for a in &b.artefacts {
+            line!(out, "  {}: {} in {}", a.entity, a.status, a.folder)?;
+            for f in &a.files {
+                line!(out, "    {f}")?;
+            }
+            if a.more_files > 0 {
+                line!(out, "    and {} more", a.more_files)?;
+            }
+        }
+        for n in &b.not_judged {
+            line!(out, "  {}: not judged: {}", n.entity, n.why)?;
+        }
+        for a in &b.archives {
+            line!(
+                out,
+                "  archive {}: {}{}",
+                a.path,
+                if a.readable {
+                    "readable"
+                } else {
+                    "not readable (EV604)"
+                },
+                if a.topology { ", holds a topology" } else { "" }
+            )?;
+        }
+        if let Some(t) = &b.backup_topology {
+            line!(out, "  the DR rules compare with the topology in {t}")?;
+        }
+        if b.links_not_followed > 0 {
+            line!(
+                out,
+                "  links met and not followed: {}",
+                b.links_not_followed
             )?;
         }
     }

@@ -28,6 +28,10 @@ mod dr502_file_store_path_changed;
 mod dr503_sql_instance_changed;
 mod dr504_cms_moved;
 mod dr505_added_since_backup;
+mod ev601_backup_artefact_missing;
+mod ev602_backup_artefact_empty;
+mod ev603_backup_claim_unproven;
+mod ev604_backup_archive_unreadable;
 mod ha401_mirror_without_witness;
 mod ha402_witness_on_partner_host;
 mod ha403_mirror_on_same_host;
@@ -91,6 +95,10 @@ pub static ALL: &[&RuleDef] = &[
     &dr503_sql_instance_changed::RULE,
     &dr504_cms_moved::RULE,
     &dr505_added_since_backup::RULE,
+    &ev601_backup_artefact_missing::RULE,
+    &ev602_backup_artefact_empty::RULE,
+    &ev603_backup_claim_unproven::RULE,
+    &ev604_backup_archive_unreadable::RULE,
     &ha401_mirror_without_witness::RULE,
     &ha402_witness_on_partner_host::RULE,
     &ha403_mirror_on_same_host::RULE,

@@ -193,6 +193,22 @@ pub const POOL03: [(&str, &str, &str); 2] = [
     ),
 ];
 
+/// A complete listing of the example's latest backup run, as `Get-ChildItem | Select-Object
+/// FullName, Length, LastWriteTimeUtc | Export-Csv` writes it.
+pub const LISTING: &str =
+    include_str!("../../testdata/rules/EV601/pass-listing-complete/backup-listing.csv");
+
+/// [`example_with`], the deployment holding [`LISTING`] as `backup-listing.csv` too (which
+/// `edits` may change).
+pub fn example_listed(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
+    let base: Vec<(&str, &str)> = EXAMPLE
+        .iter()
+        .copied()
+        .chain([("backup-listing.csv", LISTING)])
+        .collect();
+    deployment_with(&base, rule, edits)
+}
+
 /// Like [`example_with`], over the paired deployment ([`PAIRED`]).
 pub fn paired_with(rule: &RuleDef, edits: &[(&str, &str, &str)]) -> Checked {
     deployment_with(PAIRED, rule, edits)

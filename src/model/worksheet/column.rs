@@ -139,6 +139,9 @@ pub struct RowReader<'a> {
     pub(super) columns: &'static [&'static Column],
     /// The next column to read.
     pub(super) next: usize,
+    /// Whether required cells are recorded ([`Found::required`], [`Found::blanks`]): not for a
+    /// listing a tool wrote, whose hundreds of thousands of rows nobody fills in by hand.
+    pub(super) records_required: bool,
     pub(super) found: &'a mut Found,
 }
 
@@ -158,7 +161,7 @@ impl RowReader<'_> {
                 text: String::new(),
                 span: self.record.span,
             });
-        if column.required && position.is_some() {
+        if column.required && position.is_some() && self.records_required {
             let row_key = self.row_key();
             if cell.is_blank() {
                 let header = position
@@ -247,7 +250,7 @@ pub mod cells {
         self, Db, Replacement as Replacement_, Retained as Retained_, Schedule as Schedule_,
         SqlEdition as SqlEdition_, SqlRef as SqlRef_, SqlVersion as SqlVersion_,
     };
-    use crate::model::{Fqdn as Fqdn_, date};
+    use crate::model::{Fqdn as Fqdn_, date, stamp};
 
     /// A value type of a column: the row field it fills, what a readable cell looks like (for
     /// values that can be unreadable) and how a cell is read.
@@ -286,6 +289,12 @@ pub mod cells {
     pub enum SqlEdition {}
     /// A TCP port.
     pub enum Port {}
+    /// A file's size in bytes.
+    pub enum Size {}
+    /// A file's last write time, ISO 8601 or in the culture of the machine that wrote it; a
+    /// culture form is settled once the whole file is read
+    /// ([`crate::model::worksheet::listing`]).
+    pub enum WriteTime {}
 
     impl CellType for Text {
         type Field = Cell;
@@ -375,5 +384,8 @@ pub mod cells {
         SqlEdition => SqlEdition_, SqlEdition_::parse,
             "Standard, Enterprise, Express, Datacenter, Developer, Web or Workgroup";
         Port => u16, values::port, "a TCP port from 1 to 65535";
+        Size => u64, values::size, "the file's size in bytes, a whole number";
+        WriteTime => stamp::Culture, |t: &str| stamp::parse(t, stamp::Zone::Local),
+            "the time as ISO 8601 (`2026-11-20T22:14:05Z`, what `ToString('o')` writes), or as Export-Csv writes it in the culture of the machine (`11/20/2026 10:14:05 PM`)";
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Microsoft publishes three worksheets (Database, File Store, Settings: *Backup and restoration
 //! worksheets*, Hh202169); `servers`, `sql-instances`, `certificates` and `backup-runs` are
-//! topolint's extensions for what the restore procedures need and those tables lack, and
-//! `pool-pairs` records which Front End pools are paired for disaster recovery.
+//! topolint's extensions for what the restore procedures need and those tables lack,
+//! `backup-listing` is the listing of a backup share `Get-ChildItem` writes, and `pool-pairs`
+//! records which Front End pools are paired for disaster recovery.
 //!
 //! A new kind is one more declaration here (and what its rows say of themselves, in
 //! [`super::rows`]); a new column is one more line in its kind. The reader, `worksheet init`,
@@ -138,6 +139,19 @@ worksheets! {
         share: Text = required "Backup share" =>
             "the `\\\\host\\share\\folder` the run was written to",
         notes: Text = optional "Notes" => NOTES,
+    }
+
+    /// The files of a backup share, as `Get-ChildItem -Recurse -File | Select-Object FullName,
+    /// Length, LastWriteTimeUtc | Export-Csv` lists them (any other column is ignored): what the
+    /// evidence rules read when the share cannot be reached. Not written by `worksheet init`.
+    BackupListing = "backup-listing", backup_listing: BackupListingRow, BackupListingColumns {
+        /// The file's UNC path (checked once the file is read: [`super::listing`]).
+        full_name: Text = required "FullName" =>
+            "the file's full path on the share, `\\\\host\\share\\folder\\file`",
+        length: Size = required "Length" => "the file's size in bytes",
+        /// Settled once the file is read ([`super::listing`]): every value read is then known.
+        written: WriteTime = required "LastWriteTimeUtc" | "LastWriteTime" =>
+            "when the file was last written, in UTC (`LastWriteTimeUtc`) or the share's local time (`LastWriteTime`)",
     }
 
     /// Each Front End pool and its backup pool, one row per direction, as

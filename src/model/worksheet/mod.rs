@@ -5,6 +5,7 @@
 pub mod column;
 mod declare;
 pub mod kinds;
+mod listing;
 pub mod read;
 pub mod rows;
 

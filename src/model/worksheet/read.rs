@@ -247,10 +247,13 @@ pub fn lower(table: Table, file: FileId) -> Read {
         .columns()
         .iter()
         .map(|col| {
-            header
-                .cells
-                .iter()
-                .position(|c| col.matches(&normalise_header(&c.text)))
+            // A column's own header wins over an alias: a whole Get-ChildItem export has both
+            // LastWriteTimeUtc and LastWriteTime.
+            let own = normalise_header(col.header);
+            let names = || header.cells.iter().map(|c| normalise_header(&c.text));
+            names()
+                .position(|n| n == own)
+                .or_else(|| names().position(|n| col.matches(&n)))
         })
         .collect();
     missing_columns(kind, &header, &positions, &mut found.problems);
@@ -296,9 +299,18 @@ pub fn lower(table: Table, file: FileId) -> Read {
                 positions: &positions,
                 columns: kind.columns(),
                 next: 0,
+                records_required: kind != Kind::BackupListing,
                 found: &mut found,
             },
         );
+    }
+    if let Rows::BackupListing(rows) = &mut sheet.rows {
+        let time = kind
+            .columns()
+            .iter()
+            .position(|c| c.is(&super::kinds::BackupListingRow::COLUMNS.written))
+            .and_then(|i| positions[i]);
+        super::listing::settle(rows, &header, time, &mut found.problems);
     }
     sheet.row_count = sheet.rows.len();
     sheet.blanks = found.blanks;
@@ -483,6 +495,46 @@ mod tests {
         );
         assert_eq!(sheet.blanks.len(), 1);
         assert_eq!(sheet.blanks[0].column.header, "Backup location");
+    }
+
+    #[test]
+    fn a_listing_is_read_with_its_times_settled_and_no_cell_to_fill_in() {
+        let (sheet, problems) = read(
+            "\"FullName\",\"Length\",\"LastWriteTime\",\"LastWriteTimeUtc\"\n\
+             \"\\\\\\\\b\\\\s\\\\a.zip\",\"5\",\"1/2/2026 1:00 AM\",\"2026-02-01T00:00:00Z\"\n\
+             \"D:\\\\b\\\\a.zip\",\"\",\"\",\"13/2/2026 10:00\"\n",
+        );
+        let Rows::BackupListing(rows) = &sheet.rows else {
+            panic!("a listing")
+        };
+        // LastWriteTimeUtc is read, though LastWriteTime comes first; its day-first cell
+        // settles nothing for the other column.
+        let time = rows[0]
+            .written
+            .value
+            .and_then(crate::model::stamp::Culture::known);
+        assert_eq!(
+            time.map(|t| t.to_string()).as_deref(),
+            Some("2026-02-01 00:00:00 UTC")
+        );
+        assert_eq!(
+            rows[1]
+                .written
+                .value
+                .and_then(crate::model::stamp::Culture::known)
+                .map(|t| t.date.to_string())
+                .as_deref(),
+            Some("2026-02-13")
+        );
+        assert_eq!(rows[0].length.value, Some(5));
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`D:\\\\b\\\\a.zip` is not a path on a share: the listing's files cannot be matched with the worksheets' `\\\\host\\share` locations"
+            ]
+        );
+        assert!(sheet.required.is_empty() && sheet.blanks.is_empty());
     }
 
     #[test]

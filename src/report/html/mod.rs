@@ -96,6 +96,8 @@ struct Page<'a> {
     files: Vec<InputRow>,
     deployments: Vec<DeploymentLine>,
     unjudged: Vec<Unjudged>,
+    /// The backup run the EV rules checked, per deployment that has one.
+    backup_runs: Vec<BackupRunLine>,
     exemptions: &'a [ExemptionRow],
     diagrams: Vec<DiagramSection>,
     total: usize,
@@ -125,6 +127,12 @@ struct DeploymentLine {
     topology: String,
     /// `7 worksheets`.
     worksheets: String,
+}
+
+/// The backup run checked for a deployment.
+struct BackupRunLine {
+    topology: String,
+    run: String,
 }
 
 /// A deployment whose readiness was not judged, and why.
@@ -249,6 +257,16 @@ pub fn page(ws: &Workspace, report: &Report, as_of: Date, exemptions: &[Exemptio
                 d.unjudged_because().map(|because| Unjudged {
                     topology: d.topology.clone(),
                     because,
+                })
+            })
+            .collect(),
+        backup_runs: s
+            .deployments
+            .iter()
+            .filter_map(|d| {
+                d.backup_run.as_ref().map(|run| BackupRunLine {
+                    topology: d.topology.clone(),
+                    run: run.replace('`', ""),
                 })
             })
             .collect(),
