@@ -338,20 +338,7 @@ impl Writer<'_, '_> {
                     ),
                 );
             } else {
-                let command = fqdn(&edge_name).and_then(|e| {
-                    let b = fqdn(&to)?;
-                    Ok(vec![
-                        Command::new("Set-CsEdgeServer")
-                            .param(
-                                "Identity",
-                                Literal::join(&[Part::Text("EdgeServer:"), Part::Value(&e)]),
-                            )
-                            .param(
-                                "Registrar",
-                                Literal::join(&[Part::Text("Registrar:"), Part::Value(&b)]),
-                            ),
-                    ])
-                });
+                let command = next_hop(&edge_name, &to);
                 self.run(
                     vec![at(page, "intro"), at(page, "Different site 1")],
                     format!(
@@ -424,20 +411,7 @@ impl Writer<'_, '_> {
         let here = here.as_ref();
         for edge in edges_using(t, pool) {
             let edge_name = t.pool_name(edge);
-            let command = fqdn(&edge_name).and_then(|e| {
-                let p = fqdn(&name)?;
-                Ok(vec![
-                    Command::new("Set-CsEdgeServer")
-                        .param(
-                            "Identity",
-                            Literal::join(&[Part::Text("EdgeServer:"), Part::Value(&e)]),
-                        )
-                        .param(
-                            "Registrar",
-                            Literal::join(&[Part::Text("Registrar:"), Part::Value(&p)]),
-                        ),
-                ])
-            });
+            let command = next_hop(&edge_name, &name);
             self.run(
                 vec![at(&pages::SET_CS_EDGE_SERVER, "-Registrar")],
                 format!(
@@ -528,6 +502,23 @@ impl Writer<'_, '_> {
         self.place = Some(Some(fe.clone()));
         Some(fe)
     }
+}
+
+/// `Set-CsEdgeServer` pointing the Edge pool `edge` at the Registrar of `pool`.
+fn next_hop(edge: &str, pool: &str) -> Commands {
+    let e = fqdn(edge)?;
+    let p = fqdn(pool)?;
+    Ok(vec![
+        Command::new("Set-CsEdgeServer")
+            .param(
+                "Identity",
+                Literal::join(&[Part::Text("EdgeServer:"), Part::Value(&e)]),
+            )
+            .param(
+                "Registrar",
+                Literal::join(&[Part::Text("Registrar:"), Part::Value(&p)]),
+            ),
+    ])
 }
 
 /// `text` with its first letter in upper case.
