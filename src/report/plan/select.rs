@@ -266,6 +266,9 @@ struct Losses {
     /// The instance of the Central Management store, when a failover moves the store to the
     /// backup pool: it is restored as a Back End.
     cms_moved: Option<SqlId>,
+    /// The instance of the active Central Management store (found once: a paired deployment
+    /// also defines a standby).
+    cms: Option<SqlId>,
 }
 
 fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
@@ -277,6 +280,7 @@ fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
         file_stores: Vec::new(),
         databases: Vec::new(),
         cms_moved: None,
+        cms: cx.t.central_management_store(),
     };
     for target in targets {
         match target {
@@ -472,7 +476,7 @@ fn instance_picks(cx: &Cx<'_>, r: &SqlRef, l: &Losses, mirrorings: &[Mirroring])
     let mut out = Vec::new();
     if let Some(i) = sql {
         // Only the active store: a standby on a paired pool's Back End is restored with it.
-        if cx.t.central_management_store() == Some(i) && l.cms_moved != Some(i) {
+        if l.cms == Some(i) && l.cms_moved != Some(i) {
             let mirror_lost = as_principal.is_some_and(|m| lost.contains(&m.mirror));
             out.push(cms(cx, i, as_principal.cloned(), mirror_lost, l));
             return out;
