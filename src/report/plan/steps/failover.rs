@@ -759,6 +759,48 @@ mod tests {
     }
 
     #[test]
+    fn a_standby_central_management_server_is_not_taken_for_the_active_one() {
+        // A standby Central Management Server on pool02, marked IsActive="false", ahead of the
+        // active one in the document, depending on the standby store on sql21.
+        let standby = concat!(
+            "<Service RoleVersion=\"1\" ServiceVersion=\"6\">\n",
+            "      <ServiceId SiteId=\"2\" RoleName=\"CentralMgmt\" Instance=\"1\" />\n",
+            "      <DependsOn>\n        <Dependency Usage=\"Default\">\n",
+            "          <ServiceId SiteId=\"2\" RoleName=\"CentralMgmtStore\" Instance=\"1\" />\n",
+            "        </Dependency>\n      </DependsOn>\n",
+            "      <InstalledOn>\n        <ClusterId SiteId=\"2\" Number=\"1\" />\n      </InstalledOn>\n",
+            "      <CentralMgmtService xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\" IsActive=\"false\" />\n",
+            "    </Service>\n    <Service RoleVersion=\"1\" ServiceVersion=\"6\">\n",
+            "      <ServiceId SiteId=\"1\" RoleName=\"UserServices\""
+        );
+        let edit = [(
+            "topology.xml",
+            "<Service RoleVersion=\"1\" ServiceVersion=\"6\">\n      <ServiceId SiteId=\"1\" RoleName=\"UserServices\"",
+            standby,
+        )];
+        // pool01 still holds the store: its failure fails the store over to sql21.
+        let plan = plan_with(&edit, &["pool01.contoso.com"]);
+        assert!(failover_steps(&plan).iter().any(|s| {
+            s.commands.iter().any(|c| {
+                c.starts_with(
+                    "Invoke-CsManagementServerFailover -BackupSqlServerFqdn 'sql21.contoso.com'",
+                )
+            })
+        }));
+        // pool02's failure leaves the store alone, and its Back End is restored as a Back End.
+        let plan = plan_with(&edit, &["pool02.contoso.com"]);
+        assert!(failover_steps(&plan).iter().any(|s| {
+            s.text
+                .starts_with("The Central Management store is on pool01.contoso.com")
+        }));
+        assert!(
+            plan.sections
+                .iter()
+                .all(|s| s.scenario != Scenario::CentralManagement)
+        );
+    }
+
+    #[test]
     fn a_backup_pool_that_failed_too_leaves_the_restore_alone() {
         let plan = plan_with(&[], &["pool01.contoso.com", "pool02.contoso.com"]);
         assert!(
