@@ -20,6 +20,9 @@
 # memory grow; a shape whose CPU time grows more than 4 times fails. Then a 500 MB attribute in
 # every output format (and `inspect`), with peak memory against the file size (at most 4 times).
 #
+# The worksheets are then gathered into one workbook (examples/csv-to-xlsx.rs), and `check` on
+# it is timed against the CSV files of the same run (WORKBOOKS=0 leaves it out).
+#
 #   SHAPES="long-line drift" bench/run.sh   # some shapes only (SHAPES="" for none)
 #   GROWTH_RUNS=5 BIG_MB=200 bench/run.sh   # runs per growth measurement; the attribute's size
 set -euo pipefail
@@ -55,10 +58,12 @@ echo "xmllint: $(xmllint --version 2>&1 | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (timings are only comparable within one run)"
 
 echo "== build"
-cargo build --release --quiet --bin topolint --example gen-topology --example gen-shapes
+cargo build --release --quiet --bin topolint --example gen-topology --example gen-shapes \
+    --example csv-to-xlsx
 TOPOLINT=target/release/topolint
 GEN=target/release/examples/gen-topology
 SHAPE=target/release/examples/gen-shapes
+TO_XLSX=target/release/examples/csv-to-xlsx
 
 for n in $SIZES; do
     "$GEN" --pools "$n" --as-of "$AS_OF" --out "$OUT/p$n" 2>/dev/null
@@ -122,6 +127,19 @@ for n in $SIZES; do
             n, f / x, f / s, d / x, rss * 1024 / bytes
     }'
 done
+if [ "${WORKBOOKS:-1}" = 1 ]; then
+    echo "== workbooks: the same seven worksheets as one .xlsx (median of $RUNS)"
+    for n in $SIZES; do
+        "$TO_XLSX" --from "$OUT/p$n" --out "$OUT/p$n-xlsx" 2>/dev/null
+        r=$(measure "$TOPOLINT" check --format json --as-of "$AS_OF" "$OUT/p$n-xlsx")
+        awk -v n="$n" -v t="${r% *}" -v m="${r#* }" -v c="${T[$n,dir]}" -v cm="${R[$n,dir]}" \
+            -v b="$(stat -c %s "$OUT/p$n-xlsx/worksheets.xlsx")" 'BEGIN {
+            printf "%s pools: %.3f s, %.1f MiB RSS (workbook %.1f MB); %.2fx the time and %.2fx the RSS of the CSV files\n",
+                n, t, m / 1024, b / 1e6, t / (c > 0 ? c : 0.001), m / (cm > 0 ? cm : 1)
+        }'
+    done
+fi
+
 largest=$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
 smallest=$(echo "$SIZES" | tr ' ' '\n' | sort -n | head -1)
 if [ "$largest" != "$smallest" ]; then

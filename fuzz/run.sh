@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds each fuzz target's corpus from testdata/ and runs it for a set time.
 #
-#   fuzz/run.sh                 every target (decode xml topology worksheet config check archive), 60 s each
+#   fuzz/run.sh                 every target (decode xml topology worksheet config check archive
+#                               workbook), 60 s each
 #   fuzz/run.sh 300 check       one target, 5 minutes
 #   FUZZ_TIME=600 fuzz/run.sh   every target, 10 minutes each
 #
@@ -13,7 +14,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 testdata="$root/testdata"
-all_targets=(decode xml topology worksheet config check archive)
+all_targets=(decode xml topology worksheet config check archive workbook)
 
 seconds="${FUZZ_TIME:-60}"
 if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then
@@ -62,6 +63,13 @@ seed() {
     archive)
         find "$testdata" -type f -name '*.zip' -size -64k -print0 |
             while IFS= read -r -d '' f; do cp "$f" "$dir/$(seed_name "$f")"; done
+        ;;
+    workbook)
+        # The example's worksheet template as a workbook, as `worksheet init` writes it.
+        (cd "$root" && cargo run --quiet --bin topolint -- worksheet init \
+            testdata/example/topology.xml --out "$dir/.init" --format xlsx --force >/dev/null)
+        mv "$dir/.init/worksheets.xlsx" "$dir/template.xlsx"
+        rmdir "$dir/.init"
         ;;
     check)
         # One input per topology: the topology, then the worksheets beside it.

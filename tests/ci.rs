@@ -258,6 +258,46 @@ fn assert_well_formed(xml: &str) {
 }
 
 #[test]
+fn findings_in_a_workbook_give_valid_sarif_with_the_sheet_and_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let deploy = dir.path().join("deploy");
+    fs::create_dir(&deploy).unwrap();
+    fs::copy(
+        root().join("testdata/example/topology.xml"),
+        deploy.join("topology.xml"),
+    )
+    .unwrap();
+    let init = topolint(dir.path())
+        .args([
+            "worksheet",
+            "init",
+            "deploy/topology.xml",
+            "--out",
+            "deploy",
+        ])
+        .args(["--format", "xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let output = check(dir.path(), &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    validate_sarif(&sarif);
+    let regions: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["region"])
+        .filter(|r| r.get("properties").is_some())
+        .collect();
+    assert!(regions.len() > 20, "{sarif}");
+    for region in regions {
+        let cell = region["properties"]["cell"].as_str().unwrap();
+        assert!(region["properties"]["sheet"].is_string(), "{region}");
+        assert!(cell.ends_with(&region["startLine"].to_string()), "{region}");
+    }
+}
+
+#[test]
 fn a_ready_deployment_gives_valid_sarif_without_results_and_junit_without_failures() {
     let output = topolint(&root())
         .args(["check", "testdata/example", "--as-of", AS_OF])

@@ -263,9 +263,10 @@ fn files_not_read_in_a_deployment_folder_are_warnings_that_say_what_they_were_ta
         b"PK\x03\x04\x14\x00rest",
     )
     .unwrap();
+    // A CSV file saved under a workbook's name.
     fs::write(
         dir.path().join("Backup worksheets.xlsx"),
-        b"PK\x03\x04\x14\x00rest",
+        b"Name,Phone\r\nHelpdesk,555-0100\r\n",
     )
     .unwrap();
     fs::write(
@@ -299,7 +300,7 @@ fn files_not_read_in_a_deployment_folder_are_warnings_that_say_what_they_were_ta
     assert_eq!(in004[0].0, "Backup worksheets.xlsx");
     assert_eq!(
         in004[0].2,
-        "`Backup worksheets.xlsx` is an Excel workbook (its name ends in .xlsx); topolint does not read workbooks yet, so its sheets were not checked"
+        "`Backup worksheets.xlsx` is named like an Excel workbook, but it is not a ZIP archive, which every .xlsx and .xlsm workbook is"
     );
     assert_eq!(in004[1].0, "CsConfiguration.zip");
     assert!(

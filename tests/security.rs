@@ -469,14 +469,93 @@ fn inspect_and_worksheet_init_output_is_inert() {
     }
 }
 
+#[test]
+fn a_sheet_name_acts_on_no_terminal_or_ci_service_in_any_format() {
+    // A servers worksheet whose sheet name (as the workbook's XML can write it, Excel's own
+    // rules aside) breaks a line to start logging commands, and turns the text around.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("servers").unwrap();
+    let rows = [
+        [
+            "Server FQDN",
+            "Role",
+            "Replacement server",
+            "Computer account retained",
+        ],
+        ["edge01.contoso.com", "Edge", "none", "n/a"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet
+                .write_string(u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), *value)
+                .unwrap();
+        }
+    }
+    let bytes = common::rewrite_part(&book.save_to_buffer().unwrap(), "xl/workbook.xml", |xml| {
+        xml.replacen(
+            "name=\"servers\"",
+            "name=\"s&#10;::error file=x::pwned&#10;##vso[task.setvariable variable=x]1&#8238;\"",
+            1,
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        common::root().join("testdata/example/topology.xml"),
+        dir.path().join("topology.xml"),
+    )
+    .unwrap();
+    fs::write(dir.path().join("book.xlsx"), bytes).unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    let mut cmd = topolint(dir.path());
+    cmd.args(["check", ".", "--as-of", AS_OF, "--color", "never"]);
+    for format in FORMATS {
+        cmd.args(["--format", format, "--output"])
+            .arg(reports.path().join(format));
+    }
+    let out = run_unchanged(dir.path(), &mut cmd);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    for format in FORMATS {
+        let output = fs::read_to_string(reports.path().join(format)).unwrap();
+        assert!(output.contains("pwned"), "{format}: the sheet is not named");
+        assert_inert(format, &output);
+    }
+    let inspect = run_unchanged(dir.path(), topolint(dir.path()).args(["inspect", "."]));
+    let listed = text(&inspect.stdout);
+    assert!(listed.contains("pwned"), "{listed}");
+    assert_inert("inspect", &listed);
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV cells written by `worksheet init`
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn worksheet_init_writes_no_formula_and_reads_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let topology = fs::read_to_string(common::root().join("testdata/example/topology.xml"))
+/// The `written` worksheets `worksheet init` wrote to `sheets` read back beside the topology,
+/// every one of them: no worksheet syntax error, and the values left out are IN009.
+fn reads_back(dir: &Path, written: usize) {
+    fs::copy(dir.join("topology.xml"), dir.join("sheets/topology.xml")).unwrap();
+    let out = run_unchanged(
+        dir,
+        topolint(dir).args(["check", "sheets", "--as-of", AS_OF, "--format", "json"]),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        report["summary"]["worksheets"], written,
+        "every worksheet written is read"
+    );
+    assert!(!codes.contains(&"IN005"), "{codes:?}");
+    assert!(codes.contains(&"IN009"), "{codes:?}");
+}
+
+/// The example's topology with values that a spreadsheet would run as formulas.
+fn formula_topology() -> String {
+    fs::read_to_string(common::root().join("testdata/example/topology.xml"))
         .unwrap()
         .replacen(
             "Fqdn=\"fe02.contoso.com\"",
@@ -493,15 +572,26 @@ fn worksheet_init_writes_no_formula_and_reads_back() {
             "Fqdn=\"-2+3+cmd|&apos; /C calc&apos;!A0\"",
             2,
         )
-        .replace("Name=\"monitoring\"", "Name=\"+monitoring\"");
+        .replace("Name=\"monitoring\"", "Name=\"+monitoring\"")
+}
+
+/// `worksheet init topology.xml --out sheets` plus `extra`, in a folder holding
+/// [`formula_topology`]: the folder, the topology, and the command's output.
+fn init_formula_topology(extra: &[&str]) -> (tempfile::TempDir, String, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let topology = formula_topology();
     fs::write(dir.path().join("topology.xml"), &topology).unwrap();
-    let init = run_clean(topolint(dir.path()).args([
-        "worksheet",
-        "init",
-        "topology.xml",
-        "--out",
-        "sheets",
-    ]));
+    let init = run_clean(
+        topolint(dir.path())
+            .args(["worksheet", "init", "topology.xml", "--out", "sheets"])
+            .args(extra),
+    );
+    (dir, topology, init)
+}
+
+#[test]
+fn worksheet_init_writes_no_formula_and_reads_back() {
+    let (dir, topology, init) = init_formula_topology(&[]);
     let report = text(&init.stdout);
     assert_eq!(
         init.status.code(),
@@ -542,30 +632,61 @@ fn worksheet_init_writes_no_formula_and_reads_back() {
     }
     assert!(cells > 50);
     let written = fs::read_dir(dir.path().join("sheets")).unwrap().count();
-    // The worksheets read back: no worksheet syntax error, and the values left out are IN009.
-    fs::copy(
-        dir.path().join("topology.xml"),
-        dir.path().join("sheets/topology.xml"),
-    )
-    .unwrap();
-    let out = run_unchanged(
-        dir.path(),
-        topolint(dir.path()).args(["check", "sheets", "--as-of", AS_OF, "--format", "json"]),
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        report["summary"]["worksheets"], written,
-        "every file written is read"
-    );
     assert!(written >= 8, "one file per kind: {written}");
-    assert!(!codes.contains(&"IN005"), "{codes:?}");
-    assert!(codes.contains(&"IN009"), "{codes:?}");
+    reads_back(dir.path(), written);
+}
+
+#[test]
+fn worksheet_init_workbook_holds_strings_only_and_reads_back() {
+    use calamine::{Data, Reader};
+    let (dir, topology, init) = init_formula_topology(&["--format", "xlsx"]);
+    let report = text(&init.stdout);
+    assert_eq!(init.status.code(), Some(1), "{report}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("topology.xml")).unwrap(),
+        topology
+    );
+    for value in ["`=cmd|' /c calc'!a0`", "`+monitoring`"] {
+        assert!(report.contains(value), "{value} not listed:\n{report}");
+    }
+    let path = dir.path().join("sheets/worksheets.xlsx");
+    let bytes = fs::read(&path).unwrap();
+    // No part of the workbook holds a formula.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "{}",
+            part.name()
+        );
+    }
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut cells = 0;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for cell in range.used_cells() {
+            cells += 1;
+            let Data::String(value) = cell.2 else {
+                panic!(
+                    "{name} {:?}: {:?} is not a string",
+                    (cell.0, cell.1),
+                    cell.2
+                )
+            };
+            assert!(
+                !value.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{name}: cell {value:?}"
+            );
+            assert!(!value.contains("calc"), "{name}: cell {value:?}");
+        }
+    }
+    assert!(cells > 50);
+    let written = book.sheet_names().len();
+    assert!(written >= 8, "one sheet per kind: {written}");
+    reads_back(dir.path(), written);
 }
 
 // ---------------------------------------------------------------------------------------------

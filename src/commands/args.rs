@@ -32,13 +32,26 @@ pub struct InitArgs {
     /// The topology document (`Get-CsTopology -AsXml` export or .tbxml)
     pub topology: PathBuf,
 
-    /// The directory to write the CSV files to (created if missing)
+    /// The directory to write the worksheets to (created if missing)
     #[arg(long)]
     pub out: PathBuf,
+
+    /// A CSV file per kind, or one Excel workbook (`worksheets.xlsx`) with a sheet per kind
+    #[arg(long, value_enum, default_value_t = InitFormat::Csv)]
+    pub format: InitFormat,
 
     /// Overwrite worksheets that already exist in the directory
     #[arg(long)]
     pub force: bool,
+}
+
+/// What `worksheet init` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InitFormat {
+    /// One CSV file per worksheet
+    Csv,
+    /// One Excel workbook, a sheet per worksheet
+    Xlsx,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod plan;
 mod rules;
 mod run;
 mod setup;
+pub mod workbook;
 pub mod worksheet;
 
 pub use check::refuse_replacing_inputs;

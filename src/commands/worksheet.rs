@@ -1,6 +1,7 @@
-//! `topolint worksheet init TOPOLOGY --out DIR`: the worksheets, pre-filled from a
-//! topology with every row the readiness rules look for, and blank cells for what only the
-//! administrator knows.
+//! `topolint worksheet init TOPOLOGY --out DIR [--format csv|xlsx]`: the worksheets, pre-filled
+//! from a topology with every row the readiness rules look for, and blank cells for what only the
+//! administrator knows: a CSV file per kind, or one workbook of a sheet per kind
+//! ([`super::workbook`]) holding the same cells.
 //!
 //! Every value taken from the topology becomes a cell through [`cell`]: it must pass its check
 //! ([`crate::model::valid`]) and must not start like a spreadsheet formula (`= + - @`, a tab or
@@ -14,7 +15,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::args::InitArgs;
+use super::args::{InitArgs, InitFormat};
 use super::setup::{Env, read_workspace};
 use crate::analysis::restore::{self, Server};
 use crate::input::identity::Identity;
@@ -418,9 +419,40 @@ pub fn run(args: &InitArgs, env: &Env) -> Result<Outcome, Fatal> {
     let Templates { sheets, withheld } = templates(topology);
     let source = Identity::of(&env.cwd.join(&args.topology));
     let shown = |p: &Path| terminal(&crate::input::source::display_path(p, &env.cwd)).into_owned();
+    // What to write: each file's name, bytes, and what the report says of it.
+    let files: Vec<(String, Vec<u8>, String)> = match args.format {
+        InitFormat::Csv => sheets
+            .iter()
+            .map(|t| {
+                let rows = t.rows.len();
+                (
+                    t.file_name(),
+                    t.csv().into_bytes(),
+                    format!("{rows} row{}", if rows == 1 { "" } else { "s" }),
+                )
+            })
+            .collect(),
+        InitFormat::Xlsx => {
+            let kinds: Vec<(Kind, &[Vec<String>])> =
+                sheets.iter().map(|t| (t.kind, t.rows.as_slice())).collect();
+            let bytes = super::workbook::workbook(&kinds).map_err(|e| Fatal::Io {
+                message: format!("cannot write the workbook: {e}"),
+            })?;
+            let rows: usize = sheets.iter().map(|t| t.rows.len()).sum();
+            vec![(
+                super::workbook::FILE_NAME.to_string(),
+                bytes,
+                format!(
+                    "{} sheets, {rows} row{}",
+                    sheets.len(),
+                    if rows == 1 { "" } else { "s" }
+                ),
+            )]
+        }
+    };
     let mut existing = Vec::new();
-    for template in &sheets {
-        let path = out.join(template.file_name());
+    for (name, _, _) in &files {
+        let path = out.join(name);
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
@@ -459,21 +491,39 @@ pub fn run(args: &InitArgs, env: &Env) -> Result<Outcome, Fatal> {
             help: Some("pass --force to overwrite, or choose another --out directory".to_string()),
         });
     }
+    // The worksheets in the other form beside the new ones would be read too, each row twice.
+    let other: Vec<String> = match args.format {
+        InitFormat::Csv => vec![super::workbook::FILE_NAME.to_string()],
+        InitFormat::Xlsx => sheets.iter().map(Template::file_name).collect(),
+    }
+    .into_iter()
+    .map(|name| out.join(name))
+    .filter(|path| std::fs::symlink_metadata(path).is_ok())
+    .map(|path| shown(&path))
+    .collect();
+    if !other.is_empty() {
+        return Err(Fatal::Usage {
+            message: format!(
+                "{} already {} the worksheets in the other form: `check` would read both, each row twice",
+                other.join(", "),
+                if other.len() == 1 { "holds" } else { "hold" }
+            ),
+            help: Some(
+                "choose another --out directory, or move the existing worksheets away first"
+                    .to_string(),
+            ),
+        });
+    }
     std::fs::create_dir_all(&out).map_err(|e| Fatal::Io {
         message: format!("cannot create `{}`: {e}", shown(&out)),
     })?;
     let mut report = String::new();
-    for template in &sheets {
-        let path = out.join(template.file_name());
-        write_new(&path, template.csv().as_bytes()).map_err(|e| Fatal::Io {
+    for (name, bytes, what) in &files {
+        let path = out.join(name);
+        write_new(&path, bytes).map_err(|e| Fatal::Io {
             message: format!("cannot write `{}`: {e}", shown(&path)),
         })?;
-        report.push_str(&format!(
-            "wrote {} ({} row{})\n",
-            shown(&path),
-            template.rows.len(),
-            if template.rows.len() == 1 { "" } else { "s" }
-        ));
+        report.push_str(&format!("wrote {} ({what})\n", shown(&path)));
     }
     if !withheld.is_empty() {
         report.push_str(&format!(

@@ -207,8 +207,10 @@ mod tests {
     }
 
     fn dialect_of(table: &Table) -> Dialect {
-        let Layout::Csv(dialect) = table.layout;
-        dialect
+        match table.layout {
+            Layout::Csv(dialect) => dialect,
+            Layout::Sheet => panic!("a CSV table"),
+        }
     }
 
     #[test]

@@ -95,6 +95,29 @@ pub struct InputProblem {
     pub related: Vec<Label>,
 }
 
+impl InputProblem {
+    /// A problem of `kind` at `span`, with the rule's severity and label.
+    #[must_use]
+    pub fn new(
+        kind: ProblemKind,
+        file: FileId,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        Self {
+            kind,
+            file,
+            span,
+            message,
+            help,
+            severity: None,
+            label: None,
+            related: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

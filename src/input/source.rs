@@ -25,6 +25,8 @@ pub enum Encoding {
     Windows1252,
     /// A binary file (an archive, a workbook) that is not read as text.
     Binary,
+    /// A sheet of an Excel workbook, laid out as text ([`crate::input::grid`]).
+    Sheet,
 }
 
 impl Encoding {
@@ -37,6 +39,7 @@ impl Encoding {
             Self::Utf16Be => "UTF-16BE",
             Self::Windows1252 => "Windows-1252",
             Self::Binary => "binary (not read as text)",
+            Self::Sheet => "Excel workbook",
         }
     }
 }
@@ -55,6 +58,35 @@ pub struct SourceFile {
     line_starts: OnceLock<Vec<u32>>,
     /// The number of characters before every [`CHAR_MARK`]-th byte, for columns on long lines.
     char_marks: OnceLock<Vec<u32>>,
+    /// For a sheet of a workbook: which, and its header. Its text is the sheet laid out, a line
+    /// for each row; `display` is the workbook's.
+    pub sheet: Option<Sheet>,
+}
+
+/// A sheet of a workbook, read as a source of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    /// The sheet's name, as the workbook gives it.
+    pub name: String,
+    /// The header row (1-based).
+    pub header_row: usize,
+    /// The header cells' texts, by column.
+    pub headers: Vec<String>,
+}
+
+/// A cell of a sheet: its 1-based row and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellAt {
+    pub row: usize,
+    pub column: usize,
+}
+
+impl CellAt {
+    /// In A1 notation: `C7`.
+    #[must_use]
+    pub fn name(self) -> String {
+        crate::input::grid::cell_name(self.row, self.column)
+    }
 }
 
 /// Bytes between two entries of [`SourceFile`]'s character marks: a column is counted from the
@@ -83,7 +115,24 @@ impl SourceFile {
             encoding,
             line_starts: OnceLock::new(),
             char_marks: OnceLock::new(),
+            sheet: None,
         }
+    }
+
+    /// The cell of a sheet a byte offset falls in (`None` for a file that is no sheet).
+    #[must_use]
+    pub fn cell(&self, offset: u32) -> Option<CellAt> {
+        self.sheet.as_ref()?;
+        let offset = crate::input::span::floor_char_boundary(&self.text, offset as usize);
+        let line = self.line_index(offset);
+        Some(CellAt {
+            row: line + 1,
+            column: crate::input::grid::column_at(
+                &self.text,
+                self.line_starts()[line] as usize,
+                offset,
+            ),
+        })
     }
 
     fn line_starts(&self) -> &[u32] {
@@ -188,6 +237,22 @@ impl Files {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files
             .push(SourceFile::new(id, path, display, text, encoding));
+        id
+    }
+
+    /// Adds a sheet of a workbook: `text` is the sheet laid out by [`crate::input::grid`],
+    /// `display` the workbook's path as shown.
+    pub fn add_sheet(
+        &mut self,
+        path: PathBuf,
+        display: String,
+        text: String,
+        sheet: Sheet,
+    ) -> FileId {
+        let id = self.add(path, display, text, Encoding::Sheet);
+        if let Some(file) = self.files.last_mut() {
+            file.sheet = Some(sheet);
+        }
         id
     }
 

@@ -1,7 +1,7 @@
 //! A worksheet as a grid of cells that keep where they are written, whatever the file format:
 //! the header record, the data records, and what was wrong with the structure. The CSV reader
-//! ([`super::csv`]) builds one; a workbook reader would build the same, its cells pointing at
-//! their places in the workbook.
+//! ([`super::csv`]) builds one; so does a workbook's sheet, laid out as text by the grid module,
+//! its cells pointing at their places in the sheet.
 
 use crate::input::span::Span;
 
@@ -42,6 +42,8 @@ pub struct TableProblem {
 pub enum Layout {
     /// CSV text in this dialect.
     Csv(super::dialect::Dialect),
+    /// A sheet of an Excel workbook.
+    Sheet,
 }
 
 impl Layout {
@@ -51,6 +53,7 @@ impl Layout {
     pub fn describe(self) -> String {
         match self {
             Self::Csv(dialect) => dialect.describe(),
+            Self::Sheet => "a sheet of an Excel workbook".to_string(),
         }
     }
 }

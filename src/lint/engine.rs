@@ -418,7 +418,10 @@ pub fn run_with(
             // The configuration and baseline files are in the workspace only to be pointed at.
             files: ws
                 .files
-                .len()
+                .iter()
+                // A workbook's sheets are parts of its file.
+                .filter(|f| f.sheet.is_none())
+                .count()
                 // Archives and workbooks skipped outside deployment folders were not read.
                 .saturating_sub(
                     ws.unread
@@ -713,13 +716,16 @@ fn baseline(
     }
 }
 
-/// By path, then position, then rule; exact repeats removed.
+/// By path (in a workbook, then by sheet, in the workbook's order), then position, then rule;
+/// exact repeats removed.
 fn sort_findings(ws: &Workspace, findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             f.primary.as_ref().map(|l| {
+                let file = ws.files.get(l.file);
                 (
-                    ws.files.get(l.file).display.clone(),
+                    file.display.clone(),
+                    file.sheet.is_some().then_some(l.file),
                     l.span.start,
                     l.span.end,
                 )

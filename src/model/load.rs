@@ -60,7 +60,13 @@ pub fn read_more(ws: &mut Workspace, inputs: &[Input], cwd: &Path) {
 
 fn load_one(ws: &mut Workspace, input: &Input, cwd: &Path) {
     let display = source::display_path(&input.path, cwd);
-    // An archive or a workbook is never read as text: not even its bytes are needed.
+    if model::workbook::is_workbook(&input.path) {
+        // A workbook is read whole, up to its own cap.
+        let bytes = source::read_file(&input.path, crate::input::workbook::MAX_FILE_BYTES);
+        ingest(ws, input, display, bytes);
+        return;
+    }
+    // An archive is never read as text: not even its bytes are needed.
     if let Some(binary) = Binary::by_name(&input.path) {
         unread_binary(ws, input, display, binary, None);
         return;
@@ -73,32 +79,20 @@ fn load_one(ws: &mut Workspace, input: &Input, cwd: &Path) {
 enum Binary {
     /// A ZIP archive: what the Export-Cs* cmdlets write.
     Zip,
-    /// An Excel workbook (`.xlsx`, `.xlsm`: a ZIP archive inside).
-    Workbook,
     /// An Excel 97-2003 workbook or another OLE compound file.
     LegacyWorkbook,
 }
 
 impl Binary {
-    /// By the file's name: `.zip`, `.xlsx`, `.xlsm`.
+    /// By the file's name: `.zip` (a workbook's name is read as a workbook).
     fn by_name(path: &Path) -> Option<Self> {
-        if has_extension(path, &["zip"]) {
-            Some(Self::Zip)
-        } else if has_extension(path, &["xlsx", "xlsm"]) {
-            Some(Self::Workbook)
-        } else {
-            None
-        }
+        has_extension(path, &["zip"]).then_some(Self::Zip)
     }
 
     /// By the file's first bytes, whatever its name.
-    fn by_content(path: &Path, bytes: &[u8]) -> Option<Self> {
+    fn by_content(bytes: &[u8]) -> Option<Self> {
         if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-            Some(if has_extension(path, &["xlsx", "xlsm"]) {
-                Self::Workbook
-            } else {
-                Self::Zip
-            })
+            Some(Self::Zip)
         } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             Some(Self::LegacyWorkbook)
         } else {
@@ -137,15 +131,10 @@ fn unread_binary(
             "archives are read only in a backup run (`--backup-share`) or as `--backup-topology`, so nothing in this one was checked",
             "Export-CsConfiguration and the other Export-Cs* cmdlets write ZIP archives: they belong with the backups; the topology topolint checks is the XML `(Get-CsTopology -AsXml).ToString()` writes",
         ),
-        Binary::Workbook => (
-            "an Excel workbook",
-            "topolint does not read workbooks yet, so its sheets were not checked",
-            "save each sheet as CSV in this folder (File > Save As > CSV UTF-8 (Comma delimited)): each file is recognised as a worksheet by its header row",
-        ),
         Binary::LegacyWorkbook => (
             "an Excel 97-2003 workbook (or another OLE compound file)",
-            "topolint does not read workbooks, so it was not checked",
-            "save each sheet as CSV in this folder (File > Save As > CSV UTF-8 (Comma delimited)): each file is recognised as a worksheet by its header row",
+            "topolint reads Excel workbooks saved as .xlsx or .xlsm, not this older format, so it was not checked",
+            "open it in Excel and save it as Excel Workbook (*.xlsx) in this folder: each sheet is recognised as a worksheet by its header row",
         ),
     };
     let id = ws
@@ -164,12 +153,16 @@ fn unread_binary(
 
 /// Adds one file's bytes (or the reason they could not be read) to the workspace.
 pub fn ingest(ws: &mut Workspace, input: &Input, display: String, bytes: Result<Vec<u8>, String>) {
+    if model::workbook::is_workbook(&input.path) {
+        load_workbook(ws, input, display, bytes);
+        return;
+    }
     if let Some(binary) = Binary::by_name(&input.path) {
         unread_binary(ws, input, display, binary, None);
         return;
     }
     if let Ok(bytes) = &bytes {
-        if let Some(binary) = Binary::by_content(&input.path, bytes) {
+        if let Some(binary) = Binary::by_content(bytes) {
             let magic = if bytes.starts_with(b"PK") {
                 "`PK`, a ZIP archive's signature"
             } else {
@@ -424,63 +417,109 @@ fn load_csv(ws: &mut Workspace, id: FileId, explicit: bool) {
                     .map(|e| e.to_string_lossy().to_lowercase())
                     .unwrap_or_default()
             );
-            let mut labels = Vec::new();
-            let message = if header.is_empty() && text.trim().is_empty() {
-                format!("{read_as}, but it is empty: no header row")
-            } else {
-                match &closest {
-                    None => format!("{read_as}, but its header row matches no worksheet kind"),
-                    Some(c) => {
-                        for near in &c.near {
-                            labels.push((near.span, format!("did you mean `{}`?", near.column)));
-                        }
-                        let mut differs: Vec<String> = c
-                            .near
-                            .iter()
-                            .map(|n| {
-                                format!(
-                                    "`{}` for `{}`",
-                                    crate::input::text::shown(&n.written),
-                                    n.column
-                                )
-                            })
-                            .collect();
-                        differs.extend(c.absent.iter().map(|a| format!("no `{a}`")));
-                        format!(
-                            "{read_as}, but its header row matches no worksheet kind: the closest is the {} worksheet ({} of its {} required columns; {})",
-                            c.kind.name(),
-                            c.found,
-                            c.required,
-                            crate::input::text::and_list(&differs)
-                        )
-                    }
-                }
-            };
-            let help = match &closest {
-                Some(c) if !c.near.is_empty() => format!(
-                    "rename the header cells marked to the {} worksheet's column names (case, surrounding spaces and a trailing `*` do not matter)",
-                    c.kind.name()
-                ),
-                _ => "a worksheet's kind is recognised by its header row: `topolint worksheet init TOPOLOGY --out DIR` writes every kind with its columns; a file that is not a worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
-            };
-            // The first cell that differs carries the primary label: labels nested in one
-            // spanning the whole header row would be drawn apart from their cells.
-            let (span, label) = if labels.is_empty() {
-                (header, None)
-            } else {
-                let (span, label) = labels.remove(0);
-                (span, Some(label))
-            };
-            ws.unread.push(Unread {
-                file: id,
-                explicit,
-                span,
-                label,
-                message,
-                help,
-                labels,
-            });
+            let empty = header.is_empty() && text.trim().is_empty();
+            let unread = unrecognized(id, explicit, &read_as, header, closest.as_ref(), empty);
+            ws.unread.push(unread);
         }
+    }
+}
+
+/// Reads a workbook, and records each of its sheets that comes close to a worksheet kind
+/// without being one, as a CSV file that does is.
+fn load_workbook(
+    ws: &mut Workspace,
+    input: &Input,
+    display: String,
+    bytes: Result<Vec<u8>, String>,
+) {
+    for near in model::workbook::load(ws, input, display, bytes) {
+        let file = ws.files.get(near.file);
+        let name = file.path.file_name().map_or_else(
+            || file.display.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let sheet = file.sheet.as_ref().map_or("", |s| s.name.as_str());
+        let read_as = format!(
+            "sheet `{}` of the workbook `{name}` was read",
+            crate::input::text::shown(sheet)
+        );
+        let unread = unrecognized(
+            near.file,
+            input.explicit,
+            &read_as,
+            near.header,
+            Some(&near.closest),
+            false,
+        );
+        ws.unread.push(unread);
+    }
+}
+
+/// What to say of a table whose header row matches no worksheet kind: `read_as` says how it was
+/// read; the header cells that nearly name a column are labelled.
+fn unrecognized(
+    id: FileId,
+    explicit: bool,
+    read_as: &str,
+    header: Span,
+    closest: Option<&worksheet::Closest>,
+    empty: bool,
+) -> Unread {
+    let mut labels = Vec::new();
+    let message = if empty {
+        format!("{read_as}, but it is empty: no header row")
+    } else {
+        match closest {
+            None => format!("{read_as}, but its header row matches no worksheet kind"),
+            Some(c) => {
+                for near in &c.near {
+                    labels.push((near.span, format!("did you mean `{}`?", near.column)));
+                }
+                let mut differs: Vec<String> = c
+                    .near
+                    .iter()
+                    .map(|n| {
+                        format!(
+                            "`{}` for `{}`",
+                            crate::input::text::shown(&n.written),
+                            n.column
+                        )
+                    })
+                    .collect();
+                differs.extend(c.absent.iter().map(|a| format!("no `{a}`")));
+                format!(
+                    "{read_as}, but its header row matches no worksheet kind: the closest is the {} worksheet ({} of its {} required columns; {})",
+                    c.kind.name(),
+                    c.found,
+                    c.required,
+                    crate::input::text::and_list(&differs)
+                )
+            }
+        }
+    };
+    let help = match closest {
+        Some(c) if !c.near.is_empty() => format!(
+            "rename the header cells marked to the {} worksheet's column names (case, surrounding spaces and a trailing `*` do not matter)",
+            c.kind.name()
+        ),
+        _ => "a worksheet's kind is recognised by its header row: `topolint worksheet init TOPOLOGY --out DIR` writes every kind with its columns; a file that is not a worksheet belongs outside the deployment folder (or in `.ignore`)".to_string(),
+    };
+    // The first cell that differs carries the primary label: labels nested in one
+    // spanning the whole header row would be drawn apart from their cells.
+    let (span, label) = if labels.is_empty() {
+        (header, None)
+    } else {
+        let (span, label) = labels.remove(0);
+        (span, Some(label))
+    };
+    Unread {
+        file: id,
+        explicit,
+        span,
+        label,
+        message,
+        help,
+        labels,
     }
 }
 
@@ -492,16 +531,8 @@ fn problem(
     message: String,
     help: Option<String>,
 ) {
-    ws.problems.push(InputProblem {
-        kind,
-        file,
-        span,
-        message,
-        help,
-        severity: None,
-        label: None,
-        related: Vec::new(),
-    });
+    ws.problems
+        .push(InputProblem::new(kind, file, span, message, help));
 }
 
 /// A workspace from files held in memory, given as (name, bytes) and all named explicitly as on

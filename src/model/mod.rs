@@ -12,6 +12,7 @@ pub mod stamp;
 pub mod topology;
 pub mod valid;
 pub mod values;
+pub mod workbook;
 pub mod worksheet;
 pub mod workspace;
 

@@ -35,11 +35,12 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The input files: every file but the auxiliary ones, in reading order.
+    /// The input files: every file but the auxiliary ones, in reading order (a workbook once,
+    /// not once more for each of its sheets).
     pub fn inputs(&self) -> impl Iterator<Item = &crate::input::source::SourceFile> {
         self.files
             .iter()
-            .filter(|f| !self.auxiliary.contains(&f.id))
+            .filter(|f| !self.auxiliary.contains(&f.id) && f.sheet.is_none())
     }
 }
 

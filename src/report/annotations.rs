@@ -14,7 +14,7 @@
 
 use std::io::{self, Write};
 
-use super::primary_position;
+use super::{Position, primary_position};
 use crate::lint::draft::Severity;
 use crate::lint::engine::Report;
 use crate::lint::finding::Finding;
@@ -59,14 +59,16 @@ pub fn render(
 
 /// `path:line:col: severity[CODE] message` on one line, for plain log lines.
 fn plain(ws: &Workspace, f: &Finding) -> String {
-    let place = primary_position(ws, f)
+    let position = primary_position(ws, f);
+    let place = position
+        .as_ref()
         .map(|p| format!("{}:{}:{}: ", terminal(&p.path), p.line, p.column))
         .unwrap_or_default();
     format!(
         "{place}{}[{}] {}",
         f.severity.as_str(),
         f.rule.code,
-        terminal(&f.message)
+        terminal(&Position::with_reference(position.as_ref(), &f.message))
     )
 }
 
@@ -78,7 +80,8 @@ fn github(ws: &Workspace, f: &Finding) -> String {
         Severity::Note => "notice",
     };
     let mut props = Vec::new();
-    if let Some(p) = primary_position(ws, f) {
+    let position = primary_position(ws, f);
+    if let Some(p) = &position {
         props.push(format!("file={}", github_property(&p.path)));
         props.push(format!("line={}", p.line));
         props.push(format!("endLine={}", p.end_line));
@@ -94,7 +97,7 @@ fn github(ws: &Workspace, f: &Finding) -> String {
     ));
     // Three lines: the message, the help and the rule's page.
     let message = [
-        github_data(&f.message),
+        github_data(&Position::with_reference(position.as_ref(), &f.message)),
         github_data(&format!("help: {}", f.help)),
         github_data(&f.url()),
     ]
@@ -123,13 +126,19 @@ fn azure(ws: &Workspace, f: &Finding) -> String {
         "warning"
     };
     let mut props = vec![format!("type={kind}")];
-    if let Some(p) = primary_position(ws, f) {
+    let position = primary_position(ws, f);
+    if let Some(p) = &position {
         props.push(format!("sourcepath={}", azure_property(&p.path)));
         props.push(format!("linenumber={}", p.line));
         props.push(format!("columnnumber={}", p.column));
     }
     props.push(format!("code={}", f.rule.code));
-    let message = format!("{} ({}) help: {}", f.message, f.rule.name, f.help);
+    let message = format!(
+        "{} ({}) help: {}",
+        Position::with_reference(position.as_ref(), &f.message),
+        f.rule.name,
+        f.help
+    );
     format!(
         "##vso[task.logissue {}]{}",
         props.join(";"),

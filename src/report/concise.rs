@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::human::Style;
-use super::primary_position;
+use super::{Position, primary_position};
 use crate::input::paths::for_humans;
 use crate::lint::engine::Report;
 use crate::model::Workspace;
@@ -44,7 +44,8 @@ fn findings(
     backslashes: bool,
 ) -> io::Result<()> {
     for f in &report.findings {
-        match primary_position(ws, f) {
+        let position = primary_position(ws, f);
+        match &position {
             Some(p) => write!(
                 out,
                 "{}:{}:{}: ",
@@ -54,20 +55,21 @@ fn findings(
             )?,
             None => write!(out, "topolint: ")?,
         }
+        let message = Position::with_reference(position.as_ref(), &f.message);
         match &f.suppression {
             None => writeln!(
                 out,
                 "{}[{}] {} ({})",
                 f.severity.as_str(),
                 f.rule.code,
-                Term(&f.message),
+                Term(&message),
                 f.rule.name
             )?,
             Some(s) => writeln!(
                 out,
                 "suppressed[{}] {} ({}; exempted until {}: {})",
                 f.rule.code,
-                Term(&f.message),
+                Term(&message),
                 f.rule.name,
                 s.expires,
                 Term(&s.reason)

@@ -9,6 +9,9 @@
 //! The text is shown through [`escape::terminal_into`]: a control character, line separator or
 //! CI logging command in the file is shown escaped, never written to the terminal as itself.
 //! [`Excerpt::until`] shows nothing past a given offset, for a file that is not a topology.
+//!
+//! A sheet of a workbook is shown as its text lays it out, a line for each row, named
+//! `workbook › sheet`, its positions those of the sheet's rows and columns.
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -37,6 +40,9 @@ pub struct Excerpt {
     lines: Vec<Window>,
     /// The labels' spans in `text`, in the order given.
     spans: Vec<SourceSpan>,
+    /// In a sheet of a workbook, the column of each label's cell (1-based), in the same order:
+    /// the column a position names there.
+    columns: Vec<usize>,
 }
 
 /// One line of the excerpt: which bytes of the file's line it shows, and where.
@@ -198,12 +204,22 @@ impl Excerpt {
             }
             excerpt.push_str(CUT);
         }
+        // A sheet of a workbook is named after the workbook and the sheet.
+        let name = match &file.sheet {
+            Some(sheet) => format!("{} › {}", file.display, sheet.name),
+            None => file.display.clone(),
+        };
         let mut this = Self {
-            name: escape::terminal(&file.display).into_owned(),
+            name: escape::terminal(&name).into_owned(),
             text: excerpt,
             first_line,
             lines,
             spans: Vec::new(),
+            columns: cut
+                .iter()
+                .filter_map(|&(s, _)| file.cell(u32::try_from(s).unwrap_or(u32::MAX)))
+                .map(|cell| cell.column)
+                .collect(),
         };
         this.spans = cut
             .iter()
@@ -260,8 +276,15 @@ impl SourceCode for Excerpt {
                 .as_str()
                 .read_span(span, context_lines_before, context_lines_after)?;
         // Columns are those of the file, in characters: count from the file's line start, not
-        // the cut.
-        let column = if context_lines_before == 0 {
+        // the cut; in a sheet of a workbook, those of the sheet.
+        let cell_column = self
+            .spans
+            .iter()
+            .position(|s| s.offset() == span.offset())
+            .and_then(|i| self.columns.get(i));
+        let column = if let (0, Some(column)) = (context_lines_before, cell_column) {
+            column - 1
+        } else if context_lines_before == 0 {
             let index = self
                 .lines
                 .partition_point(|w| w.at <= span.offset())

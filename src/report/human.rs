@@ -236,7 +236,9 @@ fn exempted(
             writeln!(out, "Exempted (still listed, not counted):")?;
             any = true;
         }
-        let place = super::primary_position(ws, f)
+        let position = super::primary_position(ws, f);
+        let place = position
+            .as_ref()
             .map(|p| {
                 format!(
                     "{}:{}:{}: ",
@@ -246,6 +248,7 @@ fn exempted(
                 )
             })
             .unwrap_or_default();
+        let message = super::Position::with_reference(position.as_ref(), &f.message);
         let reason = f.suppression.as_ref().map_or(String::new(), |s| {
             format!(" — exempted until {}: {}", s.expires, s.reason)
         });
@@ -255,7 +258,7 @@ fn exempted(
             Term(&place),
             f.severity.as_str(),
             f.rule.code,
-            Term(&format!("{}{reason}", f.message))
+            Term(&format!("{message}{reason}"))
         )?;
     }
     if any {
@@ -407,7 +410,7 @@ struct Adapter<'a> {
 impl<'a> Adapter<'a> {
     fn new(ws: &Workspace, entry: Entry<'a>, backslashes: bool) -> Self {
         let shown = |l: &Label| Label {
-            message: terminal(&l.message).into_owned(),
+            message: terminal(&with_column(ws, l)).into_owned(),
             ..l.clone()
         };
         let primary = entry.primary.as_deref();
@@ -434,10 +437,10 @@ impl<'a> Adapter<'a> {
         let stop = primary.filter(|_| entry.stops_at_primary).map(|p| {
             let file = ws.files.get(p.file);
             let start = p.span.start as usize;
-            let worksheet_like = file
-                .path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
+            let worksheet_like = file.sheet.is_some()
+                || file.path.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt")
+                });
             if entry.code.starts_with("IN004") && worksheet_like {
                 // The end of the header row.
                 file.text
@@ -521,6 +524,29 @@ impl Diagnostic for Adapter<'_> {
             return None;
         }
         Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+/// A label's text; on a cell of a workbook's sheet below its header row, preceded by the
+/// cell's column header (`Replacement server: no replacement`), which the snippet of the row
+/// does not show.
+fn with_column<'l>(ws: &Workspace, label: &'l Label) -> std::borrow::Cow<'l, str> {
+    let file = ws.files.get(label.file);
+    let header = file.sheet.as_ref().and_then(|sheet| {
+        let cell = file.cell(label.span.start)?;
+        let header = sheet.headers.get(cell.column.checked_sub(1)?)?;
+        (cell.row > sheet.header_row
+            && !header.is_empty()
+            && !label.message.starts_with(header.as_str()))
+        .then_some(header)
+    });
+    match header {
+        Some(header) => std::borrow::Cow::Owned(format!(
+            "{}: {}",
+            crate::input::text::shown(header),
+            label.message
+        )),
+        None => std::borrow::Cow::Borrowed(&label.message),
     }
 }
 

@@ -145,8 +145,11 @@ pub struct WorksheetView {
     /// UTF-8.
     pub encoding: &'static str,
     /// The separator and what came before the header: `semicolon-separated`,
-    /// `comma-separated, after Export-Csv's #TYPE line`.
+    /// `comma-separated, after Export-Csv's #TYPE line`; `a sheet of an Excel workbook`.
     pub dialect: String,
+    /// The sheet, in a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -178,6 +181,7 @@ pub fn inventory(ws: &Workspace) -> Inventory {
                     rows: w.row_count,
                     encoding: file.encoding.label(),
                     dialect: w.layout.describe(),
+                    sheet: file.sheet.as_ref().map(|s| s.name.clone()),
                 }
             })
             .collect(),
@@ -511,19 +515,24 @@ pub fn render_text(out: &mut dyn Write, inventory: &Inventory) -> io::Result<()>
     if !inventory.worksheets.is_empty() {
         line!(out, "worksheets:")?;
         for w in &inventory.worksheets {
-            let encoding = if w.encoding == crate::input::source::Encoding::Windows1252.label() {
-                "read as Windows-1252: the bytes are not UTF-8"
-            } else {
-                w.encoding
+            // A sheet of a workbook is named after both; how a CSV file was decoded is said.
+            let (place, how) = match &w.sheet {
+                Some(sheet) => (format!("{} › {sheet}", w.path), w.dialect.clone()),
+                None if w.encoding == crate::input::source::Encoding::Windows1252.label() => (
+                    w.path.clone(),
+                    format!(
+                        "read as Windows-1252: the bytes are not UTF-8, {}",
+                        w.dialect
+                    ),
+                ),
+                None => (w.path.clone(), format!("{}, {}", w.encoding, w.dialect)),
             };
             line!(
                 out,
-                "  {} ({}, {} row{}; {encoding}, {})",
-                w.path,
+                "  {place} ({}, {} row{}; {how})",
                 w.kind,
                 w.rows,
                 if w.rows == 1 { "" } else { "s" },
-                w.dialect
             )?;
         }
     }

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::primary_position;
+use super::{Position, primary_position};
 use crate::lint::draft::Severity;
 use crate::lint::engine::{DeploymentSummary, Report, RuleRun, Verdict};
 use crate::lint::finding::Finding;
@@ -179,14 +179,16 @@ fn case(
 
 /// A finding in full: place, severity, message, help and documentation.
 fn detail(ws: &Workspace, f: &Finding) -> String {
-    let place = primary_position(ws, f)
+    let position = primary_position(ws, f);
+    let place = position
+        .as_ref()
         .map(|p| format!("{}:{}:{}: ", p.path, p.line, p.column))
         .unwrap_or_default();
     format!(
         "{place}{}[{}] {}\nhelp: {}\nsee: {}",
         f.severity.as_str(),
         f.rule.code,
-        f.message,
+        Position::with_reference(position.as_ref(), &f.message),
         f.help,
         f.url()
     )

@@ -97,7 +97,9 @@ pub fn statistics(
     Ok(())
 }
 
-/// A position as users see it: 1-based line and character column, start and end.
+/// A position as users see it: 1-based line and character column, start and end. In a sheet of
+/// a workbook, the line is the row and the column the sheet's column (C is 3), the end column
+/// one past the last cell's; `sheet` and `cell` (`C7`, or a range `A1:G1`) say where.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Position {
     pub path: String,
@@ -105,12 +107,34 @@ pub struct Position {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Position {
     #[must_use]
     pub fn of(ws: &Workspace, file: crate::input::source::FileId, span: Span) -> Self {
         let f = ws.files.get(file);
+        if let (Some(sheet), Some(start), Some(end)) =
+            (&f.sheet, f.cell(span.start), f.cell(span.end))
+        {
+            let (first, last) = (start.name(), end.name());
+            return Self {
+                path: f.display.clone(),
+                line: start.row,
+                column: start.column,
+                end_line: end.row,
+                end_column: end.column + 1,
+                sheet: Some(sheet.name.clone()),
+                cell: Some(if first == last {
+                    first
+                } else {
+                    format!("{first}:{last}")
+                }),
+            };
+        }
         let (line, column) = f.line_col(span.start);
         let (end_line, end_column) = f.line_col(span.end);
         Self {
@@ -119,6 +143,40 @@ impl Position {
             column,
             end_line,
             end_column,
+            sheet: None,
+            cell: None,
+        }
+    }
+
+    /// A cell of a workbook as Excel's Name Box takes it, the sheet's name always quoted:
+    /// `'servers'!C7`. `None` outside a workbook.
+    #[must_use]
+    pub fn reference(&self) -> Option<String> {
+        let (sheet, cell) = (self.sheet.as_ref()?, self.cell.as_ref()?);
+        Some(format!("'{}'!{cell}", sheet.replace('\'', "''")))
+    }
+
+    /// The place in words: `path:line:column`, and in a workbook the cell as well
+    /// (`worksheets.xlsx:7:3 ('servers'!C7)`).
+    #[must_use]
+    pub fn place(&self) -> String {
+        let place = format!("{}:{}:{}", self.path, self.line, self.column);
+        match self.reference() {
+            Some(reference) => format!("{place} ({reference})"),
+            None => place,
+        }
+    }
+
+    /// `message`, preceded by the cell it is about in a workbook (`'servers'!C7: ...`), for the
+    /// formats that give a place as a path, a line and a column only.
+    #[must_use]
+    pub fn with_reference<'m>(
+        position: Option<&Self>,
+        message: &'m str,
+    ) -> std::borrow::Cow<'m, str> {
+        match position.and_then(Self::reference) {
+            Some(reference) => std::borrow::Cow::Owned(format!("{reference}: {message}")),
+            None => std::borrow::Cow::Borrowed(message),
         }
     }
 }

@@ -6,7 +6,9 @@
 //! the rule and the entity (never the line): `topolint/v1`, and `primaryLocationLineHash`, which
 //! GitHub uses to follow an alert across runs, so an alert survives Topology Builder
 //! re-serialising the export. Exempted findings carry `suppressions`; baselined ones are left
-//! out. Columns count characters (`columnKind: unicodeCodePoints`).
+//! out. Columns count characters (`columnKind: unicodeCodePoints`); in a sheet of a workbook the
+//! region's line and column are the cell's row and column, and its `properties` name the sheet
+//! and the cell.
 //!
 //! The log is built from typed structs of the objects it holds, topolint's own, their fields
 //! declared in the order the keys have always been written in; it is serialised through
@@ -245,8 +247,17 @@ struct ArtifactLocation {
 struct Region {
     end_column: usize,
     end_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RegionProperties>,
     start_column: usize,
     start_line: usize,
+}
+
+/// Where a region of a workbook is: its sheet, and the cell (`C7`) or range.
+#[derive(Serialize)]
+struct RegionProperties {
+    cell: String,
+    sheet: String,
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -348,6 +359,12 @@ fn location<'f>(p: &Position, id: Option<usize>, message: Option<&'f str>) -> Lo
             region: Region {
                 end_column: p.end_column,
                 end_line: p.end_line,
+                // In a workbook the region is a cell: its row and column, and its sheet.
+                properties: p
+                    .sheet
+                    .clone()
+                    .zip(p.cell.clone())
+                    .map(|(sheet, cell)| RegionProperties { cell, sheet }),
                 start_column: p.column,
                 start_line: p.line,
             },

@@ -7,6 +7,15 @@ declare_rule! {
     /// (only regular files are read, and they are never waited on), a file larger than 1 GiB
     /// (the most read from one file: the reading stops there).
     ///
+    /// An Excel workbook that cannot be read is reported here too: one encrypted with a
+    /// password to open, a damaged one (not a readable ZIP archive, a part that cannot be
+    /// inflated or parsed, a sheet that cannot be read), and one too large to read safely: over
+    /// 256 MiB, holding more than 65,536 parts, whose parts would inflate to more than 1 GiB, or
+    /// holding a part over 1 MiB that would grow more than 100 times its packed size (refused
+    /// from the sizes the archive declares, before anything is inflated), a part that
+    /// inflates past its declared size, shared strings announcing more strings than their part
+    /// can hold, more than 4,000,000 cells.
+    ///
     /// ## Why it breaks a restore
     /// A topology or worksheet that cannot be read is not checked, so whatever gap it hides stays
     /// hidden until the day of the restore.
@@ -18,7 +27,9 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Give the account that runs topolint read access to the file (in a pipeline, the agent's
-    /// service account), or remove the file from the checked folder.
+    /// service account), or remove the file from the checked folder. Open a damaged workbook in
+    /// Excel and save it again; keep the worksheets in the repository without a password to open
+    /// (protect the repository instead), or as CSV files.
     ///
     /// ## Source
     /// Input rule; no restore requirement.

@@ -8,8 +8,12 @@ declare_rule! {
     /// - a `.csv` or `.txt` file whose header row matches no worksheet kind; when one kind comes
     ///   close (at least half of its required columns present or nearly so), the finding names
     ///   it and marks each header cell that differs with "did you mean";
-    /// - an Excel workbook (`.xlsx`, `.xlsm`; an Excel 97-2003 `.xls` by its first bytes):
-    ///   this version does not read workbooks;
+    /// - a file named `.xlsx` or `.xlsm` that is no Excel workbook (a CSV file saved under that
+    ///   name, an Excel 97-2003 workbook, a ZIP archive holding no workbook), a workbook none of
+    ///   whose sheets starts with a worksheet's header row, and a sheet whose header row comes
+    ///   close to a kind's (a cell nearly naming one of its required columns, or two of them
+    ///   present), marked like a CSV file's; an Excel 97-2003 file (`.xls`, by its first bytes
+    ///   under any name), which this version does not read;
     /// - a ZIP archive (`.zip`, or any file whose first bytes are a ZIP signature, such as an
     ///   archive renamed `.csv`): this version does not read the archives the Export-Cs*
     ///   cmdlets write. Binary files are recognised by name and first bytes and are never
@@ -44,10 +48,10 @@ declare_rule! {
     /// ## How to fix
     /// Rename the header cells marked to the column names of the worksheet (case, surrounding
     /// spaces and a trailing `*` do not matter); `topolint worksheet init TOPOLOGY --out DIR`
-    /// writes every kind. Save each sheet of a workbook as CSV (File > Save As > CSV UTF-8
-    /// (Comma delimited)). Keep archives with the backups, or list them in `.ignore`. Point
-    /// topolint at the topology export itself: `Export-CsConfiguration` writes a ZIP archive,
-    /// not a topology; use `(Get-CsTopology -AsXml).ToString() > topology.xml`.
+    /// writes every kind. Save a workbook as Excel Workbook (*.xlsx), its worksheets each on a
+    /// sheet of its own, header row first. Keep archives with the backups, or list them in
+    /// `.ignore`. Point topolint at the topology export itself: `Export-CsConfiguration` writes
+    /// a ZIP archive, not a topology; use `(Get-CsTopology -AsXml).ToString() > topology.xml`.
     ///
     /// ## Source
     /// Input rule: what topolint reads is described in its README (Worksheets); Microsoft's
@@ -142,7 +146,7 @@ mod tests {
             &RULE,
             &[
                 ("site/topology.xml", topology.as_bytes()),
-                ("site/Backup worksheets.xlsx", b"PK\x03\x04"),
+                ("site/Backup worksheets.xlsx", b"Name,Phone\nx,1\n"),
                 ("site/CsConfiguration.zip", b"PK\x03\x04"),
                 ("site/notes.txt", b"Remember to rotate the tapes\n"),
                 ("elsewhere/data.csv", b"Name,Phone\nx,1\n"),
@@ -162,7 +166,11 @@ mod tests {
                 ("site/notes.txt", Severity::Warning),
             ]
         );
-        assert!(checked.findings[0].message.contains("is an Excel workbook"));
+        assert!(
+            checked.findings[0]
+                .message
+                .contains("is named like an Excel workbook, but it is not a ZIP archive")
+        );
         assert!(
             checked.findings[2]
                 .message

@@ -12,6 +12,10 @@ declare_rule! {
     ///   `none`, an unknown SQL Server version or edition, a port outside 1 to 65535, a
     ///   `Mirror` or `Witness` that is not `fqdn\instance`.
     ///
+    /// In a sheet of an Excel workbook, a cell holding an error value (`#N/A`, `#REF!`: a
+    /// formula that failed), a number formatted as a date that is no date, and a sheet larger
+    /// than topolint reads (more than 4,000,000 cells under its header) are reported too.
+    ///
     /// A cell that cannot be read counts as not recorded for the other rules.
     ///
     /// ## Why it breaks a restore
@@ -46,7 +50,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
-    checked_inputs(cx, out, &["csv"]);
+    checked_inputs(cx, out, &["csv", "xlsx", "xlsm"]);
     report_problems(cx, out, ProblemKind::Worksheet, "here", |p, _| {
         p.message.clone()
     });

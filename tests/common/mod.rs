@@ -75,3 +75,28 @@ pub fn example_copy(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// An Excel workbook (a ZIP archive) with the text of one part changed.
+pub fn rewrite_part(bytes: &[u8], name: &str, change: impl Fn(&str) -> String) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut found = false;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut data).unwrap();
+        let part_name = part.name().to_string();
+        if part_name == name {
+            let text = String::from_utf8(data).unwrap();
+            let changed = change(&text);
+            assert_ne!(changed, text, "{name} is unchanged");
+            data = changed.into_bytes();
+            found = true;
+        }
+        out.start_file(part_name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &data).unwrap();
+    }
+    assert!(found, "no part {name}");
+    out.finish().unwrap().into_inner()
+}

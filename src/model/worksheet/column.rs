@@ -25,6 +25,22 @@ pub struct Column {
     /// What a readable value looks like, completing "write ...", for a column whose values
     /// can be unreadable: the help of such a cell.
     pub accepted: Option<&'static str>,
+    /// What a spreadsheet can do for the column: a drop-down list, a date format.
+    pub form: CellForm,
+}
+
+/// What a column's cells hold, as a spreadsheet can help with them: `worksheet init --format
+/// xlsx` gives a date column the date format, a column of a few values a drop-down list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellForm {
+    /// Text: names, paths, notes.
+    Text,
+    /// A date (`YYYY-MM-DD`).
+    Date,
+    /// One of these values, each read back by the column as it is written.
+    Choice(&'static [&'static str]),
+    /// A TCP port: a whole number from 1 to 65535.
+    Port,
 }
 
 impl Column {
@@ -243,7 +259,7 @@ impl RowReader<'_> {
 /// The value types of worksheet columns. A column declared with one of these reads into the
 /// row field [`CellType::Field`].
 pub mod cells {
-    use super::{RowReader, Typed};
+    use super::{CellForm, RowReader, Typed};
     use crate::input::table::Cell;
     use crate::model::valid::What;
     use crate::model::values::{
@@ -259,6 +275,8 @@ pub mod cells {
         type Field;
         /// What a readable value looks like, completing "write ...".
         const ACCEPTED: Option<&'static str>;
+        /// What a spreadsheet can do for the column.
+        const FORM: CellForm = CellForm::Text;
         /// Reads the next cell of the row.
         fn read(row: &mut RowReader<'_>) -> Self::Field;
     }
@@ -359,11 +377,12 @@ pub mod cells {
 
     /// Value types whose cells are parsed, an unreadable one being an IN005 problem.
     macro_rules! parsed {
-        ($($marker:ident => $field:ty, $parse:expr, $accepted:literal;)*) => {
+        ($($marker:ident => $field:ty, $parse:expr, $form:expr, $accepted:literal;)*) => {
             $(
                 impl CellType for $marker {
                     type Field = Typed<$field>;
                     const ACCEPTED: Option<&'static str> = Some($accepted);
+                    const FORM: CellForm = $form;
                     fn read(row: &mut RowReader<'_>) -> Typed<$field> {
                         row.parsed($parse)
                     }
@@ -373,19 +392,24 @@ pub mod cells {
     }
 
     parsed! {
-        Date => date::Date, date::Date::parse,
+        Date => date::Date, date::Date::parse, CellForm::Date,
             "the date as YYYY-MM-DD (ISO 8601), for example 2026-11-21: other forms are ambiguous between countries";
-        YesNo => bool, values::yes_no, "yes or no (also y/n, true/false)";
-        Replacement => Replacement_, Replacement_::parse, "`ready`, `planned` or `none`";
-        Retained => Retained_, Retained_::parse,
+        YesNo => bool, values::yes_no, CellForm::Choice(&["yes", "no"]),
+            "yes or no (also y/n, true/false)";
+        Replacement => Replacement_, Replacement_::parse,
+            CellForm::Choice(&["ready", "planned", "none"]), "`ready`, `planned` or `none`";
+        Retained => Retained_, Retained_::parse, CellForm::Choice(&["yes", "no", "n/a"]),
             "yes or no (also y/n, true/false), or `n/a` for a server outside the domain such as an Edge Server";
-        SqlVersion => SqlVersion_, SqlVersion_::parse,
+        SqlVersion => SqlVersion_, SqlVersion_::parse, CellForm::Text,
             "a release such as `2012`, `SQL Server 2008 R2` or `2016 SP2`";
         SqlEdition => SqlEdition_, SqlEdition_::parse,
+            CellForm::Choice(&[
+                "Standard", "Enterprise", "Express", "Datacenter", "Developer", "Web", "Workgroup",
+            ]),
             "Standard, Enterprise, Express, Datacenter, Developer, Web or Workgroup";
-        Port => u16, values::port, "a TCP port from 1 to 65535";
-        Size => u64, values::size, "the file's size in bytes, a whole number";
-        WriteTime => stamp::Culture, |t: &str| stamp::parse(t, stamp::Zone::Local),
+        Port => u16, values::port, CellForm::Port, "a TCP port from 1 to 65535";
+        Size => u64, values::size, CellForm::Text, "the file's size in bytes, a whole number";
+        WriteTime => stamp::Culture, |t: &str| stamp::parse(t, stamp::Zone::Local), CellForm::Text,
             "the time as ISO 8601 (`2026-11-20T22:14:05Z`, what `ToString('o')` writes), or as Export-Csv writes it in the culture of the machine (`11/20/2026 10:14:05 PM`)";
     }
 }

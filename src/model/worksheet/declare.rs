@@ -83,6 +83,8 @@ macro_rules! worksheets {
                             what: $what,
                             accepted: <$crate::model::worksheet::column::cells::$cells
                                 as $crate::model::worksheet::column::cells::CellType>::ACCEPTED,
+                            form: <$crate::model::worksheet::column::cells::$cells
+                                as $crate::model::worksheet::column::cells::CellType>::FORM,
                         },
                     )*
                 };

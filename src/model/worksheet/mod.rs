@@ -9,7 +9,7 @@ mod listing;
 pub mod read;
 pub mod rows;
 
-pub use column::{At, BlankCell, Column, RequiredCell, SheetProblem, SheetRow, Typed};
+pub use column::{At, BlankCell, CellForm, Column, RequiredCell, SheetProblem, SheetRow, Typed};
 pub use kinds::{
     BackupRunRow, CertificateRow, DatabaseRow, FileStoreRow, Kind, PoolPairRow, Rows, ServerRow,
     SettingsRow, Sheets, SqlInstanceRow, Worksheet,

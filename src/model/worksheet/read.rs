@@ -394,6 +394,36 @@ mod tests {
     }
 
     #[test]
+    fn every_choice_a_workbook_offers_is_read_back() {
+        use crate::model::worksheet::CellForm;
+        let mut choices = 0;
+        for kind in Kind::ALL {
+            for column in kind.columns() {
+                let CellForm::Choice(values) = column.form else {
+                    continue;
+                };
+                for value in values {
+                    let header: Vec<&str> = kind.columns().iter().map(|c| c.header).collect();
+                    let row: Vec<&str> = kind
+                        .columns()
+                        .iter()
+                        .map(|c| if c.is(column) { *value } else { "" })
+                        .collect();
+                    let (_, problems) = read(&format!("{}\n{}\n", header.join(","), row.join(",")));
+                    assert!(
+                        problems.is_empty(),
+                        "{} {value}: {problems:?}",
+                        column.header
+                    );
+                    choices += 1;
+                }
+            }
+        }
+        // Replacement server, yes/no (twice), Computer account retained and Edition.
+        assert_eq!(choices, 3 + 2 * 2 + 3 + 7);
+    }
+
+    #[test]
     fn kinds_are_recognised_by_header_in_any_order_and_case() {
         let header = |t: &str| table::parse(t).header.expect("header").cells;
         assert_eq!(

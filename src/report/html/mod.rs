@@ -493,10 +493,7 @@ fn rule_groups(ws: &Workspace, report: &Report) -> Vec<RuleGroup> {
 
 /// `path:line:column`, or a note that the finding has no location.
 fn location(ws: &Workspace, f: &Finding) -> String {
-    primary_position(ws, f).map_or_else(
-        || "no location".to_string(),
-        |p| format!("{}:{}:{}", p.path, p.line, p.column),
-    )
+    primary_position(ws, f).map_or_else(|| "no location".to_string(), |p| p.place())
 }
 
 fn card(ws: &Workspace, report: &Report, index: usize) -> Option<Card> {
@@ -516,13 +513,7 @@ fn card(ws: &Workspace, report: &Report, index: usize) -> Option<Card> {
         related: f
             .secondary
             .iter()
-            .map(|l| {
-                let p = Position::of(ws, l.file, l.span);
-                (
-                    format!("{}:{}:{}", p.path, p.line, p.column),
-                    l.message.clone(),
-                )
-            })
+            .map(|l| (Position::of(ws, l.file, l.span).place(), l.message.clone()))
             .collect(),
         help: f.help.clone(),
         entity: f.entity.clone(),

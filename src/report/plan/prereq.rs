@@ -359,10 +359,19 @@ pub fn sql_release(cx: &Cx<'_>, r: &SqlRef) -> Option<String> {
     cell(&text)
 }
 
-/// Where a row is, as `file:line`.
+/// Where a row is, as `file:line`; in a workbook, the row of its sheet as Excel's Name Box
+/// takes it (`worksheets.xlsx 'servers'!10:10`).
 fn place(cx: &Cx<'_>, at: At) -> String {
     let file = cx.ws.files.get(at.file);
-    format!("{}:{}", file.display, file.line(at.span.start))
+    let line = file.line(at.span.start);
+    match &file.sheet {
+        Some(sheet) => format!(
+            "{} '{}'!{line}:{line}",
+            file.display,
+            sheet.name.replace('\'', "''")
+        ),
+        None => format!("{}:{line}", file.display),
+    }
 }
 
 /// The host a finding's entity names: after `db@`, without `\\`, before `\instance` or `/cert`.
