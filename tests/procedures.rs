@@ -1123,14 +1123,16 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
             dir: PAIRED,
             failed: &["pool01.contoso.com"],
             holds: &["cms", "backup-mirrored", "edge", "edge-other-site"],
-            cover: &["JJ204678", "JJ204945", "JJ205376", "JJ688030"],
+            cover: &[
+                "JJ204678", "JJ204945", "JJ205376", "JJ688030", "JJ205184", "JJ945635", "JJ204773",
+            ],
         },
         // pool02 held no store of its own beyond its users', and no Edge pool uses it.
         Case {
             dir: PAIRED,
             failed: &["pool02.contoso.com"],
             holds: &[],
-            cover: &["JJ204678", "JJ204945", "JJ688030"],
+            cover: &["JJ204678", "JJ204945", "JJ688030", "JJ204773"],
         },
     ]);
     for plan in &plans {
@@ -1196,6 +1198,14 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
     );
     assert_eq!(f.value("BackupMirrorSqlInstanceName"), Some("'rtc"));
     assert!(f.has("Force"));
+    // The reads made before the store's failover use the server's replica of the store.
+    for cmdlet in ["Get-CsPoolBackupRelationship", "Get-CsDatabaseMirrorState"] {
+        let read = commands(cms, cmdlet);
+        assert!(
+            !read.is_empty() && read.iter().all(|c| c.has("LocalStore")),
+            "{cmdlet}"
+        );
+    }
     assert!(!f.has("MirrorSqlServerFqdn") && !f.has("MirrorSQLServerFqdn"));
     // Then the Edge pool's next hop, then the users.
     let at = |cmdlet: &str| {
@@ -1215,6 +1225,34 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
         edge[0].value("Registrar"),
         Some("'Registrar:pool02.contoso.com")
     );
+    // After the failback the Edge pool is pointed back at pool01, and each time its Edge
+    // Servers' replicas are checked.
+    assert_eq!(edge.len(), 2);
+    assert_eq!(
+        edge[1].value("Registrar"),
+        Some("'Registrar:pool01.contoso.com")
+    );
+    let last = |cmdlet: &str| {
+        cms.steps
+            .iter()
+            .rposition(|s| s.commands.iter().any(|c| c.cmdlet == cmdlet))
+            .unwrap()
+    };
+    assert!(at("Invoke-CsPoolFailBack") < last("Set-CsEdgeServer"));
+    let replicas: Vec<Option<&str>> = commands(cms, "Get-CsManagementStoreReplicationStatus")
+        .iter()
+        .filter(|c| c.has("ReplicaFqdn"))
+        .map(|c| c.value("ReplicaFqdn"))
+        .collect();
+    assert_eq!(
+        replicas,
+        [
+            Some("'edge01.contoso.com"),
+            Some("'edge02.contoso.com"),
+            Some("'edge01.contoso.com"),
+            Some("'edge02.contoso.com"),
+        ]
+    );
     // The store stays on pool02: pool01's Back End is restored as a Back End, and no command
     // points Active Directory back at it or imports the configuration into it.
     let sections: Vec<&str> = cms.json["sections"]
@@ -1224,13 +1262,24 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
         .map(|s| s["scenario"].as_str().unwrap())
         .collect();
     assert!(sections.contains(&"back-end") && !sections.contains(&"central-management"));
-    for cmdlet in [
-        "Set-CsConfigurationStoreLocation",
-        "Import-CsConfiguration",
-        "Import-CsLisConfiguration",
-    ] {
+    for cmdlet in ["Set-CsConfigurationStoreLocation", "Import-CsConfiguration"] {
         assert!(commands(cms, cmdlet).is_empty(), "{cmdlet}");
     }
+    // The location database is not replicated to the backup pool: it is imported there once,
+    // from the recorded export of the failed store's host, after the store's failover and
+    // before the users', and published.
+    let lis = commands(cms, "Import-CsLisConfiguration");
+    assert_eq!(lis.len(), 1);
+    assert_eq!(
+        lis[0].value("FileName"),
+        Some("'\\\\backup01.contoso.com\\lync\\2026-11-20\\CsLisConfiguration.zip")
+    );
+    assert_eq!(
+        at("Import-CsLisConfiguration"),
+        at("Publish-CsLisConfiguration")
+    );
+    assert!(at("Invoke-CsManagementServerFailover") < at("Import-CsLisConfiguration"));
+    assert!(at("Import-CsLisConfiguration") < at("Invoke-CsPoolFailOver"));
     // Without the store, nothing of it is failed over, and no Edge pool is moved.
     let plain = &plans[1];
     assert_eq!(
@@ -1238,6 +1287,17 @@ fn paired_pool_failover_jj204678_and_failback_jj204945() {
         1
     );
     assert!(commands(plain, "Set-CsEdgeServer").is_empty());
+    // The store is on pool01, not the failed pool: both backup relationships are read, the
+    // failed pool's (where the users go) and the page's, pool01's (where the store would go).
+    let relationships: Vec<Option<&str>> = commands(plain, "Get-CsPoolBackupRelationship")
+        .iter()
+        .map(|c| c.value("PoolFqdn"))
+        .collect();
+    assert_eq!(
+        relationships,
+        [Some("'pool02.contoso.com"), Some("'pool01.contoso.com")]
+    );
+    assert_eq!(commands(cms, "Get-CsPoolBackupRelationship").len(), 1);
     assert!(commands(plain, "Get-CsDatabaseMirrorState").is_empty());
 }
 

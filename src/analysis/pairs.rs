@@ -209,12 +209,17 @@ impl<'a> PoolPairs<'a> {
         }
     }
 
-    /// The Front End pool running the Central Management Server (`CentralMgmt`).
+    /// The Front End pool running the active Central Management Server (`CentralMgmt`, not
+    /// marked `IsActive="false"` as a standby is).
     #[must_use]
     pub fn cms_pool(&self) -> Option<PoolId> {
-        self.t
-            .pool_ids()
-            .find(|&p| is_front_end(self.t, p) && self.t.pool_runs(p, "CentralMgmt"))
+        self.t.pool_ids().find(|&p| {
+            is_front_end(self.t, p)
+                && self
+                    .t
+                    .services_on_pool(p)
+                    .any(|s| s.role.value == "CentralMgmt" && s.cms_active != Some(false))
+        })
     }
 }
 

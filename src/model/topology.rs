@@ -483,16 +483,21 @@ impl Topology {
             .collect()
     }
 
-    /// The SQL instance holding the Central Management store, if the topology has one.
+    /// The SQL instance holding the Central Management store, if the topology has one: the
+    /// store the active Central Management Server depends on (a paired deployment also defines
+    /// a standby on the backup pool's Back End), else the first store defined.
     #[must_use]
     pub fn central_management_store(&self) -> Option<SqlId> {
+        let store = |s: &Service| match s.installed_on {
+            Some(Host::Sql(sql)) if s.role.value == "CentralMgmtStore" => Some(sql),
+            _ => None,
+        };
         self.services
             .iter()
-            .filter(|s| s.role.value == "CentralMgmtStore")
-            .find_map(|s| match s.installed_on {
-                Some(Host::Sql(sql)) => Some(sql),
-                _ => None,
-            })
+            .filter(|s| s.role.value == "CentralMgmt" && s.cms_active != Some(false))
+            .flat_map(|s| &s.depends_on)
+            .find_map(|&d| self.services.get(d.index()).and_then(store))
+            .or_else(|| self.services.iter().find_map(store))
     }
 
     /// Every pool or machine named `fqdn`.

@@ -158,6 +158,8 @@ pub enum Check {
     FreshBackup,
     /// The file share SQL Server mirroring copies the databases through.
     MirroringShare,
+    /// The standby Central Management store database the store's failover targets.
+    StandbyStore,
 }
 
 impl Check {
@@ -171,6 +173,7 @@ impl Check {
             Self::BackupArtefact => "backup artefact recorded",
             Self::FreshBackup => "fresh backup from the working mirror",
             Self::MirroringShare => "file share for mirroring",
+            Self::StandbyStore => "standby Central Management store in the topology",
         }
     }
 }

@@ -221,6 +221,24 @@ lync!(
     "restoring-conference-contents-using-the-backup-service"
 );
 lync!(
+    JJ205184,
+    "JJ205184",
+    "User experience during pool failure",
+    "user-experience-during-pool-failure"
+);
+lync!(
+    JJ945635,
+    "JJ945635",
+    "Front End pool ABC failover procedure",
+    "front-end-pool-abc-failover-procedure"
+);
+lync!(
+    JJ204773,
+    "JJ204773",
+    "Deploying paired Front End pools for disaster recovery",
+    "deploying-paired-front-end-pools-for-disaster-recovery"
+);
+lync!(
     JJ945637,
     "JJ945637",
     "Performing an ABC Front End pool failover",
@@ -258,6 +276,12 @@ cmdlet!(START_CS_WINDOWS_SERVICE, "Start-CsWindowsService");
 cmdlet!(START_CS_POOL, "Start-CsPool");
 cmdlet!(RESET_CS_POOL_REGISTRAR_STATE, "Reset-CsPoolRegistrarState");
 cmdlet!(EXPORT_CS_LIS_CONFIGURATION, "Export-CsLisConfiguration");
+cmdlet!(SET_CS_EDGE_SERVER, "Set-CsEdgeServer");
+cmdlet!(INVOKE_CS_POOL_FAIL_BACK, "Invoke-CsPoolFailBack");
+cmdlet!(
+    GET_CS_MANAGEMENT_STORE_REPLICATION_STATUS,
+    "Get-CsManagementStoreReplicationStatus"
+);
 cmdlet!(EXPORT_CS_RGS_CONFIGURATION, "Export-CsRgsConfiguration");
 cmdlet!(
     SET_CS_CONFIGURATION_STORE_LOCATION,

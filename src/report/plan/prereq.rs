@@ -444,6 +444,9 @@ pub struct Needs {
     pub mirrored: Vec<SqlRef>,
     /// Mirrored pairs set up again through a file share no input records: (principal, mirror).
     pub mirror_shares: Vec<(SqlRef, SqlRef)>,
+    /// Back Ends the Central Management store would fail over to that the topology defines no
+    /// store database on: (the Back End, its pool).
+    pub no_standby: Vec<(SqlRef, String)>,
 }
 
 impl Needs {
@@ -612,6 +615,17 @@ pub fn prerequisites(cx: &Cx<'_>, needs: &Needs) -> Vec<Prerequisite> {
         out.push(match &a.fresh_from {
             Some(from) => fresh(a, from),
             None => artefact(cx, a, sheets),
+        });
+    }
+    for (backend, pool) in &needs.no_standby {
+        out.push(Prerequisite {
+            check: Check::StandbyStore,
+            subject: backend.to_string(),
+            status: Status::Blocked,
+            detail: format!(
+                "the topology defines no Central Management store database on {backend}, the Back End of {pool}: Invoke-CsManagementServerFailover fails over only to a database the topology defines (cmdlet reference), so the plan withholds it, and the users' failover cannot run until the store does"
+            ),
+            findings: Vec::new(),
         });
     }
     for (principal, mirror) in &needs.mirror_shares {

@@ -266,6 +266,9 @@ struct Losses {
     /// The instance of the Central Management store, when a failover moves the store to the
     /// backup pool: it is restored as a Back End.
     cms_moved: Option<SqlId>,
+    /// The instance of the active Central Management store (found once: a paired deployment
+    /// also defines a standby).
+    cms: Option<SqlId>,
 }
 
 fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
@@ -277,6 +280,7 @@ fn losses(cx: &Cx<'_>, targets: &[Target], mirrorings: &[Mirroring]) -> Losses {
         file_stores: Vec::new(),
         databases: Vec::new(),
         cms_moved: None,
+        cms: cx.t.central_management_store(),
     };
     for target in targets {
         match target {
@@ -471,7 +475,8 @@ fn instance_picks(cx: &Cx<'_>, r: &SqlRef, l: &Losses, mirrorings: &[Mirroring])
     let lost = &l.instances;
     let mut out = Vec::new();
     if let Some(i) = sql {
-        if has(&stores, "CentralMgmtStore") && l.cms_moved != Some(i) {
+        // Only the active store: a standby on a paired pool's Back End is restored with it.
+        if l.cms == Some(i) && l.cms_moved != Some(i) {
             let mirror_lost = as_principal.is_some_and(|m| lost.contains(&m.mirror));
             out.push(cms(cx, i, as_principal.cloned(), mirror_lost, l));
             return out;
@@ -733,6 +738,8 @@ fn back_end(cx: &Cx<'_>, sql: SqlId, mirroring: Option<Mirroring>, l: &Losses) -
     };
     let cms = if l.cms_moved == Some(sql) {
         "it held the Central Management store, which the pool's failover moves to its backup pool (Central Management store failover, JJ205376: it need not come back), so it is restored as a Back End"
+    } else if has(&cx.t.stores_on(sql), "CentralMgmtStore") {
+        "it holds the standby of the Central Management store, not the active one (the Backup Service keeps the standby in step with the active store)"
     } else {
         "it does not hold the Central Management store"
     };
