@@ -413,3 +413,155 @@ fn the_configuration_maps_shares_inside_its_folder_only() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("climbs out of"));
 }
+
+/// `check .` of `dir` in the concise format: exit code and output.
+fn concise(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let out = run_clean(
+        topolint(dir)
+            .args(["check", ".", "--as-of", AS_OF, "--format", "concise"])
+            .args(extra),
+    );
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+const LISTED: &str = "FullName,Length,LastWriteTimeUtc\r\n\"\\\\backup01.contoso.com\\SHARE\\2026-11-20\\CsConfiguration.zip\",\"182345\",\"2026-11-20T21:30:04Z\"\r\n\"\\\\backup01.contoso.com\\SHARE\\2026-11-20\\LcsCdr_20261120.bak\",\"5123\",\"2026-11-20T23:09:50Z\"\r\n";
+
+#[test]
+fn a_listing_on_a_share_no_worksheet_names_is_a_warning_not_a_silent_pass() {
+    let dir = common::example_copy(&[]);
+    fs::write(
+        dir.path().join("backup-listing.csv"),
+        LISTED.replace("SHARE", "LyncBackup"),
+    )
+    .unwrap();
+    let before = tree(dir.path());
+    let (code, out) = concise(dir.path(), &[]);
+    // A warning: the worksheets were judged, the listing was not compared with them.
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning[IN008] the backup listing `backup-listing.csv` covers `\\\\backup01.contoso.com\\LyncBackup`, which no worksheet row names; the worksheets name `\\\\backup01.contoso.com\\lync`, so none of their rows is compared with the listing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("backup-listing.csv:2:2"),
+        "at the first FullName: {out}"
+    );
+    assert_eq!(out.matches("IN008").count(), 1, "{out}");
+    let (code, out) = concise(dir.path(), &["--fail-on", "warning"]);
+    assert_eq!(code, 1, "{out}");
+    // The human output offers the share the worksheets name.
+    let out =
+        run_clean(topolint(dir.path()).args(["check", ".", "--as-of", AS_OF, "--color", "never"]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("did you mean `\\\\backup01.contoso.com\\lync`?"),
+        "{text}"
+    );
+    assert!(text.contains("READY"), "{text}");
+    // On the share the worksheets name, it is compared and the warning goes.
+    fs::write(
+        dir.path().join("backup-listing.csv"),
+        LISTED.replace("SHARE", "LYNC"),
+    )
+    .unwrap();
+    let (code, out) = concise(dir.path(), &[]);
+    assert!(!out.contains("IN008"), "{out}");
+    assert_eq!(code, 1, "the listing now proves files missing: {out}");
+    assert!(out.contains("error[EV601]"), "{out}");
+    fs::write(
+        dir.path().join("backup-listing.csv"),
+        LISTED.replace("SHARE", "LyncBackup"),
+    )
+    .unwrap();
+    assert_eq!(tree(dir.path()), before, "nothing written");
+}
+
+#[test]
+fn a_listing_missing_one_of_the_named_shares_is_reported_once_for_it() {
+    let dir = common::example_copy(&[]);
+    let database = fs::read_to_string(dir.path().join("database.csv")).unwrap();
+    let moved: Vec<String> = database
+        .lines()
+        .map(|l| {
+            if l.starts_with("lcs") {
+                l.replace(
+                    "\\\\backup01.contoso.com\\lync\\2026-11-20",
+                    "\\\\backup02.contoso.com\\sql\\2026-11-20",
+                )
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(moved.iter().any(|l| l.contains("backup02")), "{database}");
+    fs::write(dir.path().join("database.csv"), moved.join("\r\n")).unwrap();
+    fs::write(
+        dir.path().join("backup-listing.csv"),
+        LISTED.replace("SHARE", "lync"),
+    )
+    .unwrap();
+    let (_, out) = concise(dir.path(), &[]);
+    assert!(
+        out.contains("warning[IN008] the backup listing `backup-listing.csv` covers `\\\\backup01.contoso.com\\lync` but not `\\\\backup02.contoso.com\\sql`, which the worksheets name: the rows there are compared with nothing"),
+        "{out}"
+    );
+    assert_eq!(out.matches("IN008").count(), 1, "{out}");
+}
+
+#[test]
+fn a_mapping_of_a_share_no_worksheet_names_is_refused_or_reported() {
+    let dir = deployment_and_share();
+    // On the command line: typed for this run, so a usage error.
+    let out = run_clean(topolint(dir.path()).args([
+        "check",
+        "deploy",
+        "--as-of",
+        AS_OF,
+        "--backup-share",
+        r"\\backup01.contoso.com\LyncBackup=share",
+    ]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "--backup-share `\\\\backup01.contoso.com\\LyncBackup`: no worksheet of this run names that share"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `\\\\backup01.contoso.com\\lync`?"),
+        "{stderr}"
+    );
+    // Another case of the same share is the same share.
+    let (code, out) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    let out = run_clean(topolint(dir.path()).args([
+        "check",
+        "deploy",
+        "--as-of",
+        AS_OF,
+        "--backup-share",
+        r"\\BACKUP01\LYNC=share",
+    ]));
+    assert_eq!(out.status.code(), Some(0));
+    // In the configuration: a finding at the mapping.
+    fs::write(
+        dir.path().join("topolint.toml"),
+        "[options]\nbackup-shares = { '\\\\backup01.contoso.com\\LyncBackup' = \"share\" }\n",
+    )
+    .unwrap();
+    let out = run_clean(
+        topolint(dir.path()).args(["check", "deploy", "--as-of", AS_OF, "--format", "concise"]),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("topolint.toml:2:")
+            && text.contains("warning[IN008] `backup-shares` maps `\\\\backup01.contoso.com\\LyncBackup`, which no worksheet of this run names, so nothing is read there"),
+        "{text}"
+    );
+    assert!(!text.contains("Backup run checked"), "{text}");
+}

@@ -514,6 +514,8 @@ pub struct Evidence {
     pub run: Run,
     pub checks: Vec<Check>,
     pub unjudged: Vec<Unjudged>,
+    /// The shares of the rows that nothing covers (no listing row, no share read), each once.
+    pub uncovered: Vec<SharePath>,
 }
 
 /// Whether a deployment has evidence to read: a listing, or a share read.
@@ -618,6 +620,7 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
     let older = older_runs(sheets, recorded.as_ref());
     let mut checks = Vec::new();
     let mut unjudged = Vec::new();
+    let mut uncovered = ShareSet::default();
     let mut dated: Vec<SharePath> = Vec::new();
     for row in rows(sheets) {
         let Some(location) = SharePath::parse(&row.location.text) else {
@@ -656,6 +659,7 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
                 continue;
             }
             Seen::NotCovered => {
+                uncovered.insert(root.share());
                 unjudged.push(skip(format!(
                     "no backup listing or mapped share covers `{}`",
                     root.share()
@@ -712,7 +716,100 @@ pub fn judge(sheets: &Sheets, backups: Option<&Backups>) -> Evidence {
         run,
         checks,
         unjudged,
+        uncovered: uncovered.list,
     }
+}
+
+/// A share a `backup-listing` covers: the share, and the FullName cell of its first row.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub share: SharePath,
+    pub file: FileId,
+    pub cell: Span,
+}
+
+/// The shares the `backup-listing` rows cover, each once, with its first row.
+#[must_use]
+pub fn listed_shares(sheets: &Sheets) -> Vec<Listed> {
+    let mut out: Vec<Listed> = Vec::new();
+    let mut seen = ShareSet::default();
+    for row in &sheets.backup_listing {
+        let Some(path) = SharePath::parse(&row.full_name.text) else {
+            continue;
+        };
+        let share = path.share();
+        if seen.insert(share.clone()) {
+            out.push(Listed {
+                share,
+                file: row.at.file,
+                cell: row.full_name.span,
+            });
+        }
+    }
+    out
+}
+
+/// Shares, each once, in the order first met; a share is compared only with those of its
+/// [`key_of`] (which equal shares share), so building one is not quadratic.
+#[derive(Clone, Debug, Default)]
+pub struct ShareSet {
+    list: Vec<SharePath>,
+    by_key: std::collections::BTreeMap<String, Vec<usize>>,
+}
+
+impl ShareSet {
+    /// Adds `share` unless it is there; whether it was added.
+    pub fn insert(&mut self, share: SharePath) -> bool {
+        let bucket = self.by_key.entry(key_of(&share)).or_default();
+        if bucket.iter().any(|&i| self.list[i] == share) {
+            return false;
+        }
+        bucket.push(self.list.len());
+        self.list.push(share);
+        true
+    }
+
+    #[must_use]
+    pub fn contains(&self, share: &SharePath) -> bool {
+        self.by_key
+            .get(&key_of(share))
+            .is_some_and(|b| b.iter().any(|&i| self.list[i] == *share))
+    }
+
+    /// The shares, in the order first met.
+    #[must_use]
+    pub fn as_slice(&self) -> &[SharePath] {
+        &self.list
+    }
+}
+
+/// The shares the worksheet rows name as where their artefacts are, each once, in order.
+#[must_use]
+pub fn named_shares(sheets: &Sheets) -> ShareSet {
+    let mut out = ShareSet::default();
+    for row in rows(sheets) {
+        if let Some(share) = SharePath::parse(&row.location.text).map(|p| p.share()) {
+            out.insert(share);
+        }
+    }
+    out
+}
+
+/// The share of `named` that `share` is most likely a slip for: the one on the same host (by
+/// its first label), else the one of the same share name on another host.
+#[must_use]
+pub fn near_share<'n>(share: &SharePath, named: &'n [SharePath]) -> Option<&'n SharePath> {
+    let label = |p: &SharePath| {
+        let host = p.host.as_str();
+        host.split('.').next().unwrap_or(host).to_lowercase()
+    };
+    let same_host: Vec<&SharePath> = named.iter().filter(|n| label(n) == label(share)).collect();
+    if let [one] = same_host.as_slice() {
+        return Some(one);
+    }
+    named
+        .iter()
+        .find(|n| n.names[0].eq_ignore_ascii_case(&share.names[0]))
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct Shares {
     pub mapped: Vec<(SharePath, PathBuf)>,
     /// Read the shares as they are (`--read-backups`, Windows only).
     pub as_they_are: bool,
+    /// How many of `mapped`, from the first, were given on the command line.
+    pub given: usize,
 }
 
 impl Shares {
@@ -70,6 +72,7 @@ impl Shares {
             }
             mapped.push((unc, dir));
         }
+        let given = mapped.len();
         for (unc, dir) in configured {
             if let Some(unc) = SharePath::parse(unc) {
                 mapped.push((unc, dir.clone()));
@@ -84,7 +87,65 @@ impl Shares {
         Ok(Self {
             mapped,
             as_they_are: read_backups,
+            given,
         })
+    }
+
+    /// Checks that each `--backup-share` of the command line maps a share some worksheet of
+    /// `ws` names (a row's location or a `backup-runs` share): one that none names was typed
+    /// for this run and would read nothing.
+    ///
+    /// # Errors
+    /// The first `--backup-share` whose share no worksheet names, with the shares they do.
+    pub fn check_named(&self, ws: &Workspace) -> Result<(), Fatal> {
+        let named = named_shares(ws);
+        for (unc, _) in &self.mapped[..self.given] {
+            if named.contains(&unc.share()) {
+                continue;
+            }
+            let shares = named
+                .as_slice()
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let help = match evidence::near_share(&unc.share(), named.as_slice()) {
+                Some(near) => {
+                    format!("did you mean `{near}`? name the share as the worksheets write it")
+                }
+                None => "name the share as the worksheets write it, or leave --backup-share out"
+                    .to_string(),
+            };
+            return Err(Fatal::Usage {
+                message: if named.as_slice().is_empty() {
+                    format!(
+                        "--backup-share `{unc}`: no worksheet of this run names a backup share, so nothing would be read there"
+                    )
+                } else {
+                    format!(
+                        "--backup-share `{unc}`: no worksheet of this run names that share (they name {shares}), so nothing would be read there"
+                    )
+                },
+                help: Some(help),
+            });
+        }
+        Ok(())
+    }
+
+    /// The mappings of the configuration (index into its `backup-shares`) whose share no
+    /// worksheet of `ws` names, with the share the worksheets most likely mean.
+    #[must_use]
+    pub fn unnamed_configured(&self, ws: &Workspace) -> Vec<(usize, SharePath, Option<SharePath>)> {
+        let named = named_shares(ws);
+        self.mapped[self.given..]
+            .iter()
+            .enumerate()
+            .filter(|(_, (unc, _))| !named.contains(&unc.share()))
+            .map(|(i, (unc, _))| {
+                let near = evidence::near_share(&unc.share(), named.as_slice()).cloned();
+                (i, unc.clone(), near)
+            })
+            .collect()
     }
 
     /// Whether any share is read.
@@ -112,6 +173,24 @@ impl Shares {
             )
         })
     }
+}
+
+/// The shares the worksheets of every deployment of `ws` name, each once: the rows'
+/// locations and the `backup-runs` shares.
+fn named_shares(ws: &Workspace) -> evidence::ShareSet {
+    let mut named = evidence::ShareSet::default();
+    for d in &ws.deployments {
+        let runs = d
+            .sheets
+            .backup_runs
+            .iter()
+            .filter_map(|r| SharePath::parse(&r.share.text).map(|p| p.share()));
+        let rows = evidence::named_shares(&d.sheets);
+        for share in rows.as_slice().iter().cloned().chain(runs) {
+            named.insert(share);
+        }
+    }
+    named
 }
 
 /// Reads what the worksheets of each deployment name on the shares, then opens the archives of

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::input::discover;
+use crate::input::problem::{InputProblem, ProblemKind};
+use crate::input::span::Span;
 use crate::lint::config::{self, Config};
 use crate::lint::engine::RuleSet;
 use crate::lint::error::Fatal;
@@ -110,7 +112,8 @@ pub fn read_workspace_with_backup(
 /// reads the shares as they are (Windows).
 ///
 /// # Errors
-/// A `--backup-share` that is not `UNC=DIR` or names no folder; `--read-backups` off Windows.
+/// A `--backup-share` that is not `UNC=DIR`, names no folder or maps a share no worksheet of
+/// the run names; `--read-backups` off Windows.
 pub fn read_backups(
     ws: &mut Workspace,
     given: &[String],
@@ -120,6 +123,33 @@ pub fn read_backups(
 ) -> Result<(), Fatal> {
     let shares =
         super::evidence::Shares::new(given, &config.backup_shares, read_backups, &env.cwd)?;
+    shares.check_named(ws)?;
+    let unnamed = shares.unnamed_configured(ws);
+    if !unnamed.is_empty() {
+        let file = config_file(ws, config);
+        for (i, unc, near) in unnamed {
+            let span = config
+                .backup_share_span(i)
+                .map_or(Span::at(0), |r| Span::new(r.start, r.end));
+            ws.problems.push(InputProblem {
+                kind: ProblemKind::Ambiguous,
+                file,
+                span,
+                message: format!(
+                    "`backup-shares` maps `{unc}`, which no worksheet of this run names, so nothing is read there"
+                ),
+                help: Some(match near {
+                    Some(near) => format!(
+                        "did you mean `{near}`? name the share as the worksheets write it"
+                    ),
+                    None => "name the share as the worksheets write it, or remove the mapping".to_string(),
+                }),
+                severity: None,
+                label: Some("a share no worksheet names".to_string()),
+                related: Vec::new(),
+            });
+        }
+    }
     super::evidence::read(ws, &shares, &env.cwd);
     Ok(())
 }
@@ -287,10 +317,30 @@ fn not_the_deployments_own(ws: &Workspace, backup: &Path) -> Result<(), Fatal> {
     }
     Ok(())
 }
-/// Adds the configuration file to the workspace when it holds exemptions; returns its id.
+
+/// Adds the configuration file to the workspace when it holds exemptions (or is there already,
+/// a finding pointing into it); returns its id.
 pub fn attach_config(ws: &mut Workspace, config: &Config) -> Option<crate::input::source::FileId> {
-    if config.exemptions.is_empty() {
-        return None;
+    let attached = attached_config(ws, config);
+    if attached.is_some() || config.exemptions.is_empty() {
+        return attached;
+    }
+    Some(config_file(ws, config))
+}
+
+/// The configuration file, when it is already in the workspace (a finding points into it).
+fn attached_config(ws: &Workspace, config: &Config) -> Option<crate::input::source::FileId> {
+    let path = config.path.as_deref()?;
+    ws.auxiliary
+        .iter()
+        .copied()
+        .find(|&f| ws.files.get(f).path == path)
+}
+
+/// The configuration file in the workspace, added the first time it is asked for.
+fn config_file(ws: &mut Workspace, config: &Config) -> crate::input::source::FileId {
+    if let Some(file) = attached_config(ws, config) {
+        return file;
     }
     let file = ws.files.add(
         config.path.clone().unwrap_or_default(),
@@ -299,7 +349,7 @@ pub fn attach_config(ws: &mut Workspace, config: &Config) -> Option<crate::input
         crate::input::source::Encoding::Utf8,
     );
     ws.auxiliary.push(file);
-    Some(file)
+    file
 }
 /// Reads a baseline file into the workspace.
 ///

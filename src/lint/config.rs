@@ -51,6 +51,12 @@ pub struct Config {
 }
 
 impl Config {
+    /// Where the `i`th `backup-shares` mapping's folder is written in the file.
+    #[must_use]
+    pub fn backup_share_span(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.backup_shares_spans.get(i).cloned()
+    }
+
     /// The options for a run measuring against `as_of`.
     #[must_use]
     pub fn options(&self, as_of: Date) -> Options {
